@@ -1,0 +1,89 @@
+# sequenza — the two commands: `make demo` and `make test`.
+# `make test` installs whatever is missing (Rust wasm target, wasm-bindgen CLI, Python venv,
+# npm packages, Chromium) and runs every test of every language.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := test
+
+ROOT := $(abspath .)
+VENV := $(ROOT)/.venv
+PY := $(VENV)/bin/python
+WASM_BINDGEN_VERSION := 0.2.130
+WASM_TARGET := wasm32-unknown-unknown
+WASM_FILE := target/$(WASM_TARGET)/release/sequenza_wasm.wasm
+CARGO_HOME ?= $(HOME)/.cargo
+export PATH := $(CARGO_HOME)/bin:$(PATH)
+
+.PHONY: demo test setup setup-rust setup-python setup-node setup-wasm setup-chromium \
+        lint test-rust test-python test-node test-wasm test-browser schema bench build-wasm
+
+## ---- the two commands ---------------------------------------------------------------------
+
+demo:
+	cargo run --quiet --release -p sequenza-examples --bin demo
+
+test: setup lint test-rust test-python test-node test-wasm test-browser
+	@echo "make test: all suites passed"
+
+## ---- setup (idempotent; only installs what is missing) ------------------------------------
+
+setup: setup-rust setup-python setup-node setup-wasm setup-chromium
+
+setup-rust:
+	@rustup component list --installed 2>/dev/null | grep -q '^clippy' || rustup component add clippy rustfmt
+	@rustup target list --installed | grep -qx '$(WASM_TARGET)' || rustup target add $(WASM_TARGET)
+
+setup-python:
+	@test -x $(PY) || python3 -m venv $(VENV)
+	@$(PY) -c 'import maturin, pytest' 2>/dev/null || $(PY) -m pip install --quiet -r bindings-python/requirements-dev.txt
+
+setup-node:
+	@cd bindings-node && { test -d node_modules && test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund; }
+	@cd bindings-wasm && { test -d node_modules && test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund; }
+
+setup-wasm: setup-rust
+	@if [ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$(WASM_BINDGEN_VERSION)" ]; then \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 2 minutes)"; \
+	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
+	fi
+
+setup-chromium:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+## ---- checks -------------------------------------------------------------------------------
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --features sequenza/schema -- -D warnings
+
+test-rust:
+	cargo test -p sequenza --features schema
+	cargo test -p sequenza-examples -p sequenza-benches
+
+test-python: setup-python
+	cd bindings-python && $(VENV)/bin/maturin develop --quiet
+	cd bindings-python && $(VENV)/bin/pytest -q tests
+
+test-node:
+	cd bindings-node && npx napi build --platform --release --js index.js --dts index.d.ts
+	cd bindings-node && node --test tests/
+
+build-wasm: setup-wasm
+	cargo build --quiet --target $(WASM_TARGET) --release -p sequenza-wasm
+	wasm-bindgen --target nodejs --out-dir bindings-wasm/pkg $(WASM_FILE)
+	wasm-bindgen --target web --out-dir bindings-wasm/pkg-web $(WASM_FILE)
+
+test-wasm: build-wasm
+	cd bindings-wasm && node --test tests/node/
+
+test-browser: build-wasm setup-chromium
+	cd bindings-wasm && node tests/browser/run.mjs
+
+## ---- maintenance ----------------------------------------------------------------------------
+
+schema:
+	SEQUENZA_BLESS=1 cargo test -p sequenza --features schema --test schema
+
+bench:
+	cargo bench -p sequenza-benches

@@ -1,0 +1,316 @@
+//! Conditions: the typed AST that segments, branches, entry restrictions and automatic sends share.
+//!
+//! JSON form (tag `type`):
+//!
+//! | type | fields | meaning |
+//! |---|---|---|
+//! | `and` | `conditions` | all hold (an empty `and` is true) |
+//! | `or` | `conditions` | at least one holds (an empty `or` is false) |
+//! | `not` | `condition` | the inner one does not hold |
+//! | `field` | `field`, `op`, `value` | compares a profile field |
+//! | `tags` | `op` (`has_any` / `has_all` / `has_none`), `tags` | checks tags |
+//! | `in_list` | `list` | the contact is in the list |
+//! | `in_segment` | `segment` | the contact is in the segment |
+//!
+//! ```
+//! use sequenza::condition::Condition;
+//! let c: Condition = serde_json::from_str(r#"{
+//!   "type": "and",
+//!   "conditions": [
+//!     {"type": "field", "field": "city", "op": "eq", "value": "Milano"},
+//!     {"type": "tags", "op": "has_any", "tags": ["vip", "newsletter"]}
+//!   ]
+//! }"#).unwrap();
+//! assert_eq!(c.to_string(), r#"(city = "Milano" and tags has_any ("vip", "newsletter"))"#);
+//! ```
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::{ListId, SegmentId, Value};
+
+/// A condition over one contact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Condition {
+    /// All inner conditions hold.
+    And {
+        /// The inner conditions.
+        conditions: Vec<Condition>,
+    },
+    /// At least one inner condition holds.
+    Or {
+        /// The inner conditions.
+        conditions: Vec<Condition>,
+    },
+    /// The inner condition does not hold.
+    Not {
+        /// The negated condition.
+        condition: Box<Condition>,
+    },
+    /// A comparison on a profile field (or a built-in attribute such as `email`).
+    Field {
+        /// The field key.
+        field: String,
+        /// The comparison.
+        op: FieldOp,
+        /// The value compared with; absent for `is_set` / `is_empty`.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        value: Option<Value>,
+    },
+    /// A check on the contact's tags.
+    Tags {
+        /// Any, all or none of `tags`.
+        op: TagOp,
+        /// The tags checked.
+        tags: Vec<String>,
+    },
+    /// The contact belongs to a list.
+    InList {
+        /// The list.
+        list: ListId,
+    },
+    /// The contact belongs to a segment.
+    InSegment {
+        /// The segment.
+        segment: SegmentId,
+    },
+}
+
+/// A field comparison operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum FieldOp {
+    /// Equal.
+    Eq,
+    /// Not equal.
+    Ne,
+    /// Less than.
+    Lt,
+    /// Less than or equal.
+    Lte,
+    /// Greater than.
+    Gt,
+    /// Greater than or equal.
+    Gte,
+    /// Equal to one of the values of a list.
+    In,
+    /// Text contains, or list contains the value.
+    Contains,
+    /// Text starts with.
+    StartsWith,
+    /// Text ends with.
+    EndsWith,
+    /// The field has a non-empty value (no `value`).
+    IsSet,
+    /// The field is missing or empty (no `value`).
+    IsEmpty,
+}
+
+impl FieldOp {
+    /// Whether this operator takes a `value`.
+    pub fn takes_value(self) -> bool {
+        !matches!(self, FieldOp::IsSet | FieldOp::IsEmpty)
+    }
+
+    /// The operator as written in text (`=`, `!=`, `<`, `contains` …).
+    pub fn symbol(self) -> &'static str {
+        match self {
+            FieldOp::Eq => "=",
+            FieldOp::Ne => "!=",
+            FieldOp::Lt => "<",
+            FieldOp::Lte => "<=",
+            FieldOp::Gt => ">",
+            FieldOp::Gte => ">=",
+            FieldOp::In => "in",
+            FieldOp::Contains => "contains",
+            FieldOp::StartsWith => "starts with",
+            FieldOp::EndsWith => "ends with",
+            FieldOp::IsSet => "is set",
+            FieldOp::IsEmpty => "is empty",
+        }
+    }
+}
+
+/// A tag check operator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum TagOp {
+    /// The contact has at least one of the tags.
+    HasAny,
+    /// The contact has every one of the tags.
+    HasAll,
+    /// The contact has none of the tags.
+    HasNone,
+}
+
+impl TagOp {
+    fn as_str(self) -> &'static str {
+        match self {
+            TagOp::HasAny => "has_any",
+            TagOp::HasAll => "has_all",
+            TagOp::HasNone => "has_none",
+        }
+    }
+}
+
+impl Condition {
+    /// Parses a condition from JSON; errors carry the JSON path, line and column.
+    pub fn from_json(json: &str) -> crate::Result<Self> {
+        crate::error::from_json_str(json)
+    }
+
+    /// Every field key the condition reads, in order of appearance (with repeats).
+    ///
+    /// ```
+    /// use sequenza::condition::Condition;
+    /// let c = Condition::from_json(
+    ///     r#"{"type": "not", "condition": {"type": "field", "field": "age", "op": "is_set"}}"#).unwrap();
+    /// assert_eq!(c.fields(), vec!["age"]);
+    /// ```
+    pub fn fields(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.visit(&mut |c| {
+            if let Condition::Field { field, .. } = c {
+                out.push(field.as_str());
+            }
+        });
+        out
+    }
+
+    /// Calls `f` on this condition and every condition nested in it, depth first.
+    pub fn visit<'a>(&'a self, f: &mut dyn FnMut(&'a Condition)) {
+        f(self);
+        match self {
+            Condition::And { conditions } | Condition::Or { conditions } => {
+                for c in conditions {
+                    c.visit(f);
+                }
+            }
+            Condition::Not { condition } => condition.visit(f),
+            Condition::Field { .. }
+            | Condition::Tags { .. }
+            | Condition::InList { .. }
+            | Condition::InSegment { .. } => {}
+        }
+    }
+
+    /// Nesting depth: 1 for a leaf.
+    pub fn depth(&self) -> usize {
+        match self {
+            Condition::And { conditions } | Condition::Or { conditions } => {
+                1 + conditions.iter().map(Condition::depth).max().unwrap_or(0)
+            }
+            Condition::Not { condition } => 1 + condition.depth(),
+            Condition::Field { .. }
+            | Condition::Tags { .. }
+            | Condition::InList { .. }
+            | Condition::InSegment { .. } => 1,
+        }
+    }
+
+    /// A canonical form for comparing conditions: nested `and`/`or` flattened, children sorted,
+    /// single-child groups unwrapped, double negation removed, tag sets sorted.
+    ///
+    /// Two conditions with equal canonical forms select the same contacts.
+    ///
+    /// ```
+    /// use sequenza::condition::Condition;
+    /// let a = Condition::from_json(r#"{"type": "and", "conditions": [
+    ///   {"type": "in_list", "list": "b"}, {"type": "in_list", "list": "a"}]}"#).unwrap();
+    /// let b = Condition::from_json(r#"{"type": "and", "conditions": [
+    ///   {"type": "in_list", "list": "a"}, {"type": "and", "conditions": [{"type": "in_list", "list": "b"}]}]}"#).unwrap();
+    /// assert_eq!(a.canonical(), b.canonical());
+    /// ```
+    pub fn canonical(&self) -> Condition {
+        match self {
+            Condition::And { conditions } => group(conditions, true),
+            Condition::Or { conditions } => group(conditions, false),
+            Condition::Not { condition } => match condition.canonical() {
+                Condition::Not { condition } => *condition,
+                inner => Condition::Not { condition: Box::new(inner) },
+            },
+            Condition::Tags { op, tags } => {
+                let mut tags = tags.clone();
+                tags.sort();
+                tags.dedup();
+                Condition::Tags { op: *op, tags }
+            }
+            other => other.clone(),
+        }
+    }
+}
+
+fn group(children: &[Condition], is_and: bool) -> Condition {
+    let mut flat = Vec::with_capacity(children.len());
+    for c in children {
+        match (c.canonical(), is_and) {
+            (Condition::And { conditions }, true) | (Condition::Or { conditions }, false) => {
+                flat.extend(conditions)
+            }
+            (other, _) => flat.push(other),
+        }
+    }
+    let mut keyed: Vec<(String, Condition)> = flat.into_iter().map(|c| (c.to_string(), c)).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0));
+    keyed.dedup_by(|a, b| a.0 == b.0);
+    let mut conditions: Vec<Condition> = keyed.into_iter().map(|(_, c)| c).collect();
+    if conditions.len() == 1 {
+        if let Some(only) = conditions.pop() {
+            return only;
+        }
+    }
+    if is_and {
+        Condition::And { conditions }
+    } else {
+        Condition::Or { conditions }
+    }
+}
+
+impl fmt::Display for Condition {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Condition::And { conditions } | Condition::Or { conditions } => {
+                let (word, empty) = match self {
+                    Condition::And { .. } => (" and ", "true"),
+                    _ => (" or ", "false"),
+                };
+                if conditions.is_empty() {
+                    return f.write_str(empty);
+                }
+                f.write_str("(")?;
+                for (i, c) in conditions.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(word)?;
+                    }
+                    write!(f, "{c}")?;
+                }
+                f.write_str(")")
+            }
+            Condition::Not { condition } => write!(f, "not {condition}"),
+            Condition::Field { field, op, value } => match value {
+                Some(v) => write!(f, "{field} {} {v}", op.symbol()),
+                None => write!(f, "{field} {}", op.symbol()),
+            },
+            Condition::Tags { op, tags } => {
+                write!(f, "tags {} (", op.as_str())?;
+                for (i, t) in tags.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{t:?}")?;
+                }
+                f.write_str(")")
+            }
+            Condition::InList { list } => write!(f, "in list {:?}", list.as_str()),
+            Condition::InSegment { segment } => write!(f, "in segment {:?}", segment.as_str()),
+        }
+    }
+}

@@ -1,0 +1,187 @@
+//! Errors a caller can cause, each with a stable code and a location.
+
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+
+/// The result type of fallible sequenza functions.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error caused by the caller's input.
+///
+/// Every variant has a stable machine code ([`Error::code`]) and says where the problem is.
+/// Expected outcomes such as validation findings are *not* errors: see
+/// [`validate_flow`](crate::validate_flow).
+///
+/// ```
+/// use sequenza::Flow;
+/// let err = Flow::from_json(r#"{"id": "f", "name": 3}"#).unwrap_err();
+/// assert_eq!(err.code(), "format.invalid");
+/// assert_eq!(err.path(), Some("/name"));
+/// ```
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The JSON is malformed or does not have the expected shape.
+    #[error(transparent)]
+    Format(Box<FormatError>),
+}
+
+impl Error {
+    /// The stable machine code of this error (`format.syntax`, `format.invalid` …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Format(e) => e.code.as_str(),
+        }
+    }
+
+    /// The JSON pointer of the offending value, when known.
+    pub fn path(&self) -> Option<&str> {
+        match self {
+            Error::Format(e) => Some(e.path.as_str()),
+        }
+    }
+
+    /// The human-readable message, without the location.
+    pub fn message(&self) -> &str {
+        match self {
+            Error::Format(e) => &e.message,
+        }
+    }
+}
+
+/// What kind of format problem a [`FormatError`] is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum FormatCode {
+    /// Not well-formed JSON (`format.syntax`).
+    Syntax,
+    /// The JSON ended too early (`format.eof`).
+    Eof,
+    /// Well-formed JSON of the wrong shape: a missing field, a wrong type, an unknown variant
+    /// (`format.invalid`).
+    Invalid,
+}
+
+impl FormatCode {
+    /// The stable code string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FormatCode::Syntax => "format.syntax",
+            FormatCode::Eof => "format.eof",
+            FormatCode::Invalid => "format.invalid",
+        }
+    }
+}
+
+/// A JSON document that could not be read, with where it went wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatError {
+    /// The kind of problem.
+    pub code: FormatCode,
+    /// JSON pointer (RFC 6901) of the value being read, `""` for the document itself.
+    pub path: String,
+    /// 1-based line in the input text (0 when the input was not text).
+    pub line: usize,
+    /// 1-based column in the input text (0 when the input was not text).
+    pub column: usize,
+    /// What went wrong.
+    pub message: String,
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() { "/" } else { &self.path };
+        write!(f, "{} at {} (line {}, column {})", self.message, path, self.line, self.column)
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+/// Reads `T` from JSON text, reporting the JSON pointer, line and column of any problem.
+pub(crate) fn from_json_str<T: DeserializeOwned>(json: &str) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(convert)?;
+    de.end().map_err(|e| convert_plain(e, String::new()))?;
+    Ok(value)
+}
+
+fn convert(err: serde_path_to_error::Error<serde_json::Error>) -> Error {
+    let path = pointer(err.path());
+    convert_plain(err.into_inner(), path)
+}
+
+fn convert_plain(inner: serde_json::Error, path: String) -> Error {
+    use serde_json::error::Category;
+    let code = match inner.classify() {
+        Category::Syntax | Category::Io => FormatCode::Syntax,
+        Category::Eof => FormatCode::Eof,
+        Category::Data => FormatCode::Invalid,
+    };
+    let full = inner.to_string();
+    let message = match full.rsplit_once(" at line ") {
+        Some((msg, _)) => msg.to_owned(),
+        None => full,
+    };
+    Error::Format(Box::new(FormatError {
+        code,
+        path,
+        line: inner.line(),
+        column: inner.column(),
+        message,
+    }))
+}
+
+/// Renders a serde path as an RFC 6901 JSON pointer.
+fn pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for seg in path.iter() {
+        match seg {
+            Segment::Seq { index } => {
+                out.push('/');
+                out.push_str(&index.to_string());
+            }
+            Segment::Map { key } => {
+                out.push('/');
+                out.push_str(&escape_pointer(key));
+            }
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+/// Escapes one JSON-pointer token (`~` → `~0`, `/` → `~1`).
+pub(crate) fn escape_pointer(token: &str) -> String {
+    token.replace('~', "~0").replace('/', "~1")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_stays_small() {
+        assert!(std::mem::size_of::<Error>() <= 16);
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let err = from_json_str::<serde_json::Value>("{\n  \"a\": ,\n}").unwrap_err();
+        let Error::Format(f) = err;
+        assert_eq!(f.code, FormatCode::Syntax);
+        assert_eq!(f.line, 2);
+        assert_eq!(f.column, 8);
+    }
+
+    #[test]
+    fn trailing_garbage_is_an_error() {
+        assert!(from_json_str::<serde_json::Value>("{} x").is_err());
+    }
+
+    #[test]
+    fn pointer_escapes() {
+        assert_eq!(escape_pointer("a/b~c"), "a~1b~0c");
+    }
+}
