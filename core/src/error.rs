@@ -91,8 +91,16 @@ pub struct FormatError {
 
 impl fmt::Display for FormatError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "/" } else { &self.path };
-        write!(f, "{} at {} (line {}, column {})", self.message, path, self.line, self.column)
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        write!(
+            f,
+            "{} at {} (line {}, column {})",
+            self.message, path, self.line, self.column
+        )
     }
 }
 

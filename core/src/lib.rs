@@ -43,3 +43,8 @@ pub use error::{Error, FormatCode, FormatError, Result};
 pub use flow::validate::{validate_flow, validate_flows, Finding, Severity};
 pub use flow::Flow;
 pub use model::{Contact, Event, FieldSchema};
+
+/// The README's Rust example, run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;

@@ -235,7 +235,9 @@ impl Condition {
             Condition::Or { conditions } => group(conditions, false),
             Condition::Not { condition } => match condition.canonical() {
                 Condition::Not { condition } => *condition,
-                inner => Condition::Not { condition: Box::new(inner) },
+                inner => Condition::Not {
+                    condition: Box::new(inner),
+                },
             },
             Condition::Tags { op, tags } => {
                 let mut tags = tags.clone();
@@ -258,7 +260,8 @@ fn group(children: &[Condition], is_and: bool) -> Condition {
             (other, _) => flat.push(other),
         }
     }
-    let mut keyed: Vec<(String, Condition)> = flat.into_iter().map(|c| (c.to_string(), c)).collect();
+    let mut keyed: Vec<(String, Condition)> =
+        flat.into_iter().map(|c| (c.to_string(), c)).collect();
     keyed.sort_by(|a, b| a.0.cmp(&b.0));
     keyed.dedup_by(|a, b| a.0 == b.0);
     let mut conditions: Vec<Condition> = keyed.into_iter().map(|(_, c)| c).collect();

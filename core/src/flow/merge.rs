@@ -67,7 +67,9 @@ fn parse_inner(inner: &str, offset: usize) -> Result<MergeField, MergeSyntaxErro
             && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
     });
     if !valid_key {
-        return err(format!("`{key}` is not a field name (letters, digits, `_`, `-` and `.`)"));
+        return err(format!(
+            "`{key}` is not a field name (letters, digits, `_`, `-` and `.`)"
+        ));
     }
     let fallback = match fallback {
         None => None,
@@ -81,5 +83,9 @@ fn parse_inner(inner: &str, offset: usize) -> Result<MergeField, MergeSyntaxErro
             Some(f[1..f.len() - 1].to_owned())
         }
     };
-    Ok(MergeField { key: key.to_owned(), fallback, offset })
+    Ok(MergeField {
+        key: key.to_owned(),
+        fallback,
+        offset,
+    })
 }

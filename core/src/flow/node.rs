@@ -91,7 +91,10 @@ pub struct Branches {
 impl Branches {
     /// True when `label` is a branch of this node.
     pub fn allows(&self, label: &str) -> bool {
-        self.required.iter().chain(&self.optional).any(|l| l == label)
+        self.required
+            .iter()
+            .chain(&self.optional)
+            .any(|l| l == label)
     }
 }
 
@@ -130,7 +133,11 @@ impl NodeKind {
     /// assert!(b.terminal && b.required.is_empty() && b.optional.is_empty());
     /// ```
     pub fn branches(&self) -> Branches {
-        let linear = || Branches { required: vec![], optional: labels(&["next"]), terminal: false };
+        let linear = || Branches {
+            required: vec![],
+            optional: labels(&["next"]),
+            terminal: false,
+        };
         match self {
             NodeKind::Send(_)
             | NodeKind::Wait(_)
@@ -152,7 +159,11 @@ impl NodeKind {
             NodeKind::Split(s) => {
                 let mut required: Vec<String> = s.cases.iter().map(|c| c.name.clone()).collect();
                 required.push("else".to_owned());
-                Branches { required, optional: vec![], terminal: false }
+                Branches {
+                    required,
+                    optional: vec![],
+                    terminal: false,
+                }
             }
             NodeKind::RandomSplit(s) => Branches {
                 required: s.variants.iter().map(|v| v.name.clone()).collect(),
@@ -167,15 +178,27 @@ impl NodeKind {
             NodeKind::Menu(m) => {
                 let mut required: Vec<String> = m.options.iter().map(|o| o.value.clone()).collect();
                 required.push("timeout".to_owned());
-                Branches { required, optional: labels(&["other"]), terminal: false }
+                Branches {
+                    required,
+                    optional: labels(&["other"]),
+                    terminal: false,
+                }
             }
             NodeKind::ApiCall(_) => Branches {
                 required: labels(&["success", "failure"]),
                 optional: labels(&["timeout"]),
                 terminal: false,
             },
-            NodeKind::Goal(_) => Branches { required: vec![], optional: labels(&["next"]), terminal: true },
-            NodeKind::Exit => Branches { required: vec![], optional: vec![], terminal: true },
+            NodeKind::Goal(_) => Branches {
+                required: vec![],
+                optional: labels(&["next"]),
+                terminal: true,
+            },
+            NodeKind::Exit => Branches {
+                required: vec![],
+                optional: vec![],
+                terminal: true,
+            },
         }
     }
 

@@ -6,7 +6,11 @@ use super::{Flow, MessageMatch, NodeKind, Recipients, Recurrence, Trigger};
 
 pub(super) fn outline(flow: &Flow) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "{} [{}] v{} ({:?})", flow.name, flow.id, flow.version, flow.status);
+    let _ = writeln!(
+        out,
+        "{} [{}] v{} ({:?})",
+        flow.name, flow.id, flow.version, flow.status
+    );
     for t in &flow.triggers {
         let _ = writeln!(out, "  when {}", describe_trigger(t));
     }
@@ -34,7 +38,11 @@ fn describe_trigger(t: &Trigger) -> String {
             Some(v) => format!("field {field} changes to {v}"),
             None => format!("field {field} changes"),
         },
-        Trigger::Anniversary { field, offset_days, time } => {
+        Trigger::Anniversary {
+            field,
+            offset_days,
+            time,
+        } => {
             format!("anniversary of {field} {offset_days:+} days at {time}")
         }
         Trigger::List { list, on } => format!("list {list} {on:?}"),
@@ -56,7 +64,10 @@ fn describe_trigger(t: &Trigger) -> String {
             Recipients::Filter { condition } => format!("manual start for {condition}"),
             Recipients::Api => "manual start from the API".to_owned(),
         },
-        Trigger::Schedule { recurrence, condition } => {
+        Trigger::Schedule {
+            recurrence,
+            condition,
+        } => {
             let when = match recurrence {
                 Recurrence::Every { minutes } => format!("every {minutes} minutes"),
                 Recurrence::Weekly { weekdays, times } => format!("{weekdays:?} at {times:?}"),
@@ -73,7 +84,10 @@ fn describe_trigger(t: &Trigger) -> String {
 
 fn describe_node(kind: &NodeKind) -> String {
     match kind {
-        NodeKind::Send(s) => match (&s.template, s.content.as_ref().and_then(|c| c.subject.as_ref())) {
+        NodeKind::Send(s) => match (
+            &s.template,
+            s.content.as_ref().and_then(|c| c.subject.as_ref()),
+        ) {
             (Some(t), _) => format!("send {} template {t}", s.channel),
             (None, Some(subject)) => format!("send {} {subject:?}", s.channel),
             (None, None) => format!("send {}", s.channel),
@@ -91,8 +105,11 @@ fn describe_node(kind: &NodeKind) -> String {
         NodeKind::Condition(c) => format!("if {}", c.condition),
         NodeKind::Split(s) => format!("split into {} cases", s.cases.len()),
         NodeKind::RandomSplit(s) => {
-            let parts: Vec<String> =
-                s.variants.iter().map(|v| format!("{} {}%", v.name, v.percent)).collect();
+            let parts: Vec<String> = s
+                .variants
+                .iter()
+                .map(|v| format!("{} {}%", v.name, v.percent))
+                .collect();
             format!("random split {}", parts.join(" / "))
         }
         NodeKind::Question(q) => format!("ask on {} {:?}", q.channel, q.prompt),

@@ -29,7 +29,12 @@ pub enum Channel {
 
 impl Channel {
     /// Every channel, in a stable order.
-    pub const ALL: [Channel; 4] = [Channel::Email, Channel::Sms, Channel::WebPush, Channel::WhatsApp];
+    pub const ALL: [Channel; 4] = [
+        Channel::Email,
+        Channel::Sms,
+        Channel::WebPush,
+        Channel::WhatsApp,
+    ];
 
     /// The JSON name of the channel.
     pub fn as_str(self) -> &'static str {

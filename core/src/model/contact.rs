@@ -122,6 +122,8 @@ impl Contact {
 
     /// The consent status on a channel ([`ConsentStatus::Unknown`] when never recorded).
     pub fn consent_status(&self, channel: Channel) -> ConsentStatus {
-        self.consent.get(&channel).map_or(ConsentStatus::Unknown, |c| c.status)
+        self.consent
+            .get(&channel)
+            .map_or(ConsentStatus::Unknown, |c| c.status)
     }
 }

@@ -102,5 +102,12 @@ impl FieldSchema {
 
 /// Contact attributes that exist without being declared: `id`, `email`, `phone`, `time_zone`,
 /// `locale`, `created_at`, `updated_at`.
-pub const BUILTIN_FIELDS: [&str; 7] =
-    ["id", "email", "phone", "time_zone", "locale", "created_at", "updated_at"];
+pub const BUILTIN_FIELDS: [&str; 7] = [
+    "id",
+    "email",
+    "phone",
+    "time_zone",
+    "locale",
+    "created_at",
+    "updated_at",
+];

@@ -131,7 +131,10 @@ pub fn validate_flow(flow: &Flow, fields: Option<&FieldSchema>) -> Vec<Finding> 
 /// assert!(findings.iter().any(|f| f.code == "flows.keyword.duplicate"));
 /// ```
 pub fn validate_flows(flows: &[Flow], fields: Option<&FieldSchema>) -> Vec<Finding> {
-    let mut out: Vec<Finding> = flows.iter().flat_map(|f| validate_flow(f, fields)).collect();
+    let mut out: Vec<Finding> = flows
+        .iter()
+        .flat_map(|f| validate_flow(f, fields))
+        .collect();
     out.extend(set::check(flows));
     out
 }
@@ -144,7 +147,10 @@ pub(crate) struct Sink {
 
 impl Sink {
     fn new(flow: &Flow) -> Self {
-        Sink { flow: flow.id.clone(), findings: Vec::new() }
+        Sink {
+            flow: flow.id.clone(),
+            findings: Vec::new(),
+        }
     }
 
     /// Records a finding; the severity comes from [`CODES`].
@@ -155,7 +161,8 @@ impl Sink {
         path: impl Into<String>,
         message: impl Into<String>,
     ) {
-        self.findings.push(finding(&self.flow, code, node, path.into(), message.into()));
+        self.findings
+            .push(finding(&self.flow, code, node, path.into(), message.into()));
     }
 }
 
@@ -166,8 +173,10 @@ pub(crate) fn finding(
     path: String,
     message: String,
 ) -> Finding {
-    let severity =
-        CODES.iter().find(|(c, _, _)| *c == code).map_or(Severity::Error, |(_, s, _)| *s);
+    let severity = CODES
+        .iter()
+        .find(|(c, _, _)| *c == code)
+        .map_or(Severity::Error, |(_, s, _)| *s);
     Finding {
         code: code.to_owned(),
         severity,

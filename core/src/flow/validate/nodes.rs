@@ -35,12 +35,14 @@ pub(super) fn check(flow: &Flow, fields: Option<&FieldSchema>, sink: &mut Sink) 
 impl Ctx<'_, '_> {
     fn trigger(&mut self, t: &Trigger, path: &str) {
         match t {
-            Trigger::Event { filter, .. } => {
-                if let Some(f) = filter {
-                    self.condition(f, None, &format!("{path}/filter"), false);
-                }
+            Trigger::Event {
+                filter: Some(f), ..
+            } => {
+                self.condition(f, None, &format!("{path}/filter"), false);
             }
-            Trigger::FieldChanged { field, .. } => self.field(field, None, &format!("{path}/field")),
+            Trigger::FieldChanged { field, .. } => {
+                self.field(field, None, &format!("{path}/field"))
+            }
             Trigger::Anniversary { field, time, .. } => {
                 self.field(field, None, &format!("{path}/field"));
                 self.time(time, None, &format!("{path}/time"));
@@ -49,19 +51,39 @@ impl Ctx<'_, '_> {
                 self.conversational(*channel, None, &format!("{path}/channel"));
                 if let MessageMatch::Keyword { keywords, .. } = matching {
                     if keywords.is_empty() {
-                        self.sink.add("flow.keyword.empty", None, format!("{path}/match/keywords"), "The keyword trigger has no keyword.");
+                        self.sink.add(
+                            "flow.keyword.empty",
+                            None,
+                            format!("{path}/match/keywords"),
+                            "The keyword trigger has no keyword.",
+                        );
                     }
                     for (k, kw) in keywords.iter().enumerate() {
                         if fold(kw).is_empty() {
-                            self.sink.add("flow.keyword.empty", None, format!("{path}/match/keywords/{k}"), "A keyword is empty.");
+                            self.sink.add(
+                                "flow.keyword.empty",
+                                None,
+                                format!("{path}/match/keywords/{k}"),
+                                "A keyword is empty.",
+                            );
                         }
                     }
                 }
             }
-            Trigger::Manual { recipients: Recipients::Filter { condition } } => {
-                self.condition(condition, None, &format!("{path}/recipients/condition"), true);
+            Trigger::Manual {
+                recipients: Recipients::Filter { condition },
+            } => {
+                self.condition(
+                    condition,
+                    None,
+                    &format!("{path}/recipients/condition"),
+                    true,
+                );
             }
-            Trigger::Schedule { recurrence, condition } => {
+            Trigger::Schedule {
+                recurrence,
+                condition,
+            } => {
                 self.recurrence(recurrence, &format!("{path}/recurrence"));
                 if let Some(c) = condition {
                     self.condition(c, None, &format!("{path}/condition"), true);
@@ -86,7 +108,12 @@ impl Ctx<'_, '_> {
             }
             Recurrence::Weekly { times, .. } => {
                 if times.is_empty() {
-                    self.sink.add("flow.time.malformed", None, format!("{path}/times"), "The recurrence has no time of day.");
+                    self.sink.add(
+                        "flow.time.malformed",
+                        None,
+                        format!("{path}/times"),
+                        "The recurrence has no time of day.",
+                    );
                 }
                 for (i, t) in times.iter().enumerate() {
                     self.time(t, None, &format!("{path}/times/{i}"));
@@ -130,7 +157,10 @@ impl Ctx<'_, '_> {
     }
 
     fn policy(&mut self, p: &SendPolicy, node: Option<&NodeId>, path: &str) {
-        for (key, zone) in [("time_zone", &p.time_zone), ("fallback_time_zone", &p.fallback_time_zone)] {
+        for (key, zone) in [
+            ("time_zone", &p.time_zone),
+            ("fallback_time_zone", &p.fallback_time_zone),
+        ] {
             if let Some(zone) = zone {
                 if !is_known_time_zone(zone) {
                     self.sink.add(
@@ -170,7 +200,11 @@ impl Ctx<'_, '_> {
                             "flow.send.missing_content",
                             node,
                             format!("{path}/content"),
-                            format!("This {} send has no template and no {}.", channel_name(s.channel), missing.join(" or ")),
+                            format!(
+                                "This {} send has no template and no {}.",
+                                channel_name(s.channel),
+                                missing.join(" or ")
+                            ),
                         );
                     }
                 }
@@ -192,7 +226,12 @@ impl Ctx<'_, '_> {
                     self.field(field, node, &format!("{path}/until/field"));
                     self.time(time, node, &format!("{path}/until/time"));
                 }
-                _ => self.sink.add("flow.wait.spec", node, path.to_owned(), "A wait needs exactly one of `duration` and `until`."),
+                _ => self.sink.add(
+                    "flow.wait.spec",
+                    node,
+                    path.to_owned(),
+                    "A wait needs exactly one of `duration` and `until`.",
+                ),
             },
             NodeKind::WaitFor(w) => {
                 match (&w.event, &w.condition) {
@@ -202,27 +241,52 @@ impl Ctx<'_, '_> {
                         }
                     }
                     (None, Some(c)) => self.condition(c, node, &format!("{path}/condition"), true),
-                    _ => self.sink.add("flow.wait.spec", node, path.to_owned(), "A wait-for needs exactly one of `event` and `condition`."),
+                    _ => self.sink.add(
+                        "flow.wait.spec",
+                        node,
+                        path.to_owned(),
+                        "A wait-for needs exactly one of `event` and `condition`.",
+                    ),
                 }
                 self.duration(&w.timeout, node, &format!("{path}/timeout"));
             }
-            NodeKind::Condition(c) => self.condition(&c.condition, node, &format!("{path}/condition"), true),
+            NodeKind::Condition(c) => {
+                self.condition(&c.condition, node, &format!("{path}/condition"), true)
+            }
             NodeKind::Split(s) => {
                 if s.cases.is_empty() {
-                    self.sink.add("flow.options.empty", node, format!("{path}/cases"), "The split has no case.");
+                    self.sink.add(
+                        "flow.options.empty",
+                        node,
+                        format!("{path}/cases"),
+                        "The split has no case.",
+                    );
                 }
                 let names = s.cases.iter().map(|c| c.name.as_str()).chain(["else"]);
                 self.unique(names, node, &format!("{path}/cases"));
                 for (i, case) in s.cases.iter().enumerate() {
-                    self.condition(&case.condition, node, &format!("{path}/cases/{i}/condition"), true);
+                    self.condition(
+                        &case.condition,
+                        node,
+                        &format!("{path}/cases/{i}/condition"),
+                        true,
+                    );
                 }
             }
             NodeKind::RandomSplit(s) => {
                 if s.variants.is_empty() {
-                    self.sink.add("flow.options.empty", node, format!("{path}/variants"), "The random split has no variant.");
+                    self.sink.add(
+                        "flow.options.empty",
+                        node,
+                        format!("{path}/variants"),
+                        "The random split has no variant.",
+                    );
                 } else {
                     let sum: f64 = s.variants.iter().map(|v| v.percent).sum();
-                    let negative = s.variants.iter().any(|v| v.percent < 0.0 || !v.percent.is_finite());
+                    let negative = s
+                        .variants
+                        .iter()
+                        .any(|v| v.percent < 0.0 || !v.percent.is_finite());
                     if negative || (sum - 100.0).abs() > 1e-6 {
                         self.sink.add(
                             "flow.random_split.sum",
@@ -232,7 +296,11 @@ impl Ctx<'_, '_> {
                         );
                     }
                 }
-                self.unique(s.variants.iter().map(|v| v.name.as_str()), node, &format!("{path}/variants"));
+                self.unique(
+                    s.variants.iter().map(|v| v.name.as_str()),
+                    node,
+                    &format!("{path}/variants"),
+                );
             }
             NodeKind::Question(q) => {
                 self.conversational(q.channel, node, &format!("{path}/channel"));
@@ -242,10 +310,18 @@ impl Ctx<'_, '_> {
                 }
                 match &q.answer {
                     AnswerType::Choice { options } if options.is_empty() => {
-                        self.sink.add("flow.options.empty", node, format!("{path}/answer/options"), "The choice answer lists no option.");
+                        self.sink.add(
+                            "flow.options.empty",
+                            node,
+                            format!("{path}/answer/options"),
+                            "The choice answer lists no option.",
+                        );
                     }
                     AnswerType::Pattern { pattern } => {
-                        if let Err(e) = regex::RegexBuilder::new(pattern).size_limit(1 << 20).build() {
+                        if let Err(e) = regex::RegexBuilder::new(pattern)
+                            .size_limit(1 << 20)
+                            .build()
+                        {
                             let detail = e.to_string();
                             let last = detail.lines().last().unwrap_or("invalid").trim().to_owned();
                             self.sink.add(
@@ -267,9 +343,18 @@ impl Ctx<'_, '_> {
                 self.conversational(m.channel, node, &format!("{path}/channel"));
                 self.merge(&m.prompt, node, &format!("{path}/prompt"));
                 if m.options.is_empty() {
-                    self.sink.add("flow.options.empty", node, format!("{path}/options"), "The menu has no option.");
+                    self.sink.add(
+                        "flow.options.empty",
+                        node,
+                        format!("{path}/options"),
+                        "The menu has no option.",
+                    );
                 }
-                let names = m.options.iter().map(|o| o.value.as_str()).chain(["timeout", "other"]);
+                let names = m
+                    .options
+                    .iter()
+                    .map(|o| o.value.as_str())
+                    .chain(["timeout", "other"]);
                 self.unique(names, node, &format!("{path}/options"));
                 self.duration(&m.timeout, node, &format!("{path}/timeout"));
             }
@@ -277,7 +362,11 @@ impl Ctx<'_, '_> {
                 self.url(&a.url, node, &format!("{path}/url"));
                 self.merge(&a.url, node, &format!("{path}/url"));
                 for (k, v) in &a.headers {
-                    self.merge(v, node, &format!("{path}/headers/{}", crate::error::escape_pointer(k)));
+                    self.merge(
+                        v,
+                        node,
+                        &format!("{path}/headers/{}", crate::error::escape_pointer(k)),
+                    );
                 }
                 if let Some(b) = &a.body {
                     self.merge(b, node, &format!("{path}/body"));
@@ -305,7 +394,12 @@ impl Ctx<'_, '_> {
     }
 
     /// Reports names that appear twice (or clash with a reserved label).
-    fn unique<'n>(&mut self, names: impl Iterator<Item = &'n str>, node: Option<&NodeId>, path: &str) {
+    fn unique<'n>(
+        &mut self,
+        names: impl Iterator<Item = &'n str>,
+        node: Option<&NodeId>,
+        path: &str,
+    ) {
         let mut seen = HashSet::new();
         for name in names {
             if !seen.insert(name) {
@@ -313,7 +407,9 @@ impl Ctx<'_, '_> {
                     "flow.branch.duplicate_name",
                     node,
                     path.to_owned(),
-                    format!("The branch name \"{name}\" is used twice; each branch needs its own name."),
+                    format!(
+                        "The branch name \"{name}\" is used twice; each branch needs its own name."
+                    ),
                 );
             }
         }
@@ -332,32 +428,59 @@ impl Ctx<'_, '_> {
 
     fn duration(&mut self, d: &Duration, node: Option<&NodeId>, path: &str) {
         if d.amount <= 0 {
-            self.sink.add("flow.wait.non_positive", node, format!("{path}/amount"), format!("A wait of {d} does not make sense: use a positive amount."));
+            self.sink.add(
+                "flow.wait.non_positive",
+                node,
+                format!("{path}/amount"),
+                format!("A wait of {d} does not make sense: use a positive amount."),
+            );
         } else if d.approx_minutes() > LONGEST_WAIT_MINUTES {
-            self.sink.add("flow.wait.too_long", node, format!("{path}/amount"), format!("A wait of {d} is longer than a year: is the unit right?"));
+            self.sink.add(
+                "flow.wait.too_long",
+                node,
+                format!("{path}/amount"),
+                format!("A wait of {d} is longer than a year: is the unit right?"),
+            );
         }
     }
 
     fn time(&mut self, t: &str, node: Option<&NodeId>, path: &str) -> Option<(u8, u8)> {
         let parsed = parse_time_of_day(t);
         if parsed.is_none() {
-            self.sink.add("flow.time.malformed", node, path.to_owned(), format!("\"{t}\" is not a time of day; write it as HH:MM, from 00:00 to 23:59."));
+            self.sink.add(
+                "flow.time.malformed",
+                node,
+                path.to_owned(),
+                format!("\"{t}\" is not a time of day; write it as HH:MM, from 00:00 to 23:59."),
+            );
         }
         parsed
     }
 
     fn url(&mut self, url: &str, node: Option<&NodeId>, path: &str) {
         let ok = (url.starts_with("https://") || url.starts_with("http://"))
-            && url.split_once("://").is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
+            && url
+                .split_once("://")
+                .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
         if !ok {
-            self.sink.add("flow.url.invalid", node, path.to_owned(), format!("\"{url}\" is not an http(s) address."));
+            self.sink.add(
+                "flow.url.invalid",
+                node,
+                path.to_owned(),
+                format!("\"{url}\" is not an http(s) address."),
+            );
         }
     }
 
     fn field(&mut self, key: &str, node: Option<&NodeId>, path: &str) {
         if let Some(schema) = self.fields {
             if !schema.knows(key) {
-                self.sink.add("flow.field.unknown", node, path.to_owned(), format!("\"{key}\" is not a declared profile field."));
+                self.sink.add(
+                    "flow.field.unknown",
+                    node,
+                    path.to_owned(),
+                    format!("\"{key}\" is not a declared profile field."),
+                );
             }
         }
     }
@@ -367,7 +490,12 @@ impl Ctx<'_, '_> {
             match found {
                 Err(e) => {
                     let (line, column) = line_column(text, e.offset);
-                    self.sink.add("flow.merge_field.malformed", node, path.to_owned(), format!("{} (line {line}, column {column}).", e.message));
+                    self.sink.add(
+                        "flow.merge_field.malformed",
+                        node,
+                        path.to_owned(),
+                        format!("{} (line {line}, column {column}).", e.message),
+                    );
                 }
                 Ok(m) => {
                     let Some(schema) = self.fields else { continue };
@@ -388,7 +516,13 @@ impl Ctx<'_, '_> {
 
     /// Checks a condition; `contact_fields` says whether its fields are profile fields (false for
     /// event-property filters).
-    fn condition(&mut self, c: &Condition, node: Option<&NodeId>, path: &str, contact_fields: bool) {
+    fn condition(
+        &mut self,
+        c: &Condition,
+        node: Option<&NodeId>,
+        path: &str,
+        contact_fields: bool,
+    ) {
         if c.depth() > MAX_CONDITION_DEPTH {
             self.sink.add(
                 "flow.condition.too_deep",
@@ -401,16 +535,30 @@ impl Ctx<'_, '_> {
         self.condition_at(c, node, path, contact_fields);
     }
 
-    fn condition_at(&mut self, c: &Condition, node: Option<&NodeId>, path: &str, contact_fields: bool) {
+    fn condition_at(
+        &mut self,
+        c: &Condition,
+        node: Option<&NodeId>,
+        path: &str,
+        contact_fields: bool,
+    ) {
         match c {
             Condition::And { conditions } | Condition::Or { conditions } => {
                 for (i, inner) in conditions.iter().enumerate() {
-                    self.condition_at(inner, node, &format!("{path}/conditions/{i}"), contact_fields);
+                    self.condition_at(
+                        inner,
+                        node,
+                        &format!("{path}/conditions/{i}"),
+                        contact_fields,
+                    );
                 }
             }
-            Condition::Not { condition } => {
-                self.condition_at(condition, node, &format!("{path}/condition"), contact_fields)
-            }
+            Condition::Not { condition } => self.condition_at(
+                condition,
+                node,
+                &format!("{path}/condition"),
+                contact_fields,
+            ),
             Condition::Field { field, op, value } => {
                 if op.takes_value() != value.is_some() {
                     let msg = if op.takes_value() {
@@ -418,7 +566,8 @@ impl Ctx<'_, '_> {
                     } else {
                         format!("\"{field} {}\" takes no value.", op.symbol())
                     };
-                    self.sink.add("flow.condition.value", node, path.to_owned(), msg);
+                    self.sink
+                        .add("flow.condition.value", node, path.to_owned(), msg);
                 }
                 if contact_fields {
                     self.field(field, node, &format!("{path}/field"));

@@ -21,7 +21,10 @@ pub(super) fn check(flows: &[Flow]) -> Vec<Finding> {
                 "flows.id.duplicate",
                 None,
                 "/id".to_owned(),
-                format!("Flows {first} and {i} of the set both have the id \"{}\".", f.id),
+                format!(
+                    "Flows {first} and {i} of the set both have the id \"{}\".",
+                    f.id
+                ),
             ));
         } else {
             by_id.insert(f.id.as_str(), i);
@@ -37,8 +40,10 @@ fn keywords(flows: &[Flow], out: &mut Vec<Finding>) {
     let mut owner: HashMap<(Channel, String), &str> = HashMap::new();
     for f in flows.iter().filter(|f| f.status == FlowStatus::Active) {
         for (t, trigger) in f.triggers.iter().enumerate() {
-            let Trigger::InboundMessage { channel, matching: MessageMatch::Keyword { keywords, .. } } =
-                trigger
+            let Trigger::InboundMessage {
+                channel,
+                matching: MessageMatch::Keyword { keywords, .. },
+            } = trigger
             else {
                 continue;
             };
@@ -75,18 +80,25 @@ fn launches(flows: &[Flow], by_id: &HashMap<&str, usize>, out: &mut Vec<Finding>
             continue; // a duplicate id; already reported
         }
         for (n, node) in f.nodes.iter().enumerate() {
-            let NodeKind::LaunchFlow(l) = &node.kind else { continue };
+            let NodeKind::LaunchFlow(l) = &node.kind else {
+                continue;
+            };
             match by_id.get(l.flow.as_str()) {
                 Some(&target) => {
                     graph.update_edge(nodes[i], nodes[target], ());
-                    launch_path.entry((i, target)).or_insert((format!("/nodes/{n}/flow"), &node.id));
+                    launch_path
+                        .entry((i, target))
+                        .or_insert((format!("/nodes/{n}/flow"), &node.id));
                 }
                 None => out.push(finding(
                     &f.id,
                     "flows.launch.unknown_flow",
                     Some(&node.id),
                     format!("/nodes/{n}/flow"),
-                    format!("\"{}\" launches the flow \"{}\", which is not among the flows checked.", node.id, l.flow),
+                    format!(
+                        "\"{}\" launches the flow \"{}\", which is not among the flows checked.",
+                        node.id, l.flow
+                    ),
                 )),
             }
         }
@@ -104,13 +116,18 @@ fn launches(flows: &[Flow], by_id: &HashMap<&str, usize>, out: &mut Vec<Finding>
                 .iter()
                 .copied()
                 .find(|&t| launch_path.contains_key(&(m, t)));
-            let Some((path, node)) = target.and_then(|t| launch_path.get(&(m, t))) else { continue };
+            let Some((path, node)) = target.and_then(|t| launch_path.get(&(m, t))) else {
+                continue;
+            };
             out.push(finding(
                 &flows[m].id,
                 "flows.launch.cycle",
                 Some(node),
                 path.clone(),
-                format!("The flows {} launch each other in a loop.", names.join(" → ")),
+                format!(
+                    "The flows {} launch each other in a loop.",
+                    names.join(" → ")
+                ),
             ));
         }
     }
@@ -118,11 +135,20 @@ fn launches(flows: &[Flow], by_id: &HashMap<&str, usize>, out: &mut Vec<Finding>
 
 /// An automatic send whose condition is the same as another active flow's start condition.
 fn schedules(flows: &[Flow], out: &mut Vec<Finding>) {
-    let active: Vec<(usize, &Flow)> =
-        flows.iter().enumerate().filter(|(_, f)| f.status == FlowStatus::Active).collect();
+    let active: Vec<(usize, &Flow)> = flows
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.status == FlowStatus::Active)
+        .collect();
     for &(a, fa) in &active {
         for (t, trigger) in fa.triggers.iter().enumerate() {
-            let Trigger::Schedule { condition: Some(cond), .. } = trigger else { continue };
+            let Trigger::Schedule {
+                condition: Some(cond),
+                ..
+            } = trigger
+            else {
+                continue;
+            };
             let canon = cond.canonical();
             for &(b, fb) in &active {
                 if a == b {
@@ -130,22 +156,33 @@ fn schedules(flows: &[Flow], out: &mut Vec<Finding>) {
                 }
                 let clash = fb.triggers.iter().any(|tb| match tb {
                     // Two equal automatic sends: report the pair once.
-                    Trigger::Schedule { condition: Some(other), .. } => {
-                        a < b && other.canonical() == canon
-                    }
-                    Trigger::Segment { segment, on: MembershipChange::Entered } => {
+                    Trigger::Schedule {
+                        condition: Some(other),
+                        ..
+                    } => a < b && other.canonical() == canon,
+                    Trigger::Segment {
+                        segment,
+                        on: MembershipChange::Entered,
+                    } => {
                         matches!(&canon, Condition::InSegment { segment: s } if s == segment)
                     }
-                    Trigger::List { list, on: MembershipChange::Entered } => {
+                    Trigger::List {
+                        list,
+                        on: MembershipChange::Entered,
+                    } => {
                         matches!(&canon, Condition::InList { list: l } if l == list)
                     }
                     Trigger::FieldChanged { field, to } => match &canon {
-                        Condition::Field { field: f, op: FieldOp::Eq, value } => {
-                            f == field && (to.is_none() || to == value)
-                        }
-                        Condition::Field { field: f, op: FieldOp::IsSet, .. } => {
-                            f == field && to.is_none()
-                        }
+                        Condition::Field {
+                            field: f,
+                            op: FieldOp::Eq,
+                            value,
+                        } => f == field && (to.is_none() || to == value),
+                        Condition::Field {
+                            field: f,
+                            op: FieldOp::IsSet,
+                            ..
+                        } => f == field && to.is_none(),
                         _ => false,
                     },
                     _ => false,

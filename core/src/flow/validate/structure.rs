@@ -11,7 +11,12 @@ use crate::flow::Flow;
 
 pub(super) fn check(flow: &Flow, sink: &mut Sink) {
     if flow.triggers.is_empty() {
-        sink.add("flow.trigger.none", None, "/triggers", "The flow has no trigger: nobody can enter it.");
+        sink.add(
+            "flow.trigger.none",
+            None,
+            "/triggers",
+            "The flow has no trigger: nobody can enter it.",
+        );
     }
 
     // Node ids → first index; later duplicates are reported and left out of the graph.
@@ -23,7 +28,10 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
                 "flow.node.duplicate_id",
                 Some(&node.id),
                 format!("/nodes/{i}/id"),
-                format!("Another node already has the id \"{}\"; node ids must be unique.", node.id),
+                format!(
+                    "Another node already has the id \"{}\"; node ids must be unique.",
+                    node.id
+                ),
             );
             continue;
         }
@@ -36,7 +44,10 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
             "flow.start.missing",
             None,
             "/start",
-            format!("The flow starts at \"{}\", but there is no node with that id.", flow.start),
+            format!(
+                "The flow starts at \"{}\", but there is no node with that id.",
+                flow.start
+            ),
         );
     }
 
@@ -51,7 +62,10 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
                 "flow.edge.missing_source",
                 Some(&edge.from),
                 format!("/edges/{e}/from"),
-                format!("This connection starts at \"{}\", which is not a node of the flow.", edge.from),
+                format!(
+                    "This connection starts at \"{}\", which is not a node of the flow.",
+                    edge.from
+                ),
             );
         }
         if to.is_none() {
@@ -59,7 +73,10 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
                 "flow.edge.missing_target",
                 from.map(|_| &edge.from),
                 format!("/edges/{e}/to"),
-                format!("The \"{}\" branch of \"{}\" leads to \"{}\", which is not a node of the flow.", edge.label, edge.from, edge.to),
+                format!(
+                    "The \"{}\" branch of \"{}\" leads to \"{}\", which is not a node of the flow.",
+                    edge.label, edge.from, edge.to
+                ),
             );
         }
         let Some(from) = from else { continue };
@@ -67,8 +84,12 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
         let node = &flow.nodes[node_pos];
         let branches = node.kind.branches();
         if !branches.allows(&edge.label) {
-            let allowed: Vec<&str> =
-                branches.required.iter().chain(&branches.optional).map(String::as_str).collect();
+            let allowed: Vec<&str> = branches
+                .required
+                .iter()
+                .chain(&branches.optional)
+                .map(String::as_str)
+                .collect();
             let hint = if allowed.is_empty() {
                 "it has no outgoing branches".to_owned()
             } else {
@@ -78,17 +99,28 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
                 "flow.edge.unknown_label",
                 Some(&node.id),
                 format!("/edges/{e}/label"),
-                format!("\"{}\" is not a branch of the {} node \"{}\": {hint}.", edge.label, node.kind.type_name(), node.id),
+                format!(
+                    "\"{}\" is not a branch of the {} node \"{}\": {hint}.",
+                    edge.label,
+                    node.kind.type_name(),
+                    node.id
+                ),
             );
         } else if !labels_seen.insert((edge.from.as_str(), edge.label.as_str())) {
             sink.add(
                 "flow.edge.duplicate_label",
                 Some(&node.id),
                 format!("/edges/{e}"),
-                format!("The node \"{}\" already has a \"{}\" branch; a branch leads to one node.", node.id, edge.label),
+                format!(
+                    "The node \"{}\" already has a \"{}\" branch; a branch leads to one node.",
+                    node.id, edge.label
+                ),
             );
         }
-        out_labels.entry(node_pos).or_default().push(edge.label.as_str());
+        out_labels
+            .entry(node_pos)
+            .or_default()
+            .push(edge.label.as_str());
         if let Some(to) = to {
             graph.add_edge(from, to, ());
         }
@@ -107,12 +139,21 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
             .filter(|l| !have.contains(l))
             .collect();
         if !missing.is_empty() {
-            let plural = if missing.len() == 1 { "branch" } else { "branches" };
+            let plural = if missing.len() == 1 {
+                "branch"
+            } else {
+                "branches"
+            };
             sink.add(
                 "flow.branch.missing",
                 Some(&node.id),
                 format!("/nodes/{pos}"),
-                format!("The {} node \"{}\" needs a {plural} for: {}.", node.kind.type_name(), node.id, missing.join(", ")),
+                format!(
+                    "The {} node \"{}\" needs a {plural} for: {}.",
+                    node.kind.type_name(),
+                    node.id,
+                    missing.join(", ")
+                ),
             );
         } else if branches.required.is_empty() && !branches.terminal && have.is_empty() {
             sink.add(
@@ -138,7 +179,10 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
                     "flow.node.unreachable",
                     Some(&node.id),
                     format!("/nodes/{}", graph[idx]),
-                    format!("No path from the start \"{}\" reaches \"{}\".", flow.start, node.id),
+                    format!(
+                        "No path from the start \"{}\" reaches \"{}\".",
+                        flow.start, node.id
+                    ),
                 );
             }
         }
@@ -153,7 +197,10 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
         let mut positions: Vec<usize> = scc.iter().map(|&n| graph[n]).collect();
         positions.sort_unstable();
         let first = positions[0];
-        let ids: Vec<&str> = positions.iter().map(|&p| flow.nodes[p].id.as_str()).collect();
+        let ids: Vec<&str> = positions
+            .iter()
+            .map(|&p| flow.nodes[p].id.as_str())
+            .collect();
         sink.add(
             "flow.cycle.no_wait",
             Some(&flow.nodes[first].id),
