@@ -108,6 +108,29 @@ impl std::error::Error for FormatError {}
 
 /// Reads `T` from JSON text, reporting the JSON pointer, line and column of any problem.
 pub(crate) fn from_json_str<T: DeserializeOwned>(json: &str) -> Result<T> {
+    // Every sequenza document is a JSON object; serde would also accept a struct as an array.
+    let trimmed = json.trim_start();
+    if !trimmed.is_empty() && !trimmed.starts_with('{') {
+        let offset = json.len() - trimmed.len();
+        let (line, column) = crate::text::line_column(json, offset);
+        let found = trimmed
+            .chars()
+            .next()
+            .map_or(String::new(), |c| format!(" (found `{c}`)"));
+        return Err(Error::Format(Box::new(FormatError {
+            code: if trimmed.starts_with(['[', '"', '-', 't', 'f', 'n'])
+                || trimmed.starts_with(|c: char| c.is_ascii_digit())
+            {
+                FormatCode::Invalid
+            } else {
+                FormatCode::Syntax
+            },
+            path: String::new(),
+            line,
+            column,
+            message: format!("expected a JSON object{found}"),
+        })));
+    }
     let mut de = serde_json::Deserializer::from_str(json);
     let value = serde_path_to_error::deserialize(&mut de).map_err(convert)?;
     de.end().map_err(|e| convert_plain(e, String::new()))?;
@@ -127,10 +150,14 @@ fn convert_plain(inner: serde_json::Error, path: String) -> Error {
         Category::Data => FormatCode::Invalid,
     };
     let full = inner.to_string();
-    let message = match full.rsplit_once(" at line ") {
-        Some((msg, _)) => msg.to_owned(),
-        None => full,
+    let full = match full.rsplit_once(" at line ") {
+        Some((msg, _)) => msg,
+        None => full.as_str(),
     };
+    let (deeper, message) = crate::tagged::decode(full);
+    let mut path = path;
+    path.push_str(deeper);
+    let message = message.to_owned();
     Error::Format(Box::new(FormatError {
         code,
         path,
@@ -141,7 +168,7 @@ fn convert_plain(inner: serde_json::Error, path: String) -> Error {
 }
 
 /// Renders a serde path as an RFC 6901 JSON pointer.
-fn pointer(path: &serde_path_to_error::Path) -> String {
+pub(crate) fn pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     let mut out = String::new();
     for seg in path.iter() {

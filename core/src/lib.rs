@@ -36,6 +36,7 @@ pub mod condition;
 pub mod error;
 pub mod flow;
 pub mod model;
+mod tagged;
 pub mod text;
 pub mod time;
 

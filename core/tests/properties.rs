@@ -64,7 +64,9 @@ fn arb_flow() -> impl Strategy<Value = Value> {
         })
 }
 
-fn successors(doc: &Value) -> BTreeMap<String, BTreeSet<String>> {
+/// Successors along edges that a contact can follow: both ends exist and the label is a branch
+/// of the source node.
+fn successors(doc: &Value, flow: &Flow) -> BTreeMap<String, BTreeSet<String>> {
     let ids: BTreeSet<String> = doc["nodes"]
         .as_array()
         .unwrap()
@@ -75,7 +77,10 @@ fn successors(doc: &Value) -> BTreeMap<String, BTreeSet<String>> {
         ids.iter().map(|i| (i.clone(), BTreeSet::new())).collect();
     for e in doc["edges"].as_array().unwrap() {
         let (f, t) = (e["from"].as_str().unwrap(), e["to"].as_str().unwrap());
-        if ids.contains(f) && ids.contains(t) {
+        let followed = flow
+            .node(f)
+            .is_some_and(|n| n.kind.branches().allows(e["label"].as_str().unwrap()));
+        if ids.contains(f) && ids.contains(t) && followed {
             out.get_mut(f).unwrap().insert(t.to_owned());
         }
     }
@@ -115,7 +120,7 @@ proptest! {
             }
         }
 
-        let succ = successors(&doc);
+        let succ = successors(&doc, &flow);
         let start = doc["start"].as_str().unwrap();
         let reported: BTreeSet<String> = findings
             .iter()

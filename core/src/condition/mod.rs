@@ -30,12 +30,14 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{ListId, SegmentId, Value};
 
+crate::tagged::tagged_enum! {
+    tag = "type", repr = ConditionRepr;
 /// A condition over one contact.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub enum Condition {
+    pub enum Condition {
     /// All inner conditions hold.
     And {
         /// The inner conditions.
@@ -78,6 +80,7 @@ pub enum Condition {
         /// The segment.
         segment: SegmentId,
     },
+}
 }
 
 /// A field comparison operator.

@@ -23,8 +23,9 @@ use crate::time::{Duration, Weekday};
 /// assert!(matches!(n.kind, NodeKind::Question(_)));
 /// assert_eq!(n.kind.type_name(), "question");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(extend("unevaluatedProperties" = false)))]
 pub struct Node {
     /// Stable id, unique in the flow.
     pub id: NodeId,
@@ -36,45 +37,63 @@ pub struct Node {
     pub kind: NodeKind,
 }
 
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error as _;
+        let mut map = serde_json::Map::<String, serde_json::Value>::deserialize(d)?;
+        let fail =
+            |(path, msg): (String, String)| D::Error::custom(crate::tagged::encode(&path, &msg));
+        let id: NodeId = crate::tagged::take(&mut map, "id").map_err(fail)?;
+        let label: Option<String> = crate::tagged::take(&mut map, "label").map_err(fail)?;
+        let kind = crate::tagged::from_map::<NodeKindRepr>(map, "type")
+            .map_err(fail)?
+            .into();
+        Ok(Node { id, label, kind })
+    }
+}
+
+crate::tagged::tagged_enum! {
+    tag = "type", repr = NodeKindRepr;
+
 /// What a node does. JSON tag: `type`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "type", rename_all = "snake_case")]
 #[non_exhaustive]
-pub enum NodeKind {
+    pub enum NodeKind {
     /// Send a message on a channel. Branch: `next`.
-    Send(SendNode),
+    Send(v: SendNode),
     /// Wait a duration or until a local time / a date field. Branch: `next`.
-    Wait(WaitNode),
+    Wait(v: WaitNode),
     /// Wait for an event or a condition, with a timeout. Branches: `met`, `timeout`.
-    WaitFor(WaitForNode),
+    WaitFor(v: WaitForNode),
     /// Yes/no branch on a condition. Branches: `yes`, `no`.
-    Condition(ConditionNode),
+    Condition(v: ConditionNode),
     /// Multi-way split: the first matching case wins. Branches: each case name, `else`.
-    Split(SplitNode),
+    Split(v: SplitNode),
     /// Random split by percentages (A/B tests, hold-out groups). Branches: each variant name.
-    RandomSplit(RandomSplitNode),
+    RandomSplit(v: RandomSplitNode),
     /// Ask a question and validate the answer. Branches: `answered`, `timeout`, optional `invalid`.
-    Question(QuestionNode),
+    Question(v: QuestionNode),
     /// Offer choices; each choice is a branch. Branches: each option value, `timeout`, optional
     /// `other`.
-    Menu(MenuNode),
+    Menu(v: MenuNode),
     /// Call an HTTP API. Branches: `success`, `failure`, optional `timeout` (else `failure`).
-    ApiCall(ApiCallNode),
+    ApiCall(v: ApiCallNode),
     /// Set profile fields. Branch: `next`.
-    UpdateFields(UpdateFieldsNode),
+    UpdateFields(v: UpdateFieldsNode),
     /// Add or remove tags. Branch: `next`.
-    Tags(TagsNode),
+    Tags(v: TagsNode),
     /// Add to, remove from, or move between lists. Branch: `next`.
-    Lists(ListsNode),
+    Lists(v: ListsNode),
     /// Start another flow for the contact. Branch: `next`.
-    LaunchFlow(LaunchFlowNode),
+    LaunchFlow(v: LaunchFlowNode),
     /// Hand the conversation off to a team. Branch: `next`.
-    HandOff(HandOffNode),
+    HandOff(v: HandOffNode),
     /// Record that the contact reached a goal. Branch: optional `next`.
-    Goal(GoalNode),
+    Goal(v: GoalNode),
     /// Leave the flow. No branches.
-    Exit,
+    Exit {},
+}
 }
 
 /// The branches a node kind has.
@@ -121,7 +140,7 @@ impl NodeKind {
             NodeKind::LaunchFlow(_) => "launch_flow",
             NodeKind::HandOff(_) => "hand_off",
             NodeKind::Goal(_) => "goal",
-            NodeKind::Exit => "exit",
+            NodeKind::Exit {} => "exit",
         }
     }
 
@@ -129,7 +148,7 @@ impl NodeKind {
     ///
     /// ```
     /// use sequenza::flow::NodeKind;
-    /// let b = NodeKind::Exit.branches();
+    /// let b = (NodeKind::Exit {}).branches();
     /// assert!(b.terminal && b.required.is_empty() && b.optional.is_empty());
     /// ```
     pub fn branches(&self) -> Branches {
@@ -194,7 +213,7 @@ impl NodeKind {
                 optional: labels(&["next"]),
                 terminal: true,
             },
-            NodeKind::Exit => Branches {
+            NodeKind::Exit {} => Branches {
                 required: vec![],
                 optional: vec![],
                 terminal: true,
@@ -215,6 +234,7 @@ impl NodeKind {
 /// Send a message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SendNode {
     /// The channel.
     pub channel: Channel,
@@ -310,6 +330,7 @@ pub enum MediaKind {
 /// Wait a duration, or until a moment. Exactly one of `duration` and `until`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct WaitNode {
     /// Wait this long.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -319,12 +340,14 @@ pub struct WaitNode {
     pub until: Option<WaitUntil>,
 }
 
+crate::tagged::tagged_enum! {
+    tag = "kind", repr = WaitUntilRepr;
 /// A moment to wait for. JSON tag: `kind`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub enum WaitUntil {
+    pub enum WaitUntil {
     /// The next local time of day (on one of `weekdays`, when given).
     LocalTime {
         /// `HH:MM`.
@@ -342,12 +365,18 @@ pub enum WaitUntil {
         offset_days: i64,
         /// `HH:MM`.
         time: String,
+        /// Use the next yearly anniversary of the date (birthdays, sign-up anniversaries)
+        /// rather than the date itself.
+        #[serde(default)]
+        yearly: bool,
     },
+}
 }
 
 /// Wait for an event or a condition, or until the timeout.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct WaitForNode {
     /// The awaited event.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -374,6 +403,7 @@ pub struct EventMatch {
 /// Branch on a condition.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ConditionNode {
     /// The condition.
     pub condition: Condition,
@@ -382,6 +412,7 @@ pub struct ConditionNode {
 /// Multi-way split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct SplitNode {
     /// Cases in order; the first that matches wins, else the `else` branch.
     pub cases: Vec<SplitCase>,
@@ -401,6 +432,7 @@ pub struct SplitCase {
 /// Random split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RandomSplitNode {
     /// The variants; their percentages sum to 100.
     pub variants: Vec<Variant>,
@@ -420,6 +452,7 @@ pub struct Variant {
 /// Ask a question and validate the answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct QuestionNode {
     /// The channel the question is asked on.
     pub channel: Channel,
@@ -444,14 +477,16 @@ fn two() -> u32 {
     2
 }
 
+crate::tagged::tagged_enum! {
+    tag = "type", repr = AnswerTypeRepr;
 /// The expected type of an answer. JSON tag: `type`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub enum AnswerType {
+    pub enum AnswerType {
     /// Any text.
-    Text,
+    Text {},
     /// A number, optionally within bounds.
     Number {
         /// Smallest accepted.
@@ -462,11 +497,11 @@ pub enum AnswerType {
         max: Option<f64>,
     },
     /// An e-mail address.
-    Email,
+    Email {},
     /// A phone number.
-    Phone,
+    Phone {},
     /// A date.
-    Date,
+    Date {},
     /// One of the options (case- and accent-insensitive).
     Choice {
         /// The options.
@@ -478,10 +513,12 @@ pub enum AnswerType {
         pattern: String,
     },
 }
+}
 
 /// Offer choices.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct MenuNode {
     /// The channel.
     pub channel: Channel,
@@ -507,6 +544,7 @@ pub struct MenuOption {
 /// Call an HTTP API.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ApiCallNode {
     /// The method.
     pub method: HttpMethod,
@@ -544,6 +582,7 @@ pub struct ResponseMapping {
 /// Set profile fields. String values may hold merge fields.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct UpdateFieldsNode {
     /// Field key → new value (`null` clears it).
     pub set: BTreeMap<String, Value>,
@@ -552,6 +591,7 @@ pub struct UpdateFieldsNode {
 /// Add or remove tags.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct TagsNode {
     /// Tags added.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -564,6 +604,7 @@ pub struct TagsNode {
 /// Add to, remove from, or move between lists (a move is a remove plus an add).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct ListsNode {
     /// Lists the contact joins.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -576,6 +617,7 @@ pub struct ListsNode {
 /// Launch another flow.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct LaunchFlowNode {
     /// The flow started.
     pub flow: FlowId,
@@ -584,6 +626,7 @@ pub struct LaunchFlowNode {
 /// Hand off to a team.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct HandOffNode {
     /// The team.
     pub team: TeamId,
@@ -595,6 +638,7 @@ pub struct HandOffNode {
 /// A goal reached.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
 pub struct GoalNode {
     /// The goal's name in statistics.
     pub name: String,

@@ -51,18 +51,18 @@ fn describe_trigger(t: &Trigger) -> String {
             MessageMatch::Keyword { keywords, mode } => {
                 format!("{channel} message {mode:?} keyword {keywords:?}")
             }
-            MessageMatch::AnyText => format!("any {channel} text"),
-            MessageMatch::AnyMedia => format!("any {channel} media"),
-            MessageMatch::Any => format!("any {channel} message"),
+            MessageMatch::AnyText {} => format!("any {channel} text"),
+            MessageMatch::AnyMedia {} => format!("any {channel} media"),
+            MessageMatch::Any {} => format!("any {channel} message"),
         },
         Trigger::AdClick { ad } => match ad {
             Some(ad) => format!("click on WhatsApp ad {ad:?}"),
             None => "click on any WhatsApp ad".to_owned(),
         },
         Trigger::Manual { recipients } => match recipients {
-            Recipients::Csv => "manual start from a CSV upload".to_owned(),
+            Recipients::Csv {} => "manual start from a CSV upload".to_owned(),
             Recipients::Filter { condition } => format!("manual start for {condition}"),
-            Recipients::Api => "manual start from the API".to_owned(),
+            Recipients::Api {} => "manual start from the API".to_owned(),
         },
         Trigger::Schedule {
             recurrence,
@@ -128,6 +128,6 @@ fn describe_node(kind: &NodeKind) -> String {
         NodeKind::LaunchFlow(l) => format!("launch flow {}", l.flow),
         NodeKind::HandOff(h) => format!("hand off to team {}", h.team),
         NodeKind::Goal(g) => format!("goal {:?}", g.name),
-        NodeKind::Exit => "exit".to_owned(),
+        NodeKind::Exit {} => "exit".to_owned(),
     }
 }

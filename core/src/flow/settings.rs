@@ -13,7 +13,7 @@ use crate::time::{Duration, Weekday};
 /// ```
 /// use sequenza::flow::{FlowSettings, Reentry};
 /// let s: FlowSettings = serde_json::from_str(r#"{"reentry": {"mode": "restart"}}"#).unwrap();
-/// assert_eq!(s.reentry, Reentry::Restart);
+/// assert_eq!(s.reentry, Reentry::Restart {});
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -39,27 +39,29 @@ pub struct FlowSettings {
     pub webhooks: Webhooks,
 }
 
+crate::tagged::tagged_enum! {
+    tag = "mode", repr = ReentryRepr;
 /// What happens when a contact qualifies for a flow again. JSON tag: `mode`.
 ///
 /// The source documents' "overwrite if exists" checkbox is `restart` (checked) or `continue`
 /// (unchecked).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub enum Reentry {
+    pub enum Reentry {
     /// Start again from the beginning, dropping the current position ("overwrite if exists").
-    Restart,
+    Restart {},
     /// Stay where the contact is while enrolled; a contact who finished may enter again.
-    #[default]
-    Continue,
+    Continue {},
     /// Never enter a second time.
-    Never,
+    Never {},
     /// Enter again only once `cooldown` has passed since the last entry.
     AfterCooldown {
         /// The minimum time between two entries.
         cooldown: Duration,
     },
+}
 }
 
 /// When sends may go out: quiet hours, allowed weekdays and hours, the time zone used.
@@ -108,6 +110,13 @@ pub struct TimeWindow {
     pub start: String,
     /// Local end, `HH:MM`.
     pub end: String,
+}
+
+impl Default for Reentry {
+    /// `continue`: stay where the contact is while enrolled.
+    fn default() -> Self {
+        Reentry::Continue {}
+    }
 }
 
 /// What happens to a send that falls in a forbidden time.

@@ -6,6 +6,8 @@ use crate::condition::Condition;
 use crate::model::{Channel, ListId, SegmentId, Value};
 use crate::time::Weekday;
 
+crate::tagged::tagged_enum! {
+    tag = "type", repr = TriggerRepr;
 /// What makes contacts enter a flow. JSON tag: `type`.
 ///
 /// ```
@@ -16,11 +18,11 @@ use crate::time::Weekday;
 /// }"#).unwrap();
 /// assert_eq!(t.kind(), "inbound_message");
 /// ```
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub enum Trigger {
+    pub enum Trigger {
     /// An event happened (sign-up, purchase, abandoned cart …), optionally filtered on its
     /// properties: the fields of `filter` name event properties.
     Event {
@@ -96,6 +98,7 @@ pub enum Trigger {
         url: String,
     },
 }
+}
 
 impl Trigger {
     /// The JSON `type` of the trigger.
@@ -127,12 +130,14 @@ pub enum MembershipChange {
     Left,
 }
 
+crate::tagged::tagged_enum! {
+    tag = "kind", repr = MessageMatchRepr;
 /// What an inbound message must match. JSON tag: `kind`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub enum MessageMatch {
+    pub enum MessageMatch {
     /// The text matches one of the keywords, case- and accent-insensitively.
     Keyword {
         /// The keywords.
@@ -142,11 +147,12 @@ pub enum MessageMatch {
         mode: KeywordMode,
     },
     /// Any text message.
-    AnyText,
+    AnyText {},
     /// Any media message (image, audio, video, file).
-    AnyMedia,
+    AnyMedia {},
     /// Any message at all.
-    Any,
+    Any {},
+}
 }
 
 /// How a message text is compared with a keyword.
@@ -164,32 +170,37 @@ pub enum KeywordMode {
     StartsWith,
 }
 
+crate::tagged::tagged_enum! {
+    tag = "kind", repr = RecipientsRepr;
 /// Where the recipients of a manual (outbound) start come from. JSON tag: `kind`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub enum Recipients {
+    pub enum Recipients {
     /// A CSV upload of recipients.
-    Csv,
+    Csv {},
     /// Every contact matching a condition at start time.
     Filter {
         /// The selection.
         condition: Condition,
     },
     /// Contacts named in an API call.
-    Api,
+    Api {},
+}
 }
 
+crate::tagged::tagged_enum! {
+    tag = "kind", repr = RecurrenceRepr;
 /// When an automatic send checks its condition. JSON tag: `kind`.
 ///
 /// `every.minutes` must lie between 5 and 1440 (validation code
 /// `flow.schedule.frequency_out_of_range`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub enum Recurrence {
+    pub enum Recurrence {
     /// Every N minutes.
     Every {
         /// Minutes between checks, 5 to 1440.
@@ -210,4 +221,5 @@ pub enum Recurrence {
         /// Local time of day, `HH:MM`.
         time: String,
     },
+}
 }

@@ -9,7 +9,7 @@ use crate::flow::{
     AnswerType, Flow, MessageContent, MessageMatch, NodeKind, Recipients, Recurrence, SendPolicy,
     Trigger, WaitUntil,
 };
-use crate::model::{Channel, FieldSchema, NodeId, Value};
+use crate::model::{Channel, FieldSchema, FieldType, NodeId, Value};
 use crate::text::{fold, line_column};
 use crate::time::{is_known_time_zone, parse_time_of_day, Duration};
 
@@ -43,8 +43,13 @@ impl Ctx<'_, '_> {
             Trigger::FieldChanged { field, .. } => {
                 self.field(field, None, &format!("{path}/field"))
             }
-            Trigger::Anniversary { field, time, .. } => {
-                self.field(field, None, &format!("{path}/field"));
+            Trigger::Anniversary {
+                field,
+                time,
+                offset_days,
+            } => {
+                self.date_field(field, None, &format!("{path}/field"));
+                self.offset(*offset_days, None, &format!("{path}/offset_days"));
                 self.time(time, None, &format!("{path}/time"));
             }
             Trigger::InboundMessage { channel, matching } => {
@@ -222,8 +227,17 @@ impl Ctx<'_, '_> {
                 (None, Some(WaitUntil::LocalTime { time, .. })) => {
                     self.time(time, node, &format!("{path}/until/time"));
                 }
-                (None, Some(WaitUntil::DateField { field, time, .. })) => {
-                    self.field(field, node, &format!("{path}/until/field"));
+                (
+                    None,
+                    Some(WaitUntil::DateField {
+                        field,
+                        time,
+                        offset_days,
+                        ..
+                    }),
+                ) => {
+                    self.date_field(field, node, &format!("{path}/until/field"));
+                    self.offset(*offset_days, node, &format!("{path}/until/offset_days"));
                     self.time(time, node, &format!("{path}/until/time"));
                 }
                 _ => self.sink.add(
@@ -323,7 +337,8 @@ impl Ctx<'_, '_> {
                             .build()
                         {
                             let detail = e.to_string();
-                            let last = detail.lines().last().unwrap_or("invalid").trim().to_owned();
+                            let last = detail.lines().last().unwrap_or("invalid").trim();
+                            let last = last.strip_prefix("error: ").unwrap_or(last).to_owned();
                             self.sink.add(
                                 "flow.question.invalid_pattern",
                                 node,
@@ -336,12 +351,17 @@ impl Ctx<'_, '_> {
                 }
                 self.duration(&q.timeout, node, &format!("{path}/timeout"));
                 if let Some(f) = &q.save_to {
-                    self.field(f, node, &format!("{path}/save_to"));
+                    let p = format!("{path}/save_to");
+                    self.field(f, node, &p);
+                    self.answer_fits(&q.answer, f, node, &p);
                 }
             }
             NodeKind::Menu(m) => {
                 self.conversational(m.channel, node, &format!("{path}/channel"));
                 self.merge(&m.prompt, node, &format!("{path}/prompt"));
+                for (i, o) in m.options.iter().enumerate() {
+                    self.merge(&o.label, node, &format!("{path}/options/{i}/label"));
+                }
                 if m.options.is_empty() {
                     self.sink.add(
                         "flow.options.empty",
@@ -359,6 +379,14 @@ impl Ctx<'_, '_> {
                 self.duration(&m.timeout, node, &format!("{path}/timeout"));
             }
             NodeKind::ApiCall(a) => {
+                if !(1..=300).contains(&a.timeout_seconds) {
+                    self.sink.add(
+                        "flow.api.timeout_out_of_range",
+                        node,
+                        format!("{path}/timeout_seconds"),
+                        format!("An API call timeout of {} seconds is out of range: use 1 to 300 seconds.", a.timeout_seconds),
+                    );
+                }
                 self.url(&a.url, node, &format!("{path}/url"));
                 self.merge(&a.url, node, &format!("{path}/url"));
                 for (k, v) in &a.headers {
@@ -379,6 +407,7 @@ impl Ctx<'_, '_> {
                 for (k, v) in &u.set {
                     let p = format!("{path}/set/{}", crate::error::escape_pointer(k));
                     self.field(k, node, &p);
+                    self.value_fits(k, v, node, &p);
                     if let Value::Text(t) = v {
                         self.merge(t, node, &p);
                     }
@@ -485,6 +514,128 @@ impl Ctx<'_, '_> {
         }
     }
 
+    /// The declared type of a field (`None` when unknown or without a schema).
+    fn field_type(&self, key: &str) -> Option<FieldType> {
+        match key {
+            "created_at" | "updated_at" => Some(FieldType::DateTime),
+            "id" | "email" | "phone" | "time_zone" | "locale" => Some(FieldType::Text),
+            _ => self.fields.and_then(|s| s.get(key)).map(|d| d.field_type),
+        }
+    }
+
+    fn mismatch(&mut self, node: Option<&NodeId>, path: &str, message: String) {
+        self.sink
+            .add("flow.field.type_mismatch", node, path.to_owned(), message);
+    }
+
+    /// A field that must hold a date (anniversaries, waits until a date).
+    fn date_field(&mut self, key: &str, node: Option<&NodeId>, path: &str) {
+        self.field(key, node, path);
+        if let Some(t) = self.field_type(key) {
+            if !matches!(t, FieldType::Date | FieldType::DateTime) {
+                self.mismatch(
+                    node,
+                    path,
+                    format!("\"{key}\" is a {} field, not a date.", type_word(t)),
+                );
+            }
+        }
+    }
+
+    fn offset(&mut self, days: i64, node: Option<&NodeId>, path: &str) {
+        if days.abs() > 366 {
+            self.sink.add(
+                "flow.wait.too_long",
+                node,
+                path.to_owned(),
+                format!("An offset of {days} days is more than a year: is it right?"),
+            );
+        }
+    }
+
+    /// An answer saved into a field must fit the field's type.
+    fn answer_fits(&mut self, answer: &AnswerType, key: &str, node: Option<&NodeId>, path: &str) {
+        let Some(t) = self.field_type(key) else {
+            return;
+        };
+        let (fits, what) = match answer {
+            AnswerType::Number { .. } => {
+                (matches!(t, FieldType::Number | FieldType::Text), "a number")
+            }
+            AnswerType::Date {} => (
+                matches!(t, FieldType::Date | FieldType::DateTime | FieldType::Text),
+                "a date",
+            ),
+            AnswerType::Choice { options } => {
+                let fits = match t {
+                    FieldType::Text => true,
+                    FieldType::Choice => {
+                        let choices = self
+                            .fields
+                            .and_then(|s| s.get(key))
+                            .map(|d| d.choices.clone())
+                            .unwrap_or_default();
+                        options
+                            .iter()
+                            .all(|o| choices.iter().any(|c| fold(c) == fold(o)))
+                    }
+                    _ => false,
+                };
+                (fits, "a choice")
+            }
+            _ => (matches!(t, FieldType::Text), "text"),
+        };
+        if !fits {
+            self.mismatch(
+                node,
+                path,
+                format!(
+                    "The answer is {what}, but \"{key}\" is a {} field{}.",
+                    type_word(t),
+                    if t == FieldType::Choice {
+                        " whose choices do not cover every option"
+                    } else {
+                        ""
+                    }
+                ),
+            );
+        }
+    }
+
+    /// A value written into a field must fit the field's type (a merge field may fill any text).
+    fn value_fits(&mut self, key: &str, value: &Value, node: Option<&NodeId>, path: &str) {
+        let Some(t) = self.field_type(key) else {
+            return;
+        };
+        let templated = matches!(value, Value::Text(s) if s.contains("{{"));
+        let fits = templated
+            || match (t, value) {
+                (_, Value::Null) => true,
+                (FieldType::Text, Value::Text(_)) => true,
+                (FieldType::Number, Value::Number(_)) => true,
+                (FieldType::Boolean, Value::Bool(_)) => true,
+                (FieldType::Date, Value::Text(s)) => {
+                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
+                }
+                (FieldType::DateTime, Value::Text(s)) => {
+                    chrono::DateTime::parse_from_rfc3339(s).is_ok()
+                }
+                (FieldType::Choice, Value::Text(s)) => self
+                    .fields
+                    .and_then(|f| f.get(key))
+                    .is_none_or(|d| d.choices.iter().any(|c| c == s)),
+                (FieldType::TextList, Value::List(_)) => true,
+                _ => false,
+            };
+        if !fits {
+            self.mismatch(
+                node,
+                path,
+                format!("{value} does not fit the {} field \"{key}\".", type_word(t)),
+            );
+        }
+    }
+
     fn merge(&mut self, text: &str, node: Option<&NodeId>, path: &str) {
         for found in parse_merge_fields(text) {
             match found {
@@ -575,6 +726,18 @@ impl Ctx<'_, '_> {
             }
             _ => {}
         }
+    }
+}
+
+fn type_word(t: FieldType) -> &'static str {
+    match t {
+        FieldType::Text => "text",
+        FieldType::Number => "number",
+        FieldType::Boolean => "yes/no",
+        FieldType::Date => "date",
+        FieldType::DateTime => "date-time",
+        FieldType::Choice => "choice",
+        FieldType::TextList => "list",
     }
 }
 

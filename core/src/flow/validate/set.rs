@@ -7,7 +7,9 @@ use petgraph::graph::DiGraph;
 
 use super::{finding, Finding};
 use crate::condition::{Condition, FieldOp};
-use crate::flow::{Flow, FlowStatus, MembershipChange, MessageMatch, NodeKind, Trigger};
+use crate::flow::{
+    Flow, FlowStatus, KeywordMode, MembershipChange, MessageMatch, NodeKind, Trigger,
+};
 use crate::model::Channel;
 use crate::text::fold;
 
@@ -31,6 +33,7 @@ pub(super) fn check(flows: &[Flow]) -> Vec<Finding> {
         }
     }
     keywords(flows, &mut out);
+    keyword_overlaps(flows, &mut out);
     launches(flows, &by_id, &mut out);
     schedules(flows, &mut out);
     out
@@ -65,6 +68,65 @@ fn keywords(flows: &[Flow], out: &mut Vec<Finding>) {
                         owner.insert((*channel, key), f.id.as_str());
                     }
                 }
+            }
+        }
+    }
+}
+
+/// Keywords of different active flows where a message matching one also matches the other
+/// (`exact "INFO PREZZI"` and `contains "INFO"`). Equal keywords are reported as duplicates.
+fn keyword_overlaps(flows: &[Flow], out: &mut Vec<Finding>) {
+    struct Kw<'a> {
+        flow: &'a Flow,
+        channel: Channel,
+        text: String,
+        raw: &'a str,
+        mode: KeywordMode,
+        path: String,
+    }
+    let mut all: Vec<Kw<'_>> = Vec::new();
+    for f in flows.iter().filter(|f| f.status == FlowStatus::Active) {
+        for (t, trigger) in f.triggers.iter().enumerate() {
+            let Trigger::InboundMessage {
+                channel,
+                matching: MessageMatch::Keyword { keywords, mode },
+            } = trigger
+            else {
+                continue;
+            };
+            for (k, kw) in keywords.iter().enumerate() {
+                let text = fold(kw);
+                if !text.is_empty() {
+                    all.push(Kw {
+                        flow: f,
+                        channel: *channel,
+                        text,
+                        raw: kw,
+                        mode: *mode,
+                        path: format!("/triggers/{t}/match/keywords/{k}"),
+                    });
+                }
+            }
+        }
+    }
+    let hits = |message: &str, kw: &Kw<'_>| match kw.mode {
+        KeywordMode::Exact => message == kw.text,
+        KeywordMode::Contains => message.contains(kw.text.as_str()),
+        KeywordMode::StartsWith => message.starts_with(kw.text.as_str()),
+    };
+    for (i, b) in all.iter().enumerate() {
+        for a in &all[..i] {
+            if a.channel != b.channel || a.flow.id == b.flow.id || a.text == b.text {
+                continue;
+            }
+            if hits(&a.text, b) || hits(&b.text, a) {
+                out.push(finding(
+                    &b.flow.id,
+                    "flows.keyword.overlap",
+                    None,
+                    b.path.clone(),
+                    format!("A message can match both the keyword \"{}\" of this flow and \"{}\" of the active flow \"{}\" on {}; only one flow should answer it.", b.raw, a.raw, a.flow.id, b.channel),
+                ));
             }
         }
     }

@@ -106,7 +106,10 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
                     node.id
                 ),
             );
-        } else if !labels_seen.insert((edge.from.as_str(), edge.label.as_str())) {
+            // Never followed at run time: leave it out of the graph.
+            continue;
+        }
+        if !labels_seen.insert((edge.from.as_str(), edge.label.as_str())) {
             sink.add(
                 "flow.edge.duplicate_label",
                 Some(&node.id),

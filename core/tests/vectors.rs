@@ -1,0 +1,253 @@
+//! Runs the shared JSON test vectors in `core/tests/vectors/` (see its README): the same files
+//! are read by the Python, Node and WASM binding tests.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use sequenza::flow::validate::CODES;
+use sequenza::{validate_flow, validate_flows, FieldSchema, Finding, Flow};
+use serde_json::Value;
+
+/// The repository root (every path inside a vector file is relative to it).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn read(rel: &str) -> String {
+    let path = root().join(rel);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+}
+
+fn vector(name: &str) -> Value {
+    let rel = format!("core/tests/vectors/{name}");
+    serde_json::from_str(&read(&rel)).unwrap_or_else(|e| panic!("{rel} is not valid JSON: {e}"))
+}
+
+fn cases<'a>(v: &'a Value, file: &str) -> &'a Vec<Value> {
+    v["cases"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{file}: no \"cases\" array"))
+}
+
+fn fields(v: &Value) -> FieldSchema {
+    let rel = v["fields"]
+        .as_str()
+        .expect("vector file names no \"fields\"");
+    FieldSchema::from_json(&read(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+}
+
+fn flow(rel: &str) -> Flow {
+    Flow::from_json(&read(rel)).unwrap_or_else(|e| panic!("{rel} does not parse: {} {e}", e.code()))
+}
+
+fn strings(v: &Value, what: &str) -> Vec<String> {
+    v.as_array()
+        .unwrap_or_else(|| panic!("{what} is not an array"))
+        .iter()
+        .map(|s| {
+            s.as_str()
+                .unwrap_or_else(|| panic!("{what} holds a non-string"))
+                .to_owned()
+        })
+        .collect()
+}
+
+fn sorted_codes(findings: &[Finding]) -> Vec<String> {
+    let mut codes: Vec<String> = findings.iter().map(|f| f.code.clone()).collect();
+    codes.sort();
+    codes
+}
+
+fn describe(findings: &[Finding]) -> String {
+    if findings.is_empty() {
+        return "  (no findings)".to_owned();
+    }
+    findings
+        .iter()
+        .map(|f| format!("  {} [{}] at {}: {}", f.code, f.flow, f.path, f.message))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn validate_flow_vectors() {
+    let v = vector("validate_flow.json");
+    let schema = fields(&v);
+    let mut failures = Vec::new();
+    for case in cases(&v, "validate_flow.json") {
+        let file = case["file"].as_str().expect("case without \"file\"");
+        let mut expect = strings(&case["expect"], &format!("{file}: expect"));
+        expect.sort();
+        let findings = validate_flow(&flow(file), Some(&schema));
+        let got = sorted_codes(&findings);
+        if got != expect {
+            failures.push(format!(
+                "{file}: expected {expect:?}, got {got:?}\n{}",
+                describe(&findings)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "validate_flow.json:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn validate_flows_vectors() {
+    let v = vector("validate_flows.json");
+    let schema = fields(&v);
+    let mut failures = Vec::new();
+    for case in cases(&v, "validate_flows.json") {
+        let name = case["name"].as_str().expect("case without \"name\"");
+        let files = strings(&case["files"], &format!("{name}: files"));
+        let mut expect = strings(&case["expect"], &format!("{name}: expect"));
+        expect.sort();
+        let flows: Vec<Flow> = files.iter().map(|f| flow(f)).collect();
+        let findings = validate_flows(&flows, Some(&schema));
+        let got = sorted_codes(&findings);
+        if got != expect {
+            failures.push(format!(
+                "case \"{name}\" ({}): expected {expect:?}, got {got:?}\n{}",
+                files.join(", "),
+                describe(&findings)
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "validate_flows.json:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn format_error_vectors() {
+    let v = vector("format_errors.json");
+    let mut failures = Vec::new();
+    for case in cases(&v, "format_errors.json") {
+        let name = case["name"].as_str().expect("case without \"name\"");
+        let json = case["json"].as_str().expect("case without \"json\"");
+        let sequenza::Error::Format(err) = (match Flow::from_json(json) {
+            Ok(_) => {
+                failures.push(format!("case \"{name}\": parsed, but should fail"));
+                continue;
+            }
+            Err(e) => e,
+        }) else {
+            failures.push(format!("case \"{name}\": not a format error"));
+            continue;
+        };
+        let got = format!(
+            "code {} path {:?} line {} column {}",
+            err.code.as_str(),
+            err.path,
+            err.line,
+            err.column
+        );
+        let mut ok = case["code"].as_str() == Some(err.code.as_str())
+            && case["path"].as_str() == Some(err.path.as_str());
+        if let Some(line) = case.get("line").and_then(Value::as_u64) {
+            ok &= line == err.line as u64;
+        }
+        if let Some(column) = case.get("column").and_then(Value::as_u64) {
+            ok &= column == err.column as u64;
+        }
+        if !ok {
+            failures.push(format!(
+                "case \"{name}\": expected code {} path {} line {} column {}, got {got} ({})",
+                case["code"], case["path"], case["line"], case["column"], err.message
+            ));
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "format_errors.json:\n{}",
+        failures.join("\n")
+    );
+}
+
+#[test]
+fn every_code_is_expected_by_some_vector() {
+    let mut expected = BTreeSet::new();
+    for (file, key) in [
+        ("validate_flow.json", "file"),
+        ("validate_flows.json", "name"),
+    ] {
+        let v = vector(file);
+        for case in cases(&v, file) {
+            let what = format!("{file}: {}", case[key]);
+            expected.extend(strings(&case["expect"], &what));
+        }
+    }
+    let missing: Vec<&str> = CODES
+        .iter()
+        .map(|(c, _, _)| *c)
+        .filter(|c| !expected.contains(*c))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "codes no vector case expects: {missing:?}"
+    );
+    let unknown: Vec<&String> = expected
+        .iter()
+        .filter(|e| !CODES.iter().any(|(c, _, _)| c == e))
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "vector cases expect codes not in CODES: {unknown:?}"
+    );
+}
+
+fn json_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+    for entry in entries {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            json_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "json") {
+            out.push(path);
+        }
+    }
+}
+
+#[test]
+fn every_example_flow_is_checked_by_a_vector() {
+    let mut referenced = BTreeSet::new();
+    let single = vector("validate_flow.json");
+    for case in cases(&single, "validate_flow.json") {
+        referenced.insert(
+            case["file"]
+                .as_str()
+                .expect("case without \"file\"")
+                .to_owned(),
+        );
+    }
+    let sets = vector("validate_flows.json");
+    for case in cases(&sets, "validate_flows.json") {
+        referenced.extend(strings(&case["files"], "validate_flows.json: files"));
+    }
+    let root = root();
+    let mut files = Vec::new();
+    json_files(&root.join("examples/flows"), &mut files);
+    assert!(!files.is_empty(), "no example flows found");
+    let mut unchecked: Vec<String> = files
+        .iter()
+        .map(|p| {
+            let rel = p.strip_prefix(&root).unwrap();
+            rel.components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect::<Vec<_>>()
+                .join("/")
+        })
+        .filter(|rel| !referenced.contains(rel))
+        .collect();
+    unchecked.sort();
+    assert!(
+        unchecked.is_empty(),
+        "example flows no vector case checks: {unchecked:?}"
+    );
+}
