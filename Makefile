@@ -85,5 +85,9 @@ test-browser: build-wasm setup-chromium
 schema:
 	SEQUENZA_BLESS=1 cargo test -p sequenza --features schema --test schema
 
-bench:
+bench: setup-python
+	cargo run --quiet --release -p sequenza-benches --bin gen-bench-data
 	cargo bench -p sequenza-benches
+	$(VENV)/bin/pip install --quiet -r benches/peers/requirements.txt
+	cd bindings-python && $(VENV)/bin/maturin develop --release --quiet
+	$(PY) benches/peers/validate_flows.py

@@ -108,6 +108,8 @@ impl std::error::Error for FormatError {}
 
 /// Reads `T` from JSON text, reporting the JSON pointer, line and column of any problem.
 pub(crate) fn from_json_str<T: DeserializeOwned>(json: &str) -> Result<T> {
+    // A byte-order mark is not part of the document.
+    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
     // Every sequenza document is a JSON object; serde would also accept a struct as an array.
     let trimmed = json.trim_start();
     if !trimmed.is_empty() && !trimmed.starts_with('{') {

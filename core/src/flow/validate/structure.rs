@@ -143,7 +143,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
             .collect();
         if !missing.is_empty() {
             let plural = if missing.len() == 1 {
-                "branch"
+                "a branch"
             } else {
                 "branches"
             };
@@ -152,7 +152,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
                 Some(&node.id),
                 format!("/nodes/{pos}"),
                 format!(
-                    "The {} node \"{}\" needs a {plural} for: {}.",
+                    "The {} node \"{}\" needs {plural} for: {}.",
                     node.kind.type_name(),
                     node.id,
                     missing.join(", ")
