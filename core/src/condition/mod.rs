@@ -11,6 +11,14 @@
 //! | `tags` | `op` (`has_any` / `has_all` / `has_none`), `tags` | checks tags |
 //! | `in_list` | `list` | the contact is in the list |
 //! | `in_segment` | `segment` | the contact is in the segment |
+//! | `consent` | `channel`, `status` | the contact's consent on a channel |
+//! | `date` | `field`, `when` | a date field against a date test ([`DateTest`]) |
+//! | `age` | `field` (default `birth_date`), `min`, `max` | age in whole years, in the contact's time zone |
+//! | `event` | `name`, `filter`, `count`, `within` | did event X at least / at most / exactly N times |
+//! | `event_time` | `name`, `filter`, `which`, `when` | the first / last time of event X against a date test |
+//! | `aggregate` | `name`, `agg`, `property`, `filter`, `within`, `op`, `value` | sum / count / avg / min / max of an event property, compared |
+//!
+//! Event `filter`s are conditions whose fields name event properties.
 //!
 //! ```
 //! use sequenza::condition::Condition;
@@ -28,7 +36,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ListId, SegmentId, Value};
+use crate::model::{Channel, ConsentStatus, ListId, SegmentId, Value};
+use crate::time::{Duration, TimeUnit};
 
 crate::tagged::tagged_enum! {
     tag = "type", repr = ConditionRepr;
@@ -59,9 +68,13 @@ crate::tagged::tagged_enum! {
         field: String,
         /// The comparison.
         op: FieldOp,
-        /// The value compared with; absent for `is_set` / `is_empty`.
+        /// The value compared with; absent for `is_set` / `is_empty`; a list of two for
+        /// `between`, a list for `in`, a regular expression for `matches`.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         value: Option<Value>,
+        /// Compare text case- and accent-insensitively.
+        #[serde(default, skip_serializing_if = "is_false")]
+        fold: bool,
     },
     /// A check on the contact's tags.
     Tags {
@@ -79,6 +92,83 @@ crate::tagged::tagged_enum! {
     InSegment {
         /// The segment.
         segment: SegmentId,
+    },
+    /// The contact's consent status on a channel.
+    Consent {
+        /// The channel.
+        channel: Channel,
+        /// The status required.
+        status: ConsentStatus,
+    },
+    /// A date (or date-time) field against a date test.
+    Date {
+        /// The date field.
+        field: String,
+        /// The test.
+        when: DateTest,
+    },
+    /// Age in whole years from a birth date, computed in the contact's time zone; bounds are
+    /// inclusive.
+    Age {
+        /// The birth-date field.
+        #[serde(default = "birth_date")]
+        field: String,
+        /// Youngest age accepted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        min: Option<u32>,
+        /// Oldest age accepted.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        max: Option<u32>,
+    },
+    /// The contact did an event (with a property filter) a number of times, ever or within a
+    /// window. "Did not" is `not` around it.
+    Event {
+        /// The event name.
+        name: String,
+        /// A condition on the event's properties.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filter: Option<Box<Condition>>,
+        /// How many times (default: at least once).
+        #[serde(default, skip_serializing_if = "CountTest::is_default")]
+        count: CountTest,
+        /// Only events in this window before now (ever when absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        within: Option<Duration>,
+    },
+    /// The first or last time the contact did an event, against a date test. False when the
+    /// contact never did it.
+    EventTime {
+        /// The event name.
+        name: String,
+        /// A condition on the event's properties.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filter: Option<Box<Condition>>,
+        /// First or last occurrence.
+        which: Occurrence,
+        /// The test on its time.
+        when: DateTest,
+    },
+    /// An aggregate of an event property over a window (sum of order amounts in 365 days, count
+    /// of opens in 90 days) compared with a number. The aggregate of no events is 0 for `count`
+    /// and `sum`, and makes the condition false for `avg`, `min` and `max`.
+    Aggregate {
+        /// The event name.
+        name: String,
+        /// The aggregation.
+        agg: Aggregation,
+        /// The numeric property aggregated (not used by `count`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        property: Option<String>,
+        /// A condition on the event's properties.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        filter: Option<Box<Condition>>,
+        /// Only events in this window before now (ever when absent).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        within: Option<Duration>,
+        /// The comparison (`eq`, `ne`, `lt`, `lte`, `gt`, `gte`).
+        op: FieldOp,
+        /// The number compared with.
+        value: f64,
     },
 }
 }
@@ -113,6 +203,10 @@ pub enum FieldOp {
     IsSet,
     /// The field is missing or empty (no `value`).
     IsEmpty,
+    /// Between two values, inclusive (`value` is a list of two).
+    Between,
+    /// Text matches a regular expression (linear-time engine).
+    Matches,
 }
 
 impl FieldOp {
@@ -136,6 +230,8 @@ impl FieldOp {
             FieldOp::EndsWith => "ends with",
             FieldOp::IsSet => "is set",
             FieldOp::IsEmpty => "is empty",
+            FieldOp::Between => "between",
+            FieldOp::Matches => "matches",
         }
     }
 }
@@ -162,6 +258,142 @@ impl TagOp {
             TagOp::HasNone => "has_none",
         }
     }
+}
+
+fn birth_date() -> String {
+    "birth_date".to_owned()
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+crate::tagged::tagged_enum! {
+    tag = "op", repr = DateTestRepr;
+/// A test on a date or instant. Absolute dates are `YYYY-MM-DD` (midnight in the contact's time
+/// zone) or RFC 3339 instants. Relative tests count back or forward from `now`.
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+    pub enum DateTest {
+    /// Strictly before the date.
+    Before {
+        /// `YYYY-MM-DD` or RFC 3339.
+        date: String,
+    },
+    /// On or after the date.
+    After {
+        /// `YYYY-MM-DD` or RFC 3339.
+        date: String,
+    },
+    /// On or after `from` and before the end of `to`.
+    Between {
+        /// `YYYY-MM-DD` or RFC 3339.
+        from: String,
+        /// `YYYY-MM-DD` or RFC 3339.
+        to: String,
+    },
+    /// Within the last N units (between now − N and now).
+    WithinLast {
+        /// How many units.
+        amount: i64,
+        /// Which unit.
+        unit: TimeUnit,
+    },
+    /// More than N units ago.
+    MoreThanAgo {
+        /// How many units.
+        amount: i64,
+        /// Which unit.
+        unit: TimeUnit,
+    },
+    /// In the next N units (between now and now + N).
+    InNext {
+        /// How many units.
+        amount: i64,
+        /// Which unit.
+        unit: TimeUnit,
+    },
+    /// The yearly anniversary of the date falls within the next `days` days (today included);
+    /// 29 February counts as 28 February in common years.
+    AnniversaryWithin {
+        /// Days ahead, 0 for today only.
+        days: u32,
+    },
+}
+}
+
+/// How many times an event must have happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct CountTest {
+    /// At least, at most or exactly.
+    pub op: CountOp,
+    /// The number of times.
+    pub n: u32,
+}
+
+impl Default for CountTest {
+    /// At least once.
+    fn default() -> Self {
+        CountTest {
+            op: CountOp::AtLeast,
+            n: 1,
+        }
+    }
+}
+
+impl CountTest {
+    /// True for the default "at least once".
+    pub fn is_default(&self) -> bool {
+        *self == CountTest::default()
+    }
+}
+
+/// A count comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum CountOp {
+    /// `>= n`.
+    AtLeast,
+    /// `<= n`.
+    AtMost,
+    /// `== n`.
+    Exactly,
+}
+
+/// First or last occurrence of an event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Occurrence {
+    /// The earliest.
+    First,
+    /// The most recent.
+    Last,
+}
+
+/// An aggregation over event properties.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Aggregation {
+    /// Number of events.
+    Count,
+    /// Sum of the property.
+    Sum,
+    /// Mean of the property.
+    Avg,
+    /// Smallest value of the property.
+    Min,
+    /// Largest value of the property.
+    Max,
 }
 
 impl Condition {
@@ -198,10 +430,7 @@ impl Condition {
                 }
             }
             Condition::Not { condition } => condition.visit(f),
-            Condition::Field { .. }
-            | Condition::Tags { .. }
-            | Condition::InList { .. }
-            | Condition::InSegment { .. } => {}
+            _ => {}
         }
     }
 
@@ -212,10 +441,10 @@ impl Condition {
                 1 + conditions.iter().map(Condition::depth).max().unwrap_or(0)
             }
             Condition::Not { condition } => 1 + condition.depth(),
-            Condition::Field { .. }
-            | Condition::Tags { .. }
-            | Condition::InList { .. }
-            | Condition::InSegment { .. } => 1,
+            Condition::Event { filter, .. }
+            | Condition::EventTime { filter, .. }
+            | Condition::Aggregate { filter, .. } => 1 + filter.as_ref().map_or(0, |c| c.depth()),
+            _ => 1,
         }
     }
 
@@ -301,7 +530,9 @@ impl fmt::Display for Condition {
                 f.write_str(")")
             }
             Condition::Not { condition } => write!(f, "not {condition}"),
-            Condition::Field { field, op, value } => match value {
+            Condition::Field {
+                field, op, value, ..
+            } => match value {
                 Some(v) => write!(f, "{field} {} {v}", op.symbol()),
                 None => write!(f, "{field} {}", op.symbol()),
             },
@@ -317,6 +548,7 @@ impl fmt::Display for Condition {
             }
             Condition::InList { list } => write!(f, "in list {:?}", list.as_str()),
             Condition::InSegment { segment } => write!(f, "in segment {:?}", segment.as_str()),
+            other => f.write_str(&serde_json::to_string(other).unwrap_or_default()),
         }
     }
 }

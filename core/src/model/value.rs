@@ -12,6 +12,8 @@ use std::fmt;
 /// use sequenza::model::Value;
 /// let v: Value = serde_json::from_str("[\"vip\", \"newsletter\"]").unwrap();
 /// assert_eq!(v, Value::List(vec!["vip".into(), "newsletter".into()]));
+/// let mixed: Value = serde_json::from_str("[25, 34]").unwrap();
+/// assert_eq!(mixed, Value::List(vec![Value::Number(25.0), Value::Number(34.0)]));
 /// assert_eq!(serde_json::from_str::<Value>("3.5").unwrap(), Value::Number(3.5));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -27,8 +29,9 @@ pub enum Value {
     Number(f64),
     /// Text; also the JSON form of dates (`YYYY-MM-DD`), date-times (RFC 3339) and choices.
     Text(String),
-    /// A list of text values.
-    List(Vec<String>),
+    /// A list of values: the value of a `text_list` field (texts), or the operand of `in` and
+    /// `between` in conditions.
+    List(Vec<Value>),
 }
 
 impl Value {
@@ -69,11 +72,11 @@ impl fmt::Display for Value {
             Value::Text(s) => write!(f, "{s:?}"),
             Value::List(l) => {
                 f.write_str("(")?;
-                for (i, s) in l.iter().enumerate() {
+                for (i, v) in l.iter().enumerate() {
                     if i > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{s:?}")?;
+                    write!(f, "{v}")?;
                 }
                 f.write_str(")")
             }

@@ -710,7 +710,9 @@ impl Ctx<'_, '_> {
                 &format!("{path}/condition"),
                 contact_fields,
             ),
-            Condition::Field { field, op, value } => {
+            Condition::Field {
+                field, op, value, ..
+            } => {
                 if op.takes_value() != value.is_some() {
                     let msg = if op.takes_value() {
                         format!("The comparison \"{field} {}\" needs a value.", op.symbol())

@@ -239,6 +239,7 @@ fn schedules(flows: &[Flow], out: &mut Vec<Finding>) {
                             field: f,
                             op: FieldOp::Eq,
                             value,
+                            ..
                         } => f == field && (to.is_none() || to == value),
                         Condition::Field {
                             field: f,
