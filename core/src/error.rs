@@ -25,6 +25,13 @@ pub enum Error {
     /// The JSON is malformed or does not have the expected shape.
     #[error(transparent)]
     Format(Box<FormatError>),
+    /// Condition text (the readable syntax) that cannot be parsed.
+    #[error(transparent)]
+    Parse(Box<ParseError>),
+    /// A condition or segment that is well-formed but cannot be evaluated as written: an unknown
+    /// field, a type mismatch, a bad regular expression or date, a segment cycle, too deep.
+    #[error(transparent)]
+    Condition(Box<ConditionError>),
 }
 
 impl Error {
@@ -32,6 +39,8 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Format(e) => e.code.as_str(),
+            Error::Parse(e) => e.code,
+            Error::Condition(e) => e.code,
         }
     }
 
@@ -39,6 +48,17 @@ impl Error {
     pub fn path(&self) -> Option<&str> {
         match self {
             Error::Format(e) => Some(e.path.as_str()),
+            Error::Condition(e) => Some(e.path.as_str()),
+            Error::Parse(_) => None,
+        }
+    }
+
+    /// 1-based line and column in the input text, when the error has them.
+    pub fn line_column(&self) -> Option<(usize, usize)> {
+        match self {
+            Error::Format(e) => Some((e.line, e.column)),
+            Error::Parse(e) => Some((e.line, e.column)),
+            Error::Condition(_) => None,
         }
     }
 
@@ -46,6 +66,8 @@ impl Error {
     pub fn message(&self) -> &str {
         match self {
             Error::Format(e) => &e.message,
+            Error::Parse(e) => &e.message,
+            Error::Condition(e) => &e.message,
         }
     }
 }
@@ -105,6 +127,65 @@ impl fmt::Display for FormatError {
 }
 
 impl std::error::Error for FormatError {}
+
+/// Condition text that cannot be parsed: where, what was expected, what was found.
+///
+/// Code: `condition.syntax`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// Stable code (`condition.syntax`).
+    pub code: &'static str,
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column, in characters.
+    pub column: usize,
+    /// What the parser expected there (`a field name`, `")"`, …).
+    pub expected: Vec<String>,
+    /// What it found (`end of input` at the end).
+    pub found: String,
+    /// The whole message.
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} (line {}, column {})",
+            self.message, self.line, self.column
+        )
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+/// A condition that cannot be evaluated as written.
+///
+/// Codes: `condition.field.unknown`, `condition.type_mismatch`, `condition.value.missing`,
+/// `condition.value.invalid`, `condition.regex.invalid`, `condition.date.invalid`,
+/// `condition.too_deep`, `segment.cycle`, `segment.unknown`, `segment.duplicate`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConditionError {
+    /// Stable code.
+    pub code: &'static str,
+    /// JSON pointer into the condition (or the segment set) where the problem is.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for ConditionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        write!(f, "{} at {}", self.message, path)
+    }
+}
+
+impl std::error::Error for ConditionError {}
 
 /// Reads `T` from JSON text, reporting the JSON pointer, line and column of any problem.
 pub(crate) fn from_json_str<T: DeserializeOwned>(json: &str) -> Result<T> {
@@ -206,7 +287,9 @@ mod tests {
     #[test]
     fn syntax_error_has_line_and_column() {
         let err = from_json_str::<serde_json::Value>("{\n  \"a\": ,\n}").unwrap_err();
-        let Error::Format(f) = err;
+        let Error::Format(f) = err else {
+            panic!("not a format error")
+        };
         assert_eq!(f.code, FormatCode::Syntax);
         assert_eq!(f.line, 2);
         assert_eq!(f.column, 8);

@@ -40,7 +40,7 @@ mod tagged;
 pub mod text;
 pub mod time;
 
-pub use error::{Error, FormatCode, FormatError, Result};
+pub use error::{ConditionError, Error, FormatCode, FormatError, ParseError, Result};
 pub use flow::validate::{validate_flow, validate_flows, Finding, Severity};
 pub use flow::Flow;
 pub use model::{Contact, Event, FieldSchema};

@@ -20,6 +20,34 @@
 //!
 //! Event `filter`s are conditions whose fields name event properties.
 //!
+//! ## Semantics (shared by single-contact, bulk and incremental evaluation)
+//!
+//! - **Missing values.** A missing or `null` field makes every comparison false, except `ne`
+//!   (which is exactly `not eq`, so it holds) and `is_empty` (which holds).
+//! - **Types.** Numbers compare numerically, text compares as text (byte order; with `fold`,
+//!   after [`fold`](crate::text::fold)ing both sides), booleans only by `eq`/`ne`. A value of
+//!   another JSON type than the operand never matches (`ne` holds). Chronological comparisons are
+//!   `date` conditions, not `field` ones.
+//! - **Lists** (`text_list` fields): `contains` tests membership, `in` holds when any element is
+//!   in the operand list, `is_empty`/`is_set` test emptiness; other operators are false.
+//! - **`between`** is inclusive at both ends; **`in`** holds when the value equals one of the
+//!   operand list; **`matches`** uses a linear-time regular expression anywhere in the text.
+//! - **Dates.** A field value `YYYY-MM-DD` is midnight of that day in the contact's time zone; an
+//!   RFC 3339 value is that instant; anything else makes the test false. Absolute operands follow
+//!   the same rule; `between` includes the whole `to` day. Relative tests use calendar arithmetic
+//!   in the contact's zone (`1 month` before 31 March is the last day of February).
+//!   `within_last N`: `now − N ≤ t ≤ now`; `more_than_ago N`: `t < now − N`; `in_next N`:
+//!   `now ≤ t ≤ now + N`. `anniversary_within D`: the next yearly anniversary (29 February is
+//!   28 February in common years) falls between the contact's local today and today + D days.
+//! - **Time zone** of a contact: its `time_zone`, else the evaluation's default zone (UTC unless
+//!   set).
+//! - **Age**: whole years from the birth date to the contact's local today; bounds inclusive.
+//! - **Events** count only events at or before `now` (and within the window when one is given).
+//!   `count` defaults to at least once; `at_most 0` means "did not". `event_time` is false when
+//!   no event qualifies. `aggregate` skips events whose property is not a number; `count` and
+//!   `sum` of nothing are 0, `avg`/`min`/`max` of nothing make the condition false.
+//! - **Tags**: `has_all` of an empty list holds, `has_any` of an empty list does not.
+//!
 //! ```
 //! use sequenza::condition::Condition;
 //! let c: Condition = serde_json::from_str(r#"{
