@@ -94,6 +94,22 @@ pub enum FlowStatus {
     Archived,
 }
 
+impl FlowStatus {
+    /// The JSON name: `draft`, `active`, `paused`, `archived`.
+    ///
+    /// ```
+    /// assert_eq!(sequenza::flow::FlowStatus::Active.as_str(), "active");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FlowStatus::Draft => "draft",
+            FlowStatus::Active => "active",
+            FlowStatus::Paused => "paused",
+            FlowStatus::Archived => "archived",
+        }
+    }
+}
+
 /// A labelled edge from one node to another. The label names the branch it leaves by
 /// (`next`, `yes`, `no`, `timeout`, a case name …); it defaults to `next`.
 ///

@@ -43,6 +43,20 @@ pub enum Severity {
     Warning,
 }
 
+impl Severity {
+    /// The JSON name: `error` or `warning`.
+    ///
+    /// ```
+    /// assert_eq!(sequenza::Severity::Warning.as_str(), "warning");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
 /// One validation finding.
 ///
 /// JSON: `{"code", "severity", "flow", "node", "path", "message"}`; `node` is `null` when the
