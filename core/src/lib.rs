@@ -35,6 +35,7 @@
 pub mod condition;
 pub mod error;
 pub mod flow;
+pub mod jsonlogic;
 pub mod model;
 mod tagged;
 pub mod text;

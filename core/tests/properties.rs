@@ -190,6 +190,6 @@ fn canonical_form_is_idempotent_and_order_free() {
     assert_eq!(once.canonical(), once);
     assert_eq!(
         once.to_string(),
-        r#"(in list "a" or in list "b" or tags has_all ("a", "z"))"#
+        r#"in list "a" or in list "b" or tags has all ("a", "z")"#
     );
 }

@@ -57,15 +57,18 @@
 //!     {"type": "tags", "op": "has_any", "tags": ["vip", "newsletter"]}
 //!   ]
 //! }"#).unwrap();
-//! assert_eq!(c.to_string(), r#"(city = "Milano" and tags has_any ("vip", "newsletter"))"#);
+//! assert_eq!(c.to_string(), r#"city = "Milano" and tags has any ("vip", "newsletter")"#);
+//! assert_eq!(Condition::parse(&c.to_string()).unwrap(), c);
 //! ```
-
-use std::fmt;
+//!
+//! The readable text syntax (`Display` and [`Condition::parse`]) is described in [`text`].
 
 use serde::{Deserialize, Serialize};
 
 use crate::model::{Channel, ConsentStatus, ListId, SegmentId, Value};
 use crate::time::{Duration, TimeUnit};
+
+pub mod text;
 
 crate::tagged::tagged_enum! {
     tag = "type", repr = ConditionRepr;
@@ -276,16 +279,6 @@ pub enum TagOp {
     HasAll,
     /// The contact has none of the tags.
     HasNone,
-}
-
-impl TagOp {
-    fn as_str(self) -> &'static str {
-        match self {
-            TagOp::HasAny => "has_any",
-            TagOp::HasAll => "has_all",
-            TagOp::HasNone => "has_none",
-        }
-    }
 }
 
 fn birth_date() -> String {
@@ -537,46 +530,4 @@ fn group(children: &[Condition], is_and: bool) -> Condition {
     }
 }
 
-impl fmt::Display for Condition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Condition::And { conditions } | Condition::Or { conditions } => {
-                let (word, empty) = match self {
-                    Condition::And { .. } => (" and ", "true"),
-                    _ => (" or ", "false"),
-                };
-                if conditions.is_empty() {
-                    return f.write_str(empty);
-                }
-                f.write_str("(")?;
-                for (i, c) in conditions.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(word)?;
-                    }
-                    write!(f, "{c}")?;
-                }
-                f.write_str(")")
-            }
-            Condition::Not { condition } => write!(f, "not {condition}"),
-            Condition::Field {
-                field, op, value, ..
-            } => match value {
-                Some(v) => write!(f, "{field} {} {v}", op.symbol()),
-                None => write!(f, "{field} {}", op.symbol()),
-            },
-            Condition::Tags { op, tags } => {
-                write!(f, "tags {} (", op.as_str())?;
-                for (i, t) in tags.iter().enumerate() {
-                    if i > 0 {
-                        f.write_str(", ")?;
-                    }
-                    write!(f, "{t:?}")?;
-                }
-                f.write_str(")")
-            }
-            Condition::InList { list } => write!(f, "in list {:?}", list.as_str()),
-            Condition::InSegment { segment } => write!(f, "in segment {:?}", segment.as_str()),
-            other => f.write_str(&serde_json::to_string(other).unwrap_or_default()),
-        }
-    }
-}
+mod from_jsonlogic;
