@@ -1,5 +1,7 @@
 //! Deterministic data generators shared by the criterion benches and the peer scripts.
 
+pub mod contacts;
+
 use serde_json::{json, Value};
 
 /// A realistic flow with `n` nodes: a drip of sends and waits, with a condition every 10 nodes

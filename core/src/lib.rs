@@ -37,6 +37,7 @@ pub mod error;
 pub mod flow;
 pub mod jsonlogic;
 pub mod model;
+pub mod segment;
 mod tagged;
 pub mod text;
 pub mod time;

@@ -68,6 +68,8 @@ use serde::{Deserialize, Serialize};
 use crate::model::{Channel, ConsentStatus, ListId, SegmentId, Value};
 use crate::time::{Duration, TimeUnit};
 
+pub mod bulk;
+pub mod eval;
 pub mod text;
 
 crate::tagged::tagged_enum! {

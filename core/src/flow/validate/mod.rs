@@ -109,7 +109,8 @@ pub const CODES: &[(&str, Severity, &str)] = &[
     ("flow.question.invalid_pattern", Severity::Error, "an answer pattern is not a valid regular expression"),
     ("flow.options.empty", Severity::Error, "a choice answer, menu, split or random split has no options"),
     ("flow.condition.value", Severity::Error, "a comparison lacks its value, or `is_set`/`is_empty` has one"),
-    ("flow.condition.too_deep", Severity::Error, "a condition is nested deeper than 32 levels"),
+    ("flow.condition.too_deep", Severity::Error, "a condition is nested deeper than 64 levels"),
+    ("flow.condition.invalid", Severity::Error, "a condition cannot be evaluated as written: a bad regular expression or date, a type mismatch with the declared field, a malformed operand"),
     ("flow.keyword.empty", Severity::Error, "a keyword trigger has an empty keyword or none"),
     ("flow.field.type_mismatch", Severity::Error, "a value, an answer or a date check does not fit the declared type of its field"),
     ("flow.api.timeout_out_of_range", Severity::Error, "an API call timeout is not between 1 and 300 seconds"),
@@ -123,7 +124,7 @@ pub const CODES: &[(&str, Severity, &str)] = &[
 ];
 
 /// Deepest condition nesting accepted.
-pub const MAX_CONDITION_DEPTH: usize = 32;
+pub const MAX_CONDITION_DEPTH: usize = 64;
 
 /// Validates one flow. `fields`, when given, enables the checks that need the declared profile
 /// fields (merge fields, conditions, field updates).

@@ -3,6 +3,7 @@
 use std::collections::HashSet;
 
 use super::{Sink, MAX_CONDITION_DEPTH};
+use crate::condition::eval::CompiledCondition;
 use crate::condition::Condition;
 use crate::flow::merge::parse_merge_fields;
 use crate::flow::{
@@ -684,6 +685,23 @@ impl Ctx<'_, '_> {
             return;
         }
         self.condition_at(c, node, path, contact_fields);
+        // Everything else the evaluator would refuse (bad regular expressions and dates, type
+        // mismatches against the declared fields, malformed operands) is a finding too.
+        let schema = if contact_fields { self.fields } else { None };
+        if let Err(crate::Error::Condition(e)) = CompiledCondition::compile(c, schema) {
+            let covered = matches!(
+                e.code,
+                "condition.field.unknown" | "condition.value.missing" | "condition.too_deep"
+            );
+            if !covered {
+                self.sink.add(
+                    "flow.condition.invalid",
+                    node,
+                    format!("{path}{}", e.path),
+                    format!("{} ({})", e.message, e.code),
+                );
+            }
+        }
     }
 
     fn condition_at(

@@ -1,0 +1,162 @@
+//! Segments: named conditions over contacts, and an incremental index of who is in which.
+//!
+//! A [`Segment`] is an id, a name and a [`Condition`]. The [`SegmentIndex`] holds segments,
+//! contacts and their events in memory and keeps segment membership up to date: a contact change
+//! or a new event re-evaluates only the segments that read what changed (and the segments that
+//! depend on those through `in_segment`), and [`SegmentIndex::tick`] re-evaluates the contacts
+//! whose time-relative segments ("no order in 90 days") can have changed since.
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use sequenza::segment::{ContactChange, MembershipChange, Segment, SegmentIndex};
+//! use sequenza::Contact;
+//!
+//! let mut index = SegmentIndex::new();
+//! let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+//! index.register(Segment::from_json(r#"{"id": "milano", "name": "Milano",
+//!   "condition": {"type": "field", "field": "city", "op": "eq", "value": "Milano"}}"#)?, now)?;
+//!
+//! let anna = Contact::from_json(r#"{"id": "anna", "fields": {"city": "Milano"}}"#)?;
+//! let deltas = index.apply(ContactChange::Upsert { contact: anna }, now);
+//! assert_eq!(deltas.len(), 1);
+//! assert_eq!(deltas[0].change, MembershipChange::Entered);
+//! assert_eq!(index.members(&"milano".into()).count(), 1);
+//! # Ok::<(), sequenza::Error>(())
+//! ```
+
+mod index;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::condition::Condition;
+use crate::model::{Contact, ContactId, Event, SegmentId};
+
+pub use index::SegmentIndex;
+
+/// A segment: contacts matching a condition. JSON:
+/// `{"id": "lapsed", "name": "Lapsed buyers", "condition": {…}}`.
+///
+/// ```
+/// use sequenza::segment::Segment;
+/// let s = Segment::from_json(r#"{"id": "vip", "name": "VIP",
+///   "condition": {"type": "tags", "op": "has_any", "tags": ["vip"]}}"#)?;
+/// assert_eq!(s.id.as_str(), "vip");
+/// # Ok::<(), sequenza::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct Segment {
+    /// The segment's id (what `in_segment` conditions name).
+    pub id: SegmentId,
+    /// The name shown to people.
+    pub name: String,
+    /// Who is in it.
+    pub condition: Condition,
+}
+
+impl Segment {
+    /// A segment from its parts.
+    ///
+    /// ```
+    /// use sequenza::condition::Condition;
+    /// use sequenza::segment::Segment;
+    /// let all = Segment::new("all", "Everyone", Condition::And { conditions: vec![] });
+    /// assert_eq!(all.name, "Everyone");
+    /// ```
+    pub fn new(id: impl Into<SegmentId>, name: impl Into<String>, condition: Condition) -> Self {
+        Segment {
+            id: id.into(),
+            name: name.into(),
+            condition,
+        }
+    }
+
+    /// Parses a segment from JSON; errors carry the JSON path, line and column.
+    ///
+    /// ```
+    /// use sequenza::segment::Segment;
+    /// let err = Segment::from_json(r#"{"id": "x", "name": "X", "condition": {"type": "nope"}}"#)
+    ///     .unwrap_err();
+    /// assert_eq!(err.path(), Some("/condition/type"));
+    /// ```
+    pub fn from_json(json: &str) -> crate::Result<Self> {
+        crate::error::from_json_str(json)
+    }
+}
+
+/// Whether a contact entered or left a segment. JSON: `"entered"`, `"exited"`.
+///
+/// ```
+/// use sequenza::segment::MembershipChange;
+/// assert_eq!(serde_json::to_string(&MembershipChange::Entered)?, r#""entered""#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum MembershipChange {
+    /// The contact is now in the segment.
+    Entered,
+    /// The contact is no longer in the segment.
+    Exited,
+}
+
+/// A change of membership. JSON:
+/// `{"contact": "anna", "segment": "vip", "change": "entered", "at": "2026-11-25T09:00:00Z"}`.
+///
+/// ```
+/// use sequenza::segment::{MembershipChange, MembershipDelta};
+/// let d: MembershipDelta = serde_json::from_str(
+///     r#"{"contact": "anna", "segment": "vip", "change": "exited", "at": "2026-11-25T09:00:00Z"}"#)?;
+/// assert_eq!(d.change, MembershipChange::Exited);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct MembershipDelta {
+    /// The contact.
+    pub contact: ContactId,
+    /// The segment.
+    pub segment: SegmentId,
+    /// Entered or exited.
+    pub change: MembershipChange,
+    /// The instant of the evaluation that saw the change.
+    pub at: DateTime<Utc>,
+}
+
+crate::tagged::tagged_enum! {
+    tag = "type", repr = ContactChangeRepr;
+/// Something that happened to a contact. JSON:
+/// `{"type": "upsert", "contact": {…}}` or `{"type": "event", "event": {…}}`.
+///
+/// The index keeps the previous version of every contact, so it works out itself what an upsert
+/// changed (fields, built-in attributes, tags, lists, consent) — a caller cannot forget to say.
+///
+/// ```
+/// use sequenza::segment::ContactChange;
+/// let c: ContactChange = serde_json::from_str(
+///     r#"{"type": "upsert", "contact": {"id": "anna", "tags": ["vip"]}}"#)?;
+/// assert!(matches!(c, ContactChange::Upsert { .. }));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+#[non_exhaustive]
+    pub enum ContactChange {
+    /// A new contact, or the new version of a known one (it replaces the old one whole).
+    Upsert {
+        /// The contact as it is now.
+        contact: Contact,
+    },
+    /// A new event of a contact (a contact not seen before is created with only its id).
+    Event {
+        /// The event.
+        event: Event,
+    },
+}
+}
