@@ -1,24 +1,42 @@
 //! Browser / WebAssembly binding of [`sequenza`]: the package `sequenza-wasm`.
 //!
-//! The same API as the Node package, in camelCase: a `Flow` class (`Flow.fromJson`, `id`,
-//! `name`, `status`, `version`, `toJson`, `toObject`, `outline`) and the functions
-//! `validateFlow`, `validateFlows`, `findingCodes` and `flowSchema`.
+//! The same API as the Node package, in camelCase:
+//!
+//! - flows: a `Flow` class (`Flow.fromJson`, `id`, `name`, `status`, `version`, `toJson`,
+//!   `toObject`, `outline`) and the functions `validateFlow`, `validateFlows`, `findingCodes` and
+//!   `flowSchema`;
+//! - conditions and segments: a `Segment` class (`Segment.parse`, `Segment.fromJson`,
+//!   `Segment.fromJsonlogic`, `toText`, `toJson`, `toObject`, `check`, `matches`, `filter`,
+//!   `count`), a `SegmentIndex` class and the function `jsonlogicApply`; and, for segment
+//!   builders that recount on every edit, a `ContactTable` class (contacts read once).
 //!
 //! This crate only converts: every input (a JSON string or a plain JS object) becomes JSON text
 //! read by the core's `from_json`, every output is a plain JS object made from the core's serde
 //! form, and every core error becomes a real JS `Error` with `name`, `code`, `path`, `line` and
-//! `column`. Nothing here decides anything about flows.
+//! `column`. Nothing here decides anything about flows, conditions or segments. Nothing reads
+//! the clock either: `now` is always an argument (a `Date` or an RFC 3339 string).
 //!
 //! ```js
-//! import init, { validateFlow } from './pkg-web/sequenza_wasm.js';
+//! import init, { Segment, validateFlow } from './pkg-web/sequenza_wasm.js';
 //! await init();
 //! const findings = validateFlow({ id: 'f', name: 'F', triggers: [], start: 'x', nodes: [] });
+//! const segment = Segment.parse('city = "Milano" and tags has any ("vip")');
+//! const n = segment.count([{ id: 'a', fields: { city: 'Milano' }, tags: ['vip'] }], { now: new Date() });
 //! ```
 
 #![deny(missing_docs)]
 
+mod condition;
+mod index;
+mod input;
+mod table;
+
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+
+pub use condition::{jsonlogic_apply, Segment};
+pub use index::SegmentIndex;
+pub use table::ContactTable;
 
 /// The optional field-schema argument: `undefined` or `null` when omitted.
 type Fields = Option<JsValue>;
@@ -56,7 +74,8 @@ export type FlowStatus = 'draft' | 'active' | 'paused' | 'archived';
 /**
  * What `Flow.fromJson`, `validateFlow` and `validateFlows` throw for a document that is not a
  * flow (bad JSON, a wrong shape, an unknown node type): a real `Error` whose `name` is
- * `'FlowFormatError'`.
+ * `'FlowFormatError'`. The condition and segment API throws it too, for a condition, segment,
+ * contact or event document that cannot be read (the core's one format-error kind).
  */
 export interface FlowFormatError extends Error {
   name: 'FlowFormatError';
@@ -68,7 +87,10 @@ export interface FlowFormatError extends Error {
   line: number;
   /** 1-based column in the JSON text. */
   column: number;
-  /** In `validateFlows`, the position of the offending flow in the array. */
+  /**
+   * In calls taking arrays (`validateFlows`, `Segment.filter`, `events` options,
+   * `SegmentIndex.registerAll`), the position of the offending element.
+   */
   index?: number;
 }
 "#;
@@ -265,28 +287,43 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
         .map_err(JsValue::from)
 }
 
-/// Maps a core error to a JS `Error` with `name`, `code`, `path`, `line` and `column`.
+/// Maps a core error to a JS `Error` whose `name` is the error kind (`FlowFormatError`,
+/// `ConditionSyntaxError`, `ConditionError`) with `code`, `path`, `line` and `column` (`null`
+/// where the kind has no such place) and, for syntax errors, `expected` and `found`.
 fn to_js_error(err: sequenza::Error) -> JsValue {
     let js = js_sys::Error::new(&err.to_string());
-    match &err {
-        sequenza::Error::Format(format) => {
-            js.set_name("FlowFormatError");
-            set_property(&js, "code", JsValue::from_str(format.code.as_str()));
-            set_property(&js, "path", JsValue::from_str(&format.path));
-            set_property(&js, "line", JsValue::from_f64(format.line as f64));
-            set_property(&js, "column", JsValue::from_f64(format.column as f64));
+    let name = match &err {
+        sequenza::Error::Format(_) => "FlowFormatError",
+        sequenza::Error::Parse(parse) => {
+            let expected: js_sys::Array = parse
+                .expected
+                .iter()
+                .map(|e| JsValue::from_str(e))
+                .collect();
+            set_property(&js, "expected", expected.into());
+            set_property(&js, "found", JsValue::from_str(&parse.found));
+            "ConditionSyntaxError"
         }
+        sequenza::Error::Condition(_) => "ConditionError",
         // A kind of error this binding does not know yet: the base class with its code.
-        _ => {
-            js.set_name("SequenzaError");
-            set_property(&js, "code", JsValue::from_str(err.code()));
-            set_property(
-                &js,
-                "path",
-                err.path().map_or(JsValue::NULL, JsValue::from_str),
-            );
-        }
-    }
+        _ => "SequenzaError",
+    };
+    js.set_name(name);
+    set_property(&js, "code", JsValue::from_str(err.code()));
+    set_property(
+        &js,
+        "path",
+        err.path().map_or(JsValue::NULL, JsValue::from_str),
+    );
+    let (line, column) = match err.line_column() {
+        Some((line, column)) => (
+            JsValue::from_f64(line as f64),
+            JsValue::from_f64(column as f64),
+        ),
+        None => (JsValue::NULL, JsValue::NULL),
+    };
+    set_property(&js, "line", line);
+    set_property(&js, "column", column);
     js.into()
 }
 

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Browser tests of sequenza-wasm: every shared vector, the error shape and the README's
-// "### Browser" snippet, run in Debian's Chromium against the --target web build (pkg-web).
+// Browser tests of sequenza-wasm: every shared vector (flows and conditions), the error shapes,
+// filter / count against matches, the SegmentIndex, the live preview (count over 10,000
+// contacts) and the README's "### Browser" snippet, run in Debian's Chromium against the
+// --target web build (pkg-web).
 //
 //   make build-wasm && cd bindings-wasm && node tests/browser/run.mjs
 //
@@ -18,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { browserSnippet, checkPromisedFindings, promisedFinding } from '../shared/readme.mjs';
+import { browserSnippets, snippetPromises } from '../shared/readme.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PACKAGE_DIR = resolve(HERE, '../..');
@@ -97,8 +99,7 @@ async function main(cleanup) {
       throw new Error(`${path} does not exist${hint ? `: ${hint}` : ''}`);
     }
   }
-  const snippet = browserSnippet(await readFile(join(REPO_ROOT, 'README.md'), 'utf8'));
-  const promised = promisedFinding(snippet);
+  const snippets = browserSnippets(await readFile(join(REPO_ROOT, 'README.md'), 'utf8'));
 
   const server = await startServer();
   cleanup.push(() => new Promise((ok) => {
@@ -138,23 +139,28 @@ async function main(cleanup) {
   const results = await page.evaluate(() => window.__sequenzaResults);
   if (results.fatal) throw new Error(`the test page failed: ${results.fatal}`);
 
-  // The README snippet, verbatim but for its import path, as a module of the page.
-  const name = 'README "### Browser" snippet runs in the page';
-  try {
-    const url = JSON.stringify(`${origin}/${WEB_PKG}`);
-    const source = `${snippet.replace("'./pkg-web/sequenza_wasm.js'", url)}\nexport { findings };\n`;
-    const findings = await page.evaluate(async (code) => {
-      const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
-      try {
-        return (await import(url)).findings;
-      } finally {
-        URL.revokeObjectURL(url);
-      }
-    }, source);
-    checkPromisedFindings(findings, promised);
-    results.passed.push(name);
-  } catch (e) {
-    results.failed.push({ name, error: `${e.name}: ${e.message}` });
+  // The README snippets, verbatim but for their import path, as modules of the page.
+  for (const [i, snippet] of snippets.entries()) {
+    const name = `README "### Browser" snippet #${i + 1} runs in the page`;
+    try {
+      const promises = snippetPromises(snippet);
+      const url = JSON.stringify(`${origin}/${WEB_PKG}`);
+      const source = `${snippet.replace("'./pkg-web/sequenza_wasm.js'", url)}\n` +
+        `export { ${promises.names.join(', ')} };\n`;
+      const values = await page.evaluate(async ([code, names]) => {
+        const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));
+        try {
+          const module = await import(url);
+          return Object.fromEntries(names.map((n) => [n, module[n]]));
+        } finally {
+          URL.revokeObjectURL(url);
+        }
+      }, [source, promises.names]);
+      promises.check(values);
+      results.passed.push(name);
+    } catch (e) {
+      results.failed.push({ name, error: `${e.name}: ${e.message}` });
+    }
   }
   return results;
 }
@@ -176,6 +182,7 @@ async function finish(results) {
   if (finished) return;
   finished = true;
   await runCleanup(cleanup);
+  for (const line of results.timings ?? []) console.log(line);
   for (const s of results.skipped ?? []) console.log(`SKIPPED ${s.name}: ${s.reason}`);
   for (const f of results.failed) console.log(`FAILED  ${f.name}\n        ${f.error}`);
   console.log(`${results.passed.length} passed, ${results.failed.length} failed`);

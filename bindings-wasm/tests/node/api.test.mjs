@@ -27,7 +27,8 @@ const FIELDS = { fields: [{ key: 'first_name', type: 'text' }] };
 describe('module', () => {
   test('exports exactly the documented names', () => {
     assert.deepEqual(Object.keys(sequenza).sort(), [
-      'Flow', 'findingCodes', 'flowSchema', 'validateFlow', 'validateFlows',
+      'ContactTable', 'Flow', 'Segment', 'SegmentIndex', 'findingCodes', 'flowSchema',
+      'jsonlogicApply', 'validateFlow', 'validateFlows',
     ]);
   });
 

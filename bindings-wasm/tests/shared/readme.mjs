@@ -1,20 +1,78 @@
-// The README's "### Browser" snippet and the result its comment promises. Shared by the Node
-// test (tests/node/readme.test.mjs) and the browser runner (tests/browser/run.mjs).
+// The README's "### Browser" snippets and the results their comments promise. Shared by the
+// Node test (tests/node/readme.test.mjs) and the browser runner (tests/browser/run.mjs).
+//
+// Every ```js block of the section runs. A block promises results in comments: the findings of
+// a validation (`// [{code: '…', severity: '…', …}]` under `const findings = …`), and values of
+// its constants as `// name === <JSON>` (e.g. `// n === 1`, `// ids === ["anna"]`).
 
 /** `import init, { … } from './pkg-web/sequenza_wasm.js';` — the snippet's import line. */
 export const SNIPPET_IMPORT =
   /^import\s+init\s*,\s*\{([^}]*)\}\s*from\s*'\.\/pkg-web\/sequenza_wasm\.js';\s*$/m;
 
-/** The first ```js block under the "### Browser" heading of the README. */
-export function browserSnippet(readme) {
+/** Every ```js block under the "### Browser" heading of the README, in order. */
+export function browserSnippets(readme) {
   const section = readme.split(/^### /m).find((s) => s.startsWith('Browser'));
   if (!section) throw new Error('README.md has no "### Browser" section');
-  const block = section.match(/```js\n([\s\S]*?)```/);
-  if (!block) throw new Error('the "### Browser" section of README.md has no ```js block');
-  if (!SNIPPET_IMPORT.test(block[1])) {
-    throw new Error("the README's browser snippet does not import init from ./pkg-web/sequenza_wasm.js");
+  const blocks = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  if (blocks.length === 0) throw new Error('the "### Browser" section of README.md has no ```js block');
+  for (const [i, block] of blocks.entries()) {
+    if (!SNIPPET_IMPORT.test(block)) {
+      throw new Error(`the README's browser snippet #${i + 1} does not import init from ./pkg-web/sequenza_wasm.js`);
+    }
   }
-  return block[1];
+  return blocks;
+}
+
+/** The first ```js block under the "### Browser" heading of the README. */
+export function browserSnippet(readme) {
+  return browserSnippets(readme)[0];
+}
+
+/** `// name === <JSON>`: a value a snippet promises for one of its constants. */
+const VALUE_PROMISE = /^\/\/\s*([A-Za-z_$][\w$]*)\s*===\s*(.+?)\s*$/gm;
+
+function jsonEqual(a, b) {
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return a === b;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === b.length && a.every((x, i) => jsonEqual(x, b[i]));
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => jsonEqual(a[k], b[k]));
+}
+
+/**
+ * What a snippet promises: the findings comment (`// [{code: '…', …}]` under a call that sets
+ * `findings`) and any `// name === <JSON>` lines. Returns `{ names, check(values) }`: `names` are
+ * the constants to export from the snippet, `check` throws unless they hold what is promised.
+ */
+export function snippetPromises(snippet) {
+  const checks = [];
+  if (/^\/\/\s*\[\{.*\}\]\s*$/m.test(snippet)) {
+    const expected = promisedFinding(snippet);
+    checks.push({ name: 'findings', check: (v) => checkPromisedFindings(v, expected) });
+  }
+  for (const [, name, literal] of snippet.matchAll(VALUE_PROMISE)) {
+    let expected;
+    try {
+      expected = JSON.parse(literal);
+    } catch {
+      throw new Error(`the README comment \`// ${name} === ${literal}\` is not JSON`);
+    }
+    checks.push({
+      name,
+      check(value) {
+        if (!jsonEqual(value, expected)) {
+          throw new Error(`${name} is ${JSON.stringify(value)}, README says ${literal}`);
+        }
+      },
+    });
+  }
+  if (checks.length === 0) throw new Error('a README browser snippet promises no result');
+  return {
+    names: [...new Set(checks.map((c) => c.name))],
+    check(values) {
+      for (const c of checks) c.check(values[c.name]);
+    },
+  };
 }
 
 /** What the comment under the call promises: `// [{code: '…', severity: '…', …}]`. */
