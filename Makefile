@@ -36,7 +36,7 @@ setup-rust:
 
 setup-python:
 	@test -x $(PY) || python3 -m venv $(VENV)
-	@$(PY) -c 'import maturin, pytest' 2>/dev/null || $(PY) -m pip install --quiet -r bindings-python/requirements-dev.txt
+	@test $(VENV)/.requirements-dev.stamp -nt bindings-python/requirements-dev.txt || { $(PY) -m pip install --quiet -r bindings-python/requirements-dev.txt && touch $(VENV)/.requirements-dev.stamp; }
 
 setup-node:
 	@cd bindings-node && { test -d node_modules && test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund; }

@@ -1,14 +1,25 @@
 //! Python binding of sequenza: module `sequenza` (the native part is `sequenza._sequenza`).
 //!
 //! This crate only converts between Python objects and the core's JSON form, and maps core errors
-//! to Python exceptions. Every decision (parsing, validation, codes, messages) is the core's.
+//! to Python exceptions. Every decision (parsing, validation, evaluation, codes, messages) is the
+//! core's.
 //!
 //! - Inputs: a flow or a field schema is JSON text (`str`, or UTF-8 `bytes`) or a `dict`; a `dict`
-//!   is serialised with `json.dumps` and parsed by the same `from_json` as text.
-//! - Outputs: findings and `to_dict()` go through the core's serde JSON form and `json.loads`.
-//! - Errors: every [`sequenza::Error::Format`] becomes `FlowFormatError` (a subclass of
-//!   `SequenzaError`) with `code`, `path`, `line`, `column` and `message` set on the instance.
-//!   A wrong argument type is a `TypeError`; nothing here panics.
+//!   is serialised with `json.dumps` and parsed by the same `from_json` as text. Contacts, events
+//!   and JsonLogic values go through `json.dumps` too, with aware `datetime`s / `date`s written
+//!   as ISO text ([`convert`]). Tables (pandas, polars, pyarrow) are read column-wise through the
+//!   Arrow C stream interface ([`table`]).
+//! - Outputs: findings, `to_dict()`, JsonLogic results go through the core's serde JSON form and
+//!   `json.loads`; instants are aware UTC `datetime`s.
+//! - Errors: one exception class per core error kind, all under `SequenzaError`, with `code`,
+//!   `path`, `line`, `column` and `message` set on the instance ([`to_py_err`]). A wrong argument
+//!   type is a `TypeError`, a wrong argument value (a naive `datetime`, an unknown time zone) a
+//!   `ValueError`; nothing here panics.
+
+mod convert;
+mod index;
+mod segment;
+mod table;
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError, PyTypeError, PyUnicodeDecodeError};
@@ -33,6 +44,40 @@ create_exception!(
     "A JSON document (a flow or a field schema) could not be read: malformed JSON \
      (``format.syntax``), JSON that ended too early (``format.eof``) or JSON of the wrong shape \
      (``format.invalid``). ``path``, ``line`` and ``column`` say where."
+);
+
+create_exception!(
+    sequenza,
+    ConditionSyntaxError,
+    SequenzaError,
+    "Condition text (the readable syntax of ``Segment.parse``) that cannot be parsed. ``code`` is \
+     ``\"condition.syntax\"``; ``line`` and ``column`` (1-based, in characters) locate the \
+     offending token; ``expected`` lists what the parser expected there and ``found`` says what \
+     it found. ``path`` is None."
+);
+
+create_exception!(
+    sequenza,
+    ConditionError,
+    SequenzaError,
+    "A condition or segment that is well-formed but cannot be evaluated as written: an unknown \
+     field (``condition.field.unknown``), a type mismatch (``condition.type_mismatch``), a bad \
+     value, regular expression or date, nesting that is too deep (``condition.too_deep``), a \
+     JsonLogic rule without an equivalent (``condition.jsonlogic.unsupported``), or a segment \
+     problem (``segment.cycle``, ``segment.unknown``, ``segment.duplicate``). ``path`` is the JSON \
+     pointer of the offending part (of the condition, or of the segment); ``line`` and ``column`` \
+     are None."
+);
+
+create_exception!(
+    sequenza,
+    JsonLogicError,
+    SequenzaError,
+    "A JsonLogic rule that ``jsonlogic_apply`` cannot evaluate: an unknown operator \
+     (``jsonlogic.unknown_operator``), nesting deeper than the core allows \
+     (``jsonlogic.too_deep``) or arguments an operator has no answer for \
+     (``jsonlogic.invalid_arguments``). ``path`` is the JSON pointer of the offending node in the \
+     rule; ``line`` and ``column`` are None."
 );
 
 /// The committed JSON Schema of a flow document.
@@ -63,6 +108,32 @@ fn new_error<T: PyTypeInfo>(py: Python<'_>, text: String, info: &ErrorInfo<'_>) 
     }
 }
 
+/// Maps a JsonLogic evaluation error to `JsonLogicError`.
+fn jsonlogic_err(py: Python<'_>, err: &sequenza::jsonlogic::JsonLogicError) -> PyErr {
+    let text = err.to_string();
+    // The message without the location the core appends (" at /path").
+    let shown = if err.path().is_empty() {
+        "/"
+    } else {
+        err.path()
+    };
+    let message = text
+        .strip_suffix(&format!(" at {shown}"))
+        .unwrap_or(&text)
+        .to_owned();
+    new_error::<JsonLogicError>(
+        py,
+        text.clone(),
+        &ErrorInfo {
+            code: err.code(),
+            path: Some(err.path()),
+            line: None,
+            column: None,
+            message: &message,
+        },
+    )
+}
+
 /// Maps a core error to its Python exception class: one class per error kind under one base.
 fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
     match err {
@@ -77,6 +148,38 @@ fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
                 message: &f.message,
             },
         ),
+        sequenza::Error::Parse(p) => {
+            let err = new_error::<ConditionSyntaxError>(
+                py,
+                p.to_string(),
+                &ErrorInfo {
+                    code: p.code,
+                    path: None,
+                    line: Some(p.line),
+                    column: Some(p.column),
+                    message: &p.message,
+                },
+            );
+            let value = err.value(py);
+            let set = value
+                .setattr("expected", p.expected.clone())
+                .and_then(|()| value.setattr("found", &p.found));
+            match set {
+                Ok(()) => err,
+                Err(e) => e,
+            }
+        }
+        sequenza::Error::Condition(c) => new_error::<ConditionError>(
+            py,
+            c.to_string(),
+            &ErrorInfo {
+                code: c.code,
+                path: Some(&c.path),
+                line: None,
+                column: None,
+                message: &c.message,
+            },
+        ),
         // `sequenza::Error` is non-exhaustive: a kind added later maps to the base class until it
         // gets its own subclass.
         other => new_error::<SequenzaError>(
@@ -85,8 +188,8 @@ fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
             &ErrorInfo {
                 code: other.code(),
                 path: other.path(),
-                line: None,
-                column: None,
+                line: other.line_column().map(|(l, _)| l),
+                column: other.line_column().map(|(_, c)| c),
                 message: other.message(),
             },
         ),
@@ -346,24 +449,35 @@ fn flow_schema() -> &'static str {
     FLOW_SCHEMA
 }
 
-/// sequenza: flows, their validation and their JSON model (native part; import ``sequenza``).
+/// sequenza: flows and their validation, conditions and segments (native part; import
+/// ``sequenza``).
 #[pymodule(name = "_sequenza")]
 mod native {
     use pyo3::prelude::*;
 
     #[pymodule_export]
     use super::{
-        finding_codes, flow_schema, validate_flow, validate_flows, FlowFormatError, PyFlow,
-        SequenzaError,
+        finding_codes, flow_schema, validate_flow, validate_flows, ConditionError,
+        ConditionSyntaxError, FlowFormatError, JsonLogicError, PyFlow, SequenzaError,
     };
+
+    #[pymodule_export]
+    use super::index::PySegmentIndex;
+    #[pymodule_export]
+    use super::segment::{jsonlogic_apply, PySegment};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         // Class-level defaults, so that an exception raised from Python code (or a future kind
         // without a location) still has every attribute.
-        let base = m.py().get_type::<SequenzaError>();
+        let py = m.py();
+        let base = py.get_type::<SequenzaError>();
         for attr in ["code", "path", "line", "column", "message"] {
-            base.setattr(attr, m.py().None())?;
+            base.setattr(attr, py.None())?;
+        }
+        let syntax = py.get_type::<ConditionSyntaxError>();
+        for attr in ["expected", "found"] {
+            syntax.setattr(attr, py.None())?;
         }
         m.add("__version__", env!("CARGO_PKG_VERSION"))
     }

@@ -696,3 +696,44 @@ proptest! {
         prop_assert_eq!(total, replay.len());
     }
 }
+
+/// A scheduler that ticks at each `next_wakeup()` (in whole milliseconds, as JavaScript does)
+/// always makes progress, even at the inclusive end of a window.
+#[test]
+fn ticking_at_each_wakeup_makes_progress_in_milliseconds() {
+    use chrono::{TimeZone, Utc};
+    use sequenza::segment::{ContactChange, Segment, SegmentIndex};
+    use sequenza::{Contact, Event};
+    let now = Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0).unwrap();
+    let mut index = SegmentIndex::new();
+    let seg = Segment::from_json(
+        r#"{"id": "recent", "name": "Recent buyers", "condition":
+            {"type": "event", "name": "order.placed", "within": {"amount": 7, "unit": "days"}}}"#,
+    )
+    .unwrap();
+    index.register(seg, now).unwrap();
+    index.apply(
+        ContactChange::Upsert {
+            contact: Contact::from_json(r#"{"id": "anna"}"#).unwrap(),
+        },
+        now,
+    );
+    let order = Event::from_json(
+        r#"{"contact": "anna", "name": "order.placed", "at": "2026-11-25T11:00:00Z"}"#,
+    )
+    .unwrap();
+    index.apply(ContactChange::Event { event: order }, now);
+    let mut exited = false;
+    let mut t = now;
+    for _ in 0..10 {
+        let Some(w) = index.next_wakeup() else { break };
+        assert!(w > t || w == t && !exited, "no progress at {w}");
+        assert_eq!(w.timestamp_subsec_nanos() % 1_000_000, 0);
+        t = w;
+        if !index.tick(w).is_empty() {
+            exited = true;
+            break;
+        }
+    }
+    assert!(exited, "the contact never left the 7-day window");
+}

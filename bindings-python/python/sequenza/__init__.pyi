@@ -1,5 +1,6 @@
 """Type stubs of sequenza (the native module is ``sequenza._sequenza``)."""
 
+import datetime
 from typing import Any, Dict, Iterable, List, Literal, Optional, TypedDict, Union
 
 __version__: str
@@ -49,6 +50,44 @@ class FlowFormatError(SequenzaError):
     line: int
     column: int
 
+class ConditionSyntaxError(SequenzaError):
+    """Condition text that cannot be parsed (``code`` ``"condition.syntax"``).
+
+    ``line`` and ``column`` (1-based, in characters) locate the offending token; ``path`` is None.
+    """
+
+    path: None
+    line: int
+    column: int
+    expected: List[str]
+    """What the parser expected there (``"a field name"``, ``"\")\""`` …)."""
+    found: str
+    """What it found (``"end of input"`` at the end)."""
+
+class ConditionError(SequenzaError):
+    """A condition or segment that cannot be evaluated as written.
+
+    ``code`` is e.g. ``"condition.field.unknown"``, ``"condition.type_mismatch"``,
+    ``"condition.regex.invalid"``, ``"condition.too_deep"``, ``"condition.jsonlogic.unsupported"``,
+    ``"segment.cycle"``; ``path`` is the JSON pointer of the offending part; ``line`` and
+    ``column`` are None.
+    """
+
+    path: str
+    line: None
+    column: None
+
+class JsonLogicError(SequenzaError):
+    """A JsonLogic rule :func:`jsonlogic_apply` cannot evaluate.
+
+    ``code`` is ``"jsonlogic.unknown_operator"``, ``"jsonlogic.too_deep"`` or
+    ``"jsonlogic.invalid_arguments"``; ``path`` is the JSON pointer of the node in the rule.
+    """
+
+    path: str
+    line: None
+    column: None
+
 class Flow:
     """A flow: triggers, nodes joined by labelled edges, and settings. Immutable."""
 
@@ -86,6 +125,122 @@ def validate_flows(
 ) -> List[Finding]:
     """Validate a set of flows: each on its own, then the checks across flows."""
 
+Instant = Union[datetime.datetime, str]
+"""A timezone-aware ``datetime`` (a naive one raises ``ValueError``) or an RFC 3339 string."""
+
+TableLike = Any
+"""A pandas or polars DataFrame, a pyarrow Table, or any object with ``__arrow_c_stream__``."""
+
+class MembershipDelta(TypedDict):
+    """A change of segment membership (returned as a plain ``dict``)."""
+
+    contact: str
+    segment: str
+    change: Literal["entered", "exited"]
+    at: datetime.datetime
+    """The instant of the evaluation that saw the change (aware, UTC)."""
+
+class Segment:
+    """A condition over contacts, with an optional ``id`` and ``name``. Immutable."""
+
+    @staticmethod
+    def parse(text: str, id: Optional[str] = None, name: Optional[str] = None) -> "Segment":
+        """Parse the readable text syntax; raises :class:`ConditionSyntaxError`."""
+    @staticmethod
+    def from_json(
+        data: JsonDocument, id: Optional[str] = None, name: Optional[str] = None
+    ) -> "Segment":
+        """Read condition JSON or a segment object ``{"id", "name", "condition"}``;
+        raises :class:`FlowFormatError` or ``TypeError``."""
+    @staticmethod
+    def from_jsonlogic(
+        rule: Any, id: Optional[str] = None, name: Optional[str] = None
+    ) -> "Segment":
+        """Translate a JsonLogic rule; raises :class:`ConditionError`
+        (``condition.jsonlogic.unsupported``)."""
+    @property
+    def id(self) -> Optional[str]:
+        """The segment's id, or None."""
+    @property
+    def name(self) -> Optional[str]:
+        """The name shown to people, or None."""
+    def to_text(self) -> str:
+        """The condition in the readable text syntax."""
+    def to_json(self, pretty: bool = False) -> str:
+        """The condition as JSON text."""
+    def to_dict(self) -> Dict[str, Any]:
+        """The condition as a dict."""
+    def check(self, fields: Optional[JsonDocument] = None) -> None:
+        """Check the condition (against a field schema when given); raises :class:`ConditionError`."""
+    def matches(
+        self,
+        contact: JsonDocument,
+        now: Instant,
+        events: Optional[Iterable[JsonDocument]] = None,
+        default_time_zone: str = "UTC",
+        segments: Iterable[str] = (),
+    ) -> bool:
+        """True when the contact is in the segment at ``now``."""
+    def filter(
+        self,
+        table: TableLike,
+        now: Instant,
+        *,
+        id_column: str = "id",
+        events: Optional[TableLike] = None,
+        default_time_zone: str = "UTC",
+        fields: Optional[JsonDocument] = None,
+    ) -> List[Union[str, int]]:
+        """The ids of the matching rows of a table, in table order (read through Arrow)."""
+    def count(
+        self,
+        table: TableLike,
+        now: Instant,
+        *,
+        id_column: str = "id",
+        events: Optional[TableLike] = None,
+        default_time_zone: str = "UTC",
+        fields: Optional[JsonDocument] = None,
+    ) -> int:
+        """How many rows of a table match (``len(filter(...))`` without the list)."""
+    def __str__(self) -> str:
+        """The condition in the readable text syntax."""
+
+class SegmentIndex:
+    """Keeps segment membership of contacts up to date, incrementally."""
+
+    def __init__(
+        self, fields: Optional[JsonDocument] = None, default_time_zone: str = "UTC"
+    ) -> None:
+        """An empty index (checking conditions against ``fields`` when given)."""
+    def register(
+        self, segment: Union[Segment, JsonDocument], now: Optional[Instant] = None
+    ) -> List[MembershipDelta]:
+        """Register a segment (it needs an id); raises :class:`ConditionError`."""
+    def register_all(
+        self, segments: Iterable[Union[Segment, JsonDocument]], now: Optional[Instant] = None
+    ) -> List[MembershipDelta]:
+        """Register several segments that may read each other; all or nothing."""
+    def upsert_contact(self, contact: JsonDocument, now: Instant) -> List[MembershipDelta]:
+        """Add or replace a contact."""
+    def add_event(self, event: JsonDocument, now: Instant) -> List[MembershipDelta]:
+        """Add an event."""
+    def tick(self, now: Instant) -> List[MembershipDelta]:
+        """Re-evaluate what time alone may have changed."""
+    def next_wakeup(self) -> Optional[datetime.datetime]:
+        """When ``tick`` next has work to do (aware, UTC), or None."""
+    def members(self, segment_id: str) -> List[str]:
+        """The ids of a segment's members, sorted."""
+    def segments_of(self, contact_id: str) -> List[str]:
+        """The ids of the segments a contact is in."""
+    def is_member(self, segment_id: str, contact_id: str) -> bool:
+        """True when the contact is in the segment."""
+    def contact_count(self) -> int:
+        """How many contacts the index holds."""
+
+def jsonlogic_apply(rule: Any, data: Any = None) -> Any:
+    """Evaluate a JsonLogic rule against data; raises :class:`JsonLogicError`."""
+
 def finding_codes() -> List[FindingCode]:
     """Every finding code with its severity and description."""
 
@@ -93,12 +248,18 @@ def flow_schema() -> str:
     """The JSON Schema (draft 2020-12) of a flow document, as JSON text."""
 
 __all__ = [
+    "ConditionError",
+    "ConditionSyntaxError",
     "Flow",
     "FlowFormatError",
+    "JsonLogicError",
+    "Segment",
+    "SegmentIndex",
     "SequenzaError",
     "__version__",
     "finding_codes",
     "flow_schema",
+    "jsonlogic_apply",
     "validate_flow",
     "validate_flows",
 ]

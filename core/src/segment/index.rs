@@ -403,8 +403,13 @@ impl SegmentIndex {
     /// assert_eq!(index.next_wakeup(), None);
     /// # Ok::<(), sequenza::Error>(())
     /// ```
+    ///
+    /// The instant is rounded up to a whole millisecond, so that a scheduler keeping time in
+    /// milliseconds (JavaScript `Date`) or microseconds (Python `datetime`) and calling
+    /// [`tick`](Self::tick) at exactly this instant always makes progress: a window that ends
+    /// inclusively changes a nanosecond after its boundary.
     pub fn next_wakeup(&self) -> Option<DateTime<Utc>> {
-        self.wakeups.first().map(|w| w.0)
+        self.wakeups.first().map(|w| ceil_to_millisecond(w.0))
     }
 
     /// Registers a new segment and evaluates it for every contact held.
@@ -760,4 +765,14 @@ mod tests {
         assert_eq!(err.path(), Some("/condition/segment"));
         assert!(err.message().contains("a → a"), "{}", err.message());
     }
+}
+
+/// Rounds an instant up to the next whole millisecond (unchanged when already whole).
+fn ceil_to_millisecond(t: DateTime<Utc>) -> DateTime<Utc> {
+    let nanos = t.timestamp_subsec_nanos() % 1_000_000;
+    if nanos == 0 {
+        return t;
+    }
+    t.checked_add_signed(chrono::TimeDelta::nanoseconds(i64::from(1_000_000 - nanos)))
+        .unwrap_or(t)
 }

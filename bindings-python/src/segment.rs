@@ -1,0 +1,378 @@
+//! `Segment` (a condition with an optional id and name) and `jsonlogic_apply`.
+
+use std::sync::OnceLock;
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyString};
+use sequenza::condition::eval::{CompiledCondition, EvalContext};
+use sequenza::condition::Condition;
+use sequenza::model::SegmentId;
+use sequenza::{Contact, Event};
+
+use super::convert::{document_text, from_value, instant, time_zone, to_value};
+use super::table::{self, Options};
+use super::{internal, json_loads, json_text, jsonlogic_err, parse_fields, to_py_err, type_error};
+
+/// A segment: a condition over contacts, with an optional ``id`` and ``name``.
+///
+/// Create one with ``Segment.parse(text)`` (the readable syntax), ``Segment.from_json(data)``
+/// (condition JSON, or a segment object ``{"id", "name", "condition"}``) or
+/// ``Segment.from_jsonlogic(rule)``. A segment is immutable. Evaluate it on one contact with
+/// ``matches``, or on a whole table (pandas, polars, pyarrow) with ``filter`` / ``count``.
+#[pyclass(frozen, module = "sequenza", name = "Segment")]
+pub(crate) struct PySegment {
+    id: Option<String>,
+    name: Option<String>,
+    condition: Condition,
+    /// The condition compiled without a field schema, on first use.
+    compiled: OnceLock<Result<CompiledCondition, sequenza::Error>>,
+}
+
+impl PySegment {
+    fn new(condition: Condition, id: Option<String>, name: Option<String>) -> Self {
+        PySegment {
+            id,
+            name,
+            condition,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// The core's segment (id and name required by a `SegmentIndex`).
+    pub(crate) fn to_core(&self) -> PyResult<sequenza::segment::Segment> {
+        let Some(id) = &self.id else {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "this segment has no id: a SegmentIndex needs one (Segment.parse(text, id=...))",
+            ));
+        };
+        Ok(sequenza::segment::Segment::new(
+            id.as_str(),
+            self.name.clone().unwrap_or_default(),
+            self.condition.clone(),
+        ))
+    }
+
+    fn compiled(&self, py: Python<'_>) -> PyResult<&CompiledCondition> {
+        self.compiled
+            .get_or_init(|| CompiledCondition::compile(&self.condition, None))
+            .as_ref()
+            .map_err(|e| to_py_err(py, e))
+    }
+
+    fn condition_json(&self) -> PyResult<String> {
+        serde_json::to_string(&self.condition).map_err(|e| internal("the condition", e))
+    }
+}
+
+/// Whether JSON text is a segment object (`{"id", "name", "condition"}`) rather than a condition.
+fn is_segment_object(text: &str) -> bool {
+    match serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}')) {
+        Ok(serde_json::Value::Object(map)) => {
+            map.contains_key("condition") && !map.contains_key("type")
+        }
+        _ => false,
+    }
+}
+
+/// The segment ids the contact is in, for `in_segment`.
+fn segment_ids(segments: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<SegmentId>> {
+    const EXPECTED: &str = "an iterable of segment ids (str)";
+    let Some(obj) = segments.filter(|s| !s.is_none()) else {
+        return Ok(Vec::new());
+    };
+    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+        return Err(type_error(obj, "segments", EXPECTED));
+    }
+    let items = obj
+        .try_iter()
+        .map_err(|_| type_error(obj, "segments", EXPECTED))?;
+    let mut out = Vec::new();
+    for item in items {
+        let item = item?;
+        let id = item
+            .cast::<PyString>()
+            .map_err(|_| type_error(&item, "every item of segments", "a segment id (str)"))?;
+        out.push(SegmentId::new(id.to_cow()?.into_owned()));
+    }
+    Ok(out)
+}
+
+/// The events of one contact: an iterable of dicts / JSON texts.
+fn parse_events(events: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Event>> {
+    const EXPECTED: &str = "an iterable of events (dict, str or bytes)";
+    let Some(obj) = events.filter(|e| !e.is_none()) else {
+        return Ok(Vec::new());
+    };
+    if obj.is_instance_of::<PyString>()
+        || obj.is_instance_of::<PyBytes>()
+        || obj.is_instance_of::<PyDict>()
+    {
+        return Err(type_error(obj, "events", EXPECTED));
+    }
+    let items = obj
+        .try_iter()
+        .map_err(|_| type_error(obj, "events", EXPECTED))?;
+    let mut out = Vec::new();
+    for item in items {
+        let item = item?;
+        let text = document_text(&item, "every event", "a dict, str or bytes")?;
+        out.push(Event::from_json(&text).map_err(|e| to_py_err(item.py(), &e))?);
+    }
+    Ok(out)
+}
+
+#[pymethods]
+impl PySegment {
+    /// Parses a condition written in the readable text syntax, e.g.
+    /// ``'city = "Milano" and tags has any ("vip")'``.
+    ///
+    /// Raises ``ConditionSyntaxError`` (``code``, ``line``, ``column``, ``expected``, ``found``)
+    /// when the text cannot be parsed.
+    #[staticmethod]
+    #[pyo3(signature = (text, id = None, name = None))]
+    fn parse(
+        py: Python<'_>,
+        text: &str,
+        id: Option<String>,
+        name: Option<String>,
+    ) -> PyResult<Self> {
+        let condition = Condition::parse(text).map_err(|e| to_py_err(py, &e))?;
+        Ok(PySegment::new(condition, id, name))
+    }
+
+    /// Reads condition JSON (``{"type": "field", ...}``) or a segment object
+    /// (``{"id": ..., "name": ..., "condition": {...}}``), as JSON text (``str`` / UTF-8
+    /// ``bytes``) or a ``dict``. ``id`` / ``name``, when given, replace the segment object's.
+    ///
+    /// Raises ``FlowFormatError`` (``code``, ``path``, ``line``, ``column``) when the document is
+    /// not a condition, and ``TypeError`` for any other type of argument.
+    #[staticmethod]
+    #[pyo3(signature = (data, id = None, name = None))]
+    fn from_json(
+        data: &Bound<'_, PyAny>,
+        id: Option<String>,
+        name: Option<String>,
+    ) -> PyResult<Self> {
+        let py = data.py();
+        let text = json_text(data, "data", "str, bytes or dict")?;
+        if is_segment_object(&text) {
+            let s = sequenza::segment::Segment::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+            return Ok(PySegment::new(
+                s.condition,
+                id.or_else(|| Some(s.id.as_str().to_owned())),
+                name.or(Some(s.name)),
+            ));
+        }
+        let condition = Condition::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        Ok(PySegment::new(condition, id, name))
+    }
+
+    /// Translates a JsonLogic rule (a ``dict``, as exported by query builders such as
+    /// react-querybuilder) into a segment, where an exact equivalent exists.
+    ///
+    /// Raises ``ConditionError`` with code ``condition.jsonlogic.unsupported`` and the JSON
+    /// pointer of the part of the rule that has no equivalent.
+    #[staticmethod]
+    #[pyo3(signature = (rule, id = None, name = None))]
+    fn from_jsonlogic(
+        rule: &Bound<'_, PyAny>,
+        id: Option<String>,
+        name: Option<String>,
+    ) -> PyResult<Self> {
+        let value = to_value(rule, "rule")?;
+        let condition = Condition::from_jsonlogic(&value).map_err(|e| to_py_err(rule.py(), &e))?;
+        Ok(PySegment::new(condition, id, name))
+    }
+
+    /// The segment's id (what ``in_segment`` conditions name), or None.
+    #[getter]
+    fn id(&self) -> Option<&str> {
+        self.id.as_deref()
+    }
+
+    /// The name shown to people, or None.
+    #[getter]
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+
+    /// The condition in the readable text syntax (``Segment.parse`` reads it back).
+    fn to_text(&self) -> String {
+        self.condition.to_string()
+    }
+
+    /// The condition as JSON text; indented when ``pretty`` is true.
+    #[pyo3(signature = (pretty = false))]
+    fn to_json(&self, pretty: bool) -> PyResult<String> {
+        if pretty {
+            serde_json::to_string_pretty(&self.condition).map_err(|e| internal("the condition", e))
+        } else {
+            self.condition_json()
+        }
+    }
+
+    /// The condition as a ``dict`` (``json.loads(self.to_json())``).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_loads(py, &self.condition_json()?)
+    }
+
+    /// Checks the condition: field names, operators and values against ``fields`` (a field
+    /// schema as JSON text or a ``dict`` ``{"fields": [...]}``) when given; regular expressions,
+    /// dates, values and nesting always. Returns None; raises ``ConditionError`` (``code``,
+    /// ``path``) on the first problem, ``FlowFormatError`` for a malformed field schema.
+    #[pyo3(signature = (fields = None))]
+    fn check(&self, py: Python<'_>, fields: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        match parse_fields(fields)? {
+            Some(schema) => CompiledCondition::compile(&self.condition, Some(&schema))
+                .map(|_| ())
+                .map_err(|e| to_py_err(py, &e)),
+            None => self.compiled(py).map(|_| ()),
+        }
+    }
+
+    /// True when ``contact`` is in the segment at ``now``.
+    ///
+    /// ``contact`` is a contact ``dict`` (``{"id", "fields", "tags", "lists", "consent",
+    /// "time_zone", ...}``; ``datetime`` / ``date`` values are written as ISO text) or its JSON
+    /// text. ``now`` is a timezone-aware ``datetime`` or an RFC 3339 string (a naive ``datetime``
+    /// raises ``ValueError``). ``events`` are the contact's events (dicts ``{"contact", "name",
+    /// "at", "properties"}``); ``default_time_zone`` is the IANA zone of a contact without one;
+    /// ``segments`` are the ids of the segments the contact is in (for ``in_segment``).
+    ///
+    /// Raises ``ConditionError`` when the condition cannot be evaluated (a bad regular
+    /// expression …) and ``FlowFormatError`` when the contact or an event is malformed.
+    #[pyo3(signature = (contact, now, events = None, default_time_zone = "UTC", segments = None),
+           text_signature = "($self, contact, now, events=None, default_time_zone='UTC', segments=())")]
+    fn matches(
+        &self,
+        py: Python<'_>,
+        contact: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+        events: Option<&Bound<'_, PyAny>>,
+        default_time_zone: &str,
+        segments: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        let compiled = self.compiled(py)?;
+        let now = instant(now, "now")?;
+        let tz = time_zone(default_time_zone, "default_time_zone")?;
+        let text = document_text(contact, "contact", "a dict, str or bytes")?;
+        let contact = Contact::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let events = parse_events(events)?;
+        let segments = segment_ids(segments)?;
+        let ctx = EvalContext::new(now)
+            .with_default_time_zone(tz)
+            .with_segments(&segments);
+        Ok(compiled.matches(&contact, &events, &ctx))
+    }
+
+    /// The ids of the rows of ``table`` that are in the segment at ``now``, in table order.
+    ///
+    /// ``table`` is a pandas or polars DataFrame, a pyarrow Table or any object with
+    /// ``__arrow_c_stream__``; it is read column by column through Arrow, with no Python call per
+    /// row. One row is one contact: the ``id_column`` holds the ids (text, or integers, which
+    /// come back as ``int``); number, text, bool, date and timezone-aware timestamp columns are
+    /// profile fields; list-of-text columns named ``tags`` / ``lists`` are the tags / lists (any
+    /// other is a ``text_list`` field); a text column ``time_zone`` is each contact's zone.
+    /// ``events``, when given, is a table with the columns ``contact``, ``name``, ``at`` and
+    /// property columns. ``fields`` (a field schema) checks the condition first and reads text
+    /// columns declared ``choice``, ``date`` or ``datetime`` as such.
+    ///
+    /// Raises ``ConditionError`` (unknown field, type mismatch …), ``TypeError`` for a table or
+    /// column that cannot be read, ``ValueError`` for a naive ``now`` / timestamp column or a
+    /// null id, ``FlowFormatError`` for duplicate ids.
+    #[pyo3(signature = (table, now, *, id_column = "id", events = None, default_time_zone = "UTC", fields = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn filter<'py>(
+        &self,
+        py: Python<'py>,
+        table: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+        id_column: &str,
+        events: Option<&Bound<'py, PyAny>>,
+        default_time_zone: &str,
+        fields: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let options = options(now, id_column, events, default_time_zone, fields)?;
+        let selection = table::select(py, &self.condition, table, options)?;
+        Ok(selection.ids(py)?.into_any())
+    }
+
+    /// How many rows of ``table`` are in the segment at ``now``: ``len(self.filter(...))``
+    /// without building the list of ids. Same arguments and errors as ``filter``.
+    #[pyo3(signature = (table, now, *, id_column = "id", events = None, default_time_zone = "UTC", fields = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn count<'py>(
+        &self,
+        py: Python<'py>,
+        table: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+        id_column: &str,
+        events: Option<&Bound<'py, PyAny>>,
+        default_time_zone: &str,
+        fields: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<usize> {
+        let options = options(now, id_column, events, default_time_zone, fields)?;
+        Ok(table::select(py, &self.condition, table, options)?.count())
+    }
+
+    fn __str__(&self) -> String {
+        self.condition.to_string()
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let repr = |s: Option<&str>| -> PyResult<String> {
+            match s {
+                Some(s) => Ok(PyString::new(py, s).repr()?.to_string()),
+                None => Ok("None".to_owned()),
+            }
+        };
+        Ok(format!(
+            "Segment.parse({}, id={}, name={})",
+            repr(Some(&self.condition.to_string()))?,
+            repr(self.id.as_deref())?,
+            repr(self.name.as_deref())?
+        ))
+    }
+}
+
+fn options<'a, 'py>(
+    now: &Bound<'py, PyAny>,
+    id_column: &'a str,
+    events: Option<&'a Bound<'py, PyAny>>,
+    default_time_zone: &str,
+    fields: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Options<'a, 'py>> {
+    Ok(Options {
+        now: instant(now, "now")?,
+        default_time_zone: time_zone(default_time_zone, "default_time_zone")?,
+        id_column,
+        events,
+        fields: parse_fields(fields)?,
+    })
+}
+
+/// Evaluates a JsonLogic ``rule`` against ``data`` as json-logic-js does (including JavaScript's
+/// coercions) and returns the result as a Python value.
+///
+/// ``rule`` and ``data`` are Python values as ``json.dumps`` writes them (``dict``, ``list``,
+/// ``str``, numbers, ``bool``, None; an aware ``datetime`` / a ``date`` become ISO text). A
+/// ``str`` is a JSON string, not JSON text: ``json.loads`` text first. Raises
+/// ``JsonLogicError`` (``code``, ``path``) for an unknown operator, a rule nested too deeply or
+/// arguments an operator has no answer for.
+#[pyfunction]
+#[pyo3(signature = (rule, data = None))]
+pub(crate) fn jsonlogic_apply<'py>(
+    py: Python<'py>,
+    rule: &Bound<'py, PyAny>,
+    data: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let rule = to_value(rule, "rule")?;
+    let data = match data {
+        Some(d) => to_value(d, "data")?,
+        None => serde_json::Value::Null,
+    };
+    let result = py
+        .detach(|| sequenza::jsonlogic::apply(&rule, &data))
+        .map_err(|e| jsonlogic_err(py, &e))?;
+    from_value(py, &result)
+}
