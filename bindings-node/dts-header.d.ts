@@ -83,3 +83,243 @@ export interface SequenzaError extends Error {
 export interface InvalidArgumentError extends TypeError {
   code: 'ERR_INVALID_ARG_TYPE'
 }
+
+// ---- conditions and segments ----------------------------------------------------------------
+
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+
+/** A JsonLogic rule: a JSON value whose one-key objects are operations (`{"==": [{"var": "city"}, "Milano"]}`). */
+export type JsonLogicRule = JsonValue
+
+/** A profile field value. */
+export type FieldValue = null | boolean | number | string | FieldValue[]
+
+/** A delivery channel. */
+export type Channel = 'email' | 'sms' | 'web_push' | 'whatsapp'
+
+/** A consent status. */
+export type ConsentStatus = 'opted_in' | 'opted_out' | 'unknown'
+
+/** A contact, in the core's JSON form. Instants are RFC 3339 strings. */
+export interface Contact {
+  id: string
+  email?: string | null
+  phone?: string | null
+  fields?: Record<string, FieldValue>
+  tags?: string[]
+  lists?: string[]
+  consent?: Partial<Record<Channel, { status: ConsentStatus; at?: string | null; source?: string | null }>>
+  /** IANA time zone (`Europe/Rome`). */
+  time_zone?: string | null
+  locale?: string | null
+  created_at?: string | null
+  updated_at?: string | null
+}
+
+/** An event of a contact, in the core's JSON form. */
+export interface Event {
+  /** The contact id. */
+  contact: string
+  name: string
+  /** RFC 3339 instant. */
+  at: string
+  properties?: Record<string, JsonValue>
+}
+
+/** A field type of a field schema. */
+export type FieldType = 'text' | 'number' | 'boolean' | 'date' | 'datetime' | 'choice' | 'text_list'
+
+/** The declared profile fields. */
+export interface FieldSchema {
+  fields: Array<{
+    key: string
+    label?: string | null
+    type: FieldType
+    required?: boolean
+    default?: FieldValue
+    choices?: string[]
+  }>
+}
+
+/** A field comparison operator. */
+export type FieldOp =
+  | 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains' | 'starts_with' | 'ends_with'
+  | 'is_set' | 'is_empty' | 'between' | 'matches'
+
+/** A calendar unit. */
+export type TimeUnit = 'minutes' | 'hours' | 'days' | 'weeks' | 'months'
+
+/** A length of time. */
+export interface Duration {
+  amount: number
+  unit: TimeUnit
+}
+
+/** A test on a date or instant (dates `YYYY-MM-DD` or RFC 3339). */
+export type DateTest =
+  | { op: 'before'; date: string }
+  | { op: 'after'; date: string }
+  | { op: 'between'; from: string; to: string }
+  | { op: 'within_last'; amount: number; unit: TimeUnit }
+  | { op: 'more_than_ago'; amount: number; unit: TimeUnit }
+  | { op: 'in_next'; amount: number; unit: TimeUnit }
+  | { op: 'anniversary_within'; days: number }
+
+/** A condition over one contact, in the core's JSON form (semantics: the core's `condition` module). */
+export type Condition =
+  | { type: 'and'; conditions: Condition[] }
+  | { type: 'or'; conditions: Condition[] }
+  | { type: 'not'; condition: Condition }
+  | { type: 'field'; field: string; op: FieldOp; value?: FieldValue; fold?: boolean }
+  | { type: 'tags'; op: 'has_any' | 'has_all' | 'has_none'; tags: string[] }
+  | { type: 'in_list'; list: string }
+  | { type: 'in_segment'; segment: string }
+  | { type: 'consent'; channel: Channel; status: ConsentStatus }
+  | { type: 'date'; field: string; when: DateTest }
+  | { type: 'age'; field?: string; min?: number; max?: number }
+  | {
+      type: 'event'
+      name: string
+      filter?: Condition
+      count?: { op: 'at_least' | 'at_most' | 'exactly'; n: number }
+      within?: Duration
+    }
+  | { type: 'event_time'; name: string; filter?: Condition; which: 'first' | 'last'; when: DateTest }
+  | {
+      type: 'aggregate'
+      name: string
+      agg: 'count' | 'sum' | 'avg' | 'min' | 'max'
+      property?: string
+      filter?: Condition
+      within?: Duration
+      op: 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte'
+      value: number
+    }
+
+/** A whole segment document. */
+export interface SegmentDocument {
+  id: string
+  name: string
+  condition: Condition
+}
+
+/** An instant: a `Date` or an RFC 3339 string with an offset (`2026-11-25T12:00:00Z`). */
+export type Instant = Date | string
+
+/** The options of `Segment.matches`. Unknown option names are a `RangeError`. */
+export interface MatchOptions {
+  /** The instant of evaluation (required: nothing reads the clock). */
+  now: Instant
+  /** The contact's events (events of other contacts are ignored). */
+  events?: Event[] | null
+  /** IANA zone of contacts without a (known) `time_zone`; UTC when absent. */
+  defaultTimeZone?: string | null
+  /** The ids of the segments the contact is in (what `in_segment` reads); none when absent. */
+  segments?: string[] | null
+  /** Declared profile fields: check field names and types first (throws `ConditionError`). */
+  fields?: string | FieldSchema | null
+}
+
+/** The options of `Segment.filter` and `Segment.count`. Unknown option names are a `RangeError`. */
+export interface FilterOptions {
+  /** The instant of evaluation (required). */
+  now: Instant
+  /** The events of the contacts (events of contacts not in the array are ignored). */
+  events?: Event[] | null
+  /** IANA zone of contacts without a (known) `time_zone`; UTC when absent. */
+  defaultTimeZone?: string | null
+  /**
+   * Segment id → ids of its members, for `in_segment`. An `in_segment` naming a segment not
+   * given here is a `ConditionError` with code `segment.unknown`.
+   */
+  segments?: Record<string, string[]> | null
+  /**
+   * Declared profile fields: only declared fields are read, and a condition on an undeclared
+   * field is a `ConditionError` (`condition.field.unknown`).
+   */
+  fields?: string | FieldSchema | null
+}
+
+/** The options of `new SegmentIndex()`. */
+export interface SegmentIndexOptions {
+  /** Declared profile fields: `register` checks field names and types. */
+  fields?: string | FieldSchema | null
+  /** IANA zone of contacts without a (known) `time_zone`; UTC when absent. */
+  defaultTimeZone?: string | null
+}
+
+/** A change of segment membership. */
+export interface MembershipDelta {
+  contact: string
+  segment: string
+  change: 'entered' | 'exited'
+  /** RFC 3339 instant (UTC) of the evaluation that saw the change. */
+  at: string
+}
+
+/**
+ * Thrown when condition text does not parse. `line` and `column` are 1-based (column in
+ * characters); `expected` lists what the parser expected there, `found` what it found.
+ */
+export interface ConditionSyntaxError extends Error {
+  name: 'ConditionSyntaxError'
+  code: 'condition.syntax'
+  path: null
+  line: number
+  column: number
+  expected: string[]
+  found: string
+}
+
+/** The code of a `ConditionError`. */
+export type ConditionErrorCode =
+  | 'condition.field.unknown'
+  | 'condition.type_mismatch'
+  | 'condition.value.missing'
+  | 'condition.value.invalid'
+  | 'condition.regex.invalid'
+  | 'condition.date.invalid'
+  | 'condition.too_deep'
+  | 'condition.jsonlogic.unsupported'
+  | 'segment.cycle'
+  | 'segment.unknown'
+  | 'segment.duplicate'
+
+/**
+ * Thrown when a condition or segment is well-formed but cannot be evaluated as written: an
+ * unknown field, a type mismatch, a bad regular expression or date, a segment cycle, too deep,
+ * a JsonLogic rule without an exact equivalent.
+ */
+export interface ConditionError extends Error {
+  name: 'ConditionError'
+  code: ConditionErrorCode
+  /** JSON pointer into the condition (or the segment, or the array given to `registerAll`). */
+  path: string
+  line: null
+  column: null
+  expected: null
+}
+
+/** The code of a `JsonLogicError`. */
+export type JsonLogicErrorCode = 'jsonlogic.unknown_operator' | 'jsonlogic.too_deep' | 'jsonlogic.invalid_arguments'
+
+/** Thrown by `jsonlogicApply` for a rule it cannot evaluate. */
+export interface JsonLogicError extends Error {
+  name: 'JsonLogicError'
+  code: JsonLogicErrorCode
+  /** JSON pointer of the offending node in the rule, `''` for the rule itself. */
+  path: string
+  line: null
+  column: null
+  expected: null
+}
+
+/**
+ * A right type with a wrong value (an instant that is not RFC 3339, an unknown time zone, an
+ * unknown option, a segment without an id given to a `SegmentIndex`) is a `RangeError` with
+ * `code: 'ERR_INVALID_ARG_VALUE'`.
+ */
+export interface InvalidArgumentValueError extends RangeError {
+  code: 'ERR_INVALID_ARG_VALUE'
+}

@@ -84,6 +84,246 @@ export interface InvalidArgumentError extends TypeError {
   code: 'ERR_INVALID_ARG_TYPE'
 }
 
+// ---- conditions and segments ----------------------------------------------------------------
+
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue }
+
+/** A JsonLogic rule: a JSON value whose one-key objects are operations (`{"==": [{"var": "city"}, "Milano"]}`). */
+export type JsonLogicRule = JsonValue
+
+/** A profile field value. */
+export type FieldValue = null | boolean | number | string | FieldValue[]
+
+/** A delivery channel. */
+export type Channel = 'email' | 'sms' | 'web_push' | 'whatsapp'
+
+/** A consent status. */
+export type ConsentStatus = 'opted_in' | 'opted_out' | 'unknown'
+
+/** A contact, in the core's JSON form. Instants are RFC 3339 strings. */
+export interface Contact {
+  id: string
+  email?: string | null
+  phone?: string | null
+  fields?: Record<string, FieldValue>
+  tags?: string[]
+  lists?: string[]
+  consent?: Partial<Record<Channel, { status: ConsentStatus; at?: string | null; source?: string | null }>>
+  /** IANA time zone (`Europe/Rome`). */
+  time_zone?: string | null
+  locale?: string | null
+  created_at?: string | null
+  updated_at?: string | null
+}
+
+/** An event of a contact, in the core's JSON form. */
+export interface Event {
+  /** The contact id. */
+  contact: string
+  name: string
+  /** RFC 3339 instant. */
+  at: string
+  properties?: Record<string, JsonValue>
+}
+
+/** A field type of a field schema. */
+export type FieldType = 'text' | 'number' | 'boolean' | 'date' | 'datetime' | 'choice' | 'text_list'
+
+/** The declared profile fields. */
+export interface FieldSchema {
+  fields: Array<{
+    key: string
+    label?: string | null
+    type: FieldType
+    required?: boolean
+    default?: FieldValue
+    choices?: string[]
+  }>
+}
+
+/** A field comparison operator. */
+export type FieldOp =
+  | 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains' | 'starts_with' | 'ends_with'
+  | 'is_set' | 'is_empty' | 'between' | 'matches'
+
+/** A calendar unit. */
+export type TimeUnit = 'minutes' | 'hours' | 'days' | 'weeks' | 'months'
+
+/** A length of time. */
+export interface Duration {
+  amount: number
+  unit: TimeUnit
+}
+
+/** A test on a date or instant (dates `YYYY-MM-DD` or RFC 3339). */
+export type DateTest =
+  | { op: 'before'; date: string }
+  | { op: 'after'; date: string }
+  | { op: 'between'; from: string; to: string }
+  | { op: 'within_last'; amount: number; unit: TimeUnit }
+  | { op: 'more_than_ago'; amount: number; unit: TimeUnit }
+  | { op: 'in_next'; amount: number; unit: TimeUnit }
+  | { op: 'anniversary_within'; days: number }
+
+/** A condition over one contact, in the core's JSON form (semantics: the core's `condition` module). */
+export type Condition =
+  | { type: 'and'; conditions: Condition[] }
+  | { type: 'or'; conditions: Condition[] }
+  | { type: 'not'; condition: Condition }
+  | { type: 'field'; field: string; op: FieldOp; value?: FieldValue; fold?: boolean }
+  | { type: 'tags'; op: 'has_any' | 'has_all' | 'has_none'; tags: string[] }
+  | { type: 'in_list'; list: string }
+  | { type: 'in_segment'; segment: string }
+  | { type: 'consent'; channel: Channel; status: ConsentStatus }
+  | { type: 'date'; field: string; when: DateTest }
+  | { type: 'age'; field?: string; min?: number; max?: number }
+  | {
+      type: 'event'
+      name: string
+      filter?: Condition
+      count?: { op: 'at_least' | 'at_most' | 'exactly'; n: number }
+      within?: Duration
+    }
+  | { type: 'event_time'; name: string; filter?: Condition; which: 'first' | 'last'; when: DateTest }
+  | {
+      type: 'aggregate'
+      name: string
+      agg: 'count' | 'sum' | 'avg' | 'min' | 'max'
+      property?: string
+      filter?: Condition
+      within?: Duration
+      op: 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte'
+      value: number
+    }
+
+/** A whole segment document. */
+export interface SegmentDocument {
+  id: string
+  name: string
+  condition: Condition
+}
+
+/** An instant: a `Date` or an RFC 3339 string with an offset (`2026-11-25T12:00:00Z`). */
+export type Instant = Date | string
+
+/** The options of `Segment.matches`. Unknown option names are a `RangeError`. */
+export interface MatchOptions {
+  /** The instant of evaluation (required: nothing reads the clock). */
+  now: Instant
+  /** The contact's events (events of other contacts are ignored). */
+  events?: Event[] | null
+  /** IANA zone of contacts without a (known) `time_zone`; UTC when absent. */
+  defaultTimeZone?: string | null
+  /** The ids of the segments the contact is in (what `in_segment` reads); none when absent. */
+  segments?: string[] | null
+  /** Declared profile fields: check field names and types first (throws `ConditionError`). */
+  fields?: string | FieldSchema | null
+}
+
+/** The options of `Segment.filter` and `Segment.count`. Unknown option names are a `RangeError`. */
+export interface FilterOptions {
+  /** The instant of evaluation (required). */
+  now: Instant
+  /** The events of the contacts (events of contacts not in the array are ignored). */
+  events?: Event[] | null
+  /** IANA zone of contacts without a (known) `time_zone`; UTC when absent. */
+  defaultTimeZone?: string | null
+  /**
+   * Segment id → ids of its members, for `in_segment`. An `in_segment` naming a segment not
+   * given here is a `ConditionError` with code `segment.unknown`.
+   */
+  segments?: Record<string, string[]> | null
+  /**
+   * Declared profile fields: only declared fields are read, and a condition on an undeclared
+   * field is a `ConditionError` (`condition.field.unknown`).
+   */
+  fields?: string | FieldSchema | null
+}
+
+/** The options of `new SegmentIndex()`. */
+export interface SegmentIndexOptions {
+  /** Declared profile fields: `register` checks field names and types. */
+  fields?: string | FieldSchema | null
+  /** IANA zone of contacts without a (known) `time_zone`; UTC when absent. */
+  defaultTimeZone?: string | null
+}
+
+/** A change of segment membership. */
+export interface MembershipDelta {
+  contact: string
+  segment: string
+  change: 'entered' | 'exited'
+  /** RFC 3339 instant (UTC) of the evaluation that saw the change. */
+  at: string
+}
+
+/**
+ * Thrown when condition text does not parse. `line` and `column` are 1-based (column in
+ * characters); `expected` lists what the parser expected there, `found` what it found.
+ */
+export interface ConditionSyntaxError extends Error {
+  name: 'ConditionSyntaxError'
+  code: 'condition.syntax'
+  path: null
+  line: number
+  column: number
+  expected: string[]
+  found: string
+}
+
+/** The code of a `ConditionError`. */
+export type ConditionErrorCode =
+  | 'condition.field.unknown'
+  | 'condition.type_mismatch'
+  | 'condition.value.missing'
+  | 'condition.value.invalid'
+  | 'condition.regex.invalid'
+  | 'condition.date.invalid'
+  | 'condition.too_deep'
+  | 'condition.jsonlogic.unsupported'
+  | 'segment.cycle'
+  | 'segment.unknown'
+  | 'segment.duplicate'
+
+/**
+ * Thrown when a condition or segment is well-formed but cannot be evaluated as written: an
+ * unknown field, a type mismatch, a bad regular expression or date, a segment cycle, too deep,
+ * a JsonLogic rule without an exact equivalent.
+ */
+export interface ConditionError extends Error {
+  name: 'ConditionError'
+  code: ConditionErrorCode
+  /** JSON pointer into the condition (or the segment, or the array given to `registerAll`). */
+  path: string
+  line: null
+  column: null
+  expected: null
+}
+
+/** The code of a `JsonLogicError`. */
+export type JsonLogicErrorCode = 'jsonlogic.unknown_operator' | 'jsonlogic.too_deep' | 'jsonlogic.invalid_arguments'
+
+/** Thrown by `jsonlogicApply` for a rule it cannot evaluate. */
+export interface JsonLogicError extends Error {
+  name: 'JsonLogicError'
+  code: JsonLogicErrorCode
+  /** JSON pointer of the offending node in the rule, `''` for the rule itself. */
+  path: string
+  line: null
+  column: null
+  expected: null
+}
+
+/**
+ * A right type with a wrong value (an instant that is not RFC 3339, an unknown time zone, an
+ * unknown option, a segment without an id given to a `SegmentIndex`) is a `RangeError` with
+ * `code: 'ERR_INVALID_ARG_VALUE'`.
+ */
+export interface InvalidArgumentValueError extends RangeError {
+  code: 'ERR_INVALID_ARG_VALUE'
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -117,11 +357,144 @@ export declare class Flow {
   outline(): string
 }
 
+/**
+ * A segment: who matches a condition. An id and a name are optional (needed only to register
+ * it in a `SegmentIndex`).
+ */
+export declare class Segment {
+  /**
+   * Reads a condition written in the text syntax
+   * (`city = "Milano" and tags has any ("vip")`), with an optional id and name.
+   *
+   * Throws a `ConditionSyntaxError` (code `condition.syntax`, with `line`, `column` and
+   * `expected`) when the text does not parse.
+   */
+  static parse(text: string, id?: string | null, name?: string | null): Segment
+  /**
+   * Reads a condition (JSON text or an object, `{"type": …}`) or a whole segment document
+   * `{id, name, condition}`.
+   *
+   * Throws a `FlowFormatError` (code `format.*`, with `path`, `line` and `column`) when the
+   * document is neither.
+   */
+  static fromJson(data: string | Condition | SegmentDocument): Segment
+  /**
+   * Translates a JsonLogic rule (as query builders export it) into a condition. A string is
+   * JSON text of the rule (read with `JSON.parse`).
+   *
+   * Throws a `ConditionError` with code `condition.jsonlogic.unsupported` and the JSON pointer
+   * of the part of the rule that has no exact equivalent.
+   */
+  static fromJsonlogic(rule: JsonLogicRule | string): Segment
+  /** The segment's id, `null` when it has none. */
+  get id(): string | null
+  /** The segment's name, `null` when it has none. */
+  get name(): string | null
+  /** The condition in the text syntax (what `Segment.parse` reads back). */
+  toText(): string
+  /** The condition in the text syntax (same as `toText()`). */
+  toString(): string
+  /**
+   * The condition's canonical JSON form (indented when `pretty` is true). The id and name are
+   * not part of it.
+   */
+  toJson(pretty?: boolean | undefined | null): string
+  /** The condition's canonical JSON form as a plain object (`JSON.parse(seg.toJson())`). */
+  toObject(): Condition
+  /**
+   * Checks the condition without evaluating it: value shapes, regular expressions, dates,
+   * nesting depth and, with `fields` (the declared profile fields), field names and types.
+   *
+   * Throws a `ConditionError` (`condition.field.unknown`, `condition.type_mismatch` …, with the
+   * JSON `path` into the condition).
+   */
+  check(fields?: string | FieldSchema | null): void
+  /** True when the contact (with `options.events`) satisfies the condition at `options.now`. */
+  matches(contact: string | Contact, options: MatchOptions): boolean
+  /**
+   * The ids of the contacts that satisfy the condition at `options.now`, in input order:
+   * the whole array is evaluated column-wise at once (the core's bulk evaluator).
+   */
+  filter(contacts: Array<Contact>, options: FilterOptions): Array<string>
+  /**
+   * How many contacts satisfy the condition at `options.now` (`filter(…).length`, without
+   * building the list): the "N contacts match" of a segment builder.
+   */
+  count(contacts: Array<Contact>, options: FilterOptions): number
+}
+
+/**
+ * Keeps segment membership of contacts up to date, incrementally: register segments, then feed
+ * contact changes, events and the passing of time; each call returns the membership deltas it
+ * caused.
+ */
+export declare class SegmentIndex {
+  /**
+   * An empty index. `options.fields` (the declared profile fields) makes `register` check
+   * field names and types; `options.defaultTimeZone` (IANA name, UTC when absent) is the zone
+   * of contacts without one.
+   */
+  constructor(options?: SegmentIndexOptions)
+  /**
+   * Registers a segment (it needs an id) and evaluates it for every contact held, at `now`
+   * (default: the latest instant given to the index). Segments read by its `in_segment`
+   * conditions must be registered first (or use `registerAll`).
+   *
+   * Throws a `ConditionError`: `segment.duplicate`, `segment.unknown`, `segment.cycle`, or a
+   * compilation error of the condition (path `/condition/…`).
+   */
+  register(segment: Segment | string | SegmentDocument, now?: Date | string | null): MembershipDelta[]
+  /**
+   * Registers several segments at once, in any order (they may read each other); nothing is
+   * registered when one fails. Error paths start with the segment's position (`/2/condition/…`).
+   */
+  registerAll(segments: Array<Segment | string | SegmentDocument>, now?: Date | string | null): MembershipDelta[]
+  /**
+   * A new contact, or the new version of a known one (it replaces the old one whole), at
+   * `now`. Only the segments reading what changed are re-evaluated.
+   */
+  upsertContact(contact: string | Contact, now: Date | string): MembershipDelta[]
+  /** A new event of a contact (a contact not seen before is created with only its id), at `now`. */
+  addEvent(event: string | Event, now: Date | string): MembershipDelta[]
+  /** Forgets a contact and its events; it exits every segment it was in. */
+  removeContact(contactId: string, now: Date | string): MembershipDelta[]
+  /**
+   * Re-evaluates, at `now`, every (contact, segment) whose result may have changed with time
+   * alone ("no order in 90 days"), and returns the deltas.
+   */
+  tick(now: Date | string): MembershipDelta[]
+  /** The earliest instant at which `tick` has work to do (ISO 8601 / RFC 3339, UTC), or `null`. */
+  nextWakeup(): string | null
+  /** The ids of the members of a segment (none for an unknown segment), sorted. */
+  members(segmentId: string): Array<string>
+  /**
+   * The ids of the segments a contact is in, in evaluation order (a segment before the
+   * segments that read it).
+   */
+  segmentsOf(contactId: string): Array<string>
+  /** True when the contact is in the segment. */
+  isMember(segmentId: string, contactId: string): boolean
+  /** How many contacts the index holds. */
+  get contactCount(): number
+  /** The ids of the registered segments, in registration order. */
+  get segmentIds(): Array<string>
+}
+
 /** Every finding code with its severity and what it means. */
 export declare function findingCodes(): FindingCode[]
 
 /** The JSON Schema of a flow document, as JSON text. */
 export declare function flowSchema(): string
+
+/**
+ * Evaluates a JsonLogic rule against `data` (what `var` reads; `null` when absent), as the
+ * reference implementation json-logic-js does. Both are JSON values (read with
+ * `JSON.stringify`): a string rule is the string itself, not JSON text.
+ *
+ * Throws a `JsonLogicError` (`jsonlogic.unknown_operator`, `jsonlogic.too_deep`,
+ * `jsonlogic.invalid_arguments`) with the JSON `path` of the offending node in the rule.
+ */
+export declare function jsonlogicApply(rule: JsonLogicRule, data?: JsonValue): JsonValue
 
 /**
  * Validates one flow (a `Flow`, JSON text or a plain object). `fields`, the declared profile

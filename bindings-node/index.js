@@ -836,7 +836,10 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Flow = nativeBinding.Flow
+module.exports.Segment = nativeBinding.Segment
+module.exports.SegmentIndex = nativeBinding.SegmentIndex
 module.exports.findingCodes = nativeBinding.findingCodes
 module.exports.flowSchema = nativeBinding.flowSchema
+module.exports.jsonlogicApply = nativeBinding.jsonlogicApply
 module.exports.validateFlow = nativeBinding.validateFlow
 module.exports.validateFlows = nativeBinding.validateFlows
