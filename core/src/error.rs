@@ -32,6 +32,10 @@ pub enum Error {
     /// field, a type mismatch, a bad regular expression or date, a segment cycle, too deep.
     #[error(transparent)]
     Condition(Box<ConditionError>),
+    /// A time rule that cannot be used as written: a malformed time of day, an unknown time
+    /// zone, a send policy that never allows a send, a recurrence out of range.
+    #[error(transparent)]
+    Time(Box<crate::time::TimeError>),
 }
 
 impl Error {
@@ -41,6 +45,7 @@ impl Error {
             Error::Format(e) => e.code.as_str(),
             Error::Parse(e) => e.code,
             Error::Condition(e) => e.code,
+            Error::Time(e) => e.code,
         }
     }
 
@@ -49,6 +54,7 @@ impl Error {
         match self {
             Error::Format(e) => Some(e.path.as_str()),
             Error::Condition(e) => Some(e.path.as_str()),
+            Error::Time(e) => Some(e.path.as_str()),
             Error::Parse(_) => None,
         }
     }
@@ -58,7 +64,7 @@ impl Error {
         match self {
             Error::Format(e) => Some((e.line, e.column)),
             Error::Parse(e) => Some((e.line, e.column)),
-            Error::Condition(_) => None,
+            Error::Condition(_) | Error::Time(_) => None,
         }
     }
 
@@ -68,6 +74,7 @@ impl Error {
             Error::Format(e) => &e.message,
             Error::Parse(e) => &e.message,
             Error::Condition(e) => &e.message,
+            Error::Time(e) => &e.message,
         }
     }
 }

@@ -749,6 +749,16 @@ impl ContactState {
     }
 }
 
+/// Rounds an instant up to the next whole millisecond (unchanged when already whole).
+fn ceil_to_millisecond(t: DateTime<Utc>) -> DateTime<Utc> {
+    let nanos = t.timestamp_subsec_nanos() % 1_000_000;
+    if nanos == 0 {
+        return t;
+    }
+    t.checked_add_signed(chrono::TimeDelta::nanoseconds(i64::from(1_000_000 - nanos)))
+        .unwrap_or(t)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -765,14 +775,4 @@ mod tests {
         assert_eq!(err.path(), Some("/condition/segment"));
         assert!(err.message().contains("a → a"), "{}", err.message());
     }
-}
-
-/// Rounds an instant up to the next whole millisecond (unchanged when already whole).
-fn ceil_to_millisecond(t: DateTime<Utc>) -> DateTime<Utc> {
-    let nanos = t.timestamp_subsec_nanos() % 1_000_000;
-    if nanos == 0 {
-        return t;
-    }
-    t.checked_add_signed(chrono::TimeDelta::nanoseconds(i64::from(1_000_000 - nanos)))
-        .unwrap_or(t)
 }
