@@ -22,8 +22,11 @@ fn print_findings(findings: &[Finding]) {
             .as_ref()
             .map_or(String::new(), |n| format!(" (node {n})"));
         println!(
-            "    {:?} {} at {}{node}: {}",
-            f.severity, f.code, f.path, f.message
+            "    {} {} at {}{node}: {}",
+            f.severity.as_str(),
+            f.code,
+            f.path,
+            f.message
         );
     }
 }
