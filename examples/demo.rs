@@ -6,6 +6,8 @@ use std::process::ExitCode;
 
 use sequenza::{validate_flow, validate_flows, FieldSchema, Finding, Flow};
 
+mod segments;
+
 fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| rd.filter_map(Result::ok).map(|e| e.path()).collect())
@@ -109,6 +111,11 @@ fn main() -> ExitCode {
                 print_findings(&validate_flow(&flow, Some(&fields)));
             }
         }
+    }
+
+    if let Err(e) = segments::run() {
+        eprintln!("segments: {} — {e}", e.code());
+        return ExitCode::FAILURE;
     }
 
     if dirty > 0 {
