@@ -8,7 +8,8 @@
 //!   is serialised with `json.dumps` and parsed by the same `from_json` as text. Contacts, events
 //!   and JsonLogic values go through `json.dumps` too, with aware `datetime`s / `date`s written
 //!   as ISO text ([`convert`]). Tables (pandas, polars, pyarrow) are read column-wise through the
-//!   Arrow C stream interface ([`table`]).
+//!   Arrow C stream interface ([`table`]). Send policies and recurrences take aware `datetime`s
+//!   and return aware UTC ones ([`time`]).
 //! - Outputs: findings, `to_dict()`, JsonLogic results go through the core's serde JSON form and
 //!   `json.loads`; instants are aware UTC `datetime`s.
 //! - Errors: one exception class per core error kind, all under `SequenzaError`, with `code`,
@@ -20,6 +21,7 @@ mod convert;
 mod index;
 mod segment;
 mod table;
+mod time;
 
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyRuntimeError, PyTypeError, PyUnicodeDecodeError};
@@ -78,6 +80,21 @@ create_exception!(
      (``jsonlogic.too_deep``) or arguments an operator has no answer for \
      (``jsonlogic.invalid_arguments``). ``path`` is the JSON pointer of the offending node in the \
      rule; ``line`` and ``column`` are None."
+);
+
+create_exception!(
+    sequenza,
+    TimeError,
+    SequenzaError,
+    "A time rule that cannot be used as written: a send policy or recurrence with a malformed \
+     time (``time.time.malformed``), an unknown time zone (``time.zone.unknown``), an ambiguous \
+     window (``time.window.ambiguous``), a policy that never allows a send \
+     (``time.policy.never_allowed``), a frequency out of range \
+     (``time.recurrence.frequency_out_of_range``), a day that does not exist \
+     (``time.recurrence.bad_day``), RRULE text outside the supported subset \
+     (``time.rrule.malformed``, ``time.rrule.unsupported``) … ``path`` is the JSON pointer of the \
+     offending value in the rule's JSON form (``\"\"`` for the whole rule); ``line`` and \
+     ``column`` are None."
 );
 
 /// The committed JSON Schema of a flow document.
@@ -178,6 +195,17 @@ fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
                 line: None,
                 column: None,
                 message: &c.message,
+            },
+        ),
+        sequenza::Error::Time(t) => new_error::<TimeError>(
+            py,
+            t.to_string(),
+            &ErrorInfo {
+                code: t.code,
+                path: Some(&t.path),
+                line: None,
+                column: None,
+                message: &t.message,
             },
         ),
         // `sequenza::Error` is non-exhaustive: a kind added later maps to the base class until it
@@ -449,8 +477,8 @@ fn flow_schema() -> &'static str {
     FLOW_SCHEMA
 }
 
-/// sequenza: flows and their validation, conditions and segments (native part; import
-/// ``sequenza``).
+/// sequenza: flows and their validation, conditions and segments, send policies and recurrences
+/// (native part; import ``sequenza``).
 #[pymodule(name = "_sequenza")]
 mod native {
     use pyo3::prelude::*;
@@ -458,13 +486,15 @@ mod native {
     #[pymodule_export]
     use super::{
         finding_codes, flow_schema, validate_flow, validate_flows, ConditionError,
-        ConditionSyntaxError, FlowFormatError, JsonLogicError, PyFlow, SequenzaError,
+        ConditionSyntaxError, FlowFormatError, JsonLogicError, PyFlow, SequenzaError, TimeError,
     };
 
     #[pymodule_export]
     use super::index::PySegmentIndex;
     #[pymodule_export]
     use super::segment::{jsonlogic_apply, PySegment};
+    #[pymodule_export]
+    use super::time::{PyRecurrence, PySendPolicy};
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {

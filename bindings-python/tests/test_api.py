@@ -438,7 +438,8 @@ def test_stubs_match_module():
             declared.add(node.target.id)
         elif isinstance(node, ast.Assign):
             declared.update(t.id for t in node.targets if isinstance(t, ast.Name))
-    stub_only = {"Finding", "FindingCode", "JsonDocument", "Instant", "TableLike", "MembershipDelta", "__all__"}
+    stub_only = {"Finding", "FindingCode", "JsonDocument", "Instant", "TableLike", "MembershipDelta",
+                 "Weekday", "Window", "Decision", "__all__"}
     assert declared - stub_only == set(sequenza.__all__)
     for name in sequenza.__all__:
         assert hasattr(sequenza, name), name

@@ -110,9 +110,9 @@ pub struct FormatError {
     pub code: FormatCode,
     /// JSON pointer (RFC 6901) of the value being read, `""` for the document itself.
     pub path: String,
-    /// 1-based line in the input text (0 when the input was not text).
+    /// 1-based line in the input text.
     pub line: usize,
-    /// 1-based column in the input text (0 when the input was not text).
+    /// 1-based column in the input text (0 for an empty input).
     pub column: usize,
     /// What went wrong.
     pub message: String,
@@ -222,7 +222,18 @@ pub(crate) fn from_json_str<T: DeserializeOwned>(json: &str) -> Result<T> {
         })));
     }
     let mut de = serde_json::Deserializer::from_str(json);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(convert)?;
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let mut err = convert(e);
+        // An error raised after a whole top-level object was read has no position of its own:
+        // point at the end of that object rather than at line 0.
+        if let Error::Format(f) = &mut err {
+            if f.line == 0 {
+                let end = json.trim_end().len().saturating_sub(1);
+                (f.line, f.column) = crate::text::line_column(json, end);
+            }
+        }
+        err
+    })?;
     de.end().map_err(|e| convert_plain(e, String::new()))?;
     Ok(value)
 }
@@ -300,6 +311,13 @@ mod tests {
         assert_eq!(f.code, FormatCode::Syntax);
         assert_eq!(f.line, 2);
         assert_eq!(f.column, 8);
+    }
+
+    #[test]
+    fn top_level_tagged_errors_have_a_position() {
+        let err = crate::condition::Condition::from_json("{\"type\": \"nope\"}").unwrap_err();
+        assert_eq!(err.line_column(), Some((1, 16)));
+        assert_eq!(err.path(), Some("/type"));
     }
 
     #[test]

@@ -12,10 +12,16 @@ polars / pyarrow table with :meth:`Segment.filter` and :meth:`Segment.count` (re
 no Python call per row). :class:`SegmentIndex` keeps membership up to date incrementally, and
 :func:`jsonlogic_apply` evaluates JsonLogic rules.
 
+Time: :class:`SendPolicy` (quiet hours, allowed weekdays and hours in a recipient's time zone) answers
+:meth:`SendPolicy.next_allowed` / :meth:`SendPolicy.is_allowed` for aware datetimes, exactly across
+daylight-saving changes; :class:`Recurrence` (every N minutes, weekly, monthly, "the last Monday",
+yearly, or an RFC 5545 RRULE) gives :meth:`Recurrence.next_after` and :meth:`Recurrence.between`.
+
 Errors are subclasses of :class:`SequenzaError` with ``code``, ``path``, ``line``, ``column`` and
 ``message``: :class:`FlowFormatError` (a JSON document that cannot be read),
 :class:`ConditionSyntaxError` (condition text), :class:`ConditionError` (a condition or segment that
-cannot be evaluated as written) and :class:`JsonLogicError`.
+cannot be evaluated as written), :class:`JsonLogicError` and :class:`TimeError` (a send policy or
+recurrence that cannot be used as written).
 """
 
 from ._sequenza import (
@@ -24,9 +30,12 @@ from ._sequenza import (
     Flow,
     FlowFormatError,
     JsonLogicError,
+    Recurrence,
     Segment,
     SegmentIndex,
+    SendPolicy,
     SequenzaError,
+    TimeError,
     __version__,
     finding_codes,
     flow_schema,
@@ -41,9 +50,12 @@ __all__ = [
     "Flow",
     "FlowFormatError",
     "JsonLogicError",
+    "Recurrence",
     "Segment",
     "SegmentIndex",
+    "SendPolicy",
     "SequenzaError",
+    "TimeError",
     "__version__",
     "finding_codes",
     "flow_schema",

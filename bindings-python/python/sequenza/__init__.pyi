@@ -1,7 +1,7 @@
 """Type stubs of sequenza (the native module is ``sequenza._sequenza``)."""
 
 import datetime
-from typing import Any, Dict, Iterable, List, Literal, Optional, TypedDict, Union
+from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, TypedDict, Union
 
 __version__: str
 
@@ -87,6 +87,100 @@ class JsonLogicError(SequenzaError):
     path: str
     line: None
     column: None
+
+class TimeError(SequenzaError):
+    """A send policy or recurrence that cannot be used as written.
+
+    ``code`` is e.g. ``"time.time.malformed"``, ``"time.zone.unknown"``,
+    ``"time.window.ambiguous"``, ``"time.policy.never_allowed"``,
+    ``"time.recurrence.frequency_out_of_range"``, ``"time.recurrence.bad_day"``,
+    ``"time.recurrence.no_times"``, ``"time.recurrence.never_allowed"``,
+    ``"time.recurrence.too_many"``, ``"time.rrule.malformed"``, ``"time.rrule.unsupported"``,
+    ``"time.out_of_range"``; ``path`` is the JSON pointer of the offending value in the rule's JSON
+    form (``""`` for the whole rule); ``line`` and ``column`` are None.
+    """
+
+    path: str
+    line: None
+    column: None
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+Window = Union[Tuple[str, str], Dict[str, str]]
+"""A local window: a ``("HH:MM", "HH:MM")`` pair or ``{"start": ..., "end": ...}``."""
+
+class Decision(TypedDict, total=False):
+    """What :meth:`SendPolicy.decide` returns (a plain ``dict``)."""
+
+    decision: Literal["allow", "defer", "skip"]
+    until: datetime.datetime
+    """With ``"defer"``: when the send may go out (aware, UTC)."""
+
+class SendPolicy:
+    """Quiet hours, allowed weekdays and allowed hours in a recipient's local time (DST-exact).
+
+    Every argument is optional; windows are ``[start, end)`` and cross midnight when ``end`` is
+    before ``start``. ``timezone`` is the zone used when a call gives none (default UTC). Raises
+    :class:`TimeError` or :class:`FlowFormatError` with ``code`` and ``path``
+    (``/quiet_hours/0/end``).
+    """
+
+    def __init__(
+        self,
+        quiet_hours: Optional[Iterable[Window]] = None,
+        weekdays: Optional[Iterable[Weekday]] = None,
+        hours: Optional[Iterable[Window]] = None,
+        timezone: Optional[str] = None,
+        *,
+        fallback_timezone: Optional[str] = None,
+        outside_window: Optional[Literal["defer", "skip"]] = None,
+    ) -> None: ...
+    @staticmethod
+    def from_json(data: JsonDocument) -> "SendPolicy":
+        """Read the flow model's send-policy JSON (text, bytes or dict)."""
+    def next_allowed(self, dt: Instant, timezone: Optional[str] = None) -> datetime.datetime:
+        """The first instant at or after ``dt`` when a send may go out (aware, UTC)."""
+    def is_allowed(self, dt: Instant, timezone: Optional[str] = None) -> bool:
+        """Whether a send may go out at ``dt``."""
+    def decide(self, dt: Instant, timezone: Optional[str] = None) -> Decision:
+        """Allow, defer (with ``until``) or skip a send at ``dt``."""
+    @property
+    def timezone(self) -> str:
+        """The zone used when a call gives none (IANA name)."""
+    def to_dict(self) -> Dict[str, Any]:
+        """The policy in the flow model's JSON form."""
+
+class Recurrence:
+    """Every N minutes, weekly at local times, monthly, "the last Monday", yearly — DST-stable.
+
+    ``rule`` is the JSON form (``{"kind": "every", "minutes": 15}`` …); ``timezone`` the zone of
+    the local times (default: the policy's zone, else UTC); ``policy`` keeps only the occurrences
+    it allows. Raises :class:`TimeError` or :class:`FlowFormatError`.
+    """
+
+    def __init__(
+        self,
+        rule: JsonDocument,
+        timezone: Optional[str] = None,
+        policy: Union[SendPolicy, JsonDocument, None] = None,
+    ) -> None: ...
+    @staticmethod
+    def from_rrule(
+        text: str,
+        timezone: Optional[str] = None,
+        policy: Union[SendPolicy, JsonDocument, None] = None,
+    ) -> "Recurrence":
+        """Read an RFC 5545 RRULE (the supported subset)."""
+    def next_after(self, dt: Instant) -> datetime.datetime:
+        """The first occurrence strictly after ``dt`` (aware, UTC)."""
+    def between(self, a: Instant, b: Instant) -> List[datetime.datetime]:
+        """Every occurrence in ``[a, b)``, in order (aware, UTC)."""
+    def to_rrule(self) -> str:
+        """The rule as an RFC 5545 RRULE."""
+    def to_dict(self) -> Dict[str, Any]:
+        """The rule in its JSON form."""
+    @property
+    def timezone(self) -> str:
+        """The zone of the local times (IANA name)."""
 
 class Flow:
     """A flow: triggers, nodes joined by labelled edges, and settings. Immutable."""
@@ -253,9 +347,12 @@ __all__ = [
     "Flow",
     "FlowFormatError",
     "JsonLogicError",
+    "Recurrence",
     "Segment",
     "SegmentIndex",
+    "SendPolicy",
     "SequenzaError",
+    "TimeError",
     "__version__",
     "finding_codes",
     "flow_schema",
