@@ -91,3 +91,4 @@ bench: setup-python
 	$(VENV)/bin/pip install --quiet -r benches/peers/requirements.txt
 	cd bindings-python && $(VENV)/bin/maturin develop --release --quiet
 	$(PY) benches/peers/validate_flows.py
+	$(PY) benches/peers/time_peers.py
