@@ -323,3 +323,115 @@ export interface JsonLogicError extends Error {
 export interface InvalidArgumentValueError extends RangeError {
   code: 'ERR_INVALID_ARG_VALUE'
 }
+
+// ---- time (issue 4) ----
+
+/** A day of the week. */
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
+
+/** A local time window, `HH:MM` (24-hour), `start` inclusive, `end` exclusive; `end < start` crosses midnight. */
+export type TimeWindow = [start: string, end: string] | { start: string; end: string }
+
+/** What happens to a send outside the allowed windows. */
+export type OutsideWindow = 'defer' | 'skip'
+
+/** Options of `new SendPolicy(…)`; every one optional. */
+export interface SendPolicyOptions {
+  /** Do-not-disturb windows (`[['22:00', '08:00']]`). */
+  quietHours?: TimeWindow[] | null
+  /** Allowed days; every day when absent or empty. */
+  weekdays?: Weekday[] | null
+  /** Allowed send windows; the whole day when absent or empty. */
+  hours?: TimeWindow[] | null
+  /** IANA zone of the local times (`'Europe/Rome'`); UTC when absent. */
+  timeZone?: string | null
+  /** Zone used when `timeZone` is absent. */
+  fallbackTimeZone?: string | null
+  /** `'defer'` (default) or `'skip'`, for `decide`. */
+  outsideWindow?: OutsideWindow | null
+}
+
+/** A send policy in the core's JSON form (`SendPolicy.fromJson`, `policy.toObject()`). */
+export interface SendPolicyDocument {
+  quiet_hours?: { start: string; end: string }[]
+  weekdays?: Weekday[]
+  hours?: { start: string; end: string }[]
+  time_zone?: string
+  fallback_time_zone?: string
+  outside_window?: OutsideWindow
+}
+
+/** `policy.decide(at)`: send now, defer until an instant (RFC 3339 UTC), or skip. */
+export type SendDecision =
+  | { decision: 'allow' }
+  | { decision: 'defer'; until: string }
+  | { decision: 'skip' }
+
+/** A recurrence rule in the core's JSON form. Times are local `HH:MM`. */
+export type RecurrenceRule =
+  | { kind: 'every'; minutes: number }
+  | { kind: 'weekly'; weekdays?: Weekday[]; times: string[] }
+  | { kind: 'monthly'; day: number; time: string }
+  | { kind: 'monthly_weekday'; nth: number; weekday: Weekday; time: string }
+  | { kind: 'yearly'; month: number; day: number; time: string }
+
+/** Options of `new Recurrence(…)` and `Recurrence.fromRrule(…)`. */
+export interface RecurrenceOptions {
+  /** IANA zone of the local times; else the policy's zone, else UTC. */
+  timeZone?: string | null
+  /** Keep only the occurrences this policy allows. */
+  policy?: SendPolicy | SendPolicyDocument | string | null
+}
+
+/** The code of a `TimeError`. */
+export type TimeErrorCode =
+  | 'time.time.malformed'
+  | 'time.window.ambiguous'
+  | 'time.zone.unknown'
+  | 'time.policy.never_allowed'
+  | 'time.recurrence.frequency_out_of_range'
+  | 'time.recurrence.no_times'
+  | 'time.recurrence.bad_day'
+  | 'time.recurrence.never_allowed'
+  | 'time.recurrence.too_many'
+  | 'time.rrule.malformed'
+  | 'time.rrule.unsupported'
+  | 'time.out_of_range'
+  | 'time.search.exhausted'
+
+/** Thrown for a time rule that cannot be used as written (`SendPolicy`, `Recurrence`). */
+export interface TimeError extends Error {
+  name: 'TimeError'
+  code: TimeErrorCode
+  /** JSON pointer into the core's JSON form of the rule (`/quiet_hours/0/end`), `''` for the rule itself. */
+  path: string
+  line: null
+  column: null
+}
+
+/** The links of `resolveTimeZone`'s fallback chain; every one optional. */
+export interface ZoneChain {
+  /** The contact's own zone (IANA name); skipped when unknown. */
+  contact?: string | null
+  /** The contact's country (ISO 3166-1 alpha-2), used when it has one zone. */
+  country?: string | null
+  /** The contact's phone number (international form), used when its prefix has one zone. */
+  phone?: string | null
+  /** The flow's zone. */
+  flow?: string | null
+  /** The account's zone. */
+  account?: string | null
+}
+
+/** Which link of the zone chain gave the zone. */
+export type ZoneSource = 'contact' | 'country' | 'phone' | 'flow' | 'account' | 'default'
+
+/** `resolveTimeZone`'s answer. */
+export interface ResolvedZone {
+  /** The IANA zone. */
+  zone: string
+  /** Which link gave it. */
+  source: ZoneSource
+  /** Earlier links that were present but unusable. */
+  skipped: ZoneSource[]
+}

@@ -324,6 +324,118 @@ export interface InvalidArgumentValueError extends RangeError {
   code: 'ERR_INVALID_ARG_VALUE'
 }
 
+// ---- time (issue 4) ----
+
+/** A day of the week. */
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun'
+
+/** A local time window, `HH:MM` (24-hour), `start` inclusive, `end` exclusive; `end < start` crosses midnight. */
+export type TimeWindow = [start: string, end: string] | { start: string; end: string }
+
+/** What happens to a send outside the allowed windows. */
+export type OutsideWindow = 'defer' | 'skip'
+
+/** Options of `new SendPolicy(…)`; every one optional. */
+export interface SendPolicyOptions {
+  /** Do-not-disturb windows (`[['22:00', '08:00']]`). */
+  quietHours?: TimeWindow[] | null
+  /** Allowed days; every day when absent or empty. */
+  weekdays?: Weekday[] | null
+  /** Allowed send windows; the whole day when absent or empty. */
+  hours?: TimeWindow[] | null
+  /** IANA zone of the local times (`'Europe/Rome'`); UTC when absent. */
+  timeZone?: string | null
+  /** Zone used when `timeZone` is absent. */
+  fallbackTimeZone?: string | null
+  /** `'defer'` (default) or `'skip'`, for `decide`. */
+  outsideWindow?: OutsideWindow | null
+}
+
+/** A send policy in the core's JSON form (`SendPolicy.fromJson`, `policy.toObject()`). */
+export interface SendPolicyDocument {
+  quiet_hours?: { start: string; end: string }[]
+  weekdays?: Weekday[]
+  hours?: { start: string; end: string }[]
+  time_zone?: string
+  fallback_time_zone?: string
+  outside_window?: OutsideWindow
+}
+
+/** `policy.decide(at)`: send now, defer until an instant (RFC 3339 UTC), or skip. */
+export type SendDecision =
+  | { decision: 'allow' }
+  | { decision: 'defer'; until: string }
+  | { decision: 'skip' }
+
+/** A recurrence rule in the core's JSON form. Times are local `HH:MM`. */
+export type RecurrenceRule =
+  | { kind: 'every'; minutes: number }
+  | { kind: 'weekly'; weekdays?: Weekday[]; times: string[] }
+  | { kind: 'monthly'; day: number; time: string }
+  | { kind: 'monthly_weekday'; nth: number; weekday: Weekday; time: string }
+  | { kind: 'yearly'; month: number; day: number; time: string }
+
+/** Options of `new Recurrence(…)` and `Recurrence.fromRrule(…)`. */
+export interface RecurrenceOptions {
+  /** IANA zone of the local times; else the policy's zone, else UTC. */
+  timeZone?: string | null
+  /** Keep only the occurrences this policy allows. */
+  policy?: SendPolicy | SendPolicyDocument | string | null
+}
+
+/** The code of a `TimeError`. */
+export type TimeErrorCode =
+  | 'time.time.malformed'
+  | 'time.window.ambiguous'
+  | 'time.zone.unknown'
+  | 'time.policy.never_allowed'
+  | 'time.recurrence.frequency_out_of_range'
+  | 'time.recurrence.no_times'
+  | 'time.recurrence.bad_day'
+  | 'time.recurrence.never_allowed'
+  | 'time.recurrence.too_many'
+  | 'time.rrule.malformed'
+  | 'time.rrule.unsupported'
+  | 'time.out_of_range'
+  | 'time.search.exhausted'
+
+/** Thrown for a time rule that cannot be used as written (`SendPolicy`, `Recurrence`). */
+export interface TimeError extends Error {
+  name: 'TimeError'
+  code: TimeErrorCode
+  /** JSON pointer into the core's JSON form of the rule (`/quiet_hours/0/end`), `''` for the rule itself. */
+  path: string
+  line: null
+  column: null
+}
+
+/** The links of `resolveTimeZone`'s fallback chain; every one optional. */
+export interface ZoneChain {
+  /** The contact's own zone (IANA name); skipped when unknown. */
+  contact?: string | null
+  /** The contact's country (ISO 3166-1 alpha-2), used when it has one zone. */
+  country?: string | null
+  /** The contact's phone number (international form), used when its prefix has one zone. */
+  phone?: string | null
+  /** The flow's zone. */
+  flow?: string | null
+  /** The account's zone. */
+  account?: string | null
+}
+
+/** Which link of the zone chain gave the zone. */
+export type ZoneSource = 'contact' | 'country' | 'phone' | 'flow' | 'account' | 'default'
+
+/** `resolveTimeZone`'s answer. */
+export interface ResolvedZone {
+  /** The IANA zone. */
+  zone: string
+  /** Which link gave it. */
+  source: ZoneSource
+  /** Earlier links that were present but unusable. */
+  skipped: ZoneSource[]
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -355,6 +467,42 @@ export declare class Flow {
   toObject(): Record<string, unknown>
   /** A readable outline: trigger, nodes with their branches, one per line. */
   outline(): string
+}
+
+/** A recurrence compiled in a time zone, optionally kept inside a send policy. */
+export declare class Recurrence {
+  /**
+   * A recurrence from the core's rule (JSON text or an object, tagged by `kind`: `every`,
+   * `weekly`, `monthly`, `monthly_weekday`, `yearly`), in `options.timeZone` (else the
+   * policy's zone, else UTC), keeping only the occurrences `options.policy` allows.
+   *
+   * Throws a `TimeError` (`time.recurrence.frequency_out_of_range`, `time.recurrence.no_times`,
+   * `time.time.malformed`, `time.recurrence.bad_day`, `time.recurrence.never_allowed`,
+   * `time.zone.unknown`) or a `FlowFormatError`, with the JSON pointer in `path`.
+   */
+  constructor(rule: string | RecurrenceRule, options?: RecurrenceOptions | null)
+  /**
+   * A recurrence from RFC 5545 RRULE text (the subset the core reads:
+   * `FREQ=WEEKLY;BYDAY=MO,FR;BYHOUR=9;BYMINUTE=30`, with or without `RRULE:`). Throws a
+   * `TimeError` (`time.rrule.malformed`, `time.rrule.unsupported`, the rule's own codes).
+   */
+  static fromRrule(text: string, options?: RecurrenceOptions | null): Recurrence
+  /** The time zone of the local times. */
+  get timeZone(): string
+  /** The first occurrence strictly after `t`, as an RFC 3339 string in UTC. */
+  nextAfter(t: Instant): string
+  /**
+   * Every occurrence in `[a, b)`, in order, as RFC 3339 strings in UTC. Throws a
+   * `TimeError` `time.recurrence.too_many` past 200 000 occurrences.
+   */
+  between(a: Instant, b: Instant): Array<string>
+  /**
+   * The rule as RRULE text; a `TimeError` `time.rrule.unsupported` when the subset cannot
+   * express it exactly.
+   */
+  toRrule(): string
+  /** The rule in the core's JSON form. */
+  toObject(): RecurrenceRule
 }
 
 /**
@@ -480,6 +628,59 @@ export declare class SegmentIndex {
   get segmentIds(): Array<string>
 }
 
+/**
+ * A send policy: when a message may go out, in the policy's time zone (UTC when it has none)
+ * or in the zone given to each call.
+ */
+export declare class SendPolicy {
+  /**
+   * A send policy from options, every one optional: `quietHours` and `hours` are lists of
+   * local windows (`['22:00', '08:00']` or `{start, end}`; a window may cross midnight),
+   * `weekdays` the allowed days (`'mon'` … `'sun'`, every day when absent), `timeZone` the
+   * IANA zone of the local times (UTC when absent), `outsideWindow` `'defer'` (default) or
+   * `'skip'`. No options at all allows every instant.
+   *
+   * Throws a `TimeError` (`time.time.malformed`, `time.window.ambiguous`, `time.zone.unknown`,
+   * `time.policy.never_allowed`) or a `FlowFormatError` (an unknown weekday), with `path` a
+   * JSON pointer into the core's form (`/quiet_hours/0/end`).
+   */
+  constructor(options?: SendPolicyOptions | null)
+  /**
+   * A send policy from the core's JSON form (the flow model's `send_policy`:
+   * `{quiet_hours: [{start, end}], weekdays, hours, time_zone, outside_window}`), as JSON
+   * text or an object. Throws as the constructor.
+   */
+  static fromJson(data: string | SendPolicyDocument): SendPolicy
+  /**
+   * Several policies together (account default, flow, node …): a send must satisfy all of
+   * them — the stricter wins. Each is a `SendPolicy`, its JSON form or JSON text; the result
+   * works in `timeZone` (UTC when absent). Throws a `TimeError` whose `path` starts with the
+   * policy's index (`/1/hours/0/end`), or `time.policy.never_allowed` when nothing is left.
+   */
+  static combine(policies: Array<SendPolicy | SendPolicyDocument | string>, timeZone?: string | null): SendPolicy
+  /** The policy's time zone (`'UTC'` when it names none). */
+  get timeZone(): string
+  /** True when a send may go out at `at` (in `timeZone`, else the policy's zone). */
+  isAllowed(at: Instant, timeZone?: string | null): boolean
+  /**
+   * The first instant at or after `at` when a send may go out (in `timeZone`, else the
+   * policy's zone), as an RFC 3339 string in UTC.
+   */
+  nextAllowed(at: Instant, timeZone?: string | null): string
+  /**
+   * What to do with a send at `at`: `{decision: 'allow'}`, `{decision: 'defer', until}` or
+   * `{decision: 'skip'}` (the policy's `outsideWindow`).
+   */
+  decide(at: Instant, timeZone?: string | null): SendDecision
+  /** The policy in the core's JSON form (what `SendPolicy.fromJson` reads). */
+  toObject(): SendPolicyDocument
+  /**
+   * `JSON.stringify(policy)` gives the core's JSON form, so a `SendPolicy` can be passed
+   * wherever a policy document is taken.
+   */
+  toJSON(): SendPolicyDocument
+}
+
 /** Every finding code with its severity and what it means. */
 export declare function findingCodes(): FindingCode[]
 
@@ -495,6 +696,22 @@ export declare function flowSchema(): string
  * `jsonlogic.invalid_arguments`) with the JSON `path` of the offending node in the rule.
  */
 export declare function jsonlogicApply(rule: JsonLogicRule, data?: JsonValue): JsonValue
+
+/**
+ * A local wall time (`2025-03-30T02:30:00`, no offset) in `timeZone` as an instant (RFC 3339
+ * UTC). A time in the spring-forward gap is the first valid instant after it; a time that
+ * exists twice is its first occurrence.
+ */
+export declare function localToUtc(local: string, timeZone: string): string
+
+/**
+ * The recipient's time zone through the fallback chain: the contact's zone → a zone inferred
+ * from the contact's country, then phone number, where unambiguous → the flow's zone → the
+ * account's zone → UTC. Says which link was used (`source`) and which present links were
+ * unusable (`skipped`). An unknown flow or account zone is a `TimeError` `time.zone.unknown`
+ * (path `/flow`, `/account`).
+ */
+export declare function resolveTimeZone(chain?: ZoneChain | null): ResolvedZone
 
 /**
  * Validates one flow (a `Flow`, JSON text or a plain object). `fields`, the declared profile

@@ -836,10 +836,14 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Flow = nativeBinding.Flow
+module.exports.Recurrence = nativeBinding.Recurrence
 module.exports.Segment = nativeBinding.Segment
 module.exports.SegmentIndex = nativeBinding.SegmentIndex
+module.exports.SendPolicy = nativeBinding.SendPolicy
 module.exports.findingCodes = nativeBinding.findingCodes
 module.exports.flowSchema = nativeBinding.flowSchema
 module.exports.jsonlogicApply = nativeBinding.jsonlogicApply
+module.exports.localToUtc = nativeBinding.localToUtc
+module.exports.resolveTimeZone = nativeBinding.resolveTimeZone
 module.exports.validateFlow = nativeBinding.validateFlow
 module.exports.validateFlows = nativeBinding.validateFlows

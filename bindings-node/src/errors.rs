@@ -6,6 +6,7 @@
 //! | `Error::Parse` | `ConditionSyntaxError` | `code`, `path` (`null`), `line`, `column`, `expected`, `found` |
 //! | `Error::Condition` | `ConditionError` | `code`, `path`, `line` / `column` / `expected` (`null`) |
 //! | `JsonLogicError` | `JsonLogicError` | `code`, `path`, `line` / `column` / `expected` (`null`) |
+//! | `Error::Time` | `TimeError` | `code`, `path`, `line` / `column` (`null`) |
 //! | another kind | `SequenzaError` | `code`, `path`, `line`, `column` (`null` when unknown) |
 
 use napi::bindgen_prelude::{JsObjectValue, JsValue, Null, Object};
@@ -48,6 +49,17 @@ pub(crate) fn core_error(env: &Env, err: &sequenza::Error) -> Error {
                 ("line", Prop::Null),
                 ("column", Prop::Null),
                 ("expected", Prop::Null),
+            ],
+        ),
+        sequenza::Error::Time(t) => js_error(
+            env,
+            "TimeError",
+            &t.to_string(),
+            &[
+                ("code", Prop::Str(t.code)),
+                ("path", Prop::Str(&t.path)),
+                ("line", Prop::Null),
+                ("column", Prop::Null),
             ],
         ),
         // `sequenza::Error` is non-exhaustive: a future kind maps to the base name with its code

@@ -23,3 +23,4 @@ pub mod flow;
 pub mod index;
 pub mod jsonlogic;
 pub mod segment;
+pub mod time;
