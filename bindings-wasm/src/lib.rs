@@ -8,7 +8,11 @@
 //! - conditions and segments: a `Segment` class (`Segment.parse`, `Segment.fromJson`,
 //!   `Segment.fromJsonlogic`, `toText`, `toJson`, `toObject`, `check`, `matches`, `filter`,
 //!   `count`), a `SegmentIndex` class and the function `jsonlogicApply`; and, for segment
-//!   builders that recount on every edit, a `ContactTable` class (contacts read once).
+//!   builders that recount on every edit, a `ContactTable` class (contacts read once);
+//! - time: a `SendPolicy` class (quiet hours, weekdays, send windows in a time zone:
+//!   `isAllowed`, `nextAllowed`, `decide`) and a `Recurrence` class (from the rule's JSON form or
+//!   an RRULE: `nextAfter`, `atOrAfter`, `between`, `toRrule`), over `Date`s or RFC 3339
+//!   strings, answering RFC 3339 UTC strings.
 //!
 //! This crate only converts: every input (a JSON string or a plain JS object) becomes JSON text
 //! read by the core's `from_json`, every output is a plain JS object made from the core's serde
@@ -30,6 +34,7 @@ mod condition;
 mod index;
 mod input;
 mod table;
+mod time;
 
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
@@ -37,6 +42,7 @@ use wasm_bindgen::prelude::*;
 pub use condition::{jsonlogic_apply, Segment};
 pub use index::SegmentIndex;
 pub use table::ContactTable;
+pub use time::{Recurrence, SendPolicy};
 
 /// The optional field-schema argument: `undefined` or `null` when omitted.
 type Fields = Option<JsValue>;
@@ -288,8 +294,9 @@ fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
 }
 
 /// Maps a core error to a JS `Error` whose `name` is the error kind (`FlowFormatError`,
-/// `ConditionSyntaxError`, `ConditionError`) with `code`, `path`, `line` and `column` (`null`
-/// where the kind has no such place) and, for syntax errors, `expected` and `found`.
+/// `ConditionSyntaxError`, `ConditionError`, `TimeError`) with `code`, `path`, `line` and
+/// `column` (`null` where the kind has no such place) and, for syntax errors, `expected` and
+/// `found`.
 fn to_js_error(err: sequenza::Error) -> JsValue {
     let js = js_sys::Error::new(&err.to_string());
     let name = match &err {
@@ -305,6 +312,7 @@ fn to_js_error(err: sequenza::Error) -> JsValue {
             "ConditionSyntaxError"
         }
         sequenza::Error::Condition(_) => "ConditionError",
+        sequenza::Error::Time(_) => "TimeError",
         // A kind of error this binding does not know yet: the base class with its code.
         _ => "SequenzaError",
     };

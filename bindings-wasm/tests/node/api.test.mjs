@@ -27,7 +27,7 @@ const FIELDS = { fields: [{ key: 'first_name', type: 'text' }] };
 describe('module', () => {
   test('exports exactly the documented names', () => {
     assert.deepEqual(Object.keys(sequenza).sort(), [
-      'ContactTable', 'Flow', 'Segment', 'SegmentIndex', 'findingCodes', 'flowSchema',
+      'ContactTable', 'Flow', 'Recurrence', 'Segment', 'SegmentIndex', 'SendPolicy', 'findingCodes', 'flowSchema',
       'jsonlogicApply', 'validateFlow', 'validateFlows',
     ]);
   });

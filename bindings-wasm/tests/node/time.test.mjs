@@ -1,0 +1,49 @@
+// Time (issue 4) against the Node build: every case of the shared time vectors and the API's
+// shape. The browser page (tests/browser) runs the same cases from tests/shared/time.mjs.
+import { describe, test } from 'node:test';
+
+import { loadTimeGroups, timeApiCases } from '../shared/time.mjs';
+import { VECTOR_DIR } from '../shared/vectors.mjs';
+import { readVector, sequenza } from './helpers.mjs';
+
+const { groups } = await loadTimeGroups(sequenza, { readVector });
+
+for (const group of groups) {
+  if (group.missing) {
+    test(group.file, { skip: `${VECTOR_DIR}/${group.file} does not exist: its cases are skipped` });
+    continue;
+  }
+  describe(group.file, () => {
+    for (const c of group.cases) test(c.name, c.run);
+  });
+}
+
+describe('time API (shared with the browser page)', () => {
+  for (const c of timeApiCases(sequenza)) test(c.name, c.run);
+});
+
+describe('time API TypeScript declarations', () => {
+  test('type the options, instants, decisions and rules', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const { PACKAGE_DIR } = await import('./helpers.mjs');
+    const assert = (await import('node:assert/strict')).default;
+    const dts = await readFile(join(PACKAGE_DIR, 'pkg/sequenza_wasm.d.ts'), 'utf8');
+    for (const line of [
+      'export type Instant = Date | string;',
+      'export interface SendPolicyOptions {',
+      'export interface TimeError extends Error {',
+      'constructor(options?: SendPolicyOptions);',
+      'static fromJson(data: string | object, timeZone?: string | null): SendPolicy;',
+      'nextAllowed(at: Instant): string;',
+      'isAllowed(at: Instant): boolean;',
+      'decide(at: Instant): Decision;',
+      'constructor(rule: RecurrenceRuleJson | string, options?: RecurrenceOptions);',
+      'static fromRrule(text: string, options?: RecurrenceOptions): Recurrence;',
+      'nextAfter(t: Instant): string;',
+      'between(a: Instant, b: Instant): string[];',
+    ]) {
+      assert.ok(dts.includes(line), `sequenza_wasm.d.ts lacks: ${line}`);
+    }
+  });
+});

@@ -1,0 +1,264 @@
+// Time (issue 4): every case of core/tests/vectors/time_policy.json (`cases`, `errors`) and
+// time_recurrence.json (`next`, `between`, `errors`, `rrule`, `rrule_errors`), plus the shape of
+// the binding's API (options, instants, errors). Used by the Node tests
+// (tests/node/time.test.mjs) and by the browser page (tests/browser/index.html): both runtimes
+// run exactly the same checks.
+//
+// Depends on nothing but the binding it is given and a reader:
+//   readVector(name) -> Promise<string | null>   a file of core/tests/vectors, null when missing
+
+import { checkError, jsonEqual, thrown } from './conditions.mjs';
+
+export const TIME_VECTOR_FILES = ['time_policy.json', 'time_recurrence.json'];
+
+function fail(message) {
+  throw new Error(message);
+}
+
+const show = (v) => JSON.stringify(v);
+
+function expectEqual(got, want, what) {
+  if (!jsonEqual(got, want)) fail(`${what}: got ${show(got)}, expected ${show(want)}`);
+}
+
+function requireArray(value, what) {
+  if (!Array.isArray(value) || value.length === 0) fail(`${what} must be a non-empty array`);
+  return value;
+}
+
+/** The JS error name of a core error code. */
+export function errorName(code) {
+  return code.startsWith('time.') ? 'TimeError' : 'FlowFormatError';
+}
+
+/** Checks a thrown core error: its name (from the code), code and path. */
+function checkCoreError(e, code, path) {
+  const name = errorName(code);
+  checkError(e, name, path === undefined ? { code } : { code, path });
+  if (name === 'TimeError') checkError(e, name, { line: null, column: null });
+}
+
+/**
+ * Loads the time vector files and returns { groups: [{ file, missing, cases: [{ name, run }] }] }.
+ * A missing file gives `missing: true` and no cases; a malformed one fails loudly.
+ */
+export async function loadTimeGroups(api, { readVector }) {
+  const groups = [];
+  for (const file of TIME_VECTOR_FILES) {
+    const text = await readVector(file);
+    if (text === null) {
+      groups.push({ file, missing: true, cases: [] });
+      continue;
+    }
+    const vector = JSON.parse(text);
+    const make = { 'time_policy.json': policyCases, 'time_recurrence.json': recurrenceCases }[file];
+    groups.push({ file, missing: false, cases: make(api, vector) });
+  }
+  return { groups };
+}
+
+function policyCases(api, vector) {
+  const { SendPolicy } = api;
+  const cases = [];
+  requireArray(vector.cases, 'time_policy.json: "cases"').forEach((c, i) => {
+    cases.push({
+      name: `time_policy cases #${i} ${c.name}`,
+      run() {
+        const policy = SendPolicy.fromJson(c.policy, c.zone);
+        expectEqual(policy.timeZone, c.zone, 'timeZone');
+        // As an RFC 3339 string and as a Date: the same answers.
+        for (const at of [c.at, new Date(c.at)]) {
+          expectEqual(policy.isAllowed(at), c.allowed, `isAllowed(${show(at)})`);
+          expectEqual(policy.nextAllowed(at), c.next_allowed, `nextAllowed(${show(at)})`);
+          if (c.decision !== undefined) {
+            expectEqual(policy.decide(at), c.decision, `decide(${show(at)})`);
+          }
+        }
+        // The policy's JSON form goes back in unchanged (zone included).
+        const again = SendPolicy.fromJson(JSON.stringify(policy));
+        expectEqual(again.nextAllowed(c.at), c.next_allowed, 'nextAllowed after a JSON round trip');
+      },
+    });
+  });
+  requireArray(vector.errors, 'time_policy.json: "errors"').forEach((c, i) => {
+    cases.push({
+      name: `time_policy errors #${i} ${c.name}`,
+      run() {
+        checkCoreError(thrown(() => SendPolicy.fromJson(c.policy)), c.code, c.path);
+        checkCoreError(thrown(() => SendPolicy.fromJson(JSON.stringify(c.policy))), c.code, c.path);
+      },
+    });
+  });
+  return cases;
+}
+
+function recurrenceCases(api, vector) {
+  const { Recurrence } = api;
+  const cases = [];
+  const options = (c) => {
+    const o = {};
+    if (c.zone !== undefined) o.timeZone = c.zone;
+    if (c.policy !== undefined) o.policy = c.policy;
+    return o;
+  };
+  requireArray(vector.next, 'time_recurrence.json: "next"').forEach((c, i) => {
+    cases.push({
+      name: `time_recurrence next #${i} ${c.name}`,
+      run() {
+        for (const r of [Recurrence.fromJson(c.rule, options(c)), new Recurrence(c.rule, options(c))]) {
+          expectEqual(r.timeZone, c.zone ?? 'UTC', 'timeZone');
+          let t = c.after;
+          for (const [k, want] of c.next.entries()) {
+            const got = r.nextAfter(k === 0 ? new Date(t) : t);
+            expectEqual(got, want, `nextAfter #${k} (${t})`);
+            t = got;
+          }
+        }
+      },
+    });
+  });
+  requireArray(vector.between, 'time_recurrence.json: "between"').forEach((c, i) => {
+    cases.push({
+      name: `time_recurrence between #${i} ${c.name}`,
+      run() {
+        const r = Recurrence.fromJson(c.rule, options(c));
+        expectEqual(r.between(c.from, c.to), c.occurrences, 'between (strings)');
+        expectEqual(r.between(new Date(c.from), new Date(c.to)), c.occurrences, 'between (Dates)');
+      },
+    });
+  });
+  requireArray(vector.errors, 'time_recurrence.json: "errors"').forEach((c, i) => {
+    cases.push({
+      name: `time_recurrence errors #${i} ${c.name}`,
+      run() {
+        const o = c.policy === undefined ? undefined : { policy: c.policy };
+        checkCoreError(thrown(() => Recurrence.fromJson(c.rule, o)), c.code, c.path);
+        checkCoreError(thrown(() => new Recurrence(c.rule, o)), c.code, c.path);
+      },
+    });
+  });
+  requireArray(vector.rrule, 'time_recurrence.json: "rrule"').forEach((c, i) => {
+    cases.push({
+      name: `time_recurrence rrule #${i} ${c.text}`,
+      run() {
+        expectEqual(Recurrence.fromJson(c.rule).toRrule(), c.text, 'toRrule');
+        expectEqual(Recurrence.fromRrule(c.text).toObject(), c.rule, 'fromRrule');
+        expectEqual(new Recurrence(c.text).toObject(), c.rule, 'new Recurrence(rrule)');
+        expectEqual(JSON.parse(JSON.stringify(new Recurrence(c.rule))), c.rule, 'JSON.stringify');
+      },
+    });
+  });
+  requireArray(vector.rrule_errors, 'time_recurrence.json: "rrule_errors"').forEach((c, i) => {
+    cases.push({
+      name: `time_recurrence rrule_errors #${i} ${show(c.text)}`,
+      run() {
+        checkCoreError(thrown(() => Recurrence.fromRrule(c.text)), c.code);
+        checkCoreError(thrown(() => new Recurrence(c.text)), c.code);
+      },
+    });
+  });
+  return cases;
+}
+
+/** The binding's own surface: constructor options, instants, argument errors. */
+export function timeApiCases(api) {
+  const { SendPolicy, Recurrence } = api;
+  const rome = () => new SendPolicy({
+    quietHours: [['22:00', '08:00']],
+    weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+    hours: [['09:00', '20:00']],
+    timeZone: 'Europe/Rome',
+  });
+  return [
+    {
+      name: 'SendPolicy options: pairs, weekdays, hours, timeZone',
+      run() {
+        const p = rome();
+        expectEqual(p.timeZone, 'Europe/Rome', 'timeZone');
+        // Friday 23:00 CEST: quiet, next is Monday 09:00 CEST.
+        expectEqual(p.isAllowed('2025-06-06T21:00:00Z'), false, 'isAllowed');
+        expectEqual(p.nextAllowed(new Date('2025-06-06T21:00:00Z')), '2025-06-09T07:00:00Z', 'nextAllowed');
+        expectEqual(p.decide('2025-06-06T21:00:00Z'), { decision: 'defer', until: '2025-06-09T07:00:00Z' }, 'decide');
+        expectEqual(p.decide('2025-06-09T07:00:00Z'), { decision: 'allow' }, 'decide (allowed)');
+        expectEqual(p.toObject(), {
+          quiet_hours: [{ start: '22:00', end: '08:00' }],
+          weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+          hours: [{ start: '09:00', end: '20:00' }],
+          time_zone: 'Europe/Rome',
+          outside_window: 'defer',
+        }, 'toObject');
+      },
+    },
+    {
+      name: 'SendPolicy: every option optional, windows as objects too, skip outside',
+      run() {
+        const always = new SendPolicy();
+        expectEqual(always.timeZone, 'UTC', 'default zone');
+        expectEqual(always.nextAllowed('2025-01-01T03:00:00Z'), '2025-01-01T03:00:00Z', 'always');
+        expectEqual(new SendPolicy({}).isAllowed('2025-01-01T03:00:00Z'), true, '{}');
+        const p = new SendPolicy({ quietHours: [{ start: '22:00', end: '08:00' }], outsideWindow: 'skip' });
+        expectEqual(p.decide('2025-01-01T23:00:00Z'), { decision: 'skip' }, 'skip');
+        // A fraction of a second is kept.
+        expectEqual(p.nextAllowed('2025-01-01T12:00:00.250Z'), '2025-01-01T12:00:00.250Z', 'fraction');
+        expectEqual(p.nextAllowed('2025-01-01T13:00:00+01:00'), '2025-01-01T12:00:00Z', 'offset input');
+      },
+    },
+    {
+      name: 'SendPolicy errors: TimeError with code and path, FlowFormatError, TypeError, RangeError',
+      run() {
+        checkCoreError(thrown(() => new SendPolicy({ hours: [['09:00', '25:00']] })),
+          'time.time.malformed', '/hours/0/end');
+        checkCoreError(thrown(() => new SendPolicy({ timeZone: 'Europe/Atlantis' })),
+          'time.zone.unknown', '/time_zone');
+        checkCoreError(thrown(() => SendPolicy.fromJson({}, 'Europe/Atlantis')), 'time.zone.unknown', '');
+        checkCoreError(thrown(() => new SendPolicy({ quietHours: [['00:00', '12:00'], ['12:00', '00:00']] })),
+          'time.policy.never_allowed', '');
+        checkCoreError(thrown(() => new SendPolicy({ weekdays: ['funday'] })), 'format.invalid', '/weekdays/0');
+        checkCoreError(thrown(() => SendPolicy.fromJson('{"hours": ')), 'format.eof');
+        const e = thrown(() => new SendPolicy({ quietHour: [] }));
+        if (!(e instanceof TypeError) || !e.message.includes('quietHour')) fail(`unknown option: ${e}`);
+        if (!(thrown(() => new SendPolicy(['22:00'])) instanceof TypeError)) fail('array options');
+        const p = rome();
+        // A naive local time (no offset) is refused, as are a missing instant and an invalid Date.
+        if (!(thrown(() => p.nextAllowed('2025-06-06T21:00:00')) instanceof RangeError)) fail('naive');
+        if (!(thrown(() => p.isAllowed(new Date(NaN))) instanceof RangeError)) fail('invalid Date');
+        if (!(thrown(() => p.nextAllowed()) instanceof TypeError)) fail('missing instant');
+        if (!(thrown(() => p.decide(42)) instanceof TypeError)) fail('a number');
+      },
+    },
+    {
+      name: 'Recurrence: RRULE and JSON forms, a SendPolicy as its policy',
+      run() {
+        const office = new SendPolicy({ hours: [['09:00', '18:00']], weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] });
+        const r = new Recurrence({ kind: 'every', minutes: 30 }, { timeZone: 'Europe/Rome', policy: office });
+        expectEqual(r.nextAfter('2025-06-06T16:10:00Z'), '2025-06-09T07:00:00Z', 'inside office hours');
+        expectEqual(r.atOrAfter('2025-06-09T07:00:00Z'), '2025-06-09T07:00:00Z', 'atOrAfter');
+        const last = new Recurrence('RRULE:FREQ=MONTHLY;BYDAY=-1MO;BYHOUR=9;BYMINUTE=0', { timeZone: 'Europe/Rome' });
+        expectEqual(last.between('2025-01-01T00:00:00Z', '2025-05-01T00:00:00Z'),
+          ['2025-01-27T08:00:00Z', '2025-02-24T08:00:00Z', '2025-03-31T07:00:00Z', '2025-04-28T07:00:00Z'],
+          'the last Monday');
+        expectEqual(new Recurrence('{"kind": "every", "minutes": 60}').toRrule(), 'FREQ=MINUTELY;INTERVAL=60', 'JSON text');
+        expectEqual(last.between('2025-05-01T00:00:00Z', '2025-01-01T00:00:00Z'), [], 'empty span');
+      },
+    },
+    {
+      name: 'Recurrence errors: TimeError, too many, bad zone, bad arguments',
+      run() {
+        checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 5 }, { timeZone: 'Mars/Olympus' })),
+          'time.zone.unknown', '');
+        checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 5 })
+          .between('2020-01-01T00:00:00Z', '2030-01-01T00:00:00Z')), 'time.recurrence.too_many', '');
+        checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 15 }, { policy: { hours: '09:00' } })),
+          'format.invalid', '/hours');
+        checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 15 }, { policy: { hours: [{ start: '9', end: '10:00' }] } })),
+          'time.time.malformed', '/hours/0/start');
+        const r = new Recurrence({ kind: 'every', minutes: 15 });
+        if (!(thrown(() => r.nextAfter('tomorrow')) instanceof RangeError)) fail('bad string');
+        if (!(thrown(() => r.between('2025-01-01T00:00:00Z')) instanceof TypeError)) fail('missing b');
+        if (!(thrown(() => new Recurrence(undefined)) instanceof TypeError)) fail('no rule');
+        const e = thrown(() => new Recurrence({ kind: 'every', minutes: 15 }, 'UTC'));
+        if (!(e instanceof TypeError) || !e.message.includes('timeZone')) fail(`options as a string: ${e}`);
+      },
+    },
+  ];
+}
