@@ -70,6 +70,7 @@ use crate::time::{Duration, TimeUnit};
 
 pub mod bulk;
 pub mod eval;
+mod kinds;
 pub mod text;
 
 crate::tagged::tagged_enum! {

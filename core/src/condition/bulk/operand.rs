@@ -1,6 +1,7 @@
 //! Checking the operand of a `field` test against its operator and the field's declared type,
 //! and preparing it (text folded, regular expression compiled).
 
+use crate::condition::kinds::Kinds;
 use regex::{Regex, RegexBuilder};
 
 use super::column::Column;
@@ -48,36 +49,6 @@ fn fits(t: FieldType, s: &Scalar) -> bool {
                 Scalar::Text(_)
             )
     )
-}
-
-/// The JSON types an operand may have.
-#[derive(Clone, Copy)]
-struct Kinds {
-    boolean: bool,
-    number: bool,
-}
-
-impl Kinds {
-    const ANY: Kinds = Kinds {
-        boolean: true,
-        number: true,
-    };
-    const ORDERED: Kinds = Kinds {
-        boolean: false,
-        number: true,
-    };
-    const TEXT: Kinds = Kinds {
-        boolean: false,
-        number: false,
-    };
-
-    fn describe(self) -> &'static str {
-        match (self.boolean, self.number) {
-            (true, _) => "text, a number or a boolean",
-            (false, true) => "text or a number",
-            (false, false) => "text",
-        }
-    }
 }
 
 /// Checks one operand (its JSON type against the operator, then against the declared type)

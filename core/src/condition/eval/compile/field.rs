@@ -3,6 +3,7 @@
 
 use super::Compiler;
 use crate::condition::eval::value::{FieldTest, Operand, Scalar};
+use crate::condition::kinds::Kinds;
 use crate::condition::FieldOp;
 use crate::error::Error;
 use crate::model::{FieldType, Value};
@@ -219,36 +220,6 @@ impl Compiler<'_> {
             }
         }
         Ok(s)
-    }
-}
-
-/// The JSON types an operand may have.
-#[derive(Clone, Copy)]
-struct Kinds {
-    boolean: bool,
-    number: bool,
-}
-
-impl Kinds {
-    const ANY: Kinds = Kinds {
-        boolean: true,
-        number: true,
-    };
-    const ORDERED: Kinds = Kinds {
-        boolean: false,
-        number: true,
-    };
-    const TEXT: Kinds = Kinds {
-        boolean: false,
-        number: false,
-    };
-
-    fn describe(self) -> &'static str {
-        match (self.boolean, self.number) {
-            (true, _) => "text, a number or a boolean",
-            (false, true) => "text or a number",
-            (false, false) => "text",
-        }
     }
 }
 
