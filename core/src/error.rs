@@ -226,7 +226,7 @@ pub struct ListError {
 
 impl ListError {
     /// A list error as an [`Error`].
-    pub(crate) fn new(
+    pub(crate) fn error(
         code: &'static str,
         path: impl Into<String>,
         message: impl Into<String>,

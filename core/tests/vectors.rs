@@ -295,7 +295,11 @@ fn lists_vectors() {
         let want = Condition::from_json(&case["condition"].to_string()).unwrap();
         let got = source.to_condition();
         assert_eq!(got, want, "{name}: condition");
-        assert_eq!(got.to_string(), case["text"].as_str().unwrap(), "{name}: text");
+        assert_eq!(
+            got.to_string(),
+            case["text"].as_str().unwrap(),
+            "{name}: text"
+        );
         let mut a = audience();
         let list = List::new("l", name, source);
         let count = a.create_list(list, now).unwrap();

@@ -67,7 +67,7 @@ fn segment_id(list: &ListId) -> SegmentId {
 }
 
 fn unknown(id: &ListId) -> crate::Error {
-    ListError::new("list.unknown", "/id", format!("there is no list `{id}`"))
+    ListError::error("list.unknown", "/id", format!("there is no list `{id}`"))
 }
 
 impl Audience {
@@ -233,14 +233,14 @@ impl Audience {
     /// ```
     pub fn create_list(&mut self, list: List, now: DateTime<Utc>) -> crate::Result<usize> {
         if self.lists.contains_key(&list.id) {
-            return Err(ListError::new(
+            return Err(ListError::error(
                 "list.duplicate",
                 "/id",
                 format!("there is already a list `{}`", list.id),
             ));
         }
         if list.name.trim().is_empty() {
-            return Err(ListError::new(
+            return Err(ListError::error(
                 "list.name.empty",
                 "/name",
                 "the list name is empty",
@@ -254,7 +254,7 @@ impl Audience {
             other => other,
         })?;
         if list.auto_update && !list.source.is_dynamic() {
-            return Err(ListError::new(
+            return Err(ListError::error(
                 "list.static_only",
                 "/auto_update",
                 format!(
@@ -300,7 +300,7 @@ impl Audience {
     pub fn rename_list(&mut self, id: &ListId, name: impl Into<String>) -> crate::Result<()> {
         let name = name.into();
         if name.trim().is_empty() {
-            return Err(ListError::new(
+            return Err(ListError::error(
                 "list.name.empty",
                 "/name",
                 "the list name is empty",
@@ -370,7 +370,7 @@ impl Audience {
     ) -> crate::Result<Vec<ListChange>> {
         let state = self.lists.get(id).ok_or_else(|| unknown(id))?;
         if !state.members.contains(contact) {
-            return Err(ListError::new(
+            return Err(ListError::error(
                 "list.contact.unknown",
                 "/contact",
                 format!("contact `{contact}` is not in list `{id}`"),

@@ -270,7 +270,7 @@ impl Source {
             | Source::Push { dates, .. } => (dates.as_ref(), None),
             Source::Tag { tag } => {
                 if tag.trim().is_empty() {
-                    return Err(ListError::new(
+                    return Err(ListError::error(
                         "list.filter.invalid",
                         "/tag",
                         "the tag name is empty",
@@ -283,7 +283,7 @@ impl Source {
         if let Some(r) = dates {
             for (key, v) in [("from", &r.from), ("to", &r.to)] {
                 if !is_date(v) {
-                    return Err(ListError::new(
+                    return Err(ListError::error(
                         "list.filter.invalid",
                         format!("/dates/{key}"),
                         format!("`{v}` is not a date (YYYY-MM-DD) or an RFC 3339 instant"),
@@ -297,7 +297,7 @@ impl Source {
         }) = age
         {
             if lo > hi {
-                return Err(ListError::new(
+                return Err(ListError::error(
                     "list.filter.invalid",
                     "/age",
                     format!("the oldest age ({hi}) is below the youngest ({lo})"),
