@@ -36,6 +36,11 @@ pub enum Error {
     /// zone, a send policy that never allows a send, a recurrence out of range.
     #[error(transparent)]
     Time(Box<crate::time::TimeError>),
+    /// A list operation that cannot be done: an unknown or duplicate list, a bad source filter
+    /// (an age band whose minimum is above its maximum, a malformed date), an operation that
+    /// only a static list allows.
+    #[error(transparent)]
+    List(Box<ListError>),
 }
 
 impl Error {
@@ -46,6 +51,7 @@ impl Error {
             Error::Parse(e) => e.code,
             Error::Condition(e) => e.code,
             Error::Time(e) => e.code,
+            Error::List(e) => e.code,
         }
     }
 
@@ -55,6 +61,7 @@ impl Error {
             Error::Format(e) => Some(e.path.as_str()),
             Error::Condition(e) => Some(e.path.as_str()),
             Error::Time(e) => Some(e.path.as_str()),
+            Error::List(e) => Some(e.path.as_str()),
             Error::Parse(_) => None,
         }
     }
@@ -64,7 +71,7 @@ impl Error {
         match self {
             Error::Format(e) => Some((e.line, e.column)),
             Error::Parse(e) => Some((e.line, e.column)),
-            Error::Condition(_) | Error::Time(_) => None,
+            Error::Condition(_) | Error::Time(_) | Error::List(_) => None,
         }
     }
 
@@ -75,6 +82,7 @@ impl Error {
             Error::Parse(e) => &e.message,
             Error::Condition(e) => &e.message,
             Error::Time(e) => &e.message,
+            Error::List(e) => &e.message,
         }
     }
 }
@@ -193,6 +201,56 @@ impl fmt::Display for ConditionError {
 }
 
 impl std::error::Error for ConditionError {}
+
+/// A list operation that cannot be done.
+///
+/// Codes: `list.unknown`, `list.duplicate`, `list.filter.invalid`, `list.static_only`,
+/// `list.contact.unknown`, `list.name.empty`.
+///
+/// ```
+/// use sequenza::list::{Audience, List, Source};
+/// let mut audience = Audience::new();
+/// let err = audience.rename_list(&"nope".into(), "X").unwrap_err();
+/// assert_eq!(err.code(), "list.unknown");
+/// assert_eq!(err.path(), Some("/id"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListError {
+    /// Stable code.
+    pub code: &'static str,
+    /// JSON pointer into the list document (or the call's arguments) where the problem is.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl ListError {
+    /// A list error as an [`Error`].
+    pub(crate) fn error(
+        code: &'static str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Error {
+        Error::List(Box::new(ListError {
+            code,
+            path: path.into(),
+            message: message.into(),
+        }))
+    }
+}
+
+impl fmt::Display for ListError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let path = if self.path.is_empty() {
+            "/"
+        } else {
+            &self.path
+        };
+        write!(f, "{} at {}", self.message, path)
+    }
+}
+
+impl std::error::Error for ListError {}
 
 /// Reads `T` from JSON text, reporting the JSON pointer, line and column of any problem.
 pub(crate) fn from_json_str<T: DeserializeOwned>(json: &str) -> Result<T> {

@@ -36,13 +36,15 @@ pub mod condition;
 pub mod error;
 pub mod flow;
 pub mod jsonlogic;
+pub mod list;
 pub mod model;
 pub mod segment;
+pub mod store;
 mod tagged;
 pub mod text;
 pub mod time;
 
-pub use error::{ConditionError, Error, FormatCode, FormatError, ParseError, Result};
+pub use error::{ConditionError, Error, FormatCode, FormatError, ListError, ParseError, Result};
 pub use flow::validate::{validate_flow, validate_flows, Finding, Severity};
 pub use flow::Flow;
 pub use model::{Contact, Event, FieldSchema};

@@ -987,6 +987,23 @@ fn date_test() -> impl Strategy<Value = J> {
     ]
 }
 
+/// An optional `between` range of an event condition (dates, instants, sometimes reversed).
+fn date_range() -> impl Strategy<Value = Option<J>> {
+    let operand = prop_oneof![
+        (2024i32..2028, 1u32..=12, 1u32..=28).prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}")),
+        (
+            2024i32..2028,
+            1u32..=12,
+            1u32..=28,
+            0u32..24,
+            prop::sample::select(vec!["Z", "+05:30"])
+        )
+            .prop_map(|(y, m, d, h, z)| format!("{y:04}-{m:02}-{d:02}T{h:02}:00:00{z}")),
+        Just("2026-11-25".to_owned()),
+    ];
+    prop::option::of((operand.clone(), operand).prop_map(|(a, b)| json!({"from": a, "to": b})))
+}
+
 fn filter() -> impl Strategy<Value = Option<J>> {
     prop::option::of(prop_oneof![
         (0i32..300)
@@ -1069,9 +1086,9 @@ fn leaf() -> impl Strategy<Value = J> {
             let f = if other { "created_at" } else { "birth_date" };
             with(with(json!({"type": "age", "field": f}), "min", min.map(|m| json!(m))), "max", max.map(|m| json!(m)))
         }),
-        (prop::sample::select(NAMES), filter(), prop::sample::select(&["at_least", "at_most", "exactly"][..]), 0u32..3, window())
-            .prop_map(|(n, f, op, c, w)| {
-                with(with(json!({"type": "event", "name": n, "count": {"op": op, "n": c}}), "filter", f), "within", w)
+        (prop::sample::select(NAMES), filter(), prop::sample::select(&["at_least", "at_most", "exactly"][..]), 0u32..3, window(), date_range())
+            .prop_map(|(n, f, op, c, w, r)| {
+                with(with(with(json!({"type": "event", "name": n, "count": {"op": op, "n": c}}), "filter", f), "within", w), "between", r)
             }),
         (prop::sample::select(NAMES), filter(), any::<bool>(), date_test()).prop_map(|(n, f, first, w)| {
             with(json!({"type": "event_time", "name": n, "which": if first { "first" } else { "last" }, "when": w}), "filter", f)
@@ -1325,8 +1342,21 @@ mod reference {
                 filter,
                 count,
                 within,
+                between,
+                ..
             } => {
-                let n = qualifying(events, name, filter.as_deref(), *within, tz, ctx).len() as u32;
+                let n = qualifying(events, name, filter.as_deref(), *within, tz, ctx)
+                    .into_iter()
+                    .filter(|e| {
+                        between.as_ref().is_none_or(|r| {
+                            let when = DateTest::Between {
+                                from: r.from.clone(),
+                                to: r.to.clone(),
+                            };
+                            date_test(Moment::At(e.at), &when, tz, ctx.now)
+                        })
+                    })
+                    .count() as u32;
                 match count.op {
                     CountOp::AtLeast => n >= count.n,
                     CountOp::AtMost => n <= count.n,

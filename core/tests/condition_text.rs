@@ -13,8 +13,8 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use sequenza::condition::{
-    text::MAX_NESTING, Aggregation, Condition, CountOp, CountTest, DateTest, FieldOp, Occurrence,
-    TagOp,
+    text::MAX_NESTING, Aggregation, Condition, CountOp, CountTest, DateRange, DateTest, FieldOp,
+    Occurrence, TagOp,
 };
 use sequenza::model::{Channel, ConsentStatus, ListId, SegmentId, Value};
 use sequenza::time::{Duration, TimeUnit};
@@ -53,6 +53,7 @@ fn issue_example() {
                     filter: None,
                     count: CountTest::default(),
                     within: Some(Duration::new(90, TimeUnit::Days)),
+                    between: None,
                 }),
             },
         ],
@@ -139,7 +140,7 @@ fn error_messages_name_what_was_expected() {
     let e = parse_error(r#"did "x" sometimes"#);
     assert_eq!(
         e.message,
-        "expected `where`, `at least`, `at most`, `exactly`, `within`, `and`, `or` or end of input after `\"x\"`, found `sometimes`"
+        "expected `where`, `at least`, `at most`, `exactly`, `within`, `between`, `and`, `or` or end of input after `\"x\"`, found `sometimes`"
     );
 
     let e = parse_error("count > 5");
@@ -427,11 +428,14 @@ fn arb_event(inner: BoxedStrategy<Condition>) -> BoxedStrategy<Condition> {
             arb_count(),
             prop::option::of(arb_duration())
         )
-            .prop_map(|(name, filter, count, within)| Condition::Event {
-                name,
-                filter,
-                count,
-                within
+            .prop_flat_map(|(name, filter, count, within)| {
+                prop::option::of((arb_date(), arb_date())).prop_map(move |r| Condition::Event {
+                    name: name.clone(),
+                    filter: filter.clone(),
+                    count,
+                    within,
+                    between: r.map(|(from, to)| DateRange { from, to }),
+                })
             }),
         (
             arb_text(),

@@ -251,3 +251,111 @@ fn every_example_flow_is_checked_by_a_vector() {
         "example flows no vector case checks: {unchecked:?}"
     );
 }
+
+fn instant(v: &Value) -> chrono::DateTime<chrono::Utc> {
+    v.as_str().unwrap().parse().unwrap()
+}
+
+fn change_rows(changes: &[sequenza::list::ListChange]) -> Vec<Value> {
+    changes
+        .iter()
+        .map(|c| {
+            let mut v = serde_json::to_value(c).unwrap();
+            v.as_object_mut().unwrap().remove("at");
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn lists_vectors() {
+    use sequenza::condition::Condition;
+    use sequenza::list::{ActivityRecord, Audience, List, Source};
+    use sequenza::Contact;
+
+    let v = vector("lists.json");
+    let now = instant(&v["now"]);
+    let audience = || {
+        let mut a = Audience::new();
+        if let Some(tz) = v["default_time_zone"].as_str() {
+            a = a.with_default_time_zone(tz.parse().unwrap());
+        }
+        for c in v["contacts"].as_array().unwrap() {
+            a.upsert_contact(Contact::from_json(&c.to_string()).unwrap(), now);
+        }
+        for r in v["activities"].as_array().unwrap() {
+            let r = ActivityRecord::from_json(&r.to_string()).unwrap();
+            a.record(&r.contact, r.activity, r.at, now);
+        }
+        a
+    };
+    for case in v["sources"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let source = Source::from_json(&case["source"].to_string()).unwrap();
+        let want = Condition::from_json(&case["condition"].to_string()).unwrap();
+        let got = source.to_condition();
+        assert_eq!(got, want, "{name}: condition");
+        assert_eq!(
+            got.to_string(),
+            case["text"].as_str().unwrap(),
+            "{name}: text"
+        );
+        let mut a = audience();
+        let list = List::new("l", name, source);
+        let count = a.create_list(list, now).unwrap();
+        let members: Vec<&str> = a.member_ids(&"l".into()).map(|c| c.as_str()).collect();
+        let want: Vec<&str> = case["members"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m.as_str().unwrap())
+            .collect();
+        assert_eq!(members, want, "{name}: members");
+        assert_eq!(count, want.len(), "{name}: count");
+    }
+    for seq in v["sequences"].as_array().unwrap() {
+        let name = seq["name"].as_str().unwrap();
+        let mut a = Audience::new();
+        for c in seq["contacts"].as_array().unwrap() {
+            a.upsert_contact(Contact::from_json(&c.to_string()).unwrap(), now);
+        }
+        for l in seq["lists"].as_array().unwrap() {
+            a.create_list(List::from_json(&l.to_string()).unwrap(), now)
+                .unwrap();
+        }
+        for (i, step) in seq["steps"].as_array().unwrap().iter().enumerate() {
+            let at = instant(&step["now"]);
+            let changes = if let Some(r) = step.get("activity") {
+                let r = ActivityRecord::from_json(&r.to_string()).unwrap();
+                a.record(&r.contact, r.activity, r.at, at)
+            } else if let Some(c) = step.get("upsert") {
+                a.upsert_contact(Contact::from_json(&c.to_string()).unwrap(), at)
+            } else if step.get("tick").is_some() {
+                a.tick(at)
+            } else if let Some(id) = step["remove_contact"].as_str() {
+                a.remove_contact(&id.into(), at)
+            } else {
+                panic!("{name}: unknown step {step}")
+            };
+            assert!(changes.iter().all(|c| c.at == at), "{name}: step {i}: at");
+            assert_eq!(
+                Value::Array(change_rows(&changes)),
+                step["changes"],
+                "{name}: step {i}"
+            );
+        }
+        // Every contact's `lists` agrees with the lists' members.
+        for l in a.lists() {
+            for c in a.member_ids(&l.id) {
+                assert!(a.contact(c).unwrap().lists.contains(&l.id), "{name}");
+            }
+        }
+    }
+    for e in v["errors"].as_array().unwrap() {
+        let name = e["name"].as_str().unwrap();
+        let list = List::from_json(&e["list"].to_string()).unwrap();
+        let err = Audience::new().create_list(list, now).unwrap_err();
+        assert_eq!(err.code(), e["code"].as_str().unwrap(), "{name}");
+        assert_eq!(err.path(), e["path"].as_str(), "{name}");
+    }
+}

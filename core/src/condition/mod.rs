@@ -14,7 +14,7 @@
 //! | `consent` | `channel`, `status` | the contact's consent on a channel |
 //! | `date` | `field`, `when` | a date field against a date test ([`DateTest`]) |
 //! | `age` | `field` (default `birth_date`), `min`, `max` | age in whole years, in the contact's time zone |
-//! | `event` | `name`, `filter`, `count`, `within` | did event X at least / at most / exactly N times |
+//! | `event` | `name`, `filter`, `count`, `within`, `between` | did event X at least / at most / exactly N times (ever, in a window before now, between two dates) |
 //! | `event_time` | `name`, `filter`, `which`, `when` | the first / last time of event X against a date test |
 //! | `aggregate` | `name`, `agg`, `property`, `filter`, `within`, `op`, `value` | sum / count / avg / min / max of an event property, compared |
 //!
@@ -168,6 +168,10 @@ crate::tagged::tagged_enum! {
         /// Only events in this window before now (ever when absent).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         within: Option<Duration>,
+        /// Only events between two dates (inclusive; a `YYYY-MM-DD` end includes that whole
+        /// day). Combines with `within`: an event must be in both.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        between: Option<DateRange>,
     },
     /// The first or last time the contact did an event, against a date test. False when the
     /// contact never did it.
@@ -346,6 +350,40 @@ crate::tagged::tagged_enum! {
         days: u32,
     },
 }
+}
+
+/// A range of dates or instants: `{"from": "2026-01-01", "to": "2026-03-31"}`. A `YYYY-MM-DD`
+/// bound is midnight of that day in the contact's time zone, and a `YYYY-MM-DD` `to` includes
+/// the whole day; RFC 3339 bounds are those instants (both inclusive).
+///
+/// ```
+/// use sequenza::condition::{Condition, DateRange};
+/// let c = Condition::from_json(r#"{"type": "event", "name": "coupon.downloaded",
+///   "between": {"from": "2026-01-01", "to": "2026-03-31"}}"#)?;
+/// assert_eq!(c.to_string(), r#"did "coupon.downloaded" between 2026-01-01 and 2026-03-31"#);
+/// assert_eq!(Condition::parse(&c.to_string())?, c);
+/// let r = DateRange::new("2026-01-01", "2026-03-31");
+/// assert_eq!(r.from, "2026-01-01");
+/// # Ok::<(), sequenza::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub struct DateRange {
+    /// First date or instant (`YYYY-MM-DD` or RFC 3339).
+    pub from: String,
+    /// Last date or instant (`YYYY-MM-DD` or RFC 3339).
+    pub to: String,
+}
+
+impl DateRange {
+    /// A range from its two bounds.
+    pub fn new(from: impl Into<String>, to: impl Into<String>) -> Self {
+        DateRange {
+            from: from.into(),
+            to: to.into(),
+        }
+    }
 }
 
 /// How many times an event must have happened.

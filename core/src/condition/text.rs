@@ -31,6 +31,7 @@
 //! | `in list "vip"`, `in segment "lapsed"` | membership |
 //! | `consent email is opted_in` | consent (`email` `sms` `web_push` `whatsapp`; `opted_in` `opted_out` `unknown`) |
 //! | `did "order.placed" where (amount > 50) at least 2 times within 90 days` | event (clauses optional, any order) |
+//! | `did "coupon.downloaded" between 2026-01-01 and 2026-03-31` | event between two dates |
 //! | `last "order.placed" before 2026-01-01`, `first "signup" where (…) within last 30 days` | first / last event time |
 //! | `sum of "amount" in "order.placed" where (…) within 365 days >= 100` | aggregate (`count` `sum` `avg` `min` `max`) |
 //! | `count of "email.opened" within 90 days < 1` | aggregate without a property |
@@ -83,7 +84,8 @@
 //! age        = "age" [ "of" field ] ( "between" UINT "and" UINT | cmp UINT | "is" "known" ) ;
 //! tags       = "tags" "has" ("any" | "all" | "none") ( "(" [ STRING { "," STRING } [","] ] ")" | STRING ) ;
 //! consent    = "consent" CHANNEL "is" STATUS ;
-//! event      = "did" STRING { where | count | window } ;   (* each clause at most once *)
+//! event      = "did" STRING { where | count | window | range } ;   (* each clause at most once *)
+//! range      = "between" date "and" date ;
 //! event_time = ("first" | "last") STRING [where] date_test ;
 //! aggregate  = AGG "of" STRING [ "in" STRING ] { where | window } op NUMBER ;
 //! where      = "where" "(" or ")" ;
@@ -106,7 +108,9 @@
 use std::fmt::{self, Write as _};
 use std::str::FromStr;
 
-use super::{Aggregation, Condition, CountOp, CountTest, DateTest, FieldOp, Occurrence, TagOp};
+use super::{
+    Aggregation, Condition, CountOp, CountTest, DateRange, DateTest, FieldOp, Occurrence, TagOp,
+};
 use crate::error::{Error, ParseError};
 use crate::model::{Channel, ConsentStatus, ListId, SegmentId, Value};
 use crate::time::{Duration, TimeUnit};
@@ -1196,7 +1200,7 @@ impl<'a> Parser<'a> {
 
     fn event(&mut self) -> PResult<Condition> {
         let name = self.string("an event name in quotes")?;
-        let (mut filter, mut count, mut within) = (None, None, None);
+        let (mut filter, mut count, mut within, mut between) = (None, None, None, None);
         loop {
             if filter.is_none() && self.eat("where") {
                 filter = Some(self.filter()?);
@@ -1216,6 +1220,13 @@ impl<'a> Parser<'a> {
                 within = Some(self.window()?);
                 continue;
             }
+            if between.is_none() && self.eat("between") {
+                let from = self.date(true)?;
+                self.require("and")?;
+                let to = self.date(true)?;
+                between = Some(DateRange { from, to });
+                continue;
+            }
             break;
         }
         Ok(Condition::Event {
@@ -1223,6 +1234,7 @@ impl<'a> Parser<'a> {
             filter,
             count: count.unwrap_or_default(),
             within,
+            between,
         })
     }
 
@@ -1476,6 +1488,7 @@ fn write_condition(f: &mut fmt::Formatter<'_>, c: &Condition) -> fmt::Result {
             filter,
             count,
             within,
+            between,
         } => {
             f.write_str("did ")?;
             write_string(f, name)?;
@@ -1489,7 +1502,14 @@ fn write_condition(f: &mut fmt::Formatter<'_>, c: &Condition) -> fmt::Result {
                 let times = if count.n == 1 { "time" } else { "times" };
                 write!(f, " {op} {} {times}", count.n)?;
             }
-            write_window(f, within.as_ref())
+            write_window(f, within.as_ref())?;
+            if let Some(r) = between {
+                f.write_str(" between ")?;
+                write_date(f, &r.from, false)?;
+                f.write_str(" and ")?;
+                write_date(f, &r.to, false)?;
+            }
+            Ok(())
         }
         Condition::EventTime {
             name,

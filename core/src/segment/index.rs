@@ -691,6 +691,45 @@ impl SegmentIndex {
         deltas
     }
 
+    /// Adds a known contact to a list (`member`) or takes it out, and re-evaluates the segments
+    /// that read that list. Returns no delta for an unknown contact or when nothing changed.
+    ///
+    /// ```
+    /// # use chrono::{TimeZone, Utc};
+    /// # use sequenza::segment::{ContactChange, Segment, SegmentIndex};
+    /// # use sequenza::Contact;
+    /// # let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+    /// let mut index = SegmentIndex::new();
+    /// index.register(Segment::from_json(r#"{"id": "club", "name": "Club",
+    ///   "condition": {"type": "in_list", "list": "club"}}"#)?, now)?;
+    /// index.apply(ContactChange::Upsert { contact: Contact::new("anna") }, now);
+    /// let deltas = index.set_list_membership(&"anna".into(), &"club".into(), true, now);
+    /// assert_eq!(deltas.len(), 1);
+    /// assert!(index.contact(&"anna".into()).unwrap().lists.contains(&"club".into()));
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn set_list_membership(
+        &mut self,
+        contact: &ContactId,
+        list: &ListId,
+        member: bool,
+        now: DateTime<Utc>,
+    ) -> Vec<MembershipDelta> {
+        let Some(state) = self.contacts.get_mut(contact) else {
+            return Vec::new();
+        };
+        let changed = if member {
+            state.contact.lists.insert(list.clone())
+        } else {
+            state.contact.lists.remove(list)
+        };
+        if !changed {
+            return Vec::new();
+        }
+        let slots = self.by_list.get(list).cloned().unwrap_or_default();
+        self.run(contact, slots, now)
+    }
+
     /// Forgets a contact and its events; it exits every segment it was in.
     ///
     /// ```

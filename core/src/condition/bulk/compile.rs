@@ -129,6 +129,8 @@ pub(crate) enum Plan<'t> {
         source: EventSource<'t>,
         count: CountTest,
         within: Option<Duration>,
+        /// Only events between these bounds (inclusive, a date `to` to the end of its day).
+        between: Option<(Moment, Moment)>,
     },
     EventTime {
         source: EventSource<'t>,
@@ -343,10 +345,18 @@ impl<'t> Compiler<'t> {
                 filter,
                 count,
                 within,
+                between,
             } => Plan::Event {
                 source: self.source(name, filter.as_deref(), *within, path, depth)?,
                 count: *count,
                 within: *within,
+                between: match between {
+                    Some(r) => Some((
+                        moment(&r.from, format!("{path}/between/from"))?,
+                        moment(&r.to, format!("{path}/between/to"))?,
+                    )),
+                    None => None,
+                },
             },
             Condition::EventTime {
                 name,

@@ -10,7 +10,7 @@ use super::column::Column;
 use super::compile::{DateSpec, EventSource, NumCmp, Plan};
 use super::dates::{
     self, age_days, anniversary_table, civil, local_date, moment_end, moment_instant,
-    month_day_key, shift_or_clamp, Instant, SecSpan, Span, NO_DAY, NO_SECS,
+    month_day_key, shift_or_clamp, Instant, Moment, SecSpan, Span, NO_DAY, NO_SECS,
 };
 use super::table::ContactTable;
 use crate::condition::{Aggregation, CountOp, CountTest, Occurrence};
@@ -102,7 +102,8 @@ impl Exec<'_> {
                 source,
                 count,
                 within,
-            } => self.event_bits(source, *count, *within, len, mask),
+                between,
+            } => self.event_bits(source, *count, *within, *between, len, mask),
             Plan::EventTime {
                 source,
                 which,
@@ -311,19 +312,28 @@ impl Exec<'_> {
         out
     }
 
-    /// Per-zone windows `[now − within, now]` (or `[−∞, now]`).
-    fn windows(&self, within: Option<Duration>) -> Vec<(Span, SecSpan)> {
+    /// Per-zone windows `[now − within, now]` (or `[−∞, now]`), narrowed to `between`.
+    fn windows(
+        &self,
+        within: Option<Duration>,
+        between: Option<(Moment, Moment)>,
+    ) -> Vec<(Span, SecSpan)> {
         self.tzs
             .iter()
             .map(|tz| {
-                let lo = match within {
+                let mut lo = match within {
                     None => Instant::MIN,
                     Some(d) => match d.amount.checked_neg() {
                         Some(m) => shift_or_clamp(self.now, m, d.unit, *tz),
                         None => Instant::MAX,
                     },
                 };
-                let span = Span { lo, hi: self.now_i };
+                let mut hi = self.now_i;
+                if let Some((from, to)) = between {
+                    lo = lo.max(moment_instant(from, *tz));
+                    hi = hi.min(moment_end(to, *tz));
+                }
+                let span = Span { lo, hi };
                 (span, span.seconds())
             })
             .collect()
@@ -342,6 +352,7 @@ impl Exec<'_> {
         source: &EventSource<'_>,
         count: CountTest,
         within: Option<Duration>,
+        between: Option<(Moment, Moment)>,
         len: usize,
         mask: Option<&Bitmap>,
     ) -> Bitmap {
@@ -361,7 +372,7 @@ impl Exec<'_> {
             };
         };
         let filter = self.filter_bits(source);
-        let windows = self.windows(within);
+        let windows = self.windows(within, between);
         let mut out = Bitmap::new(len);
         // Most rows still to decide and one window for every zone: mark the events in the
         // window in one vectorised pass, then count each contact's marks.
@@ -424,7 +435,7 @@ impl Exec<'_> {
             return out;
         };
         let filter = self.filter_bits(source);
-        let windows = self.windows(None);
+        let windows = self.windows(None, None);
         let (spans, tables) = self.per_zone(spec);
         for row in rows(mask, len) {
             let z = self.zone(row);
@@ -476,7 +487,7 @@ impl Exec<'_> {
             };
         };
         let filter = self.filter_bits(source);
-        let windows = self.windows(within);
+        let windows = self.windows(within, None);
         let nums = property.and_then(|p| p.num.as_ref());
         let mut out = Bitmap::new(len);
         for row in rows(mask, len) {

@@ -65,6 +65,8 @@ pub(super) struct EventSel {
     pub(super) name: Box<str>,
     pub(super) filter: Option<Filter>,
     pub(super) within: Option<Duration>,
+    /// Only events between these bounds (`to` as the end of its day for a date).
+    pub(super) between: Option<(DateVal, DateVal)>,
 }
 
 /// A condition on event properties.
@@ -262,10 +264,14 @@ impl Compiler<'_> {
                 filter,
                 count,
                 within,
-            } => Node::Event {
-                sel: self.event_sel(name, filter.as_deref(), *within, depth)?,
-                count: *count,
-            },
+                between,
+            } => {
+                let mut sel = self.event_sel(name, filter.as_deref(), *within, depth)?;
+                if let Some(r) = between {
+                    sel.between = Some(self.at("between", |s| s.range(r))?);
+                }
+                Node::Event { sel, count: *count }
+            }
             Condition::EventTime {
                 name,
                 filter,
@@ -410,6 +416,26 @@ impl Compiler<'_> {
         })
     }
 
+    /// Checks the bounds of a date range; a date bound depends on the contact's time zone.
+    fn range(&mut self, r: &crate::condition::DateRange) -> crate::Result<(DateVal, DateVal)> {
+        let bound = |s: &mut Self, key: &str, v: &str| {
+            let d = clock::parse_date(v).ok_or_else(|| {
+                s.err(
+                    "condition.date.invalid",
+                    &format!("/{key}"),
+                    format!("`{v}` is not a date (YYYY-MM-DD) or an RFC 3339 instant"),
+                )
+            })?;
+            if matches!(d, DateVal::Day(_)) {
+                s.deps.fields.insert("time_zone".to_owned());
+            }
+            Ok::<_, Error>(d)
+        };
+        let from = bound(self, "from", &r.from)?;
+        let to = bound(self, "to", &r.to)?;
+        Ok((from, to))
+    }
+
     /// Checks a positive duration; `rel` is the pointer of the duration object.
     fn duration(&self, d: Duration, rel: &str) -> crate::Result<Duration> {
         if d.amount <= 0 {
@@ -455,6 +481,7 @@ impl Compiler<'_> {
             name: name.into(),
             filter,
             within,
+            between: None,
         })
     }
 

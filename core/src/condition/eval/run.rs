@@ -104,14 +104,28 @@ impl<'a> State<'a> {
 
     /// Events of this contact with the selector's name passing its filter (time not checked).
     pub(super) fn candidates<'s>(
-        &self,
+        &mut self,
         sel: &'s EventSel,
     ) -> impl Iterator<Item = &'a Event> + use<'a, 's> {
         let contact: &'a Contact = self.contact;
         let events: &'a [Event] = self.events;
+        // `between`: [from, to] with a date `to` meaning "before the next midnight".
+        let range = sel.between.map(|(from, to)| {
+            let tz = self.tz();
+            let lo = clock::instant(tz, from);
+            let hi = match to {
+                DateVal::Instant(end) => Some((end, true)),
+                DateVal::Day(day) => day
+                    .checked_add_days(Days::new(1))
+                    .and_then(|next| clock::midnight(tz, next))
+                    .map(|end| (end, false)),
+            };
+            (lo, hi)
+        });
         events.iter().filter(move |e| {
             *e.name == *sel.name
                 && e.contact == contact.id
+                && range.is_none_or(|(lo, hi)| in_range(e.at, lo, hi))
                 && sel.filter.as_ref().is_none_or(|f| f.test(e))
         })
     }
@@ -127,6 +141,17 @@ fn instant_text(t: Option<DateTime<Utc>>) -> Val<'static> {
     t.map_or(Val::Missing, |t| {
         Val::Text(Cow::Owned(t.to_rfc3339_opts(SecondsFormat::AutoSi, true)))
     })
+}
+
+/// Whether `at` is in a `between` range: on or after `lo` (never when `lo` does not exist) and
+/// at or before (`true`) / strictly before (`false`) `hi` (no upper bound when `None`).
+fn in_range(
+    at: DateTime<Utc>,
+    lo: Option<DateTime<Utc>>,
+    hi: Option<(DateTime<Utc>, bool)>,
+) -> bool {
+    lo.is_some_and(|lo| lo <= at)
+        && hi.is_none_or(|(hi, inclusive)| if inclusive { at <= hi } else { at < hi })
 }
 
 /// Whether an event at `at` counts at `now` with a window starting at `start`.
@@ -313,7 +338,11 @@ impl Node {
 }
 
 /// The time of the first or last qualifying event at or before `now`.
-pub(super) fn chosen(st: &State<'_>, sel: &EventSel, which: Occurrence) -> Option<DateTime<Utc>> {
+pub(super) fn chosen(
+    st: &mut State<'_>,
+    sel: &EventSel,
+    which: Occurrence,
+) -> Option<DateTime<Utc>> {
     let now = st.now;
     let times = st.candidates(sel).map(|e| e.at).filter(|at| *at <= now);
     match which {

@@ -1,0 +1,48 @@
+//! Where contacts live: the [`ContactStore`] seam that the CSV importer and the list engine merge
+//! into, an in-memory [`MemoryStore`], and the one e-mail / phone key index ([`ContactKeys`])
+//! that every store shares.
+//!
+//! Time is passed in: the mutating methods take `now` (a store that keeps an audience up to
+//! date, such as [`Audience`](crate::list::Audience), re-evaluates its lists at that instant).
+//!
+//! ```
+//! use chrono::{TimeZone, Utc};
+//! use sequenza::store::{ContactStore, MemoryStore};
+//! use sequenza::Contact;
+//!
+//! let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+//! let mut store = MemoryStore::new();
+//! store.upsert(Contact::from_json(r#"{"id": "anna", "email": "Anna@Example.com", "phone": "+39 333 123 4567"}"#)?, now)?;
+//! assert_eq!(store.find_by_email("anna@example.COM"), Some(&"anna".into()));
+//! assert_eq!(store.find_by_phone("+393331234567"), Some(&"anna".into()));
+//! assert!(store.remove(&"anna".into(), now)?.is_some());
+//! assert!(store.get(&"anna".into()).is_none());
+//! # Ok::<(), sequenza::Error>(())
+//! ```
+
+mod keys;
+mod memory;
+
+use chrono::{DateTime, Utc};
+
+pub use keys::{normalize_email, normalize_phone, ContactKeys};
+pub use memory::MemoryStore;
+
+use crate::model::{Contact, ContactId};
+
+/// A place contacts are kept, looked up by id, e-mail or phone.
+///
+/// Implemented by [`MemoryStore`] and by [`Audience`](crate::list::Audience) (which also keeps
+/// its lists current on every change).
+pub trait ContactStore {
+    /// The contact with this id.
+    fn get(&self, id: &ContactId) -> Option<&Contact>;
+    /// Inserts a new contact or replaces the one with the same id, at `now`.
+    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) -> crate::Result<()>;
+    /// The id of the contact with this e-mail (compared case-insensitively, trimmed).
+    fn find_by_email(&self, email: &str) -> Option<&ContactId>;
+    /// The id of the contact with this phone (compared without spaces, dashes, dots, brackets).
+    fn find_by_phone(&self, phone: &str) -> Option<&ContactId>;
+    /// Removes a contact at `now`; returns it when it existed.
+    fn remove(&mut self, id: &ContactId, now: DateTime<Utc>) -> crate::Result<Option<Contact>>;
+}
