@@ -36,6 +36,12 @@ pub enum Error {
     /// zone, a send policy that never allows a send, a recurrence out of range.
     #[error(transparent)]
     Time(Box<crate::time::TimeError>),
+    /// A CSV file that cannot be imported at all (empty, duplicate header names, a mapping naming
+    /// a missing column …), with its byte offset, row and column. Problems in single rows are not
+    /// errors but rejections in the import report.
+    #[cfg(feature = "import")]
+    #[error(transparent)]
+    Import(Box<crate::import::ImportError>),
 }
 
 impl Error {
@@ -46,6 +52,8 @@ impl Error {
             Error::Parse(e) => e.code,
             Error::Condition(e) => e.code,
             Error::Time(e) => e.code,
+            #[cfg(feature = "import")]
+            Error::Import(e) => e.code,
         }
     }
 
@@ -56,6 +64,8 @@ impl Error {
             Error::Condition(e) => Some(e.path.as_str()),
             Error::Time(e) => Some(e.path.as_str()),
             Error::Parse(_) => None,
+            #[cfg(feature = "import")]
+            Error::Import(_) => None,
         }
     }
 
@@ -65,6 +75,8 @@ impl Error {
             Error::Format(e) => Some((e.line, e.column)),
             Error::Parse(e) => Some((e.line, e.column)),
             Error::Condition(_) | Error::Time(_) => None,
+            #[cfg(feature = "import")]
+            Error::Import(_) => None,
         }
     }
 
@@ -75,6 +87,8 @@ impl Error {
             Error::Parse(e) => &e.message,
             Error::Condition(e) => &e.message,
             Error::Time(e) => &e.message,
+            #[cfg(feature = "import")]
+            Error::Import(e) => &e.message,
         }
     }
 }
