@@ -262,7 +262,7 @@ pub(crate) fn import<R: Read, T: ImportTarget + ?Sized>(
 ) -> Result<ImportReport, ImportError> {
     let mut opened = open(reader, options, schema)?;
     let mut report = ImportReport {
-        detected: opened.detected.clone(),
+        detected: opened.detected,
         columns: opened.columns.clone(),
         rows: 0,
         imported: 0,

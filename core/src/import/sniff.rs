@@ -29,7 +29,7 @@ pub(crate) fn encoding(sample: &[u8], complete: bool) -> (Encoding, usize) {
         multi += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
         let last = chunks.peek().is_none();
         // A sequence cut by the end of the sample is not an error.
-        if !chunk.invalid().is_empty() && !(last && !complete) {
+        if !chunk.invalid().is_empty() && (!last || complete) {
             invalid += 1;
         }
     }
