@@ -405,3 +405,69 @@ fn export_then_import_gives_the_same_contacts() {
         assert_eq!(status(d), status(c));
     }
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Random bytes never panic, and every data row is accounted for.
+        #[test]
+        fn random_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..600),
+                                    max_row in 1usize..64) {
+            let o = ImportOptions { max_row_bytes: max_row, ..ImportOptions::default() };
+            let mut t = MemoryTarget::default();
+            let _ = preview_csv(&bytes, &o, &FieldSchema::default());
+            if let Ok(r) = import_csv(&bytes, &o, &FieldSchema::default(), &mut t, now(), &mut |_| {}) {
+                prop_assert_eq!(r.imported + r.updated + r.duplicates + r.rejected, r.rows);
+                prop_assert_eq!(r.imported as usize, t.len());
+            }
+        }
+
+        /// CSV-ish text made of delimiters, quotes and line breaks: every row is counted.
+        #[test]
+        fn csv_like_text_is_accounted(cells in proptest::collection::vec(
+            prop_oneof![Just(",".to_owned()), Just(";".to_owned()), Just("\"".to_owned()),
+                        Just("\n".to_owned()), Just("\r\n".to_owned()), "[a-z@.0-9 ]{0,8}"], 0..80)) {
+            let text = cells.concat();
+            let mut t = MemoryTarget::default();
+            if let Ok(r) = import_csv(text.as_bytes(), &ImportOptions::default(), &FieldSchema::default(), &mut t, now(), &mut |_| {}) {
+                prop_assert_eq!(r.imported + r.updated + r.duplicates + r.rejected, r.rows);
+            }
+        }
+
+        /// Export → import gives back the same contacts.
+        #[test]
+        fn export_import_round_trip(people in proptest::collection::vec(
+            ("[a-z]{1,8}", "[A-Za-zàèìòù ,\"';|]{0,12}", proptest::option::of(0u32..100_000),
+             any::<bool>(), proptest::collection::btree_set("[a-z]{1,5}", 0..3)), 1..20)) {
+            let schema = FieldSchema::from_json(r#"{"fields": [
+                {"key": "note", "type": "text"}, {"key": "points", "type": "number"},
+                {"key": "vip", "type": "boolean"}]}"#).unwrap();
+            let contacts: Vec<Contact> = people.iter().enumerate().map(|(i, (user, note, points, vip, tags))| {
+                let mut c = Contact::new(format!("c{i}"));
+                c.email = Some(format!("{user}{i}@example.com"));
+                let note = note.trim();
+                if !note.is_empty() { c.fields.insert("note".into(), note.into()); }
+                if let Some(p) = points { c.fields.insert("points".into(), (f64::from(*p) / 100.0).into()); }
+                c.fields.insert("vip".into(), (*vip).into());
+                c.tags = tags.clone();
+                c
+            }).collect();
+            let mut out = Vec::new();
+            export_csv(contacts.iter(), &mut out).unwrap();
+            let mut t = MemoryTarget::default();
+            let o = ImportOptions { delimiter: Some(','), decimal: Some(sequenza::import::Decimal::Dot), ..ImportOptions::default() };
+            let r = import_csv(&out, &o, &schema, &mut t, now(), &mut |_| {}).unwrap();
+            prop_assert_eq!(r.rejected, 0, "{:?}", r.rejections);
+            for c in &contacts {
+                let d = t.get(c.id.as_str()).unwrap();
+                prop_assert_eq!(&d.email, &c.email);
+                prop_assert_eq!(&d.fields, &c.fields);
+                prop_assert_eq!(&d.tags, &c.tags);
+            }
+        }
+    }
+}
