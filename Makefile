@@ -58,7 +58,7 @@ lint:
 	cargo clippy --workspace --all-targets --features sequenza/schema -- -D warnings
 
 test-rust:
-	cargo test -p sequenza --features schema
+	cargo test -p sequenza --features schema,import
 	cargo test -p sequenza-examples -p sequenza-benches
 
 test-python: setup-python

@@ -41,6 +41,12 @@ pub enum Error {
     /// only a static list allows.
     #[error(transparent)]
     List(Box<ListError>),
+    /// A CSV file that cannot be imported at all (empty, duplicate header names, a mapping naming
+    /// a missing column …), with its byte offset, row and column. Problems in single rows are not
+    /// errors but rejections in the import report.
+    #[cfg(feature = "import")]
+    #[error(transparent)]
+    Import(Box<crate::import::ImportError>),
 }
 
 impl Error {
@@ -52,6 +58,8 @@ impl Error {
             Error::Condition(e) => e.code,
             Error::Time(e) => e.code,
             Error::List(e) => e.code,
+            #[cfg(feature = "import")]
+            Error::Import(e) => e.code,
         }
     }
 
@@ -63,6 +71,8 @@ impl Error {
             Error::Time(e) => Some(e.path.as_str()),
             Error::List(e) => Some(e.path.as_str()),
             Error::Parse(_) => None,
+            #[cfg(feature = "import")]
+            Error::Import(_) => None,
         }
     }
 
@@ -72,6 +82,8 @@ impl Error {
             Error::Format(e) => Some((e.line, e.column)),
             Error::Parse(e) => Some((e.line, e.column)),
             Error::Condition(_) | Error::Time(_) | Error::List(_) => None,
+            #[cfg(feature = "import")]
+            Error::Import(_) => None,
         }
     }
 
@@ -83,6 +95,8 @@ impl Error {
             Error::Condition(e) => &e.message,
             Error::Time(e) => &e.message,
             Error::List(e) => &e.message,
+            #[cfg(feature = "import")]
+            Error::Import(e) => &e.message,
         }
     }
 }

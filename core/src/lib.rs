@@ -35,6 +35,8 @@
 pub mod condition;
 pub mod error;
 pub mod flow;
+#[cfg(feature = "import")]
+pub mod import;
 pub mod jsonlogic;
 pub mod list;
 pub mod model;

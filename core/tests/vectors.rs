@@ -359,3 +359,113 @@ fn lists_vectors() {
         assert_eq!(err.path(), e["path"].as_str(), "{name}");
     }
 }
+
+#[cfg(feature = "import")]
+#[test]
+fn import_csv_vectors() {
+    use sequenza::import::{import_csv, ImportOptions, MemoryTarget};
+    use sequenza::model::Contact;
+
+    let v = vector("import_csv.json");
+    let schema = fields(&v);
+    let now = v["now"].as_str().unwrap().parse().unwrap();
+    let mut failures = Vec::new();
+    for case in cases(&v, "import_csv.json") {
+        let name = case["name"].as_str().unwrap_or("?");
+        let bytes: Vec<u8> = if let Some(f) = case["file"].as_str() {
+            std::fs::read(root().join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
+        } else if let Some(t) = case["text"].as_str() {
+            t.as_bytes().to_vec()
+        } else {
+            base64(case["base64"].as_str().expect("no input"))
+        };
+        let options: ImportOptions = serde_json::from_value(case["options"].clone())
+            .unwrap_or_else(|e| panic!("{name}: bad options: {e}"));
+        let existing: Vec<Contact> = case
+            .get("existing")
+            .map(|e| serde_json::from_value(e.clone()).unwrap())
+            .unwrap_or_default();
+        let mut target = MemoryTarget::with_contacts(existing);
+        let result = import_csv(&bytes, &options, &schema, &mut target, now, &mut |_| {});
+        match (result, case.get("error")) {
+            (Err(e), Some(want)) => {
+                let sequenza::Error::Import(e) = e else {
+                    failures.push(format!("{name}: not an import error: {e}"));
+                    continue;
+                };
+                let got = serde_json::json!({"code": e.code, "row": e.row, "column": e.column});
+                for (k, w) in want.as_object().unwrap() {
+                    if got[k] != *w {
+                        failures.push(format!("{name}: error {k} = {} (want {w})", got[k]));
+                    }
+                }
+            }
+            (Err(e), None) => failures.push(format!("{name}: unexpected error {} {e}", e.code())),
+            (Ok(_), Some(w)) => failures.push(format!("{name}: expected error {w}")),
+            (Ok(r), None) => {
+                let report = serde_json::to_value(&r).unwrap();
+                if r.imported + r.updated + r.duplicates + r.rejected != r.rows {
+                    failures.push(format!("{name}: rows not all accounted for"));
+                }
+                for key in ["detected", "counts"] {
+                    for (k, w) in case[key].as_object().into_iter().flatten() {
+                        let got = if key == "detected" {
+                            &report["detected"][k]
+                        } else {
+                            &report[k]
+                        };
+                        if got != w {
+                            failures.push(format!("{name}: {key}.{k} = {got} (want {w})"));
+                        }
+                    }
+                }
+                let want = case["rejections"].as_array().cloned().unwrap_or_default();
+                let got = report["rejections"].as_array().unwrap();
+                if want.len() != got.len() {
+                    failures.push(format!(
+                        "{name}: {} rejections (want {}): {got:?}",
+                        got.len(),
+                        want.len()
+                    ));
+                    continue;
+                }
+                for (w, g) in want.iter().zip(got) {
+                    for (k, wv) in w.as_object().unwrap() {
+                        if g[k] != *wv {
+                            failures.push(format!("{name}: rejection {k} = {} (want {wv})", g[k]));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "import vectors failed:\n{}",
+        failures.join("\n")
+    );
+}
+
+/// Standard base64 (with padding) without a dependency.
+#[cfg(feature = "import")]
+fn base64(s: &str) -> Vec<u8> {
+    let val = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("not base64: {c}"),
+    };
+    let clean: Vec<u8> = s.bytes().filter(|&c| c != b'=').collect();
+    let mut out = Vec::new();
+    for chunk in clean.chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            n |= u32::from(val(c)) << (18 - 6 * i);
+        }
+        let bytes = n.to_be_bytes();
+        out.extend_from_slice(&bytes[1..chunk.len()]);
+    }
+    out
+}

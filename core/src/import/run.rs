@@ -1,0 +1,379 @@
+//! The import loop: open a file, read its header, preview rows, or commit them with dedupe and
+//! merge.
+
+use std::collections::HashMap;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::io::Read;
+
+use chrono::{DateTime, Utc};
+
+use super::error::ImportError;
+use super::mapping::{resolve, ColumnMapping};
+use super::options::{Detected, ImportOptions, MergePolicy};
+use super::phone::PhoneNormalizer;
+use super::reader::{Records, Source};
+use super::report::{Duplicate, ImportReport, Preview, PreviewRow, Progress};
+use super::row::{Ctx, RowData};
+use super::sniff::{detect, SNIFF_BYTES};
+use super::target::ImportTarget;
+use crate::model::{Consent, ConsentStatus, Contact, FieldSchema, FieldType};
+
+/// How often (in rows) the progress callback is called.
+const PROGRESS_EVERY: u64 = 8192;
+
+/// An open file: settings, mapping, and the record reader positioned after the header (or on
+/// the first record, still to be read, when there is no header).
+pub(crate) struct Opened<R> {
+    pub(crate) detected: Detected,
+    pub(crate) columns: Vec<ColumnMapping>,
+    pub(crate) records: Records<R>,
+    /// True when the first data record is already in the reader.
+    pub(crate) pending: bool,
+    choices: Vec<Vec<String>>,
+    phone: PhoneNormalizer,
+}
+
+fn ascii_option(c: Option<char>, name: &str) -> Result<(), ImportError> {
+    match c {
+        Some(ch) if !ch.is_ascii() || ch == '\n' || ch == '\r' => {
+            let mut e = ImportError::new(
+                "import.option.invalid",
+                format!("the {name} must be one ASCII character other than a line break"),
+            );
+            e.column_name = Some(name.to_owned());
+            Err(e)
+        }
+        _ => Ok(()),
+    }
+}
+
+pub(crate) fn open<R: Read>(
+    mut reader: R,
+    options: &ImportOptions,
+    schema: &FieldSchema,
+) -> Result<Opened<R>, ImportError> {
+    ascii_option(options.delimiter, "delimiter")?;
+    ascii_option(options.quote, "quote")?;
+    let phone = PhoneNormalizer::new(&options.default_region)?;
+    let mut prefix = vec![0u8; SNIFF_BYTES];
+    let mut filled = 0;
+    while filled < prefix.len() {
+        match reader.read(&mut prefix[filled..]) {
+            Ok(0) => break,
+            Ok(n) => filled += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(ImportError::new(
+                    "import.io",
+                    format!("cannot read the file: {e}"),
+                ))
+            }
+        }
+    }
+    prefix.truncate(filled);
+    let complete = filled < SNIFF_BYTES;
+    let detected = detect(&prefix, complete, options);
+    if detected.delimiter == detected.quote {
+        let mut e = ImportError::new(
+            "import.option.invalid",
+            "the delimiter and the quote are the same character",
+        );
+        e.column_name = Some("quote".to_owned());
+        return Err(e);
+    }
+    let source = Source::new(prefix, reader, &detected);
+    let mut records = Records::new(source, &detected, options.max_row_bytes);
+    let empty = || {
+        let mut e = ImportError::new("import.empty", "the file has no rows");
+        e.offset = Some(0);
+        e
+    };
+    if !records.next()? {
+        return Err(empty());
+    }
+    let decode = |b: &[u8]| -> String {
+        match detected.encoding {
+            super::options::Encoding::Windows1252 => encoding_rs::WINDOWS_1252
+                .decode_without_bom_handling(b)
+                .0
+                .trim()
+                .to_owned(),
+            _ => String::from_utf8_lossy(b).trim().to_owned(),
+        }
+    };
+    let names: Vec<String> = if detected.header {
+        let mut names: Vec<String> = Vec::with_capacity(records.len());
+        for (i, cell) in records.cells().enumerate() {
+            let name = decode(cell);
+            let name = if name.is_empty() {
+                format!("column_{}", i + 1)
+            } else {
+                name
+            };
+            if let Some(first) = names.iter().position(|n| *n == name) {
+                let mut e = ImportError::new(
+                    "import.header.duplicate",
+                    format!("the header names `{name}` twice (columns {first} and {i})"),
+                )
+                .at_column(Some(1), i, &name);
+                e.offset = Some(records.record_offset);
+                return Err(e);
+            }
+            names.push(name);
+        }
+        names
+    } else {
+        (1..=records.len()).map(|i| format!("column_{i}")).collect()
+    };
+    let columns = resolve(&names, &options.mapping, schema)?;
+    let choices = columns
+        .iter()
+        .map(|c| match (&c.target, c.field_type) {
+            (Some(super::mapping::Target::Field(k)), Some(FieldType::Choice)) => {
+                schema.get(k).map(|f| f.choices.clone()).unwrap_or_default()
+            }
+            _ => Vec::new(),
+        })
+        .collect();
+    Ok(Opened {
+        detected,
+        columns,
+        pending: !detected.header,
+        records,
+        choices,
+        phone,
+    })
+}
+
+impl<R: Read> Opened<R> {
+    fn ctx<'a>(&'a self, options: &'a ImportOptions) -> Ctx<'a> {
+        Ctx {
+            detected: &self.detected,
+            columns: &self.columns,
+            choices: self.choices.clone(),
+            phone: self.phone,
+            extra_tags: &options.tags,
+        }
+    }
+
+    /// Advances to the next data record; `false` at the end.
+    fn advance(&mut self) -> Result<bool, ImportError> {
+        if self.pending {
+            self.pending = false;
+            return Ok(true);
+        }
+        self.records.next()
+    }
+}
+
+pub(crate) fn preview<R: Read>(
+    reader: R,
+    options: &ImportOptions,
+    schema: &FieldSchema,
+) -> Result<Preview, ImportError> {
+    let mut opened = open(reader, options, schema)?;
+    let mut rows = Vec::new();
+    while rows.len() < options.preview_rows && opened.advance()? {
+        let ctx = opened.ctx(options);
+        let rec = &opened.records;
+        let mut cells = Vec::with_capacity(rec.len());
+        let mut rejections = Vec::new();
+        let row = rec.row;
+        ctx.read(
+            row,
+            rec.status,
+            &|| rec.raw(),
+            rec.cells(),
+            rec.len(),
+            Some(&mut cells),
+            &mut rejections,
+        );
+        rows.push(PreviewRow {
+            row,
+            cells,
+            rejections,
+        });
+    }
+    Ok(Preview {
+        detected: opened.detected,
+        columns: opened.columns,
+        rows,
+    })
+}
+
+fn key_hash(kind: u8, value: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    kind.hash(&mut h);
+    value.hash(&mut h);
+    h.finish()
+}
+
+/// Applies a row to an existing contact per the policy.
+fn merge(c: &mut Contact, d: RowData, policy: MergePolicy, now: DateTime<Utc>) {
+    let over = policy == MergePolicy::Overwrite;
+    let set = |slot: &mut Option<String>, v: Option<String>| {
+        if let Some(v) = v {
+            if over || slot.as_deref().is_none_or(str::is_empty) {
+                *slot = Some(v);
+            }
+        }
+    };
+    set(&mut c.email, d.email);
+    set(&mut c.phone, d.phone);
+    set(&mut c.time_zone, d.time_zone);
+    set(&mut c.locale, d.locale);
+    for (k, v) in d.fields {
+        match c.fields.get_mut(&k) {
+            Some(old) if !over && !old.is_empty() => {}
+            Some(old) => *old = v,
+            None => {
+                c.fields.insert(k, v);
+            }
+        }
+    }
+    c.tags.extend(d.tags);
+    for (ch, yes) in d.consent {
+        if over || !c.consent.contains_key(&ch) {
+            c.consent.insert(ch, consent(yes, now));
+        }
+    }
+    c.updated_at = Some(now);
+}
+
+fn consent(yes: bool, now: DateTime<Utc>) -> Consent {
+    Consent {
+        status: if yes {
+            ConsentStatus::OptedIn
+        } else {
+            ConsentStatus::OptedOut
+        },
+        at: Some(now),
+        source: Some("import".to_owned()),
+    }
+}
+
+pub(crate) fn import<R: Read, T: ImportTarget + ?Sized>(
+    reader: R,
+    options: &ImportOptions,
+    schema: &FieldSchema,
+    target: &mut T,
+    now: DateTime<Utc>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport, ImportError> {
+    let mut opened = open(reader, options, schema)?;
+    let mut report = ImportReport {
+        detected: opened.detected,
+        columns: opened.columns.clone(),
+        rows: 0,
+        imported: 0,
+        updated: 0,
+        duplicates: 0,
+        rejected: 0,
+        rejections: Vec::new(),
+        duplicate_rows: Vec::new(),
+        bytes: 0,
+    };
+    // Key hash → first row: compact; a hit is confirmed against the target before it counts.
+    let mut seen: HashMap<u64, u64> = HashMap::new();
+    while opened.advance()? {
+        let ctx = opened.ctx(options);
+        let rec = &opened.records;
+        let row = rec.row;
+        report.rows += 1;
+        let data = ctx.read(
+            row,
+            rec.status,
+            &|| rec.raw(),
+            rec.cells(),
+            rec.len(),
+            None,
+            &mut report.rejections,
+        );
+        drop(ctx);
+        if report.rows % PROGRESS_EVERY == 0 {
+            progress(Progress {
+                bytes_read: opened.records.source.raw_bytes,
+                rows: report.rows,
+            });
+        }
+        let Some(data) = data else {
+            report.rejected += 1;
+            continue;
+        };
+        let keys: Vec<(u8, &str)> = [
+            data.id.as_ref().map(|i| (0u8, i.as_str())),
+            data.email.as_deref().map(|e| (1u8, e)),
+            data.phone.as_deref().map(|p| (2u8, p)),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        // Within the file.
+        let mut dup = None;
+        for &(kind, value) in &keys {
+            if let Some(&first) = seen.get(&key_hash(kind, value)) {
+                let found = match kind {
+                    0 => data.id.as_ref().and_then(|i| target.find_by_id(i)),
+                    1 => target.find_by_email(value),
+                    _ => target.find_by_phone(value),
+                };
+                if let Some(c) = found {
+                    dup = Some((first, c.id));
+                    break;
+                }
+            }
+        }
+        if let Some((first, contact)) = dup {
+            report.duplicates += 1;
+            report.duplicate_rows.push(Duplicate {
+                row,
+                of_row: Some(first),
+                contact,
+            });
+            continue;
+        }
+        let hashes: Vec<u64> = keys.iter().map(|&(k, v)| key_hash(k, v)).collect();
+        // Against existing contacts.
+        let existing = data
+            .id
+            .as_ref()
+            .and_then(|i| target.find_by_id(i))
+            .or_else(|| data.email.as_deref().and_then(|e| target.find_by_email(e)))
+            .or_else(|| data.phone.as_deref().and_then(|p| target.find_by_phone(p)));
+        for h in hashes {
+            seen.entry(h).or_insert(row);
+        }
+        match existing {
+            Some(c) if options.policy == MergePolicy::Skip => {
+                report.duplicates += 1;
+                report.duplicate_rows.push(Duplicate {
+                    row,
+                    of_row: None,
+                    contact: c.id,
+                });
+            }
+            Some(mut c) => {
+                merge(&mut c, data, options.policy, now);
+                target.upsert(c, now);
+                report.updated += 1;
+            }
+            None => {
+                let id = match &data.id {
+                    Some(id) => id.clone(),
+                    None => target.new_id(),
+                };
+                let mut c = Contact::new(id);
+                c.created_at = Some(now);
+                merge(&mut c, data, MergePolicy::Overwrite, now);
+                target.upsert(c, now);
+                report.imported += 1;
+            }
+        }
+    }
+    report.bytes = opened.records.source.raw_bytes;
+    progress(Progress {
+        bytes_read: report.bytes,
+        rows: report.rows,
+    });
+    Ok(report)
+}
