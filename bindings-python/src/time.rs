@@ -93,7 +93,6 @@ fn decision_dict(py: Python<'_>, decision: Decision) -> PyResult<Bound<'_, PyDic
 /// strings, or a NumPy ``datetime64`` array (read as UTC, NumPy's convention; ``NaT`` is kept as
 /// ``None``). Says whether the input was a NumPy array.
 fn instants(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Vec<Option<DateTime<Utc>>>, bool)> {
-    let py = obj.py();
     if obj.hasattr("dtype")? && obj.hasattr("astype")? {
         let kind: String = obj.getattr("dtype")?.getattr("kind")?.extract()?;
         if kind != "M" {
@@ -123,7 +122,6 @@ fn instants(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Vec<Option<DateTime
     for (i, item) in obj.try_iter()?.enumerate() {
         out.push(Some(instant(&item?, &format!("{what}[{i}]"))?));
     }
-    let _ = py;
     Ok((out, false))
 }
 
