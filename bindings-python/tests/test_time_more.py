@@ -244,3 +244,59 @@ def test_batches_over_numpy():
     assert str(out[0]) == "2025-03-30T00:45:00.000000" and np.isnat(out[1])
     with pytest.raises(TypeError):
         policy.next_allowed_many(np.array([1, 2]))
+
+
+# ---- time_policy.json: combine, zones, local_to_utc ---------------------------------------------
+
+POLICY = json.loads((VECTORS / "time_policy.json").read_text(encoding="utf-8"))
+
+
+def _contact_of(chain):
+    """A contact whose zone chain is ``chain`` (its flow and account zones apart)."""
+    contact = {"id": "c"}
+    if chain.get("contact") is not None:
+        contact["time_zone"] = chain["contact"]
+    if chain.get("phone") is not None:
+        contact["phone"] = chain["phone"]
+    if chain.get("country") is not None:
+        contact["fields"] = {"country": chain["country"]}
+    return contact
+
+
+@pytest.mark.parametrize("case", _params(POLICY, "combine"))
+def test_policy_combine_case(case):
+    if "code" in case:
+        with pytest.raises(sequenza.SequenzaError) as info:
+            SendPolicy.combine(case["policies"], case.get("zone"))
+        assert (info.value.code, info.value.path) == (case["code"], case["path"])
+        return
+    both = SendPolicy.combine(case["policies"], case["zone"])
+    assert both.next_allowed(case["at"]) == _t(case["next_allowed"])
+    # Handed on through its JSON form, it is the same policy.
+    assert SendPolicy.from_json(both.to_dict()).next_allowed(case["at"]) == _t(case["next_allowed"])
+    # Pairwise with stricter, from SendPolicy objects.
+    first, *rest = [SendPolicy.from_json(p) for p in case["policies"]]
+    for p in rest:
+        first = first.stricter(p)
+    assert first.next_allowed(case["at"], case["zone"]) == _t(case["next_allowed"])
+
+
+@pytest.mark.parametrize("case", _params(POLICY, "zones"))
+def test_policy_zones_case(case):
+    chain = case["chain"]
+    call = lambda: resolve_time_zone(  # noqa: E731
+        _contact_of(chain), flow_zone=chain.get("flow"), account_zone=chain.get("account"))
+    if "code" in case:
+        with pytest.raises(TimeError) as info:
+            call()
+        assert (info.value.code, info.value.path) == (case["code"], case["path"])
+        return
+    z = call()
+    assert (z.zone, z.source, z.skipped) == (case["zone"], case["source"], case["skipped"])
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, id=c["local"] + " " + c["zone"])
+                                  for c in POLICY["local_to_utc"]])
+def test_policy_local_to_utc_case(case):
+    assert local_to_utc(case["local"], case["zone"]) == _t(case["utc"])
+    assert local_to_utc(datetime.fromisoformat(case["local"]), case["zone"]) == _t(case["utc"])

@@ -1,4 +1,5 @@
-// Time (issue 4): every case of core/tests/vectors/time_policy.json (`cases`, `errors`),
+// Time (issue 4): every case of core/tests/vectors/time_policy.json (`cases`, `errors`, `combine`,
+// `zones`, `local_to_utc`),
 // time_recurrence.json (`next`, `between`, `errors`, `rrule`, `rrule_errors`), time_wait.json and
 // time_cap.json (`cases`, `errors`), plus the shape of
 // the binding's API (options, instants, errors). Used by the Node tests
@@ -92,6 +93,48 @@ function policyCases(api, vector) {
       run() {
         checkCoreError(thrown(() => SendPolicy.fromJson(c.policy)), c.code, c.path);
         checkCoreError(thrown(() => SendPolicy.fromJson(JSON.stringify(c.policy))), c.code, c.path);
+      },
+    });
+  });
+  const contactOf = (chain) => {
+    const contact = { id: 'c' };
+    if (chain.contact != null) contact.time_zone = chain.contact;
+    if (chain.phone != null) contact.phone = chain.phone;
+    if (chain.country != null) contact.fields = { country: chain.country };
+    return contact;
+  };
+  requireArray(vector.combine, 'time_policy.json: "combine"').forEach((c, i) => {
+    cases.push({
+      name: `time_policy combine #${i} ${c.name}`,
+      run() {
+        if (c.code !== undefined) {
+          checkCoreError(thrown(() => SendPolicy.combine(c.policies, c.zone)), c.code, c.path);
+          return;
+        }
+        const both = SendPolicy.combine(c.policies, c.zone);
+        expectEqual(both.nextAllowed(c.at), c.next_allowed, 'nextAllowed');
+        expectEqual(SendPolicy.fromJson(JSON.stringify(both)).nextAllowed(c.at), c.next_allowed, 'after a JSON round trip');
+      },
+    });
+  });
+  requireArray(vector.zones, 'time_policy.json: "zones"').forEach((c, i) => {
+    cases.push({
+      name: `time_policy zones #${i} ${c.name}`,
+      run() {
+        const call = () => api.resolveTimeZone(contactOf(c.chain), { flowZone: c.chain.flow, accountZone: c.chain.account });
+        if (c.code !== undefined) {
+          checkCoreError(thrown(call), c.code, c.path);
+          return;
+        }
+        expectEqual(call(), { zone: c.zone, source: c.source, skipped: c.skipped }, 'resolveTimeZone');
+      },
+    });
+  });
+  requireArray(vector.local_to_utc, 'time_policy.json: "local_to_utc"').forEach((c, i) => {
+    cases.push({
+      name: `time_policy local_to_utc #${i} ${c.local} ${c.zone}`,
+      run() {
+        expectEqual(api.localToUtc(c.local, c.zone), c.utc, 'localToUtc');
       },
     });
   });
