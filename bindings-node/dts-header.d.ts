@@ -396,6 +396,9 @@ export type TimeErrorCode =
   | 'time.recurrence.too_many'
   | 'time.rrule.malformed'
   | 'time.rrule.unsupported'
+  | 'time.wait.spec'
+  | 'time.wait.date_missing'
+  | 'time.cap.invalid'
   | 'time.out_of_range'
   | 'time.search.exhausted'
 
@@ -434,4 +437,79 @@ export interface ResolvedZone {
   source: ZoneSource
   /** Earlier links that were present but unusable. */
   skipped: ZoneSource[]
+}
+
+/** The second argument of `resolveTimeZone(contact, options)`. */
+export interface ResolveTimeZoneOptions {
+  /** The flow's zone (IANA name); a `TimeError` `time.zone.unknown` at `/flow` when unknown. */
+  flowZone?: string | null
+  /** The account's zone; a `TimeError` at `/account` when unknown. */
+  accountZone?: string | null
+}
+
+/** A calendar unit of a `Duration`. */
+export type TimeUnit = 'minutes' | 'hours' | 'days' | 'weeks' | 'months'
+
+/** A length of time: `{amount: 3, unit: 'days'}`. */
+export interface Duration {
+  amount: number
+  unit: TimeUnit
+}
+
+/** A flow's wait node in the core's JSON form: exactly one of `duration` and `until`. */
+export interface WaitNode {
+  duration?: Duration
+  until?:
+    | { kind: 'local_time'; time: string; weekdays?: Weekday[] }
+    | { kind: 'date_field'; field: string; offset_days?: number; time: string; yearly?: boolean }
+}
+
+/** Options of `waitEnd(wait, at, options)`. */
+export interface WaitEndOptions {
+  /** The recipient's zone; else the policy's zone, else UTC. */
+  timeZone?: string | null
+  /** The contact's value of the node's date field, `'YYYY-MM-DD'`. */
+  date?: string | null
+  /** Move the end into what this policy allows. */
+  policy?: SendPolicy | SendPolicyDocument | string | null
+}
+
+/** A message already sent: `[at, channel]`, `[at, channel, transactional]` or an object. */
+export type SentMessage =
+  | [at: Instant, channel: Channel]
+  | [at: Instant, channel: Channel, transactional: boolean]
+  | { at: Instant; channel: Channel; transactional?: boolean }
+
+/** One frequency cap: at most `max` messages on `channel` (every channel when absent) per `per`. */
+export interface FrequencyCap {
+  channel?: Channel
+  max: number
+  per: Duration
+}
+
+/** Options of `new FrequencyCaps(…)`. */
+export interface FrequencyCapsOptions {
+  caps?: FrequencyCap[] | null
+  /** `'defer'` (default: to when the caps free) or `'skip'`. */
+  whenCapped?: OutsideWindow | null
+}
+
+/** Frequency caps in the core's JSON form (`FrequencyCaps.fromJson`, `caps.toObject()`). */
+export interface FrequencyCapsDocument {
+  caps?: FrequencyCap[]
+  when_capped?: OutsideWindow
+}
+
+/** Options of `planSend(at, channel, options)`. */
+export interface PlanSendOptions {
+  /** The recipient's zone; else the policy's zone, else UTC. */
+  timeZone?: string | null
+  /** The send policy (none: any time). */
+  policy?: SendPolicy | SendPolicyDocument | string | null
+  /** The frequency caps (none: no cap). */
+  caps?: FrequencyCaps | FrequencyCapsDocument | string | null
+  /** The messages already sent to the contact. */
+  history?: SentMessage[] | null
+  /** A transactional message goes out at once. */
+  transactional?: boolean | null
 }

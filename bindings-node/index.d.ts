@@ -396,6 +396,9 @@ export type TimeErrorCode =
   | 'time.recurrence.too_many'
   | 'time.rrule.malformed'
   | 'time.rrule.unsupported'
+  | 'time.wait.spec'
+  | 'time.wait.date_missing'
+  | 'time.cap.invalid'
   | 'time.out_of_range'
   | 'time.search.exhausted'
 
@@ -436,6 +439,81 @@ export interface ResolvedZone {
   skipped: ZoneSource[]
 }
 
+/** The second argument of `resolveTimeZone(contact, options)`. */
+export interface ResolveTimeZoneOptions {
+  /** The flow's zone (IANA name); a `TimeError` `time.zone.unknown` at `/flow` when unknown. */
+  flowZone?: string | null
+  /** The account's zone; a `TimeError` at `/account` when unknown. */
+  accountZone?: string | null
+}
+
+/** A calendar unit of a `Duration`. */
+export type TimeUnit = 'minutes' | 'hours' | 'days' | 'weeks' | 'months'
+
+/** A length of time: `{amount: 3, unit: 'days'}`. */
+export interface Duration {
+  amount: number
+  unit: TimeUnit
+}
+
+/** A flow's wait node in the core's JSON form: exactly one of `duration` and `until`. */
+export interface WaitNode {
+  duration?: Duration
+  until?:
+    | { kind: 'local_time'; time: string; weekdays?: Weekday[] }
+    | { kind: 'date_field'; field: string; offset_days?: number; time: string; yearly?: boolean }
+}
+
+/** Options of `waitEnd(wait, at, options)`. */
+export interface WaitEndOptions {
+  /** The recipient's zone; else the policy's zone, else UTC. */
+  timeZone?: string | null
+  /** The contact's value of the node's date field, `'YYYY-MM-DD'`. */
+  date?: string | null
+  /** Move the end into what this policy allows. */
+  policy?: SendPolicy | SendPolicyDocument | string | null
+}
+
+/** A message already sent: `[at, channel]`, `[at, channel, transactional]` or an object. */
+export type SentMessage =
+  | [at: Instant, channel: Channel]
+  | [at: Instant, channel: Channel, transactional: boolean]
+  | { at: Instant; channel: Channel; transactional?: boolean }
+
+/** One frequency cap: at most `max` messages on `channel` (every channel when absent) per `per`. */
+export interface FrequencyCap {
+  channel?: Channel
+  max: number
+  per: Duration
+}
+
+/** Options of `new FrequencyCaps(…)`. */
+export interface FrequencyCapsOptions {
+  caps?: FrequencyCap[] | null
+  /** `'defer'` (default: to when the caps free) or `'skip'`. */
+  whenCapped?: OutsideWindow | null
+}
+
+/** Frequency caps in the core's JSON form (`FrequencyCaps.fromJson`, `caps.toObject()`). */
+export interface FrequencyCapsDocument {
+  caps?: FrequencyCap[]
+  when_capped?: OutsideWindow
+}
+
+/** Options of `planSend(at, channel, options)`. */
+export interface PlanSendOptions {
+  /** The recipient's zone; else the policy's zone, else UTC. */
+  timeZone?: string | null
+  /** The send policy (none: any time). */
+  policy?: SendPolicy | SendPolicyDocument | string | null
+  /** The frequency caps (none: no cap). */
+  caps?: FrequencyCaps | FrequencyCapsDocument | string | null
+  /** The messages already sent to the contact. */
+  history?: SentMessage[] | null
+  /** A transactional message goes out at once. */
+  transactional?: boolean | null
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -467,6 +545,40 @@ export declare class Flow {
   toObject(): Record<string, unknown>
   /** A readable outline: trigger, nodes with their branches, one per line. */
   outline(): string
+}
+
+/**
+ * Frequency caps: at most N messages per channel (or over every channel) within a rolling
+ * window, per contact. Transactional messages never count and are never held back.
+ */
+export declare class FrequencyCaps {
+  /**
+   * Caps from options: `caps`, a list of `{channel?, max, per: {amount, unit}}` (no
+   * `channel`: every channel together; a day is 24 hours, a week 7 days, a month 30 days),
+   * and `whenCapped`, `'defer'` (default: to when the caps free) or `'skip'`. Throws a
+   * `TimeError` `time.cap.invalid` (path `/caps/0/max`) or a `FlowFormatError`.
+   */
+  constructor(options?: FrequencyCapsOptions | null)
+  /**
+   * Caps from the core's JSON form (`{caps: [...], when_capped: 'defer'}`), as JSON text or
+   * an object.
+   */
+  static fromJson(data: string | FrequencyCapsDocument): FrequencyCaps
+  /**
+   * What to do with a message on `channel` at `at`, given `history` (the messages already
+   * sent: `[at, channel, transactional?]` or `{at, channel, transactional}`):
+   * `{decision: 'allow'}`, `{decision: 'defer', until}` or `{decision: 'skip'}`.
+   */
+  decide(history: SentMessage[] | null | undefined, channel: Channel, at: Instant, transactional?: boolean | null): SendDecision
+  /**
+   * The first instant at or after `at` when one more (non-transactional) message on
+   * `channel` fits every cap, as an RFC 3339 string in UTC.
+   */
+  freesAt(history: SentMessage[] | null | undefined, channel: Channel, at: Instant): string
+  /** The caps in the core's JSON form. */
+  toObject(): FrequencyCapsDocument
+  /** `JSON.stringify(caps)` gives the core's JSON form. */
+  toJSON(): FrequencyCapsDocument
 }
 
 /** A recurrence compiled in a time zone, optionally kept inside a send policy. */
@@ -658,6 +770,12 @@ export declare class SendPolicy {
    * policy's index (`/1/hours/0/end`), or `time.policy.never_allowed` when nothing is left.
    */
   static combine(policies: Array<SendPolicy | SendPolicyDocument | string>, timeZone?: string | null): SendPolicy
+  /**
+   * This policy and `other` (a `SendPolicy`, its JSON form or JSON text) together: the
+   * stricter wins (the intersection of the allowed times; `skip` when either skips). Keeps
+   * this policy's zone. Throws a `TimeError` `time.policy.never_allowed` when nothing is left.
+   */
+  stricter(other: SendPolicy | SendPolicyDocument | string): SendPolicy
   /** The policy's time zone (`'UTC'` when it names none). */
   get timeZone(): string
   /** True when a send may go out at `at` (in `timeZone`, else the policy's zone). */
@@ -705,13 +823,27 @@ export declare function jsonlogicApply(rule: JsonLogicRule, data?: JsonValue): J
 export declare function localToUtc(local: string, timeZone: string): string
 
 /**
+ * Everything checked before a send, in order: a transactional message goes out at once;
+ * otherwise the frequency caps (`options.caps`: a `FrequencyCaps`, its JSON form or text) given
+ * `options.history`, then the send policy (`options.policy`) in the recipient's zone
+ * (`options.timeZone`, else the policy's, else UTC). Returns `{decision: 'allow'}`,
+ * `{decision: 'defer', until}` (the first instant both allow) or `{decision: 'skip'}`.
+ */
+export declare function planSend(at: Instant, channel: Channel, options?: PlanSendOptions | null): SendDecision
+
+/**
  * The recipient's time zone through the fallback chain: the contact's zone → a zone inferred
  * from the contact's country, then phone number, where unambiguous → the flow's zone → the
  * account's zone → UTC. Says which link was used (`source`) and which present links were
  * unusable (`skipped`). An unknown flow or account zone is a `TimeError` `time.zone.unknown`
  * (path `/flow`, `/account`).
+ *
+ * Two forms: `resolveTimeZone(contact, {flowZone, accountZone})` with a contact in the core's
+ * JSON form (an object with an `id`, or JSON text: its `time_zone`, its `country` field and
+ * its `phone` are read), or `resolveTimeZone({contact, country, phone, flow, account})` with
+ * the links as strings.
  */
-export declare function resolveTimeZone(chain?: ZoneChain | null): ResolvedZone
+export declare function resolveTimeZone(contact?: Contact | string | ZoneChain | null, options?: ResolveTimeZoneOptions | null): ResolvedZone
 
 /**
  * Validates one flow (a `Flow`, JSON text or a plain object). `fields`, the declared profile
@@ -722,3 +854,17 @@ export declare function validateFlow(flow: Flow | string | object, fields?: stri
 
 /** Validates a set of flows: every flow on its own, then the checks across flows. */
 export declare function validateFlows(flows: Array<Flow | string | object>, fields?: string | object | null): Finding[]
+
+/**
+ * When a flow's wait node (its JSON form, as an object or JSON text: `{duration: {amount,
+ * unit}}` or `{until: {kind: 'local_time' | 'date_field', …}}`) started at `at` ends, for a
+ * recipient in `options.timeZone` (else the policy's zone, else UTC), then moved to the first
+ * instant `options.policy` allows. `options.date` is the contact's value of the node's date
+ * field (`'1990-06-12'`). Returns an RFC 3339 string in UTC, never before `at`.
+ *
+ * Minutes and hours are elapsed time; days and weeks keep the local wall time across
+ * daylight-saving changes; 31 January + 1 month is the last day of February. Throws a
+ * `TimeError` (`time.wait.spec`, `time.wait.date_missing` at `/until/field`,
+ * `time.time.malformed` at `/until/time`) or a `FlowFormatError`.
+ */
+export declare function waitEnd(wait: WaitNode | string, at: Instant, options?: WaitEndOptions | null): string

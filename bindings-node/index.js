@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Flow = nativeBinding.Flow
+module.exports.FrequencyCaps = nativeBinding.FrequencyCaps
 module.exports.Recurrence = nativeBinding.Recurrence
 module.exports.Segment = nativeBinding.Segment
 module.exports.SegmentIndex = nativeBinding.SegmentIndex
@@ -844,6 +845,8 @@ module.exports.findingCodes = nativeBinding.findingCodes
 module.exports.flowSchema = nativeBinding.flowSchema
 module.exports.jsonlogicApply = nativeBinding.jsonlogicApply
 module.exports.localToUtc = nativeBinding.localToUtc
+module.exports.planSend = nativeBinding.planSend
 module.exports.resolveTimeZone = nativeBinding.resolveTimeZone
 module.exports.validateFlow = nativeBinding.validateFlow
 module.exports.validateFlows = nativeBinding.validateFlows
+module.exports.waitEnd = nativeBinding.waitEnd

@@ -1,5 +1,7 @@
 //! `make demo`: validates every example flow, prints a readable outline of each and what the
-//! validator says about the deliberately broken ones.
+//! validator says about the deliberately broken ones; then segments over generated contacts and
+//! the time rules (recurrences across a DST change, zone fallback, a send planned through quiet
+//! hours and a frequency cap).
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -7,6 +9,7 @@ use std::process::ExitCode;
 use sequenza::{validate_flow, validate_flows, FieldSchema, Finding, Flow};
 
 mod segments;
+mod timing;
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -115,6 +118,11 @@ fn main() -> ExitCode {
 
     if let Err(e) = segments::run() {
         eprintln!("segments: {} — {e}", e.code());
+        return ExitCode::FAILURE;
+    }
+
+    if let Err(e) = timing::run() {
+        eprintln!("time: {e}");
         return ExitCode::FAILURE;
     }
 

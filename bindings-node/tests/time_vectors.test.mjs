@@ -1,6 +1,6 @@
 // Every case of the shared time vectors (core/tests/vectors/README.md): time_policy.json
-// (`cases`, `combine`, `errors`, `zones`, `local_to_utc`) and time_recurrence.json (`next`, `between`, `errors`, `rrule`,
-// `rrule_errors`). SEQUENZA_VECTORS_DIR points the runner at another folder.
+// (`cases`, `combine`, `errors`, `zones`, `local_to_utc`), time_recurrence.json (`next`, `between`, `errors`, `rrule`,
+// `rrule_errors`), time_wait.json (`cases`, `errors`) and time_cap.json (`cases`, `errors`). SEQUENZA_VECTORS_DIR points the runner at another folder.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import path from 'node:path';
 
 import { ROOT, sequenza } from './helpers.mjs';
 
-const { SendPolicy, Recurrence, resolveTimeZone, localToUtc } = sequenza;
+const { SendPolicy, Recurrence, resolveTimeZone, localToUtc, waitEnd, FrequencyCaps } = sequenza;
 
 const VECTORS = process.env.SEQUENZA_VECTORS_DIR
   ? path.resolve(process.env.SEQUENZA_VECTORS_DIR)
@@ -108,5 +108,34 @@ if (recurrenceFile) {
   });
   eachCase('time_recurrence.json rrule_errors', recurrenceFile.rrule_errors, (c) => {
     assertCoreError(() => Recurrence.fromRrule(c.text), c.code);
+  });
+}
+
+const waitFile = load('time_wait.json');
+if (waitFile) {
+  const options = (c) => ({ timeZone: c.zone ?? 'UTC', date: c.date ?? null, policy: c.policy ?? null });
+  eachCase('time_wait.json cases', waitFile.cases, (c) => {
+    assert.equal(waitEnd(c.wait, c.at, options(c)), c.end);
+    // A Date and JSON text give the same.
+    assert.equal(waitEnd(JSON.stringify(c.wait), new Date(c.at), options(c)), c.end);
+  });
+  eachCase('time_wait.json errors', waitFile.errors, (c) => {
+    assertCoreError(() => waitEnd(c.wait, c.at ?? '2025-01-01T00:00:00Z', options(c)), c.code, c.path);
+  });
+}
+
+const capFile = load('time_cap.json');
+if (capFile) {
+  eachCase('time_cap.json cases', capFile.cases, (c) => {
+    const caps = FrequencyCaps.fromJson(c.caps);
+    assert.deepEqual(caps.decide(c.history, c.channel, c.at, c.transactional), c.decision);
+    // The options form, and history entries as objects with Dates, give the same.
+    const again = new FrequencyCaps({ caps: c.caps.caps, whenCapped: c.caps.when_capped });
+    const objects = c.history.map(([at, channel, transactional]) => ({ at: new Date(at), channel, transactional }));
+    assert.deepEqual(again.decide(objects, c.channel, new Date(c.at), c.transactional), c.decision);
+  });
+  eachCase('time_cap.json errors', capFile.errors, (c) => {
+    assertCoreError(() => FrequencyCaps.fromJson(c.caps), c.code, c.path);
+    assertCoreError(() => new FrequencyCaps({ caps: c.caps.caps }), c.code, c.path);
   });
 }

@@ -142,7 +142,7 @@ fn json_default<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
 }
 
 /// An instant from a timezone-aware `datetime` or an RFC 3339 string. A naive `datetime` is a
-/// `ValueError`, any other type a `TypeError`.
+/// `NaiveDatetimeError` (a `TimeError` and a `ValueError`), any other type a `TypeError`.
 pub(crate) fn instant(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<DateTime<Utc>> {
     let py = obj.py();
     if let Ok(s) = obj.cast::<PyString>() {
@@ -165,11 +165,14 @@ pub(crate) fn instant(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<DateTime<U
         ));
     }
     if obj.call_method0("utcoffset")?.is_none() {
-        return Err(PyValueError::new_err(format!(
+        return Err(super::naive_datetime_error(
+            py,
+            format!(
             "{what} is a naive datetime (it has no time zone), so it is not an instant: give it \
              one, e.g. datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc) or \
              dt.replace(tzinfo=ZoneInfo(\"Europe/Rome\"))"
-        )));
+        ),
+        ));
     }
     let utc = datetime.getattr("timezone")?.getattr("utc")?;
     let iso: String = obj

@@ -97,6 +97,28 @@ create_exception!(
      ``column`` are None."
 );
 
+/// `sequenza.NaiveDatetimeError`: a subclass of both `TimeError` and `ValueError`, made when
+/// the module loads (a type with two bases cannot come from `create_exception!`).
+static NAIVE_DATETIME_ERROR: pyo3::sync::PyOnceLock<Py<pyo3::types::PyType>> =
+    pyo3::sync::PyOnceLock::new();
+
+/// A `NaiveDatetimeError` (code `time.datetime.naive`) with `message`; a plain `ValueError`
+/// should the type be missing.
+pub(crate) fn naive_datetime_error(py: Python<'_>, message: String) -> PyErr {
+    let Some(t) = NAIVE_DATETIME_ERROR.get(py) else {
+        return pyo3::exceptions::PyValueError::new_err(message);
+    };
+    let made = t.bind(py).call1((message.clone(),)).and_then(|value| {
+        value.setattr("code", "time.datetime.naive")?;
+        value.setattr("message", message)?;
+        Ok(value)
+    });
+    match made {
+        Ok(value) => PyErr::from_value(value),
+        Err(e) => e,
+    }
+}
+
 /// The committed JSON Schema of a flow document.
 const FLOW_SCHEMA: &str = include_str!("../../core/schema/flow.schema.json");
 
@@ -494,7 +516,10 @@ mod native {
     #[pymodule_export]
     use super::segment::{jsonlogic_apply, PySegment};
     #[pymodule_export]
-    use super::time::{PyRecurrence, PySendPolicy};
+    use super::time::{
+        local_to_utc, plan_send, resolve_time_zone, wait_end, PyFrequencyCaps, PyRecurrence,
+        PyResolvedZone, PySendPolicy,
+    };
 
     #[pymodule_init]
     fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -509,6 +534,23 @@ mod native {
         for attr in ["expected", "found"] {
             syntax.setattr(attr, py.None())?;
         }
+        let namespace = pyo3::types::PyDict::new(py);
+        namespace.set_item("__module__", "sequenza")?;
+        namespace.set_item(
+            "__doc__",
+            "A naive ``datetime`` (one without a time zone) where an instant is needed. A \
+             ``TimeError`` with code ``time.datetime.naive``, and also a ``ValueError``.",
+        )?;
+        let bases = (
+            py.get_type::<TimeError>(),
+            py.get_type::<pyo3::exceptions::PyValueError>(),
+        );
+        let naive = py
+            .get_type::<pyo3::types::PyType>()
+            .call1(("NaiveDatetimeError", bases, namespace))?
+            .cast_into::<pyo3::types::PyType>()?;
+        m.add("NaiveDatetimeError", &naive)?;
+        let _ = super::NAIVE_DATETIME_ERROR.set(py, naive.unbind());
         m.add("__version__", env!("CARGO_PKG_VERSION"))
     }
 }

@@ -1,4 +1,6 @@
-//! Send policies and recurrences (`sequenza::time`): `SendPolicy` and `Recurrence`.
+//! Time (`sequenza::time`): `SendPolicy` and `Recurrence` (with batch forms over lists or NumPy
+//! `datetime64` arrays), `FrequencyCaps`, `wait_end`, `plan_send`, `resolve_time_zone` and
+//! `local_to_utc`.
 //!
 //! The keyword arguments of `SendPolicy(...)` are turned into the flow model's send policy JSON
 //! (a `("22:00", "08:00")` pair becomes `{"start": "22:00", "end": "08:00"}`) and compiled by
@@ -7,14 +9,20 @@
 //! of a call is the one given to the call, else the policy's zone as the core's zone chain
 //! resolves it (`time_zone`, then `fallback_time_zone`, then UTC).
 
+use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
-use sequenza::flow::SendPolicy;
-use sequenza::time::{parse_zone, Decision, Policy, RecurrenceRule, Recurring, ZoneChain};
+use sequenza::flow::{SendPolicy, WaitNode};
+use sequenza::model::{Channel, Contact};
+use sequenza::time::{
+    history_from_json, parse_zone, CapPolicy, Decision, Policy, RecurrenceRule, Recurring,
+    SentMessage, ZoneChain,
+};
 
-use super::convert::{from_value, instant, py_datetime, to_value};
-use super::{internal, json_loads, json_text, to_py_err};
+use super::convert::{document_text, from_value, instant, py_datetime, to_value};
+use super::{internal, json_loads, json_text, to_py_err, type_error};
 
 /// The zone named by a call's `timezone` argument (`TimeError` `time.zone.unknown` when unknown).
 fn zone_arg(py: Python<'_>, name: &str) -> PyResult<Tz> {
@@ -57,6 +65,128 @@ fn windows_value(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<serde_json::Val
         }
         other => other,
     })
+}
+
+/// A decision as a ``dict``: ``{"decision": "allow"}``, ``{"decision": "defer", "until":
+/// <aware UTC datetime>}`` or ``{"decision": "skip"}``.
+fn decision_dict(py: Python<'_>, decision: Decision) -> PyResult<Bound<'_, PyDict>> {
+    let out = PyDict::new(py);
+    match decision {
+        Decision::Allow => out.set_item("decision", "allow")?,
+        Decision::Defer { until } => {
+            out.set_item("decision", "defer")?;
+            out.set_item("until", py_datetime(py, &until)?)?;
+        }
+        Decision::Skip => out.set_item("decision", "skip")?,
+        // `Decision` is non-exhaustive: a later kind comes through its JSON form.
+        other => {
+            let value = serde_json::to_value(other).map_err(|e| internal("a decision", e))?;
+            return from_value(py, &value)?
+                .cast_into::<PyDict>()
+                .map_err(|e| internal("a decision", e.to_string()));
+        }
+    }
+    Ok(out)
+}
+
+/// Instants in, for the batch methods: a list (or any iterable) of aware ``datetime``s / RFC 3339
+/// strings, or a NumPy ``datetime64`` array (read as UTC, NumPy's convention; ``NaT`` is kept as
+/// ``None``). Says whether the input was a NumPy array.
+fn instants(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Vec<Option<DateTime<Utc>>>, bool)> {
+    if obj.hasattr("dtype")? && obj.hasattr("astype")? {
+        let kind: String = obj.getattr("dtype")?.getattr("kind")?.extract()?;
+        if kind != "M" {
+            return Err(type_error(
+                obj,
+                what,
+                "a NumPy datetime64 array or a list of instants",
+            ));
+        }
+        let micros: Vec<i64> = obj
+            .call_method1("astype", ("datetime64[us]",))?
+            .call_method1("astype", ("int64",))?
+            .call_method0("ravel")?
+            .call_method0("tolist")?
+            .extract()?;
+        let out = micros
+            .into_iter()
+            .map(|m| {
+                (m != i64::MIN)
+                    .then(|| DateTime::from_timestamp_micros(m))
+                    .flatten()
+            })
+            .collect();
+        return Ok((out, true));
+    }
+    let mut out = Vec::new();
+    for (i, item) in obj.try_iter()?.enumerate() {
+        out.push(Some(instant(&item?, &format!("{what}[{i}]"))?));
+    }
+    Ok((out, false))
+}
+
+/// Instants out, for the batch methods: a list of aware UTC ``datetime``s, or a NumPy
+/// ``datetime64[us]`` array when the input was one (``NaT`` for ``None``).
+fn instants_out<'py>(
+    py: Python<'py>,
+    values: &[Option<DateTime<Utc>>],
+    numpy: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    if numpy {
+        let micros: Vec<i64> = values
+            .iter()
+            .map(|t| {
+                t.map_or(i64::MIN, |t| {
+                    // Rounded up to the microsecond, as `py_datetime` does.
+                    let m = t.timestamp_micros();
+                    if t.timestamp_subsec_nanos() % 1_000 == 0 {
+                        m
+                    } else {
+                        m + 1
+                    }
+                })
+            })
+            .collect();
+        let np = PyModule::import(py, "numpy")?;
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("dtype", "int64")?;
+        return np
+            .getattr("array")?
+            .call((micros,), Some(&kwargs))?
+            .call_method1("view", ("datetime64[us]",));
+    }
+    let out = PyList::empty(py);
+    for t in values {
+        match t {
+            Some(t) => out.append(py_datetime(py, t)?)?,
+            None => out.append(py.None())?,
+        }
+    }
+    Ok(out.into_any())
+}
+
+/// A channel name (``"email"``, ``"sms"``, ``"web_push"``, ``"whatsapp"``).
+fn channel_arg(name: &str) -> PyResult<Channel> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
+        PyValueError::new_err(format!(
+            "channel must be one of \"email\", \"sms\", \"web_push\", \"whatsapp\", not {name:?}"
+        ))
+    })
+}
+
+/// A send history: ``None`` (nothing sent) or a list of ``(at, channel)`` /
+/// ``(at, channel, transactional)`` tuples or ``{"at", "channel", "transactional"}`` dicts, read
+/// by the core (``FlowFormatError`` with the entry's JSON pointer, ``/1/1``).
+fn history_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<SentMessage>> {
+    let Some(obj) = obj.filter(|o| !o.is_none()) else {
+        return Ok(Vec::new());
+    };
+    let text = if obj.is_instance_of::<pyo3::types::PyString>() {
+        obj.extract::<String>()?
+    } else {
+        to_value(obj, "history")?.to_string()
+    };
+    history_from_json(&text).map_err(|e| to_py_err(py, &e))
 }
 
 /// A compiled send policy with its source form.
@@ -227,23 +357,135 @@ impl PySendPolicy {
             .policy
             .decide(at, zone)
             .map_err(|e| to_py_err(py, &e))?;
-        let out = PyDict::new(py);
-        match decision {
-            Decision::Allow => out.set_item("decision", "allow")?,
-            Decision::Defer { until } => {
-                out.set_item("decision", "defer")?;
-                out.set_item("until", py_datetime(py, &until)?)?;
+        decision_dict(py, decision)
+    }
+
+    /// ``next_allowed`` for many instants at once: ``dts`` is a list of aware ``datetime``s /
+    /// RFC 3339 strings (gives a list of aware UTC ``datetime``s) or a NumPy ``datetime64``
+    /// array, read as UTC (gives a ``datetime64[us]`` array; ``NaT`` stays ``NaT``). The work
+    /// runs without the GIL.
+    #[pyo3(signature = (dts, timezone = None))]
+    fn next_allowed_many<'py>(
+        &self,
+        py: Python<'py>,
+        dts: &Bound<'py, PyAny>,
+        timezone: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (ats, numpy) = instants(dts, "dts")?;
+        let zone = self.inner.zone(py, timezone)?;
+        let policy = &self.inner.policy;
+        let out = py
+            .detach(|| {
+                ats.iter()
+                    .map(|t| t.map(|t| policy.next_allowed(t, zone)).transpose())
+                    .collect::<sequenza::Result<Vec<_>>>()
+            })
+            .map_err(|e| to_py_err(py, &e))?;
+        instants_out(py, &out, numpy)
+    }
+
+    /// ``is_allowed`` for many instants at once (``dts`` as for ``next_allowed_many``): a list
+    /// of ``bool``, or a NumPy ``bool`` array for a NumPy input (``False`` for ``NaT``).
+    #[pyo3(signature = (dts, timezone = None))]
+    fn is_allowed_many<'py>(
+        &self,
+        py: Python<'py>,
+        dts: &Bound<'py, PyAny>,
+        timezone: Option<&str>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (ats, numpy) = instants(dts, "dts")?;
+        let zone = self.inner.zone(py, timezone)?;
+        let policy = &self.inner.policy;
+        let out: Vec<bool> = py.detach(|| {
+            ats.iter()
+                .map(|t| t.is_some_and(|t| policy.is_allowed(t, zone)))
+                .collect()
+        });
+        if numpy {
+            let kwargs = PyDict::new(py);
+            kwargs.set_item("dtype", "bool")?;
+            return PyModule::import(py, "numpy")?
+                .getattr("array")?
+                .call((out,), Some(&kwargs));
+        }
+        Ok(PyList::new(py, out)?.into_any())
+    }
+
+    /// Several policies together (account default, flow, node …): a send must satisfy all of
+    /// them — the stricter wins. Each is a ``SendPolicy`` or its JSON form; the result works in
+    /// ``timezone`` (default UTC). Raises ``TimeError`` with a ``path`` starting with the
+    /// policy's index (``/1/hours/0/end``), or ``time.policy.never_allowed`` when nothing is
+    /// left. ``to_dict()`` of the result gives the combined rule, which reads back the same.
+    #[staticmethod]
+    #[pyo3(signature = (policies, timezone = None))]
+    fn combine(
+        py: Python<'_>,
+        policies: &Bound<'_, PyAny>,
+        timezone: Option<&str>,
+    ) -> PyResult<Self> {
+        let mut sources = Vec::new();
+        for (i, item) in policies.try_iter()?.enumerate() {
+            let item = item?;
+            if let Ok(p) = item.cast::<PySendPolicy>() {
+                sources.push(p.get().inner.source.clone());
+                continue;
             }
-            Decision::Skip => out.set_item("decision", "skip")?,
-            // `Decision` is non-exhaustive: a later kind comes through its JSON form.
-            other => {
-                let value = serde_json::to_value(other).map_err(|e| internal("a decision", e))?;
-                return from_value(py, &value)?
-                    .cast_into::<PyDict>()
-                    .map_err(|e| internal("a decision", e.to_string()));
+            let text = json_text(&item, "policies[i]", "SendPolicy, str, bytes or dict")?;
+            match serde_json::from_str::<SendPolicy>(&text) {
+                Ok(doc) => sources.push(doc),
+                // The core reads it again to say where, under the policy's index.
+                Err(e) => {
+                    let err = match Policy::from_json(&text) {
+                        Err(sequenza::Error::Format(mut f)) => {
+                            f.path = format!("/{i}{}", f.path);
+                            sequenza::Error::Format(f)
+                        }
+                        Err(other) => other,
+                        Ok(_) => return Err(internal("a send policy", e)),
+                    };
+                    return Err(to_py_err(py, &err));
+                }
             }
         }
-        Ok(out)
+        let refs: Vec<&SendPolicy> = sources.iter().collect();
+        let policy = Policy::combine(&refs).map_err(|e| to_py_err(py, &e))?;
+        let zone = match timezone {
+            Some(name) => zone_arg(py, name)?,
+            None => Tz::UTC,
+        };
+        let mut source = policy.to_send_policy();
+        source.time_zone = timezone.map(|_| zone.name().to_owned());
+        Ok(PySendPolicy {
+            inner: Compiled {
+                policy,
+                source,
+                zone,
+            },
+        })
+    }
+
+    /// This policy and ``other`` (a ``SendPolicy`` or its JSON form) together: the stricter
+    /// wins (the intersection; ``skip`` when either skips). Keeps this policy's zone. Raises
+    /// ``TimeError`` ``time.policy.never_allowed`` when nothing is left.
+    fn stricter(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let other = PySendPolicy::of(other)?;
+        let policy = self
+            .inner
+            .policy
+            .stricter(&other.policy)
+            .map_err(|e| to_py_err(py, &e))?;
+        let mut source = policy.to_send_policy();
+        source.time_zone.clone_from(&self.inner.source.time_zone);
+        source
+            .fallback_time_zone
+            .clone_from(&self.inner.source.fallback_time_zone);
+        Ok(PySendPolicy {
+            inner: Compiled {
+                policy,
+                source,
+                zone: self.inner.zone,
+            },
+        })
     }
 
     /// The zone used when a call gives none (IANA name).
@@ -356,6 +598,26 @@ impl PyRecurrence {
         py_datetime(py, &next)
     }
 
+    /// ``next_after`` for many instants at once: a list of aware ``datetime``s / RFC 3339
+    /// strings gives a list, a NumPy ``datetime64`` array (read as UTC) a ``datetime64[us]``
+    /// array (``NaT`` stays ``NaT``). The work runs without the GIL.
+    fn next_after_many<'py>(
+        &self,
+        py: Python<'py>,
+        dts: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let (ats, numpy) = instants(dts, "dts")?;
+        let recurring = &self.inner;
+        let out = py
+            .detach(|| {
+                ats.iter()
+                    .map(|t| t.map(|t| recurring.next_after(t)).transpose())
+                    .collect::<sequenza::Result<Vec<_>>>()
+            })
+            .map_err(|e| to_py_err(py, &e))?;
+        instants_out(py, &out, numpy)
+    }
+
     /// Every occurrence in ``[a, b)``, in order, as aware UTC ``datetime``s (``TimeError``
     /// ``time.recurrence.too_many`` for more than the core's maximum).
     fn between<'py>(
@@ -403,4 +665,341 @@ impl PyRecurrence {
             self.inner.zone().name()
         ))
     }
+}
+
+/// The compiled send policy of an optional ``policy`` argument (``None``: always allowed) and
+/// its zone.
+fn policy_arg(policy: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Compiled>> {
+    policy
+        .filter(|p| !p.is_none())
+        .map(PySendPolicy::of)
+        .transpose()
+}
+
+/// The zone of a call: ``timezone`` when given, else the policy's, else UTC.
+fn call_zone(py: Python<'_>, timezone: Option<&str>, policy: Option<&Compiled>) -> PyResult<Tz> {
+    match (timezone, policy) {
+        (Some(name), _) => zone_arg(py, name),
+        (None, Some(p)) => Ok(p.zone),
+        (None, None) => Ok(Tz::UTC),
+    }
+}
+
+/// A date argument: a ``datetime.date`` (a ``datetime``'s date part) or ``"YYYY-MM-DD"``.
+fn date_arg(obj: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
+    let text: String = if obj.is_instance_of::<pyo3::types::PyString>() {
+        obj.extract()?
+    } else {
+        let datetime = PyModule::import(obj.py(), "datetime")?;
+        if obj.is_instance(&datetime.getattr("datetime")?)? {
+            obj.call_method0("date")?
+                .call_method0("isoformat")?
+                .extract()?
+        } else if obj.is_instance(&datetime.getattr("date")?)? {
+            obj.call_method0("isoformat")?.extract()?
+        } else {
+            return Err(type_error(
+                obj,
+                "date",
+                "a datetime.date or a \"YYYY-MM-DD\" string",
+            ));
+        }
+    };
+    text.trim().parse().map_err(|e| {
+        PyValueError::new_err(format!(
+            "date must be a date such as \"1990-06-12\", not {text:?} ({e})"
+        ))
+    })
+}
+
+/// When a flow's wait node ends for a contact, then moved into what ``policy`` allows.
+///
+/// ``wait`` is the wait node's JSON form (text, UTF-8 bytes or a dict):
+/// ``{"duration": {"amount": 3, "unit": "days"}}`` (``minutes``, ``hours`` — elapsed time —,
+/// ``days``, ``weeks`` — keeping the local wall time across daylight-saving changes —,
+/// ``months`` — 31 January + 1 month is the last day of February), ``{"until": {"kind":
+/// "local_time", "time": "09:00", "weekdays": ["mon"]}}`` or ``{"until": {"kind":
+/// "date_field", "field": "birth_date", "offset_days": -3, "time": "09:00", "yearly": true}}``.
+/// ``at`` is when the wait starts (an aware ``datetime`` or RFC 3339 text), ``timezone`` the
+/// recipient's zone (default: the policy's zone, else UTC), ``date`` the contact's value of the
+/// date field (a ``datetime.date`` or ``"YYYY-MM-DD"``), ``policy`` a ``SendPolicy`` (or its
+/// JSON form) the end is moved into. Returns an aware UTC ``datetime``, never before ``at``.
+///
+/// Raises ``TimeError`` (``time.wait.spec``, ``time.wait.date_missing`` at ``/until/field``,
+/// ``time.time.malformed`` at ``/until/time``, ``time.zone.unknown``) or ``FlowFormatError``.
+#[pyfunction]
+#[pyo3(signature = (wait, at, timezone = None, *, date = None, policy = None))]
+pub(crate) fn wait_end<'py>(
+    py: Python<'py>,
+    wait: &Bound<'py, PyAny>,
+    at: &Bound<'py, PyAny>,
+    timezone: Option<&str>,
+    date: Option<&Bound<'py, PyAny>>,
+    policy: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let text = json_text(wait, "wait", "str, bytes or dict")?;
+    let node = WaitNode::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+    let at = instant(at, "at")?;
+    let date = date.filter(|d| !d.is_none()).map(date_arg).transpose()?;
+    let policy = policy_arg(policy)?;
+    let zone = call_zone(py, timezone, policy.as_ref())?;
+    let end = sequenza::time::wait_end(at, &node, zone, date, policy.as_ref().map(|p| &p.policy))
+        .map_err(|e| to_py_err(py, &e))?;
+    py_datetime(py, &end)
+}
+
+/// A local wall time in ``timezone`` as an aware UTC ``datetime``, by sequenza's one
+/// daylight-saving rule: a time in the spring-forward gap is the first valid instant after it,
+/// a time that exists twice is its first occurrence. ``local`` is a *naive* ``datetime`` or
+/// ISO text without an offset (``"2025-03-30T02:30:00"``).
+#[pyfunction]
+pub(crate) fn local_to_utc<'py>(
+    py: Python<'py>,
+    local: &Bound<'py, PyAny>,
+    timezone: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let text: String = if local.is_instance_of::<pyo3::types::PyString>() {
+        local.extract()?
+    } else {
+        let datetime = PyModule::import(py, "datetime")?;
+        if !local.is_instance(&datetime.getattr("datetime")?)? {
+            return Err(type_error(local, "local", "a naive datetime or ISO text"));
+        }
+        if !local.call_method0("utcoffset")?.is_none() {
+            return Err(PyValueError::new_err(
+                "local must be a naive datetime (a wall time); this one has a time zone",
+            ));
+        }
+        local.call_method0("isoformat")?.extract()?
+    };
+    let naive: NaiveDateTime = text.trim().parse().map_err(|e| {
+        PyValueError::new_err(format!(
+            "local must be a local date-time without an offset such as \"2025-03-30T02:30:00\", \
+             not {text:?} ({e})"
+        ))
+    })?;
+    let zone = zone_arg(py, timezone)?;
+    let t = sequenza::time::local_to_utc(zone, naive).map_err(|e| to_py_err(py, &e))?;
+    py_datetime(py, &t)
+}
+
+/// A recipient's time zone, as ``resolve_time_zone`` found it.
+#[pyclass(frozen, module = "sequenza", name = "ResolvedZone")]
+#[derive(Debug)]
+pub(crate) struct PyResolvedZone {
+    /// The zone (IANA name).
+    #[pyo3(get)]
+    zone: String,
+    /// Which link of the chain gave it: ``"contact"``, ``"country"``, ``"phone"``, ``"flow"``,
+    /// ``"account"`` or ``"default"`` (UTC).
+    #[pyo3(get)]
+    source: String,
+    /// Earlier links that were present but unusable (an unknown contact zone, a country or
+    /// phone number in several zones).
+    #[pyo3(get)]
+    skipped: Vec<String>,
+}
+
+#[pymethods]
+impl PyResolvedZone {
+    fn __repr__(&self) -> String {
+        format!(
+            "ResolvedZone(zone={:?}, source={:?}, skipped={:?})",
+            self.zone, self.source, self.skipped
+        )
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<PyResolvedZone>().is_ok_and(|o| {
+            let o = o.get();
+            (o.zone.as_str(), o.source.as_str(), &o.skipped)
+                == (self.zone.as_str(), self.source.as_str(), &self.skipped)
+        })
+    }
+}
+
+/// A contact's time zone through the fallback chain: the contact's ``time_zone`` → a zone
+/// inferred from its ``country`` field, then its ``phone``, where unambiguous → ``flow_zone`` →
+/// ``account_zone`` → UTC. ``contact`` is a contact's JSON form (a dict, text or bytes; None for
+/// no contact). A contact zone that is not a known zone is skipped (and listed in
+/// ``skipped``); an unknown ``flow_zone`` or ``account_zone`` raises ``TimeError``
+/// ``time.zone.unknown`` (path ``/flow``, ``/account``).
+#[pyfunction]
+#[pyo3(signature = (contact, flow_zone = None, account_zone = None))]
+pub(crate) fn resolve_time_zone(
+    py: Python<'_>,
+    contact: Option<&Bound<'_, PyAny>>,
+    flow_zone: Option<&str>,
+    account_zone: Option<&str>,
+) -> PyResult<PyResolvedZone> {
+    let contact = match contact.filter(|c| !c.is_none()) {
+        Some(obj) => {
+            let text = document_text(obj, "contact", "dict, str, bytes or None")?;
+            Some(Contact::from_json(&text).map_err(|e| to_py_err(py, &e))?)
+        }
+        None => None,
+    };
+    let chain = match &contact {
+        Some(c) => ZoneChain::for_contact(c),
+        None => ZoneChain::default(),
+    };
+    let resolved = chain
+        .flow(flow_zone)
+        .account(account_zone)
+        .resolve()
+        .map_err(|e| to_py_err(py, &e))?;
+    Ok(PyResolvedZone {
+        zone: resolved.zone.name().to_owned(),
+        source: resolved.source.as_str().to_owned(),
+        skipped: resolved
+            .skipped
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect(),
+    })
+}
+
+/// Frequency caps: at most N messages per channel (or over every channel) within a rolling
+/// window, per contact; transactional messages never count and are never held back.
+///
+/// ``caps`` is a list of ``{"channel": "email", "max": 2, "per": {"amount": 1, "unit":
+/// "days"}}`` dicts (``channel`` absent: every channel together; a day is 24 hours, a week 7
+/// days, a month 30 days); ``when_capped`` is ``"defer"`` (default: to when the cap frees) or
+/// ``"skip"``. ``FrequencyCaps.from_json`` reads ``{"caps": [...], "when_capped": ...}``.
+/// Raises ``TimeError`` ``time.cap.invalid`` (``/caps/0/max``) or ``FlowFormatError``.
+///
+/// A ``history`` argument lists the messages already sent to the contact, as ``(at, channel)``
+/// or ``(at, channel, transactional)`` tuples or ``{"at", "channel", "transactional"}`` dicts.
+#[pyclass(frozen, module = "sequenza", name = "FrequencyCaps")]
+#[derive(Debug)]
+pub(crate) struct PyFrequencyCaps {
+    inner: CapPolicy,
+}
+
+impl PyFrequencyCaps {
+    fn of(obj: &Bound<'_, PyAny>) -> PyResult<CapPolicy> {
+        if let Ok(c) = obj.cast::<PyFrequencyCaps>() {
+            return Ok(c.get().inner.clone());
+        }
+        let text = json_text(obj, "caps", "FrequencyCaps, str, bytes or dict")?;
+        CapPolicy::from_json(&text).map_err(|e| to_py_err(obj.py(), &e))
+    }
+}
+
+#[pymethods]
+impl PyFrequencyCaps {
+    #[new]
+    #[pyo3(signature = (caps = None, *, when_capped = None))]
+    fn new(
+        py: Python<'_>,
+        caps: Option<&Bound<'_, PyAny>>,
+        when_capped: Option<String>,
+    ) -> PyResult<Self> {
+        let mut map = serde_json::Map::new();
+        if let Some(c) = caps.filter(|c| !c.is_none()) {
+            map.insert("caps".to_owned(), to_value(c, "caps")?);
+        }
+        if let Some(w) = when_capped {
+            map.insert("when_capped".to_owned(), serde_json::Value::String(w));
+        }
+        let text = serde_json::Value::Object(map).to_string();
+        let inner = CapPolicy::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        Ok(PyFrequencyCaps { inner })
+    }
+
+    /// Reads the JSON form ``{"caps": [...], "when_capped": "defer"}`` (text, bytes or dict).
+    #[staticmethod]
+    fn from_json(data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text = json_text(data, "data", "str, bytes or dict")?;
+        let inner = CapPolicy::from_json(&text).map_err(|e| to_py_err(data.py(), &e))?;
+        Ok(PyFrequencyCaps { inner })
+    }
+
+    /// What to do with a message on ``channel`` at ``at`` given ``history``:
+    /// ``{"decision": "allow"}``, ``{"decision": "defer", "until": <aware UTC datetime>}`` or
+    /// ``{"decision": "skip"}``.
+    #[pyo3(signature = (history, channel, at, *, transactional = false))]
+    fn decide<'py>(
+        &self,
+        py: Python<'py>,
+        history: Option<&Bound<'py, PyAny>>,
+        channel: &str,
+        at: &Bound<'py, PyAny>,
+        transactional: bool,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let history = history_arg(py, history)?;
+        let channel = channel_arg(channel)?;
+        let at = instant(at, "at")?;
+        let d = self
+            .inner
+            .decide(&history, channel, transactional, at)
+            .map_err(|e| to_py_err(py, &e))?;
+        decision_dict(py, d)
+    }
+
+    /// The first instant at or after ``at`` when one more (non-transactional) message on
+    /// ``channel`` fits every cap, as an aware UTC ``datetime``.
+    fn frees_at<'py>(
+        &self,
+        py: Python<'py>,
+        history: Option<&Bound<'py, PyAny>>,
+        channel: &str,
+        at: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let history = history_arg(py, history)?;
+        let channel = channel_arg(channel)?;
+        let at = instant(at, "at")?;
+        let t = self
+            .inner
+            .frees_at(&history, channel, at)
+            .map_err(|e| to_py_err(py, &e))?;
+        py_datetime(py, &t)
+    }
+
+    /// The caps in their JSON form, as a ``dict``.
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let text = serde_json::to_string(&self.inner).map_err(|e| internal("caps", e))?;
+        json_loads(py, &text)
+    }
+
+    fn __repr__(&self) -> PyResult<String> {
+        let text = serde_json::to_string(&self.inner).map_err(|e| internal("caps", e))?;
+        Ok(format!("FrequencyCaps.from_json({text:?})"))
+    }
+}
+
+/// Everything checked before a send, in order: a transactional message goes out at once;
+/// otherwise the frequency ``caps`` (a ``FrequencyCaps`` or its JSON form; none: no cap) given
+/// ``history``, then the send ``policy`` (a ``SendPolicy`` or its JSON form; none: any time) in
+/// the recipient's ``timezone`` (default: the policy's zone, else UTC). Returns
+/// ``{"decision": "allow"}``, ``{"decision": "defer", "until": <the first instant both
+/// allow>}`` or ``{"decision": "skip"}`` (when the rule holding the send back says so).
+#[pyfunction]
+#[pyo3(signature = (at, channel, *, timezone = None, policy = None, caps = None, history = None, transactional = false))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn plan_send<'py>(
+    py: Python<'py>,
+    at: &Bound<'py, PyAny>,
+    channel: &str,
+    timezone: Option<&str>,
+    policy: Option<&Bound<'py, PyAny>>,
+    caps: Option<&Bound<'py, PyAny>>,
+    history: Option<&Bound<'py, PyAny>>,
+    transactional: bool,
+) -> PyResult<Bound<'py, PyDict>> {
+    let at = instant(at, "at")?;
+    let channel = channel_arg(channel)?;
+    let policy = policy_arg(policy)?;
+    let zone = call_zone(py, timezone, policy.as_ref())?;
+    let caps = caps
+        .filter(|c| !c.is_none())
+        .map(PyFrequencyCaps::of)
+        .transpose()?
+        .unwrap_or_default();
+    let history = history_arg(py, history)?;
+    let always = Policy::always();
+    let policy = policy.as_ref().map_or(&always, |p| &p.policy);
+    let d = sequenza::time::plan_send(at, zone, policy, &caps, &history, channel, transactional)
+        .map_err(|e| to_py_err(py, &e))?;
+    decision_dict(py, d)
 }

@@ -439,7 +439,7 @@ def test_stubs_match_module():
         elif isinstance(node, ast.Assign):
             declared.update(t.id for t in node.targets if isinstance(t, ast.Name))
     stub_only = {"Finding", "FindingCode", "JsonDocument", "Instant", "TableLike", "MembershipDelta",
-                 "Weekday", "Window", "Decision", "__all__"}
+                 "Weekday", "Window", "Decision", "Channel", "SentEntry", "__all__"}
     assert declared - stub_only == set(sequenza.__all__)
     for name in sequenza.__all__:
         assert hasattr(sequenza, name), name

@@ -19,9 +19,12 @@ use wasm_bindgen::JsCast;
 
 use crate::{json_text, set_property, to_js_error, type_error};
 
-/// A JS `RangeError`: an argument of the right kind with a value that cannot be used.
+/// A JS `RangeError`: an argument of the right kind with a value that cannot be used. Its
+/// `code` is `ERR_INVALID_ARG_VALUE`, as Node's own argument errors (and the Node binding's).
 pub(crate) fn range_error(message: &str) -> JsValue {
-    js_sys::RangeError::new(message).into()
+    let e: JsValue = js_sys::RangeError::new(message).into();
+    crate::set_property(&e, "code", JsValue::from_str("ERR_INVALID_ARG_VALUE"));
+    e
 }
 
 /// True for `undefined` and `null`: an omitted argument or option.

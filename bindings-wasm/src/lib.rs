@@ -42,7 +42,9 @@ use wasm_bindgen::prelude::*;
 pub use condition::{jsonlogic_apply, Segment};
 pub use index::SegmentIndex;
 pub use table::ContactTable;
-pub use time::{Recurrence, SendPolicy};
+pub use time::{
+    local_to_utc, plan_send, resolve_time_zone, wait_end, FrequencyCaps, Recurrence, SendPolicy,
+};
 
 /// The optional field-schema argument: `undefined` or `null` when omitted.
 type Fields = Option<JsValue>;
@@ -335,9 +337,12 @@ fn to_js_error(err: sequenza::Error) -> JsValue {
     js.into()
 }
 
-/// A JS `TypeError` for an argument of the wrong kind.
+/// A JS `TypeError` for an argument of the wrong kind, with `code` `ERR_INVALID_ARG_TYPE` as
+/// Node gives its own argument errors (and the Node binding does).
 fn type_error(message: &str) -> JsValue {
-    js_sys::TypeError::new(message).into()
+    let e: JsValue = js_sys::TypeError::new(message).into();
+    set_property(&e, "code", JsValue::from_str("ERR_INVALID_ARG_TYPE"));
+    e
 }
 
 /// Sets a property on an object this binding created (or an `Error` it passes on).

@@ -8,11 +8,14 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
-use sequenza::time::{self, Policy, RecurrenceRule, Recurring};
+use sequenza::flow::WaitNode;
+use sequenza::model::Channel;
+use sequenza::time::{self, CapPolicy, Policy, RecurrenceRule, Recurring, SentMessage, ZoneChain};
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
-use crate::input::{is_absent, required_instant, Options};
+use crate::input::{is_absent, range_error, required_instant, Options};
 use crate::{json_text, to_js, to_js_error, type_error};
 
 #[wasm_bindgen(typescript_custom_section)]
@@ -89,6 +92,73 @@ export interface TimeError extends Error {
   path: string;
   line: null;
   column: null;
+}
+/** A length of time: `{amount: 3, unit: 'days'}`. */
+export interface DurationJson { amount: number; unit: 'minutes' | 'hours' | 'days' | 'weeks' | 'months' }
+
+/** A flow's wait node in its JSON form: exactly one of `duration` and `until`. */
+export interface WaitNodeJson {
+  duration?: DurationJson;
+  until?:
+    | { kind: 'local_time'; time: string; weekdays?: WeekdayName[] }
+    | { kind: 'date_field'; field: string; offset_days?: number; time: string; yearly?: boolean };
+}
+
+/** The options of `waitEnd`. */
+export interface WaitEndOptions {
+  /** The recipient's zone; else the policy's zone, else UTC. */
+  timeZone?: string | null;
+  /** The contact's value of the node's date field, `"YYYY-MM-DD"`. */
+  date?: string | null;
+  /** Move the end into what this policy allows. */
+  policy?: SendPolicy | SendPolicyJson | string | null;
+}
+
+/** A channel. */
+export type ChannelName = 'email' | 'sms' | 'web_push' | 'whatsapp';
+
+/** A message already sent: `[at, channel]`, `[at, channel, transactional]` or an object. */
+export type SentMessage =
+  | [at: Instant, channel: ChannelName]
+  | [at: Instant, channel: ChannelName, transactional: boolean]
+  | { at: Instant; channel: ChannelName; transactional?: boolean };
+
+/** One frequency cap: at most `max` messages on `channel` (every channel when absent) per `per`. */
+export interface FrequencyCapJson { channel?: ChannelName; max: number; per: DurationJson }
+
+/** The options of `new FrequencyCaps(...)`. */
+export interface FrequencyCapsOptions {
+  caps?: FrequencyCapJson[] | null;
+  /** `'defer'` (default: to when the caps free) or `'skip'`. */
+  whenCapped?: 'defer' | 'skip' | null;
+}
+
+/** Frequency caps in their JSON form. */
+export interface FrequencyCapsJson { caps?: FrequencyCapJson[]; when_capped?: 'defer' | 'skip' }
+
+/** The options of `planSend`. */
+export interface PlanSendOptions {
+  timeZone?: string | null;
+  policy?: SendPolicy | SendPolicyJson | string | null;
+  caps?: FrequencyCaps | FrequencyCapsJson | string | null;
+  history?: SentMessage[] | null;
+  transactional?: boolean | null;
+}
+
+/** The options of `resolveTimeZone`. */
+export interface ResolveTimeZoneOptions {
+  /** The flow's zone; a `TimeError` `time.zone.unknown` at `/flow` when unknown. */
+  flowZone?: string | null;
+  /** The account's zone; a `TimeError` at `/account` when unknown. */
+  accountZone?: string | null;
+}
+
+/** A recipient's zone and the link of the fallback chain that gave it. */
+export interface ResolvedZone {
+  zone: string;
+  source: 'contact' | 'country' | 'phone' | 'flow' | 'account' | 'default';
+  /** Earlier links that were present but unusable. */
+  skipped: string[];
 }
 "#;
 
@@ -191,6 +261,68 @@ impl SendPolicy {
         let text = json_text(&data, "a send policy")?;
         let zone = optional_zone(time_zone, "SendPolicy.fromJson: timeZone")?;
         SendPolicy::read(&text, zone)
+    }
+
+    /// Several policies together (account default, flow, node …): a send must satisfy all of
+    /// them — the stricter wins. Each is a `SendPolicy`, its JSON form or JSON text; the result
+    /// works in `timeZone` (UTC when absent) and its `toObject()` is the combined rule, which
+    /// reads back as the same policy. Throws a `TimeError` whose `path` starts with the
+    /// policy's index (`/1/hours/0/end`), or `time.policy.never_allowed` when nothing is left.
+    pub fn combine(
+        #[wasm_bindgen(unchecked_param_type = "Array<SendPolicy | SendPolicyJson | string>")]
+        policies: JsValue,
+        #[wasm_bindgen(js_name = timeZone, unchecked_optional_param_type = "string | null")]
+        time_zone: Option<JsValue>,
+    ) -> Result<SendPolicy, JsValue> {
+        let list = crate::input::array(&policies, "SendPolicy.combine: policies")?;
+        let zone = optional_zone(time_zone, "SendPolicy.combine: timeZone")?.unwrap_or(Tz::UTC);
+        let mut docs = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            let text = json_text(&item, &format!("SendPolicy.combine: policies[{i}]"))?;
+            // A malformed document: the core reads it again to report it with its location.
+            match serde_json::from_str::<sequenza::flow::SendPolicy>(&text) {
+                Ok(doc) => docs.push(doc),
+                Err(_) => {
+                    let e = Policy::from_json(&text).err().map(|e| prefixed(e, i));
+                    return Err(e.map_or_else(
+                        || type_error("SendPolicy.combine: a bad policy"),
+                        to_js_error,
+                    ));
+                }
+            }
+        }
+        let refs: Vec<&sequenza::flow::SendPolicy> = docs.iter().collect();
+        let policy = Policy::combine(&refs).map_err(to_js_error)?;
+        let mut source = policy.to_send_policy();
+        source.time_zone = Some(zone.name().to_owned());
+        Ok(SendPolicy {
+            policy,
+            source,
+            zone,
+        })
+    }
+
+    /// This policy and `other` (a `SendPolicy`, its JSON form or JSON text) together: the
+    /// stricter wins (the intersection of the allowed times; `skip` when either skips). Keeps
+    /// this policy's zone. Throws a `TimeError` `time.policy.never_allowed` when nothing is left.
+    pub fn stricter(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SendPolicy | SendPolicyJson | string")]
+        other: JsValue,
+    ) -> Result<SendPolicy, JsValue> {
+        let text = json_text(&other, "SendPolicy.stricter: other")?;
+        let other = SendPolicy::read(&text, Some(self.zone))?;
+        let policy = self.policy.stricter(&other.policy).map_err(to_js_error)?;
+        let mut source = policy.to_send_policy();
+        source.time_zone.clone_from(&self.source.time_zone);
+        source
+            .fallback_time_zone
+            .clone_from(&self.source.fallback_time_zone);
+        Ok(SendPolicy {
+            policy,
+            source,
+            zone: self.zone,
+        })
     }
 
     /// The IANA name of the zone the policy's local times are in.
@@ -440,4 +572,348 @@ impl Recurrence {
         }
         Ok(Recurrence { inner })
     }
+}
+
+/// A format error of the `i`-th policy of a combination, with the index in front of its path
+/// (as the core's `Policy::combine` reports its own errors).
+fn prefixed(e: sequenza::Error, i: usize) -> sequenza::Error {
+    match e {
+        sequenza::Error::Format(mut f) => {
+            f.path = format!("/{i}{}", f.path);
+            sequenza::Error::Format(f)
+        }
+        other => other,
+    }
+}
+
+/// Checks that an options object names only `known` options (a `RangeError`
+/// `ERR_INVALID_ARG_VALUE` otherwise, as in the Node binding).
+fn known_options(options: &Option<JsValue>, call: &str, known: &[&str]) -> Result<(), JsValue> {
+    let Some(value) = options.as_ref().filter(|v| !is_absent(v) && v.is_object()) else {
+        return Ok(());
+    };
+    let object: &js_sys::Object = value.unchecked_ref();
+    for key in js_sys::Object::keys(object).iter() {
+        let key = key.as_string().unwrap_or_default();
+        if !known.contains(&key.as_str()) {
+            return Err(range_error(&format!(
+                "{call}: unknown option {key:?} (known: {})",
+                known.join(", ")
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// An optional string option.
+fn string_option(value: Option<JsValue>, what: &str) -> Result<Option<String>, JsValue> {
+    match value {
+        Some(v) if !is_absent(&v) => v
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| type_error(&format!("{what} must be a string"))),
+        _ => Ok(None),
+    }
+}
+
+/// A channel argument (`'email'`, `'sms'`, `'web_push'`, `'whatsapp'`).
+fn channel_arg(value: &JsValue, what: &str) -> Result<Channel, JsValue> {
+    let Some(name) = value.as_string() else {
+        return Err(type_error(&format!(
+            "{what} must be a channel name such as \"email\""
+        )));
+    };
+    serde_json::from_value(Value::String(name.clone())).map_err(|_| {
+        range_error(&format!(
+            "{what} must be one of \"email\", \"sms\", \"web_push\", \"whatsapp\", not {name:?}"
+        ))
+    })
+}
+
+/// A send history (`undefined` / `null`: nothing sent): an array of `[at, channel]`,
+/// `[at, channel, transactional]` or `{at, channel, transactional}` (`at` a `Date` or RFC 3339
+/// text), read by the core (a `FlowFormatError` with the entry's JSON pointer).
+fn history_arg(value: Option<JsValue>, what: &str) -> Result<Vec<SentMessage>, JsValue> {
+    let Some(value) = value.filter(|v| !is_absent(v)) else {
+        return Ok(Vec::new());
+    };
+    if value.as_string().is_none() && !js_sys::Array::is_array(&value) {
+        return Err(type_error(&format!("{what} must be an array")));
+    }
+    let text = json_text(&value, what)?;
+    time::history_from_json(&text).map_err(to_js_error)
+}
+
+/// An optional policy argument (a `SendPolicy`, its JSON form or text).
+fn policy_arg(value: Option<JsValue>, what: &str) -> Result<Option<SendPolicy>, JsValue> {
+    match value {
+        Some(v) if !is_absent(&v) => {
+            let text = json_text(&v, what)?;
+            SendPolicy::read(&text, None).map(Some)
+        }
+        _ => Ok(None),
+    }
+}
+
+/// When a flow's wait node (its JSON form, an object or text: `{duration: {amount, unit}}` or
+/// `{until: {kind: 'local_time' | 'date_field', …}}`) started at `at` ends, for a recipient in
+/// `options.timeZone` (else the policy's zone, else UTC), then moved to the first instant
+/// `options.policy` allows. `options.date` is the contact's value of the node's date field
+/// (`"1990-06-12"`). Returns an RFC 3339 UTC string, never before `at`. Throws a `TimeError`
+/// (`time.wait.spec`, `time.wait.date_missing` at `/until/field`, `time.time.malformed` at
+/// `/until/time`) or a `FlowFormatError`.
+#[wasm_bindgen(js_name = waitEnd)]
+pub fn wait_end(
+    #[wasm_bindgen(unchecked_param_type = "WaitNodeJson | string")] wait: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Instant")] at: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "WaitEndOptions")] options: Option<JsValue>,
+) -> Result<String, JsValue> {
+    let text = json_text(&wait, "waitEnd: wait")?;
+    let node = WaitNode::from_json(&text).map_err(to_js_error)?;
+    let at = required_instant(&at, "waitEnd: at")?;
+    known_options(&options, "waitEnd", &["timeZone", "date", "policy"])?;
+    let opts = Options::new(options, "waitEnd")?;
+    let zone = optional_zone(opts.get("timeZone")?, "waitEnd: options.timeZone")?;
+    let policy = policy_arg(opts.get("policy")?, "waitEnd: options.policy")?;
+    let date = match string_option(opts.get("date")?, "waitEnd: options.date")? {
+        Some(text) => Some(text.trim().parse().map_err(|e| {
+            range_error(&format!(
+                "waitEnd: options.date must be a date such as \"1990-06-12\", not {text:?} ({e})"
+            ))
+        })?),
+        None => None,
+    };
+    let zone = zone.or(policy.as_ref().map(|p| p.zone)).unwrap_or(Tz::UTC);
+    time::wait_end(at, &node, zone, date, policy.as_ref().map(|p| &p.policy))
+        .map(iso)
+        .map_err(to_js_error)
+}
+
+/// A local wall time (`"2025-03-30T02:30:00"`, no offset) in `timeZone` as an RFC 3339 UTC
+/// instant. A time in the spring-forward gap is the first valid instant after it; a time that
+/// exists twice is its first occurrence.
+#[wasm_bindgen(js_name = localToUtc)]
+pub fn local_to_utc(
+    #[wasm_bindgen(unchecked_param_type = "string")] local: JsValue,
+    #[wasm_bindgen(js_name = timeZone, unchecked_param_type = "string")] time_zone: JsValue,
+) -> Result<String, JsValue> {
+    let Some(text) = local.as_string() else {
+        return Err(type_error(
+            "localToUtc: local must be a string such as \"2025-03-30T02:30:00\"",
+        ));
+    };
+    let naive: chrono::NaiveDateTime = text.trim().parse().map_err(|e| {
+        range_error(&format!(
+            "localToUtc: local must be a local date-time without an offset such as \
+             \"2025-03-30T02:30:00\", not {text:?} ({e})"
+        ))
+    })?;
+    if is_absent(&time_zone) {
+        return Err(type_error(
+            "localToUtc: timeZone is required (an IANA zone name)",
+        ));
+    }
+    let zone = zone(&time_zone, "localToUtc: timeZone")?;
+    time::local_to_utc(zone, naive)
+        .map(iso)
+        .map_err(to_js_error)
+}
+
+/// A contact's time zone through the fallback chain: its `time_zone` → a zone inferred from its
+/// `country` field, then its `phone`, where unambiguous → `options.flowZone` →
+/// `options.accountZone` → UTC. `contact` is a contact's JSON form (an object or text;
+/// `null` for none). Says which link was used (`source`) and which present links were unusable
+/// (`skipped`). An unknown flow or account zone is a `TimeError` `time.zone.unknown` (path
+/// `/flow`, `/account`).
+#[wasm_bindgen(js_name = resolveTimeZone, unchecked_return_type = "ResolvedZone")]
+pub fn resolve_time_zone(
+    #[wasm_bindgen(unchecked_param_type = "object | string | null")] contact: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ResolveTimeZoneOptions")] options: Option<
+        JsValue,
+    >,
+) -> Result<JsValue, JsValue> {
+    known_options(&options, "resolveTimeZone", &["flowZone", "accountZone"])?;
+    let opts = Options::new(options, "resolveTimeZone")?;
+    let flow = string_option(opts.get("flowZone")?, "resolveTimeZone: options.flowZone")?;
+    let account = string_option(
+        opts.get("accountZone")?,
+        "resolveTimeZone: options.accountZone",
+    )?;
+    let contact = if is_absent(&contact) {
+        None
+    } else {
+        Some(crate::input::contact(&contact)?)
+    };
+    let chain = contact
+        .as_ref()
+        .map_or_else(ZoneChain::default, ZoneChain::for_contact);
+    let resolved = chain
+        .flow(flow.as_deref())
+        .account(account.as_deref())
+        .resolve()
+        .map_err(to_js_error)?;
+    to_js(&serde_json::json!({
+        "zone": resolved.zone.name(),
+        "source": resolved.source.as_str(),
+        "skipped": resolved.skipped.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+    }))
+}
+
+/// A decision as a plain object, `until` written like every other instant here.
+fn decision_js(decision: time::Decision) -> Result<JsValue, JsValue> {
+    let mut value = serde_json::to_value(decision).map_err(|e| type_error(&e.to_string()))?;
+    if let Some(until) = value.get_mut("until") {
+        if let Some(t) = until
+            .as_str()
+            .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+        {
+            *until = Value::String(iso(t.with_timezone(&Utc)));
+        }
+    }
+    to_js(&value)
+}
+
+/// Frequency caps: at most N messages per channel (or over every channel) within a rolling
+/// window, per contact. Transactional messages never count and are never held back.
+///
+/// `new FrequencyCaps({caps: [{channel: 'email', max: 2, per: {amount: 1, unit: 'days'}}],
+/// whenCapped: 'defer'})` (no `channel`: every channel together; a day is 24 hours, a week 7
+/// days, a month 30 days) or `FrequencyCaps.fromJson({caps, when_capped})`. Throws a
+/// `TimeError` `time.cap.invalid` (path `/caps/0/max`) or a `FlowFormatError`.
+#[wasm_bindgen]
+#[derive(Debug, Clone)]
+pub struct FrequencyCaps {
+    caps: CapPolicy,
+}
+
+#[wasm_bindgen]
+impl FrequencyCaps {
+    /// Caps from options (`caps`, `whenCapped`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        #[wasm_bindgen(unchecked_optional_param_type = "FrequencyCapsOptions")] options: Option<
+            JsValue,
+        >,
+    ) -> Result<FrequencyCaps, JsValue> {
+        known_options(&options, "FrequencyCaps", &["caps", "whenCapped"])?;
+        let opts = Options::new(options, "FrequencyCaps")?;
+        let mut doc = Map::new();
+        for (key, core_key) in [("caps", "caps"), ("whenCapped", "when_capped")] {
+            if let Some(v) = opts.get(key)?.filter(|v| !is_absent(v)) {
+                // A string is a value here (`whenCapped: 'skip'`), not JSON text.
+                let value = match v.as_string() {
+                    Some(text) => Value::String(text),
+                    None => {
+                        let text = json_text(&v, &format!("FrequencyCaps: options.{key}"))?;
+                        serde_json::from_str(&text).map_err(|e| type_error(&e.to_string()))?
+                    }
+                };
+                doc.insert(core_key.to_owned(), value);
+            }
+        }
+        let caps = CapPolicy::from_json(&Value::Object(doc).to_string()).map_err(to_js_error)?;
+        Ok(FrequencyCaps { caps })
+    }
+
+    /// Caps from their JSON form (`{caps: [...], when_capped: 'defer'}`), text or an object.
+    #[wasm_bindgen(js_name = fromJson)]
+    pub fn from_json(
+        #[wasm_bindgen(unchecked_param_type = "FrequencyCapsJson | string")] data: JsValue,
+    ) -> Result<FrequencyCaps, JsValue> {
+        let text = json_text(&data, "FrequencyCaps.fromJson: data")?;
+        let caps = CapPolicy::from_json(&text).map_err(to_js_error)?;
+        Ok(FrequencyCaps { caps })
+    }
+
+    /// What to do with a message on `channel` at `at` given `history`: `{decision: 'allow'}`,
+    /// `{decision: 'defer', until}` or `{decision: 'skip'}`.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn decide(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SentMessage[] | null | undefined")] history: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ChannelName")] channel: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Instant")] at: JsValue,
+        transactional: Option<bool>,
+    ) -> Result<JsValue, JsValue> {
+        let history = history_arg(Some(history), "FrequencyCaps.decide: history")?;
+        let channel = channel_arg(&channel, "FrequencyCaps.decide: channel")?;
+        let at = required_instant(&at, "FrequencyCaps.decide: at")?;
+        let d = self
+            .caps
+            .decide(&history, channel, transactional.unwrap_or(false), at)
+            .map_err(to_js_error)?;
+        decision_js(d)
+    }
+
+    /// The first instant at or after `at` when one more (non-transactional) message on
+    /// `channel` fits every cap, as an RFC 3339 UTC string.
+    #[wasm_bindgen(js_name = freesAt)]
+    pub fn frees_at(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "SentMessage[] | null | undefined")] history: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "ChannelName")] channel: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Instant")] at: JsValue,
+    ) -> Result<String, JsValue> {
+        let history = history_arg(Some(history), "FrequencyCaps.freesAt: history")?;
+        let channel = channel_arg(&channel, "FrequencyCaps.freesAt: channel")?;
+        let at = required_instant(&at, "FrequencyCaps.freesAt: at")?;
+        self.caps
+            .frees_at(&history, channel, at)
+            .map(iso)
+            .map_err(to_js_error)
+    }
+
+    /// The caps in their JSON form.
+    #[wasm_bindgen(js_name = toObject, unchecked_return_type = "FrequencyCapsJson")]
+    pub fn to_object(&self) -> Result<JsValue, JsValue> {
+        to_js(&self.caps)
+    }
+
+    /// Called by `JSON.stringify(caps)`: the same plain object as `toObject()`.
+    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "FrequencyCapsJson")]
+    pub fn to_json_value(&self) -> Result<JsValue, JsValue> {
+        self.to_object()
+    }
+}
+
+/// Everything checked before a send, in order: a transactional message goes out at once;
+/// otherwise the frequency caps (`options.caps`) given `options.history`, then the send policy
+/// (`options.policy`) in the recipient's zone (`options.timeZone`, else the policy's, else
+/// UTC). Returns `{decision: 'allow'}`, `{decision: 'defer', until}` or `{decision: 'skip'}`.
+#[wasm_bindgen(js_name = planSend, unchecked_return_type = "Decision")]
+pub fn plan_send(
+    #[wasm_bindgen(unchecked_param_type = "Instant")] at: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ChannelName")] channel: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "PlanSendOptions")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let at = required_instant(&at, "planSend: at")?;
+    let channel = channel_arg(&channel, "planSend: channel")?;
+    known_options(
+        &options,
+        "planSend",
+        &["timeZone", "policy", "caps", "history", "transactional"],
+    )?;
+    let opts = Options::new(options, "planSend")?;
+    let zone = optional_zone(opts.get("timeZone")?, "planSend: options.timeZone")?;
+    let policy = policy_arg(opts.get("policy")?, "planSend: options.policy")?;
+    let caps = match opts.get("caps")?.filter(|v| !is_absent(v)) {
+        Some(v) => {
+            let text = json_text(&v, "planSend: options.caps")?;
+            CapPolicy::from_json(&text).map_err(to_js_error)?
+        }
+        None => CapPolicy::default(),
+    };
+    let history = history_arg(opts.get("history")?, "planSend: options.history")?;
+    let transactional = match opts.get("transactional")?.filter(|v| !is_absent(v)) {
+        Some(v) => v
+            .as_bool()
+            .ok_or_else(|| type_error("planSend: options.transactional must be a boolean"))?,
+        None => false,
+    };
+    let zone = zone.or(policy.as_ref().map(|p| p.zone)).unwrap_or(Tz::UTC);
+    let always = Policy::always();
+    let policy = policy.as_ref().map_or(&always, |p| &p.policy);
+    let d = time::plan_send(at, zone, policy, &caps, &history, channel, transactional)
+        .map_err(to_js_error)?;
+    decision_js(d)
 }

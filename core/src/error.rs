@@ -293,6 +293,12 @@ pub(crate) fn from_json_str<T: DeserializeOwned>(json: &str) -> Result<T> {
             message: format!("expected a JSON object{found}"),
         })));
     }
+    from_json_any(json)
+}
+
+/// [`from_json_str`] for a document of any JSON kind (an array, a string …), not only an object.
+pub(crate) fn from_json_any<T: DeserializeOwned>(json: &str) -> Result<T> {
+    let json = json.strip_prefix('\u{feff}').unwrap_or(json);
     let mut de = serde_json::Deserializer::from_str(json);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let mut err = convert(e);

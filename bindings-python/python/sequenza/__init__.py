@@ -15,7 +15,12 @@ no Python call per row). :class:`SegmentIndex` keeps membership up to date incre
 Time: :class:`SendPolicy` (quiet hours, allowed weekdays and hours in a recipient's time zone) answers
 :meth:`SendPolicy.next_allowed` / :meth:`SendPolicy.is_allowed` for aware datetimes, exactly across
 daylight-saving changes; :class:`Recurrence` (every N minutes, weekly, monthly, "the last Monday",
-yearly, or an RFC 5545 RRULE) gives :meth:`Recurrence.next_after` and :meth:`Recurrence.between`.
+yearly, or an RFC 5545 RRULE) gives :meth:`Recurrence.next_after` and :meth:`Recurrence.between`
+(``*_many`` forms take lists or NumPy ``datetime64`` arrays). :func:`wait_end` says when a flow's
+wait node ends, :class:`FrequencyCaps` caps messages per channel, :func:`plan_send` runs every
+check before a send, :func:`resolve_time_zone` finds a contact's zone through the fallback chain
+and :func:`local_to_utc` maps a wall time to an instant. A naive ``datetime`` where an instant is
+needed raises :class:`NaiveDatetimeError` (a :class:`TimeError` and a ``ValueError``).
 
 Errors are subclasses of :class:`SequenzaError` with ``code``, ``path``, ``line``, ``column`` and
 ``message``: :class:`FlowFormatError` (a JSON document that cannot be read),
@@ -29,8 +34,11 @@ from ._sequenza import (
     ConditionSyntaxError,
     Flow,
     FlowFormatError,
+    FrequencyCaps,
     JsonLogicError,
+    NaiveDatetimeError,
     Recurrence,
+    ResolvedZone,
     Segment,
     SegmentIndex,
     SendPolicy,
@@ -40,8 +48,12 @@ from ._sequenza import (
     finding_codes,
     flow_schema,
     jsonlogic_apply,
+    local_to_utc,
+    plan_send,
+    resolve_time_zone,
     validate_flow,
     validate_flows,
+    wait_end,
 )
 
 __all__ = [
@@ -49,8 +61,11 @@ __all__ = [
     "ConditionSyntaxError",
     "Flow",
     "FlowFormatError",
+    "FrequencyCaps",
     "JsonLogicError",
+    "NaiveDatetimeError",
     "Recurrence",
+    "ResolvedZone",
     "Segment",
     "SegmentIndex",
     "SendPolicy",
@@ -60,6 +75,10 @@ __all__ = [
     "finding_codes",
     "flow_schema",
     "jsonlogic_apply",
+    "local_to_utc",
+    "plan_send",
+    "resolve_time_zone",
     "validate_flow",
     "validate_flows",
+    "wait_end",
 ]

@@ -104,6 +104,12 @@ class TimeError(SequenzaError):
     line: None
     column: None
 
+class NaiveDatetimeError(TimeError, ValueError):
+    """A naive ``datetime`` (no time zone) where an instant is needed; code
+    ``"time.datetime.naive"``, ``path`` None. Also a ``ValueError``."""
+
+    path: None  # type: ignore[assignment]
+
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
 Window = Union[Tuple[str, str], Dict[str, str]]
 """A local window: a ``("HH:MM", "HH:MM")`` pair or ``{"start": ..., "end": ...}``."""
@@ -147,7 +153,20 @@ class SendPolicy:
     def timezone(self) -> str:
         """The zone used when a call gives none (IANA name)."""
     def to_dict(self) -> Dict[str, Any]:
-        """The policy in the flow model's JSON form."""
+        """The policy in the flow model's JSON form (a combined policy's combined rule)."""
+    def next_allowed_many(self, dts: Any, timezone: Optional[str] = None) -> Any:
+        """``next_allowed`` for a list of instants (gives a list of aware UTC datetimes) or a
+        NumPy ``datetime64`` array read as UTC (gives ``datetime64[us]``; ``NaT`` stays)."""
+    def is_allowed_many(self, dts: Any, timezone: Optional[str] = None) -> Any:
+        """``is_allowed`` for a list (gives ``list[bool]``) or a NumPy ``datetime64`` array
+        (gives a ``bool`` array; ``False`` for ``NaT``)."""
+    @staticmethod
+    def combine(
+        policies: Iterable[Union["SendPolicy", JsonDocument]], timezone: Optional[str] = None
+    ) -> "SendPolicy":
+        """All the policies together: the stricter wins. Error paths start with the index."""
+    def stricter(self, other: Union["SendPolicy", JsonDocument]) -> "SendPolicy":
+        """This policy and ``other`` together (keeps this policy's zone)."""
 
 class Recurrence:
     """Every N minutes, weekly at local times, monthly, "the last Monday", yearly — DST-stable.
@@ -174,6 +193,8 @@ class Recurrence:
         """The first occurrence strictly after ``dt`` (aware, UTC)."""
     def between(self, a: Instant, b: Instant) -> List[datetime.datetime]:
         """Every occurrence in ``[a, b)``, in order (aware, UTC)."""
+    def next_after_many(self, dts: Any) -> Any:
+        """``next_after`` for a list of instants or a NumPy ``datetime64`` array (read as UTC)."""
     def to_rrule(self) -> str:
         """The rule as an RFC 5545 RRULE."""
     def to_dict(self) -> Dict[str, Any]:
@@ -181,6 +202,93 @@ class Recurrence:
     @property
     def timezone(self) -> str:
         """The zone of the local times (IANA name)."""
+
+Channel = Literal["email", "sms", "web_push", "whatsapp"]
+SentEntry = Union[
+    Tuple[Instant, Channel], Tuple[Instant, Channel, bool], Dict[str, Any]
+]
+"""A message already sent: ``(at, channel)``, ``(at, channel, transactional)`` or
+``{"at": ..., "channel": ..., "transactional": ...}``."""
+
+def wait_end(
+    wait: JsonDocument,
+    at: Instant,
+    timezone: Optional[str] = None,
+    *,
+    date: Union[datetime.date, str, None] = None,
+    policy: Union[SendPolicy, JsonDocument, None] = None,
+) -> datetime.datetime:
+    """When a flow's wait node (its JSON form) started at ``at`` ends for a recipient in
+    ``timezone`` (default: the policy's zone, else UTC), moved into ``policy``; aware, UTC."""
+
+def local_to_utc(local: Union[datetime.datetime, str], timezone: str) -> datetime.datetime:
+    """A naive wall time in ``timezone`` as an aware UTC instant (gap: first instant after it;
+    overlap: first occurrence)."""
+
+class ResolvedZone:
+    """A recipient's zone and the link of the fallback chain that gave it."""
+
+    @property
+    def zone(self) -> str:
+        """The IANA zone name."""
+    @property
+    def source(self) -> Literal["contact", "country", "phone", "flow", "account", "default"]:
+        """Which link gave the zone."""
+    @property
+    def skipped(self) -> List[str]:
+        """Earlier links that were present but unusable."""
+
+def resolve_time_zone(
+    contact: Optional[JsonDocument],
+    flow_zone: Optional[str] = None,
+    account_zone: Optional[str] = None,
+) -> ResolvedZone:
+    """The contact's zone → country → phone → ``flow_zone`` → ``account_zone`` → UTC."""
+
+class FrequencyCaps:
+    """At most N messages per channel (or over all channels) in a rolling window, per contact.
+
+    ``caps``: ``[{"channel": "email", "max": 2, "per": {"amount": 1, "unit": "days"}}]``;
+    ``when_capped``: ``"defer"`` (default) or ``"skip"``. Raises :class:`TimeError`
+    ``time.cap.invalid``.
+    """
+
+    def __init__(
+        self,
+        caps: Optional[Iterable[Dict[str, Any]]] = None,
+        *,
+        when_capped: Optional[Literal["defer", "skip"]] = None,
+    ) -> None: ...
+    @staticmethod
+    def from_json(data: JsonDocument) -> "FrequencyCaps":
+        """Read ``{"caps": [...], "when_capped": ...}``."""
+    def decide(
+        self,
+        history: Optional[Iterable[SentEntry]],
+        channel: Channel,
+        at: Instant,
+        *,
+        transactional: bool = False,
+    ) -> Decision:
+        """Allow, defer (to when the caps free) or skip a message on ``channel`` at ``at``."""
+    def frees_at(
+        self, history: Optional[Iterable[SentEntry]], channel: Channel, at: Instant
+    ) -> datetime.datetime:
+        """The first instant at or after ``at`` when one more message fits every cap."""
+    def to_dict(self) -> Dict[str, Any]:
+        """The caps in their JSON form."""
+
+def plan_send(
+    at: Instant,
+    channel: Channel,
+    *,
+    timezone: Optional[str] = None,
+    policy: Union[SendPolicy, JsonDocument, None] = None,
+    caps: Union[FrequencyCaps, JsonDocument, None] = None,
+    history: Optional[Iterable[SentEntry]] = None,
+    transactional: bool = False,
+) -> Decision:
+    """Every check before a send: transactional → caps → send policy in the recipient's zone."""
 
 class Flow:
     """A flow: triggers, nodes joined by labelled edges, and settings. Immutable."""

@@ -27,8 +27,9 @@ const FIELDS = { fields: [{ key: 'first_name', type: 'text' }] };
 describe('module', () => {
   test('exports exactly the documented names', () => {
     assert.deepEqual(Object.keys(sequenza).sort(), [
-      'ContactTable', 'Flow', 'Recurrence', 'Segment', 'SegmentIndex', 'SendPolicy', 'findingCodes', 'flowSchema',
-      'jsonlogicApply', 'validateFlow', 'validateFlows',
+      'ContactTable', 'Flow', 'FrequencyCaps', 'Recurrence', 'Segment', 'SegmentIndex', 'SendPolicy', 'findingCodes',
+      'flowSchema', 'jsonlogicApply', 'localToUtc', 'planSend', 'resolveTimeZone', 'validateFlow', 'validateFlows',
+      'waitEnd',
     ]);
   });
 

@@ -42,6 +42,14 @@ describe('time API TypeScript declarations', () => {
       'static fromRrule(text: string, options?: RecurrenceOptions): Recurrence;',
       'nextAfter(t: Instant): string;',
       'between(a: Instant, b: Instant): string[];',
+      'export function waitEnd(wait: WaitNodeJson | string, at: Instant, options?: WaitEndOptions): string;',
+      'export function planSend(at: Instant, channel: ChannelName, options?: PlanSendOptions): Decision;',
+      'export function resolveTimeZone(contact: object | string | null, options?: ResolveTimeZoneOptions): ResolvedZone;',
+      'export function localToUtc(local: string, timeZone: string): string;',
+      'static combine(policies: Array<SendPolicy | SendPolicyJson | string>, timeZone?: string | null): SendPolicy;',
+      'stricter(other: SendPolicy | SendPolicyJson | string): SendPolicy;',
+      'constructor(options?: FrequencyCapsOptions);',
+      'freesAt(history: SentMessage[] | null | undefined, channel: ChannelName, at: Instant): string;',
     ]) {
       assert.ok(dts.includes(line), `sequenza_wasm.d.ts lacks: ${line}`);
     }

@@ -1,5 +1,7 @@
-// Time (issue 4): every case of core/tests/vectors/time_policy.json (`cases`, `errors`) and
-// time_recurrence.json (`next`, `between`, `errors`, `rrule`, `rrule_errors`), plus the shape of
+// Time (issue 4): every case of core/tests/vectors/time_policy.json (`cases`, `errors`, `combine`,
+// `zones`, `local_to_utc`),
+// time_recurrence.json (`next`, `between`, `errors`, `rrule`, `rrule_errors`), time_wait.json and
+// time_cap.json (`cases`, `errors`), plus the shape of
 // the binding's API (options, instants, errors). Used by the Node tests
 // (tests/node/time.test.mjs) and by the browser page (tests/browser/index.html): both runtimes
 // run exactly the same checks.
@@ -9,7 +11,7 @@
 
 import { checkError, jsonEqual, thrown } from './conditions.mjs';
 
-export const TIME_VECTOR_FILES = ['time_policy.json', 'time_recurrence.json'];
+export const TIME_VECTOR_FILES = ['time_policy.json', 'time_recurrence.json', 'time_wait.json', 'time_cap.json'];
 
 function fail(message) {
   throw new Error(message);
@@ -51,7 +53,12 @@ export async function loadTimeGroups(api, { readVector }) {
       continue;
     }
     const vector = JSON.parse(text);
-    const make = { 'time_policy.json': policyCases, 'time_recurrence.json': recurrenceCases }[file];
+    const make = {
+      'time_policy.json': policyCases,
+      'time_recurrence.json': recurrenceCases,
+      'time_wait.json': waitCases,
+      'time_cap.json': capCases,
+    }[file];
     groups.push({ file, missing: false, cases: make(api, vector) });
   }
   return { groups };
@@ -86,6 +93,48 @@ function policyCases(api, vector) {
       run() {
         checkCoreError(thrown(() => SendPolicy.fromJson(c.policy)), c.code, c.path);
         checkCoreError(thrown(() => SendPolicy.fromJson(JSON.stringify(c.policy))), c.code, c.path);
+      },
+    });
+  });
+  const contactOf = (chain) => {
+    const contact = { id: 'c' };
+    if (chain.contact != null) contact.time_zone = chain.contact;
+    if (chain.phone != null) contact.phone = chain.phone;
+    if (chain.country != null) contact.fields = { country: chain.country };
+    return contact;
+  };
+  requireArray(vector.combine, 'time_policy.json: "combine"').forEach((c, i) => {
+    cases.push({
+      name: `time_policy combine #${i} ${c.name}`,
+      run() {
+        if (c.code !== undefined) {
+          checkCoreError(thrown(() => SendPolicy.combine(c.policies, c.zone)), c.code, c.path);
+          return;
+        }
+        const both = SendPolicy.combine(c.policies, c.zone);
+        expectEqual(both.nextAllowed(c.at), c.next_allowed, 'nextAllowed');
+        expectEqual(SendPolicy.fromJson(JSON.stringify(both)).nextAllowed(c.at), c.next_allowed, 'after a JSON round trip');
+      },
+    });
+  });
+  requireArray(vector.zones, 'time_policy.json: "zones"').forEach((c, i) => {
+    cases.push({
+      name: `time_policy zones #${i} ${c.name}`,
+      run() {
+        const call = () => api.resolveTimeZone(contactOf(c.chain), { flowZone: c.chain.flow, accountZone: c.chain.account });
+        if (c.code !== undefined) {
+          checkCoreError(thrown(call), c.code, c.path);
+          return;
+        }
+        expectEqual(call(), { zone: c.zone, source: c.source, skipped: c.skipped }, 'resolveTimeZone');
+      },
+    });
+  });
+  requireArray(vector.local_to_utc, 'time_policy.json: "local_to_utc"').forEach((c, i) => {
+    cases.push({
+      name: `time_policy local_to_utc #${i} ${c.local} ${c.zone}`,
+      run() {
+        expectEqual(api.localToUtc(c.local, c.zone), c.utc, 'localToUtc');
       },
     });
   });
@@ -160,9 +209,65 @@ function recurrenceCases(api, vector) {
   return cases;
 }
 
+function waitCases(api, vector) {
+  const { waitEnd } = api;
+  const options = (c) => ({ timeZone: c.zone ?? 'UTC', date: c.date ?? null, policy: c.policy ?? null });
+  const cases = [];
+  requireArray(vector.cases, 'time_wait.json: "cases"').forEach((c, i) => {
+    cases.push({
+      name: `time_wait cases #${i} ${c.name}`,
+      run() {
+        expectEqual(waitEnd(c.wait, c.at, options(c)), c.end, 'waitEnd');
+        expectEqual(waitEnd(JSON.stringify(c.wait), new Date(c.at), options(c)), c.end, 'waitEnd (text, Date)');
+      },
+    });
+  });
+  requireArray(vector.errors, 'time_wait.json: "errors"').forEach((c, i) => {
+    cases.push({
+      name: `time_wait errors #${i} ${c.name}`,
+      run() {
+        checkCoreError(thrown(() => waitEnd(c.wait, c.at ?? '2025-01-01T00:00:00Z', options(c))), c.code, c.path);
+      },
+    });
+  });
+  return cases;
+}
+
+function capCases(api, vector) {
+  const { FrequencyCaps } = api;
+  const cases = [];
+  requireArray(vector.cases, 'time_cap.json: "cases"').forEach((c, i) => {
+    cases.push({
+      name: `time_cap cases #${i} ${c.name}`,
+      run() {
+        const caps = FrequencyCaps.fromJson(c.caps);
+        expectEqual(caps.decide(c.history, c.channel, c.at, c.transactional), c.decision, 'decide');
+        const again = new FrequencyCaps({ caps: c.caps.caps, whenCapped: c.caps.when_capped });
+        const objects = c.history.map(([at, channel, transactional]) => ({ at: new Date(at), channel, transactional }));
+        expectEqual(again.decide(objects, c.channel, new Date(c.at), c.transactional), c.decision, 'decide (options, objects)');
+      },
+    });
+  });
+  requireArray(vector.errors, 'time_cap.json: "errors"').forEach((c, i) => {
+    cases.push({
+      name: `time_cap errors #${i} ${c.name}`,
+      run() {
+        checkCoreError(thrown(() => FrequencyCaps.fromJson(c.caps)), c.code, c.path);
+        checkCoreError(thrown(() => new FrequencyCaps({ caps: c.caps.caps })), c.code, c.path);
+      },
+    });
+  });
+  return cases;
+}
+
+/** Checks a Node-style argument error: its class and `code`. */
+function checkArgError(e, Kind, code, what) {
+  if (!(e instanceof Kind) || e.code !== code) fail(`${what}: expected a ${Kind.name} ${code}, got ${e} (code ${e && e.code})`);
+}
+
 /** The binding's own surface: constructor options, instants, argument errors. */
 export function timeApiCases(api) {
-  const { SendPolicy, Recurrence } = api;
+  const { SendPolicy, Recurrence, FrequencyCaps, waitEnd, planSend, resolveTimeZone, localToUtc } = api;
   const rome = () => new SendPolicy({
     quietHours: [['22:00', '08:00']],
     weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
@@ -258,6 +363,84 @@ export function timeApiCases(api) {
         if (!(thrown(() => new Recurrence(undefined)) instanceof TypeError)) fail('no rule');
         const e = thrown(() => new Recurrence({ kind: 'every', minutes: 15 }, 'UTC'));
         if (!(e instanceof TypeError) || !e.message.includes('timeZone')) fail(`options as a string: ${e}`);
+      },
+    },
+    {
+      name: 'a combined policy round-trips through its JSON form; stricter',
+      run() {
+        const account = new SendPolicy({ hours: [['08:00', '21:00']] });
+        const node = { hours: [{ start: '18:00', end: '23:00' }], weekdays: ['mon', 'tue'] };
+        const both = SendPolicy.combine([account, node], 'Europe/Rome');
+        expectEqual(both.toObject(), {
+          weekdays: ['mon', 'tue'],
+          hours: [{ start: '18:00', end: '21:00' }],
+          time_zone: 'Europe/Rome',
+          outside_window: 'defer',
+        }, 'toObject');
+        const at = '2025-06-02T05:00:00Z'; // Monday 07:00 in Rome
+        for (const handed of [SendPolicy.fromJson(both.toObject()), SendPolicy.fromJson(JSON.stringify(both))]) {
+          expectEqual(handed.isAllowed(at), false, 'isAllowed after the round trip');
+          expectEqual(handed.nextAllowed(at), '2025-06-02T16:00:00Z', 'nextAllowed after the round trip');
+        }
+        expectEqual(new Recurrence({ kind: 'every', minutes: 60 }, { timeZone: 'Europe/Rome', policy: both }).nextAfter(at),
+          '2025-06-02T16:00:00Z', 'as a recurrence policy');
+        checkCoreError(thrown(() => SendPolicy.combine([account, { hours: [{ start: '09:00' }] }])), 'format.invalid', '/1/hours/0');
+        checkCoreError(thrown(() => SendPolicy.combine([account, { hours: [{ start: '09:00', end: '25:00' }] }])),
+          'time.time.malformed', '/1/hours/0/end');
+        const s = new SendPolicy({ quietHours: [['22:00', '08:00']], timeZone: 'America/New_York' })
+          .stricter({ outside_window: 'skip' });
+        expectEqual(s.timeZone, 'America/New_York', 'stricter keeps the zone');
+        expectEqual(SendPolicy.fromJson(s.toObject()).decide('2025-06-02T03:00:00Z'), { decision: 'skip' }, 'stricter skip');
+        checkCoreError(thrown(() => new SendPolicy({ weekdays: ['sat'] }).stricter({ weekdays: ['mon'] })),
+          'time.policy.never_allowed', '');
+        checkArgError(thrown(() => SendPolicy.combine({})), TypeError, 'ERR_INVALID_ARG_TYPE', 'combine({})');
+      },
+    },
+    {
+      name: 'waitEnd, planSend, FrequencyCaps: options and argument errors',
+      run() {
+        const rome = new SendPolicy({ quietHours: [['21:00', '09:00']], timeZone: 'Europe/Rome' });
+        // The policy's zone is the recipient's: 1 day keeps 09:00 local across spring forward.
+        expectEqual(waitEnd({ duration: { amount: 1, unit: 'days' } }, '2025-03-29T08:00:00Z', { policy: rome }),
+          '2025-03-30T07:00:00Z', 'waitEnd in the policy zone');
+        checkCoreError(thrown(() => waitEnd({ duration: { amount: 1, unit: 'fortnights' } }, '2025-01-01T00:00:00Z')),
+          'format.invalid', '/duration/unit');
+        checkArgError(thrown(() => waitEnd({ duration: { amount: 1, unit: 'days' } }, '2025-01-01T00:00:00Z', { zone: 'UTC' })),
+          RangeError, 'ERR_INVALID_ARG_VALUE', 'unknown waitEnd option');
+        checkArgError(thrown(() => waitEnd({ duration: { amount: 1, unit: 'days' } })), TypeError, 'ERR_INVALID_ARG_TYPE', 'no at');
+        const caps = new FrequencyCaps({ caps: [{ channel: 'sms', max: 1, per: { amount: 1, unit: 'days' } }] });
+        const history = [['2025-06-01T20:00:00Z', 'sms']];
+        // The cap frees at 22:00 CEST on 2 June, in quiet hours: 09:00 CEST on 3 June.
+        expectEqual(planSend('2025-06-02T08:00:00Z', 'sms', { policy: rome, caps, history }),
+          { decision: 'defer', until: '2025-06-03T07:00:00Z' }, 'planSend');
+        expectEqual(planSend('2025-06-02T08:00:00Z', 'sms', { policy: rome, caps, history, transactional: true }),
+          { decision: 'allow' }, 'planSend transactional');
+        expectEqual(planSend('2025-06-02T02:00:00Z', 'email'), { decision: 'allow' }, 'planSend without rules');
+        expectEqual(caps.freesAt(null, 'sms', '2025-06-02T10:00:00Z'), '2025-06-02T10:00:00Z', 'freesAt, no history');
+        expectEqual(JSON.parse(JSON.stringify(caps)), caps.toObject(), 'toJSON');
+        checkCoreError(thrown(() => caps.decide([['2025-06-01T10:00:00Z', 'fax']], 'sms', '2025-06-02T10:00:00Z')),
+          'format.invalid', '/0/1');
+        checkArgError(thrown(() => caps.decide([], 'pigeon', '2025-06-02T10:00:00Z')), RangeError, 'ERR_INVALID_ARG_VALUE', 'channel');
+        checkArgError(thrown(() => caps.decide({}, 'sms', '2025-06-02T10:00:00Z')), TypeError, 'ERR_INVALID_ARG_TYPE', 'history');
+        checkArgError(thrown(() => planSend('2025-06-02T08:00:00Z', 'sms', { transactional: 'yes' })),
+          TypeError, 'ERR_INVALID_ARG_TYPE', 'transactional');
+      },
+    },
+    {
+      name: 'resolveTimeZone with a contact; localToUtc',
+      run() {
+        expectEqual(resolveTimeZone({ id: 'c1', phone: '+39 333 1234567' }, { flowZone: 'America/New_York' }),
+          { zone: 'Europe/Rome', source: 'phone', skipped: [] }, 'phone');
+        expectEqual(resolveTimeZone({ id: 'c2', time_zone: 'Europe/Atlantis', phone: '+1 212 555 0100' }, { accountZone: 'America/Chicago' }),
+          { zone: 'America/Chicago', source: 'account', skipped: ['contact', 'phone'] }, 'account');
+        expectEqual(resolveTimeZone(null).source, 'default', 'no contact');
+        checkCoreError(thrown(() => resolveTimeZone({ id: 'c4' }, { flowZone: 'Nowhere/City' })), 'time.zone.unknown', '/flow');
+        checkArgError(thrown(() => resolveTimeZone({ id: 'c4' }, { flow: 'UTC' })), RangeError, 'ERR_INVALID_ARG_VALUE', 'option');
+        expectEqual(localToUtc('2025-03-30T02:30:00', 'Europe/Rome'), '2025-03-30T01:00:00Z', 'gap');
+        expectEqual(localToUtc('2025-10-26T02:30:00', 'Europe/Rome'), '2025-10-26T00:30:00Z', 'overlap');
+        checkArgError(thrown(() => localToUtc('2025-03-30T02:30:00Z', 'Europe/Rome')), RangeError, 'ERR_INVALID_ARG_VALUE', 'offset');
+        checkArgError(thrown(() => localToUtc('2025-03-30T02:30:00')), TypeError, 'ERR_INVALID_ARG_TYPE', 'no zone');
+        checkCoreError(thrown(() => localToUtc('2025-03-30T02:30:00', 'Europe/Atlantis')), 'time.zone.unknown');
       },
     },
   ];

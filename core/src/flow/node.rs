@@ -340,6 +340,25 @@ pub struct WaitNode {
     pub until: Option<WaitUntil>,
 }
 
+impl WaitNode {
+    /// Reads a wait node's JSON form (`{"duration": {"amount": 2, "unit": "hours"}}` or
+    /// `{"until": {"kind": "local_time", "time": "09:00"}}`), reporting a format error with its
+    /// JSON pointer, line and column. Whether the node is usable (exactly one of `duration` and
+    /// `until`, a valid time) is checked by [`wait_end`](crate::time::wait_end).
+    ///
+    /// ```
+    /// use sequenza::flow::WaitNode;
+    /// let w = WaitNode::from_json(r#"{"until": {"kind": "local_time", "time": "09:00", "weekdays": ["mon"]}}"#)?;
+    /// assert!(w.until.is_some() && w.duration.is_none());
+    /// let e = WaitNode::from_json(r#"{"duration": {"amount": 2, "unit": "fortnights"}}"#).unwrap_err();
+    /// assert_eq!((e.code(), e.path()), ("format.invalid", Some("/duration/unit")));
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn from_json(json: &str) -> crate::Result<WaitNode> {
+        crate::error::from_json_str(json)
+    }
+}
+
 crate::tagged::tagged_enum! {
     tag = "kind", repr = WaitUntilRepr;
 /// A moment to wait for. JSON tag: `kind`.

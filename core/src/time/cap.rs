@@ -14,6 +14,81 @@ use crate::model::Channel;
 /// transactional (transactional messages do not count against caps).
 pub type SentMessage = (DateTime<Utc>, Channel, bool);
 
+/// Reads a send history from JSON: an array whose entries are `[instant, channel]`,
+/// `[instant, channel, transactional]` or `{"at": instant, "channel": channel,
+/// "transactional": bool}` (`transactional` defaults to `false`). Instants are RFC 3339 text.
+/// Errors are format errors with the JSON pointer of the entry (`/1/0`) and its line and column.
+///
+/// ```
+/// use sequenza::model::Channel;
+/// let h = sequenza::time::history_from_json(r#"[
+///   ["2025-06-01T09:00:00Z", "email"],
+///   ["2025-06-01T10:00:00+02:00", "sms", true],
+///   {"at": "2025-06-01T11:00:00Z", "channel": "whatsapp"}
+/// ]"#)?;
+/// assert_eq!(h.len(), 3);
+/// assert_eq!(h[1].0.to_rfc3339(), "2025-06-01T08:00:00+00:00");
+/// assert_eq!((h[1].1, h[1].2), (Channel::Sms, true));
+/// assert_eq!((h[2].1, h[2].2), (Channel::WhatsApp, false));
+/// let e = sequenza::time::history_from_json(r#"[["2025-06-01T09:00:00Z", "fax"]]"#).unwrap_err();
+/// assert_eq!((e.code(), e.path()), ("format.invalid", Some("/0/1")));
+/// # Ok::<(), sequenza::Error>(())
+/// ```
+pub fn history_from_json(json: &str) -> crate::Result<Vec<SentMessage>> {
+    let entries: Vec<SentEntry> = crate::error::from_json_any(json)?;
+    Ok(entries.into_iter().map(|e| e.0).collect())
+}
+
+/// One entry of a send history's JSON form (see [`history_from_json`]).
+struct SentEntry(SentMessage);
+
+/// The object form of a history entry.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SentObject {
+    at: DateTime<Utc>,
+    channel: Channel,
+    #[serde(default)]
+    transactional: bool,
+}
+
+impl<'de> Deserialize<'de> for SentEntry {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = SentEntry;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("[instant, channel, transactional?] or {at, channel, transactional?}")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<SentEntry, A::Error> {
+                use serde::de::Error;
+                let at: DateTime<Utc> = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(0, &self))?;
+                let channel: Channel = seq
+                    .next_element()?
+                    .ok_or_else(|| A::Error::invalid_length(1, &self))?;
+                let transactional: bool = seq.next_element()?.unwrap_or(false);
+                if seq.next_element::<serde::de::IgnoredAny>()?.is_some() {
+                    return Err(A::Error::invalid_length(4, &self));
+                }
+                Ok(SentEntry((at, channel, transactional)))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                map: A,
+            ) -> Result<SentEntry, A::Error> {
+                let o = SentObject::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(SentEntry((o.at, o.channel, o.transactional)))
+            }
+        }
+        d.deserialize_any(Visit)
+    }
+}
+
 /// One cap: at most `max` messages on `channel` (all channels together when absent) within any
 /// rolling window of length `per`. JSON: `{"channel": "email", "max": 2, "per": {"amount": 1,
 /// "unit": "days"}}`.

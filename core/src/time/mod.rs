@@ -11,7 +11,7 @@
 //! | an automatic send's checks, a recurring trigger | [`RecurrenceRule`] → [`Recurring`] |
 //! | when a wait node ends | [`wait_end`], [`add_duration`], [`until_local_time`], [`until_date`] |
 //! | at most N messages per channel per window | [`CapPolicy::decide`] |
-//! | all of it before a send | [`plan_send`] |
+//! | all of it before a send | [`plan_send`] (a history from JSON: [`history_from_json`]) |
 //!
 //! # Daylight-saving rules
 //!
@@ -49,7 +49,7 @@ mod rrule;
 mod wait;
 mod zone;
 
-pub use cap::{plan_send, CapPolicy, FrequencyCap, SentMessage};
+pub use cap::{history_from_json, plan_send, CapPolicy, FrequencyCap, SentMessage};
 pub use chrono_tz::Tz;
 pub use error::{TimeError, CODES};
 pub use local::{local_to_utc, LocalTime};

@@ -225,6 +225,55 @@ impl Policy {
         })
     }
 
+    /// The policy in the flow model's form: a [`SendPolicy`] that compiles back to an equal
+    /// policy. Allowed hours become `hours` windows (none when the whole day is allowed, one
+    /// ending at `00:00` when allowed until midnight), the allowed weekdays `weekdays` (none
+    /// when every day), and `outside_window` is kept. The time zones are not part of a compiled
+    /// policy and are left unset. This is how a combined policy ([`Policy::combine`],
+    /// [`Policy::stricter`]) is handed on in JSON.
+    ///
+    /// ```
+    /// use sequenza::time::Policy;
+    /// let a = Policy::from_json(r#"{"hours": [{"start": "08:00", "end": "21:00"}], "weekdays": ["mon", "tue"]}"#)?;
+    /// let b = Policy::from_json(r#"{"quiet_hours": [{"start": "12:00", "end": "14:00"}], "outside_window": "skip"}"#)?;
+    /// let both = a.stricter(&b)?;
+    /// let doc = both.to_send_policy();
+    /// assert_eq!(serde_json::to_string(&doc).unwrap(), concat!(
+    ///     r#"{"weekdays":["mon","tue"],"hours":[{"start":"08:00","end":"12:00"},"#,
+    ///     r#"{"start":"14:00","end":"21:00"}],"outside_window":"skip"}"#));
+    /// assert_eq!(Policy::from_send_policy(&doc)?, both);
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn to_send_policy(&self) -> SendPolicy {
+        let weekdays = if self.days == DaySet::ALL {
+            Vec::new()
+        } else {
+            self.days.days()
+        };
+        let hhmm = |m: u16| {
+            LocalTime::from_minutes(u32::from(m % DAY_MINUTES))
+                .unwrap_or(LocalTime::MIDNIGHT)
+                .to_string()
+        };
+        let hours = if self.allowed == [(0, DAY_MINUTES)] {
+            Vec::new()
+        } else {
+            self.allowed
+                .iter()
+                .map(|&(s, e)| TimeWindow {
+                    start: hhmm(s),
+                    end: hhmm(e),
+                })
+                .collect()
+        };
+        SendPolicy {
+            weekdays,
+            hours,
+            outside_window: self.outside_window,
+            ..SendPolicy::default()
+        }
+    }
+
     /// What happens to a send outside the allowed time: defer (default) or skip.
     ///
     /// ```
@@ -450,6 +499,27 @@ fn subtract(a: &[(u16, u16)], b: &[(u16, u16)]) -> Minutes {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn send_policy_form_round_trips() {
+        for json in [
+            r#"{}"#,
+            r#"{"quiet_hours": [{"start": "22:00", "end": "08:00"}]}"#,
+            r#"{"hours": [{"start": "20:00", "end": "02:00"}], "weekdays": ["sat", "sun"]}"#,
+            r#"{"hours": [{"start": "09:00", "end": "00:00"}], "outside_window": "skip"}"#,
+            r#"{"quiet_hours": [{"start": "00:00", "end": "00:01"}, {"start": "12:00", "end": "13:00"}]}"#,
+        ] {
+            let p = Policy::from_json(json).unwrap();
+            let doc = p.to_send_policy();
+            assert_eq!(Policy::from_send_policy(&doc).unwrap(), p, "{json}");
+        }
+        let a = Policy::from_json(r#"{"hours": [{"start": "18:00", "end": "02:00"}]}"#).unwrap();
+        let b = Policy::from_json(r#"{"weekdays": ["fri"], "outside_window": "skip"}"#).unwrap();
+        let both = a.stricter(&b).unwrap();
+        let text = serde_json::to_string(&both.to_send_policy()).unwrap();
+        assert_eq!(Policy::from_json(&text).unwrap(), both);
+        assert!(text.contains(r#""weekdays":["fri"]"#), "{text}");
+    }
 
     #[test]
     fn set_operations() {
