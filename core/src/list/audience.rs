@@ -44,7 +44,7 @@ pub struct Audience {
     /// Auto-updating lists by the id of their segment.
     by_segment: HashMap<SegmentId, ListId>,
     /// Changes caused through the [`ContactStore`] methods, not yet taken.
-    pending: Vec<ListChange>,
+    pub(super) pending: Vec<ListChange>,
 }
 
 impl fmt::Debug for Audience {
@@ -385,7 +385,12 @@ impl Audience {
     }
 
     /// Puts a contact in a list (and the list in the contact); the changes it caused.
-    fn join(&mut self, id: &ListId, contact: &ContactId, now: DateTime<Utc>) -> Vec<ListChange> {
+    pub(super) fn join(
+        &mut self,
+        id: &ListId,
+        contact: &ContactId,
+        now: DateTime<Utc>,
+    ) -> Vec<ListChange> {
         let Some(state) = self.lists.get_mut(id) else {
             return Vec::new();
         };
