@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use sequenza::{validate_flow, validate_flows, FieldSchema, Finding, Flow};
 
+mod lists;
 mod segments;
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
@@ -115,6 +116,10 @@ fn main() -> ExitCode {
 
     if let Err(e) = segments::run() {
         eprintln!("segments: {} — {e}", e.code());
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = lists::run() {
+        eprintln!("lists: {} — {e}", e.code());
         return ExitCode::FAILURE;
     }
 
