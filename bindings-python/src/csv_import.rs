@@ -384,7 +384,11 @@ pub(crate) fn export_csv<'py>(
         }
         let mut all = Vec::new();
         for item in contacts.try_iter().map_err(|_| {
-            type_error(contacts, "contacts", "an Audience or an iterable of contact dicts")
+            type_error(
+                contacts,
+                "contacts",
+                "an Audience or an iterable of contact dicts",
+            )
         })? {
             let item = item?;
             let text = document_text(&item, "every contact", "a dict, str or bytes")?;
@@ -408,8 +412,8 @@ pub(crate) fn export_csv<'py>(
         None => {
             let mut out = Vec::new();
             sequenza::import::export_csv(refs.iter().copied(), &mut out)?;
-            let text = String::from_utf8(out)
-                .map_err(|e| super::internal("the exported CSV", e))?;
+            let text =
+                String::from_utf8(out).map_err(|e| super::internal("the exported CSV", e))?;
             Ok(PyString::new(py, &text).into_any())
         }
     }

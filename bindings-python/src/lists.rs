@@ -109,9 +109,7 @@ impl PyAudience {
         now: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
         let now = instant(now, "now")?;
-        let out = self
-            .inner
-            .remove_contact(&ContactId::new(contact_id), now);
+        let out = self.inner.remove_contact(&ContactId::new(contact_id), now);
         changes_to_py(py, &out)
     }
 
@@ -146,19 +144,19 @@ impl PyAudience {
     ) -> PyResult<Bound<'py, PyList>> {
         let at = instant(at, "at")?;
         let now = instant(now, "now")?;
-        let activity = if activity.is_instance_of::<PyString>()
-            || activity.is_instance_of::<PyBytes>()
-        {
-            let text = super::json_text(activity, "activity", "a dict, str or bytes")?;
-            serde_json::from_str::<serde_json::Value>(&text)
-                .unwrap_or(serde_json::Value::String(text))
-        } else if activity.is_instance_of::<PyDict>() {
-            to_value(activity, "activity")?
-        } else {
-            return Err(type_error(activity, "activity", "a dict, str or bytes"));
-        };
+        let activity =
+            if activity.is_instance_of::<PyString>() || activity.is_instance_of::<PyBytes>() {
+                let text = super::json_text(activity, "activity", "a dict, str or bytes")?;
+                serde_json::from_str::<serde_json::Value>(&text)
+                    .unwrap_or(serde_json::Value::String(text))
+            } else if activity.is_instance_of::<PyDict>() {
+                to_value(activity, "activity")?
+            } else {
+                return Err(type_error(activity, "activity", "a dict, str or bytes"));
+            };
         let record = serde_json::json!({"contact": contact_id, "at": at, "activity": activity});
-        let record = ActivityRecord::from_json(&record.to_string()).map_err(|e| to_py_err(py, &e))?;
+        let record =
+            ActivityRecord::from_json(&record.to_string()).map_err(|e| to_py_err(py, &e))?;
         let out = self
             .inner
             .record(&record.contact, record.activity, record.at, now);
@@ -197,7 +195,11 @@ impl PyAudience {
 
     /// The events of a contact, in arrival order, as dicts.
     fn events<'py>(&self, py: Python<'py>, contact_id: &str) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.inner.events(&ContactId::new(contact_id)), "events")
+        to_py(
+            py,
+            &self.inner.events(&ContactId::new(contact_id)),
+            "events",
+        )
     }
 
     /// How many contacts there are.
@@ -236,7 +238,12 @@ impl PyAudience {
 
     /// Deletes a list at ``now``; its contacts no longer name it. Raises ``ListError``
     /// (``list.unknown``).
-    fn delete_list(&mut self, py: Python<'_>, list_id: &str, now: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn delete_list(
+        &mut self,
+        py: Python<'_>,
+        list_id: &str,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         let now = instant(now, "now")?;
         self.inner
             .delete_list(&ListId::new(list_id), now)
@@ -379,7 +386,11 @@ pub(crate) fn list_trigger_hits<'py>(
         if let Ok(handle) = item.cast::<PyFlow>() {
             parsed.push(handle.get().inner.clone());
         } else {
-            parsed.push(parse_flow(&item, "every item of flows", "a Flow, str, bytes or dict")?);
+            parsed.push(parse_flow(
+                &item,
+                "every item of flows",
+                "a Flow, str, bytes or dict",
+            )?);
         }
     }
     let hits = sequenza::list::list_trigger_hits(&changes, &parsed);
