@@ -44,7 +44,7 @@ pub struct Audience {
     /// Auto-updating lists by the id of their segment.
     by_segment: HashMap<SegmentId, ListId>,
     /// Changes caused through the [`ContactStore`] methods, not yet taken.
-    pub(super) pending: Vec<ListChange>,
+    pending: Vec<ListChange>,
 }
 
 impl fmt::Debug for Audience {
@@ -385,7 +385,7 @@ impl Audience {
     }
 
     /// Puts a contact in a list (and the list in the contact); the changes it caused.
-    pub(super) fn join(
+    pub(crate) fn join(
         &mut self,
         id: &ListId,
         contact: &ContactId,

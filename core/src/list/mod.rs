@@ -31,8 +31,6 @@
 
 mod activity;
 mod audience;
-#[cfg(feature = "import")]
-mod import;
 mod source;
 
 use chrono::{DateTime, Utc};
@@ -40,8 +38,6 @@ use serde::{Deserialize, Serialize};
 
 pub use activity::{events, fields, Activity, ActivityRecord, DeviceType};
 pub use audience::Audience;
-#[cfg(feature = "import")]
-pub use import::AudienceImport;
 pub use source::{AgeBand, FidelityStatus, Gender, PeopleFilter, Source};
 
 use crate::flow::{Flow, Trigger};
