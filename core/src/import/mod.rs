@@ -54,6 +54,7 @@
 mod cell;
 mod error;
 mod export;
+mod into_list;
 mod mapping;
 mod options;
 mod phone;
@@ -71,6 +72,9 @@ use chrono::{DateTime, Utc};
 pub use cell::{normalize_email, parse_bool, parse_date, parse_datetime, parse_number};
 pub use error::{ImportError, ERROR_CODES};
 pub use export::export_csv;
+pub use into_list::{
+    import_csv_into_audience, import_list_name, ImportList, ListImport, OPTION_NAMES,
+};
 pub use mapping::{ColumnMapping, Target};
 pub use options::{DateOrder, Decimal, Detected, Encoding, ImportOptions, MergePolicy};
 pub use phone::PhoneNormalizer;
