@@ -217,7 +217,9 @@ fn import_options(options: &Options, extra: &[&str]) -> Result<ImportOptions, Js
             let Some(value) = options.get(&key)? else {
                 continue;
             };
-            let text = crate::json_text(&value, "an option value")?;
+            let text = js_sys::JSON::stringify(&value)?
+                .as_string()
+                .ok_or_else(|| type_error(&format!("{}: {key} is not JSON", options.call)))?;
             let json: Value = serde_json::from_str(&text)
                 .map_err(|e| type_error(&format!("{}: {key}: {e}", options.call)))?;
             map.insert((*core).to_owned(), json);

@@ -277,15 +277,15 @@ impl Audience {
     }
 
     /// How many members a list has, or `null` for an unknown list.
-    #[wasm_bindgen(js_name = memberCount)]
+    #[wasm_bindgen(js_name = memberCount, unchecked_return_type = "number | null")]
     pub fn member_count(
         &self,
         #[wasm_bindgen(js_name = listId, unchecked_param_type = "string")] list_id: JsValue,
-    ) -> Result<Option<u32>, JsValue> {
+    ) -> Result<JsValue, JsValue> {
         let id = ListId::new(id_arg(&list_id, "Audience.memberCount: listId")?);
         self.read(|a| {
             a.member_count(&id)
-                .map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+                .map_or(JsValue::NULL, |n| JsValue::from_f64(n as f64))
         })
     }
 
@@ -455,11 +455,12 @@ impl Audience {
     }
 
     /// The earliest instant at which `tick` can change a list (RFC 3339, UTC), or `null`.
-    #[wasm_bindgen(js_name = nextWakeup)]
-    pub fn next_wakeup(&self) -> Result<Option<String>, JsValue> {
+    #[wasm_bindgen(js_name = nextWakeup, unchecked_return_type = "string | null")]
+    pub fn next_wakeup(&self) -> Result<JsValue, JsValue> {
         self.read(|a| {
-            a.next_wakeup()
-                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+            a.next_wakeup().map_or(JsValue::NULL, |t| {
+                JsValue::from_str(&t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+            })
         })
     }
 }
