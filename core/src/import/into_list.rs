@@ -131,13 +131,21 @@ pub struct ListImport {
     pub changes: Vec<ListChange>,
 }
 
-/// The automatic name of an import's list: `Import 2026-11-25 18:51` (`now` in UTC).
+/// The automatic name of an import's list: `Import 2026-11-25 18:51`, `now` read in the zone it
+/// carries ([`import_csv_into_audience`] passes the audience's default time zone, so people see
+/// their own clock).
 ///
 /// ```
-/// let now = "2026-11-25T18:51:30Z".parse().unwrap();
-/// assert_eq!(sequenza::import::import_list_name(now), "Import 2026-11-25 18:51");
+/// use chrono::DateTime;
+/// let now: DateTime<chrono::Utc> = "2026-11-25T17:51:30Z".parse().unwrap();
+/// assert_eq!(sequenza::import::import_list_name(now), "Import 2026-11-25 17:51");
+/// let rome = now.with_timezone(&chrono_tz::Europe::Rome);
+/// assert_eq!(sequenza::import::import_list_name(rome), "Import 2026-11-25 18:51");
 /// ```
-pub fn import_list_name(now: DateTime<Utc>) -> String {
+pub fn import_list_name<Z: chrono::TimeZone>(now: DateTime<Z>) -> String
+where
+    Z::Offset: std::fmt::Display,
+{
     format!("Import {}", now.format("%Y-%m-%d %H:%M"))
 }
 
@@ -145,7 +153,8 @@ pub fn import_list_name(now: DateTime<Utc>) -> String {
 /// accepted rows are upserted into `audience`, so auto-updating lists follow at once, and then a
 /// static list with the `csv_import` source is created holding every contact the file imported,
 /// updated or repeated (a duplicate row names its contact). The list is named `list.name` or
-/// automatically ([`import_list_name`]); its id is `import-YYYY-MM-DD-HHMM` (with `-2`, `-3` …
+/// automatically ([`import_list_name`], in the audience's default time zone); its id is
+/// `import-YYYY-MM-DD-HHMM` in that zone (with `-2`, `-3` …
 /// when taken). New contacts without an id column get `imp-1`, `imp-2` … (ids not taken).
 ///
 /// On a file-level error nothing is created; rows written before a reader failure stay written.
@@ -191,7 +200,8 @@ pub fn import_csv_into_audience<R: Read>(
     } = target;
     touched.extend(report.duplicate_rows.iter().map(|d| d.contact.clone()));
 
-    let base = format!("import-{}", now.format("%Y-%m-%d-%H%M"));
+    let local = now.with_timezone(&audience.index().default_time_zone());
+    let base = format!("import-{}", local.format("%Y-%m-%d-%H%M"));
     let mut id = ListId::new(base.clone());
     let mut n = 1;
     while audience.list(&id).is_some() {
@@ -202,20 +212,19 @@ pub fn import_csv_into_audience<R: Read>(
         .name
         .clone()
         .filter(|n| !n.trim().is_empty())
-        .unwrap_or_else(|| import_list_name(now));
+        .unwrap_or_else(|| import_list_name(local));
     let source = Source::CsvImport {
         file: list.file.clone(),
     };
     audience.create_list(List::new(id.clone(), name, source), now)?;
     for c in touched {
-        if let Some(contact) = audience.contact(&c).cloned() {
-            changes.extend(
-                audience
-                    .add_to_list(&id, contact, now)?
-                    .into_iter()
-                    .filter(|ch| ch.list != id),
-            );
-        }
+        // Joining (not re-upserting) the contact: it was evaluated once when it was written.
+        changes.extend(
+            audience
+                .join(&id, &c, now)
+                .into_iter()
+                .filter(|ch| ch.list != id),
+        );
     }
     Ok(ListImport {
         report,
