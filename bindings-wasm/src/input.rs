@@ -62,6 +62,11 @@ impl Options {
         }
     }
 
+    /// The options object itself, `None` when omitted.
+    pub(crate) fn object(&self) -> Option<&JsValue> {
+        self.object.as_ref()
+    }
+
     /// The value of an option, `None` when it is absent, `undefined` or `null`.
     pub(crate) fn get(&self, key: &str) -> Result<Option<JsValue>, JsValue> {
         let Some(object) = &self.object else {

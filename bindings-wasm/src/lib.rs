@@ -12,7 +12,14 @@
 //! - time: a `SendPolicy` class (quiet hours, weekdays, send windows in a time zone:
 //!   `isAllowed`, `nextAllowed`, `decide`) and a `Recurrence` class (from the rule's JSON form or
 //!   an RRULE: `nextAfter`, `atOrAfter`, `between`, `toRrule`), over `Date`s or RFC 3339
-//!   strings, answering RFC 3339 UTC strings.
+//!   strings, answering RFC 3339 UTC strings;
+//! - lists (issue 5): an `Audience` class (contacts, activities, lists from sources kept up to
+//!   date: `createList`, `renameList`, `deleteList`, `members`, `addToList`, `removeFromList`,
+//!   `upsertContact`, `record`, `tick` … each returning the list changes it caused), the
+//!   functions `sourceCondition` and `listTriggerHits`; CSV import on bytes: `previewCsv`,
+//!   `importCsv` (into an `Audience`, making a list of the file's contacts) and `exportCsv`
+//!   (file-level import problems are `CsvImportError`s with `row`, `column`, `columnName` and
+//!   `byteOffset`).
 //!
 //! This crate only converts: every input (a JSON string or a plain JS object) becomes JSON text
 //! read by the core's `from_json`, every output is a plain JS object made from the core's serde
@@ -31,8 +38,10 @@
 #![deny(missing_docs)]
 
 mod condition;
+mod import;
 mod index;
 mod input;
+mod list;
 mod table;
 mod time;
 
@@ -40,7 +49,9 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 pub use condition::{jsonlogic_apply, Segment};
+pub use import::{export_csv_js, import_csv_js, preview_csv_js};
 pub use index::SegmentIndex;
+pub use list::{list_trigger_hits, source_condition, Audience};
 pub use table::ContactTable;
 pub use time::{
     local_to_utc, plan_send, resolve_time_zone, wait_end, FrequencyCaps, Recurrence, SendPolicy,
@@ -315,6 +326,22 @@ fn to_js_error(err: sequenza::Error) -> JsValue {
         }
         sequenza::Error::Condition(_) => "ConditionError",
         sequenza::Error::Time(_) => "TimeError",
+        sequenza::Error::List(_) => "ListError",
+        sequenza::Error::Import(import) => {
+            let num = |n: Option<f64>| n.map_or(JsValue::NULL, JsValue::from_f64);
+            set_property(&js, "row", num(import.row.map(|r| r as f64)));
+            set_property(&js, "column", num(import.column.map(|c| c as f64)));
+            set_property(
+                &js,
+                "columnName",
+                import
+                    .column_name
+                    .as_deref()
+                    .map_or(JsValue::NULL, JsValue::from_str),
+            );
+            set_property(&js, "byteOffset", num(import.offset.map(|o| o as f64)));
+            "CsvImportError"
+        }
         // A kind of error this binding does not know yet: the base class with its code.
         _ => "SequenzaError",
     };
@@ -333,7 +360,9 @@ fn to_js_error(err: sequenza::Error) -> JsValue {
         None => (JsValue::NULL, JsValue::NULL),
     };
     set_property(&js, "line", line);
-    set_property(&js, "column", column);
+    if !matches!(err, sequenza::Error::Import(_)) {
+        set_property(&js, "column", column);
+    }
     js.into()
 }
 

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Browser tests of sequenza-wasm: every shared vector (flows and conditions), the error shapes,
+// Browser tests of sequenza-wasm: every shared vector (flows, conditions, time, lists, CSV
+// import), two import fixtures (fetched from examples/data/import), the error shapes,
 // filter / count against matches, the SegmentIndex, the live preview (count over 10,000
 // contacts) and the README's "### Browser" snippet, run in Debian's Chromium against the
 // --target web build (pkg-web).

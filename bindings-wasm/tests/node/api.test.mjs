@@ -27,9 +27,9 @@ const FIELDS = { fields: [{ key: 'first_name', type: 'text' }] };
 describe('module', () => {
   test('exports exactly the documented names', () => {
     assert.deepEqual(Object.keys(sequenza).sort(), [
-      'ContactTable', 'Flow', 'FrequencyCaps', 'Recurrence', 'Segment', 'SegmentIndex', 'SendPolicy', 'findingCodes',
-      'flowSchema', 'jsonlogicApply', 'localToUtc', 'planSend', 'resolveTimeZone', 'validateFlow', 'validateFlows',
-      'waitEnd',
+      'Audience', 'ContactTable', 'Flow', 'FrequencyCaps', 'Recurrence', 'Segment', 'SegmentIndex', 'SendPolicy',
+      'exportCsv', 'findingCodes', 'flowSchema', 'importCsv', 'jsonlogicApply', 'listTriggerHits', 'localToUtc',
+      'planSend', 'previewCsv', 'resolveTimeZone', 'sourceCondition', 'validateFlow', 'validateFlows', 'waitEnd',
     ]);
   });
 

@@ -1,0 +1,475 @@
+//! CSV import (issue 5): `previewCsv`, `importCsv` and `exportCsv`, on bytes (a `Uint8Array`,
+//! e.g. from `await file.arrayBuffer()`): the browser build reads no disk.
+//!
+//! Options are the core's `ImportOptions` with camelCase names (`dateOrder`, `defaultRegion`,
+//! `previewRows`, `maxRowBytes`), rewritten to the core's names and read by
+//! `ImportOptions::from_json_value`; the mapping's keys are column names and pass as they are.
+//! Outputs are the core's JSON forms with camelCase keys; the import report has the shape every
+//! binding shares: `{imported, updated, duplicates, rejected: [{row, column, columnName, code,
+//! value, message}], rejectedRows, rows, duplicateRows, detected, columns, bytes, listId,
+//! changes}`. File-level problems are `CsvImportError`s; problems of a row are data.
+
+use std::cell::RefCell;
+
+use sequenza::import::{
+    import_csv, import_csv_into_audience, preview_csv, ImportList, ImportOptions, MemoryTarget,
+    Progress,
+};
+use sequenza::model::ListId;
+use sequenza::Contact;
+use serde_json::{Map, Value};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+
+use crate::input::{self, range_error, Options};
+use crate::list::{audience_of, busy};
+use crate::{to_js, to_js_error, type_error};
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_IMPORT_TYPES: &'static str = r#"
+/** Settings of a CSV import; each one forces what would otherwise be sniffed or defaulted. */
+export interface CsvOptions {
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | null;
+  delimiter?: string | null;
+  quote?: string | null;
+  header?: boolean | null;
+  decimal?: ',' | '.' | null;
+  dateOrder?: 'dmy' | 'mdy' | null;
+  /** Column name → target (`'email'`, `'phone'`, `'tags'`, `'consent'`, `'consent.sms'`, a profile field key) or `null` for "do not use". */
+  mapping?: Record<string, string | null> | null;
+  /** ISO 3166 region of phone numbers written without a country code (default `'IT'`). */
+  defaultRegion?: string | null;
+  /** How a row matching an existing contact merges (default `'fill_empty'`). */
+  policy?: 'fill_empty' | 'overwrite' | 'skip' | null;
+  previewRows?: number | null;
+  maxRowBytes?: number | null;
+  /** Tags given to every imported contact. */
+  tags?: string[] | null;
+  /** The field schema that types the cells (`{fields: [...]}`). */
+  fields?: string | object | null;
+}
+
+/** The options of `importCsv`: the settings plus `now` (required) and where the rows go. */
+export interface ImportCsvOptions extends CsvOptions {
+  /** Stamps created and updated contacts: the browser build never reads the clock. */
+  now: Instant;
+  /** Called every 8192 rows and at the end. */
+  onProgress?: ((progress: { bytesRead: number; rows: number }) => void) | null;
+  /** Merge into this audience and make a list of the file's contacts; a dry run without it. */
+  audience?: Audience | null;
+  /** The file's name, kept in the new list's `csv_import` source. */
+  fileName?: string | null;
+  /** The new list's name (default `Import YYYY-MM-DD HH:MM`). */
+  listName?: string | null;
+}
+
+/** One rejected row, or one rejected cell of a row (`column` is `null` for the whole row). */
+export interface Rejection {
+  /** 1-based line of the file (the header is row 1). */
+  row: number;
+  /** 0-based column, or `null`. */
+  column: number | null;
+  columnName: string | null;
+  /** e.g. `import.email.invalid`. */
+  code: string;
+  /** The raw value. */
+  value: string;
+  message: string;
+}
+
+/** What `importCsv` did: every data row is `imported`, `updated`, a duplicate or rejected. */
+export interface ImportReport {
+  imported: number;
+  updated: number;
+  duplicates: number;
+  /** Every rejection, in file order (a row may have several). */
+  rejected: Rejection[];
+  /** How many rows were rejected. */
+  rejectedRows: number;
+  rows: number;
+  duplicateRows: { row: number; ofRow: number | null; contact: string }[];
+  detected: CsvDetected;
+  columns: CsvColumn[];
+  bytes: number;
+  /** The list made of the file's contacts (`null` without `audience`). */
+  listId: string | null;
+  /** The changes of other lists the import caused. */
+  changes: ListChange[];
+}
+
+/** The settings found (or forced). */
+export interface CsvDetected {
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  bom: boolean;
+  delimiter: string;
+  quote: string;
+  header: boolean;
+  decimal: ',' | '.';
+  dateOrder: 'dmy' | 'mdy';
+}
+
+/** Where a column goes. */
+export interface CsvColumn {
+  index: number;
+  name: string;
+  target: string | null;
+  fieldType?: string;
+  explicit: boolean;
+}
+
+/** The first rows as they would be imported, with their problems. */
+export interface CsvPreview {
+  detected: CsvDetected;
+  columns: CsvColumn[];
+  rows: { row: number; cells: { raw: string; value: unknown; code: string | null }[]; rejections: Rejection[] }[];
+}
+
+/** The options of `exportCsv`. */
+export interface ExportCsvOptions {
+  /** With an `Audience`: the id of the list to export (every contact when absent). */
+  list?: string | null;
+  /** `'string'` (default) or `'bytes'` (UTF-8 in a `Uint8Array`). */
+  as?: 'string' | 'bytes' | null;
+}
+
+/**
+ * A file that cannot be imported at all (`import.empty`, `import.header.duplicate`,
+ * `import.mapping.unknown_column`, `import.option.invalid` …): a real `Error` whose `name` is
+ * `'CsvImportError'`. Problems of single rows are not thrown: they are in `rejected`.
+ */
+export interface CsvImportError extends Error {
+  name: 'CsvImportError';
+  code: string;
+  /** 1-based row, or `null`. */
+  row: number | null;
+  /** 0-based column, or `null`. */
+  column: number | null;
+  /** The column's (or the option's) name, or `null`. */
+  columnName: string | null;
+  /** Byte offset in the file, or `null`. */
+  byteOffset: number | null;
+}
+"#;
+
+/// The `ImportOptions` settings: JS name → the core's JSON name.
+const SETTINGS: &[(&str, &str)] = &[
+    ("encoding", "encoding"),
+    ("delimiter", "delimiter"),
+    ("quote", "quote"),
+    ("header", "header"),
+    ("decimal", "decimal"),
+    ("dateOrder", "date_order"),
+    ("mapping", "mapping"),
+    ("defaultRegion", "default_region"),
+    ("policy", "policy"),
+    ("previewRows", "preview_rows"),
+    ("maxRowBytes", "max_row_bytes"),
+    ("tags", "tags"),
+];
+/// Options of `previewCsv` besides the settings.
+const PREVIEW_EXTRA: &[&str] = &["fields"];
+/// Options of `importCsv` besides the settings.
+const IMPORT_EXTRA: &[&str] = &[
+    "fields",
+    "now",
+    "onProgress",
+    "audience",
+    "fileName",
+    "listName",
+];
+
+/// The bytes of the input: a `Uint8Array` (or an `ArrayBuffer`), copied once.
+fn bytes_arg(value: &JsValue, call: &str) -> Result<Vec<u8>, JsValue> {
+    if let Some(a) = value.dyn_ref::<js_sys::Uint8Array>() {
+        return Ok(a.to_vec());
+    }
+    if let Some(b) = value.dyn_ref::<js_sys::ArrayBuffer>() {
+        return Ok(js_sys::Uint8Array::new(b).to_vec());
+    }
+    Err(type_error(&format!(
+        "{call}: bytes must be a Uint8Array (e.g. new Uint8Array(await file.arrayBuffer()))"
+    )))
+}
+
+/// The core's `ImportOptions` from the JS options: known keys only (a `TypeError`
+/// `ERR_INVALID_ARG_VALUE`-coded `RangeError` names an unknown one), camelCase names rewritten,
+/// values checked by the core (`CsvImportError` `import.option.invalid`).
+fn import_options(options: &Options, extra: &[&str]) -> Result<ImportOptions, JsValue> {
+    let mut map = Map::new();
+    if let Some(object) = options.object() {
+        for key in js_sys::Object::keys(object.unchecked_ref::<js_sys::Object>()).iter() {
+            let key = key.as_string().unwrap_or_default();
+            if extra.contains(&key.as_str()) {
+                continue;
+            }
+            let Some((_, core)) = SETTINGS.iter().find(|(js, _)| *js == key) else {
+                let known: Vec<&str> = SETTINGS
+                    .iter()
+                    .map(|(js, _)| *js)
+                    .chain(extra.iter().copied())
+                    .collect();
+                return Err(range_error(&format!(
+                    "{}: unknown option `{key}` (known: {})",
+                    options.call,
+                    known.join(", ")
+                )));
+            };
+            let Some(value) = options.get(&key)? else {
+                continue;
+            };
+            let text = js_sys::JSON::stringify(&value)?
+                .as_string()
+                .ok_or_else(|| type_error(&format!("{}: {key} is not JSON", options.call)))?;
+            let json: Value = serde_json::from_str(&text)
+                .map_err(|e| type_error(&format!("{}: {key}: {e}", options.call)))?;
+            map.insert((*core).to_owned(), json);
+        }
+    }
+    ImportOptions::from_json_value(Value::Object(map)).map_err(|mut e| {
+        // Name the option as the caller wrote it.
+        if let Some(name) = &e.column_name {
+            if let Some((js, _)) = SETTINGS.iter().find(|(_, core)| core == name) {
+                e.column_name = Some((*js).to_owned());
+            }
+        }
+        to_js_error(e.into())
+    })
+}
+
+fn camel(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for ch in key.chars() {
+        if ch == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(ch.to_uppercase());
+            upper = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Renames every object key of a report or preview to camelCase (they hold no user-named keys
+/// but the cells' values, which are never objects).
+fn camel_keys(value: Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (camel(&k), camel_keys(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
+        other => other,
+    }
+}
+
+fn json<T: serde::Serialize>(value: &T) -> Result<Value, JsValue> {
+    serde_json::to_value(value).map_err(|e| JsValue::from(js_sys::Error::new(&e.to_string())))
+}
+
+/// The report every binding shares, from the core's report, list and changes.
+fn report_shape(
+    report: &sequenza::import::ImportReport,
+    list: Option<&ListId>,
+    changes: &[sequenza::list::ListChange],
+) -> Result<Value, JsValue> {
+    let Value::Object(mut core) = json(report)? else {
+        return Err(js_sys::Error::new("a report is an object").into());
+    };
+    let rejections = core.remove("rejections").unwrap_or(Value::Null);
+    let mut out = Map::new();
+    for key in ["imported", "updated", "duplicates"] {
+        out.insert(key.to_owned(), core.remove(key).unwrap_or(Value::Null));
+    }
+    out.insert("rejected".to_owned(), camel_keys(rejections));
+    out.insert(
+        "rejectedRows".to_owned(),
+        core.remove("rejected").unwrap_or(Value::Null),
+    );
+    for (k, v) in core {
+        out.insert(camel(&k), camel_keys(v));
+    }
+    out.insert("listId".to_owned(), json(&list)?);
+    out.insert("changes".to_owned(), json(&changes)?);
+    Ok(Value::Object(out))
+}
+
+/// Previews CSV bytes: the detected settings (`encoding`, `bom`, `delimiter`, `quote`,
+/// `header`, `decimal`, `dateOrder`), the suggested mapping (`columns`: `{index, name, target,
+/// fieldType?, explicit}`) and the first `previewRows` rows (`{row, cells: [{raw, value,
+/// code}], rejections}`), before anything is written. Every setting of `options` overrides what
+/// would be sniffed; `options.fields` is the field schema that types the cells.
+///
+/// Throws a `CsvImportError` for a file that cannot be imported at all.
+#[wasm_bindgen(js_name = previewCsv, unchecked_return_type = "CsvPreview")]
+pub fn preview_csv_js(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "CsvOptions | null")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let opts = Options::new(options, "previewCsv")?;
+    let settings = import_options(&opts, PREVIEW_EXTRA)?;
+    let schema = opts.fields()?.unwrap_or_default();
+    let bytes = bytes_arg(&bytes, "previewCsv")?;
+    let preview = preview_csv(&bytes, &settings, &schema).map_err(to_js_error)?;
+    to_js(&camel_keys(json(&preview)?))
+}
+
+/// Imports CSV bytes. `options.now` (a `Date` or RFC 3339 string) is required: it stamps
+/// created and updated contacts.
+///
+/// With `options.audience` the rows are merged into that `Audience` (auto-updating lists follow
+/// at once) and the file's contacts go into a new static list (`listId`) named
+/// `options.listName` or `Import YYYY-MM-DD HH:MM`, whose `csv_import` source names
+/// `options.fileName`; `changes` are the changes of other lists the import caused. Without it
+/// the import runs into an empty in-memory store (a dry run that still validates every row):
+/// `listId` is `null`, `changes` empty.
+///
+/// `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end. When it
+/// throws, it is not called again, the import runs to its end, and then its exception is
+/// thrown. Calls into the audience from the callback throw (the audience is busy).
+///
+/// Throws a `CsvImportError` for a file that cannot be imported at all; problems of single rows
+/// are in `rejected`.
+#[wasm_bindgen(js_name = importCsv, unchecked_return_type = "ImportReport")]
+pub fn import_csv_js(
+    #[wasm_bindgen(unchecked_param_type = "Uint8Array")] bytes: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "ImportCsvOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let opts = Options::new(Some(options), "importCsv")?;
+    let settings = import_options(&opts, IMPORT_EXTRA)?;
+    let schema = opts.fields()?.unwrap_or_default();
+    let now = opts.now()?;
+    let on_progress = match opts.get("onProgress")? {
+        Some(f) => Some(
+            f.dyn_into::<js_sys::Function>()
+                .map_err(|_| type_error("importCsv: onProgress must be a function"))?,
+        ),
+        None => None,
+    };
+    let audience = match opts.get("audience")? {
+        Some(a) => Some(audience_of(&a, "importCsv: audience")?),
+        None => None,
+    };
+    let string_option = |key: &str| -> Result<Option<String>, JsValue> {
+        match opts.get(key)? {
+            Some(v) => v
+                .as_string()
+                .map(Some)
+                .ok_or_else(|| type_error(&format!("importCsv: {key} must be a string"))),
+            None => Ok(None),
+        }
+    };
+    let list = ImportList {
+        name: string_option("listName")?,
+        file: string_option("fileName")?,
+    };
+    let bytes = bytes_arg(&bytes, "importCsv")?;
+
+    let thrown: RefCell<Option<JsValue>> = RefCell::new(None);
+    let mut progress = |p: Progress| {
+        let Some(f) = &on_progress else { return };
+        if thrown.borrow().is_some() {
+            return;
+        }
+        let arg = js_sys::Object::new();
+        crate::set_property(&arg, "bytesRead", JsValue::from_f64(p.bytes_read as f64));
+        crate::set_property(&arg, "rows", JsValue::from_f64(p.rows as f64));
+        if let Err(e) = f.call1(&JsValue::NULL, &arg) {
+            *thrown.borrow_mut() = Some(e);
+        }
+    };
+    let out = match &audience {
+        Some(handle) => {
+            let mut inner = handle.try_borrow_mut().map_err(|_| busy())?;
+            import_csv_into_audience(
+                bytes.as_slice(),
+                &settings,
+                &schema,
+                &mut inner,
+                &list,
+                now,
+                &mut progress,
+            )
+            .map(|r| (r.report, Some(r.list_id), r.changes))
+        }
+        None => {
+            let mut target = MemoryTarget::default();
+            import_csv(&bytes, &settings, &schema, &mut target, now, &mut progress)
+                .map(|r| (r, None, Vec::new()))
+        }
+    };
+    if let Some(e) = thrown.into_inner() {
+        return Err(e);
+    }
+    let (report, list, changes) = out.map_err(to_js_error)?;
+    to_js(&report_shape(&report, list.as_ref(), &changes)?)
+}
+
+/// Writes contacts back to CSV (UTF-8, `,`, a header row: `id`, `email`, `phone`,
+/// `time_zone`, `locale`, `tags`, `consent.<channel>`…, then every profile field), in a form
+/// `importCsv` reads back to the same contacts.
+///
+/// `source` is an array of contacts, or an `Audience` (with `options.list`, the id of the list
+/// to export; every contact otherwise is not offered: give a list). Returns the CSV text, or
+/// with `options.as === 'bytes'` its UTF-8 bytes. Throws a `ListError` `list.unknown` for an
+/// unknown list.
+#[wasm_bindgen(js_name = exportCsv, unchecked_return_type = "string | Uint8Array")]
+pub fn export_csv_js(
+    #[wasm_bindgen(unchecked_param_type = "Audience | object[]")] source: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ExportCsvOptions | null")] options: Option<
+        JsValue,
+    >,
+) -> Result<JsValue, JsValue> {
+    let opts = Options::new(options, "exportCsv")?;
+    let as_bytes = match opts.get("as")? {
+        None => false,
+        Some(v) => match v.as_string().as_deref() {
+            Some("string") => false,
+            Some("bytes") => true,
+            _ => return Err(range_error("exportCsv: as must be 'string' or 'bytes'")),
+        },
+    };
+    let list = match opts.get("list")? {
+        Some(v) => Some(ListId::new(v.as_string().ok_or_else(|| {
+            type_error("exportCsv: list must be a list id (a string)")
+        })?)),
+        None => None,
+    };
+    let mut out = Vec::new();
+    if js_sys::Array::is_array(&source) {
+        let contacts: Vec<Contact> = input::contacts(&source, "exportCsv: contacts")?;
+        write(contacts.iter(), &mut out)?;
+    } else {
+        let audience = audience_of(&source, "exportCsv: source")?;
+        let a = audience.try_borrow().map_err(|_| busy())?;
+        let Some(list) = list else {
+            return Err(type_error(
+                "exportCsv: with an Audience, options.list (the id of the list to export) is required",
+            ));
+        };
+        if a.list(&list).is_none() {
+            // The core's own error for an unknown list.
+            let err = a.members(&list, 0, 0).err();
+            return Err(err.map_or_else(|| range_error("exportCsv: unknown list"), to_js_error));
+        }
+        let contacts: Vec<&Contact> = a.member_ids(&list).filter_map(|c| a.contact(c)).collect();
+        write(contacts.iter().copied(), &mut out)?;
+    }
+    if as_bytes {
+        Ok(js_sys::Uint8Array::from(out.as_slice()).into())
+    } else {
+        Ok(JsValue::from_str(&String::from_utf8_lossy(&out)))
+    }
+}
+
+fn write<'a>(
+    contacts: impl IntoIterator<Item = &'a Contact> + Clone,
+    out: &mut Vec<u8>,
+) -> Result<(), JsValue> {
+    sequenza::import::export_csv(contacts, out)
+        .map(|_| ())
+        .map_err(|e| js_sys::Error::new(&format!("exportCsv: {e}")).into())
+}
