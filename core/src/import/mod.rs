@@ -54,6 +54,7 @@
 mod cell;
 mod error;
 mod export;
+mod list_import;
 mod mapping;
 mod options;
 mod phone;
@@ -71,6 +72,7 @@ use chrono::{DateTime, Utc};
 pub use cell::{normalize_email, parse_bool, parse_date, parse_datetime, parse_number};
 pub use error::{ImportError, ERROR_CODES};
 pub use export::export_csv;
+pub use list_import::{import_csv_to_list, import_list, ListImport};
 pub use mapping::{ColumnMapping, Target};
 pub use options::{DateOrder, Decimal, Detected, Encoding, ImportOptions, MergePolicy};
 pub use phone::PhoneNormalizer;
