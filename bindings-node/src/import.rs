@@ -17,13 +17,13 @@ use std::io::{BufWriter, Cursor, Read, Write};
 use std::path::Path;
 
 use napi::bindgen_prelude::{
-    ClassInstance, Either, Either3, Function, Uint8ArraySlice, Unknown,
+    ClassInstance, Either, Either3, Function, JsObjectValue, JsValue, Uint8ArraySlice, Unknown,
 };
 use napi::{Env, Error, Result, Status};
 use napi_derive::napi;
 use sequenza::import::{
-    export_csv as write_csv, import_csv_reader, import_csv_to_list, preview_csv_reader, ImportError,
-    ImportOptions, MemoryTarget, Progress,
+    export_csv as write_csv, import_csv_reader, import_csv_to_list, preview_csv_reader,
+    ImportError, ImportOptions, MemoryTarget, Progress,
 };
 use sequenza::model::ListId;
 use sequenza::Contact;
@@ -132,8 +132,15 @@ fn import_options(env: &Env, opts: &Options<'_>) -> Result<ImportOptions> {
         }
         all.insert(core.to_owned(), value);
     }
-    serde_json::from_value(Value::Object(all))
-        .map_err(|e| range_error(env, &format!("The \"{}\" argument is invalid: {e}", opts.name_of("options"))))
+    serde_json::from_value(Value::Object(all)).map_err(|e| {
+        range_error(
+            env,
+            &format!(
+                "The \"{}\" argument is invalid: {e}",
+                opts.name_of("options")
+            ),
+        )
+    })
 }
 
 fn known(extra: &[&str]) -> Vec<&'static str> {
@@ -233,10 +240,11 @@ pub fn preview_csv<'env>(
     let known = known(PREVIEW_EXTRA);
     let opts = Options::read(env, options, "options", &known)?;
     let settings = import_options(env, &opts)?;
-    let schema = field_schema(env, opts.get("fields")?, &opts.name_of("fields"))?.unwrap_or_default();
+    let schema =
+        field_schema(env, opts.get("fields")?, &opts.name_of("fields"))?.unwrap_or_default();
     let input = Opened::open(env, path_or_buffer)?;
-    let preview = preview_csv_reader(input.reader(), &settings, &schema)
-        .map_err(|e| core_error(env, &e))?;
+    let preview =
+        preview_csv_reader(input.reader(), &settings, &schema).map_err(|e| core_error(env, &e))?;
     to_js_value(env, &camel_keys(json(&preview)?))
 }
 
@@ -268,7 +276,8 @@ pub fn import_csv<'env>(
     let known = known(IMPORT_EXTRA);
     let opts = Options::read(env, options, "options", &known)?;
     let settings = import_options(env, &opts)?;
-    let schema = field_schema(env, opts.get("fields")?, &opts.name_of("fields"))?.unwrap_or_default();
+    let schema =
+        field_schema(env, opts.get("fields")?, &opts.name_of("fields"))?.unwrap_or_default();
     let now = instant(env, opts.get("now")?, &opts.name_of("now"))?;
     let on_progress: Option<Function<'_, Unknown<'_>, Unknown<'_>>> =
         opts.get_as(env, "onProgress", "a function")?;
@@ -278,16 +287,42 @@ pub fn import_csv<'env>(
     let input = Opened::open(env, path_or_buffer)?;
     let file_name = file_name.or_else(|| input.file_name());
 
-    let mut thrown: Option<Error> = None;
+    // The callback runs inside a JS try/catch, so whatever it throws (an `Error`, a string …)
+    // comes back as a value, kept to be thrown as is once the import has ended.
+    let guarded: Option<Function<'_, Unknown<'_>, Unknown<'_>>> = match &on_progress {
+        Some(f) => {
+            let wrap: Function<'_, Unknown<'_>, Function<'_, Unknown<'_>, Unknown<'_>>> = env
+                .run_script(
+                    "(function (f) { return function (p) { try { f(p); return undefined; } \
+                     catch (e) { return { thrown: e }; } }; })",
+                )?;
+            Some(wrap.call(f.to_unknown())?)
+        }
+        None => None,
+    };
+    let mut thrown: Option<Unknown<'_>> = None;
+    let mut failed: Option<Error> = None;
     let mut progress = |p: Progress| {
-        let Some(f) = &on_progress else { return };
-        if thrown.is_some() {
+        let Some(g) = &guarded else {
+            return;
+        };
+        if thrown.is_some() || failed.is_some() {
             return;
         }
         let arg = serde_json::json!({"bytesRead": p.bytes_read, "rows": p.rows});
-        let result = to_js_value(env, &arg).and_then(|a| f.call(a));
-        if let Err(e) = result {
-            thrown = Some(e);
+        let result = to_js_value(env, &arg).and_then(|a| g.call(a));
+        match result {
+            Ok(r) if r.get_type().ok() == Some(napi::ValueType::Object) => {
+                match r
+                    .coerce_to_object()
+                    .and_then(|o| o.get_named_property_unchecked::<Unknown<'_>>("thrown"))
+                {
+                    Ok(value) => thrown = Some(value),
+                    Err(e) => failed = Some(e),
+                }
+            }
+            Ok(_) => {}
+            Err(e) => failed = Some(e),
         }
     };
     let out = match audience {
@@ -328,7 +363,11 @@ pub fn import_csv<'env>(
             .map(|r| (r, None, Vec::new()))
         }
     };
-    if let Some(e) = thrown {
+    if let Some(value) = thrown {
+        env.throw(value)?;
+        return Err(Error::new(Status::PendingException, "onProgress threw"));
+    }
+    if let Some(e) = failed {
         return Err(e);
     }
     let (report, list, changes) = out.map_err(|e| core_error(env, &e))?;

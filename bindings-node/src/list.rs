@@ -130,7 +130,12 @@ impl Audience {
 
     /// Renames a list. Throws a `ListError` (`list.unknown`, `list.name.empty`).
     #[napi(catch_unwind, ts_args_type = "listId: string, name: string")]
-    pub fn rename_list(&mut self, env: &Env, list_id: Unknown<'_>, name: Unknown<'_>) -> Result<()> {
+    pub fn rename_list(
+        &mut self,
+        env: &Env,
+        list_id: Unknown<'_>,
+        name: Unknown<'_>,
+    ) -> Result<()> {
         self.check(env)?;
         let id = self::list_id(env, list_id, "listId")?;
         let name = string_arg(env, name, "name")?;
@@ -151,7 +156,11 @@ impl Audience {
     }
 
     /// A list, or `null` for an unknown id.
-    #[napi(catch_unwind, ts_args_type = "listId: string", ts_return_type = "List | null")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "listId: string",
+        ts_return_type = "List | null"
+    )]
     pub fn list<'env>(&self, env: &'env Env, list_id: Unknown<'_>) -> Result<Unknown<'env>> {
         self.check(env)?;
         let id = self::list_id(env, list_id, "listId")?;
@@ -331,7 +340,11 @@ impl Audience {
     }
 
     /// The events of a contact, in arrival order.
-    #[napi(catch_unwind, ts_args_type = "contactId: string", ts_return_type = "Event[]")]
+    #[napi(
+        catch_unwind,
+        ts_args_type = "contactId: string",
+        ts_return_type = "Event[]"
+    )]
     pub fn events<'env>(&self, env: &'env Env, contact_id: Unknown<'_>) -> Result<Unknown<'env>> {
         self.check(env)?;
         let id = self::contact_id(env, contact_id, "contactId")?;

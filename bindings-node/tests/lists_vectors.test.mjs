@@ -42,10 +42,11 @@ function rows(changes, now) {
 
 eachCase('lists.json sources', v.sources, (c) => {
   const condition = sourceCondition(c.source);
-  assert.deepEqual(condition, c.condition, 'condition');
+  // Compared in canonical form (the vector may leave defaults out, as the core compares values).
+  assert.deepEqual(condition, Segment.fromJson(c.condition).toObject(), 'condition');
   assert.equal(Segment.fromJson(condition).toText(), c.text, 'text');
   // A JSON string reads the same.
-  assert.deepEqual(sourceCondition(JSON.stringify(c.source)), c.condition);
+  assert.deepEqual(sourceCondition(JSON.stringify(c.source)), condition);
   const a = loaded();
   const count = a.createList({ id: 'l', name: c.name, source: c.source }, new Date(v.now));
   assert.deepEqual(a.memberIds('l'), c.members, 'members');
