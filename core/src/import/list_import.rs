@@ -239,7 +239,9 @@ mod tests {
         assert_eq!(second.list.as_str(), "import-20261125-1851-2");
         assert_eq!((second.report.imported, second.report.updated), (1, 1));
         assert_eq!(a.member_count(&second.list), Some(2));
-        assert!(a.contact(&"imp-3".into()).is_some());
+        // A fresh id is one no contact has now (the removed contact's id is free again).
+        assert_eq!(a.contact_count(), 2);
+        assert!(a.contact(&"imp-1".into()).is_some());
     }
 
     #[test]
