@@ -386,8 +386,8 @@ pub fn import_csv<'env>(
     ts_args_type = "source: Audience | Contact[], options?: ExportCsvOptions | null",
     ts_return_type = "string | number"
 )]
-pub fn export_csv<'env>(
-    env: &'env Env,
+pub fn export_csv(
+    env: &Env,
     source: Either<ClassInstance<'_, Audience>, Unknown<'_>>,
     options: Option<Unknown<'_>>,
 ) -> Result<Either<String, f64>> {
