@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use sequenza::{validate_flow, validate_flows, FieldSchema, Finding, Flow};
 
+mod lists;
 mod segments;
 mod timing;
 
@@ -118,6 +119,10 @@ fn main() -> ExitCode {
 
     if let Err(e) = segments::run() {
         eprintln!("segments: {} — {e}", e.code());
+        return ExitCode::FAILURE;
+    }
+    if let Err(e) = lists::run() {
+        eprintln!("lists: {} — {e}", e.code());
         return ExitCode::FAILURE;
     }
 

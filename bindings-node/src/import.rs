@@ -22,8 +22,8 @@ use napi::bindgen_prelude::{
 use napi::{Env, Error, Result, Status};
 use napi_derive::napi;
 use sequenza::import::{
-    export_csv as write_csv, import_csv_reader, import_csv_to_list, preview_csv_reader,
-    ImportError, ImportOptions, MemoryTarget, Progress,
+    export_csv as write_csv, import_csv_into_audience, import_csv_reader, preview_csv_reader,
+    ImportError, ImportList, ImportOptions, MemoryTarget, Progress,
 };
 use sequenza::model::ListId;
 use sequenza::Contact;
@@ -337,18 +337,22 @@ pub fn import_csv<'env>(
             // busy instead of aliasing it.
             let mut inner = std::mem::take(&mut handle.inner);
             handle.busy = true;
-            let result = import_csv_to_list(
+            let list = ImportList {
+                name: None,
+                file: file_name.clone(),
+            };
+            let result = import_csv_into_audience(
                 input.reader(),
                 &settings,
                 &schema,
                 &mut inner,
+                &list,
                 now,
-                file_name.as_deref(),
                 &mut progress,
             );
             handle.inner = inner;
             handle.busy = false;
-            result.map(|r| (r.report, Some(r.list), r.changes))
+            result.map(|r| (r.report, Some(r.list_id), r.changes))
         }
         None => {
             let mut target = MemoryTarget::default();

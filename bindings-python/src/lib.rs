@@ -18,7 +18,9 @@
 //!   `ValueError`; nothing here panics.
 
 mod convert;
+mod csv_import;
 mod index;
+mod lists;
 mod segment;
 mod table;
 mod time;
@@ -95,6 +97,35 @@ create_exception!(
      (``time.rrule.malformed``, ``time.rrule.unsupported``) … ``path`` is the JSON pointer of the \
      offending value in the rule's JSON form (``\"\"`` for the whole rule); ``line`` and \
      ``column`` are None."
+);
+
+create_exception!(
+    sequenza,
+    ListError,
+    SequenzaError,
+    "A list operation that cannot be done: an unknown list (``list.unknown``), a duplicate id \
+     (``list.duplicate``), an empty name (``list.name.empty``), a bad source filter \
+     (``list.filter.invalid``, e.g. an age band whose minimum is above its maximum), an \
+     auto-updating list from a source that cannot update itself (``list.static_only``), a \
+     contact that is not in the list (``list.contact.unknown``). ``path`` is the JSON pointer of \
+     the offending value in the list document (``/source/age``) or the call (``/id``); ``line`` \
+     and ``column`` are None."
+);
+
+create_exception!(
+    sequenza,
+    CsvImportError,
+    SequenzaError,
+    "A CSV file (or import options) that cannot be imported at all: an empty file \
+     (``import.empty``), duplicate or empty header names (``import.header.duplicate``, \
+     ``import.header.empty``), a mapping naming a missing column or an undeclared field \
+     (``import.mapping.unknown_column``, ``import.mapping.unknown_field``), two columns mapped to \
+     one key (``import.mapping.duplicate_target``), an unknown or ill-typed option \
+     (``import.option.invalid``; ``column_name`` is the option's name), a read failure \
+     (``import.io``). Attributes: ``row`` (1-based, the header is row 1), ``column`` (0-based \
+     CSV column), ``column_name`` (the header name, or the option), ``byte_offset``; each None \
+     when unknown. ``path`` and ``line`` are None. Problems of single rows are not errors: they \
+     are in the report's ``rejected``."
 );
 
 /// `sequenza.NaiveDatetimeError`: a subclass of both `TimeError` and `ValueError`, made when
@@ -230,6 +261,39 @@ fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
                 message: &t.message,
             },
         ),
+        sequenza::Error::List(l) => new_error::<ListError>(
+            py,
+            l.to_string(),
+            &ErrorInfo {
+                code: l.code,
+                path: Some(&l.path),
+                line: None,
+                column: None,
+                message: &l.message,
+            },
+        ),
+        sequenza::Error::Import(i) => {
+            let err = new_error::<CsvImportError>(
+                py,
+                i.to_string(),
+                &ErrorInfo {
+                    code: i.code,
+                    path: None,
+                    line: None,
+                    column: i.column,
+                    message: &i.message,
+                },
+            );
+            let value = err.value(py);
+            let set = value
+                .setattr("row", i.row)
+                .and_then(|()| value.setattr("column_name", i.column_name.as_deref()))
+                .and_then(|()| value.setattr("byte_offset", i.offset));
+            match set {
+                Ok(()) => err,
+                Err(e) => e,
+            }
+        }
         // `sequenza::Error` is non-exhaustive: a kind added later maps to the base class until it
         // gets its own subclass.
         other => new_error::<SequenzaError>(
@@ -508,8 +572,14 @@ mod native {
     #[pymodule_export]
     use super::{
         finding_codes, flow_schema, validate_flow, validate_flows, ConditionError,
-        ConditionSyntaxError, FlowFormatError, JsonLogicError, PyFlow, SequenzaError, TimeError,
+        ConditionSyntaxError, CsvImportError, FlowFormatError, JsonLogicError, ListError, PyFlow,
+        SequenzaError, TimeError,
     };
+
+    #[pymodule_export]
+    use super::csv_import::{export_csv, import_csv, preview_csv, PyImportReport};
+    #[pymodule_export]
+    use super::lists::{list_trigger_hits, source_condition, PyAudience};
 
     #[pymodule_export]
     use super::index::PySegmentIndex;
@@ -529,6 +599,10 @@ mod native {
         let base = py.get_type::<SequenzaError>();
         for attr in ["code", "path", "line", "column", "message"] {
             base.setattr(attr, py.None())?;
+        }
+        let csv = py.get_type::<CsvImportError>();
+        for attr in ["row", "column_name", "byte_offset"] {
+            csv.setattr(attr, py.None())?;
         }
         let syntax = py.get_type::<ConditionSyntaxError>();
         for attr in ["expected", "found"] {

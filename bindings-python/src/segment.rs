@@ -29,7 +29,7 @@ pub(crate) struct PySegment {
 }
 
 impl PySegment {
-    fn new(condition: Condition, id: Option<String>, name: Option<String>) -> Self {
+    pub(crate) fn new(condition: Condition, id: Option<String>, name: Option<String>) -> Self {
         PySegment {
             id,
             name,

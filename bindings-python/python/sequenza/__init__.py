@@ -22,20 +22,36 @@ check before a send, :func:`resolve_time_zone` finds a contact's zone through th
 and :func:`local_to_utc` maps a wall time to an instant. A naive ``datetime`` where an instant is
 needed raises :class:`NaiveDatetimeError` (a :class:`TimeError` and a ``ValueError``).
 
+Lists: an :class:`Audience` holds contacts, their events and activities and the contact lists;
+lists are created from a source (coupon, fidelity, walk-in, form, newsletter, push, tag, empty,
+CSV import) with its filters, and an auto-updating list keeps itself current, every call returning
+the list changes it caused. :func:`source_condition` shows the condition a source compiles to and
+:func:`list_trigger_hits` matches list changes against the list triggers of flows.
+
+CSV import: :func:`preview_csv` shows the detected settings, the suggested mapping and the first
+rows with their problems; :func:`import_csv` imports (into an :class:`Audience`, as a new list) and
+returns an :class:`ImportReport` that accounts for every row; :func:`export_csv` writes contacts
+back to CSV.
+
 Errors are subclasses of :class:`SequenzaError` with ``code``, ``path``, ``line``, ``column`` and
 ``message``: :class:`FlowFormatError` (a JSON document that cannot be read),
 :class:`ConditionSyntaxError` (condition text), :class:`ConditionError` (a condition or segment that
 cannot be evaluated as written), :class:`JsonLogicError` and :class:`TimeError` (a send policy or
-recurrence that cannot be used as written).
+recurrence that cannot be used as written), :class:`ListError` (a list operation) and
+:class:`CsvImportError` (a CSV file or import options that cannot be used at all).
 """
 
 from ._sequenza import (
+    Audience,
     ConditionError,
     ConditionSyntaxError,
+    CsvImportError,
     Flow,
     FlowFormatError,
     FrequencyCaps,
+    ImportReport,
     JsonLogicError,
+    ListError,
     NaiveDatetimeError,
     Recurrence,
     ResolvedZone,
@@ -45,24 +61,33 @@ from ._sequenza import (
     SequenzaError,
     TimeError,
     __version__,
+    export_csv,
     finding_codes,
     flow_schema,
+    import_csv,
     jsonlogic_apply,
+    list_trigger_hits,
     local_to_utc,
     plan_send,
+    preview_csv,
     resolve_time_zone,
+    source_condition,
     validate_flow,
     validate_flows,
     wait_end,
 )
 
 __all__ = [
+    "Audience",
     "ConditionError",
     "ConditionSyntaxError",
+    "CsvImportError",
     "Flow",
     "FlowFormatError",
     "FrequencyCaps",
+    "ImportReport",
     "JsonLogicError",
+    "ListError",
     "NaiveDatetimeError",
     "Recurrence",
     "ResolvedZone",
@@ -72,12 +97,17 @@ __all__ = [
     "SequenzaError",
     "TimeError",
     "__version__",
+    "export_csv",
     "finding_codes",
     "flow_schema",
+    "import_csv",
     "jsonlogic_apply",
+    "list_trigger_hits",
     "local_to_utc",
     "plan_send",
+    "preview_csv",
     "resolve_time_zone",
+    "source_condition",
     "validate_flow",
     "validate_flows",
     "wait_end",

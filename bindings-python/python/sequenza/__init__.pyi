@@ -1,7 +1,8 @@
 """Type stubs of sequenza (the native module is ``sequenza._sequenza``)."""
 
 import datetime
-from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, TypedDict, Union
+import os
+from typing import Any, Callable, Dict, Iterable, List, Literal, Optional, Tuple, TypedDict, Union
 
 __version__: str
 
@@ -468,3 +469,191 @@ __all__ = [
     "validate_flow",
     "validate_flows",
 ]
+
+# ---- lists (issue 5) ----------------------------------------------------------------------------
+
+class ListError(SequenzaError):
+    """A list operation that cannot be done (``list.unknown``, ``list.duplicate``,
+    ``list.name.empty``, ``list.filter.invalid``, ``list.static_only``, ``list.contact.unknown``);
+    ``path`` is the JSON pointer of the offending value (``/source/age``)."""
+
+class ListChange(TypedDict):
+    """A contact entered or left a list (returned as a plain ``dict``)."""
+
+    list: str
+    contact: str
+    change: Literal["entered", "exited"]
+    at: datetime.datetime
+
+class TriggerHit(TypedDict):
+    """A flow whose list trigger a list change fires (returned as a plain ``dict``)."""
+
+    flow: str
+    list: str
+    contact: str
+    change: Literal["entered", "exited"]
+    at: datetime.datetime
+
+class MemberPage(TypedDict):
+    """One page of a list's members (returned as a plain ``dict``)."""
+
+    total: int
+    offset: int
+    contacts: List[Dict[str, Any]]
+
+class Audience:
+    """Contacts, their events and activities, the segment index and the contact lists, kept
+    consistent; auto-updating lists follow every change. ``now`` is always given."""
+
+    def __init__(self, default_time_zone: str = "UTC") -> None:
+        """An empty audience; ``default_time_zone`` is the zone of contacts without one."""
+    def upsert_contact(self, contact: JsonDocument, now: Instant) -> List[ListChange]:
+        """Add or replace (edit) a contact; returns the list changes."""
+    def remove_contact(self, contact_id: str, now: Instant) -> List[ListChange]:
+        """Forget a contact and its events; it leaves every list."""
+    def record_event(self, event: JsonDocument, now: Instant) -> List[ListChange]:
+        """Record an event ``{"contact", "name", "at", "properties"}``."""
+    def record(
+        self, contact_id: str, activity: JsonDocument, at: Instant, now: Instant
+    ) -> List[ListChange]:
+        """Record an activity (``{"type": "coupon_downloaded", "coupon": "X"}`` …) done at ``at``."""
+    def tick(self, now: Instant) -> List[ListChange]:
+        """Re-evaluate the time-relative lists due at ``now``."""
+    def next_wakeup(self) -> Optional[datetime.datetime]:
+        """When ``tick`` can next change a list (aware, UTC), or None."""
+    def contact(self, contact_id: str) -> Optional[Dict[str, Any]]:
+        """A contact as a dict (its ``lists`` included), or None."""
+    def events(self, contact_id: str) -> List[Dict[str, Any]]:
+        """The events of a contact, in arrival order."""
+    def contact_count(self) -> int:
+        """How many contacts there are."""
+    def __len__(self) -> int: ...
+    def create_list(self, list: JsonDocument, now: Instant) -> int:
+        """Create a list ``{"id", "name", "source", "auto_update"?, "remove_exits"?}``; returns
+        how many contacts went in. Raises :class:`ListError`."""
+    def rename_list(self, list_id: str, name: str) -> None:
+        """Rename a list. Raises :class:`ListError`."""
+    def delete_list(self, list_id: str, now: Instant) -> None:
+        """Delete a list. Raises :class:`ListError`."""
+    def get_list(self, list_id: str) -> Optional[Dict[str, Any]]:
+        """A list's JSON form, or None."""
+    def lists(self) -> List[Dict[str, Any]]:
+        """Every list, in id order."""
+    def members(self, list_id: str, offset: int = 0, limit: int = 50) -> MemberPage:
+        """One page of a list's members, in id order. Raises :class:`ListError`."""
+    def member_ids(self, list_id: str) -> List[str]:
+        """The ids of a list's members, sorted."""
+    def member_count(self, list_id: str) -> Optional[int]:
+        """How many members a list has (None for an unknown list)."""
+    def is_member(self, list_id: str, contact_id: str) -> bool:
+        """True when the contact is in the list."""
+    def add_to_list(self, list_id: str, contact: JsonDocument, now: Instant) -> List[ListChange]:
+        """Add a contact (inserted or updated first) to a list by hand."""
+    def remove_from_list(self, list_id: str, contact_id: str, now: Instant) -> List[ListChange]:
+        """Take a contact out of a list by hand. Raises :class:`ListError`."""
+
+def source_condition(source: JsonDocument) -> Segment:
+    """The condition a list source compiles to, as a :class:`Segment` without id."""
+
+def list_trigger_hits(
+    changes: Iterable[ListChange], flows: Iterable[Union[Flow, JsonDocument]]
+) -> List[TriggerHit]:
+    """The flows whose list trigger the changes fire, in change order then flow order."""
+
+# ---- CSV import (issue 5) -----------------------------------------------------------------------
+
+CsvSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]
+"""A path (read in chunks) or the file's bytes."""
+
+class CsvImportError(SequenzaError):
+    """A CSV file or import options that cannot be used at all (``import.empty``,
+    ``import.header.duplicate``, ``import.mapping.unknown_column``, ``import.option.invalid`` …)."""
+
+    row: Optional[int]
+    """1-based row (the header is row 1)."""
+    column_name: Optional[str]
+    """The column's header name, or the option's name for ``import.option.invalid``."""
+    byte_offset: Optional[int]
+    """Byte offset in the file."""
+
+class Rejection(TypedDict):
+    """One problem of a rejected row (returned as a plain ``dict``)."""
+
+    row: int
+    column: Optional[int]
+    column_name: Optional[str]
+    code: str
+    value: str
+    message: str
+
+class ImportReport:
+    """The outcome of :func:`import_csv`: every data row is counted once in ``imported``,
+    ``updated``, ``duplicates`` or ``rejected_rows``."""
+
+    @property
+    def rows(self) -> int:
+        """Data rows read."""
+    @property
+    def imported(self) -> int:
+        """New contacts written."""
+    @property
+    def updated(self) -> int:
+        """Existing contacts updated."""
+    @property
+    def duplicates(self) -> int:
+        """Rows repeating another row or (policy ``skip``) an existing contact."""
+    @property
+    def rejected_rows(self) -> int:
+        """How many rows were rejected."""
+    @property
+    def rejected(self) -> List[Rejection]:
+        """Every problem of every rejected row."""
+    @property
+    def duplicate_rows(self) -> List[Dict[str, Any]]:
+        """Every duplicate row ``{"row", "of_row", "contact"}``."""
+    @property
+    def detected(self) -> Dict[str, Any]:
+        """The settings used (detected or given)."""
+    @property
+    def columns(self) -> List[Dict[str, Any]]:
+        """The mapping used, one dict per column."""
+    @property
+    def bytes(self) -> int:
+        """Bytes read."""
+    @property
+    def list_id(self) -> Optional[str]:
+        """The list made of the file's contacts (None without an audience)."""
+    @property
+    def changes(self) -> List[ListChange]:
+        """The list changes the import caused."""
+    def to_dict(self) -> Dict[str, Any]:
+        """The JSON form: the core report plus ``list_id`` and ``changes``."""
+
+def preview_csv(
+    source: CsvSource, fields: Optional[JsonDocument] = None, **overrides: Any
+) -> Dict[str, Any]:
+    """Detected settings, the mapping and the first rows with their problems; nothing written.
+    Raises :class:`CsvImportError`."""
+
+def import_csv(
+    source: CsvSource,
+    *,
+    now: Instant,
+    mapping: Optional[Dict[str, Optional[str]]] = None,
+    default_region: Optional[str] = None,
+    on_progress: Optional[Callable[[int, int], object]] = None,
+    audience: Optional[Audience] = None,
+    fields: Optional[JsonDocument] = None,
+    list_name: Optional[str] = None,
+    **options: Any,
+) -> ImportReport:
+    """Import a CSV file (into ``audience`` as a new list when given). ``default_region`` None
+    means ``"IT"``. Raises :class:`CsvImportError`."""
+
+def export_csv(
+    contacts: Union[Audience, Iterable[JsonDocument]],
+    path: Union[None, str, "os.PathLike[str]"] = None,
+    *,
+    list_id: Optional[str] = None,
+) -> Union[str, int]:
+    """Contacts (or a list of an Audience) as CSV text, or written to ``path`` (returns the count)."""

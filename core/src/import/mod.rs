@@ -54,7 +54,7 @@
 mod cell;
 mod error;
 mod export;
-mod list_import;
+mod into_list;
 mod mapping;
 mod options;
 mod phone;
@@ -72,7 +72,9 @@ use chrono::{DateTime, Utc};
 pub use cell::{normalize_email, parse_bool, parse_date, parse_datetime, parse_number};
 pub use error::{ImportError, ERROR_CODES};
 pub use export::export_csv;
-pub use list_import::{import_csv_to_list, import_list, ListImport};
+pub use into_list::{
+    import_csv_into_audience, import_list_name, ImportList, ListImport, OPTION_NAMES,
+};
 pub use mapping::{ColumnMapping, Target};
 pub use options::{DateOrder, Decimal, Detected, Encoding, ImportOptions, MergePolicy};
 pub use phone::PhoneNormalizer;

@@ -30,7 +30,7 @@ pub(crate) struct RowData {
 pub(crate) struct Ctx<'a> {
     pub(crate) detected: &'a Detected,
     pub(crate) columns: &'a [ColumnMapping],
-    pub(crate) choices: Vec<Vec<String>>,
+    pub(crate) choices: &'a [Vec<String>],
     pub(crate) phone: PhoneNormalizer,
     pub(crate) extra_tags: &'a [String],
 }

@@ -2,7 +2,7 @@
 //! merge.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasherDefault, DefaultHasher, Hash, Hasher};
 use std::io::Read;
 
 use chrono::{DateTime, Utc};
@@ -150,7 +150,7 @@ impl<R: Read> Opened<R> {
         Ctx {
             detected: &self.detected,
             columns: &self.columns,
-            choices: self.choices.clone(),
+            choices: &self.choices,
             phone: self.phone,
             extra_tags: &options.tags,
         }
@@ -199,6 +199,24 @@ pub(crate) fn preview<R: Read>(
         columns: opened.columns,
         rows,
     })
+}
+
+/// The keys of `seen` are already hashes: pass them through.
+#[derive(Default)]
+struct PassThrough(u64);
+
+impl Hasher for PassThrough {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 fn key_hash(kind: u8, value: &str) -> u64 {
@@ -274,7 +292,7 @@ pub(crate) fn import<R: Read, T: ImportTarget + ?Sized>(
         bytes: 0,
     };
     // Key hash → first row: compact; a hit is confirmed against the target before it counts.
-    let mut seen: HashMap<u64, u64> = HashMap::new();
+    let mut seen: HashMap<u64, u64, BuildHasherDefault<PassThrough>> = HashMap::default();
     while opened.advance()? {
         let ctx = opened.ctx(options);
         let rec = &opened.records;
@@ -289,7 +307,6 @@ pub(crate) fn import<R: Read, T: ImportTarget + ?Sized>(
             None,
             &mut report.rejections,
         );
-        drop(ctx);
         if report.rows % PROGRESS_EVERY == 0 {
             progress(Progress {
                 bytes_read: opened.records.source.raw_bytes,

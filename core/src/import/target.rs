@@ -1,10 +1,9 @@
 //! Where an import writes: any contact store that can find contacts by id, e-mail and phone.
 
-use std::collections::{BTreeMap, HashMap};
-
 use chrono::{DateTime, Utc};
 
 use crate::model::{Contact, ContactId};
+use crate::store::{ContactStore, MemoryStore};
 
 /// What an import merges into: find a contact by id, e-mail or phone, and insert or replace one.
 ///
@@ -32,7 +31,7 @@ pub trait ImportTarget {
     fn new_id(&mut self) -> ContactId;
 }
 
-/// An in-memory [`ImportTarget`] with e-mail and phone indexes.
+/// An in-memory [`ImportTarget`]: a [`MemoryStore`] that also hands out ids for new contacts.
 ///
 /// ```
 /// use sequenza::import::{import_csv, ImportOptions, MemoryTarget};
@@ -44,9 +43,7 @@ pub trait ImportTarget {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct MemoryTarget {
-    contacts: BTreeMap<ContactId, Contact>,
-    by_email: HashMap<String, ContactId>,
-    by_phone: HashMap<String, ContactId>,
+    store: MemoryStore,
     next: u64,
 }
 
@@ -62,61 +59,55 @@ impl MemoryTarget {
 
     /// How many contacts it holds.
     pub fn len(&self) -> usize {
-        self.contacts.len()
+        self.store.len()
     }
 
     /// True when it holds no contact.
     pub fn is_empty(&self) -> bool {
-        self.contacts.is_empty()
+        self.store.is_empty()
     }
 
     /// The contacts, by id.
     pub fn contacts(&self) -> std::collections::btree_map::Values<'_, ContactId, Contact> {
-        self.contacts.values()
+        self.store.contacts()
     }
 
     /// The contact with this id.
     pub fn get(&self, id: &str) -> Option<&Contact> {
-        self.contacts.get(&ContactId::new(id))
+        self.store.get(&ContactId::new(id))
+    }
+
+    /// The store underneath (the same e-mail / phone key index as every [`ContactStore`]).
+    pub fn store(&self) -> &MemoryStore {
+        &self.store
     }
 
     fn insert(&mut self, c: Contact) {
-        if let Some(old) = self.contacts.get(&c.id) {
-            if let Some(e) = &old.email {
-                self.by_email.remove(e);
-            }
-            if let Some(p) = &old.phone {
-                self.by_phone.remove(p);
-            }
-        }
-        if let Some(e) = &c.email {
-            self.by_email.insert(e.clone(), c.id.clone());
-        }
-        if let Some(p) = &c.phone {
-            self.by_phone.insert(p.clone(), c.id.clone());
-        }
-        self.contacts.insert(c.id.clone(), c);
+        // A memory store's upsert cannot fail; the time is not used.
+        let _ = self.store.upsert(c, DateTime::<Utc>::UNIX_EPOCH);
     }
 }
 
 impl ImportTarget for MemoryTarget {
     fn find_by_id(&self, id: &ContactId) -> Option<Contact> {
-        self.contacts.get(id).cloned()
+        self.store.get(id).cloned()
     }
     fn find_by_email(&self, email: &str) -> Option<Contact> {
-        self.by_email.get(email).and_then(|id| self.find_by_id(id))
+        let id = self.store.find_by_email(email)?;
+        self.store.get(id).cloned()
     }
     fn find_by_phone(&self, phone: &str) -> Option<Contact> {
-        self.by_phone.get(phone).and_then(|id| self.find_by_id(id))
+        let id = self.store.find_by_phone(phone)?;
+        self.store.get(id).cloned()
     }
-    fn upsert(&mut self, contact: Contact, _now: DateTime<Utc>) {
-        self.insert(contact);
+    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) {
+        let _ = self.store.upsert(contact, now);
     }
     fn new_id(&mut self) -> ContactId {
         loop {
             self.next += 1;
             let id = ContactId::new(format!("imp-{}", self.next));
-            if !self.contacts.contains_key(&id) {
+            if self.store.get(&id).is_none() {
                 return id;
             }
         }

@@ -385,7 +385,12 @@ impl Audience {
     }
 
     /// Puts a contact in a list (and the list in the contact); the changes it caused.
-    fn join(&mut self, id: &ListId, contact: &ContactId, now: DateTime<Utc>) -> Vec<ListChange> {
+    pub(crate) fn join(
+        &mut self,
+        id: &ListId,
+        contact: &ContactId,
+        now: DateTime<Utc>,
+    ) -> Vec<ListChange> {
         let Some(state) = self.lists.get_mut(id) else {
             return Vec::new();
         };

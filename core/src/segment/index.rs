@@ -168,6 +168,17 @@ impl SegmentIndex {
         self
     }
 
+    /// The time zone of contacts without one (UTC unless set).
+    ///
+    /// ```
+    /// use sequenza::segment::SegmentIndex;
+    /// let index = SegmentIndex::new().with_default_time_zone(chrono_tz::Europe::Rome);
+    /// assert_eq!(index.default_time_zone(), chrono_tz::Europe::Rome);
+    /// ```
+    pub fn default_time_zone(&self) -> Tz {
+        self.default_time_zone
+    }
+
     /// How many segment evaluations the index has run so far (for tests and statistics).
     ///
     /// ```

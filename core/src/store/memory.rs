@@ -1,6 +1,6 @@
 //! An in-memory contact store.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 
@@ -21,7 +21,7 @@ use crate::model::{Contact, ContactId};
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct MemoryStore {
-    contacts: HashMap<ContactId, Contact>,
+    contacts: BTreeMap<ContactId, Contact>,
     keys: ContactKeys,
 }
 
@@ -41,8 +41,8 @@ impl MemoryStore {
         self.contacts.is_empty()
     }
 
-    /// Every contact, in no particular order.
-    pub fn contacts(&self) -> impl Iterator<Item = &Contact> + '_ {
+    /// Every contact, by id.
+    pub fn contacts(&self) -> std::collections::btree_map::Values<'_, ContactId, Contact> {
         self.contacts.values()
     }
 }

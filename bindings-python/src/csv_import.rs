@@ -1,0 +1,420 @@
+//! CSV import and export (`sequenza::import`): `preview_csv`, `import_csv` (→ `ImportReport`)
+//! and `export_csv`.
+//!
+//! A path (`str` or `os.PathLike`) is opened here and read by the core in chunks (bounded
+//! memory); `bytes`, `bytearray` or `memoryview` are read from memory. Keyword options are the
+//! core's `ImportOptions` JSON keys and are checked by the core
+//! (`ImportOptions::from_json_value`): an unknown or ill-typed option is a `CsvImportError`
+//! `import.option.invalid` naming it. The import runs without the GIL; the progress callback
+//! takes it back for each call, and an exception raised there stops the import at the next chunk
+//! and propagates as is.
+
+use std::fs::File;
+use std::io::Read;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pyo3::exceptions::PyValueError;
+use pyo3::prelude::*;
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString};
+use sequenza::import::{
+    import_csv_into_audience, import_csv_reader, preview_csv_reader, ImportList, ImportOptions,
+    ImportReport, MemoryTarget, Progress,
+};
+use sequenza::list::ListChange;
+use sequenza::model::ListId;
+use sequenza::FieldSchema;
+
+use super::convert::{document_text, instant, to_value};
+use super::lists::{changes_to_py, to_py, PyAudience};
+use super::{parse_fields, to_py_err, type_error};
+
+const SOURCE_EXPECTED: &str = "a path (str or os.PathLike), bytes, bytearray or memoryview";
+
+/// Where the CSV comes from.
+enum Input {
+    Path(std::path::PathBuf),
+    Bytes(Vec<u8>),
+}
+
+impl Input {
+    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            return Ok(Input::Bytes(b.as_bytes().to_vec()));
+        }
+        if let Ok(b) = obj.cast::<PyByteArray>() {
+            return Ok(Input::Bytes(b.to_vec()));
+        }
+        if obj.is_instance_of::<PyMemoryView>() {
+            let b = obj.call_method0("tobytes")?;
+            return Ok(Input::Bytes(b.cast::<PyBytes>()?.as_bytes().to_vec()));
+        }
+        if obj.is_instance_of::<PyString>() || obj.hasattr("__fspath__")? {
+            let path = PyModule::import(obj.py(), "os")?
+                .getattr("fsdecode")?
+                .call1((obj,))?
+                .extract::<String>()?;
+            return Ok(Input::Path(path.into()));
+        }
+        Err(type_error(obj, "source", SOURCE_EXPECTED))
+    }
+
+    /// The file name, for the list's source.
+    fn file_name(&self) -> Option<String> {
+        match self {
+            Input::Path(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()),
+            Input::Bytes(_) => None,
+        }
+    }
+
+    /// A reader over the input (a path is opened: `OSError` when it cannot be).
+    fn open(&self) -> PyResult<Box<dyn Read + Send + '_>> {
+        Ok(match self {
+            Input::Path(p) => Box::new(File::open(p)?),
+            Input::Bytes(b) => Box::new(b.as_slice()),
+        })
+    }
+}
+
+/// A reader that fails once `stop` is set (the progress callback raised).
+struct Stoppable<'a, R> {
+    inner: R,
+    stop: &'a AtomicBool,
+}
+
+impl<R: Read> Read for Stoppable<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(std::io::Error::other("stopped by the progress callback"));
+        }
+        self.inner.read(buf)
+    }
+}
+
+/// The import options from the keyword arguments (the core checks names and types).
+fn options(py: Python<'_>, kwargs: &Bound<'_, PyDict>) -> PyResult<ImportOptions> {
+    let value = to_value(kwargs, "the import options")?;
+    ImportOptions::from_json_value(value).map_err(|e| to_py_err(py, &e.into()))
+}
+
+/// Previews a CSV file before importing it: the detected settings, the suggested (or given)
+/// mapping and the first rows as they would be imported, with their problems. Nothing is
+/// written. Returns a dict ``{"detected", "columns", "rows"}``: ``detected`` has ``encoding``,
+/// ``bom``, ``delimiter``, ``quote``, ``header``, ``decimal``, ``date_order``; each column is
+/// ``{"index", "name", "target", "suggested"}``; each row ``{"row", "cells", "rejections"}``.
+///
+/// ``source`` is a path or bytes. ``fields`` is the field schema (JSON text or ``dict``).
+/// ``overrides`` are import options that replace what is sniffed: ``encoding``, ``delimiter``,
+/// ``quote``, ``header``, ``decimal``, ``date_order``, ``mapping``, ``default_region``,
+/// ``policy``, ``preview_rows``, ``max_row_bytes``, ``tags``. Raises ``CsvImportError`` for a
+/// file that cannot be imported at all or an unknown / ill-typed option.
+#[pyfunction]
+#[pyo3(signature = (source, fields = None, **overrides))]
+pub(crate) fn preview_csv<'py>(
+    py: Python<'py>,
+    source: &Bound<'py, PyAny>,
+    fields: Option<&Bound<'py, PyAny>>,
+    overrides: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let input = Input::from_py(source)?;
+    let kwargs = overrides.cloned().unwrap_or_else(|| PyDict::new(py));
+    let options = options(py, &kwargs)?;
+    let fields = parse_fields(fields)?.unwrap_or_default();
+    let reader = input.open()?;
+    let preview = py
+        .detach(|| preview_csv_reader(reader, &options, &fields))
+        .map_err(|e| to_py_err(py, &e))?;
+    to_py(py, &preview, "preview")
+}
+
+/// The outcome of ``import_csv``: every data row is counted once in ``imported``, ``updated``,
+/// ``duplicates`` or ``rejected_rows`` (``rows`` in all).
+///
+/// ``rejected`` lists every problem of every rejected row as dicts ``{"row", "column",
+/// "column_name", "code", "value", "message"}`` (``row`` 1-based with the header as row 1,
+/// ``column`` 0-based or None for a whole-row problem). ``list_id`` is the list the import made
+/// in the audience (None without one) and ``changes`` the list changes it caused.
+#[pyclass(frozen, module = "sequenza", name = "ImportReport")]
+pub(crate) struct PyImportReport {
+    report: ImportReport,
+    list_id: Option<ListId>,
+    changes: Vec<ListChange>,
+}
+
+#[pymethods]
+impl PyImportReport {
+    /// Data rows read (the header not included).
+    #[getter]
+    fn rows(&self) -> u64 {
+        self.report.rows
+    }
+    /// New contacts written.
+    #[getter]
+    fn imported(&self) -> u64 {
+        self.report.imported
+    }
+    /// Existing contacts updated.
+    #[getter]
+    fn updated(&self) -> u64 {
+        self.report.updated
+    }
+    /// Rows not written because they repeat another row or (policy ``skip``) an existing contact.
+    #[getter]
+    fn duplicates(&self) -> u64 {
+        self.report.duplicates
+    }
+    /// How many rows were rejected.
+    #[getter]
+    fn rejected_rows(&self) -> u64 {
+        self.report.rejected
+    }
+    /// Every problem of every rejected row, as dicts.
+    #[getter]
+    fn rejected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.report.rejections, "rejections")
+    }
+    /// Every duplicate row as dicts ``{"row", "of_row", "contact"}``.
+    #[getter]
+    fn duplicate_rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.report.duplicate_rows, "duplicate rows")
+    }
+    /// The settings used (detected or given), as a dict.
+    #[getter]
+    fn detected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.report.detected, "detected")
+    }
+    /// The mapping used: one dict per column.
+    #[getter]
+    fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        to_py(py, &self.report.columns, "columns")
+    }
+    /// Bytes read from the file.
+    #[getter]
+    fn bytes(&self) -> u64 {
+        self.report.bytes
+    }
+    /// The id of the list made of the file's contacts (None when imported without an audience).
+    #[getter]
+    fn list_id(&self) -> Option<&str> {
+        self.list_id.as_ref().map(|l| l.as_str())
+    }
+    /// The list changes the import caused in the audience (dicts, as ``Audience`` returns them).
+    #[getter]
+    fn changes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        changes_to_py(py, &self.changes)
+    }
+    /// The report as a ``dict`` (its JSON form: ``rejected`` is the count there, the problems
+    /// are under ``rejections``; ``at`` of changes is RFC 3339 text).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let out = to_py(py, &self.report, "report")?;
+        out.set_item("list_id", self.list_id())?;
+        out.set_item("changes", to_py(py, &self.changes, "changes")?)?;
+        Ok(out)
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "ImportReport(rows={}, imported={}, updated={}, duplicates={}, rejected_rows={}, list_id={})",
+            self.report.rows,
+            self.report.imported,
+            self.report.updated,
+            self.report.duplicates,
+            self.report.rejected,
+            self.list_id()
+                .map_or_else(|| "None".to_owned(), |l| format!("{l:?}"))
+        )
+    }
+}
+
+/// Imports a CSV file: typed cells per the field schema, e-mails validated, phones normalised to
+/// E.164 (``default_region``, ``"IT"`` when None, for numbers without a country code), duplicates and existing
+/// contacts handled per ``policy`` (``"fill_empty"``, ``"overwrite"``, ``"skip"``). Accepted rows
+/// are written, rejected ones reported (never half-applied). Returns an ``ImportReport``.
+///
+/// - ``source``: a path (read in chunks, bounded memory) or bytes.
+/// - ``now``: the import's instant (aware ``datetime`` or RFC 3339 text), required.
+/// - ``mapping``: ``{"column": "field" or None}`` overriding the suggested mapping.
+/// - ``audience``: an ``Audience`` to import into; the file's contacts then also become a new
+///   static list (``list_name``, else ``"Import YYYY-MM-DD HH:MM"``), whose id is the report's
+///   ``list_id``. Without one the contacts are only validated and counted.
+/// - ``fields``: the field schema (JSON text or ``dict``).
+/// - ``on_progress``: called as ``on_progress(rows, bytes)`` every 8192 rows and at the end; an
+///   exception it raises stops the import and propagates (rows already written stay written; no
+///   list is made).
+/// - ``options``: the other import options, as for ``preview_csv``.
+///
+/// Raises ``CsvImportError`` (``code``, ``row``, ``column``, ``column_name``, ``byte_offset``)
+/// for a file that cannot be imported at all or a bad option, ``OSError`` for a path that
+/// cannot be opened.
+#[pyfunction]
+#[pyo3(signature = (source, *, now, mapping = None, default_region = None, on_progress = None,
+                    audience = None, fields = None, list_name = None, **options))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn import_csv<'py>(
+    py: Python<'py>,
+    source: &Bound<'py, PyAny>,
+    now: &Bound<'py, PyAny>,
+    mapping: Option<&Bound<'py, PyAny>>,
+    default_region: Option<&Bound<'py, PyAny>>,
+    on_progress: Option<Py<PyAny>>,
+    audience: Option<&Bound<'py, PyAny>>,
+    fields: Option<&Bound<'py, PyAny>>,
+    list_name: Option<String>,
+    options: Option<&Bound<'py, PyDict>>,
+) -> PyResult<PyImportReport> {
+    let input = Input::from_py(source)?;
+    let now = instant(now, "now")?;
+    let kwargs = options.cloned().unwrap_or_else(|| PyDict::new(py));
+    if let Some(m) = mapping.filter(|m| !m.is_none()) {
+        kwargs.set_item("mapping", m)?;
+    }
+    // None keeps the core's default region, "IT".
+    if let Some(r) = default_region.filter(|r| !r.is_none()) {
+        kwargs.set_item("default_region", r)?;
+    }
+    let options = self::options(py, &kwargs)?;
+    let fields: FieldSchema = parse_fields(fields)?.unwrap_or_default();
+    if let Some(cb) = &on_progress {
+        if !cb.bind(py).is_callable() {
+            return Err(type_error(cb.bind(py), "on_progress", "a callable or None"));
+        }
+    }
+    let mut audience = match audience.filter(|a| !a.is_none()) {
+        Some(a) => Some(
+            a.cast::<PyAudience>()
+                .map_err(|_| type_error(a, "audience", "an Audience or None"))?
+                .borrow_mut(),
+        ),
+        None => None,
+    };
+    let stop = AtomicBool::new(false);
+    let mut failure: Option<PyErr> = None;
+    let reader = Stoppable {
+        inner: input.open()?,
+        stop: &stop,
+    };
+    let file = input.file_name();
+    let mut progress = |p: Progress| {
+        if failure.is_some() {
+            return;
+        }
+        let result = Python::attach(|py| -> PyResult<()> {
+            py.check_signals()?;
+            if let Some(cb) = &on_progress {
+                cb.call1(py, (p.rows, p.bytes_read))?;
+            }
+            Ok(())
+        });
+        if let Err(e) = result {
+            failure = Some(e);
+            stop.store(true, Ordering::Relaxed);
+        }
+    };
+    let audience_inner = audience.as_mut().map(|a| &mut a.inner);
+    let outcome = py.detach(|| match audience_inner {
+        Some(a) => {
+            let list = ImportList {
+                name: list_name,
+                file,
+            };
+            import_csv_into_audience(reader, &options, &fields, a, &list, now, &mut progress)
+                .map(|r| (r.report, Some(r.list_id), r.changes))
+        }
+        None => {
+            let mut target = MemoryTarget::default();
+            import_csv_reader(reader, &options, &fields, &mut target, now, &mut progress)
+                .map(|r| (r, None, Vec::new()))
+        }
+    });
+    if let Some(e) = failure {
+        return Err(e);
+    }
+    let (report, list_id, changes) = outcome.map_err(|e| to_py_err(py, &e))?;
+    Ok(PyImportReport {
+        report,
+        list_id,
+        changes,
+    })
+}
+
+/// Writes contacts as UTF-8 CSV (header ``id,email,phone,time_zone,locale,tags``, then
+/// ``consent.<channel>`` columns and the profile fields, sorted) that ``import_csv`` reads back
+/// to the same contacts (with ``delimiter=","`` and ``decimal="."``).
+///
+/// ``contacts`` is an ``Audience`` (then ``list_id`` names the list to export, required) or an
+/// iterable of contact dicts / JSON texts. With ``path`` the CSV is written there and the number
+/// of contacts written is returned; without, the CSV text is returned.
+#[pyfunction]
+#[pyo3(signature = (contacts, path = None, *, list_id = None))]
+pub(crate) fn export_csv<'py>(
+    py: Python<'py>,
+    contacts: &Bound<'py, PyAny>,
+    path: Option<&Bound<'py, PyAny>>,
+    list_id: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let owned: Vec<sequenza::Contact>;
+    let held;
+    let refs: Vec<&sequenza::Contact> = if let Ok(a) = contacts.cast::<PyAudience>() {
+        let Some(list) = list_id else {
+            return Err(PyValueError::new_err(
+                "list_id is required to export from an Audience",
+            ));
+        };
+        held = a.borrow();
+        let id = ListId::new(list);
+        if held.inner.list(&id).is_none() {
+            // The core's `list.unknown` error.
+            let err = held.inner.members(&id, 0, 0).err();
+            if let Some(e) = err {
+                return Err(to_py_err(py, &e));
+            }
+        }
+        held.inner
+            .member_ids(&id)
+            .filter_map(|c| held.inner.contact(c))
+            .collect()
+    } else {
+        if contacts.is_instance_of::<PyString>()
+            || contacts.is_instance_of::<PyBytes>()
+            || contacts.is_instance_of::<PyDict>()
+        {
+            return Err(type_error(
+                contacts,
+                "contacts",
+                "an Audience or an iterable of contact dicts",
+            ));
+        }
+        let mut all = Vec::new();
+        for item in contacts.try_iter().map_err(|_| {
+            type_error(
+                contacts,
+                "contacts",
+                "an Audience or an iterable of contact dicts",
+            )
+        })? {
+            let item = item?;
+            let text = document_text(&item, "every contact", "a dict, str or bytes")?;
+            all.push(sequenza::Contact::from_json(&text).map_err(|e| to_py_err(py, &e))?);
+        }
+        owned = all;
+        owned.iter().collect()
+    };
+    match path.filter(|p| !p.is_none()) {
+        Some(p) => {
+            let path: String = PyModule::import(py, "os")?
+                .getattr("fsdecode")?
+                .call1((p,))?
+                .extract()?;
+            let file = File::create(path)?;
+            let mut out = std::io::BufWriter::new(file);
+            let n = sequenza::import::export_csv(refs.iter().copied(), &mut out)?;
+            std::io::Write::flush(&mut out)?;
+            Ok(n.into_pyobject(py)?.into_any())
+        }
+        None => {
+            let mut out = Vec::new();
+            sequenza::import::export_csv(refs.iter().copied(), &mut out)?;
+            let text =
+                String::from_utf8(out).map_err(|e| super::internal("the exported CSV", e))?;
+            Ok(PyString::new(py, &text).into_any())
+        }
+    }
+}

@@ -1,0 +1,101 @@
+//! CSV import into an audience: merge with existing contacts, auto-updating lists follow, and
+//! the import's own list holds every contact written.
+
+use chrono::{DateTime, TimeZone, Utc};
+use sequenza::import::{import_csv_into_audience, ImportList, ImportOptions, MergePolicy};
+use sequenza::list::{Audience, List, Source};
+use sequenza::segment::MembershipChange;
+use sequenza::Contact;
+
+fn now() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 25, 17, 51, 0).unwrap()
+}
+
+#[test]
+fn import_merges_fills_its_list_and_moves_auto_lists() {
+    let mut audience = Audience::new().with_default_time_zone(chrono_tz::Europe::Rome);
+    audience.upsert_contact(
+        Contact::from_json(r#"{"id": "anna", "email": "anna@example.com"}"#).unwrap(),
+        now(),
+    );
+    let vip = List {
+        auto_update: true,
+        ..List::new("vip", "VIP", Source::Tag { tag: "vip".into() })
+    };
+    assert_eq!(audience.create_list(vip, now()).unwrap(), 0);
+
+    let csv = "Nome;E-mail;Tags\n\
+               Anna;ANNA@example.com;vip\n\
+               Bruno;bruno@example.com;\n\
+               Carla;carla@;vip\n\
+               Bruno bis;bruno@example.com;\n";
+    let options = ImportOptions {
+        policy: MergePolicy::Overwrite,
+        ..ImportOptions::default()
+    };
+    let done = import_csv_into_audience(
+        csv.as_bytes(),
+        &options,
+        &Default::default(),
+        &mut audience,
+        &ImportList::default(),
+        now(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let r = &done.report;
+    assert_eq!(r.rows, 4);
+    assert_eq!(r.imported + r.updated + r.duplicates + r.rejected, r.rows);
+    assert_eq!((r.imported, r.updated, r.rejected), (1, 1, 1));
+    assert_eq!(done.list_id.as_str(), "import-2026-11-25-1851");
+    let list = audience.list(&done.list_id).unwrap();
+    assert_eq!(list.name, "Import 2026-11-25 18:51");
+    let members: Vec<&str> = audience
+        .member_ids(&done.list_id)
+        .map(|c| c.as_str())
+        .collect();
+    assert_eq!(members.len(), 2);
+    assert!(members.contains(&"anna"));
+    // Anna was merged by e-mail, got the `vip` tag, and the auto-updating list took her in.
+    assert!(audience.is_member(&"vip".into(), &"anna".into()));
+    assert!(done.changes.iter().any(|c| c.list.as_str() == "vip"
+        && c.contact.as_str() == "anna"
+        && c.change == MembershipChange::Entered));
+    // Filling the import's own list is not a change (as creating any list is not).
+    assert!(done.changes.iter().all(|c| c.list != done.list_id));
+    // Every contact's `lists` agrees with the lists.
+    for id in audience.member_ids(&done.list_id) {
+        assert!(audience.contact(id).unwrap().lists.contains(&done.list_id));
+    }
+
+    // A second import in the same minute gets its own list.
+    let again = import_csv_into_audience(
+        &b"email\ndora@example.com\n"[..],
+        &ImportOptions::default(),
+        &Default::default(),
+        &mut audience,
+        &ImportList::default(),
+        now(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(again.list_id.as_str(), "import-2026-11-25-1851-2");
+}
+
+#[test]
+fn a_file_error_writes_nothing_and_makes_no_list() {
+    let mut audience = Audience::new();
+    let err = import_csv_into_audience(
+        &b""[..],
+        &ImportOptions::default(),
+        &Default::default(),
+        &mut audience,
+        &ImportList::default(),
+        now(),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "import.empty");
+    assert_eq!(audience.lists().count(), 0);
+    assert_eq!(audience.contact_count(), 0);
+}

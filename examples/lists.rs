@@ -1,0 +1,78 @@
+//! The lists part of `make demo`: an auto-updating coupon list reacting to activities, and a
+//! flow whose list trigger those changes fire.
+
+use chrono::{Duration, TimeZone, Utc};
+use sequenza::list::{list_trigger_hits, Activity, Audience, List, ListChange};
+use sequenza::{Contact, Flow};
+
+fn show(what: &str, changes: &[ListChange]) {
+    if changes.is_empty() {
+        println!("  {what}: no list change");
+    }
+    for c in changes {
+        let change = serde_json::to_value(c.change).unwrap_or_default();
+        println!(
+            "  {what}: {} {} list `{}`",
+            c.contact,
+            change.as_str().unwrap_or("?"),
+            c.list
+        );
+    }
+}
+
+/// Runs the lists demo.
+pub fn run() -> sequenza::Result<()> {
+    println!("\n# Lists: an auto-updating coupon list\n");
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 11, 25, 9, 0, 0)
+        .single()
+        .unwrap_or_default();
+    let mut audience = Audience::new().with_default_time_zone(chrono_tz::Europe::Rome);
+    for json in [
+        r#"{"id": "anna", "fields": {"gender": "Donna", "birth_date": "1990-05-01"}}"#,
+        r#"{"id": "bruno", "fields": {"gender": "M", "birth_date": "1985-02-10"}}"#,
+        r#"{"id": "carla", "fields": {"gender": "F", "birth_date": "2001-09-30"}}"#,
+    ] {
+        audience.upsert_contact(Contact::from_json(json)?, t0);
+    }
+    let list = List::from_json(
+        r#"{"id": "coupon-women", "name": "Coupon not used yet, women 18–45",
+            "source": {"type": "coupon", "gender": "female", "age": {"min": 18, "max": 45}, "used": false},
+            "auto_update": true, "remove_exits": true}"#,
+    )?;
+    println!("  source: {}", list.source.to_condition());
+    let count = audience.create_list(list, t0)?;
+    println!("  created with {count} contacts");
+    let flow = Flow::from_json(
+        r#"{"id": "coupon-reminder", "name": "Coupon reminder", "status": "active",
+            "triggers": [{"type": "list", "list": "coupon-women", "on": "entered"}],
+            "start": "end", "nodes": [{"id": "end", "type": "exit"}], "edges": []}"#,
+    )?;
+    let coupon = || Activity::CouponDownloaded {
+        coupon: "BLACKFRIDAY".into(),
+    };
+    let steps: [(&str, &str, Activity); 4] = [
+        ("anna downloads a coupon", "anna", coupon()),
+        ("bruno downloads a coupon", "bruno", coupon()),
+        ("carla downloads a coupon", "carla", coupon()),
+        (
+            "anna redeems it",
+            "anna",
+            Activity::CouponRedeemed {
+                coupon: "BLACKFRIDAY".into(),
+            },
+        ),
+    ];
+    for (i, (what, who, activity)) in steps.into_iter().enumerate() {
+        let now = t0 + Duration::hours(i as i64);
+        let changes = audience.record(&who.into(), activity, now, now);
+        show(what, &changes);
+        for hit in list_trigger_hits(&changes, std::slice::from_ref(&flow)) {
+            println!("    → flow `{}` starts for {}", hit.flow, hit.contact);
+        }
+    }
+    let page = audience.members(&"coupon-women".into(), 0, 10)?;
+    let ids: Vec<&str> = page.contacts.iter().map(|c| c.id.as_str()).collect();
+    println!("  now in the list: {ids:?} ({} in all)", page.total);
+    Ok(())
+}
