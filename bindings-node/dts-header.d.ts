@@ -513,3 +513,277 @@ export interface PlanSendOptions {
   /** A transactional message goes out at once. */
   transactional?: boolean | null
 }
+
+// ---- lists (issue 5) --------------------------------------------------------------------------
+
+/** Dates of a source filter: `YYYY-MM-DD` or RFC 3339, both ends optional and inclusive. */
+export interface DateRange {
+  from?: string | null
+  to?: string | null
+}
+
+/** A gender filter (matches the Italian and English spellings shops write). */
+export type Gender = 'female' | 'male'
+
+/** An age band in whole years, both ends inclusive and optional. */
+export interface AgeBand {
+  min?: number | null
+  max?: number | null
+}
+
+/** The state of a fidelity card. */
+export type FidelityStatus = 'zero_points' | 'half_target' | 'target_reached'
+
+/** The device of a web-push subscription. */
+export type DeviceType = 'desktop' | 'mobile' | 'tablet'
+
+/** Where a list's contacts come from, with its filters (the core's JSON form, tag `type`). */
+export type Source =
+  | { type: 'coupon'; dates?: DateRange; gender?: Gender; age?: AgeBand; used?: boolean }
+  | { type: 'fidelity'; dates?: DateRange; gender?: Gender; age?: AgeBand; status?: FidelityStatus }
+  | { type: 'walk_in'; dates?: DateRange; gender?: Gender; age?: AgeBand }
+  | { type: 'form'; dates?: DateRange; form?: string }
+  | { type: 'newsletter'; dates?: DateRange }
+  | { type: 'push'; dates?: DateRange; device?: DeviceType }
+  | { type: 'tag'; tag: string }
+  | { type: 'empty' }
+  | { type: 'csv_import'; file?: string }
+
+/** A contact list, in the core's JSON form. */
+export interface List {
+  id: string
+  name: string
+  source: Source
+  /** Keep the list current: contacts who start matching the source enter at once. */
+  auto_update?: boolean
+  /** With `auto_update`, also take out contacts who stop matching. */
+  remove_exits?: boolean
+}
+
+/** What a contact did (the core's JSON form, tag `type`). */
+export type Activity =
+  | { type: 'coupon_downloaded'; coupon: string }
+  | { type: 'coupon_redeemed'; coupon: string }
+  | { type: 'fidelity_joined'; card: string; target?: number }
+  | { type: 'fidelity_points'; points: number }
+  | { type: 'fidelity_target'; target: number }
+  | { type: 'walk_in'; store?: string }
+  | { type: 'form_submitted'; form: string }
+  | { type: 'newsletter_signup'; source?: string }
+  | { type: 'web_push_subscribed'; device: DeviceType }
+  | { type: 'tag_assigned'; tag: string }
+
+/** An activity of a contact at an instant. */
+export interface ActivityRecord {
+  contact: string
+  at: string
+  activity: Activity
+}
+
+/** A contact entered or left a list (`at` is RFC 3339, UTC). */
+export interface ListChange {
+  list: string
+  contact: string
+  change: 'entered' | 'exited'
+  at: string
+}
+
+/** A flow whose list trigger a list change fires. */
+export interface TriggerHit {
+  flow: string
+  list: string
+  contact: string
+  change: 'entered' | 'exited'
+  at: string
+}
+
+/** One page of a list's members, in contact id order. */
+export interface MemberPage {
+  /** How many members the list has. */
+  total: number
+  offset: number
+  contacts: Contact[]
+}
+
+/** Options of `new Audience(options)`. */
+export interface AudienceOptions {
+  /** IANA zone of contacts without one (UTC when absent). */
+  defaultTimeZone?: string | null
+}
+
+/** Options of `audience.members(listId, options)`. */
+export interface MembersOptions {
+  /** The position of the first contact (default 0). */
+  offset?: number | null
+  /** How many contacts at most (default 50). */
+  limit?: number | null
+}
+
+/** The code of a `ListError`. */
+export type ListErrorCode =
+  | 'list.unknown'
+  | 'list.duplicate'
+  | 'list.filter.invalid'
+  | 'list.static_only'
+  | 'list.contact.unknown'
+  | 'list.name.empty'
+
+/** Thrown by list operations: a real `Error` with `name: 'ListError'`. */
+export interface ListError extends Error {
+  name: 'ListError'
+  code: ListErrorCode
+  /** JSON pointer into the list document (`/source/age`) or the call (`/id`, `/contact`). */
+  path: string
+  line: null
+  column: null
+}
+
+// ---- CSV import (issue 5) -----------------------------------------------------------------------
+
+/** Where a column goes: `'id'`, `'email'`, `'phone'`, `'tags'`, `'consent'`, `'consent.sms'` …,
+ * `'time_zone'`, `'locale'`, a profile field key, or `null` for "do not use". */
+export type ImportTarget = string | null
+
+/** The settings of a CSV import; each one left out is sniffed from the file. */
+export interface CsvOptions {
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
+  delimiter?: string
+  quote?: string
+  header?: boolean
+  /** The decimal separator: `','` (`1.234,56`) or `'.'`. */
+  decimal?: ',' | '.'
+  /** How `31/12/1980`-like dates are read (default `'dmy'`). */
+  dateOrder?: 'dmy' | 'mdy'
+  /** Column name → target; overrides the suggestion for the columns it names. */
+  mapping?: Record<string, ImportTarget>
+  /** ISO 3166 region for phone numbers without a country code (default `'IT'`). */
+  defaultRegion?: string
+  /** Rows matching an existing contact: `'fill_empty'` (default), `'overwrite'`, `'skip'`. */
+  policy?: 'fill_empty' | 'overwrite' | 'skip'
+  /** How many rows a preview shows (default 20). */
+  previewRows?: number
+  /** The largest row accepted, in bytes (default 1 MiB); a longer row is rejected. */
+  maxRowBytes?: number
+  /** Tags added to every imported or updated contact. */
+  tags?: string[]
+  /** The declared profile fields, which type the cells. */
+  fields?: FieldSchema | string | null
+}
+
+/** Progress of a running import. */
+export interface ImportProgress {
+  bytesRead: number
+  rows: number
+}
+
+/** Options of `importCsv(pathOrBuffer, options)`. */
+export interface ImportCsvOptions extends CsvOptions {
+  /** Required: stamps created and updated contacts (nothing reads the clock). */
+  now: Instant
+  /** Merge into this audience and put the file's contacts in a new list. */
+  audience?: Audience | null
+  /** Called every 8192 rows and at the end. */
+  onProgress?: ((progress: ImportProgress) => void) | null
+  /** The file name the import list's source names (default: the path's file name). */
+  fileName?: string | null
+}
+
+/** Options of `exportCsv(source, options)`. */
+export interface ExportCsvOptions {
+  /** With an `Audience`: the id of the list to export. */
+  list?: string | null
+  /** Write the file here (and return the count) instead of returning the text. */
+  path?: string | null
+}
+
+/** The settings an import runs with. */
+export interface CsvDetected {
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
+  bom: boolean
+  delimiter: string
+  quote: string
+  header: boolean
+  decimal: ',' | '.'
+  dateOrder: 'dmy' | 'mdy'
+}
+
+/** A column and where it goes. */
+export interface CsvColumn {
+  index: number
+  name: string
+  target: ImportTarget
+  fieldType?: FieldType
+  /** True when the target comes from `mapping`, false when suggested. */
+  explicit: boolean
+}
+
+/** A problem of a row: the row is not imported. */
+export interface Rejection {
+  /** 1-based record number (the header is row 1). */
+  row: number
+  /** 0-based column, `null` for a problem of the whole row. */
+  column: number | null
+  columnName: string | null
+  /** Stable code (`import.email.invalid`, `import.row.ragged` …). */
+  code: string
+  /** The raw cell (or row), cut to 200 characters. */
+  value: string
+  message: string
+}
+
+/** What `previewCsv` shows before anything is written. */
+export interface CsvPreview {
+  detected: CsvDetected
+  columns: CsvColumn[]
+  rows: Array<{ row: number; cells: Array<{ raw: string; value: FieldValue | null; code: string | null }>; rejections: Rejection[] }>
+}
+
+/** The outcome of `importCsv`: every data row is counted once in `imported`, `updated`,
+ * `duplicates` or `rejectedRows`. */
+export interface ImportReport {
+  imported: number
+  updated: number
+  duplicates: number
+  /** Every problem of every rejected row (a row may have several). */
+  rejected: Rejection[]
+  /** How many rows were rejected. */
+  rejectedRows: number
+  /** Data rows read (the header not included). */
+  rows: number
+  duplicateRows: Array<{ row: number; ofRow: number | null; contact: string }>
+  detected: CsvDetected
+  columns: CsvColumn[]
+  /** Bytes read from the file. */
+  bytes: number
+  /** The list made for the file (with `audience`), else `null`. */
+  listId: string | null
+  /** The list changes the import caused (with `audience`). */
+  changes: ListChange[]
+}
+
+/** The code of a `CsvImportError`. */
+export type CsvImportErrorCode =
+  | 'import.empty'
+  | 'import.header.duplicate'
+  | 'import.header.empty'
+  | 'import.mapping.unknown_column'
+  | 'import.mapping.unknown_field'
+  | 'import.mapping.duplicate_target'
+  | 'import.option.invalid'
+  | 'import.io'
+
+/** Thrown when a CSV file cannot be imported at all: a real `Error` with `name: 'CsvImportError'`. */
+export interface CsvImportError extends Error {
+  name: 'CsvImportError'
+  code: CsvImportErrorCode
+  /** 1-based record number (the header is row 1), when known. */
+  row: number | null
+  /** 0-based column, when known. */
+  column: number | null
+  /** The column's header name (or the option's name for `import.option.invalid`). */
+  columnName: string | null
+  /** Byte offset in the file, when known. */
+  byteOffset: number | null
+  path: null
+  line: null
+}

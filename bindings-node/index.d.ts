@@ -514,6 +514,280 @@ export interface PlanSendOptions {
   transactional?: boolean | null
 }
 
+// ---- lists (issue 5) --------------------------------------------------------------------------
+
+/** Dates of a source filter: `YYYY-MM-DD` or RFC 3339, both ends optional and inclusive. */
+export interface DateRange {
+  from?: string | null
+  to?: string | null
+}
+
+/** A gender filter (matches the Italian and English spellings shops write). */
+export type Gender = 'female' | 'male'
+
+/** An age band in whole years, both ends inclusive and optional. */
+export interface AgeBand {
+  min?: number | null
+  max?: number | null
+}
+
+/** The state of a fidelity card. */
+export type FidelityStatus = 'zero_points' | 'half_target' | 'target_reached'
+
+/** The device of a web-push subscription. */
+export type DeviceType = 'desktop' | 'mobile' | 'tablet'
+
+/** Where a list's contacts come from, with its filters (the core's JSON form, tag `type`). */
+export type Source =
+  | { type: 'coupon'; dates?: DateRange; gender?: Gender; age?: AgeBand; used?: boolean }
+  | { type: 'fidelity'; dates?: DateRange; gender?: Gender; age?: AgeBand; status?: FidelityStatus }
+  | { type: 'walk_in'; dates?: DateRange; gender?: Gender; age?: AgeBand }
+  | { type: 'form'; dates?: DateRange; form?: string }
+  | { type: 'newsletter'; dates?: DateRange }
+  | { type: 'push'; dates?: DateRange; device?: DeviceType }
+  | { type: 'tag'; tag: string }
+  | { type: 'empty' }
+  | { type: 'csv_import'; file?: string }
+
+/** A contact list, in the core's JSON form. */
+export interface List {
+  id: string
+  name: string
+  source: Source
+  /** Keep the list current: contacts who start matching the source enter at once. */
+  auto_update?: boolean
+  /** With `auto_update`, also take out contacts who stop matching. */
+  remove_exits?: boolean
+}
+
+/** What a contact did (the core's JSON form, tag `type`). */
+export type Activity =
+  | { type: 'coupon_downloaded'; coupon: string }
+  | { type: 'coupon_redeemed'; coupon: string }
+  | { type: 'fidelity_joined'; card: string; target?: number }
+  | { type: 'fidelity_points'; points: number }
+  | { type: 'fidelity_target'; target: number }
+  | { type: 'walk_in'; store?: string }
+  | { type: 'form_submitted'; form: string }
+  | { type: 'newsletter_signup'; source?: string }
+  | { type: 'web_push_subscribed'; device: DeviceType }
+  | { type: 'tag_assigned'; tag: string }
+
+/** An activity of a contact at an instant. */
+export interface ActivityRecord {
+  contact: string
+  at: string
+  activity: Activity
+}
+
+/** A contact entered or left a list (`at` is RFC 3339, UTC). */
+export interface ListChange {
+  list: string
+  contact: string
+  change: 'entered' | 'exited'
+  at: string
+}
+
+/** A flow whose list trigger a list change fires. */
+export interface TriggerHit {
+  flow: string
+  list: string
+  contact: string
+  change: 'entered' | 'exited'
+  at: string
+}
+
+/** One page of a list's members, in contact id order. */
+export interface MemberPage {
+  /** How many members the list has. */
+  total: number
+  offset: number
+  contacts: Contact[]
+}
+
+/** Options of `new Audience(options)`. */
+export interface AudienceOptions {
+  /** IANA zone of contacts without one (UTC when absent). */
+  defaultTimeZone?: string | null
+}
+
+/** Options of `audience.members(listId, options)`. */
+export interface MembersOptions {
+  /** The position of the first contact (default 0). */
+  offset?: number | null
+  /** How many contacts at most (default 50). */
+  limit?: number | null
+}
+
+/** The code of a `ListError`. */
+export type ListErrorCode =
+  | 'list.unknown'
+  | 'list.duplicate'
+  | 'list.filter.invalid'
+  | 'list.static_only'
+  | 'list.contact.unknown'
+  | 'list.name.empty'
+
+/** Thrown by list operations: a real `Error` with `name: 'ListError'`. */
+export interface ListError extends Error {
+  name: 'ListError'
+  code: ListErrorCode
+  /** JSON pointer into the list document (`/source/age`) or the call (`/id`, `/contact`). */
+  path: string
+  line: null
+  column: null
+}
+
+// ---- CSV import (issue 5) -----------------------------------------------------------------------
+
+/** Where a column goes: `'id'`, `'email'`, `'phone'`, `'tags'`, `'consent'`, `'consent.sms'` …,
+ * `'time_zone'`, `'locale'`, a profile field key, or `null` for "do not use". */
+export type ImportTarget = string | null
+
+/** The settings of a CSV import; each one left out is sniffed from the file. */
+export interface CsvOptions {
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
+  delimiter?: string
+  quote?: string
+  header?: boolean
+  /** The decimal separator: `','` (`1.234,56`) or `'.'`. */
+  decimal?: ',' | '.'
+  /** How `31/12/1980`-like dates are read (default `'dmy'`). */
+  dateOrder?: 'dmy' | 'mdy'
+  /** Column name → target; overrides the suggestion for the columns it names. */
+  mapping?: Record<string, ImportTarget>
+  /** ISO 3166 region for phone numbers without a country code (default `'IT'`). */
+  defaultRegion?: string
+  /** Rows matching an existing contact: `'fill_empty'` (default), `'overwrite'`, `'skip'`. */
+  policy?: 'fill_empty' | 'overwrite' | 'skip'
+  /** How many rows a preview shows (default 20). */
+  previewRows?: number
+  /** The largest row accepted, in bytes (default 1 MiB); a longer row is rejected. */
+  maxRowBytes?: number
+  /** Tags added to every imported or updated contact. */
+  tags?: string[]
+  /** The declared profile fields, which type the cells. */
+  fields?: FieldSchema | string | null
+}
+
+/** Progress of a running import. */
+export interface ImportProgress {
+  bytesRead: number
+  rows: number
+}
+
+/** Options of `importCsv(pathOrBuffer, options)`. */
+export interface ImportCsvOptions extends CsvOptions {
+  /** Required: stamps created and updated contacts (nothing reads the clock). */
+  now: Instant
+  /** Merge into this audience and put the file's contacts in a new list. */
+  audience?: Audience | null
+  /** Called every 8192 rows and at the end. */
+  onProgress?: ((progress: ImportProgress) => void) | null
+  /** The file name the import list's source names (default: the path's file name). */
+  fileName?: string | null
+}
+
+/** Options of `exportCsv(source, options)`. */
+export interface ExportCsvOptions {
+  /** With an `Audience`: the id of the list to export. */
+  list?: string | null
+  /** Write the file here (and return the count) instead of returning the text. */
+  path?: string | null
+}
+
+/** The settings an import runs with. */
+export interface CsvDetected {
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
+  bom: boolean
+  delimiter: string
+  quote: string
+  header: boolean
+  decimal: ',' | '.'
+  dateOrder: 'dmy' | 'mdy'
+}
+
+/** A column and where it goes. */
+export interface CsvColumn {
+  index: number
+  name: string
+  target: ImportTarget
+  fieldType?: FieldType
+  /** True when the target comes from `mapping`, false when suggested. */
+  explicit: boolean
+}
+
+/** A problem of a row: the row is not imported. */
+export interface Rejection {
+  /** 1-based record number (the header is row 1). */
+  row: number
+  /** 0-based column, `null` for a problem of the whole row. */
+  column: number | null
+  columnName: string | null
+  /** Stable code (`import.email.invalid`, `import.row.ragged` …). */
+  code: string
+  /** The raw cell (or row), cut to 200 characters. */
+  value: string
+  message: string
+}
+
+/** What `previewCsv` shows before anything is written. */
+export interface CsvPreview {
+  detected: CsvDetected
+  columns: CsvColumn[]
+  rows: Array<{ row: number; cells: Array<{ raw: string; value: FieldValue | null; code: string | null }>; rejections: Rejection[] }>
+}
+
+/** The outcome of `importCsv`: every data row is counted once in `imported`, `updated`,
+ * `duplicates` or `rejectedRows`. */
+export interface ImportReport {
+  imported: number
+  updated: number
+  duplicates: number
+  /** Every problem of every rejected row (a row may have several). */
+  rejected: Rejection[]
+  /** How many rows were rejected. */
+  rejectedRows: number
+  /** Data rows read (the header not included). */
+  rows: number
+  duplicateRows: Array<{ row: number; ofRow: number | null; contact: string }>
+  detected: CsvDetected
+  columns: CsvColumn[]
+  /** Bytes read from the file. */
+  bytes: number
+  /** The list made for the file (with `audience`), else `null`. */
+  listId: string | null
+  /** The list changes the import caused (with `audience`). */
+  changes: ListChange[]
+}
+
+/** The code of a `CsvImportError`. */
+export type CsvImportErrorCode =
+  | 'import.empty'
+  | 'import.header.duplicate'
+  | 'import.header.empty'
+  | 'import.mapping.unknown_column'
+  | 'import.mapping.unknown_field'
+  | 'import.mapping.duplicate_target'
+  | 'import.option.invalid'
+  | 'import.io'
+
+/** Thrown when a CSV file cannot be imported at all: a real `Error` with `name: 'CsvImportError'`. */
+export interface CsvImportError extends Error {
+  name: 'CsvImportError'
+  code: CsvImportErrorCode
+  /** 1-based record number (the header is row 1), when known. */
+  row: number | null
+  /** 0-based column, when known. */
+  column: number | null
+  /** The column's header name (or the option's name for `import.option.invalid`). */
+  columnName: string | null
+  /** Byte offset in the file, when known. */
+  byteOffset: number | null
+  path: null
+  line: null
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -521,6 +795,89 @@ export interface PlanSendOptions {
  * can point the loader at a WASI artifact this package does not build itself.
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
+
+/**
+ * Contacts, their activities and events, and the contact lists, kept consistent by the core:
+ * auto-updating lists follow every change, and each change returns the list changes it caused
+ * (`[{list, contact, change: 'entered' | 'exited', at}]`).
+ */
+export declare class Audience {
+  /**
+   * An empty audience. `options.defaultTimeZone` (IANA name, UTC when absent) is the zone of
+   * contacts without one (dates of filters and ages are read in the contact's zone).
+   */
+  constructor(options?: AudienceOptions)
+  /**
+   * Creates a list (`{id, name, source, auto_update?, remove_exits?}`) and fills it from its
+   * source at `now`; returns how many contacts went in. An auto-updating list then follows
+   * every change.
+   *
+   * Throws a `ListError`: `list.duplicate` (`/id`), `list.name.empty` (`/name`),
+   * `list.filter.invalid` (`/source/…`), `list.static_only` (`/auto_update`).
+   */
+  createList(list: string | List, now: Date | string): number
+  /** Renames a list. Throws a `ListError` (`list.unknown`, `list.name.empty`). */
+  renameList(listId: string, name: string): void
+  /** Deletes a list; its contacts no longer name it. Throws a `ListError` (`list.unknown`). */
+  deleteList(listId: string, now: Date | string): void
+  /** A list, or `null` for an unknown id. */
+  list(listId: string): List | null
+  /** Every list, in id order. */
+  lists(): List[]
+  /**
+   * One page of a list's members, in contact id order: `{total, offset, contacts}`
+   * (`options.offset` default 0, `options.limit` default 50). Throws a `ListError`
+   * (`list.unknown`).
+   */
+  members(listId: string, options?: MembersOptions | null): MemberPage
+  /** The ids of a list's members, in id order (none for an unknown list). */
+  memberIds(listId: string): Array<string>
+  /** How many members a list has, `null` for an unknown list. */
+  memberCount(listId: string): number | null
+  /** True when the contact is in the list. */
+  isMember(listId: string, contactId: string): boolean
+  /**
+   * Adds a contact to a list by hand (inserting or updating the contact first) at `now`;
+   * returns the list changes. Throws a `ListError` (`list.unknown`).
+   */
+  addToList(listId: string, contact: string | Contact, now: Date | string): ListChange[]
+  /**
+   * Takes a contact out of a list by hand at `now`; returns the list changes. Throws a
+   * `ListError` (`list.unknown`, `list.contact.unknown` at `/contact`).
+   */
+  removeFromList(listId: string, contactId: string, now: Date | string): ListChange[]
+  /**
+   * Inserts a contact or edits one (the new version replaces the old one whole; the lists it
+   * is in are kept) at `now`; returns the list changes of auto-updating lists.
+   */
+  upsertContact(contact: string | Contact, now: Date | string): ListChange[]
+  /** Forgets a contact and its events at `now`; it leaves every list it was in. */
+  removeContact(contactId: string, now: Date | string): ListChange[]
+  /** A contact, or `null`. */
+  contact(contactId: string): Contact | null
+  /** The events of a contact, in arrival order. */
+  events(contactId: string): Event[]
+  /** How many contacts the audience holds. */
+  get contactCount(): number
+  /**
+   * Records an activity of a contact (`{type: 'coupon_downloaded', coupon: 'X'}` …) that
+   * happened at `at`, evaluated at `now` (default: `at`): first the contact state it implies
+   * (fidelity fields, tag, consent), then its event. A contact not seen before is created
+   * with only its id. Returns the list changes.
+   */
+  record(contactId: string, activity: string | Activity, at: Date | string, now?: Date | string | null): ListChange[]
+  /**
+   * Records an activity record `{contact, at, activity}` (the core's JSON form), evaluated
+   * at `now`. Returns the list changes.
+   */
+  recordActivity(record: string | ActivityRecord, now: Date | string): ListChange[]
+  /** Records an event (`{contact, name, at, properties?}`) at `now`; returns the list changes. */
+  recordEvent(event: string | Event, now: Date | string): ListChange[]
+  /** Re-evaluates the time-relative lists due at `now`; returns the list changes. */
+  tick(now: Date | string): ListChange[]
+  /** The earliest instant at which `tick` can change a list (RFC 3339, UTC), or `null`. */
+  nextWakeup(): string | null
+}
 
 /** A parsed flow: a handle that is read once and then validated, outlined or serialised. */
 export declare class Flow {
@@ -799,11 +1156,41 @@ export declare class SendPolicy {
   toJSON(): SendPolicyDocument
 }
 
+/**
+ * Writes contacts back to CSV (UTF-8, `,`, a header row: `id`, `email`, `phone`,
+ * `time_zone`, `locale`, `tags`, `consent.<channel>`…, then every profile field), in a form
+ * `importCsv` reads back to the same contacts (with `delimiter: ','` and `decimal: '.'`).
+ *
+ * `source` is an array of contacts, or an `Audience` with `options.list` (the id of the list
+ * to export). Returns the CSV text, or, with `options.path`, writes the file as it goes and
+ * returns how many contacts it wrote. Throws a `ListError` `list.unknown` for an unknown list.
+ */
+export declare function exportCsv(source: Audience | Contact[], options?: ExportCsvOptions | null): string | number
+
 /** Every finding code with its severity and what it means. */
 export declare function findingCodes(): FindingCode[]
 
 /** The JSON Schema of a flow document, as JSON text. */
 export declare function flowSchema(): string
+
+/**
+ * Imports a CSV file (a path, read in chunks in bounded memory, or a `Buffer` / `Uint8Array`).
+ *
+ * `options.now` (a `Date` or RFC 3339 string) is required: it stamps created and updated
+ * contacts. With `options.audience` the rows are merged into that `Audience` and its contacts
+ * go into a new static list `Import YYYY-MM-DD HH:MM` (`listId`; its source names
+ * `options.fileName`, by default the path's file name); `changes` are the list changes the
+ * import caused. Without it the import runs into an empty in-memory store (a dry run that
+ * still validates every row): `listId` is `null`, `changes` empty.
+ *
+ * `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end. When it
+ * throws, it is not called again, the import runs to its end (rows already written are
+ * never half-applied), and then its exception is thrown.
+ *
+ * Throws a `CsvImportError` for a file that cannot be imported at all; problems of single
+ * rows are in `rejected`.
+ */
+export declare function importCsv(pathOrBuffer: string | Uint8Array, options: ImportCsvOptions): ImportReport
 
 /**
  * Evaluates a JsonLogic rule against `data` (what `var` reads; `null` when absent), as the
@@ -814,6 +1201,13 @@ export declare function flowSchema(): string
  * `jsonlogic.invalid_arguments`) with the JSON `path` of the offending node in the rule.
  */
 export declare function jsonlogicApply(rule: JsonLogicRule, data?: JsonValue): JsonValue
+
+/**
+ * The (flow, change) pairs where a list change fires a list trigger of an active flow
+ * (`entered` fires `on: 'entered'`, `exited` fires `on: 'left'`), in change order then flow
+ * order: `[{flow, list, contact, change, at}]`.
+ */
+export declare function listTriggerHits(changes: ListChange[], flows: Array<Flow | string | object>): TriggerHit[]
 
 /**
  * A local wall time (`2025-03-30T02:30:00`, no offset) in `timeZone` as an instant (RFC 3339
@@ -832,6 +1226,19 @@ export declare function localToUtc(local: string, timeZone: string): string
 export declare function planSend(at: Instant, channel: Channel, options?: PlanSendOptions | null): SendDecision
 
 /**
+ * Previews a CSV file (a path, read only as far as needed, or a `Buffer` / `Uint8Array`): the
+ * detected settings (`encoding`, `bom`, `delimiter`, `quote`, `header`, `decimal`,
+ * `dateOrder`), the suggested mapping (`columns`: `{index, name, target, fieldType?,
+ * explicit}`) and the first `previewRows` rows (`{row, cells: [{raw, value, code}],
+ * rejections}`), before anything is written. Every setting of `options` overrides what would
+ * be sniffed; `options.fields` is the field schema that types the cells.
+ *
+ * Throws a `CsvImportError` for a file that cannot be imported at all (`import.empty`,
+ * `import.header.duplicate`, `import.mapping.unknown_column` …).
+ */
+export declare function previewCsv(pathOrBuffer: string | Uint8Array, options?: CsvOptions | null): CsvPreview
+
+/**
  * The recipient's time zone through the fallback chain: the contact's zone → a zone inferred
  * from the contact's country, then phone number, where unambiguous → the flow's zone → the
  * account's zone → UTC. Says which link was used (`source`) and which present links were
@@ -844,6 +1251,15 @@ export declare function planSend(at: Instant, channel: Channel, options?: PlanSe
  * the links as strings.
  */
 export declare function resolveTimeZone(contact?: Contact | string | ZoneChain | null, options?: ResolveTimeZoneOptions | null): ResolvedZone
+
+/**
+ * The condition of the segment engine a list source (with its filters) compiles to, as the
+ * core's JSON form (`Segment.fromJson(c).toText()` prints it).
+ *
+ * Throws a `ListError` `list.filter.invalid` with the `path` inside the source (`/age`,
+ * `/dates/from` …), or a `FlowFormatError` for a document that is not a source.
+ */
+export declare function sourceCondition(source: string | Source): Condition
 
 /**
  * Validates one flow (a `Flow`, JSON text or a plain object). `fields`, the declared profile

@@ -835,18 +835,24 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Audience = nativeBinding.Audience
 module.exports.Flow = nativeBinding.Flow
 module.exports.FrequencyCaps = nativeBinding.FrequencyCaps
 module.exports.Recurrence = nativeBinding.Recurrence
 module.exports.Segment = nativeBinding.Segment
 module.exports.SegmentIndex = nativeBinding.SegmentIndex
 module.exports.SendPolicy = nativeBinding.SendPolicy
+module.exports.exportCsv = nativeBinding.exportCsv
 module.exports.findingCodes = nativeBinding.findingCodes
 module.exports.flowSchema = nativeBinding.flowSchema
+module.exports.importCsv = nativeBinding.importCsv
 module.exports.jsonlogicApply = nativeBinding.jsonlogicApply
+module.exports.listTriggerHits = nativeBinding.listTriggerHits
 module.exports.localToUtc = nativeBinding.localToUtc
 module.exports.planSend = nativeBinding.planSend
+module.exports.previewCsv = nativeBinding.previewCsv
 module.exports.resolveTimeZone = nativeBinding.resolveTimeZone
+module.exports.sourceCondition = nativeBinding.sourceCondition
 module.exports.validateFlow = nativeBinding.validateFlow
 module.exports.validateFlows = nativeBinding.validateFlows
 module.exports.waitEnd = nativeBinding.waitEnd

@@ -352,6 +352,31 @@ impl<'env> Options<'env> {
         Ok((value.get_type()? != ValueType::Undefined).then_some(value))
     }
 
+    /// The option's value read as `T` (a function, a class instance …); `None` when absent or
+    /// `undefined`, a `TypeError` naming `expected` when it is not a `T`.
+    pub(crate) fn get_as<T>(&self, env: &Env, key: &str, expected: &str) -> Result<Option<T>>
+    where
+        T: napi::bindgen_prelude::FromNapiValue + napi::bindgen_prelude::ValidateNapiValue,
+    {
+        let Some(value) = self.get(key)? else {
+            return Ok(None);
+        };
+        let Some(object) = &self.object else {
+            return Ok(None);
+        };
+        match object.get_named_property::<T>(key) {
+            Ok(v) => Ok(Some(v)),
+            Err(_) => Err(type_error(
+                env,
+                &format!(
+                    "The \"{}\" argument must be {expected}. Received {}",
+                    self.name_of(key),
+                    received(value.get_type()?)
+                ),
+            )),
+        }
+    }
+
     /// The name `options.key` for messages.
     pub(crate) fn name_of(&self, key: &str) -> String {
         format!("{}.{key}", self.name)

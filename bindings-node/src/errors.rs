@@ -7,6 +7,8 @@
 //! | `Error::Condition` | `ConditionError` | `code`, `path`, `line` / `column` / `expected` (`null`) |
 //! | `JsonLogicError` | `JsonLogicError` | `code`, `path`, `line` / `column` / `expected` (`null`) |
 //! | `Error::Time` | `TimeError` | `code`, `path`, `line` / `column` (`null`) |
+//! | `Error::List` | `ListError` | `code`, `path`, `line` / `column` (`null`) |
+//! | `Error::Import` | `CsvImportError` | `code`, `row`, `column`, `columnName`, `byteOffset` (`null` when unknown), `path` / `line` (`null`) |
 //! | another kind | `SequenzaError` | `code`, `path`, `line`, `column` (`null` when unknown) |
 
 use napi::bindgen_prelude::{JsObjectValue, JsValue, Null, Object};
@@ -62,6 +64,37 @@ pub(crate) fn core_error(env: &Env, err: &sequenza::Error) -> Error {
                 ("column", Prop::Null),
             ],
         ),
+        sequenza::Error::List(l) => js_error(
+            env,
+            "ListError",
+            &l.to_string(),
+            &[
+                ("code", Prop::Str(l.code)),
+                ("path", Prop::Str(&l.path)),
+                ("line", Prop::Null),
+                ("column", Prop::Null),
+            ],
+        ),
+        sequenza::Error::Import(i) => {
+            let opt_num = |n: Option<u64>| n.map_or(Prop::Null, Prop::Big);
+            js_error(
+                env,
+                "CsvImportError",
+                &i.to_string(),
+                &[
+                    ("code", Prop::Str(i.code)),
+                    ("row", opt_num(i.row)),
+                    ("column", i.column.map_or(Prop::Null, Prop::Num)),
+                    (
+                        "columnName",
+                        i.column_name.as_deref().map_or(Prop::Null, Prop::Str),
+                    ),
+                    ("byteOffset", opt_num(i.offset)),
+                    ("path", Prop::Null),
+                    ("line", Prop::Null),
+                ],
+            )
+        }
         // `sequenza::Error` is non-exhaustive: a future kind maps to the base name with its code
         // and location.
         other => {
@@ -120,6 +153,8 @@ pub(crate) fn jsonlogic_error(env: &Env, err: &sequenza::jsonlogic::JsonLogicErr
 enum Prop<'a> {
     Str(&'a str),
     Num(usize),
+    /// A count or offset that may pass 2^32 (a JS number holds it exactly up to 2^53).
+    Big(u64),
     List(&'a [String]),
     Null,
 }
@@ -133,6 +168,7 @@ fn js_error(env: &Env, name: &str, message: &str, props: &[(&str, Prop<'_>)]) ->
         match value {
             Prop::Str(s) => obj.set_named_property(key, *s)?,
             Prop::Num(n) => obj.set_named_property(key, u32::try_from(*n).unwrap_or(u32::MAX))?,
+            Prop::Big(n) => obj.set_named_property(key, *n as f64)?,
             Prop::List(items) => obj.set_named_property(key, items.to_vec())?,
             Prop::Null => obj.set_named_property(key, Null)?,
         }

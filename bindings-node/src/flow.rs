@@ -158,16 +158,16 @@ struct FindingCode<'a> {
 
 /// What napi hands over for a flow argument: a `Flow` handle (checked by `instanceof` and by
 /// napi's class identity check) or any other value.
-type MaybeFlow<'env> = Either<ClassInstance<'env, Flow>, Unknown<'env>>;
+pub(crate) type MaybeFlow<'env> = Either<ClassInstance<'env, Flow>, Unknown<'env>>;
 
 /// A flow argument: a `Flow` handle (borrowed) or one read from text / an object.
-enum FlowArg<'env> {
+pub(crate) enum FlowArg<'env> {
     Handle(ClassInstance<'env, Flow>),
     Read(Box<sequenza::Flow>),
 }
 
 impl<'env> FlowArg<'env> {
-    fn read(env: &Env, value: MaybeFlow<'env>, name: &str) -> Result<Self> {
+    pub(crate) fn read(env: &Env, value: MaybeFlow<'env>, name: &str) -> Result<Self> {
         let value = match value {
             Either::A(handle) => return Ok(FlowArg::Handle(handle)),
             Either::B(value) => value,
@@ -178,14 +178,14 @@ impl<'env> FlowArg<'env> {
             .map_err(|e| core_error(env, &e))
     }
 
-    fn get(&self) -> &sequenza::Flow {
+    pub(crate) fn get(&self) -> &sequenza::Flow {
         match self {
             FlowArg::Handle(handle) => &handle.inner,
             FlowArg::Read(flow) => flow,
         }
     }
 
-    fn into_owned(self) -> sequenza::Flow {
+    pub(crate) fn into_owned(self) -> sequenza::Flow {
         match self {
             FlowArg::Handle(handle) => handle.inner.clone(),
             FlowArg::Read(flow) => *flow,

@@ -20,7 +20,9 @@
 mod convert;
 pub mod errors;
 pub mod flow;
+pub mod import;
 pub mod index;
 pub mod jsonlogic;
+pub mod list;
 pub mod segment;
 pub mod time;

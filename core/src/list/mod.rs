@@ -124,6 +124,23 @@ pub struct ListChange {
     pub at: DateTime<Utc>,
 }
 
+impl ListChange {
+    /// Parses a list change from JSON; errors carry the JSON path, line and column.
+    ///
+    /// ```
+    /// use sequenza::list::ListChange;
+    /// let c = ListChange::from_json(
+    ///   r#"{"list": "vip", "contact": "anna", "change": "entered", "at": "2026-11-25T09:00:00Z"}"#)?;
+    /// assert_eq!(c.contact.as_str(), "anna");
+    /// let err = ListChange::from_json(r#"{"list": "vip", "contact": "anna", "change": "in"}"#).unwrap_err();
+    /// assert_eq!(err.path(), Some("/change"));
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn from_json(json: &str) -> crate::Result<Self> {
+        crate::error::from_json_str(json)
+    }
+}
+
 /// One page of a list's members, in contact id order.
 ///
 /// ```
