@@ -125,6 +125,10 @@ fn main() -> ExitCode {
         eprintln!("lists: {} — {e}", e.code());
         return ExitCode::FAILURE;
     }
+    if let Err(e) = lists::run_import() {
+        eprintln!("import: {} — {e}", e.code());
+        return ExitCode::FAILURE;
+    }
 
     if let Err(e) = timing::run() {
         eprintln!("time: {e}");
