@@ -664,6 +664,8 @@ export interface CsvOptions {
   previewRows?: number
   /** The largest row accepted, in bytes (default 1 MiB); a longer row is rejected. */
   maxRowBytes?: number
+  /** IANA zone of date-times written without an offset (default UTC; an import into an audience uses its default zone). */
+  timeZone?: string
   /** Tags added to every imported or updated contact. */
   tags?: string[]
   /** The declared profile fields, which type the cells. */

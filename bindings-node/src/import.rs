@@ -50,6 +50,7 @@ const SETTINGS: &[(&str, &str)] = &[
     ("previewRows", "preview_rows"),
     ("maxRowBytes", "max_row_bytes"),
     ("tags", "tags"),
+    ("timeZone", "time_zone"),
 ];
 /// Options of `previewCsv` besides the settings.
 const PREVIEW_EXTRA: &[&str] = &["fields"];

@@ -204,3 +204,16 @@ test('argument and file errors', () => {
   assert.throws(() => previewCsv(Buffer.from('a;b\n1;2\n'), { delimiter: ';', quote: ';' }), (e) => e.name === 'CsvImportError' && e.code === 'import.option.invalid' && e.columnName === 'quote');
   assert.throws(() => previewCsv(Buffer.from('')), (e) => e.name === 'CsvImportError' && e.code === 'import.empty' && e.byteOffset === 0);
 });
+
+test('date-times without an offset are wall times in the audience zone (timeZone overrides)', () => {
+  const fields = { fields: [{ key: 'last_order_at', type: 'datetime' }] };
+  const csv = Buffer.from('email;last_order_at\nanna@example.com;25/11/2026 18:51\n');
+  const rome = new Audience({ defaultTimeZone: 'Europe/Rome' });
+  const r = importCsv(csv, { fields, now: NOW, audience: rome });
+  assert.equal(rome.members(r.listId).contacts[0].fields.last_order_at, '2026-11-25T17:51:00Z');
+  const utc = new Audience();
+  const u = importCsv(csv, { fields, now: NOW, audience: utc, timeZone: 'UTC' });
+  assert.equal(utc.members(u.listId).contacts[0].fields.last_order_at, '2026-11-25T18:51:00Z');
+  assert.throws(() => importCsv(csv, { fields, now: NOW, timeZone: 'Europe/Atlantis' }),
+    (e) => e.name === 'CsvImportError' && e.code === 'import.option.invalid');
+});

@@ -105,7 +105,9 @@ fn options(py: Python<'_>, kwargs: &Bound<'_, PyDict>) -> PyResult<ImportOptions
 /// ``source`` is a path or bytes. ``fields`` is the field schema (JSON text or ``dict``).
 /// ``overrides`` are import options that replace what is sniffed: ``encoding``, ``delimiter``,
 /// ``quote``, ``header``, ``decimal``, ``date_order``, ``mapping``, ``default_region``,
-/// ``policy``, ``preview_rows``, ``max_row_bytes``, ``tags``. Raises ``CsvImportError`` for a
+/// ``policy``, ``preview_rows``, ``max_row_bytes``, ``tags``, ``time_zone`` (the IANA zone of
+/// date-times written without an offset; UTC, or the audience's default zone when importing into
+/// one). Raises ``CsvImportError`` for a
 /// file that cannot be imported at all or an unknown / ill-typed option.
 #[pyfunction]
 #[pyo3(signature = (source, fields = None, **overrides))]

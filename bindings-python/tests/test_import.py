@@ -288,3 +288,20 @@ def test_report_to_dict_and_repr():
     assert d["list_id"] == r.list_id and d["imported"] == 1 and d["changes"][0]["at"] == NOW
     assert repr(r).startswith("ImportReport(rows=1, imported=1") and 'list_id="import-' in repr(r)
     assert "list_id=None" in repr(sequenza.import_csv(b"email\nanna@example.com\n", now=NOW))
+
+
+def test_date_times_without_an_offset_are_wall_times_in_the_audience_zone():
+    fields = {"fields": [{"key": "last_order_at", "type": "datetime"}]}
+    csv = b"email;last_order_at\nanna@example.com;25/11/2026 18:51\n"
+    now = datetime(2026, 11, 25, 18, 0, tzinfo=timezone.utc)
+    rome = Audience("Europe/Rome")
+    report = sequenza.import_csv(csv, now=now, fields=fields, audience=rome)
+    anna = rome.member_ids(report.list_id)[0]
+    assert rome.contact(anna)["fields"]["last_order_at"] == "2026-11-25T17:51:00Z"
+    utc = Audience()
+    report = sequenza.import_csv(csv, now=now, fields=fields, audience=utc, time_zone="UTC")
+    anna = utc.member_ids(report.list_id)[0]
+    assert utc.contact(anna)["fields"]["last_order_at"] == "2026-11-25T18:51:00Z"
+    with pytest.raises(CsvImportError) as e:
+        sequenza.import_csv(csv, now=now, fields=fields, time_zone="Europe/Atlantis")
+    assert (e.value.code, e.value.column_name) == ("import.option.invalid", "time_zone")

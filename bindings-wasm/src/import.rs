@@ -43,6 +43,8 @@ export interface CsvOptions {
   policy?: 'fill_empty' | 'overwrite' | 'skip' | null;
   previewRows?: number | null;
   maxRowBytes?: number | null;
+  /** IANA zone of date-times written without an offset (default UTC; an import into an audience uses its default zone). */
+  timeZone?: string | null;
   /** Tags given to every imported contact. */
   tags?: string[] | null;
   /** The field schema that types the cells (`{fields: [...]}`). */
@@ -165,6 +167,7 @@ const SETTINGS: &[(&str, &str)] = &[
     ("previewRows", "preview_rows"),
     ("maxRowBytes", "max_row_bytes"),
     ("tags", "tags"),
+    ("timeZone", "time_zone"),
 ];
 /// Options of `previewCsv` besides the settings.
 const PREVIEW_EXTRA: &[&str] = &["fields"];

@@ -99,3 +99,74 @@ fn a_file_error_writes_nothing_and_makes_no_list() {
     assert_eq!(audience.lists().count(), 0);
     assert_eq!(audience.contact_count(), 0);
 }
+
+#[test]
+fn date_times_without_an_offset_are_wall_times_in_the_audience_zone() {
+    let fields = sequenza::FieldSchema::from_json(
+        r#"{"fields": [{"key": "last_order_at", "type": "datetime"}]}"#,
+    )
+    .unwrap();
+    let csv = "email;last_order_at\n\
+               anna@example.com;25/11/2026 18:51\n\
+               bruno@example.com;2026-03-29 02:30\n\
+               carla@example.com;2026-11-25T18:51:00Z\n";
+    let mut audience = Audience::new().with_default_time_zone(chrono_tz::Europe::Rome);
+    let done = import_csv_into_audience(
+        csv.as_bytes(),
+        &ImportOptions::default(),
+        &fields,
+        &mut audience,
+        &ImportList::default(),
+        now(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(done.report.imported, 3);
+    let at = |email: &str| {
+        let id = audience
+            .member_ids(&done.list_id)
+            .find(|id| audience.contact(id).unwrap().email.as_deref() == Some(email))
+            .unwrap();
+        audience.contact(id).unwrap().fields["last_order_at"].clone()
+    };
+    // 18:51 in Rome; 02:30 does not exist on 29 March (→ 03:00 CEST); an offset is kept.
+    assert_eq!(at("anna@example.com"), "2026-11-25T17:51:00Z".into());
+    assert_eq!(at("bruno@example.com"), "2026-03-29T01:00:00Z".into());
+    assert_eq!(at("carla@example.com"), "2026-11-25T18:51:00Z".into());
+
+    // An explicit zone wins; an unknown one is an option error naming it.
+    let utc = ImportOptions {
+        time_zone: Some("UTC".into()),
+        ..ImportOptions::default()
+    };
+    let again = import_csv_into_audience(
+        &b"email;last_order_at\ndora@example.com;25/11/2026 18:51\n"[..],
+        &utc,
+        &fields,
+        &mut audience,
+        &ImportList::default(),
+        now(),
+        &mut |_| {},
+    )
+    .unwrap();
+    let dora = audience.member_ids(&again.list_id).next().unwrap().clone();
+    assert_eq!(
+        audience.contact(&dora).unwrap().fields["last_order_at"],
+        "2026-11-25T18:51:00Z".into()
+    );
+    let bad = ImportOptions {
+        time_zone: Some("Europe/Atlantis".into()),
+        ..ImportOptions::default()
+    };
+    let err = import_csv_into_audience(
+        &b"email\ne@example.com\n"[..],
+        &bad,
+        &fields,
+        &mut audience,
+        &ImportList::default(),
+        now(),
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert_eq!(err.code(), "import.option.invalid");
+}

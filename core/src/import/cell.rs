@@ -1,6 +1,7 @@
 //! Typed cells: dates, numbers, booleans, choices, e-mail addresses.
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
+use chrono_tz::Tz;
 
 use super::options::{DateOrder, Decimal};
 
@@ -59,6 +60,25 @@ pub fn parse_date(text: &str, order: DateOrder) -> Option<NaiveDate> {
 /// assert_eq!(t.to_rfc3339(), "2026-11-25T18:51:00+00:00");
 /// ```
 pub fn parse_datetime(text: &str, order: DateOrder) -> Option<DateTime<Utc>> {
+    parse_datetime_in(text, order, Tz::UTC)
+}
+
+/// Reads a date-time as [`parse_datetime`] does, but a date-time written without an offset is a
+/// wall time in `zone` (a time in the spring-forward gap is the first valid instant after it, one
+/// in the autumn overlap its first occurrence: [`local_to_utc`](crate::time::local_to_utc)).
+///
+/// ```
+/// use sequenza::import::{parse_datetime_in, DateOrder};
+/// let rome = chrono_tz::Europe::Rome;
+/// let t = parse_datetime_in("25/11/2026 18:51", DateOrder::DayMonthYear, rome).unwrap();
+/// assert_eq!(t.to_rfc3339(), "2026-11-25T17:51:00+00:00");
+/// let gap = parse_datetime_in("2026-03-29 02:30", DateOrder::DayMonthYear, rome).unwrap();
+/// assert_eq!(gap.to_rfc3339(), "2026-03-29T01:00:00+00:00"); // 03:00 CEST
+/// let offset = parse_datetime_in("2026-11-25T18:51:00Z", DateOrder::DayMonthYear, rome).unwrap();
+/// assert_eq!(offset.to_rfc3339(), "2026-11-25T18:51:00+00:00");
+/// ```
+pub fn parse_datetime_in(text: &str, order: DateOrder, zone: Tz) -> Option<DateTime<Utc>> {
+    let local = |n: NaiveDateTime| crate::time::local_to_utc(zone, n).ok();
     let t = text.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
         return Some(dt.with_timezone(&Utc));
@@ -70,21 +90,21 @@ pub fn parse_datetime(text: &str, order: DateOrder) -> Option<DateTime<Utc>> {
         "%Y-%m-%dT%H:%M",
     ] {
         if let Ok(n) = NaiveDateTime::parse_from_str(t, fmt) {
-            return Some(n.and_utc());
+            return local(n);
         }
     }
     if let Some((d, time)) = t.split_once(' ') {
         let date = parse_date(d, order)?;
         for fmt in ["%H:%M:%S", "%H:%M"] {
             if let Ok(time) = chrono::NaiveTime::parse_from_str(time.trim(), fmt) {
-                return Some(date.and_time(time).and_utc());
+                return local(date.and_time(time));
             }
         }
         return None;
     }
     parse_date(t, order)
         .and_then(|d| d.and_hms_opt(0, 0, 0))
-        .map(|n| n.and_utc())
+        .and_then(local)
 }
 
 /// Reads a number with the given decimal separator and the other one grouping thousands

@@ -33,6 +33,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "preview_rows",
     "max_row_bytes",
     "tags",
+    "time_zone",
 ];
 
 impl ImportOptions {
@@ -185,6 +186,16 @@ pub fn import_csv_into_audience<R: Read>(
     now: DateTime<Utc>,
     progress: &mut dyn FnMut(Progress),
 ) -> crate::Result<ListImport> {
+    let zoned;
+    let options = if options.time_zone.is_none() {
+        zoned = ImportOptions {
+            time_zone: Some(audience.index().default_time_zone().name().to_owned()),
+            ..options.clone()
+        };
+        &zoned
+    } else {
+        options
+    };
     let mut target = AudienceTarget {
         audience,
         touched: BTreeSet::new(),

@@ -69,7 +69,9 @@ use std::io::Read;
 
 use chrono::{DateTime, Utc};
 
-pub use cell::{normalize_email, parse_bool, parse_date, parse_datetime, parse_number};
+pub use cell::{
+    normalize_email, parse_bool, parse_date, parse_datetime, parse_datetime_in, parse_number,
+};
 pub use error::{ImportError, ERROR_CODES};
 pub use export::export_csv;
 pub use into_list::{

@@ -134,6 +134,12 @@ pub struct ImportOptions {
     pub max_row_bytes: usize,
     /// Tags added to every imported or updated contact.
     pub tags: Vec<String>,
+    /// The IANA time zone of date-times written without an offset (`25/11/2026 18:51`). `None`
+    /// is UTC, except that an import into an audience
+    /// ([`import_csv_into_audience`](super::import_csv_into_audience)) uses the audience's default
+    /// time zone. Wall times in a daylight-saving gap or overlap follow
+    /// [`local_to_utc`](crate::time::local_to_utc). An unknown zone is `import.option.invalid`.
+    pub time_zone: Option<String>,
 }
 
 impl Default for ImportOptions {
@@ -151,6 +157,7 @@ impl Default for ImportOptions {
             preview_rows: 20,
             max_row_bytes: 1 << 20,
             tags: Vec::new(),
+            time_zone: None,
         }
     }
 }

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::SecondsFormat;
 
-use super::cell::{normalize_email, parse_bool, parse_date, parse_datetime, parse_number};
+use super::cell::{normalize_email, parse_bool, parse_date, parse_datetime_in, parse_number};
 use super::mapping::{ColumnMapping, Target};
 use super::options::{Detected, Encoding};
 use super::phone::PhoneNormalizer;
@@ -33,6 +33,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) choices: &'a [Vec<String>],
     pub(crate) phone: PhoneNormalizer,
     pub(crate) extra_tags: &'a [String],
+    /// The zone of date-times written without an offset.
+    pub(crate) zone: chrono_tz::Tz,
 }
 
 const VALUE_CHARS: usize = 200;
@@ -256,10 +258,12 @@ impl Ctx<'_> {
                         Some(d) => Value::Text(d.format("%Y-%m-%d").to_string()),
                         None => return bad("import.date.invalid", "a date"),
                     },
-                    FieldType::DateTime => match parse_datetime(t, self.detected.date_order) {
-                        Some(d) => Value::Text(d.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
-                        None => return bad("import.datetime.invalid", "a date and time"),
-                    },
+                    FieldType::DateTime => {
+                        match parse_datetime_in(t, self.detected.date_order, self.zone) {
+                            Some(d) => Value::Text(d.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
+                            None => return bad("import.datetime.invalid", "a date and time"),
+                        }
+                    }
                     FieldType::Choice => {
                         let lower = t.to_lowercase();
                         match self.choices[column]

@@ -31,6 +31,7 @@ pub(crate) struct Opened<R> {
     pub(crate) pending: bool,
     choices: Vec<Vec<String>>,
     phone: PhoneNormalizer,
+    zone: chrono_tz::Tz,
 }
 
 fn ascii_option(c: Option<char>, name: &str) -> Result<(), ImportError> {
@@ -55,6 +56,17 @@ pub(crate) fn open<R: Read>(
     ascii_option(options.delimiter, "delimiter")?;
     ascii_option(options.quote, "quote")?;
     let phone = PhoneNormalizer::new(&options.default_region)?;
+    let zone = match options.time_zone.as_deref() {
+        None => chrono_tz::Tz::UTC,
+        Some(name) => crate::time::parse_zone(name).map_err(|_| {
+            let mut e = ImportError::new(
+                "import.option.invalid",
+                format!("`{name}` is not an IANA time zone"),
+            );
+            e.column_name = Some("time_zone".to_owned());
+            e
+        })?,
+    };
     let mut prefix = vec![0u8; SNIFF_BYTES];
     let mut filled = 0;
     while filled < prefix.len() {
@@ -142,6 +154,7 @@ pub(crate) fn open<R: Read>(
         records,
         choices,
         phone,
+        zone,
     })
 }
 
@@ -153,6 +166,7 @@ impl<R: Read> Opened<R> {
             choices: &self.choices,
             phone: self.phone,
             extra_tags: &options.tags,
+            zone: self.zone,
         }
     }
 
