@@ -411,5 +411,25 @@ export function listApiCases(api) {
         }
       },
     },
+    {
+      name: 'importCsv: date-times without an offset are wall times in the audience zone; timeZone overrides',
+      run() {
+        const fields = { fields: [{ key: 'last_order_at', type: 'datetime' }] };
+        const bytes = new TextEncoder().encode('email;last_order_at\nanna@example.com;25/11/2026 18:51\n');
+        const rome = new Audience({ defaultTimeZone: 'Europe/Rome' });
+        const utc = new Audience();
+        try {
+          const r = importCsv(bytes, { fields, now: NOW, audience: rome });
+          expectEqual(rome.members(r.listId).contacts[0].fields.last_order_at, '2026-11-25T17:51:00Z', 'Rome');
+          const u = importCsv(bytes, { fields, now: NOW, audience: utc, timeZone: 'UTC' });
+          expectEqual(utc.members(u.listId).contacts[0].fields.last_order_at, '2026-11-25T18:51:00Z', 'UTC');
+          checkError(thrown(() => importCsv(bytes, { fields, now: NOW, timeZone: 'Europe/Atlantis' })),
+            'CsvImportError', { code: 'import.option.invalid' });
+        } finally {
+          rome.free();
+          utc.free();
+        }
+      },
+    },
   ];
 }
