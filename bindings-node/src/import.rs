@@ -26,6 +26,7 @@ use sequenza::import::{
     ImportError, ImportList, ImportOptions, MemoryTarget, Progress,
 };
 use sequenza::model::ListId;
+use sequenza::text::{camel_case as camel, camel_case_keys as camel_keys};
 use sequenza::Contact;
 use serde_json::{Map, Value};
 
@@ -152,36 +153,6 @@ fn known(extra: &[&str]) -> Vec<&'static str> {
         }
     }
     k
-}
-
-/// `snake_case` → `camelCase`.
-fn camel(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut upper = false;
-    for ch in key.chars() {
-        if ch == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(ch.to_uppercase());
-            upper = false;
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
-/// Renames every object key of a report or preview to camelCase (they hold no user-named keys).
-fn camel_keys(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (camel(&k), camel_keys(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
-        other => other,
-    }
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<Value> {

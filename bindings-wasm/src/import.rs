@@ -16,6 +16,7 @@ use sequenza::import::{
     Progress,
 };
 use sequenza::model::ListId;
+use sequenza::text::{camel_case as camel, camel_case_keys as camel_keys};
 use sequenza::Contact;
 use serde_json::{Map, Value};
 use wasm_bindgen::prelude::*;
@@ -237,36 +238,6 @@ fn import_options(options: &Options, extra: &[&str]) -> Result<ImportOptions, Js
         }
         to_js_error(e.into())
     })
-}
-
-fn camel(key: &str) -> String {
-    let mut out = String::with_capacity(key.len());
-    let mut upper = false;
-    for ch in key.chars() {
-        if ch == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(ch.to_uppercase());
-            upper = false;
-        } else {
-            out.push(ch);
-        }
-    }
-    out
-}
-
-/// Renames every object key of a report or preview to camelCase (they hold no user-named keys
-/// but the cells' values, which are never objects).
-fn camel_keys(value: Value) -> Value {
-    match value {
-        Value::Object(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| (camel(&k), camel_keys(v)))
-                .collect(),
-        ),
-        Value::Array(items) => Value::Array(items.into_iter().map(camel_keys).collect()),
-        other => other,
-    }
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<Value, JsValue> {

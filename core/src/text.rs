@@ -39,3 +39,47 @@ pub fn line_column(text: &str, offset: usize) -> (usize, usize) {
     let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
     (line, column)
 }
+
+/// `snake_case` → `camelCase` (`column_name` → `columnName`), for the JavaScript bindings.
+///
+/// ```
+/// assert_eq!(sequenza::text::camel_case("byte_offset"), "byteOffset");
+/// assert_eq!(sequenza::text::camel_case("rows"), "rows");
+/// ```
+pub fn camel_case(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    let mut upper = false;
+    for ch in key.chars() {
+        if ch == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(ch.to_uppercase());
+            upper = false;
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Renames every object key of a JSON document to camelCase, at every depth — for documents
+/// whose keys are all sequenza's own (an import report or preview), never for ones holding
+/// user-named keys.
+///
+/// ```
+/// use serde_json::json;
+/// let v = sequenza::text::camel_case_keys(json!({"column_name": "E-mail", "rows": [{"bytes_read": 3}]}));
+/// assert_eq!(v, json!({"columnName": "E-mail", "rows": [{"bytesRead": 3}]}));
+/// ```
+pub fn camel_case_keys(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .map(|(k, v)| (camel_case(&k), camel_case_keys(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(camel_case_keys).collect()),
+        other => other,
+    }
+}
