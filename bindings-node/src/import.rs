@@ -23,7 +23,7 @@ use napi::{Env, Error, Result, Status};
 use napi_derive::napi;
 use sequenza::import::{
     export_csv as write_csv, import_csv_into_audience, import_csv_reader, preview_csv_reader,
-    ImportError, ImportList, ImportOptions, MemoryTarget, Progress,
+    ImportError, ImportList, ImportOptions, MemoryTarget, Progress, OPTION_NAMES,
 };
 use sequenza::model::ListId;
 use sequenza::text::{camel_case as camel, camel_case_keys as camel_keys};
@@ -37,22 +37,10 @@ use crate::convert::{
 use crate::errors::core_error;
 use crate::list::Audience;
 
-/// The `ImportOptions` settings: JS name → the core's JSON name.
-const SETTINGS: &[(&str, &str)] = &[
-    ("encoding", "encoding"),
-    ("delimiter", "delimiter"),
-    ("quote", "quote"),
-    ("header", "header"),
-    ("decimal", "decimal"),
-    ("dateOrder", "date_order"),
-    ("mapping", "mapping"),
-    ("defaultRegion", "default_region"),
-    ("policy", "policy"),
-    ("previewRows", "preview_rows"),
-    ("maxRowBytes", "max_row_bytes"),
-    ("tags", "tags"),
-    ("timeZone", "time_zone"),
-];
+/// The `ImportOptions` settings: JS name (the core's JSON name in camelCase) → the core's name.
+fn settings() -> impl Iterator<Item = (String, &'static str)> {
+    OPTION_NAMES.iter().map(|&core| (camel(core), core))
+}
 /// Options of `previewCsv` besides the settings.
 const PREVIEW_EXTRA: &[&str] = &["fields"];
 /// Options of `importCsv` besides the settings.
@@ -117,11 +105,11 @@ impl Opened {
 /// The core's `ImportOptions` from the JS options; an invalid setting is a `RangeError` naming it.
 fn import_options(env: &Env, opts: &Options<'_>) -> Result<ImportOptions> {
     let mut all = Map::new();
-    for &(js, core) in SETTINGS {
-        let Some(value) = opts.get(js)? else {
+    for (js, core) in settings() {
+        let Some(value) = opts.get(&js)? else {
             continue;
         };
-        let name = opts.name_of(js);
+        let name = opts.name_of(&js);
         let value = json_value(env, Some(value), &name, false)?;
         // Each setting on its own first, so that a bad one is named.
         let mut one = Map::new();
@@ -145,14 +133,11 @@ fn import_options(env: &Env, opts: &Options<'_>) -> Result<ImportOptions> {
     })
 }
 
-fn known(extra: &[&str]) -> Vec<&'static str> {
-    let mut k: Vec<&'static str> = SETTINGS.iter().map(|&(js, _)| js).collect();
-    for e in extra {
-        if let Some(&s) = IMPORT_EXTRA.iter().chain(PREVIEW_EXTRA).find(|s| **s == *e) {
-            k.push(s);
-        }
-    }
-    k
+fn known(extra: &[&str]) -> Vec<String> {
+    settings()
+        .map(|(js, _)| js)
+        .chain(extra.iter().map(|e| (*e).to_owned()))
+        .collect()
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<Value> {
@@ -210,6 +195,7 @@ pub fn preview_csv<'env>(
     options: Option<Unknown<'_>>,
 ) -> Result<Unknown<'env>> {
     let known = known(PREVIEW_EXTRA);
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
     let opts = Options::read(env, options, "options", &known)?;
     let settings = import_options(env, &opts)?;
     let schema =
@@ -246,6 +232,7 @@ pub fn import_csv<'env>(
     options: Option<Unknown<'_>>,
 ) -> Result<Unknown<'env>> {
     let known = known(IMPORT_EXTRA);
+    let known: Vec<&str> = known.iter().map(String::as_str).collect();
     let opts = Options::read(env, options, "options", &known)?;
     let settings = import_options(env, &opts)?;
     let schema =

@@ -13,7 +13,7 @@ use std::cell::RefCell;
 
 use sequenza::import::{
     import_csv, import_csv_into_audience, preview_csv, ImportList, ImportOptions, MemoryTarget,
-    Progress,
+    Progress, OPTION_NAMES,
 };
 use sequenza::model::ListId;
 use sequenza::text::{camel_case as camel, camel_case_keys as camel_keys};
@@ -154,22 +154,10 @@ export interface CsvImportError extends Error {
 }
 "#;
 
-/// The `ImportOptions` settings: JS name → the core's JSON name.
-const SETTINGS: &[(&str, &str)] = &[
-    ("encoding", "encoding"),
-    ("delimiter", "delimiter"),
-    ("quote", "quote"),
-    ("header", "header"),
-    ("decimal", "decimal"),
-    ("dateOrder", "date_order"),
-    ("mapping", "mapping"),
-    ("defaultRegion", "default_region"),
-    ("policy", "policy"),
-    ("previewRows", "preview_rows"),
-    ("maxRowBytes", "max_row_bytes"),
-    ("tags", "tags"),
-    ("timeZone", "time_zone"),
-];
+/// The `ImportOptions` settings: JS name (the core's JSON name in camelCase) → the core's name.
+fn settings() -> impl Iterator<Item = (String, &'static str)> {
+    OPTION_NAMES.iter().map(|&core| (camel(core), core))
+}
 /// Options of `previewCsv` besides the settings.
 const PREVIEW_EXTRA: &[&str] = &["fields"];
 /// Options of `importCsv` besides the settings.
@@ -206,11 +194,10 @@ fn import_options(options: &Options, extra: &[&str]) -> Result<ImportOptions, Js
             if extra.contains(&key.as_str()) {
                 continue;
             }
-            let Some((_, core)) = SETTINGS.iter().find(|(js, _)| *js == key) else {
-                let known: Vec<&str> = SETTINGS
-                    .iter()
-                    .map(|(js, _)| *js)
-                    .chain(extra.iter().copied())
+            let Some((_, core)) = settings().find(|(js, _)| *js == key) else {
+                let known: Vec<String> = settings()
+                    .map(|(js, _)| js)
+                    .chain(extra.iter().map(|e| (*e).to_owned()))
                     .collect();
                 return Err(range_error(&format!(
                     "{}: unknown option `{key}` (known: {})",
@@ -226,14 +213,14 @@ fn import_options(options: &Options, extra: &[&str]) -> Result<ImportOptions, Js
                 .ok_or_else(|| type_error(&format!("{}: {key} is not JSON", options.call)))?;
             let json: Value = serde_json::from_str(&text)
                 .map_err(|e| type_error(&format!("{}: {key}: {e}", options.call)))?;
-            map.insert((*core).to_owned(), json);
+            map.insert(core.to_owned(), json);
         }
     }
     ImportOptions::from_json_value(Value::Object(map)).map_err(|mut e| {
         // Name the option as the caller wrote it.
         if let Some(name) = &e.column_name {
-            if let Some((js, _)) = SETTINGS.iter().find(|(_, core)| core == name) {
-                e.column_name = Some((*js).to_owned());
+            if let Some((js, _)) = settings().find(|(_, core)| core == name) {
+                e.column_name = Some(js);
             }
         }
         to_js_error(e.into())

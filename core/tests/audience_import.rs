@@ -2,13 +2,33 @@
 //! the import's own list holds every contact written.
 
 use chrono::{DateTime, TimeZone, Utc};
-use sequenza::import::{import_csv_into_audience, ImportList, ImportOptions, MergePolicy};
+use sequenza::import::{
+    import_csv_into_audience, ImportList, ImportOptions, ListImport, MergePolicy,
+};
 use sequenza::list::{Audience, List, Source};
 use sequenza::segment::MembershipChange;
 use sequenza::Contact;
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 17, 51, 0).unwrap()
+}
+
+/// Imports `bytes` into `audience` at [`now`] with the automatic list.
+fn import_into(
+    audience: &mut Audience,
+    bytes: &[u8],
+    options: &ImportOptions,
+    fields: &sequenza::FieldSchema,
+) -> sequenza::Result<ListImport> {
+    import_csv_into_audience(
+        bytes,
+        options,
+        fields,
+        audience,
+        &ImportList::default(),
+        now(),
+        &mut |_| {},
+    )
 }
 
 #[test]
@@ -33,16 +53,7 @@ fn import_merges_fills_its_list_and_moves_auto_lists() {
         policy: MergePolicy::Overwrite,
         ..ImportOptions::default()
     };
-    let done = import_csv_into_audience(
-        csv.as_bytes(),
-        &options,
-        &Default::default(),
-        &mut audience,
-        &ImportList::default(),
-        now(),
-        &mut |_| {},
-    )
-    .unwrap();
+    let done = import_into(&mut audience, csv.as_bytes(), &options, &Default::default()).unwrap();
     let r = &done.report;
     assert_eq!(r.rows, 4);
     assert_eq!(r.imported + r.updated + r.duplicates + r.rejected, r.rows);
@@ -69,14 +80,11 @@ fn import_merges_fills_its_list_and_moves_auto_lists() {
     }
 
     // A second import in the same minute gets its own list.
-    let again = import_csv_into_audience(
-        &b"email\ndora@example.com\n"[..],
+    let again = import_into(
+        &mut audience,
+        b"email\ndora@example.com\n",
         &ImportOptions::default(),
         &Default::default(),
-        &mut audience,
-        &ImportList::default(),
-        now(),
-        &mut |_| {},
     )
     .unwrap();
     assert_eq!(again.list_id.as_str(), "import-2026-11-25-1851-2");
@@ -85,14 +93,11 @@ fn import_merges_fills_its_list_and_moves_auto_lists() {
 #[test]
 fn a_file_error_writes_nothing_and_makes_no_list() {
     let mut audience = Audience::new();
-    let err = import_csv_into_audience(
-        &b""[..],
+    let err = import_into(
+        &mut audience,
+        b"",
         &ImportOptions::default(),
         &Default::default(),
-        &mut audience,
-        &ImportList::default(),
-        now(),
-        &mut |_| {},
     )
     .unwrap_err();
     assert_eq!(err.code(), "import.empty");
@@ -111,14 +116,11 @@ fn date_times_without_an_offset_are_wall_times_in_the_audience_zone() {
                bruno@example.com;2026-03-29 02:30\n\
                carla@example.com;2026-11-25T18:51:00Z\n";
     let mut audience = Audience::new().with_default_time_zone(chrono_tz::Europe::Rome);
-    let done = import_csv_into_audience(
+    let done = import_into(
+        &mut audience,
         csv.as_bytes(),
         &ImportOptions::default(),
         &fields,
-        &mut audience,
-        &ImportList::default(),
-        now(),
-        &mut |_| {},
     )
     .unwrap();
     assert_eq!(done.report.imported, 3);
@@ -139,14 +141,11 @@ fn date_times_without_an_offset_are_wall_times_in_the_audience_zone() {
         time_zone: Some("UTC".into()),
         ..ImportOptions::default()
     };
-    let again = import_csv_into_audience(
-        &b"email;last_order_at\ndora@example.com;25/11/2026 18:51\n"[..],
+    let again = import_into(
+        &mut audience,
+        b"email;last_order_at\ndora@example.com;25/11/2026 18:51\n",
         &utc,
         &fields,
-        &mut audience,
-        &ImportList::default(),
-        now(),
-        &mut |_| {},
     )
     .unwrap();
     let dora = audience.member_ids(&again.list_id).next().unwrap().clone();
@@ -158,15 +157,6 @@ fn date_times_without_an_offset_are_wall_times_in_the_audience_zone() {
         time_zone: Some("Europe/Atlantis".into()),
         ..ImportOptions::default()
     };
-    let err = import_csv_into_audience(
-        &b"email\ne@example.com\n"[..],
-        &bad,
-        &fields,
-        &mut audience,
-        &ImportList::default(),
-        now(),
-        &mut |_| {},
-    )
-    .unwrap_err();
+    let err = import_into(&mut audience, b"email\ne@example.com\n", &bad, &fields).unwrap_err();
     assert_eq!(err.code(), "import.option.invalid");
 }
