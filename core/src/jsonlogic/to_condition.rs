@@ -21,7 +21,7 @@
 
 use serde_json::Value as Json;
 
-use super::{Condition, FieldOp, TagOp};
+use crate::condition::{Condition, FieldOp, TagOp};
 use crate::error::{escape_pointer, ConditionCode, ConditionError, Error};
 use crate::model::Value;
 

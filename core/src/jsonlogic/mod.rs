@@ -6,6 +6,9 @@
 //! `{"op": arg}` for a single argument); arrays are evaluated element by element; everything else,
 //! objects with zero or several keys included, is returned as it is.
 //!
+//! The module also translates a JsonLogic rule into a [`Condition`](crate::condition::Condition)
+//! where an exact equivalent exists ([`Condition::from_jsonlogic`](crate::condition::Condition::from_jsonlogic)).
+//!
 //! ```
 //! use serde_json::json;
 //! use sequenza::jsonlogic::apply;
@@ -58,6 +61,7 @@
 mod data;
 mod js;
 mod ops;
+mod to_condition;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
