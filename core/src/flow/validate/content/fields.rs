@@ -114,25 +114,14 @@ impl Ctx<'_, '_> {
             return;
         };
         let templated = matches!(value, Value::Text(s) if s.contains("{{"));
+        let choices = self
+            .fields
+            .and_then(|f| f.get(key))
+            .map_or(&[][..], |d| d.choices.as_slice());
+        // A list written by a node may hold any values (conditions read them as texts).
         let fits = templated
-            || match (t, value) {
-                (_, Value::Null) => true,
-                (FieldType::Text, Value::Text(_)) => true,
-                (FieldType::Number, Value::Number(_)) => true,
-                (FieldType::Boolean, Value::Bool(_)) => true,
-                (FieldType::Date, Value::Text(s)) => {
-                    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").is_ok()
-                }
-                (FieldType::DateTime, Value::Text(s)) => {
-                    chrono::DateTime::parse_from_rfc3339(s).is_ok()
-                }
-                (FieldType::Choice, Value::Text(s)) => self
-                    .fields
-                    .and_then(|f| f.get(key))
-                    .is_none_or(|d| d.choices.iter().any(|c| c == s)),
-                (FieldType::TextList, Value::List(_)) => true,
-                _ => false,
-            };
+            || matches!((t, value), (FieldType::TextList, Value::List(_)))
+            || t.fits(value, choices);
         if !fits {
             self.mismatch(
                 node,
@@ -144,13 +133,5 @@ impl Ctx<'_, '_> {
 }
 
 fn type_word(t: FieldType) -> &'static str {
-    match t {
-        FieldType::Text => "text",
-        FieldType::Number => "number",
-        FieldType::Boolean => "yes/no",
-        FieldType::Date => "date",
-        FieldType::DateTime => "date-time",
-        FieldType::Choice => "choice",
-        FieldType::TextList => "list",
-    }
+    t.word()
 }
