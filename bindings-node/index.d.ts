@@ -817,6 +817,9 @@ export declare class Audience {
   /**
    * An empty audience. `options.defaultTimeZone` (IANA name, UTC when absent) is the zone of
    * contacts without one (dates of filters and ages are read in the contact's zone).
+   * `options.fields` (a field schema) is enforced by `upsertContact`: defaults fill absent
+   * fields; a value that does not fit its type (or an empty required field) throws a
+   * `ListError` `list.field.invalid` / `list.field.required` at `/fields/<key>`.
    */
   constructor(options?: AudienceOptions)
   /**
@@ -1173,8 +1176,8 @@ export declare class SendPolicy {
  * `time_zone`, `locale`, `tags`, `consent.<channel>`…, then every profile field), in a form
  * `importCsv` reads back to the same contacts (with `delimiter: ','` and `decimal: '.'`).
  *
- * `source` is an array of contacts, or an `Audience` with `options.list` (the id of the list
- * to export). Returns the CSV text, or, with `options.path`, writes the file as it goes and
+ * `source` is an array of contacts, or an `Audience` (with `options.list`, the id of the list
+ * to export; without it, every contact of the audience). Returns the CSV text, or, with `options.path`, writes the file as it goes and
  * returns how many contacts it wrote. Throws a `ListError` `list.unknown` for an unknown list.
  */
 export declare function exportCsv(source: Audience | Contact[], options?: ExportCsvOptions | null): string | number
@@ -1196,8 +1199,10 @@ export declare function flowSchema(): string
  * still validates every row): `listId` is `null`, `changes` empty.
  *
  * `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end. When it
- * throws, it is not called again, the import runs to its end (rows already written are
- * never half-applied), and then its exception is thrown.
+ * throws, the import stops at the next chunk (rows already written are never half-applied)
+ * and its exception is thrown with `report`: the report of what was written (into an
+ * audience, `listId` is the list of exactly those contacts and `changes` their list changes).
+ * A `CsvImportError` `import.io` for a file that fails part-way carries `report` too.
  *
  * Throws a `CsvImportError` for a file that cannot be imported at all; problems of single
  * rows are in `rejected`.
