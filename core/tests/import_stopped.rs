@@ -99,11 +99,17 @@ fn check(a: &Audience, partial: &PartialImport) {
 }
 
 fn partial(err: sequenza::Error) -> PartialImport {
+    // The bindings' view: `ErrorData.report` is the same partial report as JSON.
+    let data = err.data();
+    let report = data.report.clone().expect("ErrorData.report");
     let sequenza::Error::Import(e) = err else {
         panic!("not an import error: {err}")
     };
     assert_eq!(e.code, "import.io");
-    *e.report.expect("a partial report")
+    let partial = *e.report.expect("a partial report");
+    assert_eq!(report, serde_json::to_value(&partial).unwrap());
+    assert!(report["list_id"].is_string() && report["changes"].is_array());
+    partial
 }
 
 #[test]
