@@ -47,6 +47,13 @@ pub enum Error {
     #[cfg(feature = "import")]
     #[error(transparent)]
     Import(Box<crate::import::ImportError>),
+    /// An input the flow engine refuses (`engine.*`): time going backwards, an invalid or
+    /// unknown flow, an unknown contact or effect, with the flow, node, contact or JSON path.
+    #[error(transparent)]
+    Engine(Box<crate::engine::EngineError>),
+    /// A storage failure (`store.*`); the input that met it changed nothing.
+    #[error(transparent)]
+    Store(Box<crate::store::StoreError>),
 }
 
 impl Error {
@@ -60,6 +67,8 @@ impl Error {
             Error::List(e) => e.code,
             #[cfg(feature = "import")]
             Error::Import(e) => e.code,
+            Error::Engine(e) => e.code.as_str(),
+            Error::Store(e) => e.code.as_str(),
         }
     }
 
@@ -70,7 +79,8 @@ impl Error {
             Error::Condition(e) => Some(e.path.as_str()),
             Error::Time(e) => Some(e.path.as_str()),
             Error::List(e) => Some(e.path.as_str()),
-            Error::Parse(_) => None,
+            Error::Parse(_) | Error::Store(_) => None,
+            Error::Engine(e) => Some(e.path.as_str()),
             #[cfg(feature = "import")]
             Error::Import(_) => None,
         }
@@ -81,7 +91,11 @@ impl Error {
         match self {
             Error::Format(e) => Some((e.line, e.column)),
             Error::Parse(e) => Some((e.line, e.column)),
-            Error::Condition(_) | Error::Time(_) | Error::List(_) => None,
+            Error::Condition(_)
+            | Error::Time(_)
+            | Error::List(_)
+            | Error::Engine(_)
+            | Error::Store(_) => None,
             #[cfg(feature = "import")]
             Error::Import(_) => None,
         }
@@ -97,6 +111,8 @@ impl Error {
             Error::List(e) => &e.message,
             #[cfg(feature = "import")]
             Error::Import(e) => &e.message,
+            Error::Engine(e) => &e.message,
+            Error::Store(e) => &e.message,
         }
     }
 }

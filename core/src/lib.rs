@@ -33,6 +33,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod condition;
+pub mod engine;
 pub mod error;
 pub mod flow;
 #[cfg(feature = "import")]
@@ -40,12 +41,14 @@ pub mod import;
 pub mod jsonlogic;
 pub mod list;
 pub mod model;
+pub mod runtime;
 pub mod segment;
 pub mod store;
 mod tagged;
 pub mod text;
 pub mod time;
 
+pub use engine::Engine;
 pub use error::{ConditionError, Error, FormatCode, FormatError, ListError, ParseError, Result};
 pub use flow::validate::{validate_flow, validate_flows, Finding, Severity};
 pub use flow::Flow;

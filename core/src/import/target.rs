@@ -2,8 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
+use std::collections::BTreeMap;
+
 use crate::model::{Contact, ContactId};
-use crate::store::{ContactStore, MemoryStore};
+use crate::store::ContactKeys;
 
 /// What an import merges into: find a contact by id, e-mail or phone, and insert or replace one.
 ///
@@ -31,7 +33,8 @@ pub trait ImportTarget {
     fn new_id(&mut self) -> ContactId;
 }
 
-/// An in-memory [`ImportTarget`]: a [`MemoryStore`] that also hands out ids for new contacts.
+/// An in-memory [`ImportTarget`]: contacts by id with the e-mail / phone key index every store
+/// shares ([`ContactKeys`]), handing out ids for new contacts.
 ///
 /// ```
 /// use sequenza::import::{import_csv, ImportOptions, MemoryTarget};
@@ -43,7 +46,8 @@ pub trait ImportTarget {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct MemoryTarget {
-    store: MemoryStore,
+    contacts: BTreeMap<ContactId, Contact>,
+    keys: ContactKeys,
     next: u64,
 }
 
@@ -59,55 +63,50 @@ impl MemoryTarget {
 
     /// How many contacts it holds.
     pub fn len(&self) -> usize {
-        self.store.len()
+        self.contacts.len()
     }
 
     /// True when it holds no contact.
     pub fn is_empty(&self) -> bool {
-        self.store.is_empty()
+        self.contacts.is_empty()
     }
 
     /// The contacts, by id.
     pub fn contacts(&self) -> std::collections::btree_map::Values<'_, ContactId, Contact> {
-        self.store.contacts()
+        self.contacts.values()
     }
 
     /// The contact with this id.
     pub fn get(&self, id: &str) -> Option<&Contact> {
-        self.store.get(&ContactId::new(id))
-    }
-
-    /// The store underneath (the same e-mail / phone key index as every [`ContactStore`]).
-    pub fn store(&self) -> &MemoryStore {
-        &self.store
+        self.contacts.get(&ContactId::new(id))
     }
 
     fn insert(&mut self, c: Contact) {
-        // A memory store's upsert cannot fail; the time is not used.
-        let _ = self.store.upsert(c, DateTime::<Utc>::UNIX_EPOCH);
+        self.keys.update(self.contacts.get(&c.id), &c);
+        self.contacts.insert(c.id.clone(), c);
     }
 }
 
 impl ImportTarget for MemoryTarget {
     fn find_by_id(&self, id: &ContactId) -> Option<Contact> {
-        self.store.get(id).cloned()
+        self.contacts.get(id).cloned()
     }
     fn find_by_email(&self, email: &str) -> Option<Contact> {
-        let id = self.store.find_by_email(email)?;
-        self.store.get(id).cloned()
+        let id = self.keys.by_email(email)?;
+        self.contacts.get(id).cloned()
     }
     fn find_by_phone(&self, phone: &str) -> Option<Contact> {
-        let id = self.store.find_by_phone(phone)?;
-        self.store.get(id).cloned()
+        let id = self.keys.by_phone(phone)?;
+        self.contacts.get(id).cloned()
     }
-    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) {
-        let _ = self.store.upsert(contact, now);
+    fn upsert(&mut self, contact: Contact, _now: DateTime<Utc>) {
+        self.insert(contact);
     }
     fn new_id(&mut self) -> ContactId {
         loop {
             self.next += 1;
             let id = ContactId::new(format!("imp-{}", self.next));
-            if self.store.get(&id).is_none() {
+            if !self.contacts.contains_key(&id) {
                 return id;
             }
         }

@@ -1,0 +1,189 @@
+//! The writes of one input: an overlay of the enrollments it changed (read before the store),
+//! their timers, and the [`Batch`] committed at the end.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use chrono::{DateTime, Utc};
+
+use super::io::{Action, Effect, HistoryEntry};
+use crate::model::{ContactId, FlowId, NodeId};
+use crate::store::{Batch, Enrollment, StatDelta, StatKind, WaitKind, NO_NODE};
+
+/// Work queued during an input, run in order after the step that queued it.
+#[derive(Debug, Clone)]
+pub(crate) enum Work {
+    /// A contact qualifies for a flow.
+    Enter {
+        flow: FlowId,
+        contact: ContactId,
+        at: DateTime<Utc>,
+        event: Option<u32>,
+        cause: String,
+    },
+    /// A contact changed: check goals, exit conditions and awaited conditions.
+    Changed {
+        contact: ContactId,
+        at: DateTime<Utc>,
+    },
+}
+
+type Key = (FlowId, ContactId);
+
+/// One input's state.
+#[derive(Debug)]
+pub(crate) struct Tx {
+    pub now: DateTime<Utc>,
+    pub batch: Batch,
+    /// Enrollments changed: (as stored before the input, as now).
+    pub overlay: BTreeMap<Key, (Option<Enrollment>, Enrollment)>,
+    /// Timers of the overlay's waiting enrollments.
+    pub timers: BTreeSet<(DateTime<Utc>, FlowId, ContactId)>,
+    /// Steps run.
+    pub steps: usize,
+    /// Queued work.
+    pub queue: VecDeque<Work>,
+    /// Entries per (flow, contact) in this input (a guard against trigger loops).
+    pub entries: BTreeMap<Key, u32>,
+    /// Compiled flows added by this input (dropped from the cache if it fails).
+    pub compiled: Vec<(FlowId, u32)>,
+    /// Trigger cursors moved by this input.
+    pub cursors: BTreeMap<(FlowId, u32), DateTime<Utc>>,
+}
+
+/// True when an enrollment sits in the timer index.
+pub(crate) fn timed(e: &Enrollment) -> Option<DateTime<Utc>> {
+    if e.is_waiting() && e.wait != WaitKind::Paused && e.wait != WaitKind::None {
+        e.due
+    } else {
+        None
+    }
+}
+
+impl Tx {
+    pub fn new(now: DateTime<Utc>) -> Self {
+        Tx {
+            now,
+            batch: Batch {
+                clock: Some(now),
+                ..Batch::default()
+            },
+            overlay: BTreeMap::new(),
+            timers: BTreeSet::new(),
+            steps: 0,
+            queue: VecDeque::new(),
+            entries: BTreeMap::new(),
+            compiled: Vec::new(),
+            cursors: BTreeMap::new(),
+        }
+    }
+
+    /// The overlay's version of an enrollment, when the input changed it.
+    pub fn get(&self, flow: &FlowId, contact: &ContactId) -> Option<&Enrollment> {
+        self.overlay
+            .get(&(flow.clone(), contact.clone()))
+            .map(|(_, e)| e)
+    }
+
+    /// Writes an enrollment; `original` is the stored version (read before the first write).
+    pub fn put(&mut self, original: Option<Enrollment>, e: Enrollment) {
+        let key = (e.flow.clone(), e.contact.clone());
+        let new_timer = timed(&e);
+        match self.overlay.get_mut(&key) {
+            Some((_, cur)) => {
+                if let Some(d) = timed(cur) {
+                    self.timers.remove(&(d, key.0.clone(), key.1.clone()));
+                }
+                *cur = e;
+            }
+            None => {
+                self.overlay.insert(key.clone(), (original, e));
+            }
+        }
+        if let Some(d) = new_timer {
+            self.timers.insert((d, key.0, key.1));
+        }
+    }
+
+    /// Adds an effect to the outbox.
+    pub fn effect(&mut self, e: Effect) {
+        self.batch.effects.push(e);
+    }
+
+    /// Counts a statistic.
+    pub fn stat(
+        &mut self,
+        flow: &FlowId,
+        node: Option<&NodeId>,
+        kind: StatKind,
+        reason: Option<&str>,
+        at: DateTime<Utc>,
+    ) {
+        self.batch.stats.push(StatDelta {
+            flow: flow.clone(),
+            node: node.cloned(),
+            day: at.date_naive(),
+            kind,
+            reason: reason.map(str::to_owned),
+            delta: 1,
+        });
+    }
+
+    /// Appends a history entry.
+    #[allow(clippy::too_many_arguments)]
+    pub fn log(
+        &mut self,
+        at: DateTime<Utc>,
+        e: &Enrollment,
+        node: Option<&NodeId>,
+        action: Action,
+        reason: Option<String>,
+        effect: Option<&super::EffectKey>,
+    ) {
+        self.batch.history.push(HistoryEntry {
+            at,
+            flow: e.flow.clone(),
+            version: e.version,
+            contact: e.contact.clone(),
+            node: node.cloned(),
+            action,
+            reason,
+            effect: effect.cloned(),
+        });
+    }
+
+    /// The batch to commit: the overlay's enrollments, and the change of the `waiting` counters.
+    pub fn finish(mut self, node_of: impl Fn(&Enrollment) -> Option<NodeId>) -> Batch {
+        let day = self.now.date_naive();
+        for ((flow, trigger), at) in std::mem::take(&mut self.cursors) {
+            self.batch.cursors.push((flow, trigger, at));
+        }
+        for (_, (original, e)) in std::mem::take(&mut self.overlay) {
+            let parked = |x: &Enrollment| x.is_waiting() && x.wait != WaitKind::None;
+            let before = original
+                .as_ref()
+                .filter(|o| parked(o) && o.node != NO_NODE)
+                .map(&node_of);
+            let after = (parked(&e) && e.node != NO_NODE).then(|| node_of(&e));
+            if before != after {
+                let mut delta = |node: Option<NodeId>, d: i64| {
+                    self.batch.stats.push(StatDelta {
+                        flow: e.flow.clone(),
+                        node,
+                        day,
+                        kind: StatKind::Waiting,
+                        reason: None,
+                        delta: d,
+                    });
+                };
+                if let Some(n) = before {
+                    delta(n, -1);
+                }
+                if let Some(n) = after {
+                    delta(n, 1);
+                }
+            }
+            self.batch.enrollments.push(e);
+        }
+        self.batch
+    }
+}
