@@ -501,6 +501,27 @@ impl<S: Store> Engine<S> {
     pub(super) fn advance(
         &mut self,
         tx: &mut Tx,
+        e: Enrollment,
+        cf: &Arc<CompiledFlow>,
+        at: DateTime<Utc>,
+        next: Next,
+    ) -> crate::Result<()> {
+        let saved = tx.late;
+        let next = match next {
+            Next::Fire(Mode::Resumed { due }) => {
+                tx.late = Some(due);
+                Next::Fire(Mode::Timer)
+            }
+            other => other,
+        };
+        let result = self.advance_run(tx, e, cf, at, next);
+        tx.late = saved;
+        result
+    }
+
+    fn advance_run(
+        &mut self,
+        tx: &mut Tx,
         mut e: Enrollment,
         cf: &Arc<CompiledFlow>,
         at: DateTime<Utc>,
