@@ -33,6 +33,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod condition;
+pub mod engine;
 pub mod error;
 pub mod flow;
 #[cfg(feature = "import")]
@@ -41,12 +42,14 @@ pub mod jsonlogic;
 pub mod list;
 pub mod model;
 pub mod phone;
+pub mod runtime;
 pub mod segment;
 pub mod store;
 mod tagged;
 pub mod text;
 pub mod time;
 
+pub use engine::Engine;
 pub use error::{
     Area, ConditionError, Error, ErrorData, FormatCode, FormatError, ListError, Location,
     ParseError, Result,

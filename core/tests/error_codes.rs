@@ -9,8 +9,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use sequenza::error::{
-    code_info, codes, Area, ConditionCode, FindingCode, FormatCode, ImportCode, JsonLogicCode,
-    ListCode, MergeCode, ParseCode, RejectionCode, SegmentCode, TimeCode,
+    code_info, codes, Area, ConditionCode, EngineCode, FindingCode, FormatCode, ImportCode,
+    JsonLogicCode, ListCode, MergeCode, ParseCode, RejectionCode, SegmentCode, StoreCode, TimeCode,
 };
 use sequenza::Severity;
 
@@ -33,6 +33,14 @@ const PREFIXES: &[&str] = &[
 /// Registered codes that no test can produce, each with the reason. Kept tight: a code listed
 /// here that a test does produce fails the test.
 const NOT_PRODUCIBLE: &[(&str, &str)] = &[
+    (
+        "store.unavailable",
+        "for durable stores (SQLite, PostgreSQL): the in-memory store cannot become unreachable",
+    ),
+    (
+        "store.corrupt",
+        "for durable stores (SQLite, PostgreSQL): the in-memory store cannot hold foreign data",
+    ),
     (
         "time.search.exhausted",
         "a safety net of bounded searches that a validated policy or recurrence never reaches",
@@ -129,6 +137,8 @@ fn every_code_enum_is_in_the_registry_once() {
     all.extend(JsonLogicCode::ALL.iter().map(|c| (c.as_str(), c.area())));
     all.extend(MergeCode::ALL.iter().map(|c| (c.as_str(), c.area())));
     all.extend(FindingCode::ALL.iter().map(|c| (c.as_str(), c.area())));
+    all.extend(EngineCode::ALL.iter().map(|c| (c.as_str(), c.area())));
+    all.extend(StoreCode::ALL.iter().map(|c| (c.as_str(), c.area())));
     for (code, area) in &all {
         let info = code_info(code).unwrap_or_else(|| panic!("{code} is not in the registry"));
         assert_eq!(info.area, *area, "{code}: the enums disagree on its area");

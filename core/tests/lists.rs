@@ -116,7 +116,7 @@ fn fidelity_status_follows_points() {
     let c = a.record(&anna, Activity::FidelityPoints { points: 50.0 }, now, now);
     assert_eq!(c.len(), 1);
     let c = a.record(&anna, Activity::FidelityPoints { points: 100.0 }, now, now);
-    assert_eq!(c[0].change, MembershipChange::Exited);
+    assert_eq!(c[0].change, MembershipChange::Left);
 }
 
 #[test]

@@ -54,7 +54,7 @@ fn summary(deltas: &[MembershipDelta]) -> Vec<(String, String, &'static str)> {
         .map(|d| {
             let sign = match d.change {
                 MembershipChange::Entered => "+",
-                MembershipChange::Exited => "-",
+                MembershipChange::Left => "-",
                 _ => "?",
             };
             (d.contact.to_string(), d.segment.to_string(), sign)

@@ -11,9 +11,9 @@ mod registry;
 pub use area::Area;
 pub use location::{ErrorData, Location};
 pub use registry::{
-    code_info, codes, CodeInfo, ConditionCode, ConditionErrorCode, FindingCode, FormatCode,
-    ImportCode, JsonLogicCode, ListCode, MergeCode, ParseCode, RejectionCode, SegmentCode,
-    TimeCode,
+    code_info, codes, CodeInfo, ConditionCode, ConditionErrorCode, EngineCode, FindingCode,
+    FormatCode, ImportCode, JsonLogicCode, ListCode, MergeCode, ParseCode, RejectionCode,
+    SegmentCode, StoreCode, TimeCode,
 };
 
 /// The result type of fallible sequenza functions.
@@ -66,6 +66,13 @@ pub enum Error {
     /// A malformed `{{ … }}` merge field in message text, with its byte offset.
     #[error(transparent)]
     Merge(Box<crate::flow::merge::MergeSyntaxError>),
+    /// An input the flow engine refuses (`engine.*`): time going backwards, an invalid or
+    /// unknown flow, an unknown contact or effect, with the flow, node, contact or JSON path.
+    #[error(transparent)]
+    Engine(Box<crate::engine::EngineError>),
+    /// A storage failure (`store.*`); the input that met it changed nothing.
+    #[error(transparent)]
+    Store(Box<crate::store::StoreError>),
 }
 
 impl Error {
@@ -87,6 +94,8 @@ impl Error {
             Error::Import(_) => Area::Import,
             Error::JsonLogic(_) => Area::JsonLogic,
             Error::Merge(_) => Area::Merge,
+            Error::Engine(_) => Area::Engine,
+            Error::Store(_) => Area::Store,
         }
     }
 
@@ -108,6 +117,8 @@ impl Error {
             Error::Import(e) => e.code,
             Error::JsonLogic(e) => e.code(),
             Error::Merge(_) => MergeCode::Malformed.as_str(),
+            Error::Engine(e) => e.code.as_str(),
+            Error::Store(e) => e.code.as_str(),
         }
     }
 
@@ -145,6 +156,14 @@ impl Error {
                 byte_offset: Some(e.offset as u64),
                 ..Location::default()
             },
+            Error::Engine(e) => Location {
+                path: Some(e.path.clone()),
+                flow: e.flow.as_ref().map(|f| f.as_str().to_owned()),
+                node: e.node.as_ref().map(|n| n.as_str().to_owned()),
+                contact: e.contact.as_ref().map(|c| c.as_str().to_owned()),
+                ..Location::default()
+            },
+            Error::Store(_) => Location::default(),
         }
     }
 
@@ -162,6 +181,8 @@ impl Error {
             Error::List(e) => Some(e.path.as_str()),
             Error::JsonLogic(e) => Some(e.path()),
             Error::Parse(_) | Error::Merge(_) => None,
+            Error::Engine(e) => Some(e.path.as_str()),
+            Error::Store(_) => None,
             #[cfg(feature = "import")]
             Error::Import(_) => None,
         }
@@ -179,6 +200,7 @@ impl Error {
         match self {
             Error::Format(e) => Some((e.line, e.column)),
             Error::Parse(e) => Some((e.line, e.column)),
+            Error::Engine(_) | Error::Store(_) => None,
             #[cfg(feature = "import")]
             Error::Import(e) => e.row.map(|row| {
                 (
@@ -212,6 +234,8 @@ impl Error {
             Error::Import(e) => &e.message,
             Error::JsonLogic(e) => e.message(),
             Error::Merge(e) => &e.message,
+            Error::Engine(e) => &e.message,
+            Error::Store(e) => &e.message,
         }
     }
 
@@ -255,7 +279,10 @@ impl Error {
                 Error::Import(e) => e.report.as_ref().and_then(|r| serde_json::to_value(r).ok()),
                 _ => None,
             },
-            findings: None,
+            findings: match self {
+                Error::Engine(e) if !e.findings.is_empty() => Some(e.findings.clone()),
+                _ => None,
+            },
             extra,
         }
     }

@@ -37,6 +37,10 @@ pub struct FlowSettings {
     /// Webhooks fired when a contact enters or completes the flow.
     #[serde(default)]
     pub webhooks: Webhooks,
+    /// How late a send may go out after the flow was paused: a send that fell due longer ago
+    /// than this when the flow resumes is skipped with reason `stale` (no limit when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_lateness: Option<Duration>,
 }
 
 crate::tagged::tagged_enum! {

@@ -6,6 +6,8 @@ use crate::condition::Condition;
 use crate::model::{Channel, ListId, SegmentId, Value};
 use crate::time::Weekday;
 
+pub use crate::engine::trigger::MembershipChange;
+
 crate::tagged::tagged_enum! {
     tag = "type", repr = TriggerRepr;
 /// What makes contacts enter a flow. JSON tag: `type`.
@@ -116,18 +118,6 @@ impl Trigger {
             Trigger::Feed { .. } => "feed",
         }
     }
-}
-
-/// Entered or left.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum MembershipChange {
-    /// The contact joined.
-    Entered,
-    /// The contact left.
-    Left,
 }
 
 crate::tagged::tagged_enum! {

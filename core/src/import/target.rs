@@ -2,8 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
+use std::collections::BTreeMap;
+
 use crate::model::{Contact, ContactId};
-use crate::store::{ContactStore, MemoryStore};
+use crate::store::ContactKeys;
 
 /// What an import merges into: find a contact by id, e-mail or phone, and insert or replace one.
 ///
@@ -33,7 +35,8 @@ pub trait ImportTarget {
     fn new_id(&mut self) -> ContactId;
 }
 
-/// An in-memory [`ImportTarget`]: a [`MemoryStore`] that also hands out ids for new contacts.
+/// An in-memory [`ImportTarget`]: contacts by id with the e-mail / phone key index every store
+/// shares ([`ContactKeys`]), handing out ids for new contacts.
 ///
 /// ```
 /// use sequenza::import::{import_csv, ImportOptions, MemoryTarget};
@@ -45,7 +48,8 @@ pub trait ImportTarget {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct MemoryTarget {
-    store: MemoryStore,
+    contacts: BTreeMap<ContactId, Contact>,
+    keys: ContactKeys,
     next: u64,
 }
 
@@ -61,55 +65,92 @@ impl MemoryTarget {
 
     /// How many contacts it holds.
     pub fn len(&self) -> usize {
-        self.store.len()
+        self.contacts.len()
     }
 
     /// True when it holds no contact.
     pub fn is_empty(&self) -> bool {
-        self.store.is_empty()
+        self.contacts.is_empty()
     }
 
     /// The contacts, by id.
     pub fn contacts(&self) -> std::collections::btree_map::Values<'_, ContactId, Contact> {
-        self.store.contacts()
+        self.contacts.values()
     }
 
     /// The contact with this id.
     pub fn get(&self, id: &str) -> Option<&Contact> {
-        self.store.get(&ContactId::new(id))
-    }
-
-    /// The store underneath (the same e-mail / phone key index as every [`ContactStore`]).
-    pub fn store(&self) -> &MemoryStore {
-        &self.store
+        self.contacts.get(&ContactId::new(id))
     }
 
     fn insert(&mut self, c: Contact) {
-        // A memory store's upsert cannot fail; the time is not used.
-        let _ = self.store.upsert(c, DateTime::<Utc>::UNIX_EPOCH);
+        self.keys.update(self.contacts.get(&c.id), &c);
+        self.contacts.insert(c.id.clone(), c);
     }
 }
 
 impl ImportTarget for MemoryTarget {
     fn find_by_id(&self, id: &ContactId) -> Option<Contact> {
-        self.store.get(id).cloned()
+        self.contacts.get(id).cloned()
     }
     fn find_by_email(&self, email: &str) -> Option<Contact> {
-        let id = self.store.find_by_email(email)?;
-        self.store.get(id).cloned()
+        let id = self.keys.by_email(email)?;
+        self.contacts.get(id).cloned()
     }
     fn find_by_phone(&self, phone: &str) -> Option<Contact> {
-        let id = self.store.find_by_phone(phone)?;
-        self.store.get(id).cloned()
+        let id = self.keys.by_phone(phone)?;
+        self.contacts.get(id).cloned()
     }
-    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) -> crate::Result<()> {
-        self.store.upsert(contact, now)
+    fn upsert(&mut self, contact: Contact, _now: DateTime<Utc>) -> crate::Result<()> {
+        self.insert(contact);
+        Ok(())
     }
     fn new_id(&mut self) -> ContactId {
         loop {
             self.next += 1;
             let id = ContactId::new(format!("imp-{}", self.next));
-            if self.store.get(&id).is_none() {
+            if !self.contacts.contains_key(&id) {
+                return id;
+            }
+        }
+    }
+}
+
+/// Every [`Store`](crate::store::Store) is an import target: the contacts go into its audience
+/// (the list changes they cause wait in [`Audience::take_changes`](crate::list::Audience::take_changes);
+/// [`Engine::import_csv`](crate::engine::Engine::import_csv) imports into an engine's audience
+/// and fires the flows they start).
+///
+/// ```
+/// use sequenza::import::{import_csv, ImportOptions};
+/// use sequenza::store::MemoryStore;
+/// let mut store = MemoryStore::new();
+/// let report = import_csv(b"email\nanna@example.com\n".as_slice(), &ImportOptions::default(),
+///     &Default::default(), &mut store, "2026-11-25T18:51:00Z".parse().unwrap(), &mut |_| {}).unwrap();
+/// assert_eq!((report.imported, store.len()), (1, 1));
+/// ```
+impl<S: crate::store::Store> ImportTarget for S {
+    fn find_by_id(&self, id: &ContactId) -> Option<Contact> {
+        self.audience().contact(id).cloned()
+    }
+    fn find_by_email(&self, email: &str) -> Option<Contact> {
+        let id = crate::store::ContactStore::find_by_email(self.audience(), email)?;
+        self.audience().contact(id).cloned()
+    }
+    fn find_by_phone(&self, phone: &str) -> Option<Contact> {
+        let id = crate::store::ContactStore::find_by_phone(self.audience(), phone)?;
+        self.audience().contact(id).cloned()
+    }
+    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) -> crate::Result<()> {
+        // An audience with a field schema refuses a contact that does not fit it.
+        crate::store::ContactStore::upsert(self.audience_mut(), contact, now)
+    }
+    fn new_id(&mut self) -> ContactId {
+        let mut n = self.audience().contact_count() as u64;
+        loop {
+            n += 1;
+            let id = ContactId::new(format!("imp-{n}"));
+            if self.audience().contact(&id).is_none() {
                 return id;
             }
         }

@@ -47,6 +47,8 @@ pub struct Audience {
     pending: Vec<ListChange>,
     /// The declared profile fields every contact written must fit.
     fields: FieldSchema,
+    /// Membership changes of registered segments (not lists), not yet taken.
+    segment_changes: Vec<MembershipDelta>,
 }
 
 impl fmt::Debug for Audience {
@@ -82,6 +84,7 @@ impl Audience {
             by_segment: HashMap::new(),
             pending: Vec::new(),
             fields: FieldSchema::default(),
+            segment_changes: Vec::new(),
         }
     }
 
@@ -296,7 +299,7 @@ impl Audience {
                     changes.push(ListChange {
                         list: l,
                         contact: id.clone(),
-                        change: MembershipChange::Exited,
+                        change: MembershipChange::Left,
                         at: now,
                     });
                 }
@@ -510,7 +513,7 @@ impl Audience {
         let mut changes = vec![ListChange {
             list: id.clone(),
             contact: contact.clone(),
-            change: MembershipChange::Exited,
+            change: MembershipChange::Left,
             at: now,
         }];
         let deltas = self.index.set_list_membership(contact, id, false, now);
@@ -518,16 +521,69 @@ impl Audience {
         changes
     }
 
-    /// Turns segment deltas of auto-updating lists into list changes.
+    /// Registers a segment (its id must not start with `list:`, the prefix of the segments of
+    /// auto-updating lists) and evaluates it for every contact; returns how many are in it.
+    /// Its later membership changes wait in [`take_segment_changes`](Self::take_segment_changes).
+    /// Errors: those of [`SegmentIndex::register`], and `segment.duplicate` for a `list:` id.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use sequenza::list::Audience;
+    /// use sequenza::segment::Segment;
+    /// use sequenza::Contact;
+    /// let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+    /// let mut audience = Audience::new();
+    /// audience.register_segment(Segment::from_json(r#"{"id": "vip", "name": "VIP",
+    ///   "condition": {"type": "tags", "op": "has_any", "tags": ["vip"]}}"#)?, now)?;
+    /// audience.upsert_contact(Contact::from_json(r#"{"id": "anna", "tags": ["vip"]}"#)?, now);
+    /// let changes = audience.take_segment_changes();
+    /// assert_eq!(changes[0].segment.as_str(), "vip");
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn register_segment(
+        &mut self,
+        segment: Segment,
+        now: DateTime<Utc>,
+    ) -> crate::Result<usize> {
+        if segment.id.as_str().starts_with("list:") {
+            return Err(crate::Error::Condition(Box::new(
+                crate::error::ConditionError {
+                    code: crate::error::ConditionErrorCode::Segment(
+                        crate::error::SegmentCode::Duplicate,
+                    ),
+                    path: "/id".to_owned(),
+                    message: format!(
+                        "segment ids starting with `list:` belong to lists: `{}`",
+                        segment.id
+                    ),
+                },
+            )));
+        }
+        let id = segment.id.clone();
+        // Registration fills the segment without entry changes (nobody "entered" a new segment).
+        self.index.register(segment, now)?;
+        Ok(self.index.members(&id).count())
+    }
+
+    /// The membership changes of registered segments (not lists) since the last call, in order.
+    pub fn take_segment_changes(&mut self) -> Vec<MembershipDelta> {
+        std::mem::take(&mut self.segment_changes)
+    }
+
+    /// Turns segment deltas of auto-updating lists into list changes; keeps those of other
+    /// segments for [`take_segment_changes`](Self::take_segment_changes).
     fn absorb(&mut self, deltas: Vec<MembershipDelta>, now: DateTime<Utc>) -> Vec<ListChange> {
         let mut changes = Vec::new();
         for d in deltas {
             let Some(list) = self.by_segment.get(&d.segment).cloned() else {
+                if !d.segment.as_str().starts_with("list:") {
+                    self.segment_changes.push(d);
+                }
                 continue;
             };
             match d.change {
                 MembershipChange::Entered => changes.extend(self.join(&list, &d.contact, now)),
-                MembershipChange::Exited => {
+                MembershipChange::Left => {
                     if self.lists.get(&list).is_some_and(|s| s.list.remove_exits) {
                         changes.extend(self.leave(&list, &d.contact, now));
                     }

@@ -118,7 +118,12 @@ pub struct ListChange {
     pub list: ListId,
     /// The contact.
     pub contact: ContactId,
-    /// Entered or exited.
+    /// Entered or exited (JSON `"entered"` / `"exited"`).
+    #[serde(with = "crate::engine::trigger::exited_form")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::engine::trigger::ExitedForm")
+    )]
     pub change: MembershipChange,
     /// When.
     pub at: DateTime<Utc>,
@@ -173,7 +178,12 @@ pub struct TriggerHit {
     pub list: ListId,
     /// The contact.
     pub contact: ContactId,
-    /// Entered or exited.
+    /// Entered or exited (JSON `"entered"` / `"exited"`).
+    #[serde(with = "crate::engine::trigger::exited_form")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::engine::trigger::ExitedForm")
+    )]
     pub change: MembershipChange,
     /// When.
     pub at: DateTime<Utc>,
@@ -197,7 +207,6 @@ pub struct TriggerHit {
 /// # Ok::<(), sequenza::Error>(())
 /// ```
 pub fn list_trigger_hits(changes: &[ListChange], flows: &[Flow]) -> Vec<TriggerHit> {
-    use crate::flow::MembershipChange as On;
     let mut hits = Vec::new();
     for c in changes {
         for f in flows {
@@ -205,14 +214,7 @@ pub fn list_trigger_hits(changes: &[ListChange], flows: &[Flow]) -> Vec<TriggerH
                 continue;
             }
             let fires = f.triggers.iter().any(|t| match t {
-                Trigger::List { list, on } => {
-                    *list == c.list
-                        && matches!(
-                            (on, c.change),
-                            (On::Entered, MembershipChange::Entered)
-                                | (On::Left, MembershipChange::Exited)
-                        )
-                }
+                Trigger::List { list, on } => *list == c.list && *on == c.change,
                 _ => false,
             });
             if fires {

@@ -337,6 +337,21 @@ impl SegmentIndex {
         out.into_iter().map(|(_, id)| id).collect()
     }
 
+    /// Every contact, in id order.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use sequenza::segment::{ContactChange, SegmentIndex};
+    /// use sequenza::Contact;
+    /// let mut index = SegmentIndex::new();
+    /// let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+    /// index.apply(ContactChange::Upsert { contact: Contact::new("anna") }, now);
+    /// assert_eq!(index.contacts().count(), 1);
+    /// ```
+    pub fn contacts(&self) -> impl Iterator<Item = &Contact> + '_ {
+        self.contacts.values().map(|s| &s.contact)
+    }
+
     /// A contact held by the index.
     ///
     /// ```
@@ -354,16 +369,6 @@ impl SegmentIndex {
     /// ```
     pub fn contact(&self, id: &ContactId) -> Option<&Contact> {
         self.contacts.get(id).map(|s| &s.contact)
-    }
-
-    /// Every contact, in id order.
-    ///
-    /// ```
-    /// let index = sequenza::segment::SegmentIndex::new();
-    /// assert_eq!(index.contacts().count(), 0);
-    /// ```
-    pub fn contacts(&self) -> impl Iterator<Item = &Contact> + '_ {
-        self.contacts.values().map(|s| &s.contact)
     }
 
     /// The events held for a contact, in arrival order.
@@ -602,7 +607,7 @@ impl SegmentIndex {
             deltas.push(MembershipDelta {
                 contact: c.clone(),
                 segment: id.clone(),
-                change: MembershipChange::Exited,
+                change: MembershipChange::Left,
                 at: now,
             });
         }
@@ -791,7 +796,7 @@ impl SegmentIndex {
                 Some(MembershipDelta {
                     contact: id.clone(),
                     segment: e.segment.id.clone(),
-                    change: MembershipChange::Exited,
+                    change: MembershipChange::Left,
                     at: now,
                 })
             })

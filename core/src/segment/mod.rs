@@ -34,6 +34,8 @@ use crate::model::{Contact, ContactId, Event, SegmentId};
 
 pub use index::SegmentIndex;
 
+pub use crate::engine::trigger::MembershipChange;
+
 /// A segment: contacts matching a condition. JSON:
 /// `{"id": "lapsed", "name": "Lapsed buyers", "condition": {…}}`.
 ///
@@ -86,24 +88,6 @@ impl Segment {
     }
 }
 
-/// Whether a contact entered or left a segment. JSON: `"entered"`, `"exited"`.
-///
-/// ```
-/// use sequenza::segment::MembershipChange;
-/// assert_eq!(serde_json::to_string(&MembershipChange::Entered)?, r#""entered""#);
-/// # Ok::<(), serde_json::Error>(())
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(rename_all = "snake_case")]
-#[non_exhaustive]
-pub enum MembershipChange {
-    /// The contact is now in the segment.
-    Entered,
-    /// The contact is no longer in the segment.
-    Exited,
-}
-
 /// A change of membership. JSON:
 /// `{"contact": "anna", "segment": "vip", "change": "entered", "at": "2026-11-25T09:00:00Z"}`.
 ///
@@ -111,7 +95,7 @@ pub enum MembershipChange {
 /// use sequenza::segment::{MembershipChange, MembershipDelta};
 /// let d: MembershipDelta = serde_json::from_str(
 ///     r#"{"contact": "anna", "segment": "vip", "change": "exited", "at": "2026-11-25T09:00:00Z"}"#)?;
-/// assert_eq!(d.change, MembershipChange::Exited);
+/// assert_eq!(d.change, MembershipChange::Left);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -122,7 +106,12 @@ pub struct MembershipDelta {
     pub contact: ContactId,
     /// The segment.
     pub segment: SegmentId,
-    /// Entered or exited.
+    /// Entered or exited (JSON `"entered"` / `"exited"`).
+    #[serde(with = "crate::engine::trigger::exited_form")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "crate::engine::trigger::ExitedForm")
+    )]
     pub change: MembershipChange,
     /// The instant of the evaluation that saw the change.
     pub at: DateTime<Utc>,

@@ -1,6 +1,8 @@
-//! Where contacts live: the [`ContactStore`] seam that the CSV importer and the list engine merge
-//! into, an in-memory [`MemoryStore`], and the one e-mail / phone key index ([`ContactKeys`])
-//! that every store shares.
+//! Where everything lives: the [`Store`] trait the flow engine keeps its state in (the audience,
+//! flows and their versions, enrollments, timers by due time, the outbox, statistics, history),
+//! the narrower [`ContactStore`] seam the CSV importer and the list engine merge into, an
+//! in-memory [`MemoryStore`] implementing both, the one e-mail / phone key index
+//! ([`ContactKeys`]) that every store shares, and a [`conformance`] suite any store must pass.
 //!
 //! Time is passed in: the mutating methods take `now` (a store that keeps an audience up to
 //! date, such as [`Audience`](crate::list::Audience), re-evaluates its lists at that instant).
@@ -20,13 +22,18 @@
 //! # Ok::<(), sequenza::Error>(())
 //! ```
 
+pub mod conformance;
 mod keys;
 mod memory;
+mod state;
 
 use chrono::{DateTime, Utc};
 
 pub use keys::{normalize_email, ContactKeys};
 pub use memory::MemoryStore;
+pub use state::{Batch, Enrollment, FlowHead, StatDelta, StatKind, Store, WaitKind, NO_NODE};
+
+pub use crate::engine::error::{StoreCode, StoreError};
 
 use crate::model::{Contact, ContactId};
 

@@ -143,7 +143,7 @@ impl SegmentIndex {
             } else {
                 state.member_of.remove(&slot);
                 entry.members.remove(id);
-                MembershipChange::Exited
+                MembershipChange::Left
             };
             deltas.push(MembershipDelta {
                 contact: id.clone(),

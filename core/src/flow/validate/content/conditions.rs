@@ -1,9 +1,9 @@
 //! Conditions: depth, values, fields, and whatever the evaluator would refuse.
 
-use crate::error::{ConditionCode, ConditionErrorCode, FindingCode};
 use super::Ctx;
 use crate::condition::eval::CompiledCondition;
 use crate::condition::Condition;
+use crate::error::{ConditionCode, ConditionErrorCode, FindingCode};
 use crate::flow::validate::MAX_CONDITION_DEPTH;
 use crate::model::NodeId;
 

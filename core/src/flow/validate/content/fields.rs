@@ -1,7 +1,7 @@
 //! Profile fields: declared, and of the type a node needs.
 
-use crate::error::FindingCode;
 use super::Ctx;
+use crate::error::FindingCode;
 use crate::flow::AnswerType;
 use crate::model::{FieldType, NodeId, Value};
 use crate::text::fold;
@@ -30,8 +30,12 @@ impl Ctx<'_, '_> {
     }
 
     pub(super) fn mismatch(&mut self, node: Option<&NodeId>, path: &str, message: String) {
-        self.sink
-            .add(FindingCode::FieldTypeMismatch, node, path.to_owned(), message);
+        self.sink.add(
+            FindingCode::FieldTypeMismatch,
+            node,
+            path.to_owned(),
+            message,
+        );
     }
 
     /// A field that must hold a date (anniversaries, waits until a date).

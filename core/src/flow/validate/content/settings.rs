@@ -1,7 +1,7 @@
 //! Flow settings and send policies (time zones, quiet hours, sending hours).
 
-use crate::error::FindingCode;
 use super::Ctx;
+use crate::error::FindingCode;
 use crate::flow::{Flow, SendPolicy};
 use crate::model::NodeId;
 use crate::time::is_known_time_zone;

@@ -1,7 +1,7 @@
 //! Merge fields and URLs.
 
-use crate::error::FindingCode;
 use super::Ctx;
+use crate::error::FindingCode;
 use crate::flow::merge::parse_merge_fields;
 use crate::model::NodeId;
 use crate::text::line_column;

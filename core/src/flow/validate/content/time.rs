@@ -1,7 +1,7 @@
 //! Durations, offsets in days and times of day.
 
-use crate::error::FindingCode;
 use super::Ctx;
+use crate::error::FindingCode;
 use crate::model::NodeId;
 use crate::time::{parse_time_of_day, Duration};
 

@@ -1,7 +1,7 @@
 //! Triggers and the recurrences of automatic sends.
 
-use crate::error::FindingCode;
 use super::Ctx;
+use crate::error::FindingCode;
 use crate::flow::{MessageMatch, Recipients, Recurrence, Trigger};
 use crate::text::fold;
 
