@@ -8,9 +8,9 @@ use sequenza::model::{ContactId, SegmentId};
 use sequenza::segment::{ContactChange, MembershipDelta, SegmentIndex};
 use sequenza::{Contact, Event};
 
-use super::convert::{document_text, instant, py_datetime, time_zone};
+use super::convert::{document_text, instant, py_datetime, records_to_py, time_zone};
 use super::segment::PySegment;
-use super::{enum_str, parse_fields, to_py_err, type_error};
+use super::{parse_fields, to_py_err, type_error};
 
 /// Keeps segment membership of contacts up to date, incrementally.
 ///
@@ -25,21 +25,9 @@ pub(crate) struct PySegmentIndex {
     inner: SegmentIndex,
 }
 
-/// The membership deltas as a list of dicts.
+/// The membership deltas as a list of dicts ``{"contact", "segment", "change", "at"}``.
 fn deltas<'py>(py: Python<'py>, deltas: &[MembershipDelta]) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for d in deltas {
-        let entry = PyDict::new(py);
-        entry.set_item("contact", d.contact.as_str())?;
-        entry.set_item("segment", d.segment.as_str())?;
-        entry.set_item(
-            "change",
-            enum_str(serde_json::to_value(d.change), "change")?,
-        )?;
-        entry.set_item("at", py_datetime(py, &d.at)?)?;
-        list.append(entry)?;
-    }
-    Ok(list)
+    records_to_py(py, deltas, |d| d.at)
 }
 
 /// A `Segment`, or anything `Segment.from_json` reads.
@@ -64,9 +52,13 @@ impl PySegmentIndex {
     /// zone of contacts without one.
     #[new]
     #[pyo3(signature = (fields = None, default_time_zone = "UTC"))]
-    fn new(fields: Option<&Bound<'_, PyAny>>, default_time_zone: &str) -> PyResult<Self> {
-        let mut inner = SegmentIndex::new()
-            .with_default_time_zone(time_zone(default_time_zone, "default_time_zone")?);
+    fn new(
+        py: Python<'_>,
+        fields: Option<&Bound<'_, PyAny>>,
+        default_time_zone: &str,
+    ) -> PyResult<Self> {
+        let mut inner =
+            SegmentIndex::new().with_default_time_zone(time_zone(py, default_time_zone)?);
         if let Some(schema) = parse_fields(fields)? {
             inner = inner.with_schema(schema);
         }

@@ -351,13 +351,6 @@ fn json_text(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyResult<Str
     Err(type_error(obj, what, expected))
 }
 
-/// `json.loads(text)`.
-fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
-    PyModule::import(py, "json")?
-        .getattr("loads")?
-        .call1((text,))
-}
-
 /// Parses a flow from a `str`, `bytes` or `dict`.
 fn parse_flow(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyResult<sequenza::Flow> {
     let text = json_text(obj, what, expected)?;
@@ -380,8 +373,7 @@ fn findings_to_py<'py>(
     py: Python<'py>,
     findings: &[sequenza::Finding],
 ) -> PyResult<Bound<'py, PyAny>> {
-    let text = serde_json::to_string(findings).map_err(|e| internal("findings", e))?;
-    json_loads(py, &text)
+    convert::to_py(py, findings)
 }
 
 /// The serde JSON string of a unit enum value (`"draft"`, `"error"` …).
@@ -453,7 +445,7 @@ impl PyFlow {
 
     /// The canonical JSON form as a ``dict`` (``json.loads(self.to_json())``).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_loads(py, &self.inner.to_json())
+        convert::to_py(py, &self.inner)
     }
 
     /// A readable outline: trigger, nodes with their branches, one per line.
@@ -576,6 +568,8 @@ mod native {
         SequenzaError, TimeError,
     };
 
+    #[pymodule_export]
+    use super::convert::_instant_echo;
     #[pymodule_export]
     use super::csv_import::{export_csv, import_csv, preview_csv, PyImportReport};
     #[pymodule_export]

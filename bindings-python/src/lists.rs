@@ -11,9 +11,11 @@ use sequenza::list::{ActivityRecord, Audience, List, ListChange, Source};
 use sequenza::model::{ContactId, ListId};
 use sequenza::{Contact, Event};
 
-use super::convert::{document_text, instant, py_datetime, time_zone, to_value};
+use super::convert::{
+    document_text, instant, py_datetime, records_to_py, time_zone, to_py, to_value,
+};
 use super::segment::PySegment;
-use super::{enum_str, internal, json_loads, parse_flow, to_py_err, type_error, PyFlow};
+use super::{parse_flow, to_py_err, type_error, PyFlow};
 
 /// Contacts, their events and activities, the segment index and the contact lists, kept
 /// consistent.
@@ -29,34 +31,12 @@ pub(crate) struct PyAudience {
     pub(crate) inner: Audience,
 }
 
-/// List changes as a list of dicts.
+/// List changes as a list of dicts ``{"list", "contact", "change", "at"}``.
 pub(crate) fn changes_to_py<'py>(
     py: Python<'py>,
     changes: &[ListChange],
 ) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for c in changes {
-        let entry = PyDict::new(py);
-        entry.set_item("list", c.list.as_str())?;
-        entry.set_item("contact", c.contact.as_str())?;
-        entry.set_item(
-            "change",
-            enum_str(serde_json::to_value(c.change), "change")?,
-        )?;
-        entry.set_item("at", py_datetime(py, &c.at)?)?;
-        list.append(entry)?;
-    }
-    Ok(list)
-}
-
-/// A serde value as a Python value (through `json.loads`).
-pub(crate) fn to_py<'py, T: serde::Serialize>(
-    py: Python<'py>,
-    value: &T,
-    what: &str,
-) -> PyResult<Bound<'py, PyAny>> {
-    let text = serde_json::to_string(value).map_err(|e| internal(what, e))?;
-    json_loads(py, &text)
+    records_to_py(py, changes, |c| c.at)
 }
 
 fn parse_list(obj: &Bound<'_, PyAny>) -> PyResult<List> {
@@ -80,10 +60,9 @@ impl PyAudience {
     /// An empty audience; ``default_time_zone`` is the IANA zone of contacts without one.
     #[new]
     #[pyo3(signature = (default_time_zone = "UTC"))]
-    fn new(default_time_zone: &str) -> PyResult<Self> {
+    fn new(py: Python<'_>, default_time_zone: &str) -> PyResult<Self> {
         Ok(PyAudience {
-            inner: Audience::new()
-                .with_default_time_zone(time_zone(default_time_zone, "default_time_zone")?),
+            inner: Audience::new().with_default_time_zone(time_zone(py, default_time_zone)?),
         })
     }
 
@@ -189,17 +168,13 @@ impl PyAudience {
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         self.inner
             .contact(&ContactId::new(contact_id))
-            .map(|c| to_py(py, c, "contact"))
+            .map(|c| to_py(py, c))
             .transpose()
     }
 
     /// The events of a contact, in arrival order, as dicts.
     fn events<'py>(&self, py: Python<'py>, contact_id: &str) -> PyResult<Bound<'py, PyAny>> {
-        to_py(
-            py,
-            &self.inner.events(&ContactId::new(contact_id)),
-            "events",
-        )
+        to_py(py, &self.inner.events(&ContactId::new(contact_id)))
     }
 
     /// How many contacts there are.
@@ -254,14 +229,14 @@ impl PyAudience {
     fn get_list<'py>(&self, py: Python<'py>, list_id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
         self.inner
             .list(&ListId::new(list_id))
-            .map(|l| to_py(py, l, "list"))
+            .map(|l| to_py(py, l))
             .transpose()
     }
 
     /// Every list as a ``dict``, in id order.
     fn lists<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let all: Vec<&List> = self.inner.lists().collect();
-        to_py(py, &all, "lists")
+        to_py(py, &all)
     }
 
     /// One page of a list's members, in contact id order: ``{"total", "offset", "contacts"}``
@@ -278,7 +253,7 @@ impl PyAudience {
             .inner
             .members(&ListId::new(list_id), offset, limit)
             .map_err(|e| to_py_err(py, &e))?;
-        to_py(py, &page, "members")
+        to_py(py, &page)
     }
 
     /// The ids of a list's members, sorted (empty for an unknown list).
@@ -394,18 +369,5 @@ pub(crate) fn list_trigger_hits<'py>(
         }
     }
     let hits = sequenza::list::list_trigger_hits(&changes, &parsed);
-    let out = PyList::empty(py);
-    for h in hits {
-        let entry = PyDict::new(py);
-        entry.set_item("flow", h.flow.as_str())?;
-        entry.set_item("list", h.list.as_str())?;
-        entry.set_item("contact", h.contact.as_str())?;
-        entry.set_item(
-            "change",
-            enum_str(serde_json::to_value(h.change), "change")?,
-        )?;
-        entry.set_item("at", py_datetime(py, &h.at)?)?;
-        out.append(entry)?;
-    }
-    Ok(out)
+    records_to_py(py, &hits, |h| h.at)
 }

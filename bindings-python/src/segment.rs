@@ -9,9 +9,9 @@ use sequenza::condition::Condition;
 use sequenza::model::SegmentId;
 use sequenza::{Contact, Event};
 
-use super::convert::{document_text, from_value, instant, time_zone, to_value};
+use super::convert::{document_text, instant, time_zone, to_py, to_value};
 use super::table::{self, Options};
-use super::{internal, json_loads, json_text, jsonlogic_err, parse_fields, to_py_err, type_error};
+use super::{internal, json_text, jsonlogic_err, parse_fields, to_py_err, type_error};
 
 /// A segment: a condition over contacts, with an optional ``id`` and ``name``.
 ///
@@ -213,7 +213,7 @@ impl PySegment {
 
     /// The condition as a ``dict`` (``json.loads(self.to_json())``).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_loads(py, &self.condition_json()?)
+        to_py(py, &self.condition)
     }
 
     /// Checks the condition: field names, operators and values against ``fields`` (a field
@@ -254,7 +254,7 @@ impl PySegment {
     ) -> PyResult<bool> {
         let compiled = self.compiled(py)?;
         let now = instant(now, "now")?;
-        let tz = time_zone(default_time_zone, "default_time_zone")?;
+        let tz = time_zone(py, default_time_zone)?;
         let text = document_text(contact, "contact", "a dict, str or bytes")?;
         let contact = Contact::from_json(&text).map_err(|e| to_py_err(py, &e))?;
         let events = parse_events(events)?;
@@ -344,7 +344,7 @@ fn options<'a, 'py>(
 ) -> PyResult<Options<'a, 'py>> {
     Ok(Options {
         now: instant(now, "now")?,
-        default_time_zone: time_zone(default_time_zone, "default_time_zone")?,
+        default_time_zone: time_zone(now.py(), default_time_zone)?,
         id_column,
         events,
         fields: parse_fields(fields)?,
@@ -374,5 +374,5 @@ pub(crate) fn jsonlogic_apply<'py>(
     let result = py
         .detach(|| sequenza::jsonlogic::apply(&rule, &data))
         .map_err(|e| jsonlogic_err(py, &e))?;
-    from_value(py, &result)
+    to_py(py, &result)
 }

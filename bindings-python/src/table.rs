@@ -37,7 +37,6 @@ use arrow_array::types::{
 use arrow_array::{Array, OffsetSizeTrait, RecordBatch, RecordBatchReader};
 use arrow_schema::{DataType, SchemaRef, TimeUnit};
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyList};
@@ -45,6 +44,7 @@ use sequenza::condition::bulk::{Bitmap, ContactTable, ContactTableBuilder, Evalu
 use sequenza::condition::eval::CompiledCondition;
 use sequenza::condition::Condition;
 use sequenza::model::FieldType;
+use sequenza::time::Tz;
 use sequenza::FieldSchema;
 
 use super::{to_py_err, type_error};

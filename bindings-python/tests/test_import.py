@@ -167,8 +167,9 @@ def test_bad_arguments_are_type_errors():
         sequenza.import_csv(b"a\n1\n", now=NOW, on_progress=3)
     with pytest.raises(TypeError):
         sequenza.import_csv(b"a\n1\n", now=NOW, audience="nope")
-    with pytest.raises(TypeError):
-        sequenza.import_csv(b"a\n1\n")  # now is required
+    # `now` is optional: the current time when absent (issue 10 §8).
+    assert sequenza.import_csv(b"a\n1\n").rows == 1
+    assert sequenza.import_csv(b"a\n1\n", now=None).rows == 1
     with pytest.raises(sequenza.NaiveDatetimeError):
         sequenza.import_csv(b"a\n1\n", now=datetime(2026, 1, 1))
     with pytest.raises(FileNotFoundError):

@@ -638,7 +638,7 @@ def preview_csv(
 def import_csv(
     source: CsvSource,
     *,
-    now: Instant,
+    now: Optional[Instant] = None,
     mapping: Optional[Dict[str, Optional[str]]] = None,
     default_region: Optional[str] = None,
     on_progress: Optional[Callable[[int, int], object]] = None,
