@@ -357,6 +357,30 @@ fn parse_flow(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyResult<se
     sequenza::Flow::from_json(&text).map_err(|e| to_py_err(obj.py(), &e))
 }
 
+/// A sequence of flows (any iterable but `str`, `bytes` or `dict`) whose items are `Flow`
+/// objects, JSON text or dicts.
+fn parse_flows(flows: &Bound<'_, PyAny>) -> PyResult<Vec<sequenza::Flow>> {
+    const EXPECTED: &str = "a sequence of Flow, str, bytes or dict";
+    if flows.is_instance_of::<PyString>()
+        || flows.is_instance_of::<PyBytes>()
+        || flows.is_instance_of::<PyDict>()
+    {
+        return Err(type_error(flows, "flows", EXPECTED));
+    }
+    let items = flows
+        .try_iter()
+        .map_err(|_| type_error(flows, "flows", EXPECTED))?;
+    items
+        .map(|item| {
+            let item = item?;
+            match item.cast::<PyFlow>() {
+                Ok(handle) => Ok(handle.get().inner.clone()),
+                Err(_) => parse_flow(&item, "every item of flows", "a Flow, str, bytes or dict"),
+            }
+        })
+        .collect()
+}
+
 /// Reads the optional `fields` argument (a field schema as `str`, `bytes` or `dict`).
 fn parse_fields(fields: Option<&Bound<'_, PyAny>>) -> PyResult<Option<sequenza::FieldSchema>> {
     let Some(obj) = fields.filter(|f| !f.is_none()) else {
@@ -503,29 +527,7 @@ fn validate_flows<'py>(
     flows: &Bound<'py, PyAny>,
     fields: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    const EXPECTED: &str = "a sequence of Flow, str, bytes or dict";
-    if flows.is_instance_of::<PyString>()
-        || flows.is_instance_of::<PyBytes>()
-        || flows.is_instance_of::<PyDict>()
-    {
-        return Err(type_error(flows, "flows", EXPECTED));
-    }
-    let items = flows
-        .try_iter()
-        .map_err(|_| type_error(flows, "flows", EXPECTED))?;
-    let mut parsed = Vec::new();
-    for item in items {
-        let item = item?;
-        if let Ok(handle) = item.cast::<PyFlow>() {
-            parsed.push(handle.get().inner.clone());
-        } else {
-            parsed.push(parse_flow(
-                &item,
-                "every item of flows",
-                "a Flow, str, bytes or dict",
-            )?);
-        }
-    }
+    let parsed = parse_flows(flows)?;
     let fields = parse_fields(fields)?;
     let findings = py.detach(|| sequenza::validate_flows(&parsed, fields.as_ref()));
     findings_to_py(py, &findings)

@@ -15,7 +15,7 @@ use super::convert::{
     document_text, instant, py_datetime, records_to_py, time_zone, to_py, to_value,
 };
 use super::segment::PySegment;
-use super::{parse_flow, to_py_err, type_error, PyFlow};
+use super::{parse_flows, to_py_err, type_error};
 
 /// Contacts, their events and activities, the segment index and the contact lists, kept
 /// consistent.
@@ -345,29 +345,7 @@ pub(crate) fn list_trigger_hits<'py>(
             "changes must be a list of list changes {{\"list\", \"contact\", \"change\", \"at\"}}: {e}"
         ))
     })?;
-    const EXPECTED: &str = "a sequence of Flow, str, bytes or dict";
-    if flows.is_instance_of::<PyString>()
-        || flows.is_instance_of::<PyBytes>()
-        || flows.is_instance_of::<PyDict>()
-    {
-        return Err(type_error(flows, "flows", EXPECTED));
-    }
-    let mut parsed = Vec::new();
-    for item in flows
-        .try_iter()
-        .map_err(|_| type_error(flows, "flows", EXPECTED))?
-    {
-        let item = item?;
-        if let Ok(handle) = item.cast::<PyFlow>() {
-            parsed.push(handle.get().inner.clone());
-        } else {
-            parsed.push(parse_flow(
-                &item,
-                "every item of flows",
-                "a Flow, str, bytes or dict",
-            )?);
-        }
-    }
+    let parsed = parse_flows(flows)?;
     let hits = sequenza::list::list_trigger_hits(&changes, &parsed);
     records_to_py(py, &hits, |h| h.at)
 }
