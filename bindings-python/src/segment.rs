@@ -11,7 +11,7 @@ use sequenza::{Contact, Event};
 
 use super::convert::{document_text, instant, time_zone, to_py, to_value};
 use super::table::{self, Options};
-use super::{internal, json_text, jsonlogic_err, parse_fields, to_py_err, type_error};
+use super::{internal, json_text, parse_fields, to_py_err, type_error};
 
 /// A segment: a condition over contacts, with an optional ``id`` and ``name``.
 ///
@@ -373,6 +373,6 @@ pub(crate) fn jsonlogic_apply<'py>(
     };
     let result = py
         .detach(|| sequenza::jsonlogic::apply(&rule, &data))
-        .map_err(|e| jsonlogic_err(py, &e))?;
+        .map_err(|e| to_py_err(py, &e.into()))?;
     to_py(py, &result)
 }
