@@ -281,7 +281,7 @@ pub(crate) fn _instant_echo<'py>(dt: &Bound<'py, PyAny>) -> PyResult<Bound<'py, 
 /// An IANA time zone by name (`"Europe/Rome"`, `"UTC"`): the core's `parse_zone`
 /// (`TimeError` `time.zone.unknown`).
 pub(crate) fn time_zone(py: Python<'_>, name: &str) -> PyResult<Tz> {
-    sequenza::time::parse_zone(name).map_err(|e| super::to_py_err(py, &e))
+    super::errors::OrRaise::or_raise(sequenza::time::parse_zone(name), py)
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use sequenza::model::ListId;
 use sequenza::FieldSchema;
 
 use super::convert::{document_text, instant, to_py, to_value};
+use super::errors::OrRaise;
 use super::lists::{changes_to_py, PyAudience};
 use super::{parse_fields, to_py_err, type_error};
 
@@ -124,7 +125,7 @@ pub(crate) fn preview_csv<'py>(
     let reader = input.open()?;
     let preview = py
         .detach(|| preview_csv_reader(reader, &options, &fields))
-        .map_err(|e| to_py_err(py, &e))?;
+        .or_raise(py)?;
     to_py(py, &preview)
 }
 
@@ -334,7 +335,7 @@ pub(crate) fn import_csv<'py>(
     if let Some(e) = failure {
         return Err(e);
     }
-    let (report, list_id, changes) = outcome.map_err(|e| to_py_err(py, &e))?;
+    let (report, list_id, changes) = outcome.or_raise(py)?;
     Ok(PyImportReport {
         report,
         list_id,
@@ -399,7 +400,7 @@ pub(crate) fn export_csv<'py>(
         })? {
             let item = item?;
             let text = document_text(&item, "every contact", "a dict, str or bytes")?;
-            all.push(sequenza::Contact::from_json(&text).map_err(|e| to_py_err(py, &e))?);
+            all.push(sequenza::Contact::from_json(&text).or_raise(py)?);
         }
         owned = all;
         owned.iter().collect()

@@ -145,6 +145,17 @@ pub(crate) fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
     raise(&class, err.to_string(), &err.data())
 }
 
+/// A core result as a Python one: `.or_raise(py)?` maps the error with [`to_py_err`].
+pub(crate) trait OrRaise<T> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> OrRaise<T> for sequenza::Result<T> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| to_py_err(py, &e))
+    }
+}
+
 /// An exception of `class` whose `str()` is `text`, with the fields of `data` as attributes.
 fn raise<T: serde::Serialize>(class: &Bound<'_, PyType>, text: String, data: &T) -> PyErr {
     let made = class.call1((text,)).and_then(|value| {

@@ -9,8 +9,9 @@ use sequenza::segment::{ContactChange, MembershipDelta, SegmentIndex};
 use sequenza::{Contact, Event};
 
 use super::convert::{document_text, instant, py_datetime, records_to_py, time_zone};
+use super::errors::OrRaise;
 use super::segment::PySegment;
-use super::{parse_fields, to_py_err, type_error};
+use super::{parse_fields, type_error};
 
 /// Keeps segment membership of contacts up to date, incrementally.
 ///
@@ -40,7 +41,7 @@ fn core_segment(obj: &Bound<'_, PyAny>) -> PyResult<sequenza::segment::Segment> 
         || obj.is_instance_of::<PyDict>()
     {
         let text = super::json_text(obj, "segment", "a Segment, str, bytes or dict")?;
-        return sequenza::segment::Segment::from_json(&text).map_err(|e| to_py_err(obj.py(), &e));
+        return sequenza::segment::Segment::from_json(&text).or_raise(obj.py());
     }
     Err(type_error(obj, "segment", "a Segment, str, bytes or dict"))
 }
@@ -80,10 +81,7 @@ impl PySegmentIndex {
     ) -> PyResult<Bound<'py, PyList>> {
         let segment = core_segment(segment)?;
         let now = self.registration_time(now)?;
-        let out = self
-            .inner
-            .register(segment, now)
-            .map_err(|e| to_py_err(py, &e))?;
+        let out = self.inner.register(segment, now).or_raise(py)?;
         deltas(py, &out)
     }
 
@@ -112,10 +110,7 @@ impl PySegmentIndex {
             all.push(core_segment(&item?)?);
         }
         let now = self.registration_time(now)?;
-        let out = self
-            .inner
-            .register_all(all, now)
-            .map_err(|e| to_py_err(py, &e))?;
+        let out = self.inner.register_all(all, now).or_raise(py)?;
         deltas(py, &out)
     }
 
@@ -128,7 +123,7 @@ impl PySegmentIndex {
         now: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
         let text = document_text(contact, "contact", "a dict, str or bytes")?;
-        let contact = Contact::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let contact = Contact::from_json(&text).or_raise(py)?;
         let now = instant(now, "now")?;
         let out = self.inner.apply(ContactChange::Upsert { contact }, now);
         deltas(py, &out)
@@ -144,7 +139,7 @@ impl PySegmentIndex {
         now: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
         let text = document_text(event, "event", "a dict, str or bytes")?;
-        let event = Event::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let event = Event::from_json(&text).or_raise(py)?;
         let now = instant(now, "now")?;
         let out = self.inner.apply(ContactChange::Event { event }, now);
         deltas(py, &out)

@@ -10,12 +10,11 @@
 //!   as ISO text ([`convert`]). Tables (pandas, polars, pyarrow) are read column-wise through the
 //!   Arrow C stream interface ([`table`]). Send policies and recurrences take aware `datetime`s
 //!   and return aware UTC ones ([`time`]).
-//! - Outputs: findings, `to_dict()`, JsonLogic results go through the core's serde JSON form and
-//!   `json.loads`; instants are aware UTC `datetime`s.
-//! - Errors: one exception class per core error kind, all under `SequenzaError`, with `code`,
-//!   `path`, `line`, `column` and `message` set on the instance ([`to_py_err`]). A wrong argument
-//!   type is a `TypeError`, a wrong argument value (a naive `datetime`, an unknown time zone) a
-//!   `ValueError`; nothing here panics.
+//! - Outputs: findings, reports, `to_dict()`, JsonLogic results go through the core's serde form
+//!   and `pythonize`; instants are aware UTC `datetime`s ([`convert`], one cached converter).
+//! - Errors: one exception class per core error area, all under `SequenzaError`, with the
+//!   attributes of the core's error data ([`errors`]). A wrong argument type is a `TypeError`;
+//!   nothing here panics.
 
 mod convert;
 mod csv_import;
@@ -28,7 +27,7 @@ mod time;
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyUnicodeDecodeError};
 
-use errors::{naive_datetime_error, to_py_err};
+use errors::{naive_datetime_error, to_py_err, OrRaise};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
@@ -79,7 +78,7 @@ fn json_text(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyResult<Str
 /// Parses a flow from a `str`, `bytes` or `dict`.
 fn parse_flow(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyResult<sequenza::Flow> {
     let text = json_text(obj, what, expected)?;
-    sequenza::Flow::from_json(&text).map_err(|e| to_py_err(obj.py(), &e))
+    sequenza::Flow::from_json(&text).or_raise(obj.py())
 }
 
 /// A sequence of flows (any iterable but `str`, `bytes` or `dict`) whose items are `Flow`
@@ -114,7 +113,7 @@ fn parse_fields(fields: Option<&Bound<'_, PyAny>>) -> PyResult<Option<sequenza::
     let text = json_text(obj, "fields", "str, bytes, dict or None")?;
     sequenza::FieldSchema::from_json(&text)
         .map(Some)
-        .map_err(|e| to_py_err(obj.py(), &e))
+        .or_raise(obj.py())
 }
 
 /// Findings as `list[dict]`, through the core's serde JSON form.

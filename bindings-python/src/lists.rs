@@ -14,8 +14,9 @@ use sequenza::{Contact, Event};
 use super::convert::{
     document_text, instant, py_datetime, records_to_py, time_zone, to_py, to_value,
 };
+use super::errors::OrRaise;
 use super::segment::PySegment;
-use super::{parse_flows, to_py_err, type_error};
+use super::{parse_flows, type_error};
 
 /// Contacts, their events and activities, the segment index and the contact lists, kept
 /// consistent.
@@ -41,18 +42,18 @@ pub(crate) fn changes_to_py<'py>(
 
 fn parse_list(obj: &Bound<'_, PyAny>) -> PyResult<List> {
     let text = document_text(obj, "list", "a dict, str or bytes")?;
-    List::from_json(&text).map_err(|e| to_py_err(obj.py(), &e))
+    List::from_json(&text).or_raise(obj.py())
 }
 
 fn parse_contact(obj: &Bound<'_, PyAny>) -> PyResult<Contact> {
     let text = document_text(obj, "contact", "a dict, str or bytes")?;
-    Contact::from_json(&text).map_err(|e| to_py_err(obj.py(), &e))
+    Contact::from_json(&text).or_raise(obj.py())
 }
 
 /// A source: a `dict` or JSON text of the source JSON form.
 fn parse_source(obj: &Bound<'_, PyAny>) -> PyResult<Source> {
     let text = document_text(obj, "source", "a dict, str or bytes")?;
-    Source::from_json(&text).map_err(|e| to_py_err(obj.py(), &e))
+    Source::from_json(&text).or_raise(obj.py())
 }
 
 #[pymethods]
@@ -101,7 +102,7 @@ impl PyAudience {
         now: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
         let text = document_text(event, "event", "a dict, str or bytes")?;
-        let event = Event::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let event = Event::from_json(&text).or_raise(py)?;
         let now = instant(now, "now")?;
         changes_to_py(py, &self.inner.record_event(event, now))
     }
@@ -134,8 +135,7 @@ impl PyAudience {
                 return Err(type_error(activity, "activity", "a dict, str or bytes"));
             };
         let record = serde_json::json!({"contact": contact_id, "at": at, "activity": activity});
-        let record =
-            ActivityRecord::from_json(&record.to_string()).map_err(|e| to_py_err(py, &e))?;
+        let record = ActivityRecord::from_json(&record.to_string()).or_raise(py)?;
         let out = self
             .inner
             .record(&record.contact, record.activity, record.at, now);
@@ -199,16 +199,14 @@ impl PyAudience {
     ) -> PyResult<usize> {
         let list = parse_list(list)?;
         let now = instant(now, "now")?;
-        self.inner
-            .create_list(list, now)
-            .map_err(|e| to_py_err(py, &e))
+        self.inner.create_list(list, now).or_raise(py)
     }
 
     /// Renames a list. Raises ``ListError`` (``list.unknown``, ``list.name.empty``).
     fn rename_list(&mut self, py: Python<'_>, list_id: &str, name: &str) -> PyResult<()> {
         self.inner
             .rename_list(&ListId::new(list_id), name)
-            .map_err(|e| to_py_err(py, &e))
+            .or_raise(py)
     }
 
     /// Deletes a list at ``now``; its contacts no longer name it. Raises ``ListError``
@@ -222,7 +220,7 @@ impl PyAudience {
         let now = instant(now, "now")?;
         self.inner
             .delete_list(&ListId::new(list_id), now)
-            .map_err(|e| to_py_err(py, &e))
+            .or_raise(py)
     }
 
     /// A list as a ``dict`` (its JSON form), or None.
@@ -252,7 +250,7 @@ impl PyAudience {
         let page = self
             .inner
             .members(&ListId::new(list_id), offset, limit)
-            .map_err(|e| to_py_err(py, &e))?;
+            .or_raise(py)?;
         to_py(py, &page)
     }
 
@@ -290,7 +288,7 @@ impl PyAudience {
         let out = self
             .inner
             .add_to_list(&ListId::new(list_id), contact, now)
-            .map_err(|e| to_py_err(py, &e))?;
+            .or_raise(py)?;
         changes_to_py(py, &out)
     }
 
@@ -307,7 +305,7 @@ impl PyAudience {
         let out = self
             .inner
             .remove_from_list(&ListId::new(list_id), &ContactId::new(contact_id), now)
-            .map_err(|e| to_py_err(py, &e))?;
+            .or_raise(py)?;
         changes_to_py(py, &out)
     }
 

@@ -47,6 +47,7 @@ use sequenza::model::FieldType;
 use sequenza::time::Tz;
 use sequenza::FieldSchema;
 
+use super::errors::OrRaise;
 use super::{to_py_err, type_error};
 
 const TABLE_TYPES: &str =
@@ -142,7 +143,7 @@ pub(crate) fn select(
     if let Some(schema) = &options.fields {
         // The same check as `Segment.check(fields)`: names, operators and values against the
         // declared fields.
-        CompiledCondition::compile(condition, Some(schema)).map_err(|e| to_py_err(py, &e))?;
+        CompiledCondition::compile(condition, Some(schema)).or_raise(py)?;
     }
     let contacts = read_stream(table, "table")?;
     let events = match options.events.filter(|e| !e.is_none()) {

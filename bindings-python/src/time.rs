@@ -23,11 +23,12 @@ use sequenza::time::{
 };
 
 use super::convert::{date_kind, document_text, instant, py_datetime, to_py, to_value};
+use super::errors::OrRaise;
 use super::{internal, json_text, to_py_err, type_error};
 
 /// The zone named by a call's `timezone` argument (`TimeError` `time.zone.unknown` when unknown).
 fn zone_arg(py: Python<'_>, name: &str) -> PyResult<Tz> {
-    parse_zone(name).map_err(|e| to_py_err(py, &e))
+    parse_zone(name).or_raise(py)
 }
 
 /// The zone of a send policy: its `time_zone`, else its `fallback_time_zone`, else UTC (the
@@ -38,7 +39,7 @@ fn policy_zone(py: Python<'_>, source: &SendPolicy) -> PyResult<Tz> {
         .policies(source, &none)
         .resolve()
         .map(|z| z.zone)
-        .map_err(|e| to_py_err(py, &e))
+        .or_raise(py)
 }
 
 /// A decision as a ``dict`` (its JSON form): ``{"decision": "allow"}``, ``{"decision": "defer",
@@ -155,7 +156,7 @@ fn history_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<S
     } else {
         to_value(obj, "history")?.to_string()
     };
-    history_from_json(&text).map_err(|e| to_py_err(py, &e))
+    history_from_json(&text).or_raise(py)
 }
 
 /// A compiled send policy with its source form.
@@ -169,13 +170,13 @@ struct Compiled {
 impl Compiled {
     fn from_text(py: Python<'_>, text: &str) -> PyResult<Self> {
         // The core reads (and locates errors in) the text; then it is a `SendPolicy` for sure.
-        Policy::from_json(text).map_err(|e| to_py_err(py, &e))?;
+        Policy::from_json(text).or_raise(py)?;
         let source = serde_json::from_str(text).map_err(|e| internal("a send policy", e))?;
         Self::from_source(py, source)
     }
 
     fn from_source(py: Python<'_>, source: SendPolicy) -> PyResult<Self> {
-        let policy = Policy::from_send_policy(&source).map_err(|e| to_py_err(py, &e))?;
+        let policy = Policy::from_send_policy(&source).or_raise(py)?;
         let zone = policy_zone(py, &source)?;
         Ok(Compiled {
             policy,
@@ -251,8 +252,8 @@ impl PySendPolicy {
         kwargs.set_item("timezone", timezone)?;
         kwargs.set_item("fallback_timezone", fallback_timezone)?;
         kwargs.set_item("outside_window", outside_window)?;
-        let source = send_policy_from_options(to_value(&kwargs, "the send policy options")?)
-            .map_err(|e| to_py_err(py, &e))?;
+        let source =
+            send_policy_from_options(to_value(&kwargs, "the send policy options")?).or_raise(py)?;
         Ok(PySendPolicy {
             inner: Compiled::from_source(py, source)?,
         })
@@ -281,11 +282,7 @@ impl PySendPolicy {
     ) -> PyResult<Bound<'py, PyAny>> {
         let at = instant(dt, "dt")?;
         let zone = self.inner.zone(py, timezone)?;
-        let next = self
-            .inner
-            .policy
-            .next_allowed(at, zone)
-            .map_err(|e| to_py_err(py, &e))?;
+        let next = self.inner.policy.next_allowed(at, zone).or_raise(py)?;
         py_datetime(py, &next)
     }
 
@@ -314,11 +311,7 @@ impl PySendPolicy {
     ) -> PyResult<Bound<'py, PyDict>> {
         let at = instant(dt, "dt")?;
         let zone = self.inner.zone(py, timezone)?;
-        let decision = self
-            .inner
-            .policy
-            .decide(at, zone)
-            .map_err(|e| to_py_err(py, &e))?;
+        let decision = self.inner.policy.decide(at, zone).or_raise(py)?;
         decision_dict(py, decision)
     }
 
@@ -342,7 +335,7 @@ impl PySendPolicy {
                     .map(|t| t.map(|t| policy.next_allowed(t, zone)).transpose())
                     .collect::<sequenza::Result<Vec<_>>>()
             })
-            .map_err(|e| to_py_err(py, &e))?;
+            .or_raise(py)?;
         instants_out(py, &out, numpy)
     }
 
@@ -407,7 +400,7 @@ impl PySendPolicy {
             }
         }
         let refs: Vec<&SendPolicy> = sources.iter().collect();
-        let policy = Policy::combine(&refs).map_err(|e| to_py_err(py, &e))?;
+        let policy = Policy::combine(&refs).or_raise(py)?;
         let zone = match timezone {
             Some(name) => zone_arg(py, name)?,
             None => Tz::UTC,
@@ -428,11 +421,7 @@ impl PySendPolicy {
     /// ``TimeError`` ``time.policy.never_allowed`` when nothing is left.
     fn stricter(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Self> {
         let other = PySendPolicy::of(other)?;
-        let policy = self
-            .inner
-            .policy
-            .stricter(&other.policy)
-            .map_err(|e| to_py_err(py, &e))?;
+        let policy = self.inner.policy.stricter(&other.policy).or_raise(py)?;
         let mut source = policy.to_send_policy();
         source.time_zone.clone_from(&self.inner.source.time_zone);
         source
@@ -502,11 +491,11 @@ impl PyRecurrence {
             (None, None) => ZoneChain::default()
                 .resolve()
                 .map(|z| z.zone)
-                .map_err(|e| to_py_err(py, &e))?,
+                .or_raise(py)?,
         };
-        let mut recurring = rule.compile(zone).map_err(|e| to_py_err(py, &e))?;
+        let mut recurring = rule.compile(zone).or_raise(py)?;
         if let Some(p) = policy {
-            recurring = recurring.within(p.policy).map_err(|e| to_py_err(py, &e))?;
+            recurring = recurring.within(p.policy).or_raise(py)?;
         }
         Ok(PyRecurrence { inner: recurring })
     }
@@ -523,7 +512,7 @@ impl PyRecurrence {
         policy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let text = json_text(rule, "rule", "str, bytes or dict")?;
-        let rule = RecurrenceRule::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let rule = RecurrenceRule::from_json(&text).or_raise(py)?;
         PyRecurrence::build(py, &rule, timezone, policy)
     }
 
@@ -539,7 +528,7 @@ impl PyRecurrence {
         timezone: Option<&str>,
         policy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let rule = RecurrenceRule::from_rrule(text).map_err(|e| to_py_err(py, &e))?;
+        let rule = RecurrenceRule::from_rrule(text).or_raise(py)?;
         PyRecurrence::build(py, &rule, timezone, policy)
     }
 
@@ -551,7 +540,7 @@ impl PyRecurrence {
         dt: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let t = instant(dt, "dt")?;
-        let next = self.inner.next_after(t).map_err(|e| to_py_err(py, &e))?;
+        let next = self.inner.next_after(t).or_raise(py)?;
         py_datetime(py, &next)
     }
 
@@ -571,7 +560,7 @@ impl PyRecurrence {
                     .map(|t| t.map(|t| recurring.next_after(t)).transpose())
                     .collect::<sequenza::Result<Vec<_>>>()
             })
-            .map_err(|e| to_py_err(py, &e))?;
+            .or_raise(py)?;
         instants_out(py, &out, numpy)
     }
 
@@ -585,10 +574,7 @@ impl PyRecurrence {
     ) -> PyResult<Bound<'py, PyList>> {
         let a = instant(a, "a")?;
         let b = instant(b, "b")?;
-        let all = self
-            .inner
-            .occurrences_between(a, b)
-            .map_err(|e| to_py_err(py, &e))?;
+        let all = self.inner.occurrences_between(a, b).or_raise(py)?;
         let out = PyList::empty(py);
         for t in &all {
             out.append(py_datetime(py, t)?)?;
@@ -598,7 +584,7 @@ impl PyRecurrence {
 
     /// The rule as an RFC 5545 RRULE (``TimeError`` when it has no RRULE form).
     fn to_rrule(&self, py: Python<'_>) -> PyResult<String> {
-        self.inner.rule().to_rrule().map_err(|e| to_py_err(py, &e))
+        self.inner.rule().to_rrule().or_raise(py)
     }
 
     /// The rule in its JSON form, as a ``dict``.
@@ -687,13 +673,13 @@ pub(crate) fn wait_end<'py>(
     policy: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let text = json_text(wait, "wait", "str, bytes or dict")?;
-    let node = WaitNode::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+    let node = WaitNode::from_json(&text).or_raise(py)?;
     let at = instant(at, "at")?;
     let date = date.filter(|d| !d.is_none()).map(date_arg).transpose()?;
     let policy = policy_arg(policy)?;
     let zone = call_zone(py, timezone, policy.as_ref())?;
     let end = sequenza::time::wait_end(at, &node, zone, date, policy.as_ref().map(|p| &p.policy))
-        .map_err(|e| to_py_err(py, &e))?;
+        .or_raise(py)?;
     py_datetime(py, &end)
 }
 
@@ -727,7 +713,7 @@ pub(crate) fn local_to_utc<'py>(
         ))
     })?;
     let zone = zone_arg(py, timezone)?;
-    let t = sequenza::time::local_to_utc(zone, naive).map_err(|e| to_py_err(py, &e))?;
+    let t = sequenza::time::local_to_utc(zone, naive).or_raise(py)?;
     py_datetime(py, &t)
 }
 
@@ -783,7 +769,7 @@ pub(crate) fn resolve_time_zone(
     let contact = match contact.filter(|c| !c.is_none()) {
         Some(obj) => {
             let text = document_text(obj, "contact", "dict, str, bytes or None")?;
-            Some(Contact::from_json(&text).map_err(|e| to_py_err(py, &e))?)
+            Some(Contact::from_json(&text).or_raise(py)?)
         }
         None => None,
     };
@@ -795,7 +781,7 @@ pub(crate) fn resolve_time_zone(
         .flow(flow_zone)
         .account(account_zone)
         .resolve()
-        .map_err(|e| to_py_err(py, &e))?;
+        .or_raise(py)?;
     Ok(PyResolvedZone {
         zone: resolved.zone.name().to_owned(),
         source: resolved.source.as_str().to_owned(),
@@ -830,7 +816,7 @@ impl PyFrequencyCaps {
             return Ok(c.get().inner.clone());
         }
         let text = json_text(obj, "caps", "FrequencyCaps, str, bytes or dict")?;
-        CapPolicy::from_json(&text).map_err(|e| to_py_err(obj.py(), &e))
+        CapPolicy::from_json(&text).or_raise(obj.py())
     }
 }
 
@@ -851,7 +837,7 @@ impl PyFrequencyCaps {
             map.insert("when_capped".to_owned(), serde_json::Value::String(w));
         }
         let text = serde_json::Value::Object(map).to_string();
-        let inner = CapPolicy::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let inner = CapPolicy::from_json(&text).or_raise(py)?;
         Ok(PyFrequencyCaps { inner })
     }
 
@@ -859,7 +845,7 @@ impl PyFrequencyCaps {
     #[staticmethod]
     fn from_json(data: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text = json_text(data, "data", "str, bytes or dict")?;
-        let inner = CapPolicy::from_json(&text).map_err(|e| to_py_err(data.py(), &e))?;
+        let inner = CapPolicy::from_json(&text).or_raise(data.py())?;
         Ok(PyFrequencyCaps { inner })
     }
 
@@ -881,7 +867,7 @@ impl PyFrequencyCaps {
         let d = self
             .inner
             .decide(&history, channel, transactional, at)
-            .map_err(|e| to_py_err(py, &e))?;
+            .or_raise(py)?;
         decision_dict(py, d)
     }
 
@@ -897,10 +883,7 @@ impl PyFrequencyCaps {
         let history = history_arg(py, history)?;
         let channel = channel_arg(channel)?;
         let at = instant(at, "at")?;
-        let t = self
-            .inner
-            .frees_at(&history, channel, at)
-            .map_err(|e| to_py_err(py, &e))?;
+        let t = self.inner.frees_at(&history, channel, at).or_raise(py)?;
         py_datetime(py, &t)
     }
 
@@ -947,6 +930,6 @@ pub(crate) fn plan_send<'py>(
     let always = Policy::always();
     let policy = policy.as_ref().map_or(&always, |p| &p.policy);
     let d = sequenza::time::plan_send(at, zone, policy, &caps, &history, channel, transactional)
-        .map_err(|e| to_py_err(py, &e))?;
+        .or_raise(py)?;
     decision_dict(py, d)
 }
