@@ -54,8 +54,8 @@ class SequenzaError(Exception):
     node: Optional[str]
     flow: Optional[str]
     contact: Optional[str]
-    report: Optional[Dict[str, Any]]
-    """The partial report of an operation that stopped part-way (an import)."""
+    report: Optional["ImportReport"]
+    """What an import that stopped part-way had done (set on a ``CsvImportError`` only)."""
     findings: Optional[List[Dict[str, Any]]]
     expected: Optional[List[str]]
     found: Optional[str]
@@ -559,8 +559,11 @@ class Audience:
     """Contacts, their events and activities, the segment index and the contact lists, kept
     consistent; auto-updating lists follow every change. ``now`` is always given."""
 
-    def __init__(self, default_time_zone: str = "UTC") -> None:
-        """An empty audience; ``default_time_zone`` is the zone of contacts without one."""
+    def __init__(
+        self, default_time_zone: str = "UTC", fields: Optional[JsonDocument] = None
+    ) -> None:
+        """An empty audience; ``default_time_zone`` is the zone of contacts without one;
+        ``upsert_contact`` enforces the field schema ``fields`` (defaults, types, required)."""
     def upsert_contact(self, contact: JsonDocument, now: Instant) -> List[ListChange]:
         """Add or replace (edit) a contact; returns the list changes."""
     def remove_contact(self, contact_id: str, now: Instant) -> List[ListChange]:
@@ -629,6 +632,8 @@ class CsvImportError(SequenzaError):
     csv_column: Optional[int]
     column_name: Optional[str]
     byte_offset: Optional[int]
+    report: Optional["ImportReport"]
+    """What an import that stopped part-way had done (an ``ImportReport``); only set then."""
 
 class Rejection(TypedDict):
     """One problem of a rejected row (returned as a plain ``dict``)."""
@@ -702,7 +707,9 @@ def import_csv(
     **options: Any,
 ) -> ImportReport:
     """Import a CSV file (into ``audience`` as a new list when given). ``default_region`` None
-    means ``"IT"``. Raises :class:`CsvImportError`."""
+    means ``"IT"``. Raises :class:`CsvImportError`. An import stopped part-way (an exception in
+    ``on_progress``, an I/O error) raises with a ``report`` attribute: the :class:`ImportReport`
+    of what was written (``list_id`` holding exactly those contacts)."""
 
 def export_csv(
     contacts: Union[Audience, Iterable[JsonDocument]],
@@ -710,4 +717,5 @@ def export_csv(
     *,
     list_id: Optional[str] = None,
 ) -> Union[str, int]:
-    """Contacts (or a list of an Audience) as CSV text, or written to ``path`` (returns the count)."""
+    """Contacts (a list of an Audience, or the whole Audience without ``list_id``) as CSV text,
+    or written to ``path`` (returns the count)."""
