@@ -56,6 +56,21 @@ ts = ts
   .replace(/\n *\*\n *\* This interface was referenced by `SequenzaModel`'s JSON-Schema\n *\* via the `definition` "[^"]*"\./g, '')
   .replace(/\n *\* This interface was referenced by `SequenzaModel`'s JSON-Schema\n *\* via the `definition` "[^"]*"\./g, '')
 
+// The JavaScript bindings give reports (import report, preview, progress) with camelCase keys,
+// converted by the core's `sequenza::text::camel_case_keys`: the same rule, as a type.
+ts += `
+/** \`snake_case\` → \`camelCase\`, the rule of the core's \`sequenza::text::camel_case\`. */
+export type CamelCase<S extends string> = S extends \`\${infer Head}_\${infer Tail}\`
+  ? \`\${Head}\${Capitalize<CamelCase<Tail>>}\`
+  : S;
+/** A JSON type with every object key camelCased, as \`sequenza::text::camel_case_keys\` does. */
+export type CamelCaseKeys<T> = T extends readonly (infer Item)[]
+  ? CamelCaseKeys<Item>[]
+  : T extends object
+    ? { [K in keyof T as K extends string ? CamelCase<K> : K]: CamelCaseKeys<T[K]> }
+    : T;
+`
+
 if (process.argv.includes('--check')) {
   const committed = readFileSync(outPath, 'utf8')
   if (committed !== ts) {

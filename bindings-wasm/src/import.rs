@@ -66,67 +66,6 @@ export interface ImportCsvOptions extends CsvOptions {
   listName?: string | null;
 }
 
-/** One rejected row, or one rejected cell of a row (`column` is `null` for the whole row). */
-export interface Rejection {
-  /** 1-based line of the file (the header is row 1). */
-  row: number;
-  /** 0-based column, or `null`. */
-  column: number | null;
-  columnName: string | null;
-  /** e.g. `import.email.invalid`. */
-  code: string;
-  /** The raw value. */
-  value: string;
-  message: string;
-}
-
-/** What `importCsv` did: every data row is `imported`, `updated`, a duplicate or rejected. */
-export interface ImportReport {
-  imported: number;
-  updated: number;
-  duplicates: number;
-  /** Every rejection, in file order (a row may have several). */
-  rejected: Rejection[];
-  /** How many rows were rejected. */
-  rejectedRows: number;
-  rows: number;
-  duplicateRows: { row: number; ofRow: number | null; contact: string }[];
-  detected: CsvDetected;
-  columns: CsvColumn[];
-  bytes: number;
-  /** The list made of the file's contacts (`null` without `audience`). */
-  listId: string | null;
-  /** The changes of other lists the import caused. */
-  changes: ListChange[];
-}
-
-/** The settings found (or forced). */
-export interface CsvDetected {
-  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
-  bom: boolean;
-  delimiter: string;
-  quote: string;
-  header: boolean;
-  decimal: ',' | '.';
-  dateOrder: 'dmy' | 'mdy';
-}
-
-/** Where a column goes. */
-export interface CsvColumn {
-  index: number;
-  name: string;
-  target: string | null;
-  fieldType?: string;
-  explicit: boolean;
-}
-
-/** The first rows as they would be imported, with their problems. */
-export interface CsvPreview {
-  detected: CsvDetected;
-  columns: CsvColumn[];
-  rows: { row: number; cells: { raw: string; value: unknown; code: string | null }[]; rejections: Rejection[] }[];
-}
-
 /** The options of `exportCsv`. */
 export interface ExportCsvOptions {
   /** With an `Audience`: the id of the list to export (every contact when absent). */

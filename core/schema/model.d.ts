@@ -1821,6 +1821,56 @@ export interface ListChange {
   list: ListId;
 }
 /**
+ * The outcome of [`import_csv_into_audience`]: the import report, the list made of the file's
+ * contacts and the list changes the import caused. JSON: the report's keys plus `list_id` and
+ * `changes`.
+ */
+export interface ListImport {
+  /**
+   * Bytes read from the file.
+   */
+  bytes: number;
+  /**
+   * The changes of other lists (auto-updating ones, and those reading list membership) that
+   * the imported contacts caused. The new list's own filling is not a change.
+   */
+  changes: ListChange[];
+  /**
+   * The mapping used.
+   */
+  columns: ColumnMapping[];
+  detected: Detected;
+  /**
+   * Every duplicate row.
+   */
+  duplicate_rows: Duplicate[];
+  /**
+   * Rows not written because they repeat another row or an existing contact.
+   */
+  duplicates: number;
+  /**
+   * New contacts written.
+   */
+  imported: number;
+  list_id: ListId;
+  /**
+   * Rows rejected.
+   */
+  rejected: number;
+  /**
+   * Every problem of every rejected row.
+   */
+  rejections: Rejection[];
+  /**
+   * Data rows read (the header not included).
+   */
+  rows: number;
+  /**
+   * Existing contacts updated.
+   */
+  updated: number;
+}
+/**
  * One page of a list's members, in contact id order.
  */
 export interface MemberPage {
@@ -1951,3 +2001,14 @@ export interface WaitNode {
    */
   until?: WaitUntil | null;
 }
+
+/** `snake_case` → `camelCase`, the rule of the core's `sequenza::text::camel_case`. */
+export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+/** A JSON type with every object key camelCased, as `sequenza::text::camel_case_keys` does. */
+export type CamelCaseKeys<T> = T extends readonly (infer Item)[]
+  ? CamelCaseKeys<Item>[]
+  : T extends object
+    ? { [K in keyof T as K extends string ? CamelCase<K> : K]: CamelCaseKeys<T[K]> }
+    : T;

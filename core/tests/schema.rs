@@ -70,6 +70,7 @@ fn model() -> String {
         // CSV import
         import::ImportOptions,
         import::ImportReport,
+        import::ListImport,
         import::Preview,
         import::Progress,
     );
