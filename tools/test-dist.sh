@@ -64,7 +64,7 @@ const report: ImportReport | null = null
 export const used = [Segment.fromJson(condition), WasmSegment.fromJson(same), findings, report]
 TS
 cat > "$TMP/project/tsconfig.json" <<'JSON'
-{ "compilerOptions": { "strict": true, "noEmit": true, "target": "es2022", "lib": ["es2022", "dom"],
+{ "compilerOptions": { "strict": true, "noEmit": true, "target": "es2022", "lib": ["es2022", "esnext.disposable", "dom"],
   "module": "nodenext", "moduleResolution": "nodenext", "types": [], "skipLibCheck": false },
   "files": ["check.ts"] }
 JSON

@@ -20,6 +20,9 @@ use crate::{json_text, set_property, to_js, to_js_error, type_error};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_CONDITION_TYPES: &'static str = r#"
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
 /**
  * An instant: a `Date` or an RFC 3339 string. The WebAssembly build never reads the clock, so
  * `now` is always given by the caller.
