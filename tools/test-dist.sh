@@ -28,9 +28,10 @@ WASM_TGZ="$(one 'sequenza-wasm-[0-9]*.tgz')"
 echo "== Python: $(basename "$WHEEL") in a fresh venv"
 python3 -m venv "$TMP/venv"
 PY="$TMP/venv/bin/python"
-# The README's test needs pytest and pandas: the versions the dev venv pins.
+# The README's test needs pytest and pandas (with pyarrow, which Segment.filter reads it through):
+# the versions the dev venv pins.
 "$PY" -m pip install --quiet --disable-pip-version-check "$WHEEL" \
-  $(grep -E '^(pytest|numpy|pandas)==' "$ROOT/bindings-python/requirements-dev.txt")
+  $(grep -E '^(pytest|numpy|pandas|pyarrow)==' "$ROOT/bindings-python/requirements-dev.txt")
 # Every file of the Python package is in the installed one (stubs, py.typed …), and the module
 # imported is the installed one.
 (cd "$TMP" && "$PY" - "$ROOT/bindings-python/python/sequenza" <<'PY'
