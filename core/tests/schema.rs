@@ -99,7 +99,9 @@ fn check_committed(file: &str, now: &str) {
         .join("schema")
         .join(file);
     if std::env::var_os("SEQUENZA_BLESS").is_some() {
-        std::fs::write(&path, now).unwrap();
+        if let Err(e) = std::fs::write(&path, now) {
+            panic!("cannot write {}: {e}", path.display());
+        }
         return;
     }
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
