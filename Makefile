@@ -75,7 +75,7 @@ test-python: setup-python
 bindings-node/model.d.ts: core/schema/model.d.ts
 	cp $< $@
 
-build-node: bindings-node/model.d.ts
+build-node: setup-node bindings-node/model.d.ts
 	cd bindings-node && npx napi build --platform --release --js index.js --dts index.d.ts
 
 test-node: build-node
@@ -121,7 +121,7 @@ dist-wasm: build-wasm
 
 # Installs dist/ into a fresh venv and a fresh npm project and runs the README snippets (and a
 # type-check) against the installed packages, not this tree.
-test-dist: dist
+test-dist: setup-node dist
 	tools/test-dist.sh $(DIST)
 
 ## ---- maintenance ----------------------------------------------------------------------------
