@@ -91,6 +91,27 @@ fn import_rejects_a_value_of_every_type_that_does_not_fit() {
     }
 }
 
+#[test]
+fn import_rejects_a_row_whose_kept_value_does_not_fit() {
+    // A contact stored before the schema holds text in a number field; a row that updates it
+    // without that column keeps the value, which the schema refuses.
+    let mut t = MemoryTarget::with_contacts([contact(
+        r#"{"id": "c1", "email": "anna@example.com", "fields": {"points": "tanti"}}"#,
+    )]);
+    let r = import_csv(
+        "email;city\nanna@example.com;Roma\n".as_bytes(),
+        &ImportOptions::default(),
+        &schema(),
+        &mut t,
+        now(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!((r.updated, r.rejected), (0, 1));
+    assert_eq!(r.rejections[0].code, "import.field.invalid");
+    assert_eq!(r.rejections[0].column_name.as_deref(), Some("points"));
+}
+
 fn audience() -> Audience {
     Audience::new().with_fields(schema())
 }
