@@ -66,7 +66,7 @@ test-python: setup-python
 	cd bindings-python && $(VENV)/bin/pytest -q tests
 
 test-node:
-	cd bindings-node && npx napi build --platform --release --js index.js --dts index.d.ts
+	cd bindings-node && npx napi build --platform --release --js binding.js --dts index.d.ts
 	cd bindings-node && node --test tests/
 
 build-wasm: setup-wasm

@@ -35,21 +35,20 @@ export interface FindingCode {
   description: string
 }
 
-/** The code of a `FlowFormatError`. */
+/** The code of a `FormatError`. */
 export type FormatErrorCode = 'format.syntax' | 'format.eof' | 'format.invalid'
 
 /**
  * Thrown when a document is not a flow (or a field schema) at all: bad JSON, a missing field,
- * an unknown node type. A real `Error`; tell it apart by `name`.
+ * an unknown node type. A `SequenzaError`; tell it apart with `instanceof`.
  *
  * ```ts
  * try { Flow.fromJson(text) } catch (e) {
- *   if ((e as Error).name === 'FlowFormatError') { const { code, path, line, column } = e as FlowFormatError }
+ *   if (e instanceof FormatError) { const { code, path, line, column } = e }
  * }
  * ```
  */
-export interface FlowFormatError extends Error {
-  name: 'FlowFormatError'
+export declare class FormatError extends SequenzaError {
   /** `format.syntax`, `format.eof` or `format.invalid`. */
   code: FormatErrorCode
   /** JSON pointer of the offending value, `''` for the document itself. */
@@ -61,19 +60,31 @@ export interface FlowFormatError extends Error {
 }
 
 /**
- * Thrown for a core error of another kind (none of the functions here raises one today): the
- * same properties as `FlowFormatError`, `null` where that kind has no such location.
+ * The base class of every error the core raises: one subclass per area (`FormatError`,
+ * `ConditionSyntaxError`, `ConditionError`, `JsonLogicError`, `TimeError`, `ListError`,
+ * `CsvImportError`, `EngineError`), so `err instanceof sequenza.CsvImportError` works. Each
+ * carries `code` (see `errorCodes()`) and its location fields (camelCase), `null` where unknown.
  */
-export interface SequenzaError extends Error {
-  name: 'SequenzaError'
+export declare class SequenzaError extends Error {
   /** Stable machine code. */
   code: string
   /** JSON pointer of the offending value, when known. */
-  path: string | null
+  path?: string | null
   /** 1-based line in the input text, when known. */
-  line: number | null
+  line?: number | null
   /** 1-based column in the input text, when known. */
-  column: number | null
+  column?: number | null
+}
+
+/** Thrown by the flow engine. */
+export declare class EngineError extends SequenzaError {}
+
+/** One entry of `errorCodes()`: a code, its area and what it means. */
+export interface ErrorCode {
+  code: string
+  area: string
+  description: string
+  [key: string]: unknown
 }
 
 /**
@@ -262,8 +273,7 @@ export interface MembershipDelta {
  * Thrown when condition text does not parse. `line` and `column` are 1-based (column in
  * characters); `expected` lists what the parser expected there, `found` what it found.
  */
-export interface ConditionSyntaxError extends Error {
-  name: 'ConditionSyntaxError'
+export declare class ConditionSyntaxError extends SequenzaError {
   code: 'condition.syntax'
   path: null
   line: number
@@ -291,8 +301,7 @@ export type ConditionErrorCode =
  * unknown field, a type mismatch, a bad regular expression or date, a segment cycle, too deep,
  * a JsonLogic rule without an exact equivalent.
  */
-export interface ConditionError extends Error {
-  name: 'ConditionError'
+export declare class ConditionError extends SequenzaError {
   code: ConditionErrorCode
   /** JSON pointer into the condition (or the segment, or the array given to `registerAll`). */
   path: string
@@ -305,8 +314,7 @@ export interface ConditionError extends Error {
 export type JsonLogicErrorCode = 'jsonlogic.unknown_operator' | 'jsonlogic.too_deep' | 'jsonlogic.invalid_arguments'
 
 /** Thrown by `jsonlogicApply` for a rule it cannot evaluate. */
-export interface JsonLogicError extends Error {
-  name: 'JsonLogicError'
+export declare class JsonLogicError extends SequenzaError {
   code: JsonLogicErrorCode
   /** JSON pointer of the offending node in the rule, `''` for the rule itself. */
   path: string
@@ -403,8 +411,7 @@ export type TimeErrorCode =
   | 'time.search.exhausted'
 
 /** Thrown for a time rule that cannot be used as written (`SendPolicy`, `Recurrence`). */
-export interface TimeError extends Error {
-  name: 'TimeError'
+export declare class TimeError extends SequenzaError {
   code: TimeErrorCode
   /** JSON pointer into the core's JSON form of the rule (`/quiet_hours/0/end`), `''` for the rule itself. */
   path: string
@@ -628,9 +635,8 @@ export type ListErrorCode =
   | 'list.contact.unknown'
   | 'list.name.empty'
 
-/** Thrown by list operations: a real `Error` with `name: 'ListError'`. */
-export interface ListError extends Error {
-  name: 'ListError'
+/** Thrown by list operations. */
+export declare class ListError extends SequenzaError {
   code: ListErrorCode
   /** JSON pointer into the list document (`/source/age`) or the call (`/id`, `/contact`). */
   path: string
@@ -740,16 +746,16 @@ export interface CsvPreview {
   rows: Array<{ row: number; cells: Array<{ raw: string; value: FieldValue | null; code: string | null }>; rejections: Rejection[] }>
 }
 
-/** The outcome of `importCsv`: every data row is counted once in `imported`, `updated`,
- * `duplicates` or `rejectedRows`. */
+/** The outcome of `importCsv` (the core's report, keys in camelCase): every data row is counted
+ * once in `imported`, `updated`, `duplicates` or `rejected`. */
 export interface ImportReport {
   imported: number
   updated: number
   duplicates: number
-  /** Every problem of every rejected row (a row may have several). */
-  rejected: Rejection[]
   /** How many rows were rejected. */
-  rejectedRows: number
+  rejected: number
+  /** Every problem of every rejected row (a row may have several). */
+  rejections: Rejection[]
   /** Data rows read (the header not included). */
   rows: number
   duplicateRows: Array<{ row: number; ofRow: number | null; contact: string }>
@@ -774,9 +780,8 @@ export type CsvImportErrorCode =
   | 'import.option.invalid'
   | 'import.io'
 
-/** Thrown when a CSV file cannot be imported at all: a real `Error` with `name: 'CsvImportError'`. */
-export interface CsvImportError extends Error {
-  name: 'CsvImportError'
+/** Thrown when a CSV file cannot be imported at all (or an import option is invalid). */
+export declare class CsvImportError extends SequenzaError {
   code: CsvImportErrorCode
   /** 1-based record number (the header is row 1), when known. */
   row: number | null
