@@ -842,6 +842,7 @@ module.exports.Recurrence = nativeBinding.Recurrence
 module.exports.Segment = nativeBinding.Segment
 module.exports.SegmentIndex = nativeBinding.SegmentIndex
 module.exports.SendPolicy = nativeBinding.SendPolicy
+module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.exportCsv = nativeBinding.exportCsv
 module.exports.findingCodes = nativeBinding.findingCodes
 module.exports.flowSchema = nativeBinding.flowSchema

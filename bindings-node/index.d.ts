@@ -68,13 +68,22 @@ export declare class FormatError extends SequenzaError {
 export declare class SequenzaError extends Error {
   /** Stable machine code. */
   code: string
-  /** JSON pointer of the offending value, when known. */
-  path?: string | null
-  /** 1-based line in the input text, when known. */
-  line?: number | null
-  /** 1-based column in the input text, when known. */
-  column?: number | null
+  /** JSON pointer of the offending value, when it applies. */
+  path?: string
+  /** 1-based line in the input text, when it applies. */
+  line?: number
+  /** 1-based column in the input text, when it applies. */
+  column?: number
 }
+
+/** A segment set that cannot be used (`segment.unknown`, `segment.duplicate`, `segment.cycle`); also a `ConditionError`. */
+export declare class SegmentError extends ConditionError {}
+/** A malformed `{{ … }}` merge field. */
+export declare class MergeSyntaxError extends SequenzaError {}
+/** A flow that cannot be used (validation findings behind it in `findings`). */
+export declare class FlowError extends SequenzaError {}
+/** The store failed. */
+export declare class StoreError extends SequenzaError {}
 
 /** Thrown by the flow engine. */
 export declare class EngineError extends SequenzaError {}
@@ -83,8 +92,10 @@ export declare class EngineError extends SequenzaError {}
 export interface ErrorCode {
   code: string
   area: string
-  description: string
-  [key: string]: unknown
+  /** The severity of a flow validation finding code. */
+  severity?: Severity
+  /** What the code means, in one line. */
+  meaning: string
 }
 
 /**
@@ -275,7 +286,6 @@ export interface MembershipDelta {
  */
 export declare class ConditionSyntaxError extends SequenzaError {
   code: 'condition.syntax'
-  path: null
   line: number
   column: number
   expected: string[]
@@ -305,9 +315,6 @@ export declare class ConditionError extends SequenzaError {
   code: ConditionErrorCode
   /** JSON pointer into the condition (or the segment, or the array given to `registerAll`). */
   path: string
-  line: null
-  column: null
-  expected: null
 }
 
 /** The code of a `JsonLogicError`. */
@@ -318,15 +325,13 @@ export declare class JsonLogicError extends SequenzaError {
   code: JsonLogicErrorCode
   /** JSON pointer of the offending node in the rule, `''` for the rule itself. */
   path: string
-  line: null
-  column: null
-  expected: null
 }
 
 /**
- * A right type with a wrong value (an instant that is not RFC 3339, an unknown time zone, an
- * unknown option, a segment without an id given to a `SegmentIndex`) is a `RangeError` with
- * `code: 'ERR_INVALID_ARG_VALUE'`.
+ * A right type with a wrong value of the binding's own arguments (an instant that is not RFC
+ * 3339, an unknown option of a binding function, a segment without an id given to a
+ * `SegmentIndex`) is a `RangeError` with `code: 'ERR_INVALID_ARG_VALUE'`. An unknown time zone is
+ * the core's `TimeError` `time.zone.unknown`; a bad import option its `CsvImportError`.
  */
 export interface InvalidArgumentValueError extends RangeError {
   code: 'ERR_INVALID_ARG_VALUE'
@@ -415,8 +420,6 @@ export declare class TimeError extends SequenzaError {
   code: TimeErrorCode
   /** JSON pointer into the core's JSON form of the rule (`/quiet_hours/0/end`), `''` for the rule itself. */
   path: string
-  line: null
-  column: null
 }
 
 /** The links of `resolveTimeZone`'s fallback chain; every one optional. */
@@ -640,8 +643,6 @@ export declare class ListError extends SequenzaError {
   code: ListErrorCode
   /** JSON pointer into the list document (`/source/age`) or the call (`/id`, `/contact`). */
   path: string
-  line: null
-  column: null
 }
 
 // ---- CSV import (issue 5) -----------------------------------------------------------------------
@@ -731,7 +732,7 @@ export interface Rejection {
   row: number
   /** 0-based column, `null` for a problem of the whole row. */
   column: number | null
-  columnName: string | null
+  columnName?: string
   /** Stable code (`import.email.invalid`, `import.row.ragged` …). */
   code: string
   /** The raw cell (or row), cut to 200 characters. */
@@ -769,6 +770,11 @@ export interface ImportReport {
   changes: ListChange[]
 }
 
+/** `importCsv` on a path: the file is read in chunks on a worker thread; the report comes as a Promise. */
+export declare function importCsv(path: string, options: ImportCsvOptions): Promise<ImportReport>
+/** `importCsv` on bytes: imported at once. */
+export declare function importCsv(bytes: Uint8Array, options: ImportCsvOptions): ImportReport
+
 /** The code of a `CsvImportError`. */
 export type CsvImportErrorCode =
   | 'import.empty'
@@ -784,15 +790,13 @@ export type CsvImportErrorCode =
 export declare class CsvImportError extends SequenzaError {
   code: CsvImportErrorCode
   /** 1-based record number (the header is row 1), when known. */
-  row: number | null
-  /** 0-based column, when known. */
-  column: number | null
+  row?: number
+  /** 0-based CSV column, when known. */
+  csvColumn?: number
   /** The column's header name (or the option's name for `import.option.invalid`). */
-  columnName: string | null
+  columnName?: string
   /** Byte offset in the file, when known. */
-  byteOffset: number | null
-  path: null
-  line: null
+  byteOffset?: number
 }
 
 /**
@@ -1094,6 +1098,9 @@ export declare class SendPolicy {
   /** `JSON.stringify(policy)` gives the core's JSON form. */
   toJSON(): SendPolicyDocument
 }
+
+/** Every error code with its area, the severity of a finding code, and one line of meaning. */
+export declare function errorCodes(): ErrorCode[]
 
 /**
  * Writes contacts back to CSV (UTF-8, `,`, a header row), in a form `importCsv` reads back to

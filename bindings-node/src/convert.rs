@@ -16,9 +16,6 @@ use crate::errors::{core_error, OrThrow};
 /// An optional JS argument.
 pub(crate) type Arg<'a> = Option<Unknown<'a>>;
 
-/// A JS value out.
-pub(crate) type Js<'e> = Result<Unknown<'e>>;
-
 /// Throws a `TypeError` with Node's `ERR_INVALID_ARG_TYPE` and returns napi's "already thrown".
 pub(crate) fn type_error(env: &Env, message: &str) -> Error {
     thrown(env.throw_type_error(message, Some("ERR_INVALID_ARG_TYPE")), message)

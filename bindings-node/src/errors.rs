@@ -8,6 +8,7 @@ use std::cell::RefCell;
 use napi::bindgen_prelude::{Function, JsObjectValue, JsValue, Object, ObjectRef, Unknown};
 use napi::{Env, Error, Result, Status};
 use napi_derive::napi;
+use sequenza::error::Area;
 
 thread_local! {
     /// The error classes of this thread's JS environment, by name.
@@ -20,51 +21,37 @@ pub fn set_error_classes(classes: ObjectRef<false>) {
     CLASSES.with(|c| c.replace(Some(classes)));
 }
 
-/// The JS class name of a core error's area.
-fn class_name(err: &sequenza::Error) -> &'static str {
-    // TEMP until the errors API lands: one match on the area.
-    match err {
-        sequenza::Error::Format(_) => "FormatError",
-        sequenza::Error::Parse(_) => "ConditionSyntaxError",
-        sequenza::Error::Condition(_) => "ConditionError",
-        sequenza::Error::Time(_) => "TimeError",
-        sequenza::Error::List(_) => "ListError",
-        sequenza::Error::Import(_) => "CsvImportError",
+/// Every error code with its area, the severity of a finding code, and one line of meaning.
+#[napi(ts_return_type = "ErrorCode[]")]
+pub fn error_codes(env: &Env) -> Result<Unknown<'_>> {
+    crate::convert::to_js(env, sequenza::error::codes())
+}
+
+/// The JS class of a core error's area.
+fn class_name(area: Area) -> &'static str {
+    match area {
+        Area::Format => "FormatError",
+        Area::Parse => "ConditionSyntaxError",
+        Area::Condition => "ConditionError",
+        Area::Segment => "SegmentError",
+        Area::Time => "TimeError",
+        Area::List => "ListError",
+        Area::Import => "CsvImportError",
+        Area::JsonLogic => "JsonLogicError",
+        Area::Merge => "MergeSyntaxError",
+        Area::Flow => "FlowError",
+        Area::Engine => "EngineError",
+        Area::Store => "StoreError",
         _ => "SequenzaError",
     }
 }
 
-/// TEMP until the errors API lands.
-fn data(err: &sequenza::Error) -> serde_json::Value {
-    let (line, column) = err.line_column().unzip();
-    let mut v =
-        serde_json::json!({"code": err.code(), "path": err.path(), "line": line, "column": column});
-    match err {
-        sequenza::Error::Parse(p) => {
-            v["expected"] = serde_json::json!(p.expected);
-            v["found"] = serde_json::json!(p.found);
-        }
-        sequenza::Error::Import(i) => {
-            v["row"] = serde_json::json!(i.row);
-            v["column"] = serde_json::json!(i.column);
-            v["column_name"] = serde_json::json!(i.column_name);
-            v["byte_offset"] = serde_json::json!(i.offset);
-        }
-        _ => {}
-    }
-    v
-}
-
-/// Maps a core error to an instance of its JS class carrying `code` and its location.
+/// Maps a core error to an instance of its JS class with `code` and its location fields (the
+/// core's error data, keys in camelCase).
 pub(crate) fn core_error(env: &Env, err: sequenza::Error) -> Error {
-    let data = sequenza::text::camel_case_keys(data(&err));
-    build(env, class_name(&err), &err.to_string(), data).unwrap_or_else(|e| e)
-}
-
-/// TEMP until JsonLogic errors are core errors.
-pub(crate) fn jsonlogic_error(env: &Env, err: &sequenza::jsonlogic::JsonLogicError) -> Error {
-    let data = serde_json::json!({"code": err.code(), "path": err.path(), "line": null, "column": null, "expected": null});
-    build(env, "JsonLogicError", &err.to_string(), data).unwrap_or_else(|e| e)
+    let data = serde_json::to_value(err.data()).unwrap_or_default();
+    let data = sequenza::text::camel_case_keys(data);
+    build(env, class_name(err.area()), &err.to_string(), data).unwrap_or_else(|e| e)
 }
 
 fn build(env: &Env, name: &str, message: &str, data: serde_json::Value) -> Result<Error> {
@@ -84,7 +71,7 @@ fn build(env: &Env, name: &str, message: &str, data: serde_json::Value) -> Resul
     };
     if let serde_json::Value::Object(fields) = data {
         for (key, value) in fields {
-            if key != "message" {
+            if key != "message" && key != "area" {
                 obj.set_named_property(&key, env.to_js_value(&value)?)?;
             }
         }

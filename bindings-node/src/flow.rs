@@ -4,7 +4,8 @@ use napi::bindgen_prelude::{ClassInstance, FromNapiValue, JsObjectValue, Unknown
 use napi::{Env, JsValue, Result};
 use napi_derive::napi;
 
-use crate::convert::{doc, schema, serde_string, to_js, wrong_type, Arg, Js};
+use crate::convert::{doc, schema, serde_string, to_js, wrong_type, Arg};
+use crate::errors::OrThrow;
 
 /// A parsed flow: a handle that is read once and then validated, outlined or serialised.
 #[napi]
@@ -58,7 +59,7 @@ impl Flow {
 
     /// The canonical JSON form as a plain object.
     #[napi(ts_return_type = "Record<string, unknown>")]
-    pub fn to_object<'e>(&self, env: &'e Env) -> Js<'e> {
+    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         to_js(env, &self.inner)
     }
 
@@ -103,7 +104,7 @@ pub(crate) fn flows(env: &Env, value: Arg, name: &str) -> Result<Vec<sequenza::F
     ts_args_type = "flow: Flow | string | object, fields?: string | object | null",
     ts_return_type = "Finding[]"
 )]
-pub fn validate_flow<'e>(env: &'e Env, flow: Arg, fields: Arg) -> Js<'e> {
+pub fn validate_flow<'e>(env: &'e Env, flow: Arg, fields: Arg) -> Result<Unknown<'e>> {
     let flow = self::flow(env, flow, "flow")?;
     let fields = schema(env, fields, "fields")?;
     to_js(env, &sequenza::validate_flow(&flow, fields.as_ref()))
@@ -114,7 +115,7 @@ pub fn validate_flow<'e>(env: &'e Env, flow: Arg, fields: Arg) -> Js<'e> {
     ts_args_type = "flows: Array<Flow | string | object>, fields?: string | object | null",
     ts_return_type = "Finding[]"
 )]
-pub fn validate_flows<'e>(env: &'e Env, flows: Arg, fields: Arg) -> Js<'e> {
+pub fn validate_flows<'e>(env: &'e Env, flows: Arg, fields: Arg) -> Result<Unknown<'e>> {
     let flows = self::flows(env, flows, "flows")?;
     let fields = schema(env, fields, "fields")?;
     to_js(env, &sequenza::validate_flows(&flows, fields.as_ref()))
@@ -145,9 +146,13 @@ pub fn flow_schema() -> &'static str {
 /// are JSON values (a string rule is the string itself). Throws a `JsonLogicError` with the JSON
 /// `path` of the offending node in the rule.
 #[napi(ts_args_type = "rule: JsonLogicRule, data?: JsonValue", ts_return_type = "JsonValue")]
-pub fn jsonlogic_apply<'e>(env: &'e Env, rule: Unknown<'_>, data: Unknown<'_>) -> Js<'e> {
+pub fn jsonlogic_apply<'e>(
+    env: &'e Env,
+    rule: Unknown<'_>,
+    data: Unknown<'_>,
+) -> Result<Unknown<'e>> {
     let rule = crate::convert::json_value(env, Some(rule), "rule", false)?;
     let data = crate::convert::json_value(env, Some(data), "data", true)?;
     let result = sequenza::jsonlogic::apply(&rule, &data);
-    to_js(env, &result.map_err(|e| crate::errors::jsonlogic_error(env, &e))?)
+    to_js(env, &result.map_err(sequenza::Error::from).or_throw(env)?)
 }

@@ -21,7 +21,7 @@ use sequenza::import::{ImportList, ImportOptions, MemoryTarget, Progress};
 use sequenza::text::camel_case_keys;
 use serde_json::Value;
 
-use crate::convert::{array, instant, json_value, opt_string, range_error, schema, snake_keys, Js};
+use crate::convert::{array, instant, json_value, opt_string, range_error, schema, snake_keys};
 use crate::convert::{to_js, wrong_type, Arg};
 use crate::errors::{core_error, OrThrow};
 use crate::list::Audience;
@@ -109,7 +109,7 @@ fn parse<'a>(env: &Env, options: Arg<'a>) -> Result<Parsed<'a>> {
     Ok(Parsed { object, settings, schema })
 }
 
-fn js<'e, T: serde::Serialize>(env: &'e Env, value: &T) -> Js<'e> {
+fn js<'e, T: serde::Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
     let value = serde_json::to_value(value).map_err(|e| napi::Error::from_reason(e.to_string()))?;
     to_js(env, &camel_case_keys(value))
 }
@@ -121,7 +121,7 @@ fn js<'e, T: serde::Serialize>(env: &'e Env, value: &T) -> Js<'e> {
     ts_args_type = "pathOrBuffer: string | Uint8Array, options?: CsvOptions | null",
     ts_return_type = "CsvPreview"
 )]
-pub fn preview_csv<'e>(env: &'e Env, path_or_buffer: Arg, options: Arg) -> Js<'e> {
+pub fn preview_csv<'e>(env: &'e Env, path_or_buffer: Arg, options: Arg) -> Result<Unknown<'e>> {
     let p = parse(env, options)?;
     let input = Input::read(env, path_or_buffer)?;
     let preview = sequenza::import::preview_csv_reader(input.reader(), &p.settings, &p.schema);

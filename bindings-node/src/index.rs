@@ -1,7 +1,7 @@
 //! `SegmentIndex`: the core's incremental segment membership index.
 
 use chrono::{DateTime, Utc};
-use napi::bindgen_prelude::JsObjectValue;
+use napi::bindgen_prelude::{JsObjectValue, Unknown};
 use napi::{Env, JsValue, Result};
 use napi_derive::napi;
 use sequenza::model::{ContactId, SegmentId};
@@ -9,7 +9,7 @@ use sequenza::segment::{ContactChange, MembershipDelta};
 use sequenza::{Contact, Event};
 
 use crate::convert::{
-    doc, given, instant, iso, schema, string, to_js, wrong_type, zone, Arg, Js, Opts,
+    doc, given, instant, iso, schema, string, to_js, wrong_type, zone, Arg, Opts,
 };
 use crate::errors::OrThrow;
 use crate::segment::core_segment;
@@ -42,7 +42,7 @@ impl SegmentIndex {
     }
 }
 
-fn deltas<'e>(env: &'e Env, deltas: &[MembershipDelta]) -> Js<'e> {
+fn deltas<'e>(env: &'e Env, deltas: &[MembershipDelta]) -> Result<Unknown<'e>> {
     to_js(env, deltas)
 }
 
@@ -71,7 +71,7 @@ impl SegmentIndex {
         ts_args_type = "segment: Segment | string | SegmentDocument, now?: Instant | null",
         ts_return_type = "MembershipDelta[]"
     )]
-    pub fn register<'e>(&mut self, env: &'e Env, segment: Arg, now: Arg) -> Js<'e> {
+    pub fn register<'e>(&mut self, env: &'e Env, segment: Arg, now: Arg) -> Result<Unknown<'e>> {
         let segment = core_segment(env, segment, "segment")?;
         let now = self.now_or_last(env, now)?;
         deltas(env, &self.inner.register(segment, now).or_throw(env)?)
@@ -83,7 +83,12 @@ impl SegmentIndex {
         ts_args_type = "segments: Array<Segment | string | SegmentDocument>, now?: Instant | null",
         ts_return_type = "MembershipDelta[]"
     )]
-    pub fn register_all<'e>(&mut self, env: &'e Env, segments: Arg, now: Arg) -> Js<'e> {
+    pub fn register_all<'e>(
+        &mut self,
+        env: &'e Env,
+        segments: Arg,
+        now: Arg,
+    ) -> Result<Unknown<'e>> {
         let list = match &segments {
             Some(v) if v.is_array()? => v.coerce_to_object()?,
             other => return Err(wrong_type(env, other.as_ref(), "segments", "an array")),
@@ -100,7 +105,12 @@ impl SegmentIndex {
         ts_args_type = "contact: string | Contact, now: Instant",
         ts_return_type = "MembershipDelta[]"
     )]
-    pub fn upsert_contact<'e>(&mut self, env: &'e Env, contact: Arg, now: Arg) -> Js<'e> {
+    pub fn upsert_contact<'e>(
+        &mut self,
+        env: &'e Env,
+        contact: Arg,
+        now: Arg,
+    ) -> Result<Unknown<'e>> {
         let contact = doc(env, contact, "contact", Contact::from_json)?;
         let now = self.now(env, now)?;
         deltas(env, &self.inner.apply(ContactChange::Upsert { contact }, now))
@@ -111,7 +121,7 @@ impl SegmentIndex {
         ts_args_type = "event: string | Event, now: Instant",
         ts_return_type = "MembershipDelta[]"
     )]
-    pub fn add_event<'e>(&mut self, env: &'e Env, event: Arg, now: Arg) -> Js<'e> {
+    pub fn add_event<'e>(&mut self, env: &'e Env, event: Arg, now: Arg) -> Result<Unknown<'e>> {
         let event = doc(env, event, "event", Event::from_json)?;
         let now = self.now(env, now)?;
         deltas(env, &self.inner.apply(ContactChange::Event { event }, now))
@@ -119,7 +129,12 @@ impl SegmentIndex {
 
     /// Forgets a contact and its events; it exits every segment it was in.
     #[napi(ts_args_type = "contactId: string, now: Instant", ts_return_type = "MembershipDelta[]")]
-    pub fn remove_contact<'e>(&mut self, env: &'e Env, contact_id: Arg, now: Arg) -> Js<'e> {
+    pub fn remove_contact<'e>(
+        &mut self,
+        env: &'e Env,
+        contact_id: Arg,
+        now: Arg,
+    ) -> Result<Unknown<'e>> {
         let id = ContactId::new(string(env, contact_id, "contactId")?);
         let now = self.now(env, now)?;
         deltas(env, &self.inner.remove_contact(&id, now))
@@ -128,7 +143,7 @@ impl SegmentIndex {
     /// Re-evaluates, at `now`, every (contact, segment) whose result may have changed with time
     /// alone ("no order in 90 days"), and returns the deltas.
     #[napi(ts_args_type = "now: Instant", ts_return_type = "MembershipDelta[]")]
-    pub fn tick<'e>(&mut self, env: &'e Env, now: Arg) -> Js<'e> {
+    pub fn tick<'e>(&mut self, env: &'e Env, now: Arg) -> Result<Unknown<'e>> {
         let now = self.now(env, now)?;
         deltas(env, &self.inner.tick(now))
     }

@@ -2,13 +2,14 @@
 //! free functions `sourceCondition` and `listTriggerHits`. Lists, sources, contacts, activities
 //! and list changes are the core's JSON forms; every rule is the core's.
 
+use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue, Result};
 use napi_derive::napi;
 use sequenza::list::{ActivityRecord, List, ListChange, Source};
 use sequenza::model::{ContactId, ListId};
 use sequenza::{Contact, Event};
 
-use crate::convert::{doc, given, instant, iso, range_error, string, to_js, zone, Arg, Js, Opts};
+use crate::convert::{doc, given, instant, iso, range_error, string, to_js, zone, Arg, Opts};
 use crate::errors::OrThrow;
 use crate::flow::flows;
 
@@ -46,7 +47,7 @@ fn contact_id(env: &Env, value: Arg) -> Result<ContactId> {
     string(env, value, "contactId").map(ContactId::new)
 }
 
-fn changes<'e>(env: &'e Env, changes: &[ListChange]) -> Js<'e> {
+fn changes<'e>(env: &'e Env, changes: &[ListChange]) -> Result<Unknown<'e>> {
     to_js(env, changes)
 }
 
@@ -108,14 +109,14 @@ impl Audience {
 
     /// A list, or `null` for an unknown id.
     #[napi(ts_args_type = "listId: string", ts_return_type = "List | null")]
-    pub fn list<'e>(&self, env: &'e Env, list_id: Arg) -> Js<'e> {
+    pub fn list<'e>(&self, env: &'e Env, list_id: Arg) -> Result<Unknown<'e>> {
         let id = self::list_id(env, list_id)?;
         to_js(env, &self.get(env)?.list(&id))
     }
 
     /// Every list, in id order.
     #[napi(ts_return_type = "List[]")]
-    pub fn lists<'e>(&self, env: &'e Env) -> Js<'e> {
+    pub fn lists<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         to_js(env, &self.get(env)?.lists().collect::<Vec<_>>())
     }
 
@@ -125,7 +126,7 @@ impl Audience {
         ts_args_type = "listId: string, options?: MembersOptions | null",
         ts_return_type = "MemberPage"
     )]
-    pub fn members<'e>(&self, env: &'e Env, list_id: Arg, options: Arg) -> Js<'e> {
+    pub fn members<'e>(&self, env: &'e Env, list_id: Arg, options: Arg) -> Result<Unknown<'e>> {
         let id = self::list_id(env, list_id)?;
         let opts = Opts::read(env, options, "options", &["offset", "limit"])?;
         let offset = count_option(env, &opts, "offset", 0)?;
@@ -166,7 +167,7 @@ impl Audience {
         list_id: Arg,
         contact: Arg,
         now: Arg,
-    ) -> Js<'e> {
+    ) -> Result<Unknown<'e>> {
         let id = self::list_id(env, list_id)?;
         let contact = doc(env, contact, "contact", Contact::from_json)?;
         let now = instant(env, now, "now")?;
@@ -185,7 +186,7 @@ impl Audience {
         list_id: Arg,
         contact_id: Arg,
         now: Arg,
-    ) -> Js<'e> {
+    ) -> Result<Unknown<'e>> {
         let (id, contact) = (self::list_id(env, list_id)?, self::contact_id(env, contact_id)?);
         let now = instant(env, now, "now")?;
         let out = self.get_mut(env)?.remove_from_list(&id, &contact, now).or_throw(env)?;
@@ -198,7 +199,12 @@ impl Audience {
         ts_args_type = "contact: string | Contact, now: Instant",
         ts_return_type = "ListChange[]"
     )]
-    pub fn upsert_contact<'e>(&mut self, env: &'e Env, contact: Arg, now: Arg) -> Js<'e> {
+    pub fn upsert_contact<'e>(
+        &mut self,
+        env: &'e Env,
+        contact: Arg,
+        now: Arg,
+    ) -> Result<Unknown<'e>> {
         let contact = doc(env, contact, "contact", Contact::from_json)?;
         let now = instant(env, now, "now")?;
         changes(env, &self.get_mut(env)?.upsert_contact(contact, now))
@@ -206,21 +212,26 @@ impl Audience {
 
     /// Forgets a contact and its events at `now`; it leaves every list it was in.
     #[napi(ts_args_type = "contactId: string, now: Instant", ts_return_type = "ListChange[]")]
-    pub fn remove_contact<'e>(&mut self, env: &'e Env, contact_id: Arg, now: Arg) -> Js<'e> {
+    pub fn remove_contact<'e>(
+        &mut self,
+        env: &'e Env,
+        contact_id: Arg,
+        now: Arg,
+    ) -> Result<Unknown<'e>> {
         let (id, now) = (self::contact_id(env, contact_id)?, instant(env, now, "now")?);
         changes(env, &self.get_mut(env)?.remove_contact(&id, now))
     }
 
     /// A contact, or `null`.
     #[napi(ts_args_type = "contactId: string", ts_return_type = "Contact | null")]
-    pub fn contact<'e>(&self, env: &'e Env, contact_id: Arg) -> Js<'e> {
+    pub fn contact<'e>(&self, env: &'e Env, contact_id: Arg) -> Result<Unknown<'e>> {
         let id = self::contact_id(env, contact_id)?;
         to_js(env, &self.get(env)?.contact(&id))
     }
 
     /// The events of a contact, in arrival order.
     #[napi(ts_args_type = "contactId: string", ts_return_type = "Event[]")]
-    pub fn events<'e>(&self, env: &'e Env, contact_id: Arg) -> Js<'e> {
+    pub fn events<'e>(&self, env: &'e Env, contact_id: Arg) -> Result<Unknown<'e>> {
         let id = self::contact_id(env, contact_id)?;
         to_js(env, self.get(env)?.events(&id))
     }
@@ -245,7 +256,7 @@ impl Audience {
         activity: Arg,
         at: Arg,
         now: Arg,
-    ) -> Js<'e> {
+    ) -> Result<Unknown<'e>> {
         let id = string(env, contact_id, "contactId")?;
         let activity = crate::convert::json_text(env, activity, "activity")?;
         let at = instant(env, at, "at")?;
@@ -263,7 +274,12 @@ impl Audience {
         ts_args_type = "record: string | ActivityRecord, now: Instant",
         ts_return_type = "ListChange[]"
     )]
-    pub fn record_activity<'e>(&mut self, env: &'e Env, record: Arg, now: Arg) -> Js<'e> {
+    pub fn record_activity<'e>(
+        &mut self,
+        env: &'e Env,
+        record: Arg,
+        now: Arg,
+    ) -> Result<Unknown<'e>> {
         let r = doc(env, record, "record", ActivityRecord::from_json)?;
         let now = instant(env, now, "now")?;
         changes(env, &self.get_mut(env)?.record(&r.contact, r.activity, r.at, now))
@@ -271,7 +287,7 @@ impl Audience {
 
     /// Records an event (`{contact, name, at, properties?}`) at `now`; returns the list changes.
     #[napi(ts_args_type = "event: string | Event, now: Instant", ts_return_type = "ListChange[]")]
-    pub fn record_event<'e>(&mut self, env: &'e Env, event: Arg, now: Arg) -> Js<'e> {
+    pub fn record_event<'e>(&mut self, env: &'e Env, event: Arg, now: Arg) -> Result<Unknown<'e>> {
         let event = doc(env, event, "event", Event::from_json)?;
         let now = instant(env, now, "now")?;
         changes(env, &self.get_mut(env)?.record_event(event, now))
@@ -279,7 +295,7 @@ impl Audience {
 
     /// Re-evaluates the time-relative lists due at `now`; returns the list changes.
     #[napi(ts_args_type = "now: Instant", ts_return_type = "ListChange[]")]
-    pub fn tick<'e>(&mut self, env: &'e Env, now: Arg) -> Js<'e> {
+    pub fn tick<'e>(&mut self, env: &'e Env, now: Arg) -> Result<Unknown<'e>> {
         let now = instant(env, now, "now")?;
         changes(env, &self.get_mut(env)?.tick(now))
     }
@@ -294,7 +310,7 @@ impl Audience {
 /// The condition a list source (with its filters) compiles to, in the core's JSON form. Throws
 /// a `ListError` `list.filter.invalid` with the `path` inside the source.
 #[napi(ts_args_type = "source: string | Source", ts_return_type = "Condition")]
-pub fn source_condition<'e>(env: &'e Env, source: Arg) -> Js<'e> {
+pub fn source_condition<'e>(env: &'e Env, source: Arg) -> Result<Unknown<'e>> {
     let source = doc(env, source, "source", Source::from_json)?;
     source.validate().or_throw(env)?;
     to_js(env, &source.to_condition())
@@ -306,7 +322,7 @@ pub fn source_condition<'e>(env: &'e Env, source: Arg) -> Js<'e> {
     ts_args_type = "changes: ListChange[], flows: Array<Flow | string | object>",
     ts_return_type = "TriggerHit[]"
 )]
-pub fn list_trigger_hits<'e>(env: &'e Env, changes: Arg, flows: Arg) -> Js<'e> {
+pub fn list_trigger_hits<'e>(env: &'e Env, changes: Arg, flows: Arg) -> Result<Unknown<'e>> {
     let changes = crate::convert::array(env, changes, "changes", ListChange::from_json)?;
     let flows = self::flows(env, flows, "flows")?;
     to_js(env, &sequenza::list::list_trigger_hits(&changes, &flows))

@@ -16,7 +16,7 @@ use sequenza::{Contact, Event};
 
 use crate::convert::{
     array, doc, given, instant, json_text, json_value, opt_string, range_error, schema, string,
-    strings, to_js, wrong_type, zone, Arg, Js, Opts,
+    strings, to_js, wrong_type, zone, Arg, Opts,
 };
 use crate::errors::OrThrow;
 
@@ -256,7 +256,7 @@ impl Segment {
 
     /// The condition's canonical JSON form as a plain object.
     #[napi(ts_return_type = "Condition")]
-    pub fn to_object<'e>(&self, env: &'e Env) -> Js<'e> {
+    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         to_js(env, &self.condition)
     }
 

@@ -9,7 +9,7 @@ use sequenza::flow::WaitNode;
 use sequenza::time::{parse_zone, CapPolicy, Policy, RecurrenceRule, Recurring, Tz, ZonedPolicy};
 
 use crate::convert::{
-    doc, given, instant, iso, opt_doc, opt_string, string, to_js, zone, Arg, Js, Opts,
+    doc, given, instant, iso, opt_doc, opt_string, string, to_js, zone, Arg, Opts,
 };
 use crate::errors::OrThrow;
 
@@ -100,20 +100,20 @@ impl SendPolicy {
 
     /// What to do with a send at `at`: `{decision: 'allow' | 'defer' | 'skip', until?}`.
     #[napi(ts_args_type = "at: Instant, timeZone?: string | null", ts_return_type = "SendDecision")]
-    pub fn decide<'e>(&self, env: &'e Env, at: Arg, time_zone: Arg) -> Js<'e> {
+    pub fn decide<'e>(&self, env: &'e Env, at: Arg, time_zone: Arg) -> Result<Unknown<'e>> {
         let (at, zone) = self.at_zone(env, at, time_zone)?;
         to_js(env, &self.inner.policy.decide(at, zone).or_throw(env)?)
     }
 
     /// The policy in the core's JSON form (what `SendPolicy.fromJson` reads).
     #[napi(ts_return_type = "SendPolicyDocument")]
-    pub fn to_object<'e>(&self, env: &'e Env) -> Js<'e> {
+    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         to_js(env, &self.inner.doc)
     }
 
     /// `JSON.stringify(policy)` gives the core's JSON form.
     #[napi(js_name = "toJSON", ts_return_type = "SendPolicyDocument")]
-    pub fn to_json_value<'e>(&self, env: &'e Env) -> Js<'e> {
+    pub fn to_json_value<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         to_js(env, &self.inner.doc)
     }
 }
@@ -128,7 +128,7 @@ type Timestamp = chrono::DateTime<chrono::Utc>;
     ts_args_type = "contact?: Contact | string | ZoneChain | null, options?: ResolveTimeZoneOptions | null",
     ts_return_type = "ResolvedZone"
 )]
-pub fn resolve_time_zone<'e>(env: &'e Env, contact: Arg, options: Arg) -> Js<'e> {
+pub fn resolve_time_zone<'e>(env: &'e Env, contact: Arg, options: Arg) -> Result<Unknown<'e>> {
     let contact_form = match given(contact) {
         Some(v) => v.get_type()? == napi::ValueType::String || has_id(&v)?,
         None => given(options).is_some(),
@@ -256,7 +256,7 @@ impl Recurrence {
 
     /// The rule in the core's JSON form.
     #[napi(ts_return_type = "RecurrenceRule")]
-    pub fn to_object<'e>(&self, env: &'e Env) -> Js<'e> {
+    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         to_js(env, self.recurring.rule())
     }
 }
@@ -342,7 +342,7 @@ impl FrequencyCaps {
         channel: Arg,
         at: Arg,
         transactional: Option<bool>,
-    ) -> Js<'e> {
+    ) -> Result<Unknown<'e>> {
         let sent = self::history(env, history, "history")?;
         let (channel, at) = (self::channel(env, channel)?, instant(env, at, "at")?);
         let once = transactional.unwrap_or(false);
@@ -361,13 +361,13 @@ impl FrequencyCaps {
 
     /// The caps in the core's JSON form.
     #[napi(ts_return_type = "FrequencyCapsDocument")]
-    pub fn to_object<'e>(&self, env: &'e Env) -> Js<'e> {
+    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         to_js(env, &self.caps)
     }
 
     /// `JSON.stringify(caps)` gives the core's JSON form.
     #[napi(js_name = "toJSON", ts_return_type = "FrequencyCapsDocument")]
-    pub fn to_json_value<'e>(&self, env: &'e Env) -> Js<'e> {
+    pub fn to_json_value<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         to_js(env, &self.caps)
     }
 }
@@ -379,7 +379,7 @@ impl FrequencyCaps {
     ts_args_type = "at: Instant, channel: Channel, options?: PlanSendOptions | null",
     ts_return_type = "SendDecision"
 )]
-pub fn plan_send<'e>(env: &'e Env, at: Arg, channel: Arg, options: Arg) -> Js<'e> {
+pub fn plan_send<'e>(env: &'e Env, at: Arg, channel: Arg, options: Arg) -> Result<Unknown<'e>> {
     let (at, channel) = (instant(env, at, "at")?, self::channel(env, channel)?);
     let known = ["timeZone", "policy", "caps", "history", "transactional"];
     let opts = Opts::read(env, options, "options", &known)?;

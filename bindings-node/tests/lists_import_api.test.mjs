@@ -201,7 +201,7 @@ test('argument and file errors', () => {
   assert.throws(() => previewCsv(Buffer.from('a\n1\n'), { dateOrder: 'ymd' }), (e) => e instanceof CsvImportError && e.columnName === 'date_order');
   assert.throws(() => importCsv(Buffer.from('a\n1\n'), { now: NOW, onProgress: 3 }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => importCsv(Buffer.from('a\n1\n'), { now: NOW, audience: {} }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
-  assert.throws(() => previewCsv(path.join(ROOT, 'no-such-file.csv')), (e) => e instanceof CsvImportError && e.code === 'import.io' && e.row === null);
+  assert.throws(() => previewCsv(path.join(ROOT, 'no-such-file.csv')), (e) => e instanceof CsvImportError && e.code === 'import.io' && e.row === undefined);
   assert.throws(() => previewCsv(Buffer.from('')), (e) => e instanceof sequenza.SequenzaError && e instanceof Error && !(e instanceof sequenza.ListError));
   assert.throws(() => previewCsv(Buffer.from('a;b\n1;2\n'), { delimiter: ';', quote: ';' }), (e) => e.name === 'CsvImportError' && e.code === 'import.option.invalid' && e.columnName === 'quote');
   assert.throws(() => previewCsv(Buffer.from('')), (e) => e.name === 'CsvImportError' && e.code === 'import.empty' && e.byteOffset === 0);

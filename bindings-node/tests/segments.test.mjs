@@ -145,7 +145,7 @@ test('jsonlogicApply evaluates rules on data', () => {
 
 test('condition text that does not parse throws ConditionSyntaxError', () => {
   const e = thrownBy(() => Segment.parse('city == "Milano"'));
-  assertNamedError(e, 'ConditionSyntaxError', { code: 'condition.syntax', path: null, line: 1, column: 6 });
+  assertNamedError(e, 'ConditionSyntaxError', { code: 'condition.syntax', path: undefined, line: 1, column: 6 });
   assert.match(e.found, /==/);
   assert.ok(Array.isArray(e.expected) && e.expected.length > 0);
   assert.ok(e.expected.every((x) => typeof x === 'string'));
@@ -237,22 +237,23 @@ test('jsonlogicApply throws JsonLogicError with code and path', () => {
   assertArgError(() => jsonlogicApply({ var: '0' }, data), RangeError, 'ERR_INVALID_ARG_VALUE', /"data" argument nests deeper/);
 });
 
-test('segment cycles, duplicates and unknown segments throw ConditionError', () => {
+test('segment cycles, duplicates and unknown segments throw SegmentError (a ConditionError)', () => {
   const a = { id: 'a', name: 'A', condition: { type: 'in_segment', segment: 'b' } };
   const b = { id: 'b', name: 'B', condition: { type: 'not', condition: { type: 'in_segment', segment: 'a' } } };
   const cycle = thrownBy(() => new SegmentIndex().registerAll([a, b], NOW));
-  assertNamedError(cycle, 'ConditionError', { code: 'segment.cycle', path: '/0/condition/segment' });
+  assertNamedError(cycle, 'SegmentError', { code: 'segment.cycle', path: '/0/condition/segment' });
+  assert.ok(cycle instanceof sequenza.ConditionError, 'a SegmentError is a ConditionError');
   assert.match(cycle.message, /a → b → a/);
   const index = new SegmentIndex();
-  assertNamedError(thrownBy(() => index.register(a, NOW)), 'ConditionError', { code: 'segment.unknown' });
+  assertNamedError(thrownBy(() => index.register(a, NOW)), 'SegmentError', { code: 'segment.unknown' });
   index.register(Segment.parse('tags has any ("vip")', 'vip', 'VIP'), NOW);
-  assertNamedError(thrownBy(() => index.register(Segment.parse('in list "x"', 'vip', 'Again'))), 'ConditionError', {
+  assertNamedError(thrownBy(() => index.register(Segment.parse('in list "x"', 'vip', 'Again'))), 'SegmentError', {
     code: 'segment.duplicate',
     path: '/id',
   });
   // filter: an in_segment needs the members of that segment.
   const inSeg = Segment.parse('in segment "vip"');
-  assertNamedError(thrownBy(() => inSeg.filter([ANNA], { now: NOW })), 'ConditionError', { code: 'segment.unknown' });
+  assertNamedError(thrownBy(() => inSeg.filter([ANNA], { now: NOW })), 'SegmentError', { code: 'segment.unknown' });
   assert.deepEqual(inSeg.filter([ANNA, BRUNO], { now: NOW, segments: { vip: ['bruno', 'nobody'] } }), ['bruno']);
   assert.equal(inSeg.matches(BRUNO, { now: NOW, segments: ['vip'] }), true);
   assert.equal(inSeg.matches(BRUNO, { now: NOW }), false);

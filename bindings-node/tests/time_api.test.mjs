@@ -26,8 +26,8 @@ function assertTimeError(fn, code, pointer) {
     assert.equal(e.name, 'TimeError');
     assert.equal(e.code, code);
     if (pointer !== undefined) assert.equal(e.path, pointer);
-    assert.equal(e.line, null);
-    assert.equal(e.column, null);
+    assert.equal(e.line, undefined);
+    assert.equal(e.column, undefined);
     assert.match(e.message, /\S/);
     return true;
   });
