@@ -6,7 +6,8 @@
 //! locate the problem. An output is the core's serde form through napi's serde bridge.
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use napi::bindgen_prelude::{Function, JsObjectValue, JsValue, Object, Unknown};
+use napi::bindgen_prelude::{FromNapiValue, Function, JsObjectValue, JsValue, Object, Unknown};
+use napi::JsDate;
 use napi::{Env, Error, Result, Status, ValueType, JSON};
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -212,26 +213,26 @@ pub(crate) fn array<T>(
     elements.iter().enumerate().map(read_one).collect()
 }
 
-/// An instant: a `Date` or an RFC 3339 string with an offset.
+/// An instant: a `Date` or an RFC 3339 string with an offset (the one converter every `now`,
+/// `at` … goes through: one type check, then the string's bytes or the Date's milliseconds).
 pub(crate) fn instant(env: &Env, value: Arg, name: &str) -> Result<DateTime<Utc>> {
     let bad = |why: String| range_error(env, &format!("The \"{name}\" argument {why}"));
-    match value.as_ref().map(Unknown::get_type).transpose()? {
-        Some(ValueType::String) => {
-            let text = string(env, value, name)?;
+    match value {
+        Some(v) if v.get_type()? == ValueType::String => {
+            let text = String::from_unknown(v)?;
             DateTime::parse_from_rfc3339(&text).map(|t| t.to_utc()).map_err(|e| {
-                bad(format!(
-                    "must be an RFC 3339 date-time with an offset, such as 2026-11-25T12:00:00Z ({e}). Received {text:?}"
-                ))
+                let example = "such as 2026-11-25T12:00:00Z";
+                bad(format!("must be an RFC 3339 date-time with an offset, {example} ({e}). Received {text:?}"))
             })
         }
-        Some(ValueType::Object) if value.as_ref().is_some_and(|v| v.is_date().unwrap_or(false)) => {
-            let millis = value.map_or(Ok(f64::NAN), |v| v.coerce_to_number()?.get_double())?;
+        Some(v) if v.is_date()? => {
+            let millis = JsDate::from_unknown(v)?.value_of()?;
             // A valid Date holds whole milliseconds within ±8.64e15.
             DateTime::from_timestamp_millis(millis as i64)
                 .filter(|_| millis.is_finite())
                 .ok_or_else(|| bad("is an invalid Date".to_owned()))
         }
-        _ => Err(wrong_type(env, value.as_ref(), name, "a Date or an RFC 3339 string")),
+        other => Err(wrong_type(env, other.as_ref(), name, "a Date or an RFC 3339 string")),
     }
 }
 

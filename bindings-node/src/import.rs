@@ -84,12 +84,9 @@ impl Read for Unreadable {
     }
 }
 
-/// The options object split into the binding's own options and the core's `ImportOptions`.
-struct Parsed<'a> {
-    object: Option<Object<'a>>,
-    settings: ImportOptions,
-    schema: sequenza::FieldSchema,
-}
+/// The options object, the core's `ImportOptions` (every option but the binding's own) and the
+/// field schema.
+type Parsed<'a> = (Option<Object<'a>>, ImportOptions, sequenza::FieldSchema);
 
 fn parse<'a>(env: &Env, options: Arg<'a>) -> Result<Parsed<'a>> {
     let opts = crate::convert::Opts::read(env, options, "options", &[])?;
@@ -106,12 +103,7 @@ fn parse<'a>(env: &Env, options: Arg<'a>) -> Result<Parsed<'a>> {
     let settings =
         ImportOptions::from_json_value(settings).map_err(sequenza::Error::from).or_throw(env)?;
     let schema = schema(env, opts.get("fields")?, "options.fields")?.unwrap_or_default();
-    Ok(Parsed { object, settings, schema })
-}
-
-fn js<'e, T: serde::Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
-    let value = serde_json::to_value(value).map_err(|e| napi::Error::from_reason(e.to_string()))?;
-    to_js(env, &camel_case_keys(value))
+    Ok((object, settings, schema))
 }
 
 /// Previews a CSV file (a path, read only as far as needed, or bytes): the detected settings,
@@ -122,14 +114,15 @@ fn js<'e, T: serde::Serialize>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
     ts_return_type = "CsvPreview"
 )]
 pub fn preview_csv<'e>(env: &'e Env, path_or_buffer: Arg, options: Arg) -> Result<Unknown<'e>> {
-    let p = parse(env, options)?;
+    let (_, settings, schema) = parse(env, options)?;
     let input = Input::read(env, path_or_buffer)?;
-    let preview = sequenza::import::preview_csv_reader(input.reader(), &p.settings, &p.schema);
-    js(env, &preview.or_throw(env)?)
+    let preview = sequenza::import::preview_csv_reader(input.reader(), &settings, &schema);
+    let preview = serde_json::to_value(preview.or_throw(env)?).unwrap_or_default();
+    to_js(env, &camel_case_keys(preview))
 }
 
 thread_local! {
-    /// The audiences importCsv on a path is writing into, until its worker is done.
+    /// The audiences an import is writing into (moved out of their handles until it ends).
     static BUSY: RefCell<Vec<(u32, Reference<Audience>)>> = const { RefCell::new(Vec::new()) };
 }
 
@@ -233,9 +226,9 @@ pub fn import_csv<'e>(
     path_or_buffer: Arg,
     options: Arg,
 ) -> Result<Either<Unknown<'e>, AsyncTask<Import>>> {
-    let p = parse(env, options)?;
+    let (object, settings, schema) = parse(env, options)?;
     let get = |key: &str| -> Result<Arg> {
-        let value = p.object.as_ref().map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
+        let value = object.as_ref().map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
         Ok(crate::convert::given(value.transpose()?))
     };
     let now = instant(env, get("now")?, "options.now")?;
@@ -256,7 +249,6 @@ pub fn import_csv<'e>(
     let file = opt_string(env, get("fileName")?, "options.fileName")?;
     let input = Input::read(env, path_or_buffer)?;
     let file = file.or_else(|| input.file_name());
-    let (settings, schema) = (p.settings, p.schema);
     let mut import = Import { input, settings, schema, now, file, audience: None, progress: None };
     if let Some(h) = &mut handle {
         if h.busy {
@@ -267,10 +259,10 @@ pub fn import_csv<'e>(
         h.busy = true;
         import.audience = Some((next_id(), std::mem::take(&mut h.inner)));
     }
+    if let (Some(h), Some((id, _))) = (handle, &import.audience) {
+        BUSY.with(|b| b.borrow_mut().push((*id, h)));
+    }
     if let Input::Path(_) = import.input {
-        if let (Some(h), Some((id, _))) = (handle, &import.audience) {
-            BUSY.with(|b| b.borrow_mut().push((*id, h)));
-        }
         if let Some(f) = on_progress {
             import.progress =
                 Some(f.build_threadsafe_function().callee_handled::<false>().build()?);
@@ -287,10 +279,7 @@ pub fn import_csv<'e>(
         }
     };
     let out = import.run(&mut progress);
-    if let (Some(mut h), Some((_, inner))) = (handle, import.audience.take()) {
-        h.inner = inner;
-        h.busy = false;
-    }
+    import.give_back();
     if let Some(e) = failed {
         return Err(e);
     }

@@ -13,11 +13,6 @@ use crate::convert::{
 };
 use crate::errors::OrThrow;
 
-/// A compiled send policy argument (a `SendPolicy`, its JSON form or JSON text).
-fn policy_arg(env: &Env, value: Arg, name: &str) -> Result<Option<ZonedPolicy>> {
-    opt_doc(env, value, name, ZonedPolicy::from_json)
-}
-
 /// A send policy: when a message may go out, in the policy's time zone (UTC when it has none)
 /// or in the zone given to each call.
 #[napi]
@@ -194,7 +189,7 @@ impl Recurrence {
     fn build(env: &Env, rule: &RecurrenceRule, options: Arg) -> Result<Self> {
         let opts = Opts::read(env, options, "options", &["timeZone", "policy"])?;
         let zone = zone(env, opts.get("timeZone")?, "options.timeZone")?;
-        let policy = policy_arg(env, opts.get("policy")?, "options.policy")?;
+        let policy = opt_doc(env, opts.get("policy")?, "options.policy", ZonedPolicy::from_json)?;
         let zone = zone.or(policy.as_ref().map(|p| p.zone)).unwrap_or(Tz::UTC);
         let mut recurring = rule.compile(zone).or_throw(env)?;
         if let Some(p) = policy {
@@ -290,7 +285,7 @@ pub fn wait_end(env: &Env, wait: Arg, at: Arg, options: Arg) -> Result<String> {
     let at = instant(env, at, "at")?;
     let opts = Opts::read(env, options, "options", &["timeZone", "date", "policy"])?;
     let zone = zone(env, opts.get("timeZone")?, "options.timeZone")?;
-    let policy = policy_arg(env, opts.get("policy")?, "options.policy")?;
+    let policy = opt_doc(env, opts.get("policy")?, "options.policy", ZonedPolicy::from_json)?;
     let date = opt_string(env, opts.get("date")?, "options.date")?;
     let date = date.map(|d| d.trim().parse()).transpose().map_err(|e| {
         let message =
@@ -384,7 +379,7 @@ pub fn plan_send<'e>(env: &'e Env, at: Arg, channel: Arg, options: Arg) -> Resul
     let known = ["timeZone", "policy", "caps", "history", "transactional"];
     let opts = Opts::read(env, options, "options", &known)?;
     let zone = zone(env, opts.get("timeZone")?, "options.timeZone")?;
-    let policy = policy_arg(env, opts.get("policy")?, "options.policy")?;
+    let policy = opt_doc(env, opts.get("policy")?, "options.policy", ZonedPolicy::from_json)?;
     let caps = opt_doc(env, opts.get("caps")?, "options.caps", CapPolicy::from_json)?;
     let history = history(env, opts.get("history")?, "options.history")?;
     let transactional = match opts.get("transactional")? {
