@@ -63,7 +63,7 @@ export declare class FormatError extends SequenzaError {
  * The base class of every error the core raises: one subclass per area (`FormatError`,
  * `ConditionSyntaxError`, `ConditionError`, `JsonLogicError`, `TimeError`, `ListError`,
  * `CsvImportError`, `EngineError`), so `err instanceof sequenza.CsvImportError` works. Each
- * carries `code` (see `errorCodes()`) and its location fields (camelCase), `null` where unknown.
+ * carries `code` (see `errorCodes()`) and the location fields that apply (camelCase).
  */
 export declare class SequenzaError extends Error {
   /** Stable machine code. */
@@ -456,9 +456,6 @@ export interface ResolveTimeZoneOptions {
   /** The account's zone; a `TimeError` at `/account` when unknown. */
   accountZone?: string | null
 }
-
-/** A calendar unit of a `Duration`. */
-export type TimeUnit = 'minutes' | 'hours' | 'days' | 'weeks' | 'months'
 
 /** A length of time: `{amount: 3, unit: 'days'}`. */
 export interface Duration {

@@ -77,12 +77,6 @@ pub(crate) fn flow(env: &Env, value: Arg, name: &str) -> Result<sequenza::Flow> 
             return Ok(handle.inner.clone());
         }
     }
-    let expected = "a Flow, a JSON string or an object";
-    match &value {
-        Some(v) if v.get_type()? == napi::ValueType::Object => {}
-        Some(v) if v.get_type()? == napi::ValueType::String => {}
-        other => return Err(wrong_type(env, other.as_ref(), name, expected)),
-    }
     doc(env, value, name, sequenza::Flow::from_json)
 }
 

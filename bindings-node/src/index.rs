@@ -5,7 +5,7 @@ use napi::bindgen_prelude::{JsObjectValue, Unknown};
 use napi::{Env, JsValue, Result};
 use napi_derive::napi;
 use sequenza::model::{ContactId, SegmentId};
-use sequenza::segment::{ContactChange, MembershipDelta};
+use sequenza::segment::ContactChange;
 use sequenza::{Contact, Event};
 
 use crate::convert::{
@@ -42,10 +42,6 @@ impl SegmentIndex {
     }
 }
 
-fn deltas<'e>(env: &'e Env, deltas: &[MembershipDelta]) -> Result<Unknown<'e>> {
-    to_js(env, deltas)
-}
-
 #[napi]
 impl SegmentIndex {
     /// An empty index. `options.fields` (the declared profile fields) makes `register` check
@@ -74,7 +70,7 @@ impl SegmentIndex {
     pub fn register<'e>(&mut self, env: &'e Env, segment: Arg, now: Arg) -> Result<Unknown<'e>> {
         let segment = core_segment(env, segment, "segment")?;
         let now = self.now_or_last(env, now)?;
-        deltas(env, &self.inner.register(segment, now).or_throw(env)?)
+        to_js(env, &self.inner.register(segment, now).or_throw(env)?)
     }
 
     /// Registers several segments at once, in any order (they may read each other); nothing is
@@ -96,7 +92,7 @@ impl SegmentIndex {
         let item = |i| core_segment(env, Some(list.get_element(i)?), &format!("segments[{i}]"));
         let parsed = (0..list.get_array_length()?).map(item).collect::<Result<Vec<_>>>()?;
         let now = self.now_or_last(env, now)?;
-        deltas(env, &self.inner.register_all(parsed, now).or_throw(env)?)
+        to_js(env, &self.inner.register_all(parsed, now).or_throw(env)?)
     }
 
     /// A new contact, or the new version of a known one (it replaces the old one whole), at
@@ -113,7 +109,7 @@ impl SegmentIndex {
     ) -> Result<Unknown<'e>> {
         let contact = doc(env, contact, "contact", Contact::from_json)?;
         let now = self.now(env, now)?;
-        deltas(env, &self.inner.apply(ContactChange::Upsert { contact }, now))
+        to_js(env, &self.inner.apply(ContactChange::Upsert { contact }, now))
     }
 
     /// A new event of a contact (a contact not seen before is created with only its id), at `now`.
@@ -124,7 +120,7 @@ impl SegmentIndex {
     pub fn add_event<'e>(&mut self, env: &'e Env, event: Arg, now: Arg) -> Result<Unknown<'e>> {
         let event = doc(env, event, "event", Event::from_json)?;
         let now = self.now(env, now)?;
-        deltas(env, &self.inner.apply(ContactChange::Event { event }, now))
+        to_js(env, &self.inner.apply(ContactChange::Event { event }, now))
     }
 
     /// Forgets a contact and its events; it exits every segment it was in.
@@ -137,7 +133,7 @@ impl SegmentIndex {
     ) -> Result<Unknown<'e>> {
         let id = ContactId::new(string(env, contact_id, "contactId")?);
         let now = self.now(env, now)?;
-        deltas(env, &self.inner.remove_contact(&id, now))
+        to_js(env, &self.inner.remove_contact(&id, now))
     }
 
     /// Re-evaluates, at `now`, every (contact, segment) whose result may have changed with time
@@ -145,7 +141,7 @@ impl SegmentIndex {
     #[napi(ts_args_type = "now: Instant", ts_return_type = "MembershipDelta[]")]
     pub fn tick<'e>(&mut self, env: &'e Env, now: Arg) -> Result<Unknown<'e>> {
         let now = self.now(env, now)?;
-        deltas(env, &self.inner.tick(now))
+        to_js(env, &self.inner.tick(now))
     }
 
     /// The earliest instant at which `tick` has work to do, or `null`.

@@ -47,10 +47,6 @@ fn contact_id(env: &Env, value: Arg) -> Result<ContactId> {
     string(env, value, "contactId").map(ContactId::new)
 }
 
-fn changes<'e>(env: &'e Env, changes: &[ListChange]) -> Result<Unknown<'e>> {
-    to_js(env, changes)
-}
-
 fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -171,7 +167,7 @@ impl Audience {
         let id = self::list_id(env, list_id)?;
         let contact = doc(env, contact, "contact", Contact::from_json)?;
         let now = instant(env, now, "now")?;
-        changes(env, &self.get_mut(env)?.add_to_list(&id, contact, now).or_throw(env)?)
+        to_js(env, &self.get_mut(env)?.add_to_list(&id, contact, now).or_throw(env)?)
     }
 
     /// Takes a contact out of a list by hand at `now`; returns the list changes. Throws a
@@ -190,7 +186,7 @@ impl Audience {
         let (id, contact) = (self::list_id(env, list_id)?, self::contact_id(env, contact_id)?);
         let now = instant(env, now, "now")?;
         let out = self.get_mut(env)?.remove_from_list(&id, &contact, now).or_throw(env)?;
-        changes(env, &out)
+        to_js(env, &out)
     }
 
     /// Inserts a contact or replaces one whole (the lists it is in are kept) at `now`; returns
@@ -207,7 +203,7 @@ impl Audience {
     ) -> Result<Unknown<'e>> {
         let contact = doc(env, contact, "contact", Contact::from_json)?;
         let now = instant(env, now, "now")?;
-        changes(env, &self.get_mut(env)?.upsert_contact(contact, now))
+        to_js(env, &self.get_mut(env)?.upsert_contact(contact, now))
     }
 
     /// Forgets a contact and its events at `now`; it leaves every list it was in.
@@ -219,7 +215,7 @@ impl Audience {
         now: Arg,
     ) -> Result<Unknown<'e>> {
         let (id, now) = (self::contact_id(env, contact_id)?, instant(env, now, "now")?);
-        changes(env, &self.get_mut(env)?.remove_contact(&id, now))
+        to_js(env, &self.get_mut(env)?.remove_contact(&id, now))
     }
 
     /// A contact, or `null`.
@@ -265,7 +261,7 @@ impl Audience {
         let id = serde_json::Value::String(id);
         let record = format!(r#"{{"contact": {id}, "at": "{}", "activity": {activity}}}"#, iso(at));
         let r = ActivityRecord::from_json(&record).or_throw(env)?;
-        changes(env, &self.get_mut(env)?.record(&r.contact, r.activity, r.at, now))
+        to_js(env, &self.get_mut(env)?.record(&r.contact, r.activity, r.at, now))
     }
 
     /// Records an activity record `{contact, at, activity}` (the core's JSON form), evaluated
@@ -282,7 +278,7 @@ impl Audience {
     ) -> Result<Unknown<'e>> {
         let r = doc(env, record, "record", ActivityRecord::from_json)?;
         let now = instant(env, now, "now")?;
-        changes(env, &self.get_mut(env)?.record(&r.contact, r.activity, r.at, now))
+        to_js(env, &self.get_mut(env)?.record(&r.contact, r.activity, r.at, now))
     }
 
     /// Records an event (`{contact, name, at, properties?}`) at `now`; returns the list changes.
@@ -290,14 +286,14 @@ impl Audience {
     pub fn record_event<'e>(&mut self, env: &'e Env, event: Arg, now: Arg) -> Result<Unknown<'e>> {
         let event = doc(env, event, "event", Event::from_json)?;
         let now = instant(env, now, "now")?;
-        changes(env, &self.get_mut(env)?.record_event(event, now))
+        to_js(env, &self.get_mut(env)?.record_event(event, now))
     }
 
     /// Re-evaluates the time-relative lists due at `now`; returns the list changes.
     #[napi(ts_args_type = "now: Instant", ts_return_type = "ListChange[]")]
     pub fn tick<'e>(&mut self, env: &'e Env, now: Arg) -> Result<Unknown<'e>> {
         let now = instant(env, now, "now")?;
-        changes(env, &self.get_mut(env)?.tick(now))
+        to_js(env, &self.get_mut(env)?.tick(now))
     }
 
     /// The earliest instant at which `tick` can change a list, or `null`.

@@ -166,8 +166,6 @@ fn members(
         let expected = "an object mapping segment ids to arrays of contact ids";
         return Err(wrong_type(env, Some(&value), name, expected));
     }
-    let rows: HashMap<&str, usize> =
-        table.ids().iter().enumerate().map(|(row, id)| (id.as_str(), row)).collect();
     let object = value.coerce_to_object()?;
     let keys = object.get_property_names()?;
     let mut out = HashMap::new();
@@ -178,7 +176,7 @@ fn members(
             Some(object.get_named_property_unchecked(&key)?),
             &format!("{name}.{key}"),
         )?;
-        let hits = ids.iter().filter_map(|id| rows.get(id.as_str()).copied());
+        let hits = ids.iter().filter_map(|id| table.row_of(id));
         out.insert(SegmentId::new(key), Bitmap::from_rows(table.len(), hits));
     }
     Ok(out)
