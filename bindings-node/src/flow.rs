@@ -124,9 +124,11 @@ pub fn finding_codes(env: &Env) -> Result<Unknown<'_>> {
         severity: sequenza::Severity,
         description: &'a str,
     }
-    let codes = sequenza::flow::validate::CODES.iter();
-    let codes =
-        codes.map(|&(code, severity, description)| FindingCode { code, severity, description });
+    let codes = sequenza::error::FindingCode::ALL.iter().map(|c| FindingCode {
+        code: c.as_str(),
+        severity: c.severity(),
+        description: c.meaning(),
+    });
     to_js(env, &codes.collect::<Vec<_>>())
 }
 

@@ -52,7 +52,7 @@ mod zoned;
 
 pub use cap::{history_from_json, plan_send, CapPolicy, FrequencyCap, SentMessage};
 pub use chrono_tz::Tz;
-pub use error::{TimeError, CODES};
+pub use error::{TimeCode, TimeError};
 pub use local::{local_to_utc, LocalTime};
 pub use policy::{is_allowed, next_allowed, Decision, Policy};
 pub use recurrence::{RecurrenceRule, Recurring, MAX_OCCURRENCES};
