@@ -616,6 +616,8 @@ export interface MemberPage {
 export interface AudienceOptions {
   /** IANA zone of contacts without one (UTC when absent). */
   defaultTimeZone?: string | null
+  /** The field schema `upsertContact` enforces (defaults, types, required fields). */
+  fields?: FieldSchema | string | null
 }
 
 /** Options of `audience.members(listId, options)`. */
@@ -634,6 +636,8 @@ export type ListErrorCode =
   | 'list.static_only'
   | 'list.contact.unknown'
   | 'list.name.empty'
+  | 'list.field.invalid'
+  | 'list.field.required'
 
 /** Thrown by list operations. */
 export declare class ListError extends SequenzaError {
@@ -650,7 +654,7 @@ export type ImportTarget = string | null
 
 /** The settings of a CSV import; each one left out is sniffed from the file. */
 export interface CsvOptions {
-  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'windows-1250' | 'windows-1251'
   delimiter?: string
   quote?: string
   header?: boolean
@@ -672,6 +676,8 @@ export interface CsvOptions {
   timeZone?: string
   /** Tags added to every imported or updated contact. */
   tags?: string[]
+  /** Import rows without e-mail, phone or id (default false: rejected with `import.row.no_identity`); deduplicated on their values. */
+  anonymous?: boolean
   /** The declared profile fields, which type the cells. */
   fields?: FieldSchema | string | null
 }
@@ -688,7 +694,8 @@ export interface ImportCsvOptions extends CsvOptions {
   now: Instant
   /** Merge into this audience and put the file's contacts in a new list. */
   audience?: Audience | null
-  /** Called every 8192 rows and at the end. */
+  /** Called every 8192 rows and at the end. When it throws, the import stops at the next chunk
+   * and its exception is thrown as is, with `report` (what was written) when it is an object. */
   onProgress?: ((progress: ImportProgress) => void) | null
   /** The file name the import list's source names (default: the path's file name). */
   fileName?: string | null
@@ -696,7 +703,7 @@ export interface ImportCsvOptions extends CsvOptions {
 
 /** Options of `exportCsv(source, options)`. */
 export interface ExportCsvOptions {
-  /** With an `Audience`: the id of the list to export. */
+  /** With an `Audience`: the id of the list to export (every contact when absent). */
   list?: string | null
   /** Write the file here (and return the count) instead of returning the text. */
   path?: string | null
@@ -704,7 +711,11 @@ export interface ExportCsvOptions {
 
 /** The settings an import runs with. */
 export interface CsvDetected {
-  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'windows-1250' | 'windows-1251'
+  /** Why that encoding. */
+  encodingReason: 'forced' | 'bom' | 'utf8' | 'not_utf8' | 'switched'
+  /** Offset of the first non-UTF-8 byte when the import switched past the sniffed prefix. */
+  encodingSwitchedAt: number | null
   bom: boolean
   delimiter: string
   quote: string
@@ -794,6 +805,8 @@ export declare class CsvImportError extends SequenzaError {
   columnName?: string
   /** Byte offset in the file, when known. */
   byteOffset?: number
+  /** An import stopped part-way (`import.io`): what it had written (`listId`: exactly those contacts). */
+  report?: ImportReport
 }
 
 /**
@@ -812,7 +825,10 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class Audience {
   /**
    * An empty audience. `options.defaultTimeZone` (IANA name, UTC when absent) is the zone of
-   * contacts without one.
+   * contacts without one. `options.fields` (a field schema) is enforced by `upsertContact`:
+   * defaults fill absent fields; a value that does not fit its type (or an empty required
+   * field) throws a `ListError` `list.field.invalid` / `list.field.required` at
+   * `/fields/<key>`.
    */
   constructor(options?: AudienceOptions)
   /**
@@ -851,7 +867,8 @@ export declare class Audience {
   removeFromList(listId: string, contactId: string, now: Instant): ListChange[]
   /**
    * Inserts a contact or replaces one whole (the lists it is in are kept) at `now`; returns
-   * the list changes of auto-updating lists.
+   * the list changes of auto-updating lists. Throws a `ListError` (`list.field.invalid`,
+   * `list.field.required`) for a contact that does not fit the audience's field schema.
    */
   upsertContact(contact: string | Contact, now: Instant): ListChange[]
   /** Forgets a contact and its events at `now`; it leaves every list it was in. */
@@ -1122,10 +1139,14 @@ export declare function flowSchema(): string
  * are merged into that `Audience` and its contacts go into a new static list (`listId`; its
  * source names `options.fileName`, by default the path's file name); `changes` are the list
  * changes the import caused. Without it the import is a dry run into an empty store.
- * `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end.
+ * `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end; when it
+ * returns `true` the import stops at the next chunk (`index.js` returns `true` once the user's
+ * callback threw).
  *
  * Throws (or rejects with) a `CsvImportError` for a file that cannot be imported at all;
- * problems of single rows are in `rejections`.
+ * problems of single rows are in `rejections`. An import stopped part-way (`import.io`: a read
+ * that failed, or a stop) carries `report`: what it wrote (`listId`, the list of exactly those
+ * contacts, and their `changes`).
  */
 export declare function importCsv(pathOrBuffer: string | Uint8Array, options: ImportCsvOptions): ImportReport | Promise<ImportReport>
 

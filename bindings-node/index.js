@@ -7,10 +7,13 @@ const errors = require('./errors.js');
 native.setErrorClasses(errors);
 
 /**
- * `importCsv` with `onProgress` guarded: an exception it throws stops further calls and is
- * thrown once the import has ended; the last progress (`{bytesRead: bytes, rows}`) is seen
- * before the result is returned (a path's import reports from a worker thread). A path's import
- * resolves with the report's JSON text, parsed here.
+ * `importCsv` with `onProgress` guarded: an exception it throws stops further calls and stops
+ * the import at its next chunk (the guard returns `true`); the exception is then thrown as is,
+ * with `report` (the core's report of what was written: `CsvImportError.report` of the stopped
+ * import, or the whole report when the import had already ended) when it is an object. The last
+ * progress (`{bytesRead: bytes, rows}`) is seen before the result is returned (a path's import
+ * reports from a worker thread). A path's import resolves with the report's JSON text, parsed
+ * here.
  */
 function importCsv(input, options) {
   const onProgress = options && options.onProgress;
@@ -22,23 +25,30 @@ function importCsv(input, options) {
   let last = -1;
   let done = false;
   const guarded = (p) => {
-    if (thrown || done || p.rows < last) return;
+    if (thrown || done || p.rows < last) return thrown !== null;
     last = p.rows;
     try {
       onProgress(p);
     } catch (e) {
       thrown = { e };
     }
+    return thrown !== null;
+  };
+  const rethrow = (report) => {
+    const e = thrown.e;
+    if (report && e !== null && (typeof e === 'object' || typeof e === 'function')) e.report = report;
+    throw e;
   };
   const finish = (report) => {
     if (report.rows !== last) guarded({ bytesRead: report.bytes, rows: report.rows });
     done = true;
-    if (thrown) throw thrown.e;
+    if (thrown) rethrow(report);
     return report;
   };
   const fail = (e) => {
     done = true;
-    throw thrown ? thrown.e : e;
+    if (thrown) rethrow(e && e.report);
+    throw e;
   };
   let out;
   try {

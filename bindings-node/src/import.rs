@@ -8,6 +8,8 @@
 
 use std::cell::RefCell;
 use std::io::{BufWriter, Cursor, Read, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::{
@@ -84,6 +86,22 @@ impl Read for Unreadable {
     }
 }
 
+/// A reader that fails once `stop` is set (`onProgress` threw): the core then ends the import
+/// with `import.io` and the report of what it wrote.
+struct Stoppable<R> {
+    inner: R,
+    stop: Arc<AtomicBool>,
+}
+
+impl<R: Read> Read for Stoppable<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stop.load(Ordering::Relaxed) {
+            return Err(std::io::Error::other("the import was stopped by onProgress"));
+        }
+        self.inner.read(buf)
+    }
+}
+
 /// The options object, the core's `ImportOptions` (every option but the binding's own) and the
 /// field schema.
 type Parsed<'a> = (Option<Object<'a>>, ImportOptions, sequenza::FieldSchema);
@@ -126,8 +144,8 @@ thread_local! {
     static BUSY: RefCell<Vec<(u32, Reference<Audience>)>> = const { RefCell::new(Vec::new()) };
 }
 
-/// One import: its input, settings, the audience moved out of its handle, and the progress
-/// callback (called on the JS thread).
+/// One import: its input, settings, the audience moved out of its handle, the progress callback
+/// (called on the JS thread; returning `true` stops the import) and the stop flag it sets.
 #[allow(missing_debug_implementations)] // holds a threadsafe function, which has no Debug
 pub struct Import {
     input: Input,
@@ -136,17 +154,19 @@ pub struct Import {
     now: DateTime<Utc>,
     file: Option<String>,
     audience: Option<(u32, sequenza::list::Audience)>,
-    progress: Option<ThreadsafeFunction<Value, (), Value, Status, false>>,
+    progress: Option<ThreadsafeFunction<Value, Option<bool>, Value, Status, false>>,
+    stop: Arc<AtomicBool>,
 }
 
 type Outcome = sequenza::Result<Value>;
 
 impl Import {
-    /// Runs the import, calling `progress` with `{bytesRead, rows}`.
+    /// Runs the import, calling `progress` with `{bytesRead, rows}`; it stops at the next chunk
+    /// once `stop` is set (the core's error then carries the report of what was written).
     fn run(&mut self, progress: &mut dyn FnMut(Value)) -> Outcome {
         let mut on =
             |p: Progress| progress(serde_json::json!({"bytesRead": p.bytes_read, "rows": p.rows}));
-        let reader = self.input.reader();
+        let reader = Stoppable { inner: self.input.reader(), stop: Arc::clone(&self.stop) };
         let json = |v: std::result::Result<Value, serde_json::Error>| v.unwrap_or_default();
         if let Some((_, audience)) = &mut self.audience {
             let list = ImportList { name: None, file: self.file.clone() };
@@ -187,9 +207,17 @@ impl Task for Import {
 
     fn compute(&mut self) -> Result<Outcome> {
         let tsfn = self.progress.take();
+        let stop = Arc::clone(&self.stop);
         let mut progress = |v: Value| {
             if let Some(f) = &tsfn {
-                f.call(v, ThreadsafeFunctionCallMode::NonBlocking);
+                let stop = Arc::clone(&stop);
+                let mode = ThreadsafeFunctionCallMode::NonBlocking;
+                f.call_with_return_value(v, mode, move |r: Result<Option<bool>>, _| {
+                    if matches!(r, Ok(Some(true))) {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    Ok(())
+                });
             }
         };
         Ok(self.run(&mut progress))
@@ -213,10 +241,14 @@ impl Task for Import {
 /// are merged into that `Audience` and its contacts go into a new static list (`listId`; its
 /// source names `options.fileName`, by default the path's file name); `changes` are the list
 /// changes the import caused. Without it the import is a dry run into an empty store.
-/// `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end.
+/// `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end; when it
+/// returns `true` the import stops at the next chunk (`index.js` returns `true` once the user's
+/// callback threw).
 ///
 /// Throws (or rejects with) a `CsvImportError` for a file that cannot be imported at all;
-/// problems of single rows are in `rejections`.
+/// problems of single rows are in `rejections`. An import stopped part-way (`import.io`: a read
+/// that failed, or a stop) carries `report`: what it wrote (`listId`, the list of exactly those
+/// contacts, and their `changes`).
 #[napi(
     ts_args_type = "pathOrBuffer: string | Uint8Array, options: ImportCsvOptions",
     ts_return_type = "ImportReport | Promise<ImportReport>"
@@ -234,7 +266,7 @@ pub fn import_csv<'e>(
     let now = instant(env, get("now")?, "options.now")?;
     let on_progress = match get("onProgress")? {
         Some(f) if f.get_type()? == ValueType::Function => {
-            Some(Function::<Value, ()>::from_unknown(f)?)
+            Some(Function::<Value, Option<bool>>::from_unknown(f)?)
         }
         None => None,
         other => return Err(wrong_type(env, other.as_ref(), "options.onProgress", "a function")),
@@ -249,7 +281,9 @@ pub fn import_csv<'e>(
     let file = opt_string(env, get("fileName")?, "options.fileName")?;
     let input = Input::read(env, path_or_buffer)?;
     let file = file.or_else(|| input.file_name());
-    let mut import = Import { input, settings, schema, now, file, audience: None, progress: None };
+    let stop = Arc::new(AtomicBool::new(false));
+    let mut import =
+        Import { input, settings, schema, now, file, audience: None, progress: None, stop };
     if let Some(h) = &mut handle {
         if h.busy {
             let message = "The \"options.audience\" argument is busy: importCsv is writing into it";
@@ -271,10 +305,16 @@ pub fn import_csv<'e>(
     }
     // Bytes: at once, on this thread; the audience is handed back whatever happens.
     let mut failed = None;
+    let stop = Arc::clone(&import.stop);
     let mut progress = |v: Value| {
         if let (Some(f), None) = (&on_progress, &failed) {
-            if let Err(e) = f.call(v) {
-                failed = Some(e);
+            match f.call(v) {
+                Ok(Some(true)) => stop.store(true, Ordering::Relaxed),
+                Ok(_) => {}
+                Err(e) => {
+                    stop.store(true, Ordering::Relaxed);
+                    failed = Some(e);
+                }
             }
         }
     };
@@ -310,18 +350,8 @@ pub fn export_csv(env: &Env, source: Arg, options: Arg) -> Result<Either<String,
     let owned;
     let contacts: Vec<&sequenza::Contact> = match &handle {
         Some(h) => {
-            let Some(list) = list else {
-                return Err(wrong_type(
-                    env,
-                    None,
-                    "options.list",
-                    "of type string with an Audience",
-                ));
-            };
-            let a = h.get(env)?;
-            let id = sequenza::model::ListId::new(list);
-            a.members(&id, 0, 0).or_throw(env)?;
-            a.member_ids(&id).filter_map(|c| a.contact(c)).collect()
+            let id = list.map(sequenza::model::ListId::new);
+            h.get(env)?.contacts_in(id.as_ref()).or_throw(env)?
         }
         None => {
             owned = array(env, source, "source", sequenza::Contact::from_json)?;

@@ -9,7 +9,9 @@ use sequenza::list::{ActivityRecord, List, ListChange, Source};
 use sequenza::model::{ContactId, ListId};
 use sequenza::{Contact, Event};
 
-use crate::convert::{doc, given, instant, iso, range_error, string, to_js, zone, Arg, Opts};
+use crate::convert::{
+    doc, given, instant, iso, range_error, schema, string, to_js, zone, Arg, Opts,
+};
 use crate::errors::OrThrow;
 use crate::flow::flows;
 
@@ -71,12 +73,18 @@ fn count_option(env: &Env, opts: &Opts<'_>, key: &str, default: usize) -> Result
 #[napi]
 impl Audience {
     /// An empty audience. `options.defaultTimeZone` (IANA name, UTC when absent) is the zone of
-    /// contacts without one.
+    /// contacts without one. `options.fields` (a field schema) is enforced by `upsertContact`:
+    /// defaults fill absent fields; a value that does not fit its type (or an empty required
+    /// field) throws a `ListError` `list.field.invalid` / `list.field.required` at
+    /// `/fields/<key>`.
     #[napi(constructor, ts_args_type = "options?: AudienceOptions")]
     pub fn new(env: &Env, options: Arg) -> Result<Self> {
-        let opts = Opts::read(env, options, "options", &["defaultTimeZone"])?;
+        let opts = Opts::read(env, options, "options", &["defaultTimeZone", "fields"])?;
         let tz = zone(env, opts.get("defaultTimeZone")?, "options.defaultTimeZone")?;
-        let inner = sequenza::list::Audience::new().with_default_time_zone(tz.unwrap_or_default());
+        let fields = schema(env, opts.get("fields")?, "options.fields")?.unwrap_or_default();
+        let inner = sequenza::list::Audience::new()
+            .with_default_time_zone(tz.unwrap_or_default())
+            .with_fields(fields);
         Ok(Audience { inner, busy: false })
     }
 
@@ -190,7 +198,8 @@ impl Audience {
     }
 
     /// Inserts a contact or replaces one whole (the lists it is in are kept) at `now`; returns
-    /// the list changes of auto-updating lists.
+    /// the list changes of auto-updating lists. Throws a `ListError` (`list.field.invalid`,
+    /// `list.field.required`) for a contact that does not fit the audience's field schema.
     #[napi(
         ts_args_type = "contact: string | Contact, now: Instant",
         ts_return_type = "ListChange[]"
@@ -203,7 +212,7 @@ impl Audience {
     ) -> Result<Unknown<'e>> {
         let contact = doc(env, contact, "contact", Contact::from_json)?;
         let now = instant(env, now, "now")?;
-        to_js(env, &self.get_mut(env)?.upsert_contact(contact, now))
+        to_js(env, &self.get_mut(env)?.upsert_contact(contact, now).or_throw(env)?)
     }
 
     /// Forgets a contact and its events at `now`; it leaves every list it was in.

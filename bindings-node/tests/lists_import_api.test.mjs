@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
-import { ROOT, sequenza } from './helpers.mjs';
+import { ROOT, require, sequenza } from './helpers.mjs';
 
 const { Audience, CsvImportError, Flow, importCsv, previewCsv, exportCsv, listTriggerHits, sourceCondition } = sequenza;
 
@@ -106,7 +106,7 @@ test('importCsv into an Audience: a list named after the import, its changes, ev
   assert.deepEqual(a.list(again.listId).source, { type: 'csv_import', file: 'again.csv' });
 });
 
-test('a throwing onProgress does not crash: the import ends, then its exception is thrown', async () => {
+test('a throwing onProgress does not crash: its exception is thrown as is, with the report', async () => {
   const a = new Audience();
   let calls = 0;
   const boom = new Error('progress bar gone');
@@ -115,8 +115,11 @@ test('a throwing onProgress does not crash: the import ends, then its exception 
     (e) => e === boom,
   );
   assert.equal(calls, 1, 'not called again after it threw');
+  // A small file: the one call is the last, after every row was written.
   assert.equal(a.lists().length, 1, 'the import ran to its end');
   assert.ok(a.contactCount > 0);
+  assert.equal(boom.report.listId, a.lists()[0].id);
+  assert.equal(a.memberCount(boom.report.listId), boom.report.imported + boom.report.updated);
   // A thrown non-Error value is rethrown as is too.
   assert.throws(() => importCsv(Buffer.from('email\na@example.com\n'), { now: NOW, onProgress: () => { throw 'nope'; } }), (e) => e === 'nope');
 });
@@ -178,7 +181,106 @@ test('exportCsv: an audience list or contacts, as text or to a file, reads back 
     rmSync(dir, { recursive: true, force: true });
   }
   assert.throws(() => exportCsv(a, { list: 'nope' }), { name: 'ListError', code: 'list.unknown' });
-  assert.throws(() => exportCsv(a), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+  // Without a list: the whole audience.
+  a.upsertContact({ id: 'walk-in' }, NOW);
+  const whole = exportCsv(a);
+  assert.ok(whole.includes('walk-in'));
+  assert.equal(whole.trimEnd().split('\n').length, a.contactCount + 1);
+});
+
+test('an import stopped by onProgress at row N leaves a record on the error', () => {
+  const lines = ['email;tags'];
+  for (let i = 0; i < 40000; i += 1) lines.push(`c${i}@example.com;${i % 3 === 0 ? 'vip' : ''}`);
+  const a = new Audience();
+  a.createList({ id: 'vip', name: 'VIP', source: { type: 'tag', tag: 'vip' }, auto_update: true }, NOW);
+  const stop = new Error('enough');
+  let err;
+  try {
+    importCsv(Buffer.from(lines.join('\n') + '\n'), {
+      now: NOW, audience: a, onProgress: (p) => { if (p.rows >= 16384) throw stop; },
+    });
+  } catch (e) {
+    err = e;
+  }
+  assert.equal(err, stop);
+  const r = err.report;
+  assert.ok(r.rows >= 16384 && r.rows < 40000, `${r.rows}`);
+  assert.equal(r.imported + r.updated + r.duplicates + r.rejected, r.rows);
+  assert.equal(a.contactCount, r.imported);
+  assert.equal(a.memberCount(r.listId), r.imported);
+  const written = a.memberIds(r.listId);
+  const vip = new Set(written.filter((id) => (a.contact(id).tags ?? []).includes('vip')));
+  assert.ok(vip.size > 0);
+  assert.deepEqual(new Set(a.memberIds('vip')), vip);
+  const entered = new Set(r.changes.filter((c) => c.list === 'vip' && c.change === 'entered').map((c) => c.contact));
+  assert.deepEqual(entered, vip);
+  for (const id of written) assert.ok((a.contact(id).lists ?? []).includes(r.listId));
+});
+
+test('a stopped import of a path rejects with the exception and the report of what was written', async () => {
+  const dir = tmpdir();
+  try {
+    const file = path.join(dir, 'stopped.csv');
+    const lines = ['email;tags'];
+    for (let i = 0; i < 100_000; i += 1) lines.push(`c${i}@example.com;${i % 3 === 0 ? 'vip' : ''}`);
+    writeFileSync(file, lines.join('\n') + '\n');
+    const a = new Audience();
+    a.createList({ id: 'vip', name: 'VIP', source: { type: 'tag', tag: 'vip' }, auto_update: true }, NOW);
+    const stop = new Error('enough');
+    // The worker may have read further (or to the end) before the stop reaches it: the report
+    // says what was written either way.
+    await assert.rejects(importCsv(file, { now: NOW, audience: a, onProgress: () => { throw stop; } }), (e) => e === stop);
+    const r = stop.report;
+    assert.equal(r.imported + r.updated + r.duplicates + r.rejected, r.rows);
+    assert.equal(a.contactCount, r.imported);
+    assert.equal(a.memberCount(r.listId), r.imported);
+    const vip = a.memberIds(r.listId).filter((id) => a.contact(id).tags?.includes('vip'));
+    assert.deepEqual(a.memberIds('vip'), vip);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a stopped import is a CsvImportError import.io with report (the core error data)', () => {
+  // The native binding stops when onProgress returns true (index.js does so once the user's
+  // callback threw); its error carries the partial report like any read that fails part-way.
+  const native = require('../binding.js');
+  const lines = ['email'];
+  for (let i = 0; i < 20000; i += 1) lines.push(`c${i}@example.com`);
+  const a = new Audience();
+  let err;
+  try {
+    native.importCsv(Buffer.from(lines.join('\n')), { now: NOW, audience: a, onProgress: () => true });
+  } catch (e) {
+    err = e;
+  }
+  assert.ok(err instanceof CsvImportError, String(err));
+  assert.equal(err.code, 'import.io');
+  const r = err.report;
+  assert.ok(r.rows >= 8192 && r.rows < 20000, `${r.rows}`);
+  assert.equal(r.imported, r.rows);
+  assert.equal(a.contactCount, r.imported);
+  assert.equal(a.memberCount(r.listId), r.imported);
+  assert.deepEqual(err.report.changes, []);
+});
+
+test('anonymous rows, and an Audience with a field schema', () => {
+  const shop = Buffer.from('Nome;E-mail\nAnna;anna@example.com\nCarla;\n');
+  const refused = importCsv(shop, { now: NOW });
+  assert.equal(refused.rejected, 1);
+  assert.deepEqual(refused.rejections.map((x) => [x.row, x.code]), [[3, 'import.row.no_identity']]);
+  const a = new Audience();
+  assert.equal(importCsv(shop, { now: NOW, audience: a, anonymous: true }).imported, 2);
+  assert.equal(importCsv(shop, { now: NOW, audience: a, anonymous: true }).imported, 0);
+  assert.equal(a.contactCount, 2);
+
+  const b = new Audience({ defaultTimeZone: 'Europe/Rome', fields: { fields: [
+    { key: 'points', type: 'number', default: 0 }, { key: 'vip', type: 'boolean' }] } });
+  b.upsertContact({ id: 'anna' }, NOW);
+  assert.equal(b.contact('anna').fields.points, 0);
+  assert.throws(() => b.upsertContact({ id: 'bea', fields: { vip: 'sì' } }, NOW),
+    { name: 'ListError', code: 'list.field.invalid', path: '/fields/vip' });
+  assert.equal(b.contact('bea'), null);
 });
 
 test('previewCsv shows the suggested mapping and per-cell problems; overrides win', () => {

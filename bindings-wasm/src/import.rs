@@ -12,8 +12,8 @@
 use std::cell::RefCell;
 
 use sequenza::import::{
-    import_csv, import_csv_into_audience, preview_csv, ImportList, ImportOptions, MemoryTarget,
-    Progress, OPTION_NAMES,
+    import_csv_into_audience, import_csv_reader, preview_csv, ImportList, ImportOptions,
+    MemoryTarget, Progress, OPTION_NAMES,
 };
 use sequenza::model::ListId;
 use sequenza::text::{camel_case as camel, camel_case_keys as camel_keys};
@@ -30,7 +30,7 @@ use crate::{to_js, to_js_error, type_error};
 const TS_IMPORT_TYPES: &'static str = r#"
 /** Settings of a CSV import; each one forces what would otherwise be sniffed or defaulted. */
 export interface CsvOptions {
-  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | null;
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'windows-1250' | 'windows-1251' | null;
   delimiter?: string | null;
   quote?: string | null;
   header?: boolean | null;
@@ -48,6 +48,8 @@ export interface CsvOptions {
   timeZone?: string | null;
   /** Tags given to every imported contact. */
   tags?: string[] | null;
+  /** Import rows without e-mail, phone or id (default false: rejected with `import.row.no_identity`); deduplicated on their values. */
+  anonymous?: boolean | null;
   /** The field schema that types the cells (`{fields: [...]}`). */
   fields?: string | object | null;
 }
@@ -102,7 +104,11 @@ export interface ImportReport {
 
 /** The settings found (or forced). */
 export interface CsvDetected {
-  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'windows-1250' | 'windows-1251';
+  /** Why that encoding. */
+  encodingReason: 'forced' | 'bom' | 'utf8' | 'not_utf8' | 'switched';
+  /** Offset of the first non-UTF-8 byte when the import switched past the sniffed prefix. */
+  encodingSwitchedAt: number | null;
   bom: boolean;
   delimiter: string;
   quote: string;
@@ -151,6 +157,8 @@ export interface CsvImportError extends Error {
   columnName: string | null;
   /** Byte offset in the file, or `null`. */
   byteOffset: number | null;
+  /** An import stopped part-way (`import.io`): what it had written (`listId`: exactly those contacts). */
+  report?: ImportReport;
 }
 "#;
 
@@ -169,6 +177,21 @@ const IMPORT_EXTRA: &[&str] = &[
     "fileName",
     "listName",
 ];
+
+/// A reader over the bytes that fails once the progress callback threw.
+struct Stoppable<'a> {
+    inner: &'a [u8],
+    thrown: &'a RefCell<Option<JsValue>>,
+}
+
+impl std::io::Read for Stoppable<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.thrown.borrow().is_some() {
+            return Err(std::io::Error::other("stopped: onProgress threw"));
+        }
+        self.inner.read(buf)
+    }
+}
 
 /// The bytes of the input: a `Uint8Array` (or an `ArrayBuffer`), copied once.
 fn bytes_arg(value: &JsValue, call: &str) -> Result<Vec<u8>, JsValue> {
@@ -289,8 +312,10 @@ pub fn preview_csv_js(
 /// `listId` is `null`, `changes` empty.
 ///
 /// `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end. When it
-/// throws, it is not called again, the import runs to its end, and then its exception is
-/// thrown. Calls into the audience from the callback throw (the audience is busy).
+/// throws, the import stops at the next chunk and its exception is thrown with `report`: the
+/// report of what was written (into an audience, `listId` is the list of exactly those contacts
+/// and `changes` their list changes). A `CsvImportError` `import.io` carries `report` the same
+/// way. Calls into the audience from the callback throw (the audience is busy).
 ///
 /// Throws a `CsvImportError` for a file that cannot be imported at all; problems of single rows
 /// are in `rejected`.
@@ -342,11 +367,16 @@ pub fn import_csv_js(
             *thrown.borrow_mut() = Some(e);
         }
     };
+    // Once the callback threw, the next read fails: the import stops there.
+    let reader = Stoppable {
+        inner: bytes.as_slice(),
+        thrown: &thrown,
+    };
     let out = match &audience {
         Some(handle) => {
             let mut inner = handle.try_borrow_mut().map_err(|_| busy())?;
             import_csv_into_audience(
-                bytes.as_slice(),
+                reader,
                 &settings,
                 &schema,
                 &mut inner,
@@ -358,14 +388,32 @@ pub fn import_csv_js(
         }
         None => {
             let mut target = MemoryTarget::default();
-            import_csv(&bytes, &settings, &schema, &mut target, now, &mut progress)
+            import_csv_reader(reader, &settings, &schema, &mut target, now, &mut progress)
                 .map(|r| (r, None, Vec::new()))
         }
     };
+    // An import stopped part-way: what it did goes on the error as `report`.
+    let partial = match &out {
+        Err(sequenza::Error::Import(e)) => match e.report.as_deref() {
+            Some(p) => Some(to_js(&report_shape(
+                &p.report,
+                p.list_id.as_ref(),
+                &p.changes,
+            )?)?),
+            None => None,
+        },
+        _ => None,
+    };
+    let with_report = |e: JsValue| -> JsValue {
+        if let (Some(report), true) = (&partial, e.is_object()) {
+            crate::set_property(&e, "report", report.clone());
+        }
+        e
+    };
     if let Some(e) = thrown.into_inner() {
-        return Err(e);
+        return Err(with_report(e));
     }
-    let (report, list, changes) = out.map_err(to_js_error)?;
+    let (report, list, changes) = out.map_err(|e| with_report(to_js_error(e)))?;
     to_js(&report_shape(&report, list.as_ref(), &changes)?)
 }
 
@@ -374,7 +422,7 @@ pub fn import_csv_js(
 /// `importCsv` reads back to the same contacts.
 ///
 /// `source` is an array of contacts, or an `Audience` (with `options.list`, the id of the list
-/// to export; every contact otherwise is not offered: give a list). Returns the CSV text, or
+/// to export; without it, every contact of the audience). Returns the CSV text, or
 /// with `options.as === 'bytes'` its UTF-8 bytes. Throws a `ListError` `list.unknown` for an
 /// unknown list.
 #[wasm_bindgen(js_name = exportCsv, unchecked_return_type = "string | Uint8Array")]
@@ -406,17 +454,7 @@ pub fn export_csv_js(
     } else {
         let audience = audience_of(&source, "exportCsv: source")?;
         let a = audience.try_borrow().map_err(|_| busy())?;
-        let Some(list) = list else {
-            return Err(type_error(
-                "exportCsv: with an Audience, options.list (the id of the list to export) is required",
-            ));
-        };
-        if a.list(&list).is_none() {
-            // The core's own error for an unknown list.
-            let err = a.members(&list, 0, 0).err();
-            return Err(err.map_or_else(|| range_error("exportCsv: unknown list"), to_js_error));
-        }
-        let contacts: Vec<&Contact> = a.member_ids(&list).filter_map(|c| a.contact(c)).collect();
+        let contacts: Vec<&Contact> = a.contacts_in(list.as_ref()).map_err(to_js_error)?;
         write(contacts.iter().copied(), &mut out)?;
     }
     if as_bytes {

@@ -60,6 +60,8 @@ export interface TriggerHit {
 export interface AudienceOptions {
   /** The zone of contacts without one (dates of filters and ages are read in it); UTC when absent. */
   defaultTimeZone?: string | null;
+  /** The field schema `upsertContact` enforces (defaults, types, required fields). */
+  fields?: string | object | null;
 }
 
 /** The options of `Audience.members`. */
@@ -162,14 +164,18 @@ pub(crate) fn changes_to_js(changes: &[ListChange]) -> Result<JsValue, JsValue> 
 
 #[wasm_bindgen]
 impl Audience {
-    /// An empty audience. `options`: `{defaultTimeZone?}`, the zone of contacts without one.
+    /// An empty audience. `options`: `{defaultTimeZone?, fields?}`: the zone of contacts without
+    /// one, and the field schema `upsertContact` enforces (defaults fill absent fields; a value
+    /// that does not fit its type, or an empty required field, throws a `ListError`
+    /// `list.field.invalid` / `list.field.required` at `/fields/<key>`).
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "AudienceOptions")] options: Option<JsValue>,
     ) -> Result<Audience, JsValue> {
         let options = Options::new(options, "new Audience")?;
-        let core =
-            sequenza::list::Audience::new().with_default_time_zone(options.default_time_zone()?);
+        let core = sequenza::list::Audience::new()
+            .with_default_time_zone(options.default_time_zone()?)
+            .with_fields(options.fields()?.unwrap_or_default());
         let inner = Rc::new(RefCell::new(core));
         let handle = NEXT_HANDLE.with(|n| {
             let mut n = n.borrow_mut();
@@ -347,7 +353,9 @@ impl Audience {
     ) -> Result<JsValue, JsValue> {
         let contact = input::contact(&contact)?;
         let now = required_instant(&now, "Audience.upsertContact: now")?;
-        let changes = self.write(|a| a.upsert_contact(contact, now))?;
+        let changes = self
+            .write(|a| a.upsert_contact(contact, now))?
+            .map_err(to_js_error)?;
         changes_to_js(&changes)
     }
 
