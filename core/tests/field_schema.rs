@@ -169,3 +169,33 @@ fn an_import_into_an_audience_with_a_schema_uses_it() {
         Value::Number(0.0)
     );
 }
+
+#[test]
+fn an_import_rejects_a_row_whose_kept_value_does_not_fit() {
+    // An audience without a schema holds a text in `points`; an import with the schema that
+    // keeps that value (the default `fill_empty` merge) rejects the row as `import.field.invalid`.
+    let mut a = Audience::new();
+    a.upsert_contact(
+        contact(r#"{"id": "anna", "email": "anna@example.com", "fields": {"points": "tanti"}}"#),
+        now(),
+    )
+    .unwrap();
+    let done = sequenza::import::import_csv_into_audience(
+        "email;city\nanna@example.com;Roma\n".as_bytes(),
+        &ImportOptions::default(),
+        &schema(),
+        &mut a,
+        &sequenza::import::ImportList::default(),
+        now(),
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!((done.report.updated, done.report.rejected), (0, 1));
+    let j = &done.report.rejections[0];
+    assert_eq!(j.code, "import.field.invalid");
+    assert_eq!(j.column_name.as_deref(), Some("points"));
+    assert_eq!(
+        a.contact(&"anna".into()).unwrap().fields["points"],
+        Value::from("tanti")
+    );
+}
