@@ -116,7 +116,7 @@ pub fn validate_flows<'e>(env: &'e Env, flows: Arg, fields: Arg) -> Result<Unkno
 }
 
 /// Every finding code with its severity and what it means.
-#[napi(ts_return_type = "FindingCode[]")]
+#[napi(ts_return_type = "FindingCodeEntry[]")]
 pub fn finding_codes(env: &Env) -> Result<Unknown<'_>> {
     #[derive(serde::Serialize)]
     struct FindingCode<'a> {

@@ -23,61 +23,6 @@ const TS_CONDITION_TYPES: &'static str = r#"
 /** Any JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** A condition in its JSON form (tag `type`); see the core's `sequenza::condition`. */
-export type Condition =
-  | { type: 'and' | 'or'; conditions: Condition[] }
-  | { type: 'not'; condition: Condition }
-  | { type: 'field'; field: string; op: FieldOp; value?: JsonValue; fold?: boolean }
-  | { type: 'tags'; op: 'has_any' | 'has_all' | 'has_none'; tags: string[] }
-  | { type: 'in_list'; list: string }
-  | { type: 'in_segment'; segment: string }
-  | { type: 'consent'; channel: string; status: 'opted_in' | 'opted_out' | 'unknown' }
-  | { type: 'date'; field: string; when: DateTest }
-  | { type: 'age'; field?: string; min?: number; max?: number }
-  | { type: 'event'; name: string; filter?: Condition; count?: { op: 'at_least' | 'at_most' | 'exactly'; n: number }; within?: Duration }
-  | { type: 'event_time'; name: string; filter?: Condition; which: 'first' | 'last'; when: DateTest }
-  | { type: 'aggregate'; name: string; agg: 'count' | 'sum' | 'avg' | 'min' | 'max'; property?: string; filter?: Condition; within?: Duration; op: FieldOp; value: number };
-
-/** A field comparison operator. */
-export type FieldOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains' | 'starts_with'
-  | 'ends_with' | 'is_set' | 'is_empty' | 'between' | 'matches';
-
-/** A length of time, e.g. `{amount: 90, unit: 'days'}`. */
-export interface Duration { amount: number; unit: string }
-
-/** A test on a date or an instant. */
-export type DateTest =
-  | { op: 'before' | 'after'; date: string }
-  | { op: 'between'; from: string; to: string }
-  | { op: 'within_last' | 'more_than_ago' | 'in_next'; amount: number; unit: string }
-  | { op: 'anniversary_within'; days: number };
-
-/** A segment document: what `Segment.fromJson` reads besides a bare condition. */
-export interface SegmentObject { id: string; name: string; condition: Condition }
-
-/** A contact (`{id, email?, phone?, fields?, tags?, lists?, consent?, time_zone?, locale?, …}`). */
-export interface Contact {
-  id: string;
-  email?: string;
-  phone?: string;
-  fields?: { [key: string]: JsonValue };
-  tags?: string[];
-  lists?: string[];
-  consent?: { [channel: string]: { status: 'opted_in' | 'opted_out' | 'unknown'; at?: string; source?: string } };
-  time_zone?: string;
-  locale?: string;
-  created_at?: string;
-  updated_at?: string;
-}
-
-/** An event of a contact: `{contact, name, at, properties?}` (`at` in RFC 3339). */
-export interface ContactEvent {
-  contact: string;
-  name: string;
-  at: string;
-  properties?: { [key: string]: JsonValue };
-}
-
 /**
  * An instant: a `Date` or an RFC 3339 string. The WebAssembly build never reads the clock, so
  * `now` is always given by the caller.
@@ -118,15 +63,6 @@ export interface SegmentIndexOptions {
   fields?: string | object | null;
   /** IANA zone of contacts without a (known) `time_zone`; `'UTC'` when omitted. */
   defaultTimeZone?: string;
-}
-
-/** A change of segment membership, as `SegmentIndex` reports it. */
-export interface MembershipDelta {
-  contact: string;
-  segment: string;
-  change: 'entered' | 'exited';
-  /** The instant of the evaluation that saw the change (RFC 3339, UTC). */
-  at: string;
 }
 
 /** Properties every sequenza error carries (`null` where the error kind has no such place). */

@@ -42,6 +42,7 @@ mod import;
 mod index;
 mod input;
 mod list;
+mod model;
 mod table;
 mod time;
 
@@ -65,30 +66,12 @@ const FLOW_SCHEMA: &str = include_str!("../../core/schema/flow.schema.json");
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TYPES: &'static str = r#"
-/** One validation finding. `node` is `null` when the finding is about the flow as a whole. */
-export interface Finding {
-  /** Stable machine code, e.g. `flow.branch.missing` (see `findingCodes()`). */
-  code: string;
-  severity: 'error' | 'warning';
-  /** The id of the flow the finding is about. */
-  flow: string;
-  /** The id of the node the finding is about, or `null`. */
-  node: string | null;
-  /** JSON pointer (RFC 6901) into the flow document. */
-  path: string;
-  /** What is wrong, in words a marketer understands. */
-  message: string;
-}
-
 /** A finding code with its severity and what it means. */
 export interface FindingCode {
   code: string;
   severity: 'error' | 'warning';
   description: string;
 }
-
-/** The life-cycle state of a flow. */
-export type FlowStatus = 'draft' | 'active' | 'paused' | 'archived';
 
 /**
  * What `Flow.fromJson`, `validateFlow` and `validateFlows` throw for a document that is not a

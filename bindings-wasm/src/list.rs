@@ -20,42 +20,6 @@ use crate::{json_text, to_js, to_js_error, type_error};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_LIST_TYPES: &'static str = r#"
-/** A contact list in its JSON form. */
-export interface List {
-  id: string;
-  name: string;
-  /** Where its contacts come from: `{type: 'coupon' | 'fidelity' | 'walk_in' | 'form' | 'newsletter' | 'push' | 'tag' | 'empty' | 'csv_import', …filters}`. */
-  source: object;
-  /** Keep the list current: contacts who start matching the source enter at once. */
-  auto_update?: boolean;
-  /** With `auto_update`, also take out contacts who stop matching. */
-  remove_exits?: boolean;
-}
-
-/** A contact entered or left a list (`at`: RFC 3339, UTC). */
-export interface ListChange {
-  list: string;
-  contact: string;
-  change: 'entered' | 'exited';
-  at: string;
-}
-
-/** One page of a list's members, in contact id order. */
-export interface MemberPage {
-  total: number;
-  offset: number;
-  contacts: object[];
-}
-
-/** A flow whose list trigger a list change fires. */
-export interface TriggerHit {
-  flow: string;
-  list: string;
-  contact: string;
-  change: 'entered' | 'exited';
-  at: string;
-}
-
 /** The options of `new Audience(...)`. */
 export interface AudienceOptions {
   /** The zone of contacts without one (dates of filters and ages are read in it); UTC when absent. */

@@ -20,14 +20,8 @@ use crate::{json_text, to_js, to_js_error, type_error};
 
 #[wasm_bindgen(typescript_custom_section)]
 const TS_TIME_TYPES: &'static str = r#"
-/** An instant: a `Date` or an RFC 3339 string such as `"2025-06-05T06:00:00Z"`. */
-export type Instant = Date | string;
-
 /** A local time window `[start, end)`, `HH:MM`; `end` before `start` crosses midnight. */
-export type TimeWindow = [start: string, end: string] | { start: string; end: string };
-
-/** A day of the week. */
-export type WeekdayName = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+export type TimeWindow = [start: string, end: string] | model.TimeWindow;
 
 /** The options of `new SendPolicy(...)`; every one is optional. */
 export interface SendPolicyOptions {
@@ -42,30 +36,6 @@ export interface SendPolicyOptions {
   /** What `decide` says outside the allowed time: defer to its end (default) or skip. */
   outsideWindow?: 'defer' | 'skip';
 }
-
-/** A send policy's JSON form (the flow model's `SendPolicy`), as `toObject()` gives it. */
-export interface SendPolicyJson {
-  quiet_hours?: { start: string; end: string }[];
-  weekdays?: WeekdayName[];
-  hours?: { start: string; end: string }[];
-  time_zone?: string;
-  fallback_time_zone?: string;
-  outside_window?: 'defer' | 'skip';
-}
-
-/** What to do with a send at an instant. `until` is an RFC 3339 UTC instant. */
-export type Decision =
-  | { decision: 'allow' }
-  | { decision: 'defer'; until: string }
-  | { decision: 'skip' };
-
-/** A recurrence rule in its JSON form (`kind` tags it). */
-export type RecurrenceRuleJson =
-  | { kind: 'every'; minutes: number }
-  | { kind: 'weekly'; weekdays?: WeekdayName[]; times: string[] }
-  | { kind: 'monthly'; day: number; time: string }
-  | { kind: 'monthly_weekday'; nth: number; weekday: WeekdayName; time: string }
-  | { kind: 'yearly'; month: number; day: number; time: string };
 
 /** The options of a `Recurrence`. */
 export interface RecurrenceOptions {
@@ -93,17 +63,6 @@ export interface TimeError extends Error {
   line: null;
   column: null;
 }
-/** A length of time: `{amount: 3, unit: 'days'}`. */
-export interface DurationJson { amount: number; unit: 'minutes' | 'hours' | 'days' | 'weeks' | 'months' }
-
-/** A flow's wait node in its JSON form: exactly one of `duration` and `until`. */
-export interface WaitNodeJson {
-  duration?: DurationJson;
-  until?:
-    | { kind: 'local_time'; time: string; weekdays?: WeekdayName[] }
-    | { kind: 'date_field'; field: string; offset_days?: number; time: string; yearly?: boolean };
-}
-
 /** The options of `waitEnd`. */
 export interface WaitEndOptions {
   /** The recipient's zone; else the policy's zone, else UTC. */
@@ -114,17 +73,11 @@ export interface WaitEndOptions {
   policy?: SendPolicy | SendPolicyJson | string | null;
 }
 
-/** A channel. */
-export type ChannelName = 'email' | 'sms' | 'web_push' | 'whatsapp';
-
 /** A message already sent: `[at, channel]`, `[at, channel, transactional]` or an object. */
 export type SentMessage =
   | [at: Instant, channel: ChannelName]
   | [at: Instant, channel: ChannelName, transactional: boolean]
   | { at: Instant; channel: ChannelName; transactional?: boolean };
-
-/** One frequency cap: at most `max` messages on `channel` (every channel when absent) per `per`. */
-export interface FrequencyCapJson { channel?: ChannelName; max: number; per: DurationJson }
 
 /** The options of `new FrequencyCaps(...)`. */
 export interface FrequencyCapsOptions {
@@ -132,9 +85,6 @@ export interface FrequencyCapsOptions {
   /** `'defer'` (default: to when the caps free) or `'skip'`. */
   whenCapped?: 'defer' | 'skip' | null;
 }
-
-/** Frequency caps in their JSON form. */
-export interface FrequencyCapsJson { caps?: FrequencyCapJson[]; when_capped?: 'defer' | 'skip' }
 
 /** The options of `planSend`. */
 export interface PlanSendOptions {

@@ -9,11 +9,14 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** The repository root: every path inside a vector file is relative to it. */
 export const REPO_ROOT = resolve(here, '../../..');
-export const PACKAGE_DIR = resolve(here, '../..');
-
-const require = createRequire(import.meta.url);
+// With `SEQUENZA_WASM_PROJECT` set (`make test-dist`): the package installed in that npm project
+// from the `npm pack` tarball, loaded by its name; else this directory's build.
+const project = process.env.SEQUENZA_WASM_PROJECT;
+const require = createRequire(project ? join(resolve(project), 'index.js') : import.meta.url);
+/** The directory of the package under test (holding `pkg/` and `pkg-web/`). */
+export const PACKAGE_DIR = project ? dirname(require.resolve('sequenza-wasm/package.json')) : resolve(here, '../..');
 /** The wasm-bindgen `--target nodejs` build of sequenza-wasm. */
-export const sequenza = require('../../pkg/sequenza_wasm.js');
+export const sequenza = project ? require('sequenza-wasm') : require('../../pkg/sequenza_wasm.js');
 
 /** A file of the repository, by its path relative to the root. */
 export function readRepoFile(path) {

@@ -122,6 +122,7 @@ pub struct ImportList {
 /// # Ok::<(), sequenza::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ListImport {
     /// The import report.
     #[serde(flatten)]
