@@ -77,7 +77,7 @@ bindings-node/model.d.ts: core/schema/model.d.ts
 	cp $< $@
 
 build-node: setup-node bindings-node/model.d.ts
-	cd bindings-node && npx napi build --platform --release --js index.js --dts index.d.ts
+	cd bindings-node && npx napi build --platform --release --js binding.js --dts index.d.ts
 
 test-node: build-node
 	cd bindings-node && node --test tests/

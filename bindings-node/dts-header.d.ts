@@ -10,7 +10,7 @@
 
 import type * as model from './model'
 import type {
-  Activity, ActivityRecord, Channel, Condition, Contact, Event, FieldSchema, Finding, FlowStatus,
+  Activity, ActivityRecord, Channel, Condition, Contact, Event, FieldSchema, Finding, FindingCode, FlowStatus,
   FrequencyCap, List, ListChange, MemberPage, MembershipDelta, OutsideWindow, RecurrenceRule,
   Severity, Source, TriggerHit, WaitNode, Weekday, ZoneSource,
 } from './model'
@@ -47,31 +47,30 @@ export type ImportProgress = model.CamelCaseKeys<model.Progress>
  */
 export type ImportReport = model.CamelCaseKeys<model.ImportReport> | model.CamelCaseKeys<model.ListImport>
 
-/** One entry of `findingCodes()`. */
-export interface FindingCode {
+/** One entry of `findingCodes()` (`FindingCode`, from the model, is the code itself). */
+export interface FindingCodeEntry {
   /** Stable machine code. */
-  code: string
+  code: FindingCode
   /** The severity every finding with this code has. */
   severity: Severity
   /** What the code means. */
   description: string
 }
 
-/** The code of a `FlowFormatError`. */
+/** The code of a `FormatError`. */
 export type FormatErrorCode = 'format.syntax' | 'format.eof' | 'format.invalid'
 
 /**
  * Thrown when a document is not a flow (or a field schema) at all: bad JSON, a missing field,
- * an unknown node type. A real `Error`; tell it apart by `name`.
+ * an unknown node type. A `SequenzaError`; tell it apart with `instanceof`.
  *
  * ```ts
  * try { Flow.fromJson(text) } catch (e) {
- *   if ((e as Error).name === 'FlowFormatError') { const { code, path, line, column } = e as FlowFormatError }
+ *   if (e instanceof FormatError) { const { code, path, line, column } = e }
  * }
  * ```
  */
-export interface FlowFormatError extends Error {
-  name: 'FlowFormatError'
+export declare class FormatError extends SequenzaError {
   /** `format.syntax`, `format.eof` or `format.invalid`. */
   code: FormatErrorCode
   /** JSON pointer of the offending value, `''` for the document itself. */
@@ -83,19 +82,42 @@ export interface FlowFormatError extends Error {
 }
 
 /**
- * Thrown for a core error of another kind (none of the functions here raises one today): the
- * same properties as `FlowFormatError`, `null` where that kind has no such location.
+ * The base class of every error the core raises: one subclass per area (`FormatError`,
+ * `ConditionSyntaxError`, `ConditionError`, `JsonLogicError`, `TimeError`, `ListError`,
+ * `CsvImportError`, `EngineError`), so `err instanceof sequenza.CsvImportError` works. Each
+ * carries `code` (see `errorCodes()`) and the location fields that apply (camelCase).
  */
-export interface SequenzaError extends Error {
-  name: 'SequenzaError'
+export declare class SequenzaError extends Error {
   /** Stable machine code. */
   code: string
-  /** JSON pointer of the offending value, when known. */
-  path: string | null
-  /** 1-based line in the input text, when known. */
-  line: number | null
-  /** 1-based column in the input text, when known. */
-  column: number | null
+  /** JSON pointer of the offending value, when it applies. */
+  path?: string
+  /** 1-based line in the input text, when it applies. */
+  line?: number
+  /** 1-based column in the input text, when it applies. */
+  column?: number
+}
+
+/** A segment set that cannot be used (`segment.unknown`, `segment.duplicate`, `segment.cycle`); also a `ConditionError`. */
+export declare class SegmentError extends ConditionError {}
+/** A malformed `{{ … }}` merge field. */
+export declare class MergeSyntaxError extends SequenzaError {}
+/** A flow that cannot be used (validation findings behind it in `findings`). */
+export declare class FlowError extends SequenzaError {}
+/** The store failed. */
+export declare class StoreError extends SequenzaError {}
+
+/** Thrown by the flow engine. */
+export declare class EngineError extends SequenzaError {}
+
+/** One entry of `errorCodes()`: a code, its area and what it means. */
+export interface ErrorCode {
+  code: string
+  area: string
+  /** The severity of a flow validation finding code. */
+  severity?: Severity
+  /** What the code means, in one line. */
+  meaning: string
 }
 
 /**
@@ -163,10 +185,8 @@ export interface SegmentIndexOptions {
  * Thrown when condition text does not parse. `line` and `column` are 1-based (column in
  * characters); `expected` lists what the parser expected there, `found` what it found.
  */
-export interface ConditionSyntaxError extends Error {
-  name: 'ConditionSyntaxError'
+export declare class ConditionSyntaxError extends SequenzaError {
   code: 'condition.syntax'
-  path: null
   line: number
   column: number
   expected: string[]
@@ -192,34 +212,27 @@ export type ConditionErrorCode =
  * unknown field, a type mismatch, a bad regular expression or date, a segment cycle, too deep,
  * a JsonLogic rule without an exact equivalent.
  */
-export interface ConditionError extends Error {
-  name: 'ConditionError'
+export declare class ConditionError extends SequenzaError {
   code: ConditionErrorCode
   /** JSON pointer into the condition (or the segment, or the array given to `registerAll`). */
   path: string
-  line: null
-  column: null
-  expected: null
 }
 
 /** The code of a `JsonLogicError`. */
 export type JsonLogicErrorCode = 'jsonlogic.unknown_operator' | 'jsonlogic.too_deep' | 'jsonlogic.invalid_arguments'
 
 /** Thrown by `jsonlogicApply` for a rule it cannot evaluate. */
-export interface JsonLogicError extends Error {
-  name: 'JsonLogicError'
+export declare class JsonLogicError extends SequenzaError {
   code: JsonLogicErrorCode
   /** JSON pointer of the offending node in the rule, `''` for the rule itself. */
   path: string
-  line: null
-  column: null
-  expected: null
 }
 
 /**
- * A right type with a wrong value (an instant that is not RFC 3339, an unknown time zone, an
- * unknown option, a segment without an id given to a `SegmentIndex`) is a `RangeError` with
- * `code: 'ERR_INVALID_ARG_VALUE'`.
+ * A right type with a wrong value of the binding's own arguments (an instant that is not RFC
+ * 3339, an unknown option of a binding function, a segment without an id given to a
+ * `SegmentIndex`) is a `RangeError` with `code: 'ERR_INVALID_ARG_VALUE'`. An unknown time zone is
+ * the core's `TimeError` `time.zone.unknown`; a bad import option its `CsvImportError`.
  */
 export interface InvalidArgumentValueError extends RangeError {
   code: 'ERR_INVALID_ARG_VALUE'
@@ -274,13 +287,10 @@ export type TimeErrorCode =
   | 'time.search.exhausted'
 
 /** Thrown for a time rule that cannot be used as written (`SendPolicy`, `Recurrence`). */
-export interface TimeError extends Error {
-  name: 'TimeError'
+export declare class TimeError extends SequenzaError {
   code: TimeErrorCode
   /** JSON pointer into the core's JSON form of the rule (`/quiet_hours/0/end`), `''` for the rule itself. */
   path: string
-  line: null
-  column: null
 }
 
 /** The links of `resolveTimeZone`'s fallback chain; every one optional. */
@@ -378,15 +388,14 @@ export type ListErrorCode =
   | 'list.static_only'
   | 'list.contact.unknown'
   | 'list.name.empty'
+  | 'list.field.invalid'
+  | 'list.field.required'
 
-/** Thrown by list operations: a real `Error` with `name: 'ListError'`. */
-export interface ListError extends Error {
-  name: 'ListError'
+/** Thrown by list operations. */
+export declare class ListError extends SequenzaError {
   code: ListErrorCode
   /** JSON pointer into the list document (`/source/age`) or the call (`/id`, `/contact`). */
   path: string
-  line: null
-  column: null
 }
 
 // ---- CSV import (issue 5) -----------------------------------------------------------------------
@@ -431,7 +440,8 @@ export interface ImportCsvOptions extends CsvOptions {
   now: Instant
   /** Merge into this audience and put the file's contacts in a new list. */
   audience?: Audience | null
-  /** Called every 8192 rows and at the end. */
+  /** Called every 8192 rows and at the end. When it throws, the import stops at the next chunk
+   * and its exception is thrown as is, with `report` (what was written) when it is an object. */
   onProgress?: ((progress: ImportProgress) => void) | null
   /** The file name the import list's source names (default: the path's file name). */
   fileName?: string | null
@@ -445,6 +455,11 @@ export interface ExportCsvOptions {
   path?: string | null
 }
 
+/** `importCsv` on a path: the file is read in chunks on a worker thread; the report comes as a Promise. */
+export declare function importCsv(path: string, options: ImportCsvOptions): Promise<ImportReport>
+/** `importCsv` on bytes: imported at once. */
+export declare function importCsv(bytes: Uint8Array, options: ImportCsvOptions): ImportReport
+
 /** The code of a `CsvImportError`. */
 export type CsvImportErrorCode =
   | 'import.empty'
@@ -456,20 +471,17 @@ export type CsvImportErrorCode =
   | 'import.option.invalid'
   | 'import.io'
 
-/** Thrown when a CSV file cannot be imported at all: a real `Error` with `name: 'CsvImportError'`. */
-export interface CsvImportError extends Error {
-  name: 'CsvImportError'
+/** Thrown when a CSV file cannot be imported at all (or an import option is invalid). */
+export declare class CsvImportError extends SequenzaError {
   code: CsvImportErrorCode
   /** 1-based record number (the header is row 1), when known. */
-  row: number | null
-  /** 0-based column, when known. */
-  column: number | null
+  row?: number
+  /** 0-based CSV column, when known. */
+  csvColumn?: number
   /** The column's header name (or the option's name for `import.option.invalid`). */
-  columnName: string | null
+  columnName?: string
   /** Byte offset in the file, when known. */
-  byteOffset: number | null
-  path: null
-  line: null
+  byteOffset?: number
   /** An import stopped part-way (`import.io`): what it had written (`listId`: exactly those contacts). */
   report?: ImportReport
 }

@@ -91,27 +91,6 @@ fn import_rejects_a_value_of_every_type_that_does_not_fit() {
     }
 }
 
-#[test]
-fn import_rejects_a_row_whose_kept_value_does_not_fit() {
-    // A contact stored before the schema holds text in a number field; a row that updates it
-    // without that column keeps the value, which the schema refuses.
-    let mut t = MemoryTarget::with_contacts([contact(
-        r#"{"id": "c1", "email": "anna@example.com", "fields": {"points": "tanti"}}"#,
-    )]);
-    let r = import_csv(
-        "email;city\nanna@example.com;Roma\n".as_bytes(),
-        &ImportOptions::default(),
-        &schema(),
-        &mut t,
-        now(),
-        &mut |_| {},
-    )
-    .unwrap();
-    assert_eq!((r.updated, r.rejected), (0, 1));
-    assert_eq!(r.rejections[0].code, "import.field.invalid");
-    assert_eq!(r.rejections[0].column_name.as_deref(), Some("points"));
-}
-
 fn audience() -> Audience {
     Audience::new().with_fields(schema())
 }
@@ -192,23 +171,31 @@ fn an_import_into_an_audience_with_a_schema_uses_it() {
 }
 
 #[test]
-fn import_rejects_a_row_whose_merged_contact_keeps_a_value_that_does_not_fit() {
-    // The stored contact has text in the number field `points`; the row (without a `points`
-    // column) merges into it and would keep that value: rejected, naming the field.
-    let mut t = MemoryTarget::with_contacts([contact(
-        r#"{"id": "anna", "email": "anna@example.com", "fields": {"city": "Roma", "points": "tanti"}}"#,
-    )]);
-    let r = import_csv(
-        "email;city\nanna@example.com;Bari\n".as_bytes(),
+fn an_import_rejects_a_row_whose_kept_value_does_not_fit() {
+    // An audience without a schema holds a text in `points`; an import with the schema that
+    // keeps that value (the default `fill_empty` merge) rejects the row as `import.field.invalid`.
+    let mut a = Audience::new();
+    a.upsert_contact(
+        contact(r#"{"id": "anna", "email": "anna@example.com", "fields": {"points": "tanti"}}"#),
+        now(),
+    )
+    .unwrap();
+    let done = sequenza::import::import_csv_into_audience(
+        "email;city\nanna@example.com;Roma\n".as_bytes(),
         &ImportOptions::default(),
         &schema(),
-        &mut t,
+        &mut a,
+        &sequenza::import::ImportList::default(),
         now(),
         &mut |_| {},
     )
     .unwrap();
-    assert_eq!(r.rejected, 1);
-    assert_eq!(r.rejections[0].code, "import.field.invalid");
-    assert_eq!(r.rejections[0].column_name.as_deref(), Some("points"));
-    assert_eq!(t.get("anna").unwrap().fields["city"], Value::from("Roma"));
+    assert_eq!((done.report.updated, done.report.rejected), (0, 1));
+    let j = &done.report.rejections[0];
+    assert_eq!(j.code, "import.field.invalid");
+    assert_eq!(j.column_name.as_deref(), Some("points"));
+    assert_eq!(
+        a.contact(&"anna".into()).unwrap().fields["points"],
+        Value::from("tanti")
+    );
 }

@@ -3,6 +3,7 @@
 // A binding signature or a model type that drifts from the core makes this file fail to compile.
 import {
   Audience,
+  CsvImportError,
   exportCsv,
   findingCodes,
   Flow,
@@ -34,7 +35,7 @@ import type {
   Event,
   FieldSchema,
   Finding,
-  FindingCode,
+  FindingCodeEntry,
   FlowDocument,
   FlowStatus,
   ImportReport,
@@ -111,7 +112,7 @@ const asObject: Record<string, unknown> = flow.toObject()
 const findings: Finding[] = validateFlow(flow, fields)
 const node: string | null | undefined = findings[0]?.node
 const moreFindings: Finding[] = validateFlows([flow, JSON.stringify(flowDocument)])
-const codes: FindingCode[] = findingCodes()
+const codes: FindingCodeEntry[] = findingCodes()
 const schema: string = flowSchema()
 
 // ---- conditions and segments -------------------------------------------------------------------
@@ -216,11 +217,18 @@ const rejectedRows: number = report.rejected
 const firstRejection: string | undefined = report.rejections[0]?.columnName ?? undefined
 const listId: string | undefined = 'listId' in report ? report.listId : undefined
 const exported: string | number = exportCsv(audience, { list: 'coupons' }) ?? exportCsv([contact])
+const wholeAudience: string | number = exportCsv(audience)
+const pending: Promise<ImportReport> = importCsv('clienti.csv', { now, anonymous: true })
+const stopped: Promise<ImportReport | undefined> = pending.catch((e: unknown) =>
+  e instanceof CsvImportError ? e.report : undefined,
+)
+const strictAudience = new Audience({ defaultTimeZone: 'Europe/Rome', fields })
 
 export const used = [
   status, id, asObject, node, moreFindings, codes, schema, fromLogic, back, text, matches, ids,
   count, logic, change, indexState, until, allowed, next, policyBack, occurrences, ruleBack, rrule,
   capped, frees, capsBack, planned, waited, utc, zone, zoneOfChain, created, page, lists, one,
   member, hits, sourceAsCondition, preview, rejectedRows, firstRejection, listId, exported,
+  wholeAudience, stopped, strictAudience,
   preview.detected.dateOrder,
 ]
