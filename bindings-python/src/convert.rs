@@ -7,12 +7,14 @@
 //! Python value. A naive `datetime` is refused with a `ValueError`: it is no instant.
 
 use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
-use chrono_tz::Tz;
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyFrozenSet, PySet, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyFrozenSet, PyList, PySet, PyString, PyType};
+use sequenza::time::Tz;
 
-use super::{json_loads, type_error};
+use super::type_error;
 
 /// How deeply a JSON value converted from Python may nest (arrays and objects). Deeper than any
 /// real contact or rule, and deeper than the core's own limits (a JsonLogic rule deeper than the
@@ -65,13 +67,27 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<serde_jso
     Ok(value)
 }
 
-/// A JSON value as a Python value (`json.loads`).
-pub(crate) fn from_value<'py>(
+/// A serde value as a Python value (dicts, lists, str, int, float, bool, None), through
+/// `pythonize`.
+pub(crate) fn to_py<'py, T: serde::Serialize + ?Sized>(
     py: Python<'py>,
-    value: &serde_json::Value,
+    value: &T,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let text = serde_json::to_string(value).map_err(|e| super::internal("a JSON value", e))?;
-    json_loads(py, &text)
+    Ok(pythonize::pythonize(py, value)?)
+}
+
+/// Records with an instant (list changes, membership deltas, trigger hits) as a list of dicts,
+/// through their JSON form, with ``at`` an aware UTC ``datetime``.
+pub(crate) fn records_to_py<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    items: &[T],
+    at: impl Fn(&T) -> DateTime<Utc>,
+) -> PyResult<Bound<'py, PyList>> {
+    let list = to_py(py, items)?.cast_into::<PyList>()?;
+    for (entry, item) in list.iter().zip(items) {
+        entry.set_item(intern!(py, "at"), py_datetime(py, &at(item))?)?;
+    }
+    Ok(list)
 }
 
 /// True when JSON `text` nests arrays / objects deeper than `limit`.
@@ -109,13 +125,14 @@ fn nesting_exceeds(text: &str, limit: usize) -> bool {
 #[pyfunction]
 fn json_default<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let py = obj.py();
-    let datetime = PyModule::import(py, "datetime")?;
-    if obj.is_instance(&datetime.getattr("datetime")?)? {
-        let t = instant(obj, "a datetime in the data")?;
-        return Ok(PyString::new(py, &t.to_rfc3339_opts(SecondsFormat::AutoSi, true)).into_any());
-    }
-    if obj.is_instance(&datetime.getattr("date")?)? {
-        return obj.call_method0("isoformat");
+    match date_kind(obj)? {
+        Some(true) => {
+            let t = instant(obj, "a datetime in the data")?;
+            let text = t.to_rfc3339_opts(SecondsFormat::AutoSi, true);
+            return Ok(PyString::new(py, &text).into_any());
+        }
+        Some(false) => return obj.call_method0("isoformat"),
+        None => {}
     }
     if obj.is_instance_of::<PySet>() || obj.is_instance_of::<PyFrozenSet>() {
         let builtins = PyModule::import(py, "builtins")?;
@@ -141,8 +158,49 @@ fn json_default<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     )))
 }
 
+/// The `datetime` objects every conversion needs, looked up once per interpreter.
+struct DatetimeCache {
+    datetime: Py<PyType>,
+    date: Py<PyType>,
+    utc: Py<PyAny>,
+    /// `datetime(1970, 1, 1, tzinfo=timezone.utc)`.
+    epoch: Py<PyAny>,
+}
+
+static DATETIME: PyOnceLock<DatetimeCache> = PyOnceLock::new();
+
+fn cache(py: Python<'_>) -> PyResult<&DatetimeCache> {
+    DATETIME.get_or_try_init(py, || {
+        let module = PyModule::import(py, "datetime")?;
+        let datetime = module.getattr("datetime")?.cast_into::<PyType>()?;
+        let utc = module.getattr("timezone")?.getattr("utc")?;
+        let epoch = datetime.call1((1970, 1, 1, 0, 0, 0, 0, &utc))?;
+        Ok(DatetimeCache {
+            date: module.getattr("date")?.cast_into::<PyType>()?.unbind(),
+            datetime: datetime.unbind(),
+            utc: utc.unbind(),
+            epoch: epoch.unbind(),
+        })
+    })
+}
+
+/// Whether `obj` is a `datetime.datetime` (`Some(false)`: a `datetime.date` only).
+pub(crate) fn date_kind(obj: &Bound<'_, PyAny>) -> PyResult<Option<bool>> {
+    let c = cache(obj.py())?;
+    if obj.is_instance(c.datetime.bind(obj.py()))? {
+        Ok(Some(true))
+    } else if obj.is_instance(c.date.bind(obj.py()))? {
+        Ok(Some(false))
+    } else {
+        Ok(None)
+    }
+}
+
 /// An instant from a timezone-aware `datetime` or an RFC 3339 string. A naive `datetime` is a
 /// `NaiveDatetimeError` (a `TimeError` and a `ValueError`), any other type a `TypeError`.
+///
+/// The fast path: `dt - EPOCH` (one C-level subtraction that applies the `utcoffset`) gives a
+/// `timedelta` whose `days`, `seconds` and `microseconds` are the instant, exactly.
 pub(crate) fn instant(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<DateTime<Utc>> {
     let py = obj.py();
     if let Ok(s) = obj.cast::<PyString>() {
@@ -156,32 +214,36 @@ pub(crate) fn instant(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<DateTime<U
                 ))
             });
     }
-    let datetime = PyModule::import(py, "datetime")?;
-    if !obj.is_instance(&datetime.getattr("datetime")?)? {
+    let c = cache(py)?;
+    if !obj.is_instance(c.datetime.bind(py))? {
         return Err(type_error(
             obj,
             what,
             "a timezone-aware datetime or an RFC 3339 string",
         ));
     }
-    if obj.call_method0("utcoffset")?.is_none() {
-        return Err(super::naive_datetime_error(
-            py,
-            format!(
-            "{what} is a naive datetime (it has no time zone), so it is not an instant: give it \
-             one, e.g. datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc) or \
-             dt.replace(tzinfo=ZoneInfo(\"Europe/Rome\"))"
-        ),
-        ));
-    }
-    let utc = datetime.getattr("timezone")?.getattr("utc")?;
-    let iso: String = obj
-        .call_method1("astimezone", (utc,))?
-        .call_method0("isoformat")?
-        .extract()?;
-    DateTime::parse_from_rfc3339(&iso)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| PyValueError::new_err(format!("{what} ({iso}) is not an instant: {e}")))
+    let delta = match obj.sub(c.epoch.bind(py)) {
+        Ok(delta) => delta,
+        Err(e) if obj.call_method0(intern!(py, "utcoffset"))?.is_none() => {
+            drop(e);
+            return Err(super::naive_datetime_error(
+                py,
+                format!(
+                    "{what} is a naive datetime (it has no time zone), so it is not an instant: \
+                     give it one, e.g. datetime(2026, 11, 25, 12, 0, tzinfo=timezone.utc) or \
+                     dt.replace(tzinfo=ZoneInfo(\"Europe/Rome\"))"
+                ),
+            ));
+        }
+        Err(e) => return Err(e),
+    };
+    let days: i64 = delta.getattr(intern!(py, "days"))?.extract()?;
+    let seconds: i64 = delta.getattr(intern!(py, "seconds"))?.extract()?;
+    let micros: i64 = delta.getattr(intern!(py, "microseconds"))?.extract()?;
+    days.checked_mul(86_400_000_000)
+        .and_then(|d| d.checked_add(seconds * 1_000_000 + micros))
+        .and_then(DateTime::from_timestamp_micros)
+        .ok_or_else(|| PyValueError::new_err(format!("{what} is out of range")))
 }
 
 /// An instant as an aware `datetime` in UTC. A `datetime` holds microseconds: a finer instant is
@@ -195,32 +257,31 @@ pub(crate) fn py_datetime<'py>(py: Python<'py>, t: &DateTime<Utc>) -> PyResult<B
         t.checked_add_signed(chrono::TimeDelta::nanoseconds(i64::from(1_000 - below)))
             .unwrap_or(*t)
     };
-    let datetime = PyModule::import(py, "datetime")?;
-    let utc = datetime.getattr("timezone")?.getattr("utc")?;
-    let kwargs = PyDict::new(py);
-    kwargs.set_item("tzinfo", utc)?;
-    datetime.getattr("datetime")?.call(
-        (
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute(),
-            t.second(),
-            // A leap second (nanosecond >= 1e9) keeps its last microsecond.
-            (t.nanosecond() / 1_000).min(999_999),
-        ),
-        Some(&kwargs),
-    )
+    let c = cache(py)?;
+    c.datetime.bind(py).call1((
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second(),
+        // A leap second (nanosecond >= 1e9) keeps its last microsecond.
+        (t.nanosecond() / 1_000).min(999_999),
+        c.utc.bind(py),
+    ))
 }
 
-/// An IANA time zone by name (`"Europe/Rome"`, `"UTC"`).
-pub(crate) fn time_zone(name: &str, what: &str) -> PyResult<Tz> {
-    name.parse::<Tz>().map_err(|_| {
-        PyValueError::new_err(format!(
-            "{what} must be an IANA time zone name such as \"Europe/Rome\" or \"UTC\", not {name:?}"
-        ))
-    })
+/// ``_instant_echo(dt)``: ``dt`` converted to an instant and back to an aware UTC ``datetime``
+/// — the instant converter alone, for ``benches/peers/py_instants.py``.
+#[pyfunction]
+pub(crate) fn _instant_echo<'py>(dt: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    py_datetime(dt.py(), &instant(dt, "dt")?)
+}
+
+/// An IANA time zone by name (`"Europe/Rome"`, `"UTC"`): the core's `parse_zone`
+/// (`TimeError` `time.zone.unknown`).
+pub(crate) fn time_zone(py: Python<'_>, name: &str) -> PyResult<Tz> {
+    super::errors::OrRaise::or_raise(sequenza::time::parse_zone(name), py)
 }
 
 #[cfg(test)]

@@ -24,8 +24,9 @@ use sequenza::list::ListChange;
 use sequenza::model::ListId;
 use sequenza::FieldSchema;
 
-use super::convert::{document_text, instant, to_value};
-use super::lists::{changes_to_py, to_py, PyAudience};
+use super::convert::{document_text, instant, to_py, to_value};
+use super::errors::OrRaise;
+use super::lists::{changes_to_py, PyAudience};
 use super::{parse_fields, to_py_err, type_error};
 
 const SOURCE_EXPECTED: &str = "a path (str or os.PathLike), bytes, bytearray or memoryview";
@@ -124,8 +125,8 @@ pub(crate) fn preview_csv<'py>(
     let reader = input.open()?;
     let preview = py
         .detach(|| preview_csv_reader(reader, &options, &fields))
-        .map_err(|e| to_py_err(py, &e))?;
-    to_py(py, &preview, "preview")
+        .or_raise(py)?;
+    to_py(py, &preview)
 }
 
 /// The outcome of ``import_csv``: every data row is counted once in ``imported``, ``updated``,
@@ -172,22 +173,22 @@ impl PyImportReport {
     /// Every problem of every rejected row, as dicts.
     #[getter]
     fn rejected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.report.rejections, "rejections")
+        to_py(py, &self.report.rejections)
     }
     /// Every duplicate row as dicts ``{"row", "of_row", "contact"}``.
     #[getter]
     fn duplicate_rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.report.duplicate_rows, "duplicate rows")
+        to_py(py, &self.report.duplicate_rows)
     }
     /// The settings used (detected or given), as a dict.
     #[getter]
     fn detected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.report.detected, "detected")
+        to_py(py, &self.report.detected)
     }
     /// The mapping used: one dict per column.
     #[getter]
     fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.report.columns, "columns")
+        to_py(py, &self.report.columns)
     }
     /// Bytes read from the file.
     #[getter]
@@ -207,9 +208,9 @@ impl PyImportReport {
     /// The report as a ``dict`` (its JSON form: ``rejected`` is the count there, the problems
     /// are under ``rejections``; ``at`` of changes is RFC 3339 text).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let out = to_py(py, &self.report, "report")?;
+        let out = to_py(py, &self.report)?;
         out.set_item("list_id", self.list_id())?;
-        out.set_item("changes", to_py(py, &self.changes, "changes")?)?;
+        out.set_item("changes", to_py(py, &self.changes)?)?;
         Ok(out)
     }
     fn __repr__(&self) -> String {
@@ -232,7 +233,8 @@ impl PyImportReport {
 /// are written, rejected ones reported (never half-applied). Returns an ``ImportReport``.
 ///
 /// - ``source``: a path (read in chunks, bounded memory) or bytes.
-/// - ``now``: the import's instant (aware ``datetime`` or RFC 3339 text), required.
+/// - ``now``: the import's instant (aware ``datetime`` or RFC 3339 text); the current time when
+///   absent or None.
 /// - ``mapping``: ``{"column": "field" or None}`` overriding the suggested mapping.
 /// - ``audience``: an ``Audience`` to import into; the file's contacts then also become a new
 ///   static list (``list_name``, else ``"Import YYYY-MM-DD HH:MM"``), whose id is the report's
@@ -247,13 +249,13 @@ impl PyImportReport {
 /// for a file that cannot be imported at all or a bad option, ``OSError`` for a path that
 /// cannot be opened.
 #[pyfunction]
-#[pyo3(signature = (source, *, now, mapping = None, default_region = None, on_progress = None,
+#[pyo3(signature = (source, *, now = None, mapping = None, default_region = None, on_progress = None,
                     audience = None, fields = None, list_name = None, **options))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn import_csv<'py>(
     py: Python<'py>,
     source: &Bound<'py, PyAny>,
-    now: &Bound<'py, PyAny>,
+    now: Option<&Bound<'py, PyAny>>,
     mapping: Option<&Bound<'py, PyAny>>,
     default_region: Option<&Bound<'py, PyAny>>,
     on_progress: Option<Py<PyAny>>,
@@ -263,7 +265,11 @@ pub(crate) fn import_csv<'py>(
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<PyImportReport> {
     let input = Input::from_py(source)?;
-    let now = instant(now, "now")?;
+    // The binding may read the clock; the core never does.
+    let now = match now.filter(|n| !n.is_none()) {
+        Some(n) => instant(n, "now")?,
+        None => chrono::DateTime::from(std::time::SystemTime::now()),
+    };
     let kwargs = options.cloned().unwrap_or_else(|| PyDict::new(py));
     if let Some(m) = mapping.filter(|m| !m.is_none()) {
         kwargs.set_item("mapping", m)?;
@@ -329,7 +335,7 @@ pub(crate) fn import_csv<'py>(
     if let Some(e) = failure {
         return Err(e);
     }
-    let (report, list_id, changes) = outcome.map_err(|e| to_py_err(py, &e))?;
+    let (report, list_id, changes) = outcome.or_raise(py)?;
     Ok(PyImportReport {
         report,
         list_id,
@@ -394,7 +400,7 @@ pub(crate) fn export_csv<'py>(
         })? {
             let item = item?;
             let text = document_text(&item, "every contact", "a dict, str or bytes")?;
-            all.push(sequenza::Contact::from_json(&text).map_err(|e| to_py_err(py, &e))?);
+            all.push(sequenza::Contact::from_json(&text).or_raise(py)?);
         }
         owned = all;
         owned.iter().collect()

@@ -8,9 +8,10 @@ use sequenza::model::{ContactId, SegmentId};
 use sequenza::segment::{ContactChange, MembershipDelta, SegmentIndex};
 use sequenza::{Contact, Event};
 
-use super::convert::{document_text, instant, py_datetime, time_zone};
+use super::convert::{document_text, instant, py_datetime, records_to_py, time_zone};
+use super::errors::OrRaise;
 use super::segment::PySegment;
-use super::{enum_str, parse_fields, to_py_err, type_error};
+use super::{parse_fields, type_error};
 
 /// Keeps segment membership of contacts up to date, incrementally.
 ///
@@ -25,21 +26,9 @@ pub(crate) struct PySegmentIndex {
     inner: SegmentIndex,
 }
 
-/// The membership deltas as a list of dicts.
+/// The membership deltas as a list of dicts ``{"contact", "segment", "change", "at"}``.
 fn deltas<'py>(py: Python<'py>, deltas: &[MembershipDelta]) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for d in deltas {
-        let entry = PyDict::new(py);
-        entry.set_item("contact", d.contact.as_str())?;
-        entry.set_item("segment", d.segment.as_str())?;
-        entry.set_item(
-            "change",
-            enum_str(serde_json::to_value(d.change), "change")?,
-        )?;
-        entry.set_item("at", py_datetime(py, &d.at)?)?;
-        list.append(entry)?;
-    }
-    Ok(list)
+    records_to_py(py, deltas, |d| d.at)
 }
 
 /// A `Segment`, or anything `Segment.from_json` reads.
@@ -52,7 +41,7 @@ fn core_segment(obj: &Bound<'_, PyAny>) -> PyResult<sequenza::segment::Segment> 
         || obj.is_instance_of::<PyDict>()
     {
         let text = super::json_text(obj, "segment", "a Segment, str, bytes or dict")?;
-        return sequenza::segment::Segment::from_json(&text).map_err(|e| to_py_err(obj.py(), &e));
+        return sequenza::segment::Segment::from_json(&text).or_raise(obj.py());
     }
     Err(type_error(obj, "segment", "a Segment, str, bytes or dict"))
 }
@@ -64,9 +53,13 @@ impl PySegmentIndex {
     /// zone of contacts without one.
     #[new]
     #[pyo3(signature = (fields = None, default_time_zone = "UTC"))]
-    fn new(fields: Option<&Bound<'_, PyAny>>, default_time_zone: &str) -> PyResult<Self> {
-        let mut inner = SegmentIndex::new()
-            .with_default_time_zone(time_zone(default_time_zone, "default_time_zone")?);
+    fn new(
+        py: Python<'_>,
+        fields: Option<&Bound<'_, PyAny>>,
+        default_time_zone: &str,
+    ) -> PyResult<Self> {
+        let mut inner =
+            SegmentIndex::new().with_default_time_zone(time_zone(py, default_time_zone)?);
         if let Some(schema) = parse_fields(fields)? {
             inner = inner.with_schema(schema);
         }
@@ -88,10 +81,7 @@ impl PySegmentIndex {
     ) -> PyResult<Bound<'py, PyList>> {
         let segment = core_segment(segment)?;
         let now = self.registration_time(now)?;
-        let out = self
-            .inner
-            .register(segment, now)
-            .map_err(|e| to_py_err(py, &e))?;
+        let out = self.inner.register(segment, now).or_raise(py)?;
         deltas(py, &out)
     }
 
@@ -120,10 +110,7 @@ impl PySegmentIndex {
             all.push(core_segment(&item?)?);
         }
         let now = self.registration_time(now)?;
-        let out = self
-            .inner
-            .register_all(all, now)
-            .map_err(|e| to_py_err(py, &e))?;
+        let out = self.inner.register_all(all, now).or_raise(py)?;
         deltas(py, &out)
     }
 
@@ -136,7 +123,7 @@ impl PySegmentIndex {
         now: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
         let text = document_text(contact, "contact", "a dict, str or bytes")?;
-        let contact = Contact::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let contact = Contact::from_json(&text).or_raise(py)?;
         let now = instant(now, "now")?;
         let out = self.inner.apply(ContactChange::Upsert { contact }, now);
         deltas(py, &out)
@@ -152,7 +139,7 @@ impl PySegmentIndex {
         now: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
         let text = document_text(event, "event", "a dict, str or bytes")?;
-        let event = Event::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let event = Event::from_json(&text).or_raise(py)?;
         let now = instant(now, "now")?;
         let out = self.inner.apply(ContactChange::Event { event }, now);
         deltas(py, &out)

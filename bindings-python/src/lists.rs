@@ -11,9 +11,12 @@ use sequenza::list::{ActivityRecord, Audience, List, ListChange, Source};
 use sequenza::model::{ContactId, ListId};
 use sequenza::{Contact, Event};
 
-use super::convert::{document_text, instant, py_datetime, time_zone, to_value};
+use super::convert::{
+    document_text, instant, py_datetime, records_to_py, time_zone, to_py, to_value,
+};
+use super::errors::OrRaise;
 use super::segment::PySegment;
-use super::{enum_str, internal, json_loads, parse_flow, to_py_err, type_error, PyFlow};
+use super::{parse_flows, type_error};
 
 /// Contacts, their events and activities, the segment index and the contact lists, kept
 /// consistent.
@@ -29,50 +32,28 @@ pub(crate) struct PyAudience {
     pub(crate) inner: Audience,
 }
 
-/// List changes as a list of dicts.
+/// List changes as a list of dicts ``{"list", "contact", "change", "at"}``.
 pub(crate) fn changes_to_py<'py>(
     py: Python<'py>,
     changes: &[ListChange],
 ) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
-    for c in changes {
-        let entry = PyDict::new(py);
-        entry.set_item("list", c.list.as_str())?;
-        entry.set_item("contact", c.contact.as_str())?;
-        entry.set_item(
-            "change",
-            enum_str(serde_json::to_value(c.change), "change")?,
-        )?;
-        entry.set_item("at", py_datetime(py, &c.at)?)?;
-        list.append(entry)?;
-    }
-    Ok(list)
-}
-
-/// A serde value as a Python value (through `json.loads`).
-pub(crate) fn to_py<'py, T: serde::Serialize>(
-    py: Python<'py>,
-    value: &T,
-    what: &str,
-) -> PyResult<Bound<'py, PyAny>> {
-    let text = serde_json::to_string(value).map_err(|e| internal(what, e))?;
-    json_loads(py, &text)
+    records_to_py(py, changes, |c| c.at)
 }
 
 fn parse_list(obj: &Bound<'_, PyAny>) -> PyResult<List> {
     let text = document_text(obj, "list", "a dict, str or bytes")?;
-    List::from_json(&text).map_err(|e| to_py_err(obj.py(), &e))
+    List::from_json(&text).or_raise(obj.py())
 }
 
 fn parse_contact(obj: &Bound<'_, PyAny>) -> PyResult<Contact> {
     let text = document_text(obj, "contact", "a dict, str or bytes")?;
-    Contact::from_json(&text).map_err(|e| to_py_err(obj.py(), &e))
+    Contact::from_json(&text).or_raise(obj.py())
 }
 
 /// A source: a `dict` or JSON text of the source JSON form.
 fn parse_source(obj: &Bound<'_, PyAny>) -> PyResult<Source> {
     let text = document_text(obj, "source", "a dict, str or bytes")?;
-    Source::from_json(&text).map_err(|e| to_py_err(obj.py(), &e))
+    Source::from_json(&text).or_raise(obj.py())
 }
 
 #[pymethods]
@@ -80,10 +61,9 @@ impl PyAudience {
     /// An empty audience; ``default_time_zone`` is the IANA zone of contacts without one.
     #[new]
     #[pyo3(signature = (default_time_zone = "UTC"))]
-    fn new(default_time_zone: &str) -> PyResult<Self> {
+    fn new(py: Python<'_>, default_time_zone: &str) -> PyResult<Self> {
         Ok(PyAudience {
-            inner: Audience::new()
-                .with_default_time_zone(time_zone(default_time_zone, "default_time_zone")?),
+            inner: Audience::new().with_default_time_zone(time_zone(py, default_time_zone)?),
         })
     }
 
@@ -122,7 +102,7 @@ impl PyAudience {
         now: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyList>> {
         let text = document_text(event, "event", "a dict, str or bytes")?;
-        let event = Event::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let event = Event::from_json(&text).or_raise(py)?;
         let now = instant(now, "now")?;
         changes_to_py(py, &self.inner.record_event(event, now))
     }
@@ -155,8 +135,7 @@ impl PyAudience {
                 return Err(type_error(activity, "activity", "a dict, str or bytes"));
             };
         let record = serde_json::json!({"contact": contact_id, "at": at, "activity": activity});
-        let record =
-            ActivityRecord::from_json(&record.to_string()).map_err(|e| to_py_err(py, &e))?;
+        let record = ActivityRecord::from_json(&record.to_string()).or_raise(py)?;
         let out = self
             .inner
             .record(&record.contact, record.activity, record.at, now);
@@ -189,17 +168,13 @@ impl PyAudience {
     ) -> PyResult<Option<Bound<'py, PyAny>>> {
         self.inner
             .contact(&ContactId::new(contact_id))
-            .map(|c| to_py(py, c, "contact"))
+            .map(|c| to_py(py, c))
             .transpose()
     }
 
     /// The events of a contact, in arrival order, as dicts.
     fn events<'py>(&self, py: Python<'py>, contact_id: &str) -> PyResult<Bound<'py, PyAny>> {
-        to_py(
-            py,
-            &self.inner.events(&ContactId::new(contact_id)),
-            "events",
-        )
+        to_py(py, &self.inner.events(&ContactId::new(contact_id)))
     }
 
     /// How many contacts there are.
@@ -224,16 +199,14 @@ impl PyAudience {
     ) -> PyResult<usize> {
         let list = parse_list(list)?;
         let now = instant(now, "now")?;
-        self.inner
-            .create_list(list, now)
-            .map_err(|e| to_py_err(py, &e))
+        self.inner.create_list(list, now).or_raise(py)
     }
 
     /// Renames a list. Raises ``ListError`` (``list.unknown``, ``list.name.empty``).
     fn rename_list(&mut self, py: Python<'_>, list_id: &str, name: &str) -> PyResult<()> {
         self.inner
             .rename_list(&ListId::new(list_id), name)
-            .map_err(|e| to_py_err(py, &e))
+            .or_raise(py)
     }
 
     /// Deletes a list at ``now``; its contacts no longer name it. Raises ``ListError``
@@ -247,21 +220,21 @@ impl PyAudience {
         let now = instant(now, "now")?;
         self.inner
             .delete_list(&ListId::new(list_id), now)
-            .map_err(|e| to_py_err(py, &e))
+            .or_raise(py)
     }
 
     /// A list as a ``dict`` (its JSON form), or None.
     fn get_list<'py>(&self, py: Python<'py>, list_id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
         self.inner
             .list(&ListId::new(list_id))
-            .map(|l| to_py(py, l, "list"))
+            .map(|l| to_py(py, l))
             .transpose()
     }
 
     /// Every list as a ``dict``, in id order.
     fn lists<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let all: Vec<&List> = self.inner.lists().collect();
-        to_py(py, &all, "lists")
+        to_py(py, &all)
     }
 
     /// One page of a list's members, in contact id order: ``{"total", "offset", "contacts"}``
@@ -277,8 +250,8 @@ impl PyAudience {
         let page = self
             .inner
             .members(&ListId::new(list_id), offset, limit)
-            .map_err(|e| to_py_err(py, &e))?;
-        to_py(py, &page, "members")
+            .or_raise(py)?;
+        to_py(py, &page)
     }
 
     /// The ids of a list's members, sorted (empty for an unknown list).
@@ -315,7 +288,7 @@ impl PyAudience {
         let out = self
             .inner
             .add_to_list(&ListId::new(list_id), contact, now)
-            .map_err(|e| to_py_err(py, &e))?;
+            .or_raise(py)?;
         changes_to_py(py, &out)
     }
 
@@ -332,7 +305,7 @@ impl PyAudience {
         let out = self
             .inner
             .remove_from_list(&ListId::new(list_id), &ContactId::new(contact_id), now)
-            .map_err(|e| to_py_err(py, &e))?;
+            .or_raise(py)?;
         changes_to_py(py, &out)
     }
 
@@ -370,42 +343,7 @@ pub(crate) fn list_trigger_hits<'py>(
             "changes must be a list of list changes {{\"list\", \"contact\", \"change\", \"at\"}}: {e}"
         ))
     })?;
-    const EXPECTED: &str = "a sequence of Flow, str, bytes or dict";
-    if flows.is_instance_of::<PyString>()
-        || flows.is_instance_of::<PyBytes>()
-        || flows.is_instance_of::<PyDict>()
-    {
-        return Err(type_error(flows, "flows", EXPECTED));
-    }
-    let mut parsed = Vec::new();
-    for item in flows
-        .try_iter()
-        .map_err(|_| type_error(flows, "flows", EXPECTED))?
-    {
-        let item = item?;
-        if let Ok(handle) = item.cast::<PyFlow>() {
-            parsed.push(handle.get().inner.clone());
-        } else {
-            parsed.push(parse_flow(
-                &item,
-                "every item of flows",
-                "a Flow, str, bytes or dict",
-            )?);
-        }
-    }
+    let parsed = parse_flows(flows)?;
     let hits = sequenza::list::list_trigger_hits(&changes, &parsed);
-    let out = PyList::empty(py);
-    for h in hits {
-        let entry = PyDict::new(py);
-        entry.set_item("flow", h.flow.as_str())?;
-        entry.set_item("list", h.list.as_str())?;
-        entry.set_item("contact", h.contact.as_str())?;
-        entry.set_item(
-            "change",
-            enum_str(serde_json::to_value(h.change), "change")?,
-        )?;
-        entry.set_item("at", py_datetime(py, &h.at)?)?;
-        out.append(entry)?;
-    }
-    Ok(out)
+    records_to_py(py, &hits, |h| h.at)
 }

@@ -9,9 +9,10 @@ use sequenza::condition::Condition;
 use sequenza::model::SegmentId;
 use sequenza::{Contact, Event};
 
-use super::convert::{document_text, from_value, instant, time_zone, to_value};
+use super::convert::{document_text, instant, time_zone, to_py, to_value};
+use super::errors::OrRaise;
 use super::table::{self, Options};
-use super::{internal, json_loads, json_text, jsonlogic_err, parse_fields, to_py_err, type_error};
+use super::{internal, json_text, parse_fields, to_py_err, type_error};
 
 /// A segment: a condition over contacts, with an optional ``id`` and ``name``.
 ///
@@ -116,7 +117,7 @@ fn parse_events(events: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Event>> {
     for item in items {
         let item = item?;
         let text = document_text(&item, "every event", "a dict, str or bytes")?;
-        out.push(Event::from_json(&text).map_err(|e| to_py_err(item.py(), &e))?);
+        out.push(Event::from_json(&text).or_raise(item.py())?);
     }
     Ok(out)
 }
@@ -136,7 +137,7 @@ impl PySegment {
         id: Option<String>,
         name: Option<String>,
     ) -> PyResult<Self> {
-        let condition = Condition::parse(text).map_err(|e| to_py_err(py, &e))?;
+        let condition = Condition::parse(text).or_raise(py)?;
         Ok(PySegment::new(condition, id, name))
     }
 
@@ -156,14 +157,14 @@ impl PySegment {
         let py = data.py();
         let text = json_text(data, "data", "str, bytes or dict")?;
         if is_segment_object(&text) {
-            let s = sequenza::segment::Segment::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+            let s = sequenza::segment::Segment::from_json(&text).or_raise(py)?;
             return Ok(PySegment::new(
                 s.condition,
                 id.or_else(|| Some(s.id.as_str().to_owned())),
                 name.or(Some(s.name)),
             ));
         }
-        let condition = Condition::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let condition = Condition::from_json(&text).or_raise(py)?;
         Ok(PySegment::new(condition, id, name))
     }
 
@@ -180,7 +181,7 @@ impl PySegment {
         name: Option<String>,
     ) -> PyResult<Self> {
         let value = to_value(rule, "rule")?;
-        let condition = Condition::from_jsonlogic(&value).map_err(|e| to_py_err(rule.py(), &e))?;
+        let condition = Condition::from_jsonlogic(&value).or_raise(rule.py())?;
         Ok(PySegment::new(condition, id, name))
     }
 
@@ -213,7 +214,7 @@ impl PySegment {
 
     /// The condition as a ``dict`` (``json.loads(self.to_json())``).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_loads(py, &self.condition_json()?)
+        to_py(py, &self.condition)
     }
 
     /// Checks the condition: field names, operators and values against ``fields`` (a field
@@ -225,7 +226,7 @@ impl PySegment {
         match parse_fields(fields)? {
             Some(schema) => CompiledCondition::compile(&self.condition, Some(&schema))
                 .map(|_| ())
-                .map_err(|e| to_py_err(py, &e)),
+                .or_raise(py),
             None => self.compiled(py).map(|_| ()),
         }
     }
@@ -254,9 +255,9 @@ impl PySegment {
     ) -> PyResult<bool> {
         let compiled = self.compiled(py)?;
         let now = instant(now, "now")?;
-        let tz = time_zone(default_time_zone, "default_time_zone")?;
+        let tz = time_zone(py, default_time_zone)?;
         let text = document_text(contact, "contact", "a dict, str or bytes")?;
-        let contact = Contact::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let contact = Contact::from_json(&text).or_raise(py)?;
         let events = parse_events(events)?;
         let segments = segment_ids(segments)?;
         let ctx = EvalContext::new(now)
@@ -344,7 +345,7 @@ fn options<'a, 'py>(
 ) -> PyResult<Options<'a, 'py>> {
     Ok(Options {
         now: instant(now, "now")?,
-        default_time_zone: time_zone(default_time_zone, "default_time_zone")?,
+        default_time_zone: time_zone(now.py(), default_time_zone)?,
         id_column,
         events,
         fields: parse_fields(fields)?,
@@ -373,6 +374,6 @@ pub(crate) fn jsonlogic_apply<'py>(
     };
     let result = py
         .detach(|| sequenza::jsonlogic::apply(&rule, &data))
-        .map_err(|e| jsonlogic_err(py, &e))?;
-    from_value(py, &result)
+        .map_err(|e| to_py_err(py, &e.into()))?;
+    to_py(py, &result)
 }

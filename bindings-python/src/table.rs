@@ -37,7 +37,6 @@ use arrow_array::types::{
 use arrow_array::{Array, OffsetSizeTrait, RecordBatch, RecordBatchReader};
 use arrow_schema::{DataType, SchemaRef, TimeUnit};
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyList};
@@ -45,8 +44,10 @@ use sequenza::condition::bulk::{Bitmap, ContactTable, ContactTableBuilder, Evalu
 use sequenza::condition::eval::CompiledCondition;
 use sequenza::condition::Condition;
 use sequenza::model::FieldType;
+use sequenza::time::Tz;
 use sequenza::FieldSchema;
 
+use super::errors::OrRaise;
 use super::{to_py_err, type_error};
 
 const TABLE_TYPES: &str =
@@ -142,7 +143,7 @@ pub(crate) fn select(
     if let Some(schema) = &options.fields {
         // The same check as `Segment.check(fields)`: names, operators and values against the
         // declared fields.
-        CompiledCondition::compile(condition, Some(schema)).map_err(|e| to_py_err(py, &e))?;
+        CompiledCondition::compile(condition, Some(schema)).or_raise(py)?;
     }
     let contacts = read_stream(table, "table")?;
     let events = match options.events.filter(|e| !e.is_none()) {

@@ -10,23 +10,25 @@
 //! resolves it (`time_zone`, then `fallback_time_zone`, then UTC).
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
-use chrono_tz::Tz;
 use pyo3::exceptions::PyValueError;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyBytes, PyDict, PyList};
 use sequenza::flow::{SendPolicy, WaitNode};
 use sequenza::model::{Channel, Contact};
+use sequenza::time::Tz;
 use sequenza::time::{
-    history_from_json, parse_zone, CapPolicy, Decision, Policy, RecurrenceRule, Recurring,
-    SentMessage, ZoneChain,
+    history_from_json, parse_zone, send_policy_from_options, CapPolicy, Decision, Policy,
+    RecurrenceRule, Recurring, SentMessage, ZoneChain,
 };
 
-use super::convert::{document_text, from_value, instant, py_datetime, to_value};
-use super::{internal, json_loads, json_text, to_py_err, type_error};
+use super::convert::{date_kind, document_text, instant, py_datetime, to_py, to_value};
+use super::errors::OrRaise;
+use super::{internal, json_text, to_py_err, type_error};
 
 /// The zone named by a call's `timezone` argument (`TimeError` `time.zone.unknown` when unknown).
 fn zone_arg(py: Python<'_>, name: &str) -> PyResult<Tz> {
-    parse_zone(name).map_err(|e| to_py_err(py, &e))
+    parse_zone(name).or_raise(py)
 }
 
 /// The zone of a send policy: its `time_zone`, else its `fallback_time_zone`, else UTC (the
@@ -37,63 +39,25 @@ fn policy_zone(py: Python<'_>, source: &SendPolicy) -> PyResult<Tz> {
         .policies(source, &none)
         .resolve()
         .map(|z| z.zone)
-        .map_err(|e| to_py_err(py, &e))
+        .or_raise(py)
 }
 
-/// A window argument as JSON: a `(start, end)` pair becomes `{"start": …, "end": …}`; anything
-/// else is passed on for the core to judge (and locate).
-fn window_value(item: serde_json::Value) -> serde_json::Value {
-    match item {
-        serde_json::Value::Array(pair) if pair.len() == 2 => {
-            let mut it = pair.into_iter();
-            let mut map = serde_json::Map::new();
-            if let (Some(start), Some(end)) = (it.next(), it.next()) {
-                map.insert("start".to_owned(), start);
-                map.insert("end".to_owned(), end);
-            }
-            serde_json::Value::Object(map)
-        }
-        other => other,
-    }
-}
-
-/// A list of windows as JSON (see [`window_value`]).
-fn windows_value(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<serde_json::Value> {
-    Ok(match to_value(obj, what)? {
-        serde_json::Value::Array(items) => {
-            serde_json::Value::Array(items.into_iter().map(window_value).collect())
-        }
-        other => other,
-    })
-}
-
-/// A decision as a ``dict``: ``{"decision": "allow"}``, ``{"decision": "defer", "until":
-/// <aware UTC datetime>}`` or ``{"decision": "skip"}``.
+/// A decision as a ``dict`` (its JSON form): ``{"decision": "allow"}``, ``{"decision": "defer",
+/// "until": <aware UTC datetime>}`` or ``{"decision": "skip"}``.
 fn decision_dict(py: Python<'_>, decision: Decision) -> PyResult<Bound<'_, PyDict>> {
-    let out = PyDict::new(py);
-    match decision {
-        Decision::Allow => out.set_item("decision", "allow")?,
-        Decision::Defer { until } => {
-            out.set_item("decision", "defer")?;
-            out.set_item("until", py_datetime(py, &until)?)?;
-        }
-        Decision::Skip => out.set_item("decision", "skip")?,
-        // `Decision` is non-exhaustive: a later kind comes through its JSON form.
-        other => {
-            let value = serde_json::to_value(other).map_err(|e| internal("a decision", e))?;
-            return from_value(py, &value)?
-                .cast_into::<PyDict>()
-                .map_err(|e| internal("a decision", e.to_string()));
-        }
+    let out = to_py(py, &decision)?.cast_into::<PyDict>()?;
+    if let Decision::Defer { until } = decision {
+        out.set_item("until", py_datetime(py, &until)?)?;
     }
     Ok(out)
 }
 
 /// Instants in, for the batch methods: a list (or any iterable) of aware ``datetime``s / RFC 3339
 /// strings, or a NumPy ``datetime64`` array (read as UTC, NumPy's convention; ``NaT`` is kept as
-/// ``None``). Says whether the input was a NumPy array.
+/// ``None``). Says whether the input was a NumPy array. The NumPy path copies the array's
+/// ``int64`` microseconds out in one ``tobytes()`` call: no Python object per element.
 fn instants(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Vec<Option<DateTime<Utc>>>, bool)> {
-    if obj.hasattr("dtype")? && obj.hasattr("astype")? {
+    if obj.hasattr(intern!(obj.py(), "dtype"))? && obj.hasattr(intern!(obj.py(), "astype"))? {
         let kind: String = obj.getattr("dtype")?.getattr("kind")?.extract()?;
         if kind != "M" {
             return Err(type_error(
@@ -102,15 +66,17 @@ fn instants(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Vec<Option<DateTime
                 "a NumPy datetime64 array or a list of instants",
             ));
         }
-        let micros: Vec<i64> = obj
-            .call_method1("astype", ("datetime64[us]",))?
-            .call_method1("astype", ("int64",))?
+        let raw = obj
+            .call_method1("astype", ("<M8[us]",))?
             .call_method0("ravel")?
-            .call_method0("tolist")?
-            .extract()?;
-        let out = micros
-            .into_iter()
-            .map(|m| {
+            .call_method0("tobytes")?;
+        let bytes = raw.cast::<PyBytes>()?.as_bytes();
+        let out = bytes
+            .chunks_exact(8)
+            .map(|c| {
+                let mut word = [0u8; 8];
+                word.copy_from_slice(c);
+                let m = i64::from_le_bytes(word);
                 (m != i64::MIN)
                     .then(|| DateTime::from_timestamp_micros(m))
                     .flatten()
@@ -125,6 +91,15 @@ fn instants(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Vec<Option<DateTime
     Ok((out, false))
 }
 
+/// A NumPy array of `dtype` from little-endian bytes (`numpy.frombuffer`, then a copy so that it
+/// is writable).
+fn numpy_array<'py>(py: Python<'py>, bytes: &[u8], dtype: &str) -> PyResult<Bound<'py, PyAny>> {
+    PyModule::import(py, "numpy")?
+        .getattr("frombuffer")?
+        .call1((PyBytes::new(py, bytes), dtype))?
+        .call_method0("copy")
+}
+
 /// Instants out, for the batch methods: a list of aware UTC ``datetime``s, or a NumPy
 /// ``datetime64[us]`` array when the input was one (``NaT`` for ``None``).
 fn instants_out<'py>(
@@ -133,9 +108,9 @@ fn instants_out<'py>(
     numpy: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
     if numpy {
-        let micros: Vec<i64> = values
+        let bytes: Vec<u8> = values
             .iter()
-            .map(|t| {
+            .flat_map(|t| {
                 t.map_or(i64::MIN, |t| {
                     // Rounded up to the microsecond, as `py_datetime` does.
                     let m = t.timestamp_micros();
@@ -145,15 +120,10 @@ fn instants_out<'py>(
                         m + 1
                     }
                 })
+                .to_le_bytes()
             })
             .collect();
-        let np = PyModule::import(py, "numpy")?;
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("dtype", "int64")?;
-        return np
-            .getattr("array")?
-            .call((micros,), Some(&kwargs))?
-            .call_method1("view", ("datetime64[us]",));
+        return numpy_array(py, &bytes, "<M8[us]");
     }
     let out = PyList::empty(py);
     for t in values {
@@ -186,7 +156,7 @@ fn history_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<S
     } else {
         to_value(obj, "history")?.to_string()
     };
-    history_from_json(&text).map_err(|e| to_py_err(py, &e))
+    history_from_json(&text).or_raise(py)
 }
 
 /// A compiled send policy with its source form.
@@ -199,10 +169,14 @@ struct Compiled {
 
 impl Compiled {
     fn from_text(py: Python<'_>, text: &str) -> PyResult<Self> {
-        let policy = Policy::from_json(text).map_err(|e| to_py_err(py, &e))?;
-        // The core accepted this text as a send policy: reading it again cannot fail.
-        let source: SendPolicy =
-            serde_json::from_str(text).map_err(|e| internal("a send policy", e))?;
+        // The core reads (and locates errors in) the text; then it is a `SendPolicy` for sure.
+        Policy::from_json(text).or_raise(py)?;
+        let source = serde_json::from_str(text).map_err(|e| internal("a send policy", e))?;
+        Self::from_source(py, source)
+    }
+
+    fn from_source(py: Python<'_>, source: SendPolicy) -> PyResult<Self> {
+        let policy = Policy::from_send_policy(&source).or_raise(py)?;
         let zone = policy_zone(py, &source)?;
         Ok(Compiled {
             policy,
@@ -267,32 +241,21 @@ impl PySendPolicy {
         quiet_hours: Option<&Bound<'_, PyAny>>,
         weekdays: Option<&Bound<'_, PyAny>>,
         hours: Option<&Bound<'_, PyAny>>,
-        timezone: Option<String>,
-        fallback_timezone: Option<String>,
-        outside_window: Option<String>,
+        timezone: Option<&str>,
+        fallback_timezone: Option<&str>,
+        outside_window: Option<&str>,
     ) -> PyResult<Self> {
-        let mut map = serde_json::Map::new();
-        if let Some(q) = quiet_hours.filter(|q| !q.is_none()) {
-            map.insert("quiet_hours".to_owned(), windows_value(q, "quiet_hours")?);
-        }
-        if let Some(w) = weekdays.filter(|w| !w.is_none()) {
-            map.insert("weekdays".to_owned(), to_value(w, "weekdays")?);
-        }
-        if let Some(h) = hours.filter(|h| !h.is_none()) {
-            map.insert("hours".to_owned(), windows_value(h, "hours")?);
-        }
-        for (key, value) in [
-            ("time_zone", timezone),
-            ("fallback_time_zone", fallback_timezone),
-            ("outside_window", outside_window),
-        ] {
-            if let Some(v) = value {
-                map.insert(key.to_owned(), serde_json::Value::String(v));
-            }
-        }
-        let text = serde_json::Value::Object(map).to_string();
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("quiet_hours", quiet_hours)?;
+        kwargs.set_item("weekdays", weekdays)?;
+        kwargs.set_item("hours", hours)?;
+        kwargs.set_item("timezone", timezone)?;
+        kwargs.set_item("fallback_timezone", fallback_timezone)?;
+        kwargs.set_item("outside_window", outside_window)?;
+        let source =
+            send_policy_from_options(to_value(&kwargs, "the send policy options")?).or_raise(py)?;
         Ok(PySendPolicy {
-            inner: Compiled::from_text(py, &text)?,
+            inner: Compiled::from_source(py, source)?,
         })
     }
 
@@ -319,11 +282,7 @@ impl PySendPolicy {
     ) -> PyResult<Bound<'py, PyAny>> {
         let at = instant(dt, "dt")?;
         let zone = self.inner.zone(py, timezone)?;
-        let next = self
-            .inner
-            .policy
-            .next_allowed(at, zone)
-            .map_err(|e| to_py_err(py, &e))?;
+        let next = self.inner.policy.next_allowed(at, zone).or_raise(py)?;
         py_datetime(py, &next)
     }
 
@@ -352,11 +311,7 @@ impl PySendPolicy {
     ) -> PyResult<Bound<'py, PyDict>> {
         let at = instant(dt, "dt")?;
         let zone = self.inner.zone(py, timezone)?;
-        let decision = self
-            .inner
-            .policy
-            .decide(at, zone)
-            .map_err(|e| to_py_err(py, &e))?;
+        let decision = self.inner.policy.decide(at, zone).or_raise(py)?;
         decision_dict(py, decision)
     }
 
@@ -380,7 +335,7 @@ impl PySendPolicy {
                     .map(|t| t.map(|t| policy.next_allowed(t, zone)).transpose())
                     .collect::<sequenza::Result<Vec<_>>>()
             })
-            .map_err(|e| to_py_err(py, &e))?;
+            .or_raise(py)?;
         instants_out(py, &out, numpy)
     }
 
@@ -402,11 +357,8 @@ impl PySendPolicy {
                 .collect()
         });
         if numpy {
-            let kwargs = PyDict::new(py);
-            kwargs.set_item("dtype", "bool")?;
-            return PyModule::import(py, "numpy")?
-                .getattr("array")?
-                .call((out,), Some(&kwargs));
+            let bytes: Vec<u8> = out.iter().map(|&b| u8::from(b)).collect();
+            return numpy_array(py, &bytes, "bool");
         }
         Ok(PyList::new(py, out)?.into_any())
     }
@@ -448,7 +400,7 @@ impl PySendPolicy {
             }
         }
         let refs: Vec<&SendPolicy> = sources.iter().collect();
-        let policy = Policy::combine(&refs).map_err(|e| to_py_err(py, &e))?;
+        let policy = Policy::combine(&refs).or_raise(py)?;
         let zone = match timezone {
             Some(name) => zone_arg(py, name)?,
             None => Tz::UTC,
@@ -469,11 +421,7 @@ impl PySendPolicy {
     /// ``TimeError`` ``time.policy.never_allowed`` when nothing is left.
     fn stricter(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Self> {
         let other = PySendPolicy::of(other)?;
-        let policy = self
-            .inner
-            .policy
-            .stricter(&other.policy)
-            .map_err(|e| to_py_err(py, &e))?;
+        let policy = self.inner.policy.stricter(&other.policy).or_raise(py)?;
         let mut source = policy.to_send_policy();
         source.time_zone.clone_from(&self.inner.source.time_zone);
         source
@@ -496,9 +444,7 @@ impl PySendPolicy {
 
     /// The policy in the flow model's JSON form, as a ``dict``.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let text =
-            serde_json::to_string(&self.inner.source).map_err(|e| internal("a send policy", e))?;
-        json_loads(py, &text)
+        to_py(py, &self.inner.source)
     }
 
     fn __repr__(&self) -> PyResult<String> {
@@ -545,11 +491,11 @@ impl PyRecurrence {
             (None, None) => ZoneChain::default()
                 .resolve()
                 .map(|z| z.zone)
-                .map_err(|e| to_py_err(py, &e))?,
+                .or_raise(py)?,
         };
-        let mut recurring = rule.compile(zone).map_err(|e| to_py_err(py, &e))?;
+        let mut recurring = rule.compile(zone).or_raise(py)?;
         if let Some(p) = policy {
-            recurring = recurring.within(p.policy).map_err(|e| to_py_err(py, &e))?;
+            recurring = recurring.within(p.policy).or_raise(py)?;
         }
         Ok(PyRecurrence { inner: recurring })
     }
@@ -566,7 +512,7 @@ impl PyRecurrence {
         policy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let text = json_text(rule, "rule", "str, bytes or dict")?;
-        let rule = RecurrenceRule::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let rule = RecurrenceRule::from_json(&text).or_raise(py)?;
         PyRecurrence::build(py, &rule, timezone, policy)
     }
 
@@ -582,7 +528,7 @@ impl PyRecurrence {
         timezone: Option<&str>,
         policy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let rule = RecurrenceRule::from_rrule(text).map_err(|e| to_py_err(py, &e))?;
+        let rule = RecurrenceRule::from_rrule(text).or_raise(py)?;
         PyRecurrence::build(py, &rule, timezone, policy)
     }
 
@@ -594,7 +540,7 @@ impl PyRecurrence {
         dt: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let t = instant(dt, "dt")?;
-        let next = self.inner.next_after(t).map_err(|e| to_py_err(py, &e))?;
+        let next = self.inner.next_after(t).or_raise(py)?;
         py_datetime(py, &next)
     }
 
@@ -614,7 +560,7 @@ impl PyRecurrence {
                     .map(|t| t.map(|t| recurring.next_after(t)).transpose())
                     .collect::<sequenza::Result<Vec<_>>>()
             })
-            .map_err(|e| to_py_err(py, &e))?;
+            .or_raise(py)?;
         instants_out(py, &out, numpy)
     }
 
@@ -628,10 +574,7 @@ impl PyRecurrence {
     ) -> PyResult<Bound<'py, PyList>> {
         let a = instant(a, "a")?;
         let b = instant(b, "b")?;
-        let all = self
-            .inner
-            .occurrences_between(a, b)
-            .map_err(|e| to_py_err(py, &e))?;
+        let all = self.inner.occurrences_between(a, b).or_raise(py)?;
         let out = PyList::empty(py);
         for t in &all {
             out.append(py_datetime(py, t)?)?;
@@ -641,14 +584,12 @@ impl PyRecurrence {
 
     /// The rule as an RFC 5545 RRULE (``TimeError`` when it has no RRULE form).
     fn to_rrule(&self, py: Python<'_>) -> PyResult<String> {
-        self.inner.rule().to_rrule().map_err(|e| to_py_err(py, &e))
+        self.inner.rule().to_rrule().or_raise(py)
     }
 
     /// The rule in its JSON form, as a ``dict``.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let text =
-            serde_json::to_string(self.inner.rule()).map_err(|e| internal("a recurrence", e))?;
-        json_loads(py, &text)
+        to_py(py, self.inner.rule())
     }
 
     /// The zone of the local times (IANA name).
@@ -687,22 +628,16 @@ fn call_zone(py: Python<'_>, timezone: Option<&str>, policy: Option<&Compiled>) 
 
 /// A date argument: a ``datetime.date`` (a ``datetime``'s date part) or ``"YYYY-MM-DD"``.
 fn date_arg(obj: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
-    let text: String = if obj.is_instance_of::<pyo3::types::PyString>() {
-        obj.extract()?
-    } else {
-        let datetime = PyModule::import(obj.py(), "datetime")?;
-        if obj.is_instance(&datetime.getattr("datetime")?)? {
-            obj.call_method0("date")?
-                .call_method0("isoformat")?
-                .extract()?
-        } else if obj.is_instance(&datetime.getattr("date")?)? {
-            obj.call_method0("isoformat")?.extract()?
-        } else {
-            return Err(type_error(
-                obj,
-                "date",
-                "a datetime.date or a \"YYYY-MM-DD\" string",
-            ));
+    let text: String = match date_kind(obj)? {
+        _ if obj.is_instance_of::<pyo3::types::PyString>() => obj.extract()?,
+        Some(true) => obj
+            .call_method0("date")?
+            .call_method0("isoformat")?
+            .extract()?,
+        Some(false) => obj.call_method0("isoformat")?.extract()?,
+        None => {
+            let expected = "a datetime.date or a \"YYYY-MM-DD\" string";
+            return Err(type_error(obj, "date", expected));
         }
     };
     text.trim().parse().map_err(|e| {
@@ -738,13 +673,13 @@ pub(crate) fn wait_end<'py>(
     policy: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let text = json_text(wait, "wait", "str, bytes or dict")?;
-    let node = WaitNode::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+    let node = WaitNode::from_json(&text).or_raise(py)?;
     let at = instant(at, "at")?;
     let date = date.filter(|d| !d.is_none()).map(date_arg).transpose()?;
     let policy = policy_arg(policy)?;
     let zone = call_zone(py, timezone, policy.as_ref())?;
     let end = sequenza::time::wait_end(at, &node, zone, date, policy.as_ref().map(|p| &p.policy))
-        .map_err(|e| to_py_err(py, &e))?;
+        .or_raise(py)?;
     py_datetime(py, &end)
 }
 
@@ -761,8 +696,7 @@ pub(crate) fn local_to_utc<'py>(
     let text: String = if local.is_instance_of::<pyo3::types::PyString>() {
         local.extract()?
     } else {
-        let datetime = PyModule::import(py, "datetime")?;
-        if !local.is_instance(&datetime.getattr("datetime")?)? {
+        if date_kind(local)? != Some(true) {
             return Err(type_error(local, "local", "a naive datetime or ISO text"));
         }
         if !local.call_method0("utcoffset")?.is_none() {
@@ -779,7 +713,7 @@ pub(crate) fn local_to_utc<'py>(
         ))
     })?;
     let zone = zone_arg(py, timezone)?;
-    let t = sequenza::time::local_to_utc(zone, naive).map_err(|e| to_py_err(py, &e))?;
+    let t = sequenza::time::local_to_utc(zone, naive).or_raise(py)?;
     py_datetime(py, &t)
 }
 
@@ -835,7 +769,7 @@ pub(crate) fn resolve_time_zone(
     let contact = match contact.filter(|c| !c.is_none()) {
         Some(obj) => {
             let text = document_text(obj, "contact", "dict, str, bytes or None")?;
-            Some(Contact::from_json(&text).map_err(|e| to_py_err(py, &e))?)
+            Some(Contact::from_json(&text).or_raise(py)?)
         }
         None => None,
     };
@@ -847,7 +781,7 @@ pub(crate) fn resolve_time_zone(
         .flow(flow_zone)
         .account(account_zone)
         .resolve()
-        .map_err(|e| to_py_err(py, &e))?;
+        .or_raise(py)?;
     Ok(PyResolvedZone {
         zone: resolved.zone.name().to_owned(),
         source: resolved.source.as_str().to_owned(),
@@ -882,7 +816,7 @@ impl PyFrequencyCaps {
             return Ok(c.get().inner.clone());
         }
         let text = json_text(obj, "caps", "FrequencyCaps, str, bytes or dict")?;
-        CapPolicy::from_json(&text).map_err(|e| to_py_err(obj.py(), &e))
+        CapPolicy::from_json(&text).or_raise(obj.py())
     }
 }
 
@@ -903,7 +837,7 @@ impl PyFrequencyCaps {
             map.insert("when_capped".to_owned(), serde_json::Value::String(w));
         }
         let text = serde_json::Value::Object(map).to_string();
-        let inner = CapPolicy::from_json(&text).map_err(|e| to_py_err(py, &e))?;
+        let inner = CapPolicy::from_json(&text).or_raise(py)?;
         Ok(PyFrequencyCaps { inner })
     }
 
@@ -911,7 +845,7 @@ impl PyFrequencyCaps {
     #[staticmethod]
     fn from_json(data: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text = json_text(data, "data", "str, bytes or dict")?;
-        let inner = CapPolicy::from_json(&text).map_err(|e| to_py_err(data.py(), &e))?;
+        let inner = CapPolicy::from_json(&text).or_raise(data.py())?;
         Ok(PyFrequencyCaps { inner })
     }
 
@@ -933,7 +867,7 @@ impl PyFrequencyCaps {
         let d = self
             .inner
             .decide(&history, channel, transactional, at)
-            .map_err(|e| to_py_err(py, &e))?;
+            .or_raise(py)?;
         decision_dict(py, d)
     }
 
@@ -949,17 +883,13 @@ impl PyFrequencyCaps {
         let history = history_arg(py, history)?;
         let channel = channel_arg(channel)?;
         let at = instant(at, "at")?;
-        let t = self
-            .inner
-            .frees_at(&history, channel, at)
-            .map_err(|e| to_py_err(py, &e))?;
+        let t = self.inner.frees_at(&history, channel, at).or_raise(py)?;
         py_datetime(py, &t)
     }
 
     /// The caps in their JSON form, as a ``dict``.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let text = serde_json::to_string(&self.inner).map_err(|e| internal("caps", e))?;
-        json_loads(py, &text)
+        to_py(py, &self.inner)
     }
 
     fn __repr__(&self) -> PyResult<String> {
@@ -1000,6 +930,6 @@ pub(crate) fn plan_send<'py>(
     let always = Policy::always();
     let policy = policy.as_ref().map_or(&always, |p| &p.policy);
     let d = sequenza::time::plan_send(at, zone, policy, &caps, &history, channel, transactional)
-        .map_err(|e| to_py_err(py, &e))?;
+        .or_raise(py)?;
     decision_dict(py, d)
 }

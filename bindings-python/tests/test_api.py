@@ -440,7 +440,7 @@ def test_stubs_match_module():
             declared.update(t.id for t in node.targets if isinstance(t, ast.Name))
     stub_only = {"Finding", "FindingCode", "JsonDocument", "Instant", "TableLike", "MembershipDelta",
                  "Weekday", "Window", "Decision", "Channel", "SentEntry", "__all__",
-                 "ListChange", "TriggerHit", "MemberPage", "CsvSource", "Rejection"}
+                 "ListChange", "TriggerHit", "MemberPage", "CsvSource", "Rejection", "ErrorCode"}
     assert declared - stub_only == set(sequenza.__all__)
     for name in sequenza.__all__:
         assert hasattr(sequenza, name), name
@@ -458,3 +458,31 @@ def test_everything_has_a_docstring():
 
 def test_version():
     assert isinstance(sequenza.__version__, str) and sequenza.__version__.count(".") == 2
+
+
+def test_error_classes_by_area_and_the_code_registry():
+    codes = sequenza.error_codes()
+    by_code = {c["code"]: c for c in codes}
+    assert by_code["time.zone.unknown"]["area"] == "time"
+    assert by_code["format.invalid"]["area"] == "format"
+    assert all(set(c) >= {"code", "area", "meaning"} for c in codes)
+    # One class per area, all under SequenzaError; none shadows a builtin.
+    import builtins
+
+    for name in ("FlowFormatError", "ConditionSyntaxError", "ConditionError", "SegmentError", "TimeError",
+                 "ListError", "CsvImportError", "JsonLogicError", "MergeSyntaxError", "FlowError",
+                 "EngineError", "StoreError", "NaiveDatetimeError"):
+        cls = getattr(sequenza, name)
+        assert issubclass(cls, sequenza.SequenzaError) and not hasattr(builtins, name), name
+    assert issubclass(sequenza.SegmentError, sequenza.ConditionError)
+    with pytest.raises(sequenza.TimeError) as info:
+        sequenza.SendPolicy(timezone="Mars/Olympus")
+    e = info.value
+    assert (e.area, e.code, e.path) == ("time", "time.zone.unknown", "/time_zone")
+    assert e.code in by_code and e.row is None and e.report is None
+    with pytest.raises(sequenza.SegmentError) as info:
+        sequenza.SegmentIndex().register(sequenza.Segment.parse('in segment "ghost"', id="b"))
+    assert (info.value.area, info.value.code) == ("segment", "segment.unknown")
+    with pytest.raises(sequenza.JsonLogicError) as info:
+        sequenza.jsonlogic_apply({"bogus": []})
+    assert (info.value.area, info.value.operator) == ("jsonlogic", "bogus")

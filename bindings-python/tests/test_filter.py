@@ -239,8 +239,9 @@ def test_now_forms(kind):
         seg.filter(table, "yesterday")
     with pytest.raises(TypeError, match="now must be"):
         seg.filter(table, 1764072000)
-    with pytest.raises(ValueError, match="time zone"):
+    with pytest.raises(sequenza.TimeError, match="time zone") as info:
         seg.filter(table, NOW, default_time_zone="Mars/Olympus")
+    assert info.value.code == "time.zone.unknown"
 
 
 # ---- ids --------------------------------------------------------------------------------------

@@ -37,9 +37,10 @@ def _check(case, run):
             run()
         want = case["error"]
         assert info.value.code == want["code"]
-        for key in ("row", "column"):
+        # The vectors' CSV column is the core's `csv_column` (`column` is a text column).
+        for key, attr in (("row", "row"), ("column", "csv_column")):
             if key in want:
-                assert getattr(info.value, key) == want[key], key
+                assert getattr(info.value, attr) == want[key], key
         return None
     report = run()
     assert isinstance(report, ImportReport)
@@ -167,8 +168,9 @@ def test_bad_arguments_are_type_errors():
         sequenza.import_csv(b"a\n1\n", now=NOW, on_progress=3)
     with pytest.raises(TypeError):
         sequenza.import_csv(b"a\n1\n", now=NOW, audience="nope")
-    with pytest.raises(TypeError):
-        sequenza.import_csv(b"a\n1\n")  # now is required
+    # `now` is optional: the current time when absent (issue 10 §8).
+    assert sequenza.import_csv(b"a\n1\n").rows == 1
+    assert sequenza.import_csv(b"a\n1\n", now=None).rows == 1
     with pytest.raises(sequenza.NaiveDatetimeError):
         sequenza.import_csv(b"a\n1\n", now=datetime(2026, 1, 1))
     with pytest.raises(FileNotFoundError):
@@ -189,7 +191,8 @@ def test_file_errors_locate():
         sequenza.import_csv(DATA / "duplicate_header.csv", now=NOW)
     e = info.value
     assert e.code == "import.header.duplicate"
-    assert e.row == 1 and e.column is not None and e.column_name
+    assert e.row == 1 and e.csv_column is not None and e.column_name
+    assert e.area == "import" and e.column is None
     with pytest.raises(CsvImportError) as info:
         sequenza.preview_csv(b"")
     assert info.value.code == "import.empty"

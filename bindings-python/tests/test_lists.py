@@ -149,8 +149,9 @@ def test_bad_input_types_and_documents():
         a.upsert_contact(42, T0)
     with pytest.raises(sequenza.NaiveDatetimeError):
         a.tick(datetime(2026, 1, 1))
-    with pytest.raises(ValueError):
+    with pytest.raises(sequenza.TimeError) as info:
         Audience("Mars/Base")
+    assert info.value.code == "time.zone.unknown"
     with pytest.raises(FlowFormatError):
         sequenza.source_condition({"type": "coupon", "colour": "red"})
 

@@ -294,3 +294,112 @@ def test_next_allowed_matches_the_zoneinfo_oracle():
     assert not failures, f"{len(failures)} mismatches, e.g.:\n" + "\n".join(map(repr, failures[:10]))
     assert checked > 4000 and errors < N_CASES // 4
     assert near_transition > 1500, near_transition
+
+
+# ---- recurrences against dateutil's rrule, waits against zoneinfo --------------------------------
+
+from dateutil import rrule as du  # noqa: E402  (python-dateutil, requirements-dev.txt)
+from dateutil.relativedelta import relativedelta  # noqa: E402
+
+from sequenza import Recurrence, wait_end  # noqa: E402
+
+# Local times away from every zone's transition hours, so that rrule's wall times exist once.
+RULES = [
+    ({"kind": "weekly", "weekdays": ["mon", "thu"], "times": ["09:00", "18:30"]},
+     dict(freq=du.WEEKLY, byweekday=(du.MO, du.TH), byhour=(9, 18), byminute=None, bysetpos=None),
+     [(9, 0), (18, 30)]),
+    ({"kind": "monthly", "day": -1, "time": "09:00"},
+     dict(freq=du.MONTHLY, bymonthday=-1, byhour=9, byminute=0), None),
+    ({"kind": "monthly", "day": 15, "time": "12:15"},
+     dict(freq=du.MONTHLY, bymonthday=15, byhour=12, byminute=15), None),
+    ({"kind": "monthly_weekday", "nth": -1, "weekday": "mon", "time": "09:00"},
+     dict(freq=du.MONTHLY, byweekday=du.MO(-1), byhour=9, byminute=0), None),
+    ({"kind": "monthly_weekday", "nth": 2, "weekday": "fri", "time": "17:45"},
+     dict(freq=du.MONTHLY, byweekday=du.FR(2), byhour=17, byminute=45), None),
+    ({"kind": "yearly", "month": 5, "day": 1, "time": "10:00"},
+     dict(freq=du.YEARLY, bymonth=5, bymonthday=1, byhour=10, byminute=0), None),
+]
+RULE_ZONES = ["Europe/Rome", "America/New_York", "Australia/Lord_Howe", "Asia/Kathmandu",
+              "Pacific/Chatham", "America/St_Johns", "UTC"]
+
+
+def _dateutil_rule(kwargs, times, zone):
+    kwargs = dict(kwargs)
+    freq = kwargs.pop("freq")
+    if times is not None:
+        kwargs.pop("bysetpos")
+        kwargs.pop("byminute")
+        # Weekly at 09:00 and 18:30: two rules, merged.
+        rules = [du.rrule(freq, dtstart=datetime(2018, 1, 1, h, m, tzinfo=zone), byweekday=kwargs["byweekday"],
+                          byhour=h, byminute=m, bysecond=0) for h, m in times]
+        rset = du.rruleset()
+        for r in rules:
+            rset.rrule(r)
+        return rset
+    return du.rrule(freq, dtstart=datetime(2018, 1, 1, tzinfo=zone), bysecond=0, **kwargs)
+
+
+def test_recurrence_matches_dateutil_rrule():
+    rng = random.Random(SEED + 1)
+    checked = 0
+    for rule, kwargs, times in RULES:
+        for zone_name in RULE_ZONES:
+            zone = ZoneInfo(zone_name)
+            ours = Recurrence(rule, timezone=zone_name)
+            theirs = _dateutil_rule(kwargs, times, zone)
+            for _ in range(25):
+                at = random_instant(rng, zone_name, [])
+                want = theirs.after(at.astimezone(zone)).astimezone(UTC)
+                assert ours.next_after(at) == want, (rule, zone_name, at)
+                checked += 1
+            a = datetime(2024, 1, 1, tzinfo=UTC)
+            b = datetime(2026, 1, 1, tzinfo=UTC)
+            want = [t.astimezone(UTC) for t in theirs.between(a.astimezone(zone), b.astimezone(zone), inc=True)
+                    if a <= t < b]
+            assert ours.between(a, b) == want, (rule, zone_name)
+            many = ours.next_after_many([a, b])
+            assert many == [ours.next_after(a), ours.next_after(b)]
+    assert checked == len(RULES) * len(RULE_ZONES) * 25
+
+
+def _exists_once(naive, zone):
+    """Whether a local wall time exists exactly once in ``zone`` (not in a gap or an overlap)."""
+    got = {naive.replace(tzinfo=zone, fold=f).astimezone(UTC) for f in (0, 1)}
+    return len(got) == 1 and wall(next(iter(got)), zone) == naive
+
+
+def test_wait_end_matches_zoneinfo():
+    rng = random.Random(SEED + 2)
+    checked = 0
+    for i in range(600):
+        zone_name = ZONES[i % len(ZONES)]
+        zone = ZoneInfo(zone_name)
+        at = random_instant(rng, zone_name, transitions(zone_name) if i % 3 == 0 else [])
+        local = wall(at, zone)
+        unit = rng.choice(["minutes", "hours", "days", "weeks", "months"])
+        amount = rng.randint(1, 40)
+        if unit in ("minutes", "hours"):
+            want = at + timedelta(**{unit: amount})
+        else:
+            delta = relativedelta(**{unit: amount})
+            target = local + delta
+            if not _exists_once(target, zone):
+                continue  # a gap or an overlap: the DST rule is checked by the vectors
+            want = target.replace(tzinfo=zone).astimezone(UTC)
+        got = wait_end({"duration": {"amount": amount, "unit": unit}}, at, zone_name)
+        assert got == want, (zone_name, at, amount, unit)
+        # "until a local time on given weekdays": the first such wall time at or after `at`.
+        hhmm = rng.choice(ORDINARY)
+        days = sorted(rng.sample(WEEKDAYS, rng.randint(1, 3)), key=WEEKDAYS.index)
+        h, m = map(int, hhmm.split(":"))
+        want = None
+        for k in range(8):
+            d = local.date() + timedelta(days=k)
+            t = datetime(d.year, d.month, d.day, h, m, tzinfo=zone).astimezone(UTC)
+            if WEEKDAYS[d.weekday()] in days and t >= at:
+                want = t
+                break
+        got = wait_end({"until": {"kind": "local_time", "time": hhmm, "weekdays": days}}, at, zone_name)
+        assert got == want, (zone_name, at, hhmm, days)
+        checked += 1
+    assert checked > 400, checked

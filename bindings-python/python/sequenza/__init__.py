@@ -33,12 +33,14 @@ rows with their problems; :func:`import_csv` imports (into an :class:`Audience`,
 returns an :class:`ImportReport` that accounts for every row; :func:`export_csv` writes contacts
 back to CSV.
 
-Errors are subclasses of :class:`SequenzaError` with ``code``, ``path``, ``line``, ``column`` and
-``message``: :class:`FlowFormatError` (a JSON document that cannot be read),
-:class:`ConditionSyntaxError` (condition text), :class:`ConditionError` (a condition or segment that
-cannot be evaluated as written), :class:`JsonLogicError` and :class:`TimeError` (a send policy or
-recurrence that cannot be used as written), :class:`ListError` (a list operation) and
-:class:`CsvImportError` (a CSV file or import options that cannot be used at all).
+Errors: one subclass of :class:`SequenzaError` per error area of the core, with ``area``,
+``code``, ``message`` and the location fields that apply (``path``, ``line``, ``column``, ``row``,
+``csv_column``, ``column_name``, ``byte_offset``, ``node``, ``flow``, ``contact``):
+:class:`FlowFormatError` (format), :class:`ConditionSyntaxError` (parse), :class:`ConditionError`
+(condition), :class:`SegmentError` (segment; also a ``ConditionError``), :class:`TimeError`,
+:class:`ListError`, :class:`CsvImportError` (import), :class:`JsonLogicError`,
+:class:`MergeSyntaxError` (merge), :class:`FlowError`, :class:`EngineError`, :class:`StoreError`.
+:func:`error_codes` lists every code with its area, severity and meaning.
 """
 
 from ._sequenza import (
@@ -46,21 +48,27 @@ from ._sequenza import (
     ConditionError,
     ConditionSyntaxError,
     CsvImportError,
+    EngineError,
     Flow,
+    FlowError,
     FlowFormatError,
     FrequencyCaps,
     ImportReport,
     JsonLogicError,
     ListError,
+    MergeSyntaxError,
     NaiveDatetimeError,
     Recurrence,
     ResolvedZone,
     Segment,
+    SegmentError,
     SegmentIndex,
     SendPolicy,
     SequenzaError,
+    StoreError,
     TimeError,
     __version__,
+    error_codes,
     export_csv,
     finding_codes,
     flow_schema,
@@ -82,21 +90,27 @@ __all__ = [
     "ConditionError",
     "ConditionSyntaxError",
     "CsvImportError",
+    "EngineError",
     "Flow",
+    "FlowError",
     "FlowFormatError",
     "FrequencyCaps",
     "ImportReport",
     "JsonLogicError",
     "ListError",
+    "MergeSyntaxError",
     "NaiveDatetimeError",
     "Recurrence",
     "ResolvedZone",
     "Segment",
+    "SegmentError",
     "SegmentIndex",
     "SendPolicy",
     "SequenzaError",
+    "StoreError",
     "TimeError",
     "__version__",
+    "error_codes",
     "export_csv",
     "finding_codes",
     "flow_schema",

@@ -27,18 +27,39 @@ JsonDocument = Union[str, bytes, Dict[str, Any]]
 """JSON text, UTF-8 bytes, or a dict serialised with ``json.dumps``."""
 
 class SequenzaError(Exception):
-    """Base class of every error raised by sequenza."""
+    """Base class of every error raised by sequenza: one subclass per error area of the core.
+    Attributes are set from the core's error data; those that do not apply are None."""
 
+    area: str
+    """The error area: ``"format"``, ``"parse"``, ``"condition"``, ``"segment"``, ``"time"``,
+    ``"list"``, ``"import"``, ``"jsonlogic"``, ``"merge"``, ``"flow"``, ``"engine"``, ``"store"``."""
     code: str
-    """Stable machine code, e.g. ``"format.invalid"``."""
+    """Stable machine code, e.g. ``"format.invalid"`` (every code is in :func:`error_codes`)."""
+    message: str
+    """What went wrong, without the location."""
     path: Optional[str]
     """JSON pointer (RFC 6901) of the offending value, ``""`` for the document itself."""
     line: Optional[int]
-    """1-based line in the JSON text (for a dict input: in its ``json.dumps`` text)."""
+    """1-based line in the text (for a dict input: in its ``json.dumps`` text)."""
     column: Optional[int]
-    """1-based column in the JSON text (for a dict input: in its ``json.dumps`` text)."""
-    message: str
-    """What went wrong, without the location."""
+    """1-based column in the text (for a dict input: in its ``json.dumps`` text)."""
+    row: Optional[int]
+    """1-based CSV row (the header is row 1)."""
+    csv_column: Optional[int]
+    """0-based CSV column."""
+    column_name: Optional[str]
+    """The CSV column's header name (or the import option's name)."""
+    byte_offset: Optional[int]
+    """Byte offset in the input."""
+    node: Optional[str]
+    flow: Optional[str]
+    contact: Optional[str]
+    report: Optional[Dict[str, Any]]
+    """The partial report of an operation that stopped part-way (an import)."""
+    findings: Optional[List[Dict[str, Any]]]
+    expected: Optional[List[str]]
+    found: Optional[str]
+    operator: Optional[str]
 
 class FlowFormatError(SequenzaError):
     """A flow or field-schema document could not be read.
@@ -104,6 +125,33 @@ class TimeError(SequenzaError):
     path: str
     line: None
     column: None
+
+class SegmentError(ConditionError):
+    """A segment problem (area ``segment``: ``segment.cycle``, ``segment.unknown``,
+    ``segment.duplicate``); also a :class:`ConditionError`."""
+
+class MergeSyntaxError(SequenzaError):
+    """A malformed ``{{ … }}`` merge field (area ``merge``), with ``byte_offset``."""
+
+class FlowError(SequenzaError):
+    """A flow that cannot be used as written (area ``flow``)."""
+
+class EngineError(SequenzaError):
+    """An engine step that cannot be done (area ``engine``)."""
+
+class StoreError(SequenzaError):
+    """A store that cannot be read or written (area ``store``)."""
+
+class ErrorCode(TypedDict):
+    """One entry of :func:`error_codes` (returned as a plain ``dict``)."""
+
+    code: str
+    area: str
+    severity: Optional[Literal["error", "warning"]]
+    meaning: str
+
+def error_codes() -> List[ErrorCode]:
+    """Every error and finding code sequenza produces, with its area, severity and meaning."""
 
 class NaiveDatetimeError(TimeError, ValueError):
     """A naive ``datetime`` (no time zone) where an instant is needed; code
@@ -453,16 +501,22 @@ def flow_schema() -> str:
 __all__ = [
     "ConditionError",
     "ConditionSyntaxError",
+    "EngineError",
     "Flow",
+    "FlowError",
     "FlowFormatError",
     "JsonLogicError",
+    "MergeSyntaxError",
     "Recurrence",
     "Segment",
+    "SegmentError",
     "SegmentIndex",
     "SendPolicy",
     "SequenzaError",
+    "StoreError",
     "TimeError",
     "__version__",
+    "error_codes",
     "finding_codes",
     "flow_schema",
     "jsonlogic_apply",
@@ -567,14 +621,14 @@ CsvSource = Union[str, "os.PathLike[str]", bytes, bytearray, memoryview]
 
 class CsvImportError(SequenzaError):
     """A CSV file or import options that cannot be used at all (``import.empty``,
-    ``import.header.duplicate``, ``import.mapping.unknown_column``, ``import.option.invalid`` …)."""
+    ``import.header.duplicate``, ``import.mapping.unknown_column``, ``import.option.invalid`` …).
+    ``row``, ``csv_column`` (0-based), ``column_name`` (the option's name for
+    ``import.option.invalid``) and ``byte_offset`` locate the problem; ``column`` is None."""
 
     row: Optional[int]
-    """1-based row (the header is row 1)."""
+    csv_column: Optional[int]
     column_name: Optional[str]
-    """The column's header name, or the option's name for ``import.option.invalid``."""
     byte_offset: Optional[int]
-    """Byte offset in the file."""
 
 class Rejection(TypedDict):
     """One problem of a rejected row (returned as a plain ``dict``)."""
@@ -638,7 +692,7 @@ def preview_csv(
 def import_csv(
     source: CsvSource,
     *,
-    now: Instant,
+    now: Optional[Instant] = None,
     mapping: Optional[Dict[str, Optional[str]]] = None,
     default_region: Optional[str] = None,
     on_progress: Optional[Callable[[int, int], object]] = None,

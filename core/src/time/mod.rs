@@ -43,6 +43,7 @@ use serde::{Deserialize, Serialize};
 mod cap;
 mod error;
 mod local;
+mod options;
 mod policy;
 mod recurrence;
 mod rrule;
@@ -53,6 +54,7 @@ pub use cap::{history_from_json, plan_send, CapPolicy, FrequencyCap, SentMessage
 pub use chrono_tz::Tz;
 pub use error::{TimeError, CODES};
 pub use local::{local_to_utc, LocalTime};
+pub use options::send_policy_from_options;
 pub use policy::{is_allowed, next_allowed, Decision, Policy};
 pub use recurrence::{RecurrenceRule, Recurring, MAX_OCCURRENCES};
 pub use wait::{add_duration, until_date, until_local_time, wait_end};

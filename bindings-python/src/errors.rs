@@ -1,0 +1,234 @@
+//! Core errors as Python exceptions: one class per error area under `SequenzaError`, chosen by
+//! one `match` on [`sequenza::Error::area`], with the attributes of [`sequenza::Error::data`]
+//! (`area`, `code`, `message`, `path`, `line`, `column`, `row`, `csv_column`, `column_name`,
+//! `byte_offset`, `node`, `flow`, `contact`, `report`, `findings`, `expected`, `found`,
+//! `operator` — each None when it does not apply).
+
+use pyo3::create_exception;
+use pyo3::exceptions::{PyException, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyString, PyType};
+use sequenza::error::Area;
+
+use super::convert::to_py;
+
+create_exception!(
+    sequenza,
+    SequenzaError,
+    PyException,
+    "Base class of every error raised by sequenza. Attributes: ``area``, ``code`` (stable, see \
+     ``error_codes()``), ``message`` (without the location) and the location fields that apply \
+     (``path``, ``line``, ``column``, ``row``, ``csv_column``, ``column_name``, ``byte_offset``, \
+     ``node``, ``flow``, ``contact``), else None."
+);
+create_exception!(
+    sequenza,
+    FlowFormatError,
+    SequenzaError,
+    "A JSON document of the wrong form (area ``format``): ``format.syntax``, ``format.eof``, \
+     ``format.invalid``, with ``path``, ``line`` and ``column``."
+);
+create_exception!(
+    sequenza,
+    ConditionSyntaxError,
+    SequenzaError,
+    "Condition text that cannot be parsed (area ``parse``, ``condition.syntax``): ``line``, \
+     ``column``, ``expected`` and ``found``."
+);
+create_exception!(
+    sequenza,
+    ConditionError,
+    SequenzaError,
+    "A condition that cannot be evaluated as written (area ``condition``), with ``path``."
+);
+create_exception!(
+    sequenza,
+    SegmentError,
+    ConditionError,
+    "A segment problem (area ``segment``: ``segment.cycle``, ``segment.unknown``, \
+     ``segment.duplicate``), with ``path``; also a ``ConditionError``."
+);
+create_exception!(
+    sequenza,
+    TimeError,
+    SequenzaError,
+    "A time rule that cannot be used as written (area ``time``: ``time.zone.unknown``, \
+     ``time.policy.never_allowed`` …), with ``path``."
+);
+create_exception!(
+    sequenza,
+    ListError,
+    SequenzaError,
+    "A list operation that cannot be done (area ``list``), with ``path``."
+);
+create_exception!(
+    sequenza,
+    CsvImportError,
+    SequenzaError,
+    "A CSV file or import option that cannot be imported at all (area ``import``): ``row`` \
+     (1-based, the header is row 1), ``csv_column`` (0-based), ``column_name``, ``byte_offset``; \
+     ``report`` the partial report when the import stopped part-way."
+);
+create_exception!(
+    sequenza,
+    JsonLogicError,
+    SequenzaError,
+    "A JsonLogic rule that cannot be evaluated (area ``jsonlogic``), with ``path`` and \
+     ``operator``."
+);
+create_exception!(
+    sequenza,
+    MergeSyntaxError,
+    SequenzaError,
+    "A malformed ``{{ … }}`` merge field in message text (area ``merge``), with ``byte_offset``."
+);
+create_exception!(
+    sequenza,
+    FlowError,
+    SequenzaError,
+    "A flow that cannot be used as written (area ``flow``), with ``flow`` and ``node``."
+);
+create_exception!(
+    sequenza,
+    EngineError,
+    SequenzaError,
+    "An engine step that cannot be done (area ``engine``)."
+);
+create_exception!(
+    sequenza,
+    StoreError,
+    SequenzaError,
+    "A store that cannot be read or written (area ``store``)."
+);
+
+/// The attributes every exception has (None when they do not apply).
+const ATTRIBUTES: &[&str] = &[
+    "area",
+    "code",
+    "message",
+    "path",
+    "line",
+    "column",
+    "row",
+    "csv_column",
+    "column_name",
+    "byte_offset",
+    "node",
+    "flow",
+    "contact",
+    "report",
+    "findings",
+    "expected",
+    "found",
+    "operator",
+];
+
+/// Maps a core error to its exception: the class by area, the attributes from its data.
+pub(crate) fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
+    let class = match err.area() {
+        Area::Format => py.get_type::<FlowFormatError>(),
+        Area::Parse => py.get_type::<ConditionSyntaxError>(),
+        Area::Condition => py.get_type::<ConditionError>(),
+        Area::Segment => py.get_type::<SegmentError>(),
+        Area::Time => py.get_type::<TimeError>(),
+        Area::List => py.get_type::<ListError>(),
+        Area::Import => py.get_type::<CsvImportError>(),
+        Area::JsonLogic => py.get_type::<JsonLogicError>(),
+        Area::Merge => py.get_type::<MergeSyntaxError>(),
+        Area::Flow => py.get_type::<FlowError>(),
+        Area::Engine => py.get_type::<EngineError>(),
+        Area::Store => py.get_type::<StoreError>(),
+        // `Area` is non-exhaustive: an area added later raises the base class until it gets one.
+        _ => py.get_type::<SequenzaError>(),
+    };
+    raise(&class, err.to_string(), &err.data())
+}
+
+/// A core result as a Python one: `.or_raise(py)?` maps the error with [`to_py_err`].
+pub(crate) trait OrRaise<T> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> OrRaise<T> for sequenza::Result<T> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|e| to_py_err(py, &e))
+    }
+}
+
+/// An exception of `class` whose `str()` is `text`, with the fields of `data` as attributes.
+fn raise<T: serde::Serialize>(class: &Bound<'_, PyType>, text: String, data: &T) -> PyErr {
+    let made = class.call1((text,)).and_then(|value| {
+        for (key, item) in to_py(class.py(), data)?.cast_into::<PyDict>()?.iter() {
+            value.setattr(key.cast_into::<PyString>()?, item)?;
+        }
+        Ok(value)
+    });
+    match made {
+        Ok(value) => PyErr::from_value(value),
+        Err(e) => e,
+    }
+}
+
+/// `sequenza.NaiveDatetimeError`: a `TimeError` and a `ValueError`, made when the module loads
+/// (a type with two bases cannot come from `create_exception!`).
+static NAIVE_DATETIME_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+
+/// A `NaiveDatetimeError` (code `time.datetime.naive`) with `message`.
+pub(crate) fn naive_datetime_error(py: Python<'_>, message: String) -> PyErr {
+    let Some(class) = NAIVE_DATETIME_ERROR.get(py) else {
+        return PyValueError::new_err(message);
+    };
+    let data =
+        serde_json::json!({"area": "time", "code": "time.datetime.naive", "message": message});
+    raise(class.bind(py), message, &data)
+}
+
+/// Every error and finding code sequenza produces, as a list of dicts with the keys ``code``,
+/// ``area``, ``severity`` (``"error"`` / ``"warning"`` for findings, else None) and
+/// ``meaning``.
+#[pyfunction]
+pub(crate) fn error_codes(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
+    Ok(to_py(py, sequenza::error::codes())?.cast_into::<PyList>()?)
+}
+
+/// Adds the exception classes to the module, with their default attributes.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let base = py.get_type::<SequenzaError>();
+    for attr in ATTRIBUTES {
+        base.setattr(*attr, py.None())?;
+    }
+    for class in [
+        base,
+        py.get_type::<FlowFormatError>(),
+        py.get_type::<ConditionSyntaxError>(),
+        py.get_type::<ConditionError>(),
+        py.get_type::<SegmentError>(),
+        py.get_type::<TimeError>(),
+        py.get_type::<ListError>(),
+        py.get_type::<CsvImportError>(),
+        py.get_type::<JsonLogicError>(),
+        py.get_type::<MergeSyntaxError>(),
+        py.get_type::<FlowError>(),
+        py.get_type::<EngineError>(),
+        py.get_type::<StoreError>(),
+    ] {
+        m.add(class.name()?, class)?;
+    }
+    let namespace = PyDict::new(py);
+    namespace.set_item("__module__", "sequenza")?;
+    namespace.set_item(
+        "__doc__",
+        "A naive ``datetime`` (one without a time zone) where an instant is needed. A \
+         ``TimeError`` with code ``time.datetime.naive``, and also a ``ValueError``.",
+    )?;
+    let bases = (py.get_type::<TimeError>(), py.get_type::<PyValueError>());
+    let naive = py
+        .get_type::<PyType>()
+        .call1(("NaiveDatetimeError", bases, namespace))?
+        .cast_into::<PyType>()?;
+    m.add("NaiveDatetimeError", &naive)?;
+    let _ = NAIVE_DATETIME_ERROR.set(py, naive.unbind());
+    Ok(())
+}
