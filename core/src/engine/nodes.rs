@@ -23,7 +23,8 @@ pub(crate) enum Mode {
     Fresh,
     /// Its timer fired (`due` is the step's instant).
     Timer,
-    /// Its flow resumed after a pause; the step had fallen due at `due`.
+    /// Its flow resumed after a pause; the step had fallen due at `due` (the run that follows
+    /// is late: a send later than the flow's `max_lateness` is skipped as `stale`).
     Resumed { due: DateTime<Utc> },
 }
 
@@ -387,6 +388,11 @@ impl<S: Store> Engine<S> {
                         timeout_seconds: Some(a.timeout_seconds),
                     };
                     let key = effect_key(e, node_id.as_str());
+                    let method = serde_json::to_value(request.method)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    let why = format!("API call {method} {}", request.url);
                     tx.effect(Effect {
                         key: key.clone(),
                         kind: EffectKind::ApiCall,
@@ -403,14 +409,7 @@ impl<S: Store> Engine<S> {
                         team: None,
                     });
                     tx.stat(&e.flow, Some(&node_id), StatKind::Sent, None, at);
-                    tx.log(
-                        at,
-                        e,
-                        Some(&node_id),
-                        Action::Sent,
-                        Some(format!("API call {}", a.url)),
-                        Some(&key),
-                    );
+                    tx.log(at, e, Some(&node_id), Action::Sent, Some(why), Some(&key));
                     let due = at + TimeDelta::seconds(i64::from(a.timeout_seconds));
                     self.park(
                         tx,
@@ -676,7 +675,8 @@ impl<S: Store> Engine<S> {
             tx.log(at, e, Some(&node_id), Action::Skipped, Some(why), None);
             go("next")
         };
-        if let Mode::Resumed { due } = mode {
+        let _ = mode;
+        if let Some(due) = tx.late {
             if let Some(max) = cf.flow.settings.max_lateness {
                 let limit = crate::time::add_duration(due, max, self.zone).unwrap_or(due);
                 if at > limit {

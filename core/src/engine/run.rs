@@ -193,8 +193,14 @@ impl<S: Store> Engine<S> {
 
     /// Runs the work due up to `tx.now` in due order, each at its own instant, then the queue.
     pub(super) fn catch_up(&mut self, tx: &mut Tx) -> crate::Result<()> {
-        self.drain(tx)?;
         let now = tx.now;
+        self.catch_up_to(tx, now)
+    }
+
+    /// Runs the work due at or before `now` (at most `tx.now`), in due order.
+    pub(super) fn catch_up_to(&mut self, tx: &mut Tx, now: DateTime<Utc>) -> crate::Result<()> {
+        self.drain(tx)?;
+        let now = now.min(tx.now);
         let mut chunk: std::collections::VecDeque<(DateTime<Utc>, FlowId, ContactId)> =
             std::collections::VecDeque::new();
         let mut after: Option<(DateTime<Utc>, FlowId, ContactId)> = None;
@@ -499,6 +505,27 @@ impl<S: Store> Engine<S> {
 
     /// Moves an enrollment along from `next` until it waits or ends, at `at`.
     pub(super) fn advance(
+        &mut self,
+        tx: &mut Tx,
+        e: Enrollment,
+        cf: &Arc<CompiledFlow>,
+        at: DateTime<Utc>,
+        next: Next,
+    ) -> crate::Result<()> {
+        let saved = tx.late;
+        let next = match next {
+            Next::Fire(Mode::Resumed { due }) => {
+                tx.late = Some(due);
+                Next::Fire(Mode::Timer)
+            }
+            other => other,
+        };
+        let result = self.advance_run(tx, e, cf, at, next);
+        tx.late = saved;
+        result
+    }
+
+    fn advance_run(
         &mut self,
         tx: &mut Tx,
         mut e: Enrollment,

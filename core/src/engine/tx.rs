@@ -48,6 +48,8 @@ pub(crate) struct Tx {
     pub compiled: Vec<(FlowId, u32)>,
     /// Trigger cursors moved by this input.
     pub cursors: BTreeMap<(FlowId, u32), DateTime<Utc>>,
+    /// While a resumed flow runs the work that fell due during a pause: when it fell due.
+    pub late: Option<DateTime<Utc>>,
 }
 
 /// True when an enrollment sits in the timer index.
@@ -74,6 +76,7 @@ impl Tx {
             entries: BTreeMap::new(),
             compiled: Vec::new(),
             cursors: BTreeMap::new(),
+            late: None,
         }
     }
 
