@@ -18,6 +18,7 @@
 
 mod convert;
 mod csv_import;
+mod engine;
 mod errors;
 mod index;
 mod lists;
@@ -300,6 +301,8 @@ mod native {
     #[pymodule_export]
     use super::lists::{list_trigger_hits, source_condition, PyAudience};
 
+    #[pymodule_export]
+    use super::engine::PyEngine;
     #[pymodule_export]
     use super::index::PySegmentIndex;
     #[pymodule_export]
