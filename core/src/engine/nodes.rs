@@ -84,6 +84,26 @@ fn address(c: &Contact, channel: Channel) -> Option<String> {
     .filter(|a| !a.trim().is_empty())
 }
 
+/// What a waiting enrollment waits for, in words (derived from its node, never stored).
+pub(crate) fn wait_reason(flow: &crate::flow::Flow, e: &Enrollment) -> String {
+    let due = e.due.map(|d| d.to_rfc3339()).unwrap_or_default();
+    match e.wait {
+        WaitKind::Timer => format!("wait until {due}"),
+        WaitKind::Send => format!("deferred until {due}"),
+        WaitKind::Event => match flow.nodes.get(e.node as usize).map(|n| &n.kind) {
+            Some(NodeKind::WaitFor(w)) => match &w.event {
+                Some(m) => format!("waiting for event `{}` until {due}", m.name),
+                None => format!("waiting for the condition until {due}"),
+            },
+            _ => format!("waiting until {due}"),
+        },
+        WaitKind::Reply => format!("waiting for a reply until {due}"),
+        WaitKind::Response => "waiting for the API response".to_owned(),
+        WaitKind::Paused => format!("paused; fell due at {due}"),
+        _ => "running".to_owned(),
+    }
+}
+
 fn window_text(p: &SendPolicy) -> String {
     let mut parts = Vec::new();
     for q in &p.quiet_hours {
@@ -717,13 +737,9 @@ impl<S: Store> Engine<S> {
         };
         let zone = self.contact_zone(c, cf);
         let mut history = self.store.sent(&e.contact)?;
-        history.extend(
-            tx.batch
-                .sent
-                .iter()
-                .filter(|(id, _)| *id == e.contact)
-                .map(|(_, m)| *m),
-        );
+        if let Some(mine) = tx.sent_by.get(&e.contact) {
+            history.extend(mine.iter().copied());
+        }
         let policy = cf
             .nodes
             .get(e.node as usize)
@@ -797,9 +813,7 @@ impl<S: Store> Engine<S> {
             request: None,
             team: None,
         });
-        tx.batch
-            .sent
-            .push((e.contact.clone(), (at, channel, transactional)));
+        tx.sent(&e.contact, (at, channel, transactional));
         tx.stat(&e.flow, Some(&node_id), StatKind::Sent, None, at);
         tx.log(
             at,

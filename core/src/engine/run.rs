@@ -63,6 +63,7 @@ impl<S: Store> Engine<S> {
             );
         }
         let mut tx = Tx::new(now);
+        tx.history = self.store.keeps_history();
         let result = self.run_input(&mut tx, f);
         match result {
             Ok(v) => {
@@ -157,7 +158,11 @@ impl<S: Store> Engine<S> {
     }
 
     /// Writes an enrollment into the input's overlay.
-    pub(super) fn save(&self, tx: &mut Tx, e: Enrollment) -> crate::Result<()> {
+    pub(super) fn save(&self, tx: &mut Tx, mut e: Enrollment) -> crate::Result<()> {
+        if e.is_waiting() {
+            // What a waiting enrollment waits for is derived from its node when shown.
+            e.reason = None;
+        }
         let original = if tx.get(&e.flow, &e.contact).is_some() {
             None
         } else {
@@ -751,13 +756,22 @@ impl<S: Store> Engine<S> {
         contact: Option<&ContactId>,
     ) -> crate::Result<Vec<super::EnrollmentView>> {
         let mut out = Vec::new();
+        let mut flows: std::collections::HashMap<(FlowId, u32), Option<crate::flow::Flow>> =
+            std::collections::HashMap::new();
         for e in self.store.enrollments(flow, contact)? {
-            let node = match self.compiled.get(&(e.flow.clone(), e.version)) {
-                Some(cf) => cf.node_id(e.node).cloned(),
-                None => self
-                    .store
-                    .flow(&e.flow, e.version)?
-                    .and_then(|f| f.nodes.get(e.node as usize).map(|n| n.id.clone())),
+            let key = (e.flow.clone(), e.version);
+            if !flows.contains_key(&key) {
+                let f = match self.compiled.get(&key) {
+                    Some(cf) => Some(cf.flow.clone()),
+                    None => self.store.flow(&e.flow, e.version)?,
+                };
+                flows.insert(key.clone(), f);
+            }
+            let f = flows.get(&key).and_then(|f| f.as_ref());
+            let node = f.and_then(|f| f.nodes.get(e.node as usize).map(|n| n.id.clone()));
+            let reason = match (&e.reason, f) {
+                (None, Some(f)) if e.is_waiting() => Some(super::nodes::wait_reason(f, &e)),
+                _ => e.reason.clone(),
             };
             out.push(super::EnrollmentView {
                 flow: e.flow,
@@ -766,7 +780,7 @@ impl<S: Store> Engine<S> {
                 node: if e.node == NO_NODE { None } else { node },
                 state: e.state,
                 due: e.due,
-                reason: e.reason,
+                reason,
             });
         }
         Ok(out)

@@ -490,6 +490,10 @@ impl Store for MemoryStore {
             .copied())
     }
 
+    fn keeps_history(&self) -> bool {
+        self.keep_history
+    }
+
     fn begin(&mut self) -> Result<(), StoreError> {
         Ok(())
     }
