@@ -4,7 +4,9 @@
 //! through [`instant`]), calls one core method, and converts the result through its serde form
 //! (`pythonize`: instants stay RFC 3339 text, except `next_wakeup`, an aware UTC `datetime`).
 //! Errors go through the one mapping of [`errors`](super::errors): `EngineError` (`engine.*`),
-//! `StoreError` (`store.*`), `FlowFormatError` for a malformed document …
+//! `StoreError` (`store.*`), `FlowFormatError` for a malformed document … The inputs that may
+//! touch many contacts (`tick`, `enroll`, `enroll_matching`, `register_segment`, `import_csv`)
+//! run without the GIL; `deliver` keeps it to call the handlers.
 
 use std::io::Read;
 
@@ -254,10 +256,9 @@ impl PyEngine {
     ) -> PyResult<Bound<'py, PyAny>> {
         let ids: Vec<ContactId> = contact_ids.into_iter().map(ContactId::from).collect();
         let now = instant(now, "now")?;
-        let out = self
-            .inner
-            .enroll(&FlowId::new(flow_id), &ids, now)
-            .or_raise(py)?;
+        let engine = &mut self.inner;
+        let flow = FlowId::new(flow_id);
+        let out = py.detach(|| engine.enroll(&flow, &ids, now)).or_raise(py)?;
         to_py(py, &out)
     }
 
@@ -270,9 +271,10 @@ impl PyEngine {
         now: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let now = instant(now, "now")?;
-        let out = self
-            .inner
-            .enroll_matching(&FlowId::new(flow_id), now)
+        let engine = &mut self.inner;
+        let flow = FlowId::new(flow_id);
+        let out = py
+            .detach(|| engine.enroll_matching(&flow, now))
             .or_raise(py)?;
         to_py(py, &out)
     }
@@ -296,7 +298,8 @@ impl PyEngine {
     /// steps run.
     fn tick(&mut self, py: Python<'_>, now: &Bound<'_, PyAny>) -> PyResult<usize> {
         let now = instant(now, "now")?;
-        self.inner.tick(now).or_raise(py)
+        let engine = &mut self.inner;
+        py.detach(|| engine.tick(now)).or_raise(py)
     }
 
     /// The earliest instant at which ``tick`` has something to do (an aware UTC ``datetime``),
@@ -425,7 +428,9 @@ impl PyEngine {
     ) -> PyResult<usize> {
         let segment = core_segment(segment)?;
         let now = instant(now, "now")?;
-        self.inner.register_segment(segment, now).or_raise(py)
+        let engine = &mut self.inner;
+        py.detach(|| engine.register_segment(segment, now))
+            .or_raise(py)
     }
 
     /// Creates a list (its JSON form, as ``Audience.create_list`` takes); returns how many
