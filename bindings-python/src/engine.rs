@@ -232,6 +232,25 @@ impl PyEngine {
         self.inner.record_event(event, now).or_raise(py)
     }
 
+    /// Records an activity of a contact done at ``at`` (``{"type": "coupon_downloaded",
+    /// "coupon": "XMAS"}`` …, as ``Audience.record`` takes): its contact state and its event,
+    /// with the triggers that fire.
+    fn record_activity(
+        &mut self,
+        py: Python<'_>,
+        contact_id: &str,
+        activity: &Bound<'_, PyAny>,
+        at: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let activity: sequenza::list::Activity = document(activity, "activity")?;
+        let at = instant(at, "at")?;
+        let now = instant(now, "now")?;
+        self.inner
+            .record_activity(&ContactId::new(contact_id), activity, at, now)
+            .or_raise(py)
+    }
+
     /// Receives an inbound WhatsApp / SMS message ``{"channel", "from" or "contact", "text",
     /// "media", "at", "ad"}``.
     fn receive_message(
@@ -552,4 +571,17 @@ impl PyEngine {
     fn __repr__(&self) -> String {
         format!("{:?}", self.inner)
     }
+}
+
+/// The items of an RSS 2.0 or Atom ``document`` whose ids are not in ``seen``, in document
+/// order, as dicts ``{"id", "title", "link", "published", "summary"}`` — what
+/// ``Engine.feed_items`` takes.
+#[pyfunction]
+#[pyo3(signature = (document, seen = Vec::new()))]
+pub(crate) fn new_feed_items<'py>(
+    py: Python<'py>,
+    document: &str,
+    seen: Vec<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &sequenza::engine::feed::new_items(document, &seen))
 }

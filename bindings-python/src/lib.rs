@@ -302,7 +302,7 @@ mod native {
     use super::lists::{list_trigger_hits, source_condition, PyAudience};
 
     #[pymodule_export]
-    use super::engine::PyEngine;
+    use super::engine::{new_feed_items, PyEngine};
     #[pymodule_export]
     use super::index::PySegmentIndex;
     #[pymodule_export]

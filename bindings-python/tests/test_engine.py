@@ -488,3 +488,23 @@ def test_import_errors(eng):
     raises(sequenza.EngineError, "engine.flow.unknown", eng.import_csv, b"id\nanna\n", T0, enroll="nope")
     e = raises(sequenza.CsvImportError, "import.option.invalid", eng.import_csv, b"id\nanna\n", T0, no_such=1)
     assert e.column_name == "no_such"
+
+
+def test_feed_items_from_a_fetched_document(eng):
+    rss = """<rss><channel>
+      <item><guid>a1</guid><title>Old post</title><link>https://blog/1</link></item>
+      <item><guid>a2</guid><title>New &amp; shiny</title><link>https://blog/2</link></item>
+    </channel></rss>"""
+    items = sequenza.new_feed_items(rss, ["a1"])
+    assert [(i["id"], i["title"]) for i in items] == [("a2", "New & shiny")]
+    assert len(sequenza.new_feed_items(rss)) == 2
+    # No flow has a feed trigger on this URL: nobody enters.
+    assert eng.feed_items("https://blog/rss", items, T0) == {"entered": [], "refused": []}
+
+
+def test_record_activity(eng):
+    eng.upsert_contact(ANNA, T0)
+    eng.record_activity("anna", {"type": "tag_assigned", "tag": "vip"}, T0, T0)
+    assert "vip" in eng.contact("anna")["tags"]
+    e = raises(sequenza.FlowFormatError, "format.invalid", eng.record_activity, "anna", {"type": "x"}, T0, T0)
+    assert e.path == "/type"

@@ -38,7 +38,8 @@ Flow engine: an :class:`Engine` moves contacts through published flows. Every in
 :meth:`Engine.receive_message`, :meth:`Engine.enroll`, :meth:`Engine.tick` …) takes ``now``;
 what contacts must receive waits in an outbox (:meth:`Engine.effects`) until acknowledged
 (:meth:`Engine.ack`), or :meth:`Engine.deliver` hands it to one handler per channel. The engine
-owns its audience: lists, segments and CSV imports into it fire flows.
+owns its audience: lists, segments and CSV imports into it fire flows; :func:`new_feed_items`
+turns a fetched RSS / Atom document into the items :meth:`Engine.feed_items` takes.
 
 Errors: one subclass of :class:`SequenzaError` per error area of the core, with ``area``,
 ``code``, ``message`` and the location fields that apply (``path``, ``line``, ``column``, ``row``,
@@ -84,6 +85,7 @@ from ._sequenza import (
     jsonlogic_apply,
     list_trigger_hits,
     local_to_utc,
+    new_feed_items,
     plan_send,
     preview_csv,
     resolve_time_zone,
@@ -127,6 +129,7 @@ __all__ = [
     "jsonlogic_apply",
     "list_trigger_hits",
     "local_to_utc",
+    "new_feed_items",
     "plan_send",
     "preview_csv",
     "resolve_time_zone",

@@ -842,6 +842,11 @@ class Engine:
         """Remove a contact: it exits every flow. Raises ``engine.contact.unknown``."""
     def record_event(self, event: JsonDocument, now: Instant) -> None:
         """Record an event ``{"contact", "name", "at", "properties"}``."""
+    def record_activity(
+        self, contact_id: str, activity: JsonDocument, at: Instant, now: Instant
+    ) -> None:
+        """Record an activity (``{"type": "coupon_downloaded", "coupon": "X"}`` …) done at
+        ``at``; the triggers it fires run."""
     def receive_message(self, message: JsonDocument, now: Instant) -> None:
         """Receive an inbound message ``{"channel", "from" | "contact", "text", "media", "at",
         "ad"}``."""
@@ -911,3 +916,7 @@ class Engine:
     ) -> Tuple[ImportReport, Optional[EnrollOutcome]]:
         """Import a CSV file into the engine's audience as a new list (its list changes fire
         flows); with ``enroll`` the imported contacts enter that flow."""
+
+def new_feed_items(document: str, seen: List[str] = ...) -> List[Dict[str, Any]]:
+    """The items of an RSS 2.0 / Atom document whose ids are not in ``seen``, in document order
+    (``{"id", "title", "link", "published", "summary"}``), for :meth:`Engine.feed_items`."""
