@@ -9,7 +9,9 @@ python-dateutil's ``rrule`` (recurrences) and a plain ``zoneinfo`` implementatio
 3. The batch forms, ``next_after_many`` / ``next_allowed_many`` over a NumPy ``datetime64[us]``
    array of 100,000 instants, per element, against the per-call peers above in a loop.
 
-Every answer is checked equal before timing (single calls on 1,024 instants spread over 2025;
+Timing keeps the best of 7 runs per chunk of 64 calls (per batch call), for every contender
+alike, so that preemptions on a shared machine do not count. Every answer is checked equal
+before timing (single calls on 1,024 instants spread over 2025;
 the batch on 100,000 instants over 2025–2026, the peers on a 1,024-instant sample of them).
 Run: `make bench` (or `python benches/peers/time_peers.py` in the venv with
 `benches/peers/requirements.txt` and a release build of the Python binding).
@@ -18,7 +20,6 @@ Run: `make bench` (or `python benches/peers/time_peers.py` in the venv with
 from __future__ import annotations
 
 import datetime as dt
-import statistics
 import time
 from zoneinfo import ZoneInfo
 
@@ -40,23 +41,28 @@ QUIET = ("21:00", "08:00")
 DAYS = ["mon", "tue", "wed", "thu", "fri", "sat"]
 
 
-def per_call(fn, instants=INSTANTS, repeat: int = 5) -> float:
-    samples = []
+def per_call(fn, instants=INSTANTS, repeat: int = 7, chunk: int = 64) -> float:
+    """Seconds per call: each chunk of ``chunk`` instants is timed ``repeat`` times and its best
+    time kept, so that a busy machine's preemptions do not count (the same for every contender)."""
+    best = [float("inf")] * ((len(instants) + chunk - 1) // chunk)
     for _ in range(repeat):
-        t = time.perf_counter()
-        for at in instants:
-            fn(at)
-        samples.append((time.perf_counter() - t) / len(instants))
-    return statistics.median(samples)
+        for k in range(len(best)):
+            part = instants[k * chunk:(k + 1) * chunk]
+            t = time.perf_counter()
+            for at in part:
+                fn(at)
+            best[k] = min(best[k], time.perf_counter() - t)
+    return sum(best) / len(instants)
 
 
-def per_element(fn, array, repeat: int = 5) -> float:
+def per_element(fn, array, repeat: int = 7) -> float:
+    """Seconds per element of one batch call over ``array``, best of ``repeat``."""
     samples = []
     for _ in range(repeat):
         t = time.perf_counter()
         fn(array)
         samples.append((time.perf_counter() - t) / len(array))
-    return statistics.median(samples)
+    return min(samples)
 
 
 def zoneinfo_next_allowed(at: dt.datetime) -> dt.datetime:
