@@ -14,9 +14,8 @@ use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
-use sequenza::engine::{ApiResponse, Effect, EffectKey, Engine, EngineConfig, Outcome};
+use sequenza::engine::{ApiResponse, Effect, EffectKey, Engine, EngineConfig};
 use sequenza::import::{ImportList, ImportOptions, Progress};
 use sequenza::model::{ContactId, FlowId, ListId};
 use sequenza::runtime::{route_of, Channel, Delivery};
@@ -55,16 +54,6 @@ fn flow_arg(obj: &Bound<'_, PyAny>) -> PyResult<Flow> {
     }
 }
 
-/// What a delivery handler returns: an outcome (`"delivered"`, `"failed"`, `"bounced"`), or
-/// `{"outcome", "response"}` for an API call.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HandlerReply {
-    outcome: Outcome,
-    #[serde(default)]
-    response: Option<ApiResponse>,
-}
-
 /// The handlers of `Engine.deliver` as the core's [`Channel`]: the handler of an effect's route
 /// is called with the effect as a dict. The first exception (or unreadable reply) is kept and
 /// every later effect is left in the outbox, so that the effects handled before it are
@@ -87,24 +76,21 @@ impl Handlers<'_, '_> {
         if reply.is_none() {
             return Ok(None);
         }
-        let reply: HandlerReply = if let Ok(text) = reply.cast::<PyString>() {
-            HandlerReply {
+        // An outcome alone (`"delivered"`), or the core's `Delivery` JSON form.
+        if let Ok(text) = reply.cast::<PyString>() {
+            return Ok(Some(Delivery {
                 outcome: word(py, &text.to_cow()?)?,
                 response: None,
-            }
-        } else if reply.is_instance_of::<PyDict>() {
-            document(&reply, "the reply of a handler")?
-        } else {
+            }));
+        }
+        if !reply.is_instance_of::<PyDict>() {
             return Err(type_error(
                 &reply,
                 "the reply of a handler",
                 "an outcome str, a dict {\"outcome\", \"response\"} or None",
             ));
-        };
-        Ok(Some(Delivery {
-            outcome: reply.outcome,
-            response: reply.response,
-        }))
+        }
+        document(&reply, "the reply of a handler").map(Some)
     }
 }
 
