@@ -12,6 +12,8 @@
 //!   and return aware UTC ones ([`time`]).
 //! - Outputs: findings, reports, `to_dict()`, JsonLogic results go through the core's serde form
 //!   and `pythonize`; instants are aware UTC `datetime`s ([`convert`], one cached converter).
+//! - The flow engine: `Engine` ([`engine`]) wraps `sequenza::engine::Engine` method by method;
+//!   `deliver` hands effects to Python handlers through the core's `runtime::Channel`.
 //! - Errors: one exception class per core error area, all under `SequenzaError`, with the
 //!   attributes of the core's error data ([`errors`]). A wrong argument type is a `TypeError`;
 //!   nothing here panics.
@@ -282,8 +284,8 @@ fn flow_schema() -> &'static str {
     FLOW_SCHEMA
 }
 
-/// sequenza: flows and their validation, conditions and segments, send policies and recurrences
-/// (native part; import ``sequenza``).
+/// sequenza: flows and their validation, conditions and segments, send policies and recurrences,
+/// lists and CSV import, the flow engine (native part; import ``sequenza``).
 #[pymodule(name = "_sequenza")]
 mod native {
     use pyo3::prelude::*;
