@@ -91,4 +91,5 @@ bench: setup-python
 	$(VENV)/bin/pip install --quiet -r benches/peers/requirements.txt
 	cd bindings-python && $(VENV)/bin/maturin develop --release --quiet
 	$(PY) benches/peers/validate_flows.py
+	$(PY) benches/peers/py_instants.py
 	$(PY) benches/peers/time_peers.py
