@@ -351,7 +351,8 @@ impl PyEngine {
     /// (``email``, ``sms``, ``web_push``, ``whatsapp``), ``http`` for API calls and webhooks,
     /// ``hand_off`` for hand-offs; an effect whose route has no handler stays in the outbox.
     /// Returns how many effects were acknowledged. An exception raised by a handler propagates
-    /// once the effects handled before it are acknowledged.
+    /// once the effects handled before it are acknowledged. A handler must not call the engine
+    /// (that raises ``RuntimeError``): it delivers and answers.
     fn deliver(
         &mut self,
         py: Python<'_>,

@@ -508,3 +508,27 @@ def test_record_activity(eng):
     assert "vip" in eng.contact("anna")["tags"]
     e = raises(sequenza.FlowFormatError, "format.invalid", eng.record_activity, "anna", {"type": "x"}, T0, T0)
     assert e.path == "/type"
+
+
+def test_a_handler_calling_the_engine_is_an_error_not_a_crash(eng):
+    eng.publish(WELCOME, T0)
+    eng.upsert_contact(ANNA, T0)
+    eng.record_event({"contact": "anna", "name": "signup", "at": T0}, T0)
+    with pytest.raises(RuntimeError):
+        eng.deliver({"email": lambda e: eng.effects()}, T0)
+    assert len(eng.effects()) == 1
+
+
+def test_the_same_inputs_give_the_same_keys():
+    def run():
+        eng = sequenza.Engine(default_time_zone="Europe/Rome")
+        eng.publish(CART, T0)
+        for c in (ANNA, BRUNO):
+            eng.upsert_contact(c, T0)
+            eng.record_event({"contact": c["id"], "name": "cart_abandoned", "at": T0}, T0)
+        eng.tick(at(12))
+        return [(e["key"], e["at"], e["content"]) for e in eng.effects()]
+
+    first = run()
+    assert len(first) == 2 and len({k for k, _, _ in first}) == 2
+    assert run() == first
