@@ -265,14 +265,14 @@ fn validate_flows<'py>(
 #[pyfunction]
 fn finding_codes(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
     let list = PyList::empty(py);
-    for (code, severity, description) in sequenza::flow::validate::CODES {
+    for code in sequenza::error::FindingCode::ALL {
         let entry = PyDict::new(py);
-        entry.set_item("code", code)?;
+        entry.set_item("code", code.as_str())?;
         entry.set_item(
             "severity",
-            enum_str(serde_json::to_value(severity), "severity")?,
+            enum_str(serde_json::to_value(code.severity()), "severity")?,
         )?;
-        entry.set_item("description", description)?;
+        entry.set_item("description", code.meaning())?;
         list.append(entry)?;
     }
     Ok(list)
