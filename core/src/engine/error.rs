@@ -6,72 +6,7 @@ use std::fmt;
 use crate::flow::validate::Finding;
 use crate::model::{ContactId, FlowId, NodeId};
 
-/// What kind of engine error an [`EngineError`] is. Each has a stable code.
-///
-/// ```
-/// use sequenza::engine::EngineCode;
-/// assert_eq!(EngineCode::ClockBackwards.as_str(), "engine.clock.backwards");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum EngineCode {
-    /// `now` is earlier than the instant of an input already handled (`engine.clock.backwards`).
-    ClockBackwards,
-    /// A published flow has error findings (`engine.flow.invalid`); they are in
-    /// [`EngineError::findings`].
-    FlowInvalid,
-    /// No flow with this id was published (`engine.flow.unknown`).
-    FlowUnknown,
-    /// A status a flow cannot be set to (`engine.flow.status`): only `active`, `paused` and
-    /// `archived` can be set, and an archived flow stays archived.
-    FlowStatus,
-    /// A keyword already belongs to another active flow (`engine.keyword.taken`).
-    KeywordTaken,
-    /// No contact with this id (`engine.contact.unknown`).
-    ContactUnknown,
-    /// An inbound message names no contact and its phone matches none
-    /// (`engine.message.sender_unknown`).
-    SenderUnknown,
-    /// An acknowledgement names an effect that is not in the outbox (`engine.effect.unknown`).
-    EffectUnknown,
-    /// A node kind this engine does not run yet (`engine.node.unsupported`).
-    NodeUnsupported,
-    /// The engine configuration cannot be used (`engine.config.invalid`): an unknown time zone,
-    /// an invalid frequency cap.
-    ConfigInvalid,
-}
-
-impl EngineCode {
-    /// The stable code string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EngineCode::ClockBackwards => "engine.clock.backwards",
-            EngineCode::FlowInvalid => "engine.flow.invalid",
-            EngineCode::FlowUnknown => "engine.flow.unknown",
-            EngineCode::FlowStatus => "engine.flow.status",
-            EngineCode::KeywordTaken => "engine.keyword.taken",
-            EngineCode::ContactUnknown => "engine.contact.unknown",
-            EngineCode::SenderUnknown => "engine.message.sender_unknown",
-            EngineCode::EffectUnknown => "engine.effect.unknown",
-            EngineCode::NodeUnsupported => "engine.node.unsupported",
-            EngineCode::ConfigInvalid => "engine.config.invalid",
-        }
-    }
-
-    /// Every engine code, for registries and documentation.
-    pub const ALL: [EngineCode; 10] = [
-        EngineCode::ClockBackwards,
-        EngineCode::FlowInvalid,
-        EngineCode::FlowUnknown,
-        EngineCode::FlowStatus,
-        EngineCode::KeywordTaken,
-        EngineCode::ContactUnknown,
-        EngineCode::SenderUnknown,
-        EngineCode::EffectUnknown,
-        EngineCode::NodeUnsupported,
-        EngineCode::ConfigInvalid,
-    ];
-}
+pub use crate::error::EngineCode;
 
 /// An input the engine refuses, with where the problem is.
 ///
@@ -168,33 +103,7 @@ impl fmt::Display for EngineError {
 
 impl std::error::Error for EngineError {}
 
-/// What kind of storage failure a [`StoreError`] is.
-///
-/// ```
-/// use sequenza::store::StoreCode;
-/// assert_eq!(StoreCode::Unavailable.as_str(), "store.unavailable");
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum StoreCode {
-    /// The store cannot be reached or written (`store.unavailable`).
-    Unavailable,
-    /// A write conflicts with another writer; retry the input (`store.conflict`).
-    Conflict,
-    /// The stored data is not what the engine wrote (`store.corrupt`).
-    Corrupt,
-}
-
-impl StoreCode {
-    /// The stable code string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StoreCode::Unavailable => "store.unavailable",
-            StoreCode::Conflict => "store.conflict",
-            StoreCode::Corrupt => "store.corrupt",
-        }
-    }
-}
+pub use crate::error::StoreCode;
 
 /// A storage failure. The input that met it changed nothing (its writes are one atomic unit).
 ///

@@ -11,9 +11,9 @@ mod registry;
 pub use area::Area;
 pub use location::{ErrorData, Location};
 pub use registry::{
-    code_info, codes, CodeInfo, ConditionCode, ConditionErrorCode, FindingCode, FormatCode,
-    ImportCode, JsonLogicCode, ListCode, MergeCode, ParseCode, RejectionCode, SegmentCode,
-    TimeCode,
+    code_info, codes, CodeInfo, ConditionCode, ConditionErrorCode, EngineCode, FindingCode,
+    FormatCode, ImportCode, JsonLogicCode, ListCode, MergeCode, ParseCode, RejectionCode,
+    SegmentCode, StoreCode, TimeCode,
 };
 
 /// The result type of fallible sequenza functions.
