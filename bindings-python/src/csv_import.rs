@@ -142,6 +142,21 @@ pub(crate) struct PyImportReport {
     changes: Vec<ListChange>,
 }
 
+impl PyImportReport {
+    /// A report of an import into an audience (or an engine's audience).
+    pub(crate) fn new(
+        report: ImportReport,
+        list_id: Option<ListId>,
+        changes: Vec<ListChange>,
+    ) -> Self {
+        PyImportReport {
+            report,
+            list_id,
+            changes,
+        }
+    }
+}
+
 #[pymethods]
 impl PyImportReport {
     /// Data rows read (the header not included).
@@ -266,27 +281,13 @@ pub(crate) fn import_csv<'py>(
     list_name: Option<String>,
     options: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<PyImportReport> {
-    let input = Input::from_py(source)?;
     // The binding may read the clock; the core never does.
     let now = match now.filter(|n| !n.is_none()) {
         Some(n) => instant(n, "now")?,
         None => chrono::DateTime::from(std::time::SystemTime::now()),
     };
-    let kwargs = options.cloned().unwrap_or_else(|| PyDict::new(py));
-    if let Some(m) = mapping.filter(|m| !m.is_none()) {
-        kwargs.set_item("mapping", m)?;
-    }
-    // None keeps the core's default region, "IT".
-    if let Some(r) = default_region.filter(|r| !r.is_none()) {
-        kwargs.set_item("default_region", r)?;
-    }
-    let options = self::options(py, &kwargs)?;
+    let call = ImportCall::new(source, mapping, default_region, on_progress, options)?;
     let fields: FieldSchema = parse_fields(fields)?.unwrap_or_default();
-    if let Some(cb) = &on_progress {
-        if !cb.bind(py).is_callable() {
-            return Err(type_error(cb.bind(py), "on_progress", "a callable or None"));
-        }
-    }
     let mut audience = match audience.filter(|a| !a.is_none()) {
         Some(a) => Some(
             a.cast::<PyAudience>()
@@ -295,73 +296,136 @@ pub(crate) fn import_csv<'py>(
         ),
         None => None,
     };
-    let stop = AtomicBool::new(false);
-    let mut failure: Option<PyErr> = None;
-    let reader = Stoppable {
-        inner: input.open()?,
-        stop: &stop,
-    };
-    let file = input.file_name();
-    let mut progress = |p: Progress| {
-        if failure.is_some() {
-            return;
-        }
-        let result = Python::attach(|py| -> PyResult<()> {
-            py.check_signals()?;
-            if let Some(cb) = &on_progress {
-                cb.call1(py, (p.rows, p.bytes_read))?;
-            }
-            Ok(())
-        });
-        if let Err(e) = result {
-            failure = Some(e);
-            stop.store(true, Ordering::Relaxed);
-        }
-    };
     let audience_inner = audience.as_mut().map(|a| &mut a.inner);
-    let outcome = py.detach(|| match audience_inner {
-        Some(a) => {
-            let list = ImportList {
-                name: list_name,
-                file,
-            };
-            import_csv_into_audience(reader, &options, &fields, a, &list, now, &mut progress)
-                .map(|r| (r.report, Some(r.list_id), r.changes))
-        }
-        None => {
-            let mut target = MemoryTarget::default();
-            import_csv_reader(reader, &options, &fields, &mut target, now, &mut progress)
-                .map(|r| (r, None, Vec::new()))
-        }
-    });
-    // An import stopped part-way: the exception carries what was done as ``report``.
-    let partial = match &outcome {
-        Err(sequenza::Error::Import(e)) => e.report.clone(),
-        _ => None,
-    };
-    let with_report = |err: PyErr| -> PyErr {
-        let Some(p) = partial.clone() else {
-            return err;
-        };
-        let report = PyImportReport {
-            report: p.report,
-            list_id: p.list_id,
-            changes: p.changes,
-        };
-        match Py::new(py, report).and_then(|r| err.value(py).setattr("report", r)) {
-            Ok(()) => err,
-            Err(e) => e,
-        }
-    };
-    if let Some(e) = failure {
-        return Err(with_report(e));
-    }
-    let (report, list_id, changes) = outcome.map_err(|e| with_report(to_py_err(py, &e)))?;
+    let file = call.file_name();
+    let (report, list_id, changes) =
+        call.run(py, |reader, options, progress| match audience_inner {
+            Some(a) => {
+                let list = ImportList {
+                    name: list_name,
+                    file,
+                };
+                import_csv_into_audience(reader, options, &fields, a, &list, now, progress)
+                    .map(|r| (r.report, Some(r.list_id), r.changes))
+            }
+            None => {
+                let mut target = MemoryTarget::default();
+                import_csv_reader(reader, options, &fields, &mut target, now, progress)
+                    .map(|r| (r, None, Vec::new()))
+            }
+        })?;
     Ok(PyImportReport {
         report,
         list_id,
         changes,
     })
+}
+
+/// An import read from its Python arguments: the CSV source, the options (the keyword
+/// arguments, checked by the core) and the progress callback. [`ImportCall::run`] runs it
+/// without the GIL.
+pub(crate) struct ImportCall {
+    input: Input,
+    options: ImportOptions,
+    on_progress: Option<Py<PyAny>>,
+}
+
+impl ImportCall {
+    /// Reads the arguments common to every import: ``source``, ``mapping``,
+    /// ``default_region``, ``on_progress`` and the other options.
+    pub(crate) fn new(
+        source: &Bound<'_, PyAny>,
+        mapping: Option<&Bound<'_, PyAny>>,
+        default_region: Option<&Bound<'_, PyAny>>,
+        on_progress: Option<Py<PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        let py = source.py();
+        let input = Input::from_py(source)?;
+        let kwargs = options.cloned().unwrap_or_else(|| PyDict::new(py));
+        if let Some(m) = mapping.filter(|m| !m.is_none()) {
+            kwargs.set_item("mapping", m)?;
+        }
+        // None keeps the core's default region, "IT".
+        if let Some(r) = default_region.filter(|r| !r.is_none()) {
+            kwargs.set_item("default_region", r)?;
+        }
+        let options = self::options(py, &kwargs)?;
+        if let Some(cb) = &on_progress {
+            if !cb.bind(py).is_callable() {
+                return Err(type_error(cb.bind(py), "on_progress", "a callable or None"));
+            }
+        }
+        Ok(ImportCall {
+            input,
+            options,
+            on_progress,
+        })
+    }
+
+    /// The file name, for the list's source.
+    pub(crate) fn file_name(&self) -> Option<String> {
+        self.input.file_name()
+    }
+
+    /// Runs `import` without the GIL over a reader of the source and a progress callback that
+    /// calls ``on_progress(rows, bytes)`` with the GIL; an exception raised there stops the
+    /// import at the next chunk and propagates as is.
+    pub(crate) fn run<T: Send>(
+        &self,
+        py: Python<'_>,
+        import: impl FnOnce(&mut dyn Read, &ImportOptions, &mut dyn FnMut(Progress)) -> sequenza::Result<T>
+            + Send,
+    ) -> PyResult<T> {
+        let stop = AtomicBool::new(false);
+        let mut failure: Option<PyErr> = None;
+        let mut reader = Stoppable {
+            inner: self.input.open()?,
+            stop: &stop,
+        };
+        let on_progress = &self.on_progress;
+        let mut progress = |p: Progress| {
+            if failure.is_some() {
+                return;
+            }
+            let result = Python::attach(|py| -> PyResult<()> {
+                py.check_signals()?;
+                if let Some(cb) = on_progress {
+                    cb.call1(py, (p.rows, p.bytes_read))?;
+                }
+                Ok(())
+            });
+            if let Err(e) = result {
+                failure = Some(e);
+                stop.store(true, Ordering::Relaxed);
+            }
+        };
+        let options = &self.options;
+        let outcome = py.detach(|| import(&mut reader, options, &mut progress));
+        // An import stopped part-way: the exception carries what was done as ``report``.
+        let partial = match &outcome {
+            Err(sequenza::Error::Import(e)) => e.report.clone(),
+            _ => None,
+        };
+        let with_report = |err: PyErr| -> PyErr {
+            let Some(p) = partial.clone() else {
+                return err;
+            };
+            let report = PyImportReport {
+                report: p.report,
+                list_id: p.list_id,
+                changes: p.changes,
+            };
+            match Py::new(py, report).and_then(|r| err.value(py).setattr("report", r)) {
+                Ok(()) => err,
+                Err(e) => e,
+            }
+        };
+        if let Some(e) = failure {
+            return Err(with_report(e));
+        }
+        outcome.map_err(|e| with_report(to_py_err(py, &e)))
+    }
 }
 
 /// Writes contacts as UTF-8 CSV (header ``id,email,phone,time_zone,locale,tags``, then

@@ -32,7 +32,7 @@ fn deltas<'py>(py: Python<'py>, deltas: &[MembershipDelta]) -> PyResult<Bound<'p
 }
 
 /// A `Segment`, or anything `Segment.from_json` reads.
-fn core_segment(obj: &Bound<'_, PyAny>) -> PyResult<sequenza::segment::Segment> {
+pub(crate) fn core_segment(obj: &Bound<'_, PyAny>) -> PyResult<sequenza::segment::Segment> {
     if let Ok(s) = obj.cast::<PySegment>() {
         return s.get().to_core();
     }

@@ -12,12 +12,15 @@
 //!   and return aware UTC ones ([`time`]).
 //! - Outputs: findings, reports, `to_dict()`, JsonLogic results go through the core's serde form
 //!   and `pythonize`; instants are aware UTC `datetime`s ([`convert`], one cached converter).
+//! - The flow engine: `Engine` ([`engine`]) wraps `sequenza::engine::Engine` method by method;
+//!   `deliver` hands effects to Python handlers through the core's `runtime::Channel`.
 //! - Errors: one exception class per core error area, all under `SequenzaError`, with the
 //!   attributes of the core's error data ([`errors`]). A wrong argument type is a `TypeError`;
 //!   nothing here panics.
 
 mod convert;
 mod csv_import;
+mod engine;
 mod errors;
 mod index;
 mod lists;
@@ -281,8 +284,8 @@ fn flow_schema() -> &'static str {
     FLOW_SCHEMA
 }
 
-/// sequenza: flows and their validation, conditions and segments, send policies and recurrences
-/// (native part; import ``sequenza``).
+/// sequenza: flows and their validation, conditions and segments, send policies and recurrences,
+/// lists and CSV import, the flow engine (native part; import ``sequenza``).
 #[pymodule(name = "_sequenza")]
 mod native {
     use pyo3::prelude::*;
@@ -300,6 +303,8 @@ mod native {
     #[pymodule_export]
     use super::lists::{list_trigger_hits, source_condition, PyAudience};
 
+    #[pymodule_export]
+    use super::engine::{new_feed_items, PyEngine};
     #[pymodule_export]
     use super::index::PySegmentIndex;
     #[pymodule_export]

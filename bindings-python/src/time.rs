@@ -811,7 +811,7 @@ pub(crate) struct PyFrequencyCaps {
 }
 
 impl PyFrequencyCaps {
-    fn of(obj: &Bound<'_, PyAny>) -> PyResult<CapPolicy> {
+    pub(crate) fn of(obj: &Bound<'_, PyAny>) -> PyResult<CapPolicy> {
         if let Ok(c) = obj.cast::<PyFrequencyCaps>() {
             return Ok(c.get().inner.clone());
         }

@@ -30,12 +30,24 @@ use chrono::{DateTime, Utc};
 use crate::engine::{ApiResponse, Effect, EffectKind, Engine, Outcome};
 use crate::store::{MemoryStore, Store};
 
-/// The outcome of delivering one effect.
-#[derive(Debug, Clone, PartialEq)]
+/// The outcome of delivering one effect. JSON (what a binding's delivery handler returns):
+/// `{"outcome": "delivered", "response": {"status": 200, "body": {…}}}`, `response` optional.
+///
+/// ```
+/// use sequenza::engine::Outcome;
+/// use sequenza::runtime::Delivery;
+/// let d: Delivery = sequenza::error::from_json(r#"{"outcome": "delivered",
+///   "response": {"status": 200, "body": {"ok": true}}}"#)?;
+/// assert_eq!((d.outcome, d.response.map(|r| r.status)), (Outcome::Delivered, Some(200)));
+/// # Ok::<(), sequenza::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Delivery {
     /// Delivered, failed or bounced.
     pub outcome: Outcome,
     /// The response of an API call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ApiResponse>,
 }
 

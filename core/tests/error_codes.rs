@@ -136,6 +136,8 @@ fn every_code_enum_is_in_the_registry_once() {
     all.extend(RejectionCode::ALL.iter().map(|c| (c.as_str(), c.area())));
     all.extend(JsonLogicCode::ALL.iter().map(|c| (c.as_str(), c.area())));
     all.extend(MergeCode::ALL.iter().map(|c| (c.as_str(), c.area())));
+    all.extend(EngineCode::ALL.iter().map(|c| (c.as_str(), c.area())));
+    all.extend(StoreCode::ALL.iter().map(|c| (c.as_str(), c.area())));
     all.extend(FindingCode::ALL.iter().map(|c| (c.as_str(), c.area())));
     all.extend(EngineCode::ALL.iter().map(|c| (c.as_str(), c.area())));
     all.extend(StoreCode::ALL.iter().map(|c| (c.as_str(), c.area())));

@@ -33,6 +33,14 @@ rows with their problems; :func:`import_csv` imports (into an :class:`Audience`,
 returns an :class:`ImportReport` that accounts for every row; :func:`export_csv` writes contacts
 back to CSV.
 
+Flow engine: an :class:`Engine` moves contacts through published flows. Every input
+(:meth:`Engine.publish`, :meth:`Engine.upsert_contact`, :meth:`Engine.record_event`,
+:meth:`Engine.receive_message`, :meth:`Engine.enroll`, :meth:`Engine.tick` …) takes ``now``;
+what contacts must receive waits in an outbox (:meth:`Engine.effects`) until acknowledged
+(:meth:`Engine.ack`), or :meth:`Engine.deliver` hands it to one handler per channel. The engine
+owns its audience: lists, segments and CSV imports into it fire flows; :func:`new_feed_items`
+turns a fetched RSS / Atom document into the items :meth:`Engine.feed_items` takes.
+
 Errors: one subclass of :class:`SequenzaError` per error area of the core, with ``area``,
 ``code``, ``message`` and the location fields that apply (``path``, ``line``, ``column``, ``row``,
 ``csv_column``, ``column_name``, ``byte_offset``, ``node``, ``flow``, ``contact``):
@@ -48,6 +56,7 @@ from ._sequenza import (
     ConditionError,
     ConditionSyntaxError,
     CsvImportError,
+    Engine,
     EngineError,
     Flow,
     FlowError,
@@ -76,6 +85,7 @@ from ._sequenza import (
     jsonlogic_apply,
     list_trigger_hits,
     local_to_utc,
+    new_feed_items,
     plan_send,
     preview_csv,
     resolve_time_zone,
@@ -90,6 +100,7 @@ __all__ = [
     "ConditionError",
     "ConditionSyntaxError",
     "CsvImportError",
+    "Engine",
     "EngineError",
     "Flow",
     "FlowError",
@@ -118,6 +129,7 @@ __all__ = [
     "jsonlogic_apply",
     "list_trigger_hits",
     "local_to_utc",
+    "new_feed_items",
     "plan_send",
     "preview_csv",
     "resolve_time_zone",

@@ -137,7 +137,13 @@ class FlowError(SequenzaError):
     """A flow that cannot be used as written (area ``flow``)."""
 
 class EngineError(SequenzaError):
-    """An engine step that cannot be done (area ``engine``)."""
+    """An input the flow engine refuses (area ``engine``): ``engine.clock.backwards``,
+    ``engine.flow.invalid`` (``findings`` lists the errors), ``engine.flow.unknown``,
+    ``engine.flow.status``, ``engine.keyword.taken``, ``engine.contact.unknown``,
+    ``engine.message.sender_unknown``, ``engine.effect.unknown``, ``engine.config.invalid``;
+    ``path`` (JSON pointer into the input), ``flow``, ``node``, ``contact`` locate it."""
+
+    path: str
 
 class StoreError(SequenzaError):
     """A store that cannot be read or written (area ``store``)."""
@@ -719,3 +725,206 @@ def export_csv(
 ) -> Union[str, int]:
     """Contacts (a list of an Audience, or the whole Audience without ``list_id``) as CSV text,
     or written to ``path`` (returns the count)."""
+
+# ---- Flow engine (issue 11) ----------------------------------------------------------------------
+
+class Published(TypedDict):
+    """What :meth:`Engine.publish` returns."""
+
+    flow: str
+    version: int
+
+class Refusal(TypedDict):
+    contact: str
+    reason: Literal[
+        "unknown_contact",
+        "flow_not_active",
+        "entry_lists",
+        "entry_condition",
+        "no_consent",
+        "already_enrolled",
+        "reentry_never",
+        "cooldown",
+    ]
+
+class EnrollOutcome(TypedDict):
+    """What :meth:`Engine.enroll` returns: who entered, who did not and why."""
+
+    entered: List[str]
+    refused: List[Refusal]
+
+class Effect(TypedDict, total=False):
+    """One entry of the outbox (absent keys do not apply). Instants are RFC 3339 text."""
+
+    key: str
+    """The idempotency key: hand it to the channel so it never sends twice."""
+    kind: Literal["send", "api_call", "webhook", "hand_off"]
+    flow: str
+    version: int
+    node: str
+    contact: str
+    channel: Literal["email", "sms", "whatsapp", "web_push"]
+    to: str
+    at: str
+    template: str
+    content: Dict[str, Any]
+    """The rendered message (``subject``, ``body``, ``html`` …) of a send or a hand-off."""
+    request: Dict[str, Any]
+    """The rendered ``{"method", "url", "headers", "body", "timeout_seconds"}`` of an API call
+    or a webhook."""
+    team: str
+
+Outcome = Literal["delivered", "failed", "bounced"]
+
+class ApiResponse(TypedDict, total=False):
+    status: int
+    body: Any
+
+class HandlerReply(TypedDict, total=False):
+    outcome: Outcome
+    response: ApiResponse
+
+Handler = Callable[[Effect], Union[Outcome, HandlerReply, None]]
+
+class EnrollmentView(TypedDict):
+    """One contact in one flow."""
+
+    flow: str
+    version: int
+    contact: str
+    node: Optional[str]
+    state: Literal["waiting", "finished", "exited"]
+    due: Optional[str]
+    reason: Optional[str]
+
+class HistoryEntry(TypedDict, total=False):
+    """One step of a contact's history, with the reason of the decision."""
+
+    at: str
+    flow: str
+    version: int
+    contact: str
+    node: str
+    action: Literal[
+        "entered",
+        "refused",
+        "stepped",
+        "branched",
+        "sent",
+        "deferred",
+        "skipped",
+        "waiting",
+        "goal",
+        "finished",
+        "exited",
+        "acknowledged",
+        "engaged",
+    ]
+    reason: str
+    effect: str
+
+class Engine:
+    """The flow engine: contacts move through published flows; what they must receive waits as
+    effects in an outbox until acknowledged. Every input takes ``now`` (an aware ``datetime``
+    or RFC 3339 text), which may never go backwards. Results are dicts in the core's JSON form
+    (instants as RFC 3339 text); :meth:`next_wakeup` returns a ``datetime``."""
+
+    def __init__(
+        self,
+        default_time_zone: Optional[str] = None,
+        fields: Optional[JsonDocument] = None,
+        caps: Union[None, FrequencyCaps, JsonDocument] = None,
+    ) -> None:
+        """``default_time_zone`` (IANA, ``UTC`` when None) is the zone of contacts without one.
+        Raises :class:`EngineError` ``engine.config.invalid``."""
+    def publish(self, flow: Union[Flow, JsonDocument], now: Instant) -> Published:
+        """Publish a flow (a new version of it when already published). Raises
+        :class:`EngineError` ``engine.flow.invalid`` / ``engine.keyword.taken``."""
+    def set_status(
+        self, flow_id: str, status: Literal["active", "paused", "archived"], now: Instant
+    ) -> None:
+        """Pause, resume or archive a flow."""
+    def upsert_contact(self, contact: JsonDocument, now: Instant) -> None:
+        """Insert or replace a contact; the triggers it fires run."""
+    def remove_contact(self, contact_id: str, now: Instant) -> None:
+        """Remove a contact: it exits every flow. Raises ``engine.contact.unknown``."""
+    def record_event(self, event: JsonDocument, now: Instant) -> None:
+        """Record an event ``{"contact", "name", "at", "properties"}``."""
+    def record_activity(
+        self, contact_id: str, activity: JsonDocument, at: Instant, now: Instant
+    ) -> None:
+        """Record an activity (``{"type": "coupon_downloaded", "coupon": "X"}`` …) done at
+        ``at``; the triggers it fires run."""
+    def receive_message(self, message: JsonDocument, now: Instant) -> None:
+        """Receive an inbound message ``{"channel", "from" | "contact", "text", "media", "at",
+        "ad"}``."""
+    def enroll(self, flow_id: str, contact_ids: List[str], now: Instant) -> EnrollOutcome:
+        """Enroll contacts by id (a manual start)."""
+    def enroll_matching(self, flow_id: str, now: Instant) -> EnrollOutcome:
+        """Enroll every contact matching the flow's manual filter (or entry restriction)."""
+    def feed_items(
+        self, url: str, items: List[Dict[str, Any]], now: Instant
+    ) -> EnrollOutcome:
+        """New feed items ``{"id", "title", "link", "published", "summary"}`` start the flows
+        with a ``feed`` trigger on ``url``."""
+    def tick(self, now: Instant) -> int:
+        """Run everything due up to ``now``; returns the number of steps run."""
+    def next_wakeup(self) -> Optional[datetime.datetime]:
+        """When :meth:`tick` next has something to do (aware, UTC), or None."""
+    def effects(self) -> List[Effect]:
+        """The outbox, oldest first."""
+    def ack(
+        self,
+        key: str,
+        outcome: Outcome,
+        now: Instant,
+        response: Optional[Union[ApiResponse, JsonDocument]] = None,
+    ) -> None:
+        """Acknowledge an effect; ``response`` answers an API call. Raises
+        ``engine.effect.unknown``."""
+    def deliver(self, handlers: Dict[str, Handler], now: Instant) -> int:
+        """Tick, then call ``handlers[route](effect)`` for each effect (route: the channel,
+        ``"http"`` for API calls and webhooks, ``"hand_off"``) and acknowledge what it returns
+        (None leaves the effect in the outbox). Returns how many were acknowledged."""
+    def enrollments(
+        self, flow: Optional[str] = None, contact: Optional[str] = None
+    ) -> List[EnrollmentView]:
+        """Enrollments, optionally of one flow and / or one contact."""
+    def stats(self, flow_id: str) -> Dict[str, Any]:
+        """A flow's statistics: totals, ``refused``, ``goals_by_name``, ``nodes``, ``days``."""
+    def history(self, contact_id: str, flow: Optional[str] = None) -> List[HistoryEntry]:
+        """A contact's history, oldest first, each step with its reason."""
+    def contact(self, contact_id: str) -> Optional[Dict[str, Any]]:
+        """A contact as a dict, or None."""
+    def register_segment(self, segment: Union[Segment, JsonDocument], now: Instant) -> int:
+        """Register a segment (its entries and exits fire flows); returns its size."""
+    def create_list(self, list: JsonDocument, now: Instant) -> int:
+        """Create a list; returns how many contacts went in. Raises :class:`ListError`."""
+    def delete_list(self, list_id: str, now: Instant) -> None:
+        """Delete a list."""
+    def rename_list(self, list_id: str, name: str, now: Instant) -> None:
+        """Rename a list."""
+    def add_to_list(self, list_id: str, contact_id: str, now: Instant) -> None:
+        """Add a known contact to a list by hand; list triggers fire."""
+    def remove_from_list(self, list_id: str, contact_id: str, now: Instant) -> None:
+        """Take a contact out of a list by hand; list triggers fire."""
+    def member_ids(self, list_id: str) -> List[str]:
+        """The ids of a list's members, sorted."""
+    def import_csv(
+        self,
+        source: CsvSource,
+        now: Instant,
+        *,
+        list_name: Optional[str] = None,
+        enroll: Optional[str] = None,
+        mapping: Optional[Dict[str, Optional[str]]] = None,
+        default_region: Optional[str] = None,
+        on_progress: Optional[Callable[[int, int], object]] = None,
+        **options: Any,
+    ) -> Tuple[ImportReport, Optional[EnrollOutcome]]:
+        """Import a CSV file into the engine's audience as a new list (its list changes fire
+        flows); with ``enroll`` the imported contacts enter that flow."""
+
+def new_feed_items(document: str, seen: List[str] = ...) -> List[Dict[str, Any]]:
+    """The items of an RSS 2.0 / Atom document whose ids are not in ``seen``, in document order
+    (``{"id", "title", "link", "published", "summary"}``), for :meth:`Engine.feed_items`."""

@@ -285,6 +285,40 @@ code_enum! {
     }
 }
 
+code_enum! {
+    /// What kind of engine error an [`EngineError`](crate::engine::EngineError) is.
+    ///
+    /// ```
+    /// use sequenza::engine::EngineCode;
+    /// assert_eq!(EngineCode::ClockBackwards.as_str(), "engine.clock.backwards");
+    /// ```
+    EngineCode in Engine {
+        ClockBackwards = "engine.clock.backwards": "`now` is earlier than the instant of an input already handled",
+        FlowInvalid = "engine.flow.invalid": "a published flow has error findings (they are in `findings`)",
+        FlowUnknown = "engine.flow.unknown": "no flow with this id was published",
+        FlowStatus = "engine.flow.status": "a status a flow cannot be set to: only active, paused and archived, and an archived flow stays archived",
+        KeywordTaken = "engine.keyword.taken": "a keyword already belongs to another active flow",
+        ContactUnknown = "engine.contact.unknown": "no contact with this id",
+        SenderUnknown = "engine.message.sender_unknown": "an inbound message names no contact and no phone",
+        EffectUnknown = "engine.effect.unknown": "an acknowledgement names an effect that is not in the outbox",
+        ConfigInvalid = "engine.config.invalid": "the engine configuration cannot be used: an unknown time zone, an invalid frequency cap",
+    }
+}
+
+code_enum! {
+    /// What kind of storage failure a [`StoreError`](crate::store::StoreError) is.
+    ///
+    /// ```
+    /// use sequenza::store::StoreCode;
+    /// assert_eq!(StoreCode::Unavailable.as_str(), "store.unavailable");
+    /// ```
+    StoreCode in Store {
+        Unavailable = "store.unavailable": "the store cannot be reached or written",
+        Conflict = "store.conflict": "a write conflicts with another writer; retry the input",
+        Corrupt = "store.corrupt": "the stored data is not what the engine wrote",
+    }
+}
+
 /// Defines the finding code enum: like `code_enum!`, with an area and a severity per code.
 macro_rules! finding_codes {
     (
@@ -398,40 +432,6 @@ finding_codes! {
     }
 }
 
-code_enum! {
-    /// What kind of engine error an [`EngineError`](crate::engine::EngineError) is.
-    ///
-    /// ```
-    /// use sequenza::engine::EngineCode;
-    /// assert_eq!(EngineCode::ClockBackwards.as_str(), "engine.clock.backwards");
-    /// ```
-    EngineCode in Engine {
-        ClockBackwards = "engine.clock.backwards": "`now` is earlier than the instant of an input already handled",
-        FlowInvalid = "engine.flow.invalid": "a published flow has error findings (they are in the error's `findings`)",
-        FlowUnknown = "engine.flow.unknown": "no flow with this id was published",
-        FlowStatus = "engine.flow.status": "a status a flow cannot be set to: only active, paused and archived, and an archived flow stays archived",
-        KeywordTaken = "engine.keyword.taken": "a keyword already belongs to another active flow",
-        ContactUnknown = "engine.contact.unknown": "no contact with this id",
-        SenderUnknown = "engine.message.sender_unknown": "an inbound message names no contact and its phone matches none",
-        EffectUnknown = "engine.effect.unknown": "an acknowledgement names an effect that is not in the outbox",
-        ConfigInvalid = "engine.config.invalid": "the engine configuration cannot be used: an unknown time zone, an invalid frequency cap",
-    }
-}
-
-code_enum! {
-    /// What kind of storage failure a [`StoreError`](crate::store::StoreError) is.
-    ///
-    /// ```
-    /// use sequenza::store::StoreCode;
-    /// assert_eq!(StoreCode::Unavailable.as_str(), "store.unavailable");
-    /// ```
-    StoreCode in Store {
-        Unavailable = "store.unavailable": "the store cannot be reached or written",
-        Conflict = "store.conflict": "a write conflicts with another writer; retry the input",
-        Corrupt = "store.corrupt": "the stored data is not what the engine wrote",
-    }
-}
-
 /// Merges the registry entries of the code enums: a code string listed by two enums (an error
 /// code that validation also reports as a finding) is one entry, with the finding's severity.
 fn build() -> Vec<CodeInfo> {
@@ -446,6 +446,8 @@ fn build() -> Vec<CodeInfo> {
         RejectionCode::INFOS,
         JsonLogicCode::INFOS,
         MergeCode::INFOS,
+        EngineCode::INFOS,
+        StoreCode::INFOS,
         FindingCode::INFOS,
         EngineCode::INFOS,
         StoreCode::INFOS,
