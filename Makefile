@@ -56,6 +56,7 @@ setup-chromium:
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --features sequenza/schema -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p sequenza --features schema,import
 
 test-rust:
 	cargo test -p sequenza --features schema,import
@@ -66,7 +67,7 @@ test-python: setup-python
 	cd bindings-python && $(VENV)/bin/pytest -q tests
 
 test-node:
-	cd bindings-node && npx napi build --platform --release --js index.js --dts index.d.ts
+	cd bindings-node && npx napi build --platform --release --js binding.js --dts index.d.ts
 	cd bindings-node && node --test tests/
 
 build-wasm: setup-wasm

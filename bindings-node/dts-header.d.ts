@@ -35,21 +35,20 @@ export interface FindingCode {
   description: string
 }
 
-/** The code of a `FlowFormatError`. */
+/** The code of a `FormatError`. */
 export type FormatErrorCode = 'format.syntax' | 'format.eof' | 'format.invalid'
 
 /**
  * Thrown when a document is not a flow (or a field schema) at all: bad JSON, a missing field,
- * an unknown node type. A real `Error`; tell it apart by `name`.
+ * an unknown node type. A `SequenzaError`; tell it apart with `instanceof`.
  *
  * ```ts
  * try { Flow.fromJson(text) } catch (e) {
- *   if ((e as Error).name === 'FlowFormatError') { const { code, path, line, column } = e as FlowFormatError }
+ *   if (e instanceof FormatError) { const { code, path, line, column } = e }
  * }
  * ```
  */
-export interface FlowFormatError extends Error {
-  name: 'FlowFormatError'
+export declare class FormatError extends SequenzaError {
   /** `format.syntax`, `format.eof` or `format.invalid`. */
   code: FormatErrorCode
   /** JSON pointer of the offending value, `''` for the document itself. */
@@ -61,19 +60,42 @@ export interface FlowFormatError extends Error {
 }
 
 /**
- * Thrown for a core error of another kind (none of the functions here raises one today): the
- * same properties as `FlowFormatError`, `null` where that kind has no such location.
+ * The base class of every error the core raises: one subclass per area (`FormatError`,
+ * `ConditionSyntaxError`, `ConditionError`, `JsonLogicError`, `TimeError`, `ListError`,
+ * `CsvImportError`, `EngineError`), so `err instanceof sequenza.CsvImportError` works. Each
+ * carries `code` (see `errorCodes()`) and the location fields that apply (camelCase).
  */
-export interface SequenzaError extends Error {
-  name: 'SequenzaError'
+export declare class SequenzaError extends Error {
   /** Stable machine code. */
   code: string
-  /** JSON pointer of the offending value, when known. */
-  path: string | null
-  /** 1-based line in the input text, when known. */
-  line: number | null
-  /** 1-based column in the input text, when known. */
-  column: number | null
+  /** JSON pointer of the offending value, when it applies. */
+  path?: string
+  /** 1-based line in the input text, when it applies. */
+  line?: number
+  /** 1-based column in the input text, when it applies. */
+  column?: number
+}
+
+/** A segment set that cannot be used (`segment.unknown`, `segment.duplicate`, `segment.cycle`); also a `ConditionError`. */
+export declare class SegmentError extends ConditionError {}
+/** A malformed `{{ … }}` merge field. */
+export declare class MergeSyntaxError extends SequenzaError {}
+/** A flow that cannot be used (validation findings behind it in `findings`). */
+export declare class FlowError extends SequenzaError {}
+/** The store failed. */
+export declare class StoreError extends SequenzaError {}
+
+/** Thrown by the flow engine. */
+export declare class EngineError extends SequenzaError {}
+
+/** One entry of `errorCodes()`: a code, its area and what it means. */
+export interface ErrorCode {
+  code: string
+  area: string
+  /** The severity of a flow validation finding code. */
+  severity?: Severity
+  /** What the code means, in one line. */
+  meaning: string
 }
 
 /**
@@ -262,10 +284,8 @@ export interface MembershipDelta {
  * Thrown when condition text does not parse. `line` and `column` are 1-based (column in
  * characters); `expected` lists what the parser expected there, `found` what it found.
  */
-export interface ConditionSyntaxError extends Error {
-  name: 'ConditionSyntaxError'
+export declare class ConditionSyntaxError extends SequenzaError {
   code: 'condition.syntax'
-  path: null
   line: number
   column: number
   expected: string[]
@@ -291,34 +311,27 @@ export type ConditionErrorCode =
  * unknown field, a type mismatch, a bad regular expression or date, a segment cycle, too deep,
  * a JsonLogic rule without an exact equivalent.
  */
-export interface ConditionError extends Error {
-  name: 'ConditionError'
+export declare class ConditionError extends SequenzaError {
   code: ConditionErrorCode
   /** JSON pointer into the condition (or the segment, or the array given to `registerAll`). */
   path: string
-  line: null
-  column: null
-  expected: null
 }
 
 /** The code of a `JsonLogicError`. */
 export type JsonLogicErrorCode = 'jsonlogic.unknown_operator' | 'jsonlogic.too_deep' | 'jsonlogic.invalid_arguments'
 
 /** Thrown by `jsonlogicApply` for a rule it cannot evaluate. */
-export interface JsonLogicError extends Error {
-  name: 'JsonLogicError'
+export declare class JsonLogicError extends SequenzaError {
   code: JsonLogicErrorCode
   /** JSON pointer of the offending node in the rule, `''` for the rule itself. */
   path: string
-  line: null
-  column: null
-  expected: null
 }
 
 /**
- * A right type with a wrong value (an instant that is not RFC 3339, an unknown time zone, an
- * unknown option, a segment without an id given to a `SegmentIndex`) is a `RangeError` with
- * `code: 'ERR_INVALID_ARG_VALUE'`.
+ * A right type with a wrong value of the binding's own arguments (an instant that is not RFC
+ * 3339, an unknown option of a binding function, a segment without an id given to a
+ * `SegmentIndex`) is a `RangeError` with `code: 'ERR_INVALID_ARG_VALUE'`. An unknown time zone is
+ * the core's `TimeError` `time.zone.unknown`; a bad import option its `CsvImportError`.
  */
 export interface InvalidArgumentValueError extends RangeError {
   code: 'ERR_INVALID_ARG_VALUE'
@@ -403,13 +416,10 @@ export type TimeErrorCode =
   | 'time.search.exhausted'
 
 /** Thrown for a time rule that cannot be used as written (`SendPolicy`, `Recurrence`). */
-export interface TimeError extends Error {
-  name: 'TimeError'
+export declare class TimeError extends SequenzaError {
   code: TimeErrorCode
   /** JSON pointer into the core's JSON form of the rule (`/quiet_hours/0/end`), `''` for the rule itself. */
   path: string
-  line: null
-  column: null
 }
 
 /** The links of `resolveTimeZone`'s fallback chain; every one optional. */
@@ -446,9 +456,6 @@ export interface ResolveTimeZoneOptions {
   /** The account's zone; a `TimeError` at `/account` when unknown. */
   accountZone?: string | null
 }
-
-/** A calendar unit of a `Duration`. */
-export type TimeUnit = 'minutes' | 'hours' | 'days' | 'weeks' | 'months'
 
 /** A length of time: `{amount: 3, unit: 'days'}`. */
 export interface Duration {
@@ -628,14 +635,11 @@ export type ListErrorCode =
   | 'list.contact.unknown'
   | 'list.name.empty'
 
-/** Thrown by list operations: a real `Error` with `name: 'ListError'`. */
-export interface ListError extends Error {
-  name: 'ListError'
+/** Thrown by list operations. */
+export declare class ListError extends SequenzaError {
   code: ListErrorCode
   /** JSON pointer into the list document (`/source/age`) or the call (`/id`, `/contact`). */
   path: string
-  line: null
-  column: null
 }
 
 // ---- CSV import (issue 5) -----------------------------------------------------------------------
@@ -725,7 +729,7 @@ export interface Rejection {
   row: number
   /** 0-based column, `null` for a problem of the whole row. */
   column: number | null
-  columnName: string | null
+  columnName?: string
   /** Stable code (`import.email.invalid`, `import.row.ragged` …). */
   code: string
   /** The raw cell (or row), cut to 200 characters. */
@@ -740,16 +744,16 @@ export interface CsvPreview {
   rows: Array<{ row: number; cells: Array<{ raw: string; value: FieldValue | null; code: string | null }>; rejections: Rejection[] }>
 }
 
-/** The outcome of `importCsv`: every data row is counted once in `imported`, `updated`,
- * `duplicates` or `rejectedRows`. */
+/** The outcome of `importCsv` (the core's report, keys in camelCase): every data row is counted
+ * once in `imported`, `updated`, `duplicates` or `rejected`. */
 export interface ImportReport {
   imported: number
   updated: number
   duplicates: number
-  /** Every problem of every rejected row (a row may have several). */
-  rejected: Rejection[]
   /** How many rows were rejected. */
-  rejectedRows: number
+  rejected: number
+  /** Every problem of every rejected row (a row may have several). */
+  rejections: Rejection[]
   /** Data rows read (the header not included). */
   rows: number
   duplicateRows: Array<{ row: number; ofRow: number | null; contact: string }>
@@ -763,6 +767,11 @@ export interface ImportReport {
   changes: ListChange[]
 }
 
+/** `importCsv` on a path: the file is read in chunks on a worker thread; the report comes as a Promise. */
+export declare function importCsv(path: string, options: ImportCsvOptions): Promise<ImportReport>
+/** `importCsv` on bytes: imported at once. */
+export declare function importCsv(bytes: Uint8Array, options: ImportCsvOptions): ImportReport
+
 /** The code of a `CsvImportError`. */
 export type CsvImportErrorCode =
   | 'import.empty'
@@ -774,18 +783,15 @@ export type CsvImportErrorCode =
   | 'import.option.invalid'
   | 'import.io'
 
-/** Thrown when a CSV file cannot be imported at all: a real `Error` with `name: 'CsvImportError'`. */
-export interface CsvImportError extends Error {
-  name: 'CsvImportError'
+/** Thrown when a CSV file cannot be imported at all (or an import option is invalid). */
+export declare class CsvImportError extends SequenzaError {
   code: CsvImportErrorCode
   /** 1-based record number (the header is row 1), when known. */
-  row: number | null
-  /** 0-based column, when known. */
-  column: number | null
+  row?: number
+  /** 0-based CSV column, when known. */
+  csvColumn?: number
   /** The column's header name (or the option's name for `import.option.invalid`). */
-  columnName: string | null
+  columnName?: string
   /** Byte offset in the file, when known. */
-  byteOffset: number | null
-  path: null
-  line: null
+  byteOffset?: number
 }

@@ -35,21 +35,20 @@ export interface FindingCode {
   description: string
 }
 
-/** The code of a `FlowFormatError`. */
+/** The code of a `FormatError`. */
 export type FormatErrorCode = 'format.syntax' | 'format.eof' | 'format.invalid'
 
 /**
  * Thrown when a document is not a flow (or a field schema) at all: bad JSON, a missing field,
- * an unknown node type. A real `Error`; tell it apart by `name`.
+ * an unknown node type. A `SequenzaError`; tell it apart with `instanceof`.
  *
  * ```ts
  * try { Flow.fromJson(text) } catch (e) {
- *   if ((e as Error).name === 'FlowFormatError') { const { code, path, line, column } = e as FlowFormatError }
+ *   if (e instanceof FormatError) { const { code, path, line, column } = e }
  * }
  * ```
  */
-export interface FlowFormatError extends Error {
-  name: 'FlowFormatError'
+export declare class FormatError extends SequenzaError {
   /** `format.syntax`, `format.eof` or `format.invalid`. */
   code: FormatErrorCode
   /** JSON pointer of the offending value, `''` for the document itself. */
@@ -61,19 +60,42 @@ export interface FlowFormatError extends Error {
 }
 
 /**
- * Thrown for a core error of another kind (none of the functions here raises one today): the
- * same properties as `FlowFormatError`, `null` where that kind has no such location.
+ * The base class of every error the core raises: one subclass per area (`FormatError`,
+ * `ConditionSyntaxError`, `ConditionError`, `JsonLogicError`, `TimeError`, `ListError`,
+ * `CsvImportError`, `EngineError`), so `err instanceof sequenza.CsvImportError` works. Each
+ * carries `code` (see `errorCodes()`) and the location fields that apply (camelCase).
  */
-export interface SequenzaError extends Error {
-  name: 'SequenzaError'
+export declare class SequenzaError extends Error {
   /** Stable machine code. */
   code: string
-  /** JSON pointer of the offending value, when known. */
-  path: string | null
-  /** 1-based line in the input text, when known. */
-  line: number | null
-  /** 1-based column in the input text, when known. */
-  column: number | null
+  /** JSON pointer of the offending value, when it applies. */
+  path?: string
+  /** 1-based line in the input text, when it applies. */
+  line?: number
+  /** 1-based column in the input text, when it applies. */
+  column?: number
+}
+
+/** A segment set that cannot be used (`segment.unknown`, `segment.duplicate`, `segment.cycle`); also a `ConditionError`. */
+export declare class SegmentError extends ConditionError {}
+/** A malformed `{{ … }}` merge field. */
+export declare class MergeSyntaxError extends SequenzaError {}
+/** A flow that cannot be used (validation findings behind it in `findings`). */
+export declare class FlowError extends SequenzaError {}
+/** The store failed. */
+export declare class StoreError extends SequenzaError {}
+
+/** Thrown by the flow engine. */
+export declare class EngineError extends SequenzaError {}
+
+/** One entry of `errorCodes()`: a code, its area and what it means. */
+export interface ErrorCode {
+  code: string
+  area: string
+  /** The severity of a flow validation finding code. */
+  severity?: Severity
+  /** What the code means, in one line. */
+  meaning: string
 }
 
 /**
@@ -262,10 +284,8 @@ export interface MembershipDelta {
  * Thrown when condition text does not parse. `line` and `column` are 1-based (column in
  * characters); `expected` lists what the parser expected there, `found` what it found.
  */
-export interface ConditionSyntaxError extends Error {
-  name: 'ConditionSyntaxError'
+export declare class ConditionSyntaxError extends SequenzaError {
   code: 'condition.syntax'
-  path: null
   line: number
   column: number
   expected: string[]
@@ -291,34 +311,27 @@ export type ConditionErrorCode =
  * unknown field, a type mismatch, a bad regular expression or date, a segment cycle, too deep,
  * a JsonLogic rule without an exact equivalent.
  */
-export interface ConditionError extends Error {
-  name: 'ConditionError'
+export declare class ConditionError extends SequenzaError {
   code: ConditionErrorCode
   /** JSON pointer into the condition (or the segment, or the array given to `registerAll`). */
   path: string
-  line: null
-  column: null
-  expected: null
 }
 
 /** The code of a `JsonLogicError`. */
 export type JsonLogicErrorCode = 'jsonlogic.unknown_operator' | 'jsonlogic.too_deep' | 'jsonlogic.invalid_arguments'
 
 /** Thrown by `jsonlogicApply` for a rule it cannot evaluate. */
-export interface JsonLogicError extends Error {
-  name: 'JsonLogicError'
+export declare class JsonLogicError extends SequenzaError {
   code: JsonLogicErrorCode
   /** JSON pointer of the offending node in the rule, `''` for the rule itself. */
   path: string
-  line: null
-  column: null
-  expected: null
 }
 
 /**
- * A right type with a wrong value (an instant that is not RFC 3339, an unknown time zone, an
- * unknown option, a segment without an id given to a `SegmentIndex`) is a `RangeError` with
- * `code: 'ERR_INVALID_ARG_VALUE'`.
+ * A right type with a wrong value of the binding's own arguments (an instant that is not RFC
+ * 3339, an unknown option of a binding function, a segment without an id given to a
+ * `SegmentIndex`) is a `RangeError` with `code: 'ERR_INVALID_ARG_VALUE'`. An unknown time zone is
+ * the core's `TimeError` `time.zone.unknown`; a bad import option its `CsvImportError`.
  */
 export interface InvalidArgumentValueError extends RangeError {
   code: 'ERR_INVALID_ARG_VALUE'
@@ -403,13 +416,10 @@ export type TimeErrorCode =
   | 'time.search.exhausted'
 
 /** Thrown for a time rule that cannot be used as written (`SendPolicy`, `Recurrence`). */
-export interface TimeError extends Error {
-  name: 'TimeError'
+export declare class TimeError extends SequenzaError {
   code: TimeErrorCode
   /** JSON pointer into the core's JSON form of the rule (`/quiet_hours/0/end`), `''` for the rule itself. */
   path: string
-  line: null
-  column: null
 }
 
 /** The links of `resolveTimeZone`'s fallback chain; every one optional. */
@@ -446,9 +456,6 @@ export interface ResolveTimeZoneOptions {
   /** The account's zone; a `TimeError` at `/account` when unknown. */
   accountZone?: string | null
 }
-
-/** A calendar unit of a `Duration`. */
-export type TimeUnit = 'minutes' | 'hours' | 'days' | 'weeks' | 'months'
 
 /** A length of time: `{amount: 3, unit: 'days'}`. */
 export interface Duration {
@@ -628,14 +635,11 @@ export type ListErrorCode =
   | 'list.contact.unknown'
   | 'list.name.empty'
 
-/** Thrown by list operations: a real `Error` with `name: 'ListError'`. */
-export interface ListError extends Error {
-  name: 'ListError'
+/** Thrown by list operations. */
+export declare class ListError extends SequenzaError {
   code: ListErrorCode
   /** JSON pointer into the list document (`/source/age`) or the call (`/id`, `/contact`). */
   path: string
-  line: null
-  column: null
 }
 
 // ---- CSV import (issue 5) -----------------------------------------------------------------------
@@ -725,7 +729,7 @@ export interface Rejection {
   row: number
   /** 0-based column, `null` for a problem of the whole row. */
   column: number | null
-  columnName: string | null
+  columnName?: string
   /** Stable code (`import.email.invalid`, `import.row.ragged` …). */
   code: string
   /** The raw cell (or row), cut to 200 characters. */
@@ -740,16 +744,16 @@ export interface CsvPreview {
   rows: Array<{ row: number; cells: Array<{ raw: string; value: FieldValue | null; code: string | null }>; rejections: Rejection[] }>
 }
 
-/** The outcome of `importCsv`: every data row is counted once in `imported`, `updated`,
- * `duplicates` or `rejectedRows`. */
+/** The outcome of `importCsv` (the core's report, keys in camelCase): every data row is counted
+ * once in `imported`, `updated`, `duplicates` or `rejected`. */
 export interface ImportReport {
   imported: number
   updated: number
   duplicates: number
-  /** Every problem of every rejected row (a row may have several). */
-  rejected: Rejection[]
   /** How many rows were rejected. */
-  rejectedRows: number
+  rejected: number
+  /** Every problem of every rejected row (a row may have several). */
+  rejections: Rejection[]
   /** Data rows read (the header not included). */
   rows: number
   duplicateRows: Array<{ row: number; ofRow: number | null; contact: string }>
@@ -763,6 +767,11 @@ export interface ImportReport {
   changes: ListChange[]
 }
 
+/** `importCsv` on a path: the file is read in chunks on a worker thread; the report comes as a Promise. */
+export declare function importCsv(path: string, options: ImportCsvOptions): Promise<ImportReport>
+/** `importCsv` on bytes: imported at once. */
+export declare function importCsv(bytes: Uint8Array, options: ImportCsvOptions): ImportReport
+
 /** The code of a `CsvImportError`. */
 export type CsvImportErrorCode =
   | 'import.empty'
@@ -774,20 +783,17 @@ export type CsvImportErrorCode =
   | 'import.option.invalid'
   | 'import.io'
 
-/** Thrown when a CSV file cannot be imported at all: a real `Error` with `name: 'CsvImportError'`. */
-export interface CsvImportError extends Error {
-  name: 'CsvImportError'
+/** Thrown when a CSV file cannot be imported at all (or an import option is invalid). */
+export declare class CsvImportError extends SequenzaError {
   code: CsvImportErrorCode
   /** 1-based record number (the header is row 1), when known. */
-  row: number | null
-  /** 0-based column, when known. */
-  column: number | null
+  row?: number
+  /** 0-based CSV column, when known. */
+  csvColumn?: number
   /** The column's header name (or the option's name for `import.option.invalid`). */
-  columnName: string | null
+  columnName?: string
   /** Byte offset in the file, when known. */
-  byteOffset: number | null
-  path: null
-  line: null
+  byteOffset?: number
 }
 
 /**
@@ -806,30 +812,25 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 export declare class Audience {
   /**
    * An empty audience. `options.defaultTimeZone` (IANA name, UTC when absent) is the zone of
-   * contacts without one (dates of filters and ages are read in the contact's zone).
+   * contacts without one.
    */
   constructor(options?: AudienceOptions)
   /**
    * Creates a list (`{id, name, source, auto_update?, remove_exits?}`) and fills it from its
-   * source at `now`; returns how many contacts went in. An auto-updating list then follows
-   * every change.
-   *
-   * Throws a `ListError`: `list.duplicate` (`/id`), `list.name.empty` (`/name`),
-   * `list.filter.invalid` (`/source/…`), `list.static_only` (`/auto_update`).
+   * source at `now`; returns how many contacts went in. Throws a `ListError`.
    */
-  createList(list: string | List, now: Date | string): number
+  createList(list: string | List, now: Instant): number
   /** Renames a list. Throws a `ListError` (`list.unknown`, `list.name.empty`). */
   renameList(listId: string, name: string): void
   /** Deletes a list; its contacts no longer name it. Throws a `ListError` (`list.unknown`). */
-  deleteList(listId: string, now: Date | string): void
+  deleteList(listId: string, now: Instant): void
   /** A list, or `null` for an unknown id. */
   list(listId: string): List | null
   /** Every list, in id order. */
   lists(): List[]
   /**
    * One page of a list's members, in contact id order: `{total, offset, contacts}`
-   * (`options.offset` default 0, `options.limit` default 50). Throws a `ListError`
-   * (`list.unknown`).
+   * (`options.offset` default 0, `options.limit` default 50). Throws `list.unknown`.
    */
   members(listId: string, options?: MembersOptions | null): MemberPage
   /** The ids of a list's members, in id order (none for an unknown list). */
@@ -842,19 +843,19 @@ export declare class Audience {
    * Adds a contact to a list by hand (inserting or updating the contact first) at `now`;
    * returns the list changes. Throws a `ListError` (`list.unknown`).
    */
-  addToList(listId: string, contact: string | Contact, now: Date | string): ListChange[]
+  addToList(listId: string, contact: string | Contact, now: Instant): ListChange[]
   /**
    * Takes a contact out of a list by hand at `now`; returns the list changes. Throws a
    * `ListError` (`list.unknown`, `list.contact.unknown` at `/contact`).
    */
-  removeFromList(listId: string, contactId: string, now: Date | string): ListChange[]
+  removeFromList(listId: string, contactId: string, now: Instant): ListChange[]
   /**
-   * Inserts a contact or edits one (the new version replaces the old one whole; the lists it
-   * is in are kept) at `now`; returns the list changes of auto-updating lists.
+   * Inserts a contact or replaces one whole (the lists it is in are kept) at `now`; returns
+   * the list changes of auto-updating lists.
    */
-  upsertContact(contact: string | Contact, now: Date | string): ListChange[]
+  upsertContact(contact: string | Contact, now: Instant): ListChange[]
   /** Forgets a contact and its events at `now`; it leaves every list it was in. */
-  removeContact(contactId: string, now: Date | string): ListChange[]
+  removeContact(contactId: string, now: Instant): ListChange[]
   /** A contact, or `null`. */
   contact(contactId: string): Contact | null
   /** The events of a contact, in arrival order. */
@@ -863,31 +864,28 @@ export declare class Audience {
   get contactCount(): number
   /**
    * Records an activity of a contact (`{type: 'coupon_downloaded', coupon: 'X'}` …) that
-   * happened at `at`, evaluated at `now` (default: `at`): first the contact state it implies
-   * (fidelity fields, tag, consent), then its event. A contact not seen before is created
-   * with only its id. Returns the list changes.
+   * happened at `at`, evaluated at `now` (default: `at`): first the contact state it implies,
+   * then its event. Returns the list changes.
    */
-  record(contactId: string, activity: string | Activity, at: Date | string, now?: Date | string | null): ListChange[]
+  record(contactId: string, activity: string | Activity, at: Instant, now?: Instant | null): ListChange[]
   /**
    * Records an activity record `{contact, at, activity}` (the core's JSON form), evaluated
    * at `now`. Returns the list changes.
    */
-  recordActivity(record: string | ActivityRecord, now: Date | string): ListChange[]
+  recordActivity(record: string | ActivityRecord, now: Instant): ListChange[]
   /** Records an event (`{contact, name, at, properties?}`) at `now`; returns the list changes. */
-  recordEvent(event: string | Event, now: Date | string): ListChange[]
+  recordEvent(event: string | Event, now: Instant): ListChange[]
   /** Re-evaluates the time-relative lists due at `now`; returns the list changes. */
-  tick(now: Date | string): ListChange[]
-  /** The earliest instant at which `tick` can change a list (RFC 3339, UTC), or `null`. */
+  tick(now: Instant): ListChange[]
+  /** The earliest instant at which `tick` can change a list, or `null`. */
   nextWakeup(): string | null
 }
 
 /** A parsed flow: a handle that is read once and then validated, outlined or serialised. */
 export declare class Flow {
   /**
-   * Reads a flow from JSON text or from a plain object (serialised with `JSON.stringify`).
-   *
-   * Throws a `FlowFormatError` (code `format.syntax`, `format.eof` or `format.invalid`,
-   * with `path`, `line` and `column`) when the document is not a flow.
+   * Reads a flow from JSON text or from a plain object. Throws a `FormatError` (`format.syntax`,
+   * `format.eof` or `format.invalid`, with `path`, `line` and `column`).
    */
   static fromJson(data: string | object): Flow
   /** The flow id. */
@@ -900,7 +898,7 @@ export declare class Flow {
   get version(): number
   /** The canonical JSON form (indented when `pretty` is true). */
   toJson(pretty?: boolean | undefined | null): string
-  /** The canonical JSON form as a plain object (`JSON.parse(flow.toJson())`). */
+  /** The canonical JSON form as a plain object. */
   toObject(): Record<string, unknown>
   /** A readable outline: trigger, nodes with their branches, one per line. */
   outline(): string
@@ -912,27 +910,19 @@ export declare class Flow {
  */
 export declare class FrequencyCaps {
   /**
-   * Caps from options: `caps`, a list of `{channel?, max, per: {amount, unit}}` (no
-   * `channel`: every channel together; a day is 24 hours, a week 7 days, a month 30 days),
-   * and `whenCapped`, `'defer'` (default: to when the caps free) or `'skip'`. Throws a
-   * `TimeError` `time.cap.invalid` (path `/caps/0/max`) or a `FlowFormatError`.
+   * Caps from options: `caps`, a list of `{channel?, max, per: {amount, unit}}`, and
+   * `whenCapped`, `'defer'` (default) or `'skip'`. Throws a `TimeError` `time.cap.invalid`
+   * or a `FormatError`.
    */
   constructor(options?: FrequencyCapsOptions | null)
-  /**
-   * Caps from the core's JSON form (`{caps: [...], when_capped: 'defer'}`), as JSON text or
-   * an object.
-   */
+  /** Caps from the core's JSON form (`{caps: [...], when_capped: 'defer'}`). */
   static fromJson(data: string | FrequencyCapsDocument): FrequencyCaps
   /**
    * What to do with a message on `channel` at `at`, given `history` (the messages already
-   * sent: `[at, channel, transactional?]` or `{at, channel, transactional}`):
-   * `{decision: 'allow'}`, `{decision: 'defer', until}` or `{decision: 'skip'}`.
+   * sent): `{decision: 'allow' | 'defer' | 'skip', until?}`.
    */
   decide(history: SentMessage[] | null | undefined, channel: Channel, at: Instant, transactional?: boolean | null): SendDecision
-  /**
-   * The first instant at or after `at` when one more (non-transactional) message on
-   * `channel` fits every cap, as an RFC 3339 string in UTC.
-   */
+  /** The first instant at or after `at` when one more message on `channel` fits every cap. */
   freesAt(history: SentMessage[] | null | undefined, channel: Channel, at: Instant): string
   /** The caps in the core's JSON form. */
   toObject(): FrequencyCapsDocument
@@ -943,34 +933,23 @@ export declare class FrequencyCaps {
 /** A recurrence compiled in a time zone, optionally kept inside a send policy. */
 export declare class Recurrence {
   /**
-   * A recurrence from the core's rule (JSON text or an object, tagged by `kind`: `every`,
-   * `weekly`, `monthly`, `monthly_weekday`, `yearly`), in `options.timeZone` (else the
-   * policy's zone, else UTC), keeping only the occurrences `options.policy` allows.
-   *
-   * Throws a `TimeError` (`time.recurrence.frequency_out_of_range`, `time.recurrence.no_times`,
-   * `time.time.malformed`, `time.recurrence.bad_day`, `time.recurrence.never_allowed`,
-   * `time.zone.unknown`) or a `FlowFormatError`, with the JSON pointer in `path`.
+   * A recurrence from the core's rule (JSON text or an object, tagged by `kind`), in
+   * `options.timeZone` (else the policy's zone, else UTC), keeping only the occurrences
+   * `options.policy` allows. Throws a `TimeError` or a `FormatError`.
    */
   constructor(rule: string | RecurrenceRule, options?: RecurrenceOptions | null)
   /**
-   * A recurrence from RFC 5545 RRULE text (the subset the core reads:
-   * `FREQ=WEEKLY;BYDAY=MO,FR;BYHOUR=9;BYMINUTE=30`, with or without `RRULE:`). Throws a
-   * `TimeError` (`time.rrule.malformed`, `time.rrule.unsupported`, the rule's own codes).
+   * A recurrence from RFC 5545 RRULE text (the subset the core reads). Throws a `TimeError`
+   * (`time.rrule.malformed`, `time.rrule.unsupported`, the rule's own codes).
    */
   static fromRrule(text: string, options?: RecurrenceOptions | null): Recurrence
   /** The time zone of the local times. */
   get timeZone(): string
-  /** The first occurrence strictly after `t`, as an RFC 3339 string in UTC. */
+  /** The first occurrence strictly after `t`. */
   nextAfter(t: Instant): string
-  /**
-   * Every occurrence in `[a, b)`, in order, as RFC 3339 strings in UTC. Throws a
-   * `TimeError` `time.recurrence.too_many` past 200 000 occurrences.
-   */
+  /** Every occurrence in `[a, b)`, in order (`time.recurrence.too_many` past 200 000). */
   between(a: Instant, b: Instant): Array<string>
-  /**
-   * The rule as RRULE text; a `TimeError` `time.rrule.unsupported` when the subset cannot
-   * express it exactly.
-   */
+  /** The rule as RRULE text (`time.rrule.unsupported` when the subset cannot express it). */
   toRrule(): string
   /** The rule in the core's JSON form. */
   toObject(): RecurrenceRule
@@ -982,27 +961,19 @@ export declare class Recurrence {
  */
 export declare class Segment {
   /**
-   * Reads a condition written in the text syntax
-   * (`city = "Milano" and tags has any ("vip")`), with an optional id and name.
-   *
-   * Throws a `ConditionSyntaxError` (code `condition.syntax`, with `line`, `column` and
-   * `expected`) when the text does not parse.
+   * Reads a condition written in the text syntax (`city = "Milano" and tags has any ("vip")`),
+   * with an optional id and name. Throws a `ConditionSyntaxError` (`line`, `column`,
+   * `expected`).
    */
   static parse(text: string, id?: string | null, name?: string | null): Segment
   /**
    * Reads a condition (JSON text or an object, `{"type": …}`) or a whole segment document
-   * `{id, name, condition}`.
-   *
-   * Throws a `FlowFormatError` (code `format.*`, with `path`, `line` and `column`) when the
-   * document is neither.
+   * `{id, name, condition}`. Throws a `FormatError` when the document is neither.
    */
   static fromJson(data: string | Condition | SegmentDocument): Segment
   /**
-   * Translates a JsonLogic rule (as query builders export it) into a condition. A string is
-   * JSON text of the rule (read with `JSON.parse`).
-   *
-   * Throws a `ConditionError` with code `condition.jsonlogic.unsupported` and the JSON pointer
-   * of the part of the rule that has no exact equivalent.
+   * Translates a JsonLogic rule (as query builders export it) into a condition; a string is
+   * JSON text of the rule. Throws a `ConditionError` `condition.jsonlogic.unsupported`.
    */
   static fromJsonlogic(rule: JsonLogicRule | string): Segment
   /** The segment's id, `null` when it has none. */
@@ -1013,32 +984,23 @@ export declare class Segment {
   toText(): string
   /** The condition in the text syntax (same as `toText()`). */
   toString(): string
-  /**
-   * The condition's canonical JSON form (indented when `pretty` is true). The id and name are
-   * not part of it.
-   */
+  /** The condition's canonical JSON form (indented when `pretty` is true), without id and name. */
   toJson(pretty?: boolean | undefined | null): string
-  /** The condition's canonical JSON form as a plain object (`JSON.parse(seg.toJson())`). */
+  /** The condition's canonical JSON form as a plain object. */
   toObject(): Condition
   /**
    * Checks the condition without evaluating it: value shapes, regular expressions, dates,
-   * nesting depth and, with `fields` (the declared profile fields), field names and types.
-   *
-   * Throws a `ConditionError` (`condition.field.unknown`, `condition.type_mismatch` …, with the
-   * JSON `path` into the condition).
+   * nesting and, with `fields`, field names and types. Throws a `ConditionError`.
    */
   check(fields?: string | FieldSchema | null): void
   /** True when the contact (with `options.events`) satisfies the condition at `options.now`. */
   matches(contact: string | Contact, options: MatchOptions): boolean
   /**
-   * The ids of the contacts that satisfy the condition at `options.now`, in input order:
-   * the whole array is evaluated column-wise at once (the core's bulk evaluator).
+   * The ids of the contacts that satisfy the condition at `options.now`, in input order (the
+   * whole array is evaluated column-wise at once).
    */
   filter(contacts: Array<Contact>, options: FilterOptions): Array<string>
-  /**
-   * How many contacts satisfy the condition at `options.now` (`filter(…).length`, without
-   * building the list): the "N contacts match" of a segment builder.
-   */
+  /** How many contacts satisfy the condition at `options.now` (`filter(…).length`). */
   count(contacts: Array<Contact>, options: FilterOptions): number
 }
 
@@ -1050,46 +1012,40 @@ export declare class Segment {
 export declare class SegmentIndex {
   /**
    * An empty index. `options.fields` (the declared profile fields) makes `register` check
-   * field names and types; `options.defaultTimeZone` (IANA name, UTC when absent) is the zone
-   * of contacts without one.
+   * field names and types; `options.defaultTimeZone` (UTC when absent) is the zone of contacts
+   * without one.
    */
   constructor(options?: SegmentIndexOptions)
   /**
    * Registers a segment (it needs an id) and evaluates it for every contact held, at `now`
-   * (default: the latest instant given to the index). Segments read by its `in_segment`
-   * conditions must be registered first (or use `registerAll`).
-   *
-   * Throws a `ConditionError`: `segment.duplicate`, `segment.unknown`, `segment.cycle`, or a
-   * compilation error of the condition (path `/condition/…`).
+   * (default: the latest instant given to the index). Throws a `ConditionError`
+   * (`segment.duplicate`, `segment.unknown`, `segment.cycle`, a condition's own codes).
    */
-  register(segment: Segment | string | SegmentDocument, now?: Date | string | null): MembershipDelta[]
+  register(segment: Segment | string | SegmentDocument, now?: Instant | null): MembershipDelta[]
   /**
    * Registers several segments at once, in any order (they may read each other); nothing is
-   * registered when one fails. Error paths start with the segment's position (`/2/condition/…`).
+   * registered when one fails. Error paths start with the segment's position.
    */
-  registerAll(segments: Array<Segment | string | SegmentDocument>, now?: Date | string | null): MembershipDelta[]
+  registerAll(segments: Array<Segment | string | SegmentDocument>, now?: Instant | null): MembershipDelta[]
   /**
    * A new contact, or the new version of a known one (it replaces the old one whole), at
    * `now`. Only the segments reading what changed are re-evaluated.
    */
-  upsertContact(contact: string | Contact, now: Date | string): MembershipDelta[]
+  upsertContact(contact: string | Contact, now: Instant): MembershipDelta[]
   /** A new event of a contact (a contact not seen before is created with only its id), at `now`. */
-  addEvent(event: string | Event, now: Date | string): MembershipDelta[]
+  addEvent(event: string | Event, now: Instant): MembershipDelta[]
   /** Forgets a contact and its events; it exits every segment it was in. */
-  removeContact(contactId: string, now: Date | string): MembershipDelta[]
+  removeContact(contactId: string, now: Instant): MembershipDelta[]
   /**
    * Re-evaluates, at `now`, every (contact, segment) whose result may have changed with time
    * alone ("no order in 90 days"), and returns the deltas.
    */
-  tick(now: Date | string): MembershipDelta[]
-  /** The earliest instant at which `tick` has work to do (ISO 8601 / RFC 3339, UTC), or `null`. */
+  tick(now: Instant): MembershipDelta[]
+  /** The earliest instant at which `tick` has work to do, or `null`. */
   nextWakeup(): string | null
   /** The ids of the members of a segment (none for an unknown segment), sorted. */
   members(segmentId: string): Array<string>
-  /**
-   * The ids of the segments a contact is in, in evaluation order (a segment before the
-   * segments that read it).
-   */
+  /** The ids of the segments a contact is in, in evaluation order. */
   segmentsOf(contactId: string): Array<string>
   /** True when the contact is in the segment. */
   isMember(segmentId: string, contactId: string): boolean
@@ -1106,66 +1062,49 @@ export declare class SegmentIndex {
 export declare class SendPolicy {
   /**
    * A send policy from options, every one optional: `quietHours` and `hours` are lists of
-   * local windows (`['22:00', '08:00']` or `{start, end}`; a window may cross midnight),
-   * `weekdays` the allowed days (`'mon'` … `'sun'`, every day when absent), `timeZone` the
-   * IANA zone of the local times (UTC when absent), `outsideWindow` `'defer'` (default) or
-   * `'skip'`. No options at all allows every instant.
-   *
-   * Throws a `TimeError` (`time.time.malformed`, `time.window.ambiguous`, `time.zone.unknown`,
-   * `time.policy.never_allowed`) or a `FlowFormatError` (an unknown weekday), with `path` a
-   * JSON pointer into the core's form (`/quiet_hours/0/end`).
+   * local windows (`['22:00', '08:00']` or `{start, end}`), `weekdays` the allowed days,
+   * `timeZone`, `fallbackTimeZone`, `outsideWindow` (`'defer'` or `'skip'`). Throws a
+   * `TimeError` or a `FormatError` with `path` a JSON pointer into the core's form.
    */
   constructor(options?: SendPolicyOptions | null)
   /**
-   * A send policy from the core's JSON form (the flow model's `send_policy`:
-   * `{quiet_hours: [{start, end}], weekdays, hours, time_zone, outside_window}`), as JSON
-   * text or an object. Throws as the constructor.
+   * A send policy from the core's JSON form (`{quiet_hours: [{start, end}], weekdays, hours,
+   * time_zone, outside_window}`), as JSON text or an object.
    */
   static fromJson(data: string | SendPolicyDocument): SendPolicy
   /**
-   * Several policies together (account default, flow, node …): a send must satisfy all of
-   * them — the stricter wins. Each is a `SendPolicy`, its JSON form or JSON text; the result
-   * works in `timeZone` (UTC when absent). Throws a `TimeError` whose `path` starts with the
-   * policy's index (`/1/hours/0/end`), or `time.policy.never_allowed` when nothing is left.
+   * Several policies together: a send must satisfy all of them (the stricter wins), in
+   * `timeZone` (UTC when absent). Error paths start with the policy's index.
    */
   static combine(policies: Array<SendPolicy | SendPolicyDocument | string>, timeZone?: string | null): SendPolicy
   /**
    * This policy and `other` (a `SendPolicy`, its JSON form or JSON text) together: the
-   * stricter wins (the intersection of the allowed times; `skip` when either skips). Keeps
-   * this policy's zone. Throws a `TimeError` `time.policy.never_allowed` when nothing is left.
+   * stricter wins. Keeps this policy's zone.
    */
   stricter(other: SendPolicy | SendPolicyDocument | string): SendPolicy
   /** The policy's time zone (`'UTC'` when it names none). */
   get timeZone(): string
   /** True when a send may go out at `at` (in `timeZone`, else the policy's zone). */
   isAllowed(at: Instant, timeZone?: string | null): boolean
-  /**
-   * The first instant at or after `at` when a send may go out (in `timeZone`, else the
-   * policy's zone), as an RFC 3339 string in UTC.
-   */
+  /** The first instant at or after `at` when a send may go out. */
   nextAllowed(at: Instant, timeZone?: string | null): string
-  /**
-   * What to do with a send at `at`: `{decision: 'allow'}`, `{decision: 'defer', until}` or
-   * `{decision: 'skip'}` (the policy's `outsideWindow`).
-   */
+  /** What to do with a send at `at`: `{decision: 'allow' | 'defer' | 'skip', until?}`. */
   decide(at: Instant, timeZone?: string | null): SendDecision
   /** The policy in the core's JSON form (what `SendPolicy.fromJson` reads). */
   toObject(): SendPolicyDocument
-  /**
-   * `JSON.stringify(policy)` gives the core's JSON form, so a `SendPolicy` can be passed
-   * wherever a policy document is taken.
-   */
+  /** `JSON.stringify(policy)` gives the core's JSON form. */
   toJSON(): SendPolicyDocument
 }
 
+/** Every error code with its area, the severity of a finding code, and one line of meaning. */
+export declare function errorCodes(): ErrorCode[]
+
 /**
- * Writes contacts back to CSV (UTF-8, `,`, a header row: `id`, `email`, `phone`,
- * `time_zone`, `locale`, `tags`, `consent.<channel>`…, then every profile field), in a form
- * `importCsv` reads back to the same contacts (with `delimiter: ','` and `decimal: '.'`).
- *
- * `source` is an array of contacts, or an `Audience` with `options.list` (the id of the list
- * to export). Returns the CSV text, or, with `options.path`, writes the file as it goes and
- * returns how many contacts it wrote. Throws a `ListError` `list.unknown` for an unknown list.
+ * Writes contacts back to CSV (UTF-8, `,`, a header row), in a form `importCsv` reads back to
+ * the same contacts (with `delimiter: ','` and `decimal: '.'`). `source` is an array of contacts
+ * or an `Audience` (with `options.list`, the list to export; the whole audience without it).
+ * Returns the CSV text, or, with `options.path`, writes the file and returns how many contacts
+ * it wrote. Throws a `ListError` `list.unknown` for an unknown list.
  */
 export declare function exportCsv(source: Audience | Contact[], options?: ExportCsvOptions | null): string | number
 
@@ -1176,97 +1115,71 @@ export declare function findingCodes(): FindingCode[]
 export declare function flowSchema(): string
 
 /**
- * Imports a CSV file (a path, read in chunks in bounded memory, or a `Buffer` / `Uint8Array`).
+ * Imports a CSV file: a path (read in chunks on a worker thread; returns a Promise) or a
+ * `Buffer` / `Uint8Array` (imported at once; returns the report).
  *
- * `options.now` (a `Date` or RFC 3339 string) is required: it stamps created and updated
- * contacts. With `options.audience` the rows are merged into that `Audience` and its contacts
- * go into a new static list `Import YYYY-MM-DD HH:MM` (`listId`; its source names
- * `options.fileName`, by default the path's file name); `changes` are the list changes the
- * import caused. Without it the import runs into an empty in-memory store (a dry run that
- * still validates every row): `listId` is `null`, `changes` empty.
+ * `options.now` (required) stamps created and updated contacts. With `options.audience` the rows
+ * are merged into that `Audience` and its contacts go into a new static list (`listId`; its
+ * source names `options.fileName`, by default the path's file name); `changes` are the list
+ * changes the import caused. Without it the import is a dry run into an empty store.
+ * `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end.
  *
- * `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end. When it
- * throws, it is not called again, the import runs to its end (rows already written are
- * never half-applied), and then its exception is thrown.
- *
- * Throws a `CsvImportError` for a file that cannot be imported at all; problems of single
- * rows are in `rejected`.
+ * Throws (or rejects with) a `CsvImportError` for a file that cannot be imported at all;
+ * problems of single rows are in `rejections`.
  */
-export declare function importCsv(pathOrBuffer: string | Uint8Array, options: ImportCsvOptions): ImportReport
+export declare function importCsv(pathOrBuffer: string | Uint8Array, options: ImportCsvOptions): ImportReport | Promise<ImportReport>
 
 /**
- * Evaluates a JsonLogic rule against `data` (what `var` reads; `null` when absent), as the
- * reference implementation json-logic-js does. Both are JSON values (read with
- * `JSON.stringify`): a string rule is the string itself, not JSON text.
- *
- * Throws a `JsonLogicError` (`jsonlogic.unknown_operator`, `jsonlogic.too_deep`,
- * `jsonlogic.invalid_arguments`) with the JSON `path` of the offending node in the rule.
+ * Evaluates a JsonLogic rule against `data` (`null` when absent), as json-logic-js does. Both
+ * are JSON values (a string rule is the string itself). Throws a `JsonLogicError` with the JSON
+ * `path` of the offending node in the rule.
  */
 export declare function jsonlogicApply(rule: JsonLogicRule, data?: JsonValue): JsonValue
 
 /**
- * The (flow, change) pairs where a list change fires a list trigger of an active flow
- * (`entered` fires `on: 'entered'`, `exited` fires `on: 'left'`), in change order then flow
- * order: `[{flow, list, contact, change, at}]`.
+ * The (flow, change) pairs where a list change fires a list trigger of an active flow, in
+ * change order then flow order: `[{flow, list, contact, change, at}]`.
  */
 export declare function listTriggerHits(changes: ListChange[], flows: Array<Flow | string | object>): TriggerHit[]
 
 /**
- * A local wall time (`2025-03-30T02:30:00`, no offset) in `timeZone` as an instant (RFC 3339
- * UTC). A time in the spring-forward gap is the first valid instant after it; a time that
- * exists twice is its first occurrence.
+ * A local wall time (`2025-03-30T02:30:00`, no offset) in `timeZone` as an instant. A time in
+ * the spring-forward gap is the first valid instant after it; a repeated time its first
+ * occurrence.
  */
 export declare function localToUtc(local: string, timeZone: string): string
 
 /**
- * Everything checked before a send, in order: a transactional message goes out at once;
- * otherwise the frequency caps (`options.caps`: a `FrequencyCaps`, its JSON form or text) given
- * `options.history`, then the send policy (`options.policy`) in the recipient's zone
- * (`options.timeZone`, else the policy's, else UTC). Returns `{decision: 'allow'}`,
- * `{decision: 'defer', until}` (the first instant both allow) or `{decision: 'skip'}`.
+ * Everything checked before a send: a transactional message goes out at once; otherwise the
+ * frequency caps (`options.caps`) given `options.history`, then the send policy
+ * (`options.policy`) in the recipient's zone (`options.timeZone`, else the policy's, else UTC).
  */
 export declare function planSend(at: Instant, channel: Channel, options?: PlanSendOptions | null): SendDecision
 
 /**
- * Previews a CSV file (a path, read only as far as needed, or a `Buffer` / `Uint8Array`): the
- * detected settings (`encoding`, `bom`, `delimiter`, `quote`, `header`, `decimal`,
- * `dateOrder`), the suggested mapping (`columns`: `{index, name, target, fieldType?,
- * explicit}`) and the first `previewRows` rows (`{row, cells: [{raw, value, code}],
- * rejections}`), before anything is written. Every setting of `options` overrides what would
- * be sniffed; `options.fields` is the field schema that types the cells.
- *
- * Throws a `CsvImportError` for a file that cannot be imported at all (`import.empty`,
- * `import.header.duplicate`, `import.mapping.unknown_column` …).
+ * Previews a CSV file (a path, read only as far as needed, or bytes): the detected settings,
+ * the suggested mapping and the first `previewRows` rows, before anything is written. Throws a
+ * `CsvImportError` for a file that cannot be imported at all or an invalid option.
  */
 export declare function previewCsv(pathOrBuffer: string | Uint8Array, options?: CsvOptions | null): CsvPreview
 
 /**
- * The recipient's time zone through the fallback chain: the contact's zone → a zone inferred
- * from the contact's country, then phone number, where unambiguous → the flow's zone → the
- * account's zone → UTC. Says which link was used (`source`) and which present links were
- * unusable (`skipped`). An unknown flow or account zone is a `TimeError` `time.zone.unknown`
- * (path `/flow`, `/account`).
- *
- * Two forms: `resolveTimeZone(contact, {flowZone, accountZone})` with a contact in the core's
- * JSON form (an object with an `id`, or JSON text: its `time_zone`, its `country` field and
- * its `phone` are read), or `resolveTimeZone({contact, country, phone, flow, account})` with
- * the links as strings.
+ * The recipient's time zone through the fallback chain: contact zone → country → phone → flow
+ * → account → UTC: `{zone, source, skipped}`. Two forms: `resolveTimeZone(contact,
+ * {flowZone, accountZone})` with a contact (an object with an `id` or JSON text), or
+ * `resolveTimeZone({contact, country, phone, flow, account})` with the links as strings.
  */
 export declare function resolveTimeZone(contact?: Contact | string | ZoneChain | null, options?: ResolveTimeZoneOptions | null): ResolvedZone
 
 /**
- * The condition of the segment engine a list source (with its filters) compiles to, as the
- * core's JSON form (`Segment.fromJson(c).toText()` prints it).
- *
- * Throws a `ListError` `list.filter.invalid` with the `path` inside the source (`/age`,
- * `/dates/from` …), or a `FlowFormatError` for a document that is not a source.
+ * The condition a list source (with its filters) compiles to, in the core's JSON form. Throws
+ * a `ListError` `list.filter.invalid` with the `path` inside the source.
  */
 export declare function sourceCondition(source: string | Source): Condition
 
 /**
  * Validates one flow (a `Flow`, JSON text or a plain object). `fields`, the declared profile
- * fields (JSON text or an object), enables the checks that need them. Returns the findings;
- * throws only when an input is not a flow / field schema at all.
+ * fields, enables the checks that need them. Returns the findings.
  */
 export declare function validateFlow(flow: Flow | string | object, fields?: string | object | null): Finding[]
 
@@ -1274,15 +1187,9 @@ export declare function validateFlow(flow: Flow | string | object, fields?: stri
 export declare function validateFlows(flows: Array<Flow | string | object>, fields?: string | object | null): Finding[]
 
 /**
- * When a flow's wait node (its JSON form, as an object or JSON text: `{duration: {amount,
- * unit}}` or `{until: {kind: 'local_time' | 'date_field', …}}`) started at `at` ends, for a
- * recipient in `options.timeZone` (else the policy's zone, else UTC), then moved to the first
- * instant `options.policy` allows. `options.date` is the contact's value of the node's date
- * field (`'1990-06-12'`). Returns an RFC 3339 string in UTC, never before `at`.
- *
- * Minutes and hours are elapsed time; days and weeks keep the local wall time across
- * daylight-saving changes; 31 January + 1 month is the last day of February. Throws a
- * `TimeError` (`time.wait.spec`, `time.wait.date_missing` at `/until/field`,
- * `time.time.malformed` at `/until/time`) or a `FlowFormatError`.
+ * When a flow's wait node (`{duration: {amount, unit}}` or `{until: {kind, …}}`) started at `at`
+ * ends, for a recipient in `options.timeZone` (else the policy's zone, else UTC), then moved to
+ * the first instant `options.policy` allows. `options.date` is the contact's value of the node's
+ * date field (`'1990-06-12'`). Never before `at`.
  */
 export declare function waitEnd(wait: WaitNode | string, at: Instant, options?: WaitEndOptions | null): string

@@ -1,99 +1,188 @@
-//! Conversions between JS values and the core's JSON forms, and the argument errors Node's own
-//! APIs throw (`TypeError` `ERR_INVALID_ARG_TYPE`, `RangeError` `ERR_INVALID_ARG_VALUE`).
+//! Conversions between JS values and the core's forms, and the argument errors Node's own APIs
+//! throw (`TypeError` `ERR_INVALID_ARG_TYPE`, `RangeError` `ERR_INVALID_ARG_VALUE`).
+//!
+//! A document (a flow, a contact, a condition …) is JSON text: a string as it is, an object
+//! through the engine's `JSON.stringify`, read by the core's `from_json` so that its errors
+//! locate the problem. An output is the core's serde form through napi's serde bridge.
 
-use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
-use napi::bindgen_prelude::{Function, JsObjectValue, JsValue, Object, Unknown};
+use chrono::{DateTime, SecondsFormat, Utc};
+use napi::bindgen_prelude::{FromNapiValue, Function, JsObjectValue, JsValue, Object, Unknown};
+use napi::JsDate;
 use napi::{Env, Error, Result, Status, ValueType, JSON};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::errors::{core_error, core_error_in};
+use crate::errors::{core_error, OrThrow};
 
-/// The deepest nesting of JSON the binding reads itself (a JsonLogic rule or its data, an array
-/// of contacts or events), above serde_json's default limit of 128. The core's own limits (64
-/// for conditions, 256 for JsonLogic rules, 128 for documents) are below it, so the core is the
-/// one that reports a value nesting too deeply, with its location.
-const MAX_VALUE_DEPTH: usize = 1024;
+/// An optional JS argument.
+pub(crate) type Arg<'a> = Option<Unknown<'a>>;
 
-/// JSON text of a string (as is) or an object (through `JSON.stringify`); anything else is a
-/// `TypeError`.
-pub(crate) fn json_text(
-    env: &Env,
-    value: Unknown<'_>,
-    name: &str,
-    expected: &str,
-) -> Result<String> {
-    let received = match value.get_type()? {
-        ValueType::String => return string_of(value),
-        ValueType::Object => match stringify(env, value)? {
-            Some(text) => return Ok(text),
-            // `toJSON()` returned undefined, a function or a symbol.
-            None => "an object without a JSON form".to_owned(),
-        },
-        other => format!("type {}", type_of(other)),
-    };
-    Err(type_error(
-        env,
-        &format!("The \"{name}\" argument must be {expected}. Received {received}"),
-    ))
+/// Throws a `TypeError` with Node's `ERR_INVALID_ARG_TYPE` and returns napi's "already thrown".
+pub(crate) fn type_error(env: &Env, message: &str) -> Error {
+    thrown(env.throw_type_error(message, Some("ERR_INVALID_ARG_TYPE")), message)
 }
 
-/// `JSON.stringify(value)`, or `None` when it gives `undefined` (a function, a symbol,
-/// `undefined`, an object whose `toJSON` returns one of those).
-pub(crate) fn stringify(env: &Env, value: Unknown<'_>) -> Result<Option<String>> {
+/// Throws a `RangeError` with Node's `ERR_INVALID_ARG_VALUE` (right type, wrong value).
+pub(crate) fn range_error(env: &Env, message: &str) -> Error {
+    thrown(env.throw_range_error(message, Some("ERR_INVALID_ARG_VALUE")), message)
+}
+
+fn thrown(result: Result<()>, message: &str) -> Error {
+    result.map_or_else(|e| e, |()| Error::new(Status::PendingException, message.to_owned()))
+}
+
+/// `The "name" argument must be {expected}. Received …`, as a `TypeError`.
+pub(crate) fn wrong_type(
+    env: &Env,
+    value: Option<&Unknown<'_>>,
+    name: &str,
+    expected: &str,
+) -> Error {
+    let received = match value.map(|v| (v.get_type(), v.is_array())) {
+        None | Some((Ok(ValueType::Undefined), _)) => "undefined".to_owned(),
+        Some((Ok(ValueType::Null), _)) => "null".to_owned(),
+        Some((_, Ok(true))) => "an array".to_owned(),
+        Some((Ok(t), _)) => format!("type {}", format!("{t}").to_lowercase()),
+        Some((Err(_), _)) => "an unreadable value".to_owned(),
+    };
+    type_error(env, &format!("The \"{name}\" argument must be {expected}. Received {received}"))
+}
+
+/// The value unless it is `undefined` or `null`.
+pub(crate) fn given(value: Arg) -> Arg {
+    value.filter(|v| !matches!(v.get_type(), Ok(ValueType::Undefined | ValueType::Null)))
+}
+
+/// A string argument.
+pub(crate) fn string(env: &Env, value: Arg, name: &str) -> Result<String> {
+    match value {
+        Some(v) if v.get_type()? == ValueType::String => {
+            v.coerce_to_string()?.into_utf8()?.into_owned()
+        }
+        other => Err(wrong_type(env, other.as_ref(), name, "of type string")),
+    }
+}
+
+/// An optional string argument (`undefined` / `null` for none).
+pub(crate) fn opt_string(env: &Env, value: Arg, name: &str) -> Result<Option<String>> {
+    given(value).map(|v| string(env, Some(v), name)).transpose()
+}
+
+/// A JS array of strings.
+pub(crate) fn strings(env: &Env, value: Arg, name: &str) -> Result<Vec<String>> {
+    match value {
+        Some(v) if v.is_array()? => {
+            let list = v.coerce_to_object()?;
+            (0..list.get_array_length()?)
+                .map(|i| string(env, Some(list.get_element(i)?), &format!("{name}[{i}]")))
+                .collect()
+        }
+        other => Err(wrong_type(env, other.as_ref(), name, "an array of strings")),
+    }
+}
+
+/// JSON text of a string (as it is) or an object (through `JSON.stringify`).
+pub(crate) fn json_text(env: &Env, value: Arg, name: &str) -> Result<String> {
+    if let Some(v) = &value {
+        match v.get_type()? {
+            ValueType::String => return v.coerce_to_string()?.into_utf8()?.into_owned(),
+            ValueType::Object => {
+                if let Some(text) = stringify(env, *v)? {
+                    return Ok(text);
+                }
+            }
+            _ => {}
+        }
+    }
+    Err(wrong_type(env, value.as_ref(), name, "a JSON string or an object with a JSON form"))
+}
+
+/// A document read by the core from [`json_text`]; the core's error is thrown as is.
+pub(crate) fn doc<T>(
+    env: &Env,
+    value: Arg,
+    name: &str,
+    read: impl FnOnce(&str) -> sequenza::Result<T>,
+) -> Result<T> {
+    read(&json_text(env, value, name)?).or_throw(env)
+}
+
+/// An optional document (`undefined` / `null` for none).
+pub(crate) fn opt_doc<T>(
+    env: &Env,
+    value: Arg,
+    name: &str,
+    read: impl FnOnce(&str) -> sequenza::Result<T>,
+) -> Result<Option<T>> {
+    given(value).map(|v| doc(env, Some(v), name, read)).transpose()
+}
+
+/// The optional field schema.
+pub(crate) fn schema(env: &Env, value: Arg, name: &str) -> Result<Option<sequenza::FieldSchema>> {
+    opt_doc(env, value, name, sequenza::FieldSchema::from_json)
+}
+
+/// `JSON.stringify(value)`, `None` when it gives `undefined`.
+fn stringify(env: &Env, value: Unknown<'_>) -> Result<Option<String>> {
     let json: JSON<'_> = env.get_global()?.get_named_property_unchecked("JSON")?;
     let stringify: Function<'_, Unknown<'_>, Unknown<'_>> =
         json.get_named_property_unchecked("stringify")?;
     let text = stringify.call(value)?;
-    if text.get_type()? == ValueType::String {
-        Ok(Some(string_of(text)?))
-    } else {
-        Ok(None)
+    if text.get_type()? != ValueType::String {
+        return Ok(None);
     }
+    text.coerce_to_string()?.into_utf8()?.into_owned().map(Some)
 }
 
-/// Any JSON value (a JsonLogic rule or its data) through `JSON.stringify`, as the core's
-/// `serde_json::Value`. `undefined` is `null` when `undefined_is_null`, else a `TypeError`.
+/// Any JSON value (a JsonLogic rule or its data) as a `serde_json::Value`; `undefined` is `null`
+/// when `undefined_is_null`. Nesting is limited to 1024 levels (the core's own limits are lower
+/// and reported by the core with a location).
 pub(crate) fn json_value(
     env: &Env,
-    value: Option<Unknown<'_>>,
+    value: Arg,
     name: &str,
     undefined_is_null: bool,
 ) -> Result<serde_json::Value> {
-    let received = match value {
-        None => "undefined",
-        Some(value) => match value.get_type()? {
-            ValueType::Undefined => "undefined",
-            ValueType::Function => "type function",
-            ValueType::Symbol => "type symbol",
-            _ => match stringify(env, value)? {
-                Some(text) => return deserialize_deep(env, &text, name),
-                None => "an object without a JSON form",
-            },
-        },
+    let text = match &value {
+        None => None,
+        Some(v)
+            if matches!(
+                v.get_type()?,
+                ValueType::Undefined | ValueType::Function | ValueType::Symbol
+            ) =>
+        {
+            None
+        }
+        Some(v) => stringify(env, *v)?,
     };
-    if undefined_is_null && received == "undefined" {
-        return Ok(serde_json::Value::Null);
+    match text {
+        Some(text) => deep(env, &text, name),
+        None if undefined_is_null
+            && value.as_ref().is_none_or(|v| v.get_type().ok() == Some(ValueType::Undefined)) =>
+        {
+            Ok(serde_json::Value::Null)
+        }
+        None => Err(wrong_type(env, value.as_ref(), name, "a JSON value")),
     }
-    Err(type_error(
-        env,
-        &format!("The \"{name}\" argument must be a JSON value. Received {received}"),
-    ))
 }
 
-/// Reads JSON text written by `JSON.stringify`, nesting allowed up to [`MAX_VALUE_DEPTH`]
-/// (deeper is a `RangeError`): serde_json's own limit of 128 would otherwise stop values the
-/// core accepts, or reports itself with a location.
-fn deserialize_deep<'de, T: serde::Deserialize<'de>>(
-    env: &Env,
-    text: &'de str,
-    name: &str,
-) -> Result<T> {
-    if json_depth(text) > MAX_VALUE_DEPTH {
+/// Reads JSON text without serde_json's limit of 128 levels, up to 1024.
+fn deep<'de, T: serde::Deserialize<'de>>(env: &Env, text: &'de str, name: &str) -> Result<T> {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        match (in_string, b) {
+            (true, _) if escaped => escaped = false,
+            (true, b'\\') => escaped = true,
+            (_, b'"') => in_string = !in_string,
+            (false, b'[' | b'{') => (depth, deepest) = (depth + 1, deepest.max(depth + 1)),
+            (false, b']' | b'}') => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    if deepest > 1024 {
         return Err(range_error(
             env,
-            &format!("The \"{name}\" argument nests deeper than {MAX_VALUE_DEPTH} levels"),
+            &format!("The \"{name}\" argument nests deeper than 1024 levels"),
         ));
     }
     let mut de = serde_json::Deserializer::from_str(text);
@@ -102,364 +191,142 @@ fn deserialize_deep<'de, T: serde::Deserialize<'de>>(
         .map_err(|e| Error::new(Status::GenericFailure, format!("\"{name}\": {e}")))
 }
 
-/// The deepest nesting of arrays and objects in well-formed JSON text.
-fn json_depth(text: &str) -> usize {
-    let (mut depth, mut deepest) = (0usize, 0usize);
-    let (mut in_string, mut escaped) = (false, false);
-    for b in text.bytes() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    deepest
-}
-
-/// Reads every element of a JS array with `read` (one `JSON.stringify` for the whole array).
-/// A format error of element `i` gets the JSON pointer `/i/…`, prefixed by `pointer`; its line and
-/// column are those inside the element's own JSON text.
-pub(crate) fn json_array<T>(
+/// Every element of a JS array read by the core (one `JSON.stringify` for the whole array); a
+/// format error of element `i` gets the JSON pointer `/i/…`.
+pub(crate) fn array<T>(
     env: &Env,
-    value: Unknown<'_>,
+    value: Arg,
     name: &str,
-    pointer: &str,
     read: impl Fn(&str) -> sequenza::Result<T>,
 ) -> Result<Vec<T>> {
-    if !value.is_array()? {
-        return Err(type_error(
-            env,
-            &format!(
-                "The \"{name}\" argument must be an array. Received {}",
-                received(value.get_type()?)
-            ),
-        ));
-    }
-    let Some(text) = stringify(env, value)? else {
-        return Err(type_error(
-            env,
-            &format!("The \"{name}\" argument must be an array with a JSON form"),
-        ));
+    let text = match &value {
+        Some(v) if v.is_array()? => stringify(env, *v)?,
+        _ => None,
     };
-    let elements: Vec<&RawValue> = deserialize_deep(env, &text, name)?;
-    elements
-        .iter()
-        .enumerate()
-        .map(|(i, raw)| {
-            read(raw.get()).map_err(|e| core_error_in(env, e, &format!("{pointer}/{i}")))
-        })
-        .collect()
+    let Some(text) = text else {
+        return Err(wrong_type(env, value.as_ref(), name, "an array"));
+    };
+    let elements: Vec<&RawValue> = deep(env, &text, name)?;
+    let read_one = |(i, raw): (usize, &&RawValue)| {
+        read(raw.get()).map_err(|e| core_error(env, crate::errors::prefixed(e, &format!("/{i}"))))
+    };
+    elements.iter().enumerate().map(read_one).collect()
 }
 
-/// The optional field schema: `undefined` / `null` for none, else JSON text or an object.
-pub(crate) fn field_schema(
-    env: &Env,
-    fields: Option<Unknown<'_>>,
-    name: &str,
-) -> Result<Option<sequenza::FieldSchema>> {
-    let Some(fields) = fields.filter(|f| !is_nullish(f)) else {
-        return Ok(None);
-    };
-    let text = json_text(env, fields, name, "a JSON string or an object")?;
-    sequenza::FieldSchema::from_json(&text)
-        .map(Some)
-        .map_err(|e| core_error(env, &e))
-}
-
-/// An instant: a `Date` or an RFC 3339 string with an offset.
-pub(crate) fn instant(env: &Env, value: Option<Unknown<'_>>, name: &str) -> Result<DateTime<Utc>> {
-    let Some(value) = value else {
-        return Err(type_error(
-            env,
-            &format!(
-                "The \"{name}\" argument must be a Date or an RFC 3339 string. Received undefined"
-            ),
-        ));
-    };
-    match value.get_type()? {
-        ValueType::String => {
-            let text = string_of(value)?;
-            DateTime::parse_from_rfc3339(&text)
-                .map(|t| t.with_timezone(&Utc))
-                .map_err(|e| {
-                    range_error(
-                        env,
-                        &format!(
-                            "The \"{name}\" argument must be an RFC 3339 date-time with an offset, \
-                             such as 2026-11-25T12:00:00Z ({e}). Received {text:?}"
-                        ),
-                    )
-                })
-        }
-        ValueType::Object if value.is_date()? => {
-            let millis = value.coerce_to_number()?.get_double()?;
-            if !millis.is_finite() {
-                return Err(range_error(
-                    env,
-                    &format!("The \"{name}\" argument is an invalid Date"),
-                ));
-            }
-            // A Date holds whole milliseconds within ±8.64e15.
-            DateTime::from_timestamp_millis(millis as i64).ok_or_else(|| {
-                range_error(
-                    env,
-                    &format!("The \"{name}\" argument is a Date out of the supported range"),
-                )
+/// An instant: a `Date` or an RFC 3339 string with an offset (the one converter every `now`,
+/// `at` … goes through: one type check, then the string's bytes or the Date's milliseconds).
+pub(crate) fn instant(env: &Env, value: Arg, name: &str) -> Result<DateTime<Utc>> {
+    let bad = |why: String| range_error(env, &format!("The \"{name}\" argument {why}"));
+    match value {
+        Some(v) if v.get_type()? == ValueType::String => {
+            let text = String::from_unknown(v)?;
+            DateTime::parse_from_rfc3339(&text).map(|t| t.to_utc()).map_err(|e| {
+                let example = "such as 2026-11-25T12:00:00Z";
+                bad(format!("must be an RFC 3339 date-time with an offset, {example} ({e}). Received {text:?}"))
             })
         }
-        other => Err(type_error(
-            env,
-            &format!(
-                "The \"{name}\" argument must be a Date or an RFC 3339 string. Received {}",
-                received(other)
-            ),
-        )),
-    }
-}
-
-/// An optional IANA time-zone name (`Europe/Rome`); UTC when absent.
-pub(crate) fn time_zone(env: &Env, value: Option<Unknown<'_>>, name: &str) -> Result<Tz> {
-    let Some(value) = value.filter(|v| !is_nullish(v)) else {
-        return Ok(Tz::UTC);
-    };
-    let text = string_arg(env, value, name)?;
-    text.parse::<Tz>().map_err(|_| {
-        range_error(
-            env,
-            &format!("The \"{name}\" argument must be an IANA time zone such as \"Europe/Rome\". Received {text:?}"),
-        )
-    })
-}
-
-/// A string argument; anything else is a `TypeError`.
-pub(crate) fn string_arg(env: &Env, value: Unknown<'_>, name: &str) -> Result<String> {
-    match value.get_type()? {
-        ValueType::String => string_of(value),
-        other => Err(type_error(
-            env,
-            &format!(
-                "The \"{name}\" argument must be of type string. Received {}",
-                received(other)
-            ),
-        )),
-    }
-}
-
-/// An optional string argument: `undefined` / `null` for none.
-pub(crate) fn opt_string_arg(
-    env: &Env,
-    value: Option<Unknown<'_>>,
-    name: &str,
-) -> Result<Option<String>> {
-    match value.filter(|v| !is_nullish(v)) {
-        None => Ok(None),
-        Some(value) => string_arg(env, value, name).map(Some),
-    }
-}
-
-/// A JS array of strings.
-pub(crate) fn string_array(env: &Env, value: Unknown<'_>, name: &str) -> Result<Vec<String>> {
-    if !value.is_array()? {
-        return Err(type_error(
-            env,
-            &format!(
-                "The \"{name}\" argument must be an array of strings. Received {}",
-                received(value.get_type()?)
-            ),
-        ));
-    }
-    let list = value.coerce_to_object()?;
-    let len = list.get_array_length()?;
-    (0..len)
-        .map(|i| {
-            let item: Unknown<'_> = list.get_element(i)?;
-            string_arg(env, item, &format!("{name}[{i}]"))
-        })
-        .collect()
-}
-
-/// An options object (`undefined` / `null` for none): its properties by name, after checking
-/// that it names only `known` options.
-pub(crate) struct Options<'env> {
-    object: Option<Object<'env>>,
-    /// The argument's name in messages (`options`).
-    name: &'static str,
-}
-
-impl<'env> Options<'env> {
-    pub(crate) fn read(
-        env: &Env,
-        value: Option<Unknown<'env>>,
-        name: &'static str,
-        known: &[&str],
-    ) -> Result<Self> {
-        let Some(value) = value.filter(|v| !is_nullish(v)) else {
-            return Ok(Options { object: None, name });
-        };
-        if value.get_type()? != ValueType::Object || value.is_array()? {
-            return Err(type_error(
-                env,
-                &format!(
-                    "The \"{name}\" argument must be an object. Received {}",
-                    if value.is_array()? {
-                        "an array".to_owned()
-                    } else {
-                        received(value.get_type()?)
-                    }
-                ),
-            ));
+        Some(v) if v.is_date()? => {
+            let millis = JsDate::from_unknown(v)?.value_of()?;
+            // A valid Date holds whole milliseconds within ±8.64e15.
+            DateTime::from_timestamp_millis(millis as i64)
+                .filter(|_| millis.is_finite())
+                .ok_or_else(|| bad("is an invalid Date".to_owned()))
         }
-        let object = value.coerce_to_object()?;
-        let keys = object.get_property_names()?;
-        for i in 0..keys.get_array_length()? {
-            let key: Unknown<'_> = keys.get_element(i)?;
-            let key = key.coerce_to_string()?.into_utf8()?.into_owned()?;
-            if !known.contains(&key.as_str()) {
-                return Err(range_error(
-                    env,
-                    &format!(
-                        "The \"{name}\" argument has an unknown option {key:?} (known: {})",
-                        known.join(", ")
-                    ),
-                ));
-            }
-        }
-        Ok(Options {
-            object: Some(object),
-            name,
-        })
-    }
-
-    /// The option's value; `None` when absent or `undefined`.
-    pub(crate) fn get(&self, key: &str) -> Result<Option<Unknown<'env>>> {
-        let Some(object) = &self.object else {
-            return Ok(None);
-        };
-        let value: Unknown<'env> = object.get_named_property_unchecked(key)?;
-        Ok((value.get_type()? != ValueType::Undefined).then_some(value))
-    }
-
-    /// The option's value read as `T` (a function, a class instance …); `None` when absent or
-    /// `undefined`, a `TypeError` naming `expected` when it is not a `T`.
-    pub(crate) fn get_as<T>(&self, env: &Env, key: &str, expected: &str) -> Result<Option<T>>
-    where
-        T: napi::bindgen_prelude::FromNapiValue + napi::bindgen_prelude::ValidateNapiValue,
-    {
-        let Some(value) = self.get(key)? else {
-            return Ok(None);
-        };
-        let Some(object) = &self.object else {
-            return Ok(None);
-        };
-        match object.get_named_property::<T>(key) {
-            Ok(v) => Ok(Some(v)),
-            Err(_) => Err(type_error(
-                env,
-                &format!(
-                    "The \"{}\" argument must be {expected}. Received {}",
-                    self.name_of(key),
-                    received(value.get_type()?)
-                ),
-            )),
-        }
-    }
-
-    /// The name `options.key` for messages.
-    pub(crate) fn name_of(&self, key: &str) -> String {
-        format!("{}.{key}", self.name)
+        other => Err(wrong_type(env, other.as_ref(), name, "a Date or an RFC 3339 string")),
     }
 }
 
-/// True for `undefined` and `null`.
-pub(crate) fn is_nullish(value: &Unknown<'_>) -> bool {
-    matches!(value.get_type(), Ok(ValueType::Undefined | ValueType::Null))
+/// An instant out: RFC 3339 in UTC (`2025-06-05T06:00:00Z`).
+pub(crate) fn iso(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::AutoSi, true)
 }
 
-fn string_of(value: Unknown<'_>) -> Result<String> {
-    value.coerce_to_string()?.into_utf8()?.into_owned()
-}
-
-/// The `typeof` word for a value type, as Node's own argument errors say it.
-pub(crate) fn type_of(value_type: ValueType) -> &'static str {
-    match value_type {
-        ValueType::Undefined => "undefined",
-        ValueType::Null => "null",
-        ValueType::Boolean => "boolean",
-        ValueType::Number => "number",
-        ValueType::String => "string",
-        ValueType::Symbol => "symbol",
-        ValueType::Object => "object",
-        ValueType::Function => "function",
-        ValueType::External => "external",
-        // The one other answer of `napi_typeof`.
-        _ => "bigint",
-    }
-}
-
-/// What Node's messages say was received: `undefined`, `null` or `type …`.
-fn received(value_type: ValueType) -> String {
-    match value_type {
-        ValueType::Undefined | ValueType::Null => type_of(value_type).to_owned(),
-        other => format!("type {}", type_of(other)),
-    }
-}
-
-/// Serialises a core value to its JSON form and hands it to `JSON.parse`.
+/// A core value in its serde form, as a JS value.
 pub(crate) fn to_js<'env, T: Serialize + ?Sized>(
     env: &'env Env,
     value: &T,
 ) -> Result<Unknown<'env>> {
-    let text = serde_json::to_string(value)
-        .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
-    parse_json(env, &text)
+    env.to_js_value(&value)
 }
 
-/// `JSON.parse(text)`.
-pub(crate) fn parse_json<'env>(env: &'env Env, text: &str) -> Result<Unknown<'env>> {
-    let json: JSON<'_> = env.get_global()?.get_named_property_unchecked("JSON")?;
-    let parse: Function<'_, &str, Unknown<'env>> = json.get_named_property_unchecked("parse")?;
-    parse.call(text)
-}
-
-/// The serde string form of a value whose JSON form is a string (`FlowStatus`, an instant …).
-pub(crate) fn serde_string<T: Serialize>(value: &T) -> Result<String> {
+/// The serde string form of a value whose JSON form is a string (`FlowStatus` …).
+pub(crate) fn serde_string<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
-        Ok(serde_json::Value::String(s)) => Ok(s),
-        Ok(other) => Err(Error::new(
-            Status::GenericFailure,
-            format!("not a string: {other}"),
-        )),
-        Err(e) => Err(Error::new(Status::GenericFailure, e.to_string())),
+        Ok(serde_json::Value::String(s)) => s,
+        other => format!("{other:?}"),
     }
 }
 
-/// Throws a `TypeError` with Node's `ERR_INVALID_ARG_TYPE` code and returns the marker error
-/// that tells napi the exception is already pending.
-pub(crate) fn type_error(env: &Env, message: &str) -> Error {
-    match env.throw_type_error(message, Some("ERR_INVALID_ARG_TYPE")) {
-        Ok(()) => Error::new(Status::PendingException, message.to_owned()),
-        Err(e) => e,
+/// An options object (`undefined` / `null` for none): its properties by name, after checking
+/// that it names only the options this function reads itself.
+pub(crate) struct Opts<'env> {
+    object: Option<Object<'env>>,
+}
+
+impl<'env> Opts<'env> {
+    pub(crate) fn read(env: &Env, value: Arg<'env>, name: &str, known: &[&str]) -> Result<Self> {
+        let Some(value) = given(value) else {
+            return Ok(Opts { object: None });
+        };
+        if value.get_type()? != ValueType::Object || value.is_array()? {
+            return Err(wrong_type(env, Some(&value), name, "an object"));
+        }
+        let object = value.coerce_to_object()?;
+        if !known.is_empty() {
+            let keys = object.get_property_names()?;
+            for i in 0..keys.get_array_length()? {
+                let key: String = keys.get_element(i)?;
+                if !known.contains(&key.as_str()) {
+                    let known = known.join(", ");
+                    let message = format!(
+                        "The \"{name}\" argument has an unknown option {key:?} (known: {known})"
+                    );
+                    return Err(range_error(env, &message));
+                }
+            }
+        }
+        Ok(Opts { object: Some(object) })
+    }
+
+    /// The options object itself, when one was given.
+    pub(crate) fn object(&self) -> Option<Object<'env>> {
+        self.object
+    }
+
+    /// The option's value; `None` when absent, `undefined` or `null`.
+    pub(crate) fn get(&self, key: &str) -> Result<Arg<'env>> {
+        match &self.object {
+            Some(object) => Ok(given(Some(object.get_named_property_unchecked(key)?))),
+            None => Ok(None),
+        }
     }
 }
 
-/// Throws a `RangeError` with Node's `ERR_INVALID_ARG_VALUE` code (an argument of the right type
-/// and a wrong value: an instant that is not RFC 3339, an unknown time zone …).
-pub(crate) fn range_error(env: &Env, message: &str) -> Error {
-    match env.throw_range_error(message, Some("ERR_INVALID_ARG_VALUE")) {
-        Ok(()) => Error::new(Status::PendingException, message.to_owned()),
-        Err(e) => e,
+/// An options object the core reads (`{}` when absent), its top-level keys in snake_case.
+pub(crate) fn core_options(env: &Env, value: Arg) -> Result<serde_json::Value> {
+    let Some(value) = given(value) else {
+        return Ok(serde_json::json!({}));
+    };
+    if value.get_type()? != ValueType::Object || value.is_array()? {
+        return Err(wrong_type(env, Some(&value), "options", "an object"));
     }
+    Ok(snake_keys(json_value(env, Some(value), "options", false)?))
+}
+
+/// The top-level keys of an options object in the core's snake_case (`quietHours` →
+/// `quiet_hours`); nested keys (a mapping's column names) are left as they are.
+pub(crate) fn snake_keys(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let snake = map.into_iter().map(|(k, v)| (sequenza::text::snake_case(&k), v));
+            serde_json::Value::Object(snake.collect())
+        }
+        other => other,
+    }
+}
+
+/// An optional IANA zone argument, read by the core (`time.zone.unknown`).
+pub(crate) fn zone(env: &Env, value: Arg, name: &str) -> Result<Option<sequenza::time::Tz>> {
+    let name = opt_string(env, value, name)?;
+    name.map(|n| sequenza::time::parse_zone(&n)).transpose().or_throw(env)
 }

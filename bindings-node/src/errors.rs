@@ -1,177 +1,103 @@
-//! Core errors as JS `Error` objects: one `name` per error kind, with `code` and location.
-//!
-//! | core error | `name` | properties |
-//! |---|---|---|
-//! | `Error::Format` | `FlowFormatError` | `code`, `path`, `line`, `column` |
-//! | `Error::Parse` | `ConditionSyntaxError` | `code`, `path` (`null`), `line`, `column`, `expected`, `found` |
-//! | `Error::Condition` | `ConditionError` | `code`, `path`, `line` / `column` / `expected` (`null`) |
-//! | `JsonLogicError` | `JsonLogicError` | `code`, `path`, `line` / `column` / `expected` (`null`) |
-//! | `Error::Time` | `TimeError` | `code`, `path`, `line` / `column` (`null`) |
-//! | `Error::List` | `ListError` | `code`, `path`, `line` / `column` (`null`) |
-//! | `Error::Import` | `CsvImportError` | `code`, `row`, `column`, `columnName`, `byteOffset` (`null` when unknown), `path` / `line` (`null`) |
-//! | another kind | `SequenzaError` | `code`, `path`, `line`, `column` (`null` when unknown) |
+//! Core errors as instances of the package's error classes (`SequenzaError` and one subclass per
+//! area, defined in `errors.js` and handed over by `index.js` through `setErrorClasses`): the
+//! class is chosen by the error's area, `code` and the location fields come from the core's
+//! error data with camelCase keys.
 
-use napi::bindgen_prelude::{JsObjectValue, JsValue, Null, Object};
+use std::cell::RefCell;
+
+use napi::bindgen_prelude::{Function, JsObjectValue, JsValue, Object, ObjectRef, Unknown};
 use napi::{Env, Error, Result, Status};
+use napi_derive::napi;
+use sequenza::error::Area;
 
-/// Maps a core error to a JS `Error` carrying its code and location.
-pub(crate) fn core_error(env: &Env, err: &sequenza::Error) -> Error {
-    let built = match err {
-        sequenza::Error::Format(f) => js_error(
-            env,
-            "FlowFormatError",
-            &f.to_string(),
-            &[
-                ("code", Prop::Str(f.code.as_str())),
-                ("path", Prop::Str(&f.path)),
-                ("line", Prop::Num(f.line)),
-                ("column", Prop::Num(f.column)),
-            ],
-        ),
-        sequenza::Error::Parse(p) => js_error(
-            env,
-            "ConditionSyntaxError",
-            &p.to_string(),
-            &[
-                ("code", Prop::Str(p.code)),
-                ("path", Prop::Null),
-                ("line", Prop::Num(p.line)),
-                ("column", Prop::Num(p.column)),
-                ("expected", Prop::List(&p.expected)),
-                ("found", Prop::Str(&p.found)),
-            ],
-        ),
-        sequenza::Error::Condition(c) => js_error(
-            env,
-            "ConditionError",
-            &c.to_string(),
-            &[
-                ("code", Prop::Str(c.code)),
-                ("path", Prop::Str(&c.path)),
-                ("line", Prop::Null),
-                ("column", Prop::Null),
-                ("expected", Prop::Null),
-            ],
-        ),
-        sequenza::Error::Time(t) => js_error(
-            env,
-            "TimeError",
-            &t.to_string(),
-            &[
-                ("code", Prop::Str(t.code)),
-                ("path", Prop::Str(&t.path)),
-                ("line", Prop::Null),
-                ("column", Prop::Null),
-            ],
-        ),
-        sequenza::Error::List(l) => js_error(
-            env,
-            "ListError",
-            &l.to_string(),
-            &[
-                ("code", Prop::Str(l.code)),
-                ("path", Prop::Str(&l.path)),
-                ("line", Prop::Null),
-                ("column", Prop::Null),
-            ],
-        ),
-        sequenza::Error::Import(i) => {
-            let opt_num = |n: Option<u64>| n.map_or(Prop::Null, Prop::Big);
-            js_error(
-                env,
-                "CsvImportError",
-                &i.to_string(),
-                &[
-                    ("code", Prop::Str(i.code)),
-                    ("row", opt_num(i.row)),
-                    ("column", i.column.map_or(Prop::Null, Prop::Num)),
-                    (
-                        "columnName",
-                        i.column_name.as_deref().map_or(Prop::Null, Prop::Str),
-                    ),
-                    ("byteOffset", opt_num(i.offset)),
-                    ("path", Prop::Null),
-                    ("line", Prop::Null),
-                ],
-            )
-        }
-        // `sequenza::Error` is non-exhaustive: a future kind maps to the base name with its code
-        // and location.
-        other => {
-            let (line, column) = other
-                .line_column()
-                .map_or((Prop::Null, Prop::Null), |(l, c)| {
-                    (Prop::Num(l), Prop::Num(c))
-                });
-            js_error(
-                env,
-                "SequenzaError",
-                &other.to_string(),
-                &[
-                    ("code", Prop::Str(other.code())),
-                    ("path", other.path().map_or(Prop::Null, Prop::Str)),
-                    ("line", line),
-                    ("column", column),
-                ],
-            )
-        }
-    };
-    built.unwrap_or_else(|e| e)
+thread_local! {
+    /// The error classes of this thread's JS environment, by name.
+    static CLASSES: RefCell<Option<ObjectRef<false>>> = const { RefCell::new(None) };
 }
 
-/// Like [`core_error`], for a document read as element of a larger input (the `i`-th contact of
-/// an array): a format error's JSON pointer gets `prefix` in front.
-pub(crate) fn core_error_in(env: &Env, err: sequenza::Error, prefix: &str) -> Error {
-    let err = match err {
+/// Registers the error classes (an object: class name → class). Called once by `index.js`.
+#[napi(skip_typescript)]
+pub fn set_error_classes(classes: ObjectRef<false>) {
+    CLASSES.with(|c| c.replace(Some(classes)));
+}
+
+/// Every error code with its area, the severity of a finding code, and one line of meaning.
+#[napi(ts_return_type = "ErrorCode[]")]
+pub fn error_codes(env: &Env) -> Result<Unknown<'_>> {
+    crate::convert::to_js(env, sequenza::error::codes())
+}
+
+/// The JS class of a core error's area.
+fn class_name(area: Area) -> &'static str {
+    match area {
+        Area::Format => "FormatError",
+        Area::Parse => "ConditionSyntaxError",
+        Area::Condition => "ConditionError",
+        Area::Segment => "SegmentError",
+        Area::Time => "TimeError",
+        Area::List => "ListError",
+        Area::Import => "CsvImportError",
+        Area::JsonLogic => "JsonLogicError",
+        Area::Merge => "MergeSyntaxError",
+        Area::Flow => "FlowError",
+        Area::Engine => "EngineError",
+        Area::Store => "StoreError",
+        _ => "SequenzaError",
+    }
+}
+
+/// Maps a core error to an instance of its JS class with `code` and its location fields (the
+/// core's error data, keys in camelCase).
+pub(crate) fn core_error(env: &Env, err: sequenza::Error) -> Error {
+    let data = serde_json::to_value(err.data()).unwrap_or_default();
+    let data = sequenza::text::camel_case_keys(data);
+    build(env, class_name(err.area()), &err.to_string(), data).unwrap_or_else(|e| e)
+}
+
+fn build(env: &Env, name: &str, message: &str, data: serde_json::Value) -> Result<Error> {
+    let class: Option<Function<'_, String, Unknown<'_>>> = CLASSES.with(|c| {
+        let classes = c.borrow();
+        let object: Option<Object<'_>> = classes.as_ref().map(|r| r.get_value(env)).transpose()?;
+        object.map(|o| o.get_named_property_unchecked(name)).transpose()
+    })?;
+    let mut obj: Object<'_> = match class {
+        Some(class) => class.new_instance(message.to_owned())?.coerce_to_object()?,
+        None => {
+            let mut plain: Object<'_> =
+                env.create_error(Error::new(Status::GenericFailure, message.to_owned()))?;
+            plain.set_named_property("name", name)?;
+            plain
+        }
+    };
+    if let serde_json::Value::Object(fields) = data {
+        for (key, value) in fields {
+            if key != "message" && key != "area" {
+                obj.set_named_property(&key, env.to_js_value(&value)?)?;
+            }
+        }
+    }
+    Ok(Error::from(obj.to_unknown()))
+}
+
+/// `result.or_throw(env)?`: a core error becomes its JS error.
+pub(crate) trait OrThrow<T> {
+    fn or_throw(self, env: &Env) -> Result<T>;
+}
+
+impl<T> OrThrow<T> for sequenza::Result<T> {
+    fn or_throw(self, env: &Env) -> Result<T> {
+        self.map_err(|e| core_error(env, e))
+    }
+}
+
+/// The error of element `prefix` of a larger input: a format error's JSON pointer gets `prefix`
+/// in front.
+pub(crate) fn prefixed(err: sequenza::Error, prefix: &str) -> sequenza::Error {
+    match err {
         sequenza::Error::Format(mut f) => {
             f.path = format!("{prefix}{}", f.path);
             sequenza::Error::Format(f)
         }
         other => other,
-    };
-    core_error(env, &err)
-}
-
-/// Maps a JsonLogic evaluation error to a JS `Error` named `JsonLogicError`.
-pub(crate) fn jsonlogic_error(env: &Env, err: &sequenza::jsonlogic::JsonLogicError) -> Error {
-    js_error(
-        env,
-        "JsonLogicError",
-        &err.to_string(),
-        &[
-            ("code", Prop::Str(err.code())),
-            ("path", Prop::Str(err.path())),
-            ("line", Prop::Null),
-            ("column", Prop::Null),
-            ("expected", Prop::Null),
-        ],
-    )
-    .unwrap_or_else(|e| e)
-}
-
-/// A property value set on a thrown error.
-enum Prop<'a> {
-    Str(&'a str),
-    Num(usize),
-    /// A count or offset that may pass 2^32 (a JS number holds it exactly up to 2^53).
-    Big(u64),
-    List(&'a [String]),
-    Null,
-}
-
-/// Builds a JS `Error` with this `name`, `message` and properties, wrapped so napi throws it as is.
-fn js_error(env: &Env, name: &str, message: &str, props: &[(&str, Prop<'_>)]) -> Result<Error> {
-    let mut obj: Object<'_> =
-        env.create_error(Error::new(Status::GenericFailure, message.to_owned()))?;
-    obj.set_named_property("name", name)?;
-    for (key, value) in props {
-        match value {
-            Prop::Str(s) => obj.set_named_property(key, *s)?,
-            Prop::Num(n) => obj.set_named_property(key, u32::try_from(*n).unwrap_or(u32::MAX))?,
-            Prop::Big(n) => obj.set_named_property(key, *n as f64)?,
-            Prop::List(items) => obj.set_named_property(key, items.to_vec())?,
-            Prop::Null => obj.set_named_property(key, Null)?,
-        }
     }
-    Ok(Error::from(obj.to_unknown()))
 }

@@ -1,415 +1,342 @@
 //! CSV import (issue 5): `previewCsv`, `importCsv` and `exportCsv`.
 //!
-//! The input is a path (read by the core in 64 KiB chunks, never slurped) or a `Buffer` /
-//! `Uint8Array` (copied once, so a progress callback cannot pull the bytes from under the
-//! import). Options are the core's `ImportOptions` with camelCase names (`dateOrder`,
-//! `defaultRegion`, `previewRows`, `maxRowBytes`); the mapping's keys are column names and are
-//! passed as they are. Outputs are the core's JSON forms with camelCase keys (`columnName`,
-//! `dateOrder`, `fieldType`, `ofRow`), and the import report has the shape every binding shares:
-//! `{imported, updated, duplicates, rejected: [{row, column, columnName, code, value, message}],
-//! rejectedRows, rows, duplicateRows, detected, columns, bytes, listId, changes}`.
-//!
-//! File-level problems are `CsvImportError`s (`code`, `row`, `column`, `columnName`,
-//! `byteOffset`); problems of a row are data (`rejected`).
+//! The input is a path (read by the core in 64 KiB chunks) or a `Buffer` / `Uint8Array` (copied
+//! once). `importCsv` on a path runs on a worker thread and returns a Promise; on bytes it runs
+//! at once. Options are the core's `ImportOptions` with camelCase names (read by the core:
+//! `import.option.invalid`), plus `fields`, `now`, `onProgress`, `audience` and `fileName`.
+//! Outputs are the core's JSON forms with camelCase keys.
 
-use std::fs::File;
+use std::cell::RefCell;
 use std::io::{BufWriter, Cursor, Read, Write};
-use std::path::Path;
 
+use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::{
-    ClassInstance, Either, Either3, Function, JsObjectValue, JsValue, Uint8ArraySlice, Unknown,
+    AsyncTask, ClassInstance, Either, FromNapiValue, Function, JsObjectValue, Object, Reference,
+    Uint8Array, Unknown,
 };
-use napi::{Env, Error, Result, Status};
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi::{Env, Result, Status, Task, ValueType};
 use napi_derive::napi;
-use sequenza::import::{
-    export_csv as write_csv, import_csv_into_audience, import_csv_reader, preview_csv_reader,
-    ImportError, ImportList, ImportOptions, MemoryTarget, Progress, OPTION_NAMES,
-};
-use sequenza::model::ListId;
-use sequenza::text::{camel_case as camel, camel_case_keys as camel_keys};
-use sequenza::Contact;
-use serde_json::{Map, Value};
+use sequenza::import::{ImportList, ImportOptions, MemoryTarget, Progress};
+use sequenza::text::camel_case_keys;
+use serde_json::Value;
 
-use crate::convert::{
-    field_schema, instant, json_array, json_value, opt_string_arg, parse_json, range_error,
-    type_error, type_of, Options,
-};
-use crate::errors::core_error;
+use crate::convert::{array, instant, json_value, opt_string, range_error, schema, snake_keys};
+use crate::convert::{to_js, wrong_type, Arg};
+use crate::errors::{core_error, OrThrow};
 use crate::list::Audience;
 
-/// The `ImportOptions` settings: JS name (the core's JSON name in camelCase) → the core's name.
-fn settings() -> impl Iterator<Item = (String, &'static str)> {
-    OPTION_NAMES.iter().map(|&core| (camel(core), core))
-}
-/// Options of `previewCsv` besides the settings.
-const PREVIEW_EXTRA: &[&str] = &["fields"];
-/// Options of `importCsv` besides the settings.
-const IMPORT_EXTRA: &[&str] = &["fields", "now", "onProgress", "audience", "fileName"];
+/// The options that are the binding's own; every other one is an `ImportOptions` setting.
+const OWN: [&str; 5] = ["fields", "now", "onProgress", "audience", "fileName"];
 
-/// What napi hands over for the input: a path, bytes, or anything else (a `TypeError`).
-type Input<'env> = Either3<String, Uint8ArraySlice<'env>, Unknown<'env>>;
-
-/// An opened input: a file read in chunks, or bytes.
-enum Opened {
-    File(File, String),
-    Bytes(Cursor<Vec<u8>>),
+/// An input: a path (opened when the import starts) or bytes.
+enum Input {
+    Path(String),
+    Bytes(Vec<u8>),
 }
 
-impl Opened {
-    fn open(env: &Env, input: Input<'_>) -> Result<Self> {
-        match input {
-            Either3::A(path) => match File::open(&path) {
-                Ok(f) => Ok(Opened::File(f, path)),
-                Err(e) => Err(core_error(
-                    env,
-                    &sequenza::Error::Import(Box::new(ImportError {
-                        code: "import.io",
-                        offset: None,
-                        row: None,
-                        column: None,
-                        column_name: None,
-                        message: format!("cannot open {path}: {e}"),
-                    })),
-                )),
+impl Input {
+    fn read(env: &Env, value: Arg) -> Result<Self> {
+        match &value {
+            Some(v) if v.get_type()? == ValueType::String => {
+                Ok(Input::Path(crate::convert::string(env, value, "pathOrBuffer")?))
+            }
+            Some(v) => match Uint8Array::from_unknown(*v) {
+                Ok(bytes) => Ok(Input::Bytes(bytes.to_vec())),
+                Err(_) => Err(wrong_type(env, value.as_ref(), "pathOrBuffer", EXPECTED)),
             },
-            Either3::B(bytes) => Ok(Opened::Bytes(Cursor::new(bytes.to_vec()))),
-            Either3::C(other) => Err(type_error(
-                env,
-                &format!(
-                    "The \"pathOrBuffer\" argument must be a path string, a Buffer or a Uint8Array. \
-                     Received type {}",
-                    type_of(other.get_type()?)
-                ),
-            )),
+            None => Err(wrong_type(env, None, "pathOrBuffer", EXPECTED)),
         }
     }
 
     /// The file's name (for the import list's source), when it is a file.
     fn file_name(&self) -> Option<String> {
         match self {
-            Opened::File(_, path) => Path::new(path)
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned()),
-            Opened::Bytes(_) => None,
+            Input::Path(p) => {
+                std::path::Path::new(p).file_name().map(|n| n.to_string_lossy().into())
+            }
+            Input::Bytes(_) => None,
         }
     }
 
-    fn reader(self) -> Box<dyn Read> {
+    /// A reader; a file that cannot be opened fails on the first read (the core's `import.io`).
+    fn reader(&self) -> Box<dyn Read + Send + '_> {
         match self {
-            Opened::File(f, _) => Box::new(f),
-            Opened::Bytes(c) => Box::new(c),
+            Input::Path(p) => match std::fs::File::open(p) {
+                Ok(f) => Box::new(f),
+                Err(e) => {
+                    Box::new(Unreadable(Some(std::io::Error::new(e.kind(), format!("{p}: {e}")))))
+                }
+            },
+            Input::Bytes(b) => Box::new(Cursor::new(b.as_slice())),
         }
     }
 }
 
-/// The core's `ImportOptions` from the JS options; an invalid setting is a `RangeError` naming it.
-fn import_options(env: &Env, opts: &Options<'_>) -> Result<ImportOptions> {
-    let mut all = Map::new();
-    for (js, core) in settings() {
-        let Some(value) = opts.get(&js)? else {
-            continue;
-        };
-        let name = opts.name_of(&js);
-        let value = json_value(env, Some(value), &name, false)?;
-        // Each setting on its own first, so that a bad one is named.
-        let mut one = Map::new();
-        one.insert(core.to_owned(), value.clone());
-        if let Err(e) = serde_json::from_value::<ImportOptions>(Value::Object(one)) {
-            return Err(range_error(
-                env,
-                &format!("The \"{name}\" argument is invalid: {e}"),
-            ));
-        }
-        all.insert(core.to_owned(), value);
+const EXPECTED: &str = "a path string, a Buffer or a Uint8Array";
+
+/// A file that could not be opened: its first read gives the error.
+struct Unreadable(Option<std::io::Error>);
+
+impl Read for Unreadable {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        Err(self.0.take().unwrap_or_else(|| std::io::ErrorKind::NotFound.into()))
     }
-    serde_json::from_value(Value::Object(all)).map_err(|e| {
-        range_error(
-            env,
-            &format!(
-                "The \"{}\" argument is invalid: {e}",
-                opts.name_of("options")
-            ),
-        )
-    })
 }
 
-fn known(extra: &[&str]) -> Vec<String> {
-    settings()
-        .map(|(js, _)| js)
-        .chain(extra.iter().map(|e| (*e).to_owned()))
-        .collect()
-}
+/// The options object, the core's `ImportOptions` (every option but the binding's own) and the
+/// field schema.
+type Parsed<'a> = (Option<Object<'a>>, ImportOptions, sequenza::FieldSchema);
 
-fn json<T: serde::Serialize>(value: &T) -> Result<Value> {
-    serde_json::to_value(value).map_err(|e| Error::new(Status::GenericFailure, e.to_string()))
-}
-
-fn to_js_value<'env>(env: &'env Env, value: &Value) -> Result<Unknown<'env>> {
-    parse_json(env, &value.to_string())
-}
-
-/// The report every binding shares, from the core's report, list and changes.
-fn report_shape(
-    report: &sequenza::import::ImportReport,
-    list: Option<&ListId>,
-    changes: &[sequenza::list::ListChange],
-) -> Result<Value> {
-    let Value::Object(mut core) = json(report)? else {
-        return Err(Error::new(Status::GenericFailure, "a report is an object"));
+fn parse<'a>(env: &Env, options: Arg<'a>) -> Result<Parsed<'a>> {
+    let opts = crate::convert::Opts::read(env, options, "options", &[])?;
+    let object = opts.object();
+    let mut settings = match options.filter(|_| object.is_some()) {
+        Some(o) => snake_keys(json_value(env, Some(o), "options", false)?),
+        None => Value::Object(Default::default()),
     };
-    let rejections = core.remove("rejections").unwrap_or(Value::Null);
-    let mut out = Map::new();
-    for key in ["imported", "updated", "duplicates"] {
-        out.insert(key.to_owned(), core.remove(key).unwrap_or(Value::Null));
+    if let Value::Object(map) = &mut settings {
+        for key in OWN {
+            map.remove(&sequenza::text::snake_case(key));
+        }
     }
-    out.insert("rejected".to_owned(), camel_keys(rejections));
-    out.insert(
-        "rejectedRows".to_owned(),
-        core.remove("rejected").unwrap_or(Value::Null),
-    );
-    for (k, v) in core {
-        out.insert(camel(&k), camel_keys(v));
-    }
-    out.insert("listId".to_owned(), json(&list)?);
-    out.insert("changes".to_owned(), json(&changes)?);
-    Ok(Value::Object(out))
+    let settings =
+        ImportOptions::from_json_value(settings).map_err(sequenza::Error::from).or_throw(env)?;
+    let schema = schema(env, opts.get("fields")?, "options.fields")?.unwrap_or_default();
+    Ok((object, settings, schema))
 }
 
-/// Previews a CSV file (a path, read only as far as needed, or a `Buffer` / `Uint8Array`): the
-/// detected settings (`encoding`, `bom`, `delimiter`, `quote`, `header`, `decimal`,
-/// `dateOrder`), the suggested mapping (`columns`: `{index, name, target, fieldType?,
-/// explicit}`) and the first `previewRows` rows (`{row, cells: [{raw, value, code}],
-/// rejections}`), before anything is written. Every setting of `options` overrides what would
-/// be sniffed; `options.fields` is the field schema that types the cells.
-///
-/// Throws a `CsvImportError` for a file that cannot be imported at all (`import.empty`,
-/// `import.header.duplicate`, `import.mapping.unknown_column` …).
+/// Previews a CSV file (a path, read only as far as needed, or bytes): the detected settings,
+/// the suggested mapping and the first `previewRows` rows, before anything is written. Throws a
+/// `CsvImportError` for a file that cannot be imported at all or an invalid option.
 #[napi(
-    catch_unwind,
     ts_args_type = "pathOrBuffer: string | Uint8Array, options?: CsvOptions | null",
     ts_return_type = "CsvPreview"
 )]
-pub fn preview_csv<'env>(
-    env: &'env Env,
-    path_or_buffer: Input<'_>,
-    options: Option<Unknown<'_>>,
-) -> Result<Unknown<'env>> {
-    let known = known(PREVIEW_EXTRA);
-    let known: Vec<&str> = known.iter().map(String::as_str).collect();
-    let opts = Options::read(env, options, "options", &known)?;
-    let settings = import_options(env, &opts)?;
-    let schema =
-        field_schema(env, opts.get("fields")?, &opts.name_of("fields"))?.unwrap_or_default();
-    let input = Opened::open(env, path_or_buffer)?;
-    let preview =
-        preview_csv_reader(input.reader(), &settings, &schema).map_err(|e| core_error(env, &e))?;
-    to_js_value(env, &camel_keys(json(&preview)?))
+pub fn preview_csv<'e>(env: &'e Env, path_or_buffer: Arg, options: Arg) -> Result<Unknown<'e>> {
+    let (_, settings, schema) = parse(env, options)?;
+    let input = Input::read(env, path_or_buffer)?;
+    let preview = sequenza::import::preview_csv_reader(input.reader(), &settings, &schema);
+    let preview = serde_json::to_value(preview.or_throw(env)?).unwrap_or_default();
+    to_js(env, &camel_case_keys(preview))
 }
 
-/// Imports a CSV file (a path, read in chunks in bounded memory, or a `Buffer` / `Uint8Array`).
-///
-/// `options.now` (a `Date` or RFC 3339 string) is required: it stamps created and updated
-/// contacts. With `options.audience` the rows are merged into that `Audience` and its contacts
-/// go into a new static list `Import YYYY-MM-DD HH:MM` (`listId`; its source names
-/// `options.fileName`, by default the path's file name); `changes` are the list changes the
-/// import caused. Without it the import runs into an empty in-memory store (a dry run that
-/// still validates every row): `listId` is `null`, `changes` empty.
-///
-/// `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end. When it
-/// throws, it is not called again, the import runs to its end (rows already written are
-/// never half-applied), and then its exception is thrown.
-///
-/// Throws a `CsvImportError` for a file that cannot be imported at all; problems of single
-/// rows are in `rejected`.
-#[napi(
-    catch_unwind,
-    ts_args_type = "pathOrBuffer: string | Uint8Array, options: ImportCsvOptions",
-    ts_return_type = "ImportReport"
-)]
-pub fn import_csv<'env>(
-    env: &'env Env,
-    path_or_buffer: Input<'_>,
-    options: Option<Unknown<'_>>,
-) -> Result<Unknown<'env>> {
-    let known = known(IMPORT_EXTRA);
-    let known: Vec<&str> = known.iter().map(String::as_str).collect();
-    let opts = Options::read(env, options, "options", &known)?;
-    let settings = import_options(env, &opts)?;
-    let schema =
-        field_schema(env, opts.get("fields")?, &opts.name_of("fields"))?.unwrap_or_default();
-    let now = instant(env, opts.get("now")?, &opts.name_of("now"))?;
-    let on_progress: Option<Function<'_, Unknown<'_>, Unknown<'_>>> =
-        opts.get_as(env, "onProgress", "a function")?;
-    let audience: Option<ClassInstance<'_, Audience>> =
-        opts.get_as(env, "audience", "an Audience")?;
-    let file_name = opt_string_arg(env, opts.get("fileName")?, &opts.name_of("fileName"))?;
-    let input = Opened::open(env, path_or_buffer)?;
-    let file_name = file_name.or_else(|| input.file_name());
+thread_local! {
+    /// The audiences an import is writing into (moved out of their handles until it ends).
+    static BUSY: RefCell<Vec<(u32, Reference<Audience>)>> = const { RefCell::new(Vec::new()) };
+}
 
-    // The callback runs inside a JS try/catch, so whatever it throws (an `Error`, a string …)
-    // comes back as a value, kept to be thrown as is once the import has ended.
-    let guarded: Option<Function<'_, Unknown<'_>, Unknown<'_>>> = match &on_progress {
-        Some(f) => {
-            let wrap: Function<'_, Unknown<'_>, Function<'_, Unknown<'_>, Unknown<'_>>> = env
-                .run_script(
-                    "(function (f) { return function (p) { try { f(p); return undefined; } \
-                     catch (e) { return { thrown: e }; } }; })",
-                )?;
-            Some(wrap.call(f.to_unknown())?)
+/// One import: its input, settings, the audience moved out of its handle, and the progress
+/// callback (called on the JS thread).
+#[allow(missing_debug_implementations)] // holds a threadsafe function, which has no Debug
+pub struct Import {
+    input: Input,
+    settings: ImportOptions,
+    schema: sequenza::FieldSchema,
+    now: DateTime<Utc>,
+    file: Option<String>,
+    audience: Option<(u32, sequenza::list::Audience)>,
+    progress: Option<ThreadsafeFunction<Value, (), Value, Status, false>>,
+}
+
+type Outcome = sequenza::Result<Value>;
+
+impl Import {
+    /// Runs the import, calling `progress` with `{bytesRead, rows}`.
+    fn run(&mut self, progress: &mut dyn FnMut(Value)) -> Outcome {
+        let mut on =
+            |p: Progress| progress(serde_json::json!({"bytesRead": p.bytes_read, "rows": p.rows}));
+        let reader = self.input.reader();
+        let json = |v: std::result::Result<Value, serde_json::Error>| v.unwrap_or_default();
+        if let Some((_, audience)) = &mut self.audience {
+            let list = ImportList { name: None, file: self.file.clone() };
+            let (s, f, now) = (&self.settings, &self.schema, self.now);
+            let r = sequenza::import::import_csv_into_audience(
+                reader, s, f, audience, &list, now, &mut on,
+            )?;
+            return Ok(json(serde_json::to_value(r)));
+        }
+        let mut target = MemoryTarget::default();
+        let (s, f) = (&self.settings, &self.schema);
+        let r = sequenza::import::import_csv_reader(reader, s, f, &mut target, self.now, &mut on)?;
+        let mut out = json(serde_json::to_value(r));
+        out["list_id"] = Value::Null;
+        out["changes"] = Value::Array(Vec::new());
+        Ok(out)
+    }
+
+    /// Gives the audience back to its handle (on the JS thread).
+    fn give_back(&mut self) {
+        if let Some((id, inner)) = self.audience.take() {
+            BUSY.with(|b| {
+                let mut busy = b.borrow_mut();
+                if let Some(i) = busy.iter().position(|(k, _)| *k == id) {
+                    let (_, mut handle) = busy.swap_remove(i);
+                    handle.inner = inner;
+                    handle.busy = false;
+                }
+            });
+        }
+    }
+}
+
+impl Task for Import {
+    type Output = Outcome;
+    /// The report as JSON text (`index.js` parses it: napi has no owned JS value type here).
+    type JsValue = String;
+
+    fn compute(&mut self) -> Result<Outcome> {
+        let tsfn = self.progress.take();
+        let mut progress = |v: Value| {
+            if let Some(f) = &tsfn {
+                f.call(v, ThreadsafeFunctionCallMode::NonBlocking);
+            }
+        };
+        Ok(self.run(&mut progress))
+    }
+
+    fn resolve(&mut self, env: Env, output: Outcome) -> Result<String> {
+        self.give_back();
+        output.map(|r| camel_case_keys(r).to_string()).map_err(|e| core_error(&env, e))
+    }
+
+    fn finally(mut self, _env: Env) -> Result<()> {
+        self.give_back();
+        Ok(())
+    }
+}
+
+/// Imports a CSV file: a path (read in chunks on a worker thread; returns a Promise) or a
+/// `Buffer` / `Uint8Array` (imported at once; returns the report).
+///
+/// `options.now` (required) stamps created and updated contacts. With `options.audience` the rows
+/// are merged into that `Audience` and its contacts go into a new static list (`listId`; its
+/// source names `options.fileName`, by default the path's file name); `changes` are the list
+/// changes the import caused. Without it the import is a dry run into an empty store.
+/// `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end.
+///
+/// Throws (or rejects with) a `CsvImportError` for a file that cannot be imported at all;
+/// problems of single rows are in `rejections`.
+#[napi(
+    ts_args_type = "pathOrBuffer: string | Uint8Array, options: ImportCsvOptions",
+    ts_return_type = "ImportReport | Promise<ImportReport>"
+)]
+pub fn import_csv<'e>(
+    env: &'e Env,
+    path_or_buffer: Arg,
+    options: Arg,
+) -> Result<Either<Unknown<'e>, AsyncTask<Import>>> {
+    let (object, settings, schema) = parse(env, options)?;
+    let get = |key: &str| -> Result<Arg> {
+        let value = object.as_ref().map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
+        Ok(crate::convert::given(value.transpose()?))
+    };
+    let now = instant(env, get("now")?, "options.now")?;
+    let on_progress = match get("onProgress")? {
+        Some(f) if f.get_type()? == ValueType::Function => {
+            Some(Function::<Value, ()>::from_unknown(f)?)
         }
         None => None,
+        other => return Err(wrong_type(env, other.as_ref(), "options.onProgress", "a function")),
     };
-    let mut thrown: Option<Unknown<'_>> = None;
-    let mut failed: Option<Error> = None;
-    let mut progress = |p: Progress| {
-        let Some(g) = &guarded else {
-            return;
-        };
-        if thrown.is_some() || failed.is_some() {
-            return;
-        }
-        let arg = serde_json::json!({"bytesRead": p.bytes_read, "rows": p.rows});
-        let result = to_js_value(env, &arg).and_then(|a| g.call(a));
-        match result {
-            Ok(r) if r.get_type().ok() == Some(napi::ValueType::Object) => {
-                match r
-                    .coerce_to_object()
-                    .and_then(|o| o.get_named_property_unchecked::<Unknown<'_>>("thrown"))
-                {
-                    Ok(value) => thrown = Some(value),
-                    Err(e) => failed = Some(e),
-                }
-            }
-            Ok(_) => {}
-            Err(e) => failed = Some(e),
-        }
+    let mut handle = match get("audience")? {
+        Some(a) => match Reference::<Audience>::from_unknown(a) {
+            Ok(handle) => Some(handle),
+            Err(_) => return Err(wrong_type(env, Some(&a), "options.audience", "an Audience")),
+        },
+        None => None,
     };
-    let out = match audience {
-        Some(mut handle) => {
-            if handle.busy {
-                return Err(range_error(
-                    env,
-                    "The \"options.audience\" argument is busy: another importCsv is writing into it",
-                ));
-            }
-            // Moved out while the import runs: a callback calling into the audience finds it
-            // busy instead of aliasing it.
-            let mut inner = std::mem::take(&mut handle.inner);
-            handle.busy = true;
-            let list = ImportList {
-                name: None,
-                file: file_name.clone(),
-            };
-            let result = import_csv_into_audience(
-                input.reader(),
-                &settings,
-                &schema,
-                &mut inner,
-                &list,
-                now,
-                &mut progress,
-            );
-            handle.inner = inner;
-            handle.busy = false;
-            result.map(|r| (r.report, Some(r.list_id), r.changes))
+    let file = opt_string(env, get("fileName")?, "options.fileName")?;
+    let input = Input::read(env, path_or_buffer)?;
+    let file = file.or_else(|| input.file_name());
+    let mut import = Import { input, settings, schema, now, file, audience: None, progress: None };
+    if let Some(h) = &mut handle {
+        if h.busy {
+            let message = "The \"options.audience\" argument is busy: importCsv is writing into it";
+            return Err(range_error(env, message));
         }
-        None => {
-            let mut target = MemoryTarget::default();
-            import_csv_reader(
-                input.reader(),
-                &settings,
-                &schema,
-                &mut target,
-                now,
-                &mut progress,
-            )
-            .map(|r| (r, None, Vec::new()))
-        }
-    };
-    if let Some(value) = thrown {
-        env.throw(value)?;
-        return Err(Error::new(Status::PendingException, "onProgress threw"));
+        // Moved out while the import runs: a call into the audience meanwhile finds it busy.
+        h.busy = true;
+        import.audience = Some((next_id(), std::mem::take(&mut h.inner)));
     }
+    if let (Some(h), Some((id, _))) = (handle, &import.audience) {
+        BUSY.with(|b| b.borrow_mut().push((*id, h)));
+    }
+    if let Input::Path(_) = import.input {
+        if let Some(f) = on_progress {
+            import.progress =
+                Some(f.build_threadsafe_function().callee_handled::<false>().build()?);
+        }
+        return Ok(Either::B(AsyncTask::new(import)));
+    }
+    // Bytes: at once, on this thread; the audience is handed back whatever happens.
+    let mut failed = None;
+    let mut progress = |v: Value| {
+        if let (Some(f), None) = (&on_progress, &failed) {
+            if let Err(e) = f.call(v) {
+                failed = Some(e);
+            }
+        }
+    };
+    let out = import.run(&mut progress);
+    import.give_back();
     if let Some(e) = failed {
         return Err(e);
     }
-    let (report, list, changes) = out.map_err(|e| core_error(env, &e))?;
-    to_js_value(env, &report_shape(&report, list.as_ref(), &changes)?)
+    let report = out.or_throw(env)?;
+    Ok(Either::A(to_js(env, &camel_case_keys(report))?))
 }
 
-/// Writes contacts back to CSV (UTF-8, `,`, a header row: `id`, `email`, `phone`,
-/// `time_zone`, `locale`, `tags`, `consent.<channel>`…, then every profile field), in a form
-/// `importCsv` reads back to the same contacts (with `delimiter: ','` and `decimal: '.'`).
-///
-/// `source` is an array of contacts, or an `Audience` with `options.list` (the id of the list
-/// to export). Returns the CSV text, or, with `options.path`, writes the file as it goes and
-/// returns how many contacts it wrote. Throws a `ListError` `list.unknown` for an unknown list.
+fn next_id() -> u32 {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Writes contacts back to CSV (UTF-8, `,`, a header row), in a form `importCsv` reads back to
+/// the same contacts (with `delimiter: ','` and `decimal: '.'`). `source` is an array of contacts
+/// or an `Audience` (with `options.list`, the list to export; the whole audience without it).
+/// Returns the CSV text, or, with `options.path`, writes the file and returns how many contacts
+/// it wrote. Throws a `ListError` `list.unknown` for an unknown list.
 #[napi(
-    catch_unwind,
     ts_args_type = "source: Audience | Contact[], options?: ExportCsvOptions | null",
     ts_return_type = "string | number"
 )]
-pub fn export_csv(
-    env: &Env,
-    source: Either<ClassInstance<'_, Audience>, Unknown<'_>>,
-    options: Option<Unknown<'_>>,
-) -> Result<Either<String, f64>> {
-    let opts = Options::read(env, options, "options", &["list", "path"])?;
-    let list = opt_string_arg(env, opts.get("list")?, &opts.name_of("list"))?;
-    let path = opt_string_arg(env, opts.get("path")?, &opts.name_of("path"))?;
-    let owned: Vec<Contact>;
-    let handle;
-    let contacts: Vec<&Contact> = match source {
-        Either::A(h) => {
-            handle = h;
-            if handle.busy {
-                return Err(range_error(
-                    env,
-                    "The \"source\" argument is busy: importCsv is writing into it",
-                ));
-            }
+pub fn export_csv(env: &Env, source: Arg, options: Arg) -> Result<Either<String, f64>> {
+    let opts = crate::convert::Opts::read(env, options, "options", &["list", "path"])?;
+    let list = opt_string(env, opts.get("list")?, "options.list")?;
+    let path = opt_string(env, opts.get("path")?, "options.path")?;
+    let handle = source.and_then(|s| ClassInstance::<Audience>::from_unknown(s).ok());
+    let owned;
+    let contacts: Vec<&sequenza::Contact> = match &handle {
+        Some(h) => {
             let Some(list) = list else {
-                return Err(type_error(
+                return Err(wrong_type(
                     env,
-                    "The \"options.list\" argument must be of type string with an Audience. \
-                     Received undefined",
+                    None,
+                    "options.list",
+                    "of type string with an Audience",
                 ));
             };
-            let id = ListId::new(list);
-            if handle.inner.list(&id).is_none() {
-                // The core's own error for an unknown list.
-                if let Err(e) = handle.inner.members(&id, 0, 0) {
-                    return Err(core_error(env, &e));
-                }
-            }
-            handle
-                .inner
-                .member_ids(&id)
-                .filter_map(|c| handle.inner.contact(c))
-                .collect()
+            let a = h.get(env)?;
+            let id = sequenza::model::ListId::new(list);
+            a.members(&id, 0, 0).or_throw(env)?;
+            a.member_ids(&id).filter_map(|c| a.contact(c)).collect()
         }
-        Either::B(value) => {
-            owned = json_array(env, value, "source", "", Contact::from_json)?;
+        None => {
+            owned = array(env, source, "source", sequenza::Contact::from_json)?;
             owned.iter().collect()
         }
     };
-    let fail = |what: &str, e: std::io::Error| {
-        Error::new(Status::GenericFailure, format!("cannot write {what}: {e}"))
+    let fail = |e: std::io::Error| napi::Error::from_reason(format!("cannot write the CSV: {e}"));
+    let write =
+        |mut out: &mut dyn Write| sequenza::import::export_csv(contacts.iter().copied(), &mut out);
+    let Some(path) = path else {
+        let mut out = Vec::new();
+        write(&mut out).map_err(fail)?;
+        return Ok(Either::A(String::from_utf8_lossy(&out).into_owned()));
     };
-    match path {
-        Some(path) => {
-            let file = File::create(&path).map_err(|e| fail(&path, e))?;
-            let mut out = BufWriter::new(file);
-            let n = write_csv(contacts.iter().copied(), &mut out).map_err(|e| fail(&path, e))?;
-            out.flush().map_err(|e| fail(&path, e))?;
-            Ok(Either::B(n as f64))
-        }
-        None => {
-            let mut out = Vec::new();
-            write_csv(contacts.iter().copied(), &mut out).map_err(|e| fail("the CSV", e))?;
-            String::from_utf8(out)
-                .map(Either::A)
-                .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))
-        }
-    }
+    let mut out = BufWriter::new(std::fs::File::create(&path).map_err(fail)?);
+    let n = write(&mut out).and_then(|n| out.flush().map(|()| n)).map_err(fail)?;
+    Ok(Either::B(n as f64))
 }

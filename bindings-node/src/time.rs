@@ -1,431 +1,180 @@
-//! Time (issue 4): `SendPolicy` (quiet hours, weekdays, send windows, a time zone) with
-//! `nextAllowed` / `isAllowed` / `decide`, and `Recurrence` (the core's `RecurrenceRule` JSON or
-//! an RRULE) with `nextAfter` / `between`. Instants come in as a `Date` or an RFC 3339 string
-//! and go out as RFC 3339 strings in UTC (`2025-06-05T06:00:00Z`).
-//!
-//! Every rule is the core's: the binding only builds the core's JSON form and maps errors
-//! (`TimeError` with `code` and `path`, a JSON pointer into that form).
+//! Time (issue 4): `SendPolicy`, `Recurrence`, `FrequencyCaps`, `waitEnd`, `planSend`,
+//! `resolveTimeZone`, `localToUtc`. Every rule is the core's; instants come in as a `Date` or an
+//! RFC 3339 string and go out as RFC 3339 strings in UTC.
 
-use std::str::FromStr;
-
-use chrono::{DateTime, NaiveDateTime, Utc};
-use chrono_tz::Tz;
-use napi::bindgen_prelude::{JsObjectValue, Unknown};
-use napi::{Env, Error, JsValue, Result, Status};
+use napi::bindgen_prelude::Unknown;
+use napi::{Env, JsValue, Result};
 use napi_derive::napi;
-use sequenza::flow::{SendPolicy as SendPolicyDoc, WaitNode};
-use sequenza::model::{Channel, Contact};
-use sequenza::time::{
-    history_from_json, parse_zone, CapPolicy, Policy, RecurrenceRule, Recurring, SentMessage,
-    ZoneChain,
-};
+use sequenza::flow::WaitNode;
+use sequenza::time::{parse_zone, CapPolicy, Policy, RecurrenceRule, Recurring, Tz, ZonedPolicy};
 
 use crate::convert::{
-    instant, is_nullish, json_array, json_text, json_value, opt_string_arg, range_error,
-    serde_string, string_arg, to_js, type_error, Options,
+    doc, given, instant, iso, opt_doc, opt_string, string, to_js, zone, Arg, Opts,
 };
-use crate::errors::core_error;
-
-/// The options `new SendPolicy(…)` takes.
-const POLICY_OPTIONS: &[&str] = &[
-    "quietHours",
-    "weekdays",
-    "hours",
-    "timeZone",
-    "fallbackTimeZone",
-    "outsideWindow",
-];
-/// The options `new Recurrence(…)` and `Recurrence.fromRrule(…)` take.
-const RECURRENCE_OPTIONS: &[&str] = &["timeZone", "policy"];
+use crate::errors::OrThrow;
 
 /// A send policy: when a message may go out, in the policy's time zone (UTC when it has none)
 /// or in the zone given to each call.
 #[napi]
 #[derive(Debug)]
 pub struct SendPolicy {
-    doc: SendPolicyDoc,
-    policy: Policy,
-    zone: Tz,
-}
-
-impl SendPolicy {
-    /// Compiles the core's JSON form of a send policy.
-    fn compile(env: &Env, text: &str) -> Result<Self> {
-        let policy = Policy::from_json(text).map_err(|e| core_error(env, &e))?;
-        // The core has just read this text as a send policy, so this cannot fail; map anyway.
-        let doc: SendPolicyDoc = serde_json::from_str(text)
-            .map_err(|e| Error::new(Status::GenericFailure, e.to_string()))?;
-        let zone = match doc
-            .time_zone
-            .as_deref()
-            .or(doc.fallback_time_zone.as_deref())
-        {
-            Some(name) => parse_zone(name).map_err(|e| core_error(env, &e))?,
-            None => Tz::UTC,
-        };
-        Ok(SendPolicy { doc, policy, zone })
-    }
-
-    /// The zone of a call: the `timeZone` argument when given, else the policy's.
-    fn zone_of(&self, env: &Env, value: Option<Unknown<'_>>) -> Result<Tz> {
-        zone_arg(env, value, "timeZone").map(|z| z.unwrap_or(self.zone))
-    }
-}
-
-/// An optional IANA zone argument; an unknown name is a `TimeError` `time.zone.unknown`.
-fn zone_arg(env: &Env, value: Option<Unknown<'_>>, name: &str) -> Result<Option<Tz>> {
-    let Some(value) = value.filter(|v| !is_nullish(v)) else {
-        return Ok(None);
-    };
-    let text = string_arg(env, value, name)?;
-    parse_zone(&text).map(Some).map_err(|e| core_error(env, &e))
-}
-
-/// A list of windows as given in JS: `[start, end]` pairs or `{start, end}` objects, turned
-/// into the core's `{start, end}` form (anything else is left for the core to report).
-fn windows(value: serde_json::Value) -> serde_json::Value {
-    match value {
-        serde_json::Value::Array(items) => items
-            .into_iter()
-            .map(|w| match w {
-                serde_json::Value::Array(pair) if pair.len() == 2 => {
-                    let mut pair = pair.into_iter();
-                    let start = pair.next().unwrap_or_default();
-                    let end = pair.next().unwrap_or_default();
-                    serde_json::json!({"start": start, "end": end})
-                }
-                other => other,
-            })
-            .collect(),
-        other => other,
-    }
-}
-
-/// An instant out: RFC 3339 in UTC.
-fn iso(t: &DateTime<Utc>) -> Result<String> {
-    serde_string(t)
+    inner: ZonedPolicy,
 }
 
 #[napi]
 impl SendPolicy {
     /// A send policy from options, every one optional: `quietHours` and `hours` are lists of
-    /// local windows (`['22:00', '08:00']` or `{start, end}`; a window may cross midnight),
-    /// `weekdays` the allowed days (`'mon'` … `'sun'`, every day when absent), `timeZone` the
-    /// IANA zone of the local times (UTC when absent), `outsideWindow` `'defer'` (default) or
-    /// `'skip'`. No options at all allows every instant.
-    ///
-    /// Throws a `TimeError` (`time.time.malformed`, `time.window.ambiguous`, `time.zone.unknown`,
-    /// `time.policy.never_allowed`) or a `FlowFormatError` (an unknown weekday), with `path` a
-    /// JSON pointer into the core's form (`/quiet_hours/0/end`).
-    #[napi(
-        constructor,
-        catch_unwind,
-        ts_args_type = "options?: SendPolicyOptions | null"
-    )]
-    pub fn new(env: &Env, options: Option<Unknown<'_>>) -> Result<Self> {
-        let opts = Options::read(env, options, "options", POLICY_OPTIONS)?;
-        let mut doc = serde_json::Map::new();
-        for (key, core_key) in [
-            ("quietHours", "quiet_hours"),
-            ("weekdays", "weekdays"),
-            ("hours", "hours"),
-            ("timeZone", "time_zone"),
-            ("fallbackTimeZone", "fallback_time_zone"),
-            ("outsideWindow", "outside_window"),
-        ] {
-            if let Some(value) = opts.get(key)? {
-                if is_nullish(&value) {
-                    continue;
-                }
-                let value = json_value(env, Some(value), &opts.name_of(key), false)?;
-                let value = if key == "quietHours" || key == "hours" {
-                    windows(value)
-                } else {
-                    value
-                };
-                doc.insert(core_key.to_owned(), value);
-            }
-        }
-        let text = serde_json::Value::Object(doc).to_string();
-        SendPolicy::compile(env, &text)
+    /// local windows (`['22:00', '08:00']` or `{start, end}`), `weekdays` the allowed days,
+    /// `timeZone`, `fallbackTimeZone`, `outsideWindow` (`'defer'` or `'skip'`). Throws a
+    /// `TimeError` or a `FormatError` with `path` a JSON pointer into the core's form.
+    #[napi(constructor, ts_args_type = "options?: SendPolicyOptions | null")]
+    pub fn new(env: &Env, options: Arg) -> Result<Self> {
+        let options = crate::convert::core_options(env, options)?;
+        let inner = ZonedPolicy::from_options(options).or_throw(env)?;
+        Ok(SendPolicy { inner })
     }
 
-    /// A send policy from the core's JSON form (the flow model's `send_policy`:
-    /// `{quiet_hours: [{start, end}], weekdays, hours, time_zone, outside_window}`), as JSON
-    /// text or an object. Throws as the constructor.
-    #[napi(
-        factory,
-        catch_unwind,
-        ts_args_type = "data: string | SendPolicyDocument"
-    )]
-    pub fn from_json(env: &Env, data: Unknown<'_>) -> Result<Self> {
-        let text = json_text(env, data, "data", "a JSON string or an object")?;
-        SendPolicy::compile(env, &text)
+    /// A send policy from the core's JSON form (`{quiet_hours: [{start, end}], weekdays, hours,
+    /// time_zone, outside_window}`), as JSON text or an object.
+    #[napi(factory, ts_args_type = "data: string | SendPolicyDocument")]
+    pub fn from_json(env: &Env, data: Arg) -> Result<Self> {
+        let inner = doc(env, data, "data", ZonedPolicy::from_json)?;
+        Ok(SendPolicy { inner })
     }
 
-    /// Several policies together (account default, flow, node …): a send must satisfy all of
-    /// them — the stricter wins. Each is a `SendPolicy`, its JSON form or JSON text; the result
-    /// works in `timeZone` (UTC when absent). Throws a `TimeError` whose `path` starts with the
-    /// policy's index (`/1/hours/0/end`), or `time.policy.never_allowed` when nothing is left.
+    /// Several policies together: a send must satisfy all of them (the stricter wins), in
+    /// `timeZone` (UTC when absent). Error paths start with the policy's index.
     #[napi(
         factory,
-        catch_unwind,
         ts_args_type = "policies: Array<SendPolicy | SendPolicyDocument | string>, timeZone?: string | null"
     )]
-    pub fn combine(
-        env: &Env,
-        policies: Unknown<'_>,
-        time_zone: Option<Unknown<'_>>,
-    ) -> Result<Self> {
-        let zone = zone_arg(env, time_zone, "timeZone")?.unwrap_or(Tz::UTC);
-        let docs = json_array(env, policies, "policies", "", |raw| {
-            // A string element is JSON text of a policy.
-            let owned;
-            let text = match serde_json::from_str::<String>(raw) {
-                Ok(inner) => {
-                    owned = inner;
-                    owned.as_str()
-                }
-                Err(_) => raw,
-            };
-            match serde_json::from_str::<SendPolicyDoc>(text) {
-                Ok(doc) => Ok(Ok(doc)),
-                // The core reads it again to report the error with its location.
-                Err(e) => Policy::from_json(text).map(|_| Err(e.to_string())),
-            }
+    pub fn combine(env: &Env, policies: Arg, time_zone: Arg) -> Result<Self> {
+        let docs = crate::convert::array(env, policies, "policies", |raw| {
+            // A string element is JSON text of a policy; the rules are checked by `combine`.
+            let text = serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_owned());
+            sequenza::flow::SendPolicy::from_json(&text)
         })?;
-        let docs = docs
-            .into_iter()
-            .collect::<std::result::Result<Vec<_>, String>>()
-            .map_err(|e| Error::new(Status::GenericFailure, e))?;
-        let refs: Vec<&SendPolicyDoc> = docs.iter().collect();
-        let policy = Policy::combine(&refs).map_err(|e| core_error(env, &e))?;
-        // The combined rule itself, so that the policy handed on through `toObject()` /
-        // `JSON.stringify` is the same policy (not one that allows everything).
-        let mut doc = policy.to_send_policy();
-        doc.time_zone = (zone != Tz::UTC).then(|| zone.name().to_owned());
-        Ok(SendPolicy { doc, policy, zone })
+        let zone = opt_string(env, time_zone, "timeZone")?;
+        let inner = ZonedPolicy::combine(&docs, zone.as_deref()).or_throw(env)?;
+        Ok(SendPolicy { inner })
     }
 
     /// This policy and `other` (a `SendPolicy`, its JSON form or JSON text) together: the
-    /// stricter wins (the intersection of the allowed times; `skip` when either skips). Keeps
-    /// this policy's zone. Throws a `TimeError` `time.policy.never_allowed` when nothing is left.
-    #[napi(
-        catch_unwind,
-        ts_args_type = "other: SendPolicy | SendPolicyDocument | string"
-    )]
-    pub fn stricter(&self, env: &Env, other: Unknown<'_>) -> Result<SendPolicy> {
-        let text = json_text(
-            env,
-            other,
-            "other",
-            "a SendPolicy, a JSON string or an object",
-        )?;
-        let other = SendPolicy::compile(env, &text)?;
-        let policy = self
-            .policy
-            .stricter(&other.policy)
-            .map_err(|e| core_error(env, &e))?;
-        let mut doc = policy.to_send_policy();
-        doc.time_zone.clone_from(&self.doc.time_zone);
-        doc.fallback_time_zone
-            .clone_from(&self.doc.fallback_time_zone);
-        Ok(SendPolicy {
-            doc,
-            policy,
-            zone: self.zone,
-        })
+    /// stricter wins. Keeps this policy's zone.
+    #[napi(ts_args_type = "other: SendPolicy | SendPolicyDocument | string")]
+    pub fn stricter(&self, env: &Env, other: Arg) -> Result<SendPolicy> {
+        let other = doc(env, other, "other", ZonedPolicy::from_json)?;
+        let inner = self.inner.stricter(&other).or_throw(env)?;
+        Ok(SendPolicy { inner })
     }
 
     /// The policy's time zone (`'UTC'` when it names none).
-    #[napi(getter, catch_unwind)]
+    #[napi(getter)]
     pub fn time_zone(&self) -> String {
-        self.zone.name().to_owned()
+        self.inner.zone.name().to_owned()
+    }
+
+    fn at_zone(&self, env: &Env, at: Arg, zone_arg: Arg) -> Result<(Timestamp, Tz)> {
+        let at = instant(env, at, "at")?;
+        Ok((at, zone(env, zone_arg, "timeZone")?.unwrap_or(self.inner.zone)))
     }
 
     /// True when a send may go out at `at` (in `timeZone`, else the policy's zone).
-    #[napi(catch_unwind, ts_args_type = "at: Instant, timeZone?: string | null")]
-    pub fn is_allowed(
-        &self,
-        env: &Env,
-        at: Option<Unknown<'_>>,
-        time_zone: Option<Unknown<'_>>,
-    ) -> Result<bool> {
-        let at = instant(env, at, "at")?;
-        let zone = self.zone_of(env, time_zone)?;
-        Ok(self.policy.is_allowed(at, zone))
+    #[napi(ts_args_type = "at: Instant, timeZone?: string | null")]
+    pub fn is_allowed(&self, env: &Env, at: Arg, time_zone: Arg) -> Result<bool> {
+        let (at, zone) = self.at_zone(env, at, time_zone)?;
+        Ok(self.inner.policy.is_allowed(at, zone))
     }
 
-    /// The first instant at or after `at` when a send may go out (in `timeZone`, else the
-    /// policy's zone), as an RFC 3339 string in UTC.
-    #[napi(catch_unwind, ts_args_type = "at: Instant, timeZone?: string | null")]
-    pub fn next_allowed(
-        &self,
-        env: &Env,
-        at: Option<Unknown<'_>>,
-        time_zone: Option<Unknown<'_>>,
-    ) -> Result<String> {
-        let at = instant(env, at, "at")?;
-        let zone = self.zone_of(env, time_zone)?;
-        let next = self
-            .policy
-            .next_allowed(at, zone)
-            .map_err(|e| core_error(env, &e))?;
-        iso(&next)
+    /// The first instant at or after `at` when a send may go out.
+    #[napi(ts_args_type = "at: Instant, timeZone?: string | null")]
+    pub fn next_allowed(&self, env: &Env, at: Arg, time_zone: Arg) -> Result<String> {
+        let (at, zone) = self.at_zone(env, at, time_zone)?;
+        self.inner.policy.next_allowed(at, zone).map(iso).or_throw(env)
     }
 
-    /// What to do with a send at `at`: `{decision: 'allow'}`, `{decision: 'defer', until}` or
-    /// `{decision: 'skip'}` (the policy's `outsideWindow`).
-    #[napi(
-        catch_unwind,
-        ts_args_type = "at: Instant, timeZone?: string | null",
-        ts_return_type = "SendDecision"
-    )]
-    pub fn decide<'env>(
-        &self,
-        env: &'env Env,
-        at: Option<Unknown<'_>>,
-        time_zone: Option<Unknown<'_>>,
-    ) -> Result<Unknown<'env>> {
-        let at = instant(env, at, "at")?;
-        let zone = self.zone_of(env, time_zone)?;
-        let decision = self
-            .policy
-            .decide(at, zone)
-            .map_err(|e| core_error(env, &e))?;
-        to_js(env, &decision)
+    /// What to do with a send at `at`: `{decision: 'allow' | 'defer' | 'skip', until?}`.
+    #[napi(ts_args_type = "at: Instant, timeZone?: string | null", ts_return_type = "SendDecision")]
+    pub fn decide<'e>(&self, env: &'e Env, at: Arg, time_zone: Arg) -> Result<Unknown<'e>> {
+        let (at, zone) = self.at_zone(env, at, time_zone)?;
+        to_js(env, &self.inner.policy.decide(at, zone).or_throw(env)?)
     }
 
     /// The policy in the core's JSON form (what `SendPolicy.fromJson` reads).
-    #[napi(catch_unwind, ts_return_type = "SendPolicyDocument")]
-    pub fn to_object<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
-        to_js(env, &self.doc)
+    #[napi(ts_return_type = "SendPolicyDocument")]
+    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        to_js(env, &self.inner.doc)
     }
 
-    /// `JSON.stringify(policy)` gives the core's JSON form, so a `SendPolicy` can be passed
-    /// wherever a policy document is taken.
-    #[napi(
-        js_name = "toJSON",
-        catch_unwind,
-        ts_return_type = "SendPolicyDocument"
-    )]
-    pub fn to_json_value<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
-        to_js(env, &self.doc)
+    /// `JSON.stringify(policy)` gives the core's JSON form.
+    #[napi(js_name = "toJSON", ts_return_type = "SendPolicyDocument")]
+    pub fn to_json_value<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
+        to_js(env, &self.inner.doc)
     }
 }
 
-/// The recipient's time zone through the fallback chain: the contact's zone → a zone inferred
-/// from the contact's country, then phone number, where unambiguous → the flow's zone → the
-/// account's zone → UTC. Says which link was used (`source`) and which present links were
-/// unusable (`skipped`). An unknown flow or account zone is a `TimeError` `time.zone.unknown`
-/// (path `/flow`, `/account`).
-///
-/// Two forms: `resolveTimeZone(contact, {flowZone, accountZone})` with a contact in the core's
-/// JSON form (an object with an `id`, or JSON text: its `time_zone`, its `country` field and
-/// its `phone` are read), or `resolveTimeZone({contact, country, phone, flow, account})` with
-/// the links as strings.
+type Timestamp = chrono::DateTime<chrono::Utc>;
+
+/// The recipient's time zone through the fallback chain: contact zone → country → phone → flow
+/// → account → UTC: `{zone, source, skipped}`. Two forms: `resolveTimeZone(contact,
+/// {flowZone, accountZone})` with a contact (an object with an `id` or JSON text), or
+/// `resolveTimeZone({contact, country, phone, flow, account})` with the links as strings.
 #[napi(
-    catch_unwind,
     ts_args_type = "contact?: Contact | string | ZoneChain | null, options?: ResolveTimeZoneOptions | null",
     ts_return_type = "ResolvedZone"
 )]
-pub fn resolve_time_zone<'env>(
-    env: &'env Env,
-    contact: Option<Unknown<'_>>,
-    options: Option<Unknown<'_>>,
-) -> Result<Unknown<'env>> {
-    let contact_form = match &contact {
-        Some(value) if !is_nullish(value) => {
-            value.get_type()? == napi::ValueType::String
-                || (value.get_type()? == napi::ValueType::Object
-                    && value.coerce_to_object()?.has_named_property("id")?)
-        }
-        _ => options.as_ref().is_some_and(|o| !is_nullish(o)),
+pub fn resolve_time_zone<'e>(env: &'e Env, contact: Arg, options: Arg) -> Result<Unknown<'e>> {
+    let contact_form = match given(contact) {
+        Some(v) => v.get_type()? == napi::ValueType::String || has_id(&v)?,
+        None => given(options).is_some(),
     };
     let resolved = if contact_form {
-        let opts = Options::read(env, options, "options", &["flowZone", "accountZone"])?;
-        let flow = opt_string_arg(env, opts.get("flowZone")?, &opts.name_of("flowZone"))?;
-        let account = opt_string_arg(env, opts.get("accountZone")?, &opts.name_of("accountZone"))?;
-        let contact = match contact.filter(|c| !is_nullish(c)) {
-            Some(value) => {
-                let text = json_text(env, value, "contact", "a contact object or JSON text")?;
-                Some(Contact::from_json(&text).map_err(|e| core_error(env, &e))?)
-            }
-            None => None,
-        };
-        let chain = contact
-            .as_ref()
-            .map_or_else(ZoneChain::default, ZoneChain::for_contact);
-        chain
-            .flow(flow.as_deref())
-            .account(account.as_deref())
-            .resolve()
-            .map_err(|e| core_error(env, &e))?
+        let opts = Opts::read(env, options, "options", &["flowZone", "accountZone"])?;
+        let flow = opt_string(env, opts.get("flowZone")?, "options.flowZone")?;
+        let account = opt_string(env, opts.get("accountZone")?, "options.accountZone")?;
+        let contact = opt_doc(env, contact, "contact", sequenza::Contact::from_json)?;
+        let chain = contact.as_ref().map(sequenza::time::ZoneChain::for_contact);
+        let chain = chain.unwrap_or_default().flow(flow.as_deref()).account(account.as_deref());
+        chain.resolve().or_throw(env)?
     } else {
-        let opts = Options::read(
-            env,
-            contact,
-            "chain",
-            &["contact", "country", "phone", "flow", "account"],
-        )?;
-        let mut links: [Option<String>; 5] = Default::default();
-        for (slot, key) in links
-            .iter_mut()
-            .zip(["contact", "country", "phone", "flow", "account"])
-        {
-            *slot = opt_string_arg(env, opts.get(key)?, &opts.name_of(key))?;
+        const LINKS: [&str; 5] = ["contact", "country", "phone", "flow", "account"];
+        let opts = Opts::read(env, contact, "chain", &LINKS)?;
+        let mut l: [Option<String>; 5] = Default::default();
+        for (slot, key) in l.iter_mut().zip(LINKS) {
+            *slot = opt_string(env, opts.get(key)?, &format!("chain.{key}"))?;
         }
-        let [contact, country, phone, flow, account] = &links;
-        let chain = ZoneChain {
-            contact: contact.as_deref(),
-            country: country.as_deref(),
-            phone: phone.as_deref(),
-            flow: flow.as_deref(),
-            account: account.as_deref(),
-        };
-        chain.resolve().map_err(|e| core_error(env, &e))?
+        let [contact, country, phone, flow, account] = l.each_ref().map(Option::as_deref);
+        let chain = sequenza::time::ZoneChain { contact, country, phone, flow, account };
+        chain.resolve().or_throw(env)?
     };
+    let skipped: Vec<&str> = resolved.skipped.iter().map(|s| s.as_str()).collect();
     let out = serde_json::json!({
-        "zone": resolved.zone.name(),
-        "source": resolved.source.as_str(),
-        "skipped": resolved.skipped.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+        "zone": resolved.zone.name(), "source": resolved.source.as_str(), "skipped": skipped,
     });
     to_js(env, &out)
 }
 
-/// A local wall time (`2025-03-30T02:30:00`, no offset) in `timeZone` as an instant (RFC 3339
-/// UTC). A time in the spring-forward gap is the first valid instant after it; a time that
-/// exists twice is its first occurrence.
-#[napi(catch_unwind, ts_args_type = "local: string, timeZone: string")]
-pub fn local_to_utc(
-    env: &Env,
-    local: Option<Unknown<'_>>,
-    time_zone: Option<Unknown<'_>>,
-) -> Result<String> {
-    let Some(local) = local else {
-        return Err(type_error(
-            env,
-            "The \"local\" argument must be of type string. Received undefined",
-        ));
-    };
-    let text = string_arg(env, local, "local")?;
-    let naive = NaiveDateTime::from_str(&text).map_err(|e| {
-        range_error(
-            env,
-            &format!(
-                "The \"local\" argument must be a local date-time without an offset, such as \
-                 2025-03-30T02:30:00 ({e}). Received {text:?}"
-            ),
-        )
+fn has_id(value: &Unknown<'_>) -> Result<bool> {
+    use napi::bindgen_prelude::JsObjectValue;
+    Ok(value.get_type()? == napi::ValueType::Object
+        && value.coerce_to_object()?.has_named_property("id")?)
+}
+
+/// A local wall time (`2025-03-30T02:30:00`, no offset) in `timeZone` as an instant. A time in
+/// the spring-forward gap is the first valid instant after it; a repeated time its first
+/// occurrence.
+#[napi(ts_args_type = "local: string, timeZone: string")]
+pub fn local_to_utc(env: &Env, local: Arg, time_zone: Arg) -> Result<String> {
+    let text = string(env, local, "local")?;
+    let zone = parse_zone(&string(env, time_zone, "timeZone")?).or_throw(env)?;
+    let naive = text.parse().map_err(|e| {
+        let message = format!(
+            "The \"local\" argument must be a local date-time without an offset, such as \
+             2025-03-30T02:30:00 ({e}). Received {text:?}"
+        );
+        crate::convert::range_error(env, &message)
     })?;
-    let Some(zone) = zone_arg(env, time_zone, "timeZone")? else {
-        return Err(type_error(
-            env,
-            "The \"timeZone\" argument must be of type string. Received undefined",
-        ));
-    };
-    let t = sequenza::time::local_to_utc(zone, naive).map_err(|e| core_error(env, &e))?;
-    iso(&t)
+    sequenza::time::local_to_utc(zone, naive).map(iso).or_throw(env)
 }
 
 /// A recurrence compiled in a time zone, optionally kept inside a send policy.
@@ -437,30 +186,14 @@ pub struct Recurrence {
 
 impl Recurrence {
     /// Compiles `rule` with the options `{timeZone, policy}`.
-    fn build(env: &Env, rule: &RecurrenceRule, options: Option<Unknown<'_>>) -> Result<Self> {
-        let opts = Options::read(env, options, "options", RECURRENCE_OPTIONS)?;
-        let zone = zone_arg(env, opts.get("timeZone")?, &opts.name_of("timeZone"))?;
-        let policy = match opts.get("policy")?.filter(|v| !is_nullish(v)) {
-            Some(value) => {
-                let name = opts.name_of("policy");
-                let text = json_text(
-                    env,
-                    value,
-                    &name,
-                    "a SendPolicy, a JSON string or an object",
-                )?;
-                Some(SendPolicy::compile(env, &text)?)
-            }
-            None => None,
-        };
-        let zone = zone
-            .or_else(|| policy.as_ref().map(|p| p.zone))
-            .unwrap_or(Tz::UTC);
-        let mut recurring = rule.compile(zone).map_err(|e| core_error(env, &e))?;
+    fn build(env: &Env, rule: &RecurrenceRule, options: Arg) -> Result<Self> {
+        let opts = Opts::read(env, options, "options", &["timeZone", "policy"])?;
+        let zone = zone(env, opts.get("timeZone")?, "options.timeZone")?;
+        let policy = opt_doc(env, opts.get("policy")?, "options.policy", ZonedPolicy::from_json)?;
+        let zone = zone.or(policy.as_ref().map(|p| p.zone)).unwrap_or(Tz::UTC);
+        let mut recurring = rule.compile(zone).or_throw(env)?;
         if let Some(p) = policy {
-            recurring = recurring
-                .within(p.policy)
-                .map_err(|e| core_error(env, &e))?;
+            recurring = recurring.within(p.policy).or_throw(env)?;
         }
         Ok(Recurrence { recurring })
     }
@@ -468,188 +201,100 @@ impl Recurrence {
 
 #[napi]
 impl Recurrence {
-    /// A recurrence from the core's rule (JSON text or an object, tagged by `kind`: `every`,
-    /// `weekly`, `monthly`, `monthly_weekday`, `yearly`), in `options.timeZone` (else the
-    /// policy's zone, else UTC), keeping only the occurrences `options.policy` allows.
-    ///
-    /// Throws a `TimeError` (`time.recurrence.frequency_out_of_range`, `time.recurrence.no_times`,
-    /// `time.time.malformed`, `time.recurrence.bad_day`, `time.recurrence.never_allowed`,
-    /// `time.zone.unknown`) or a `FlowFormatError`, with the JSON pointer in `path`.
+    /// A recurrence from the core's rule (JSON text or an object, tagged by `kind`), in
+    /// `options.timeZone` (else the policy's zone, else UTC), keeping only the occurrences
+    /// `options.policy` allows. Throws a `TimeError` or a `FormatError`.
     #[napi(
         constructor,
-        catch_unwind,
         ts_args_type = "rule: string | RecurrenceRule, options?: RecurrenceOptions | null"
     )]
-    pub fn new(env: &Env, rule: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Self> {
-        let text = json_text(env, rule, "rule", "a JSON string or an object")?;
-        let rule = RecurrenceRule::from_json(&text).map_err(|e| core_error(env, &e))?;
+    pub fn new(env: &Env, rule: Arg, options: Arg) -> Result<Self> {
+        let rule = doc(env, rule, "rule", RecurrenceRule::from_json)?;
         Recurrence::build(env, &rule, options)
     }
 
-    /// A recurrence from RFC 5545 RRULE text (the subset the core reads:
-    /// `FREQ=WEEKLY;BYDAY=MO,FR;BYHOUR=9;BYMINUTE=30`, with or without `RRULE:`). Throws a
-    /// `TimeError` (`time.rrule.malformed`, `time.rrule.unsupported`, the rule's own codes).
-    #[napi(
-        factory,
-        catch_unwind,
-        ts_args_type = "text: string, options?: RecurrenceOptions | null"
-    )]
-    pub fn from_rrule(env: &Env, text: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Self> {
-        let text = string_arg(env, text, "text")?;
-        let rule = RecurrenceRule::from_rrule(&text).map_err(|e| core_error(env, &e))?;
+    /// A recurrence from RFC 5545 RRULE text (the subset the core reads). Throws a `TimeError`
+    /// (`time.rrule.malformed`, `time.rrule.unsupported`, the rule's own codes).
+    #[napi(factory, ts_args_type = "text: string, options?: RecurrenceOptions | null")]
+    pub fn from_rrule(env: &Env, text: Arg, options: Arg) -> Result<Self> {
+        let text = string(env, text, "text")?;
+        let rule = RecurrenceRule::from_rrule(&text).or_throw(env)?;
         Recurrence::build(env, &rule, options)
     }
 
     /// The time zone of the local times.
-    #[napi(getter, catch_unwind)]
+    #[napi(getter)]
     pub fn time_zone(&self) -> String {
         self.recurring.zone().name().to_owned()
     }
 
-    /// The first occurrence strictly after `t`, as an RFC 3339 string in UTC.
-    #[napi(catch_unwind, ts_args_type = "t: Instant")]
-    pub fn next_after(&self, env: &Env, t: Option<Unknown<'_>>) -> Result<String> {
+    /// The first occurrence strictly after `t`.
+    #[napi(ts_args_type = "t: Instant")]
+    pub fn next_after(&self, env: &Env, t: Arg) -> Result<String> {
         let t = instant(env, t, "t")?;
-        let next = self
-            .recurring
-            .next_after(t)
-            .map_err(|e| core_error(env, &e))?;
-        iso(&next)
+        self.recurring.next_after(t).map(iso).or_throw(env)
     }
 
-    /// Every occurrence in `[a, b)`, in order, as RFC 3339 strings in UTC. Throws a
-    /// `TimeError` `time.recurrence.too_many` past 200 000 occurrences.
-    #[napi(catch_unwind, ts_args_type = "a: Instant, b: Instant")]
-    pub fn between(
-        &self,
-        env: &Env,
-        a: Option<Unknown<'_>>,
-        b: Option<Unknown<'_>>,
-    ) -> Result<Vec<String>> {
-        let a = instant(env, a, "a")?;
-        let b = instant(env, b, "b")?;
-        let all = self
-            .recurring
-            .occurrences_between(a, b)
-            .map_err(|e| core_error(env, &e))?;
-        all.iter().map(iso).collect()
+    /// Every occurrence in `[a, b)`, in order (`time.recurrence.too_many` past 200 000).
+    #[napi(ts_args_type = "a: Instant, b: Instant")]
+    pub fn between(&self, env: &Env, a: Arg, b: Arg) -> Result<Vec<String>> {
+        let (a, b) = (instant(env, a, "a")?, instant(env, b, "b")?);
+        let all = self.recurring.occurrences_between(a, b).or_throw(env)?;
+        Ok(all.into_iter().map(iso).collect())
     }
 
-    /// The rule as RRULE text; a `TimeError` `time.rrule.unsupported` when the subset cannot
-    /// express it exactly.
-    #[napi(catch_unwind)]
+    /// The rule as RRULE text (`time.rrule.unsupported` when the subset cannot express it).
+    #[napi]
     pub fn to_rrule(&self, env: &Env) -> Result<String> {
-        self.recurring
-            .rule()
-            .to_rrule()
-            .map_err(|e| core_error(env, &e))
+        self.recurring.rule().to_rrule().or_throw(env)
     }
 
     /// The rule in the core's JSON form.
-    #[napi(catch_unwind, ts_return_type = "RecurrenceRule")]
-    pub fn to_object<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+    #[napi(ts_return_type = "RecurrenceRule")]
+    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         to_js(env, self.recurring.rule())
     }
 }
 
 /// A channel argument (`'email'`, `'sms'`, `'web_push'`, `'whatsapp'`).
-fn channel_arg(env: &Env, value: Option<Unknown<'_>>, name: &str) -> Result<Channel> {
-    let Some(value) = value else {
-        return Err(type_error(
-            env,
-            &format!("The \"{name}\" argument must be of type string. Received undefined"),
-        ));
-    };
-    let text = string_arg(env, value, name)?;
-    serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|_| {
-        range_error(
-            env,
-            &format!(
-                "The \"{name}\" argument must be one of 'email', 'sms', 'web_push', 'whatsapp'. \
-                 Received {text:?}"
-            ),
-        )
+fn channel(env: &Env, value: Arg) -> Result<sequenza::model::Channel> {
+    let text = string(env, value, "channel")?;
+    serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|e| {
+        crate::convert::range_error(env, &format!("The \"channel\" argument is invalid: {e}"))
     })
 }
 
-/// A send history (`undefined` / `null`: nothing sent): an array of `[at, channel]`,
-/// `[at, channel, transactional]` or `{at, channel, transactional}` entries (`at` a `Date` or
-/// RFC 3339 text), read by the core (a `FlowFormatError` with the entry's JSON pointer).
-fn history_arg(env: &Env, value: Option<Unknown<'_>>, name: &str) -> Result<Vec<SentMessage>> {
-    let Some(value) = value.filter(|v| !is_nullish(v)) else {
-        return Ok(Vec::new());
-    };
-    if value.get_type()? != napi::ValueType::String && !value.is_array()? {
-        return Err(type_error(
-            env,
-            &format!(
-                "The \"{name}\" argument must be an array. Received {}",
-                crate::convert::type_of(value.get_type()?)
-            ),
-        ));
-    }
-    let text = json_text(env, value, name, "an array")?;
-    history_from_json(&text).map_err(|e| core_error(env, &e))
-}
-
-/// A compiled send policy argument (a `SendPolicy`, its JSON form or JSON text).
-fn policy_arg(env: &Env, value: Option<Unknown<'_>>, name: &str) -> Result<Option<SendPolicy>> {
-    match value.filter(|v| !is_nullish(v)) {
-        Some(value) => {
-            let text = json_text(env, value, name, "a SendPolicy, a JSON string or an object")?;
-            SendPolicy::compile(env, &text).map(Some)
+/// A send history (`undefined` / `null`: nothing sent): `[at, channel, transactional?]` or
+/// `{at, channel, transactional}` entries, read by the core.
+fn history(env: &Env, value: Arg, name: &str) -> Result<Vec<sequenza::time::SentMessage>> {
+    if let Some(v) = given(value) {
+        if !v.is_array()? && v.get_type()? != napi::ValueType::String {
+            return Err(crate::convert::wrong_type(env, Some(&v), name, "an array"));
         }
-        None => Ok(None),
     }
+    Ok(opt_doc(env, value, name, sequenza::time::history_from_json)?.unwrap_or_default())
 }
 
-/// The options `waitEnd` takes.
-const WAIT_OPTIONS: &[&str] = &["timeZone", "date", "policy"];
-
-/// When a flow's wait node (its JSON form, as an object or JSON text: `{duration: {amount,
-/// unit}}` or `{until: {kind: 'local_time' | 'date_field', …}}`) started at `at` ends, for a
-/// recipient in `options.timeZone` (else the policy's zone, else UTC), then moved to the first
-/// instant `options.policy` allows. `options.date` is the contact's value of the node's date
-/// field (`'1990-06-12'`). Returns an RFC 3339 string in UTC, never before `at`.
-///
-/// Minutes and hours are elapsed time; days and weeks keep the local wall time across
-/// daylight-saving changes; 31 January + 1 month is the last day of February. Throws a
-/// `TimeError` (`time.wait.spec`, `time.wait.date_missing` at `/until/field`,
-/// `time.time.malformed` at `/until/time`) or a `FlowFormatError`.
-#[napi(
-    catch_unwind,
-    ts_args_type = "wait: WaitNode | string, at: Instant, options?: WaitEndOptions | null"
-)]
-pub fn wait_end(
-    env: &Env,
-    wait: Unknown<'_>,
-    at: Option<Unknown<'_>>,
-    options: Option<Unknown<'_>>,
-) -> Result<String> {
-    let text = json_text(env, wait, "wait", "a JSON string or an object")?;
-    let node = WaitNode::from_json(&text).map_err(|e| core_error(env, &e))?;
+/// When a flow's wait node (`{duration: {amount, unit}}` or `{until: {kind, …}}`) started at `at`
+/// ends, for a recipient in `options.timeZone` (else the policy's zone, else UTC), then moved to
+/// the first instant `options.policy` allows. `options.date` is the contact's value of the node's
+/// date field (`'1990-06-12'`). Never before `at`.
+#[napi(ts_args_type = "wait: WaitNode | string, at: Instant, options?: WaitEndOptions | null")]
+pub fn wait_end(env: &Env, wait: Arg, at: Arg, options: Arg) -> Result<String> {
+    let node = doc(env, wait, "wait", WaitNode::from_json)?;
     let at = instant(env, at, "at")?;
-    let opts = Options::read(env, options, "options", WAIT_OPTIONS)?;
-    let zone = zone_arg(env, opts.get("timeZone")?, &opts.name_of("timeZone"))?;
-    let policy = policy_arg(env, opts.get("policy")?, &opts.name_of("policy"))?;
-    let date = match opt_string_arg(env, opts.get("date")?, &opts.name_of("date"))? {
-        Some(text) => Some(text.trim().parse().map_err(|e| {
-            range_error(
-                env,
-                &format!(
-                    "The \"options.date\" argument must be a date such as '1990-06-12' ({e}). \
-                     Received {text:?}"
-                ),
-            )
-        })?),
-        None => None,
-    };
-    let zone = zone
-        .or_else(|| policy.as_ref().map(|p| p.zone))
-        .unwrap_or(Tz::UTC);
-    let end = sequenza::time::wait_end(at, &node, zone, date, policy.as_ref().map(|p| &p.policy))
-        .map_err(|e| core_error(env, &e))?;
-    iso(&end)
+    let opts = Opts::read(env, options, "options", &["timeZone", "date", "policy"])?;
+    let zone = zone(env, opts.get("timeZone")?, "options.timeZone")?;
+    let policy = opt_doc(env, opts.get("policy")?, "options.policy", ZonedPolicy::from_json)?;
+    let date = opt_string(env, opts.get("date")?, "options.date")?;
+    let date = date.map(|d| d.trim().parse()).transpose().map_err(|e| {
+        let message =
+            format!("The \"options.date\" argument must be a date such as '1990-06-12' ({e})");
+        crate::convert::range_error(env, &message)
+    })?;
+    let zone = zone.or(policy.as_ref().map(|p| p.zone)).unwrap_or(Tz::UTC);
+    let policy = policy.as_ref().map(|p| &p.policy);
+    sequenza::time::wait_end(at, &node, zone, date, policy).map(iso).or_throw(env)
 }
 
 /// Frequency caps: at most N messages per channel (or over every channel) within a rolling
@@ -662,164 +307,93 @@ pub struct FrequencyCaps {
 
 #[napi]
 impl FrequencyCaps {
-    /// Caps from options: `caps`, a list of `{channel?, max, per: {amount, unit}}` (no
-    /// `channel`: every channel together; a day is 24 hours, a week 7 days, a month 30 days),
-    /// and `whenCapped`, `'defer'` (default: to when the caps free) or `'skip'`. Throws a
-    /// `TimeError` `time.cap.invalid` (path `/caps/0/max`) or a `FlowFormatError`.
-    #[napi(
-        constructor,
-        catch_unwind,
-        ts_args_type = "options?: FrequencyCapsOptions | null"
-    )]
-    pub fn new(env: &Env, options: Option<Unknown<'_>>) -> Result<Self> {
-        let opts = Options::read(env, options, "options", &["caps", "whenCapped"])?;
-        let mut doc = serde_json::Map::new();
-        for (key, core_key) in [("caps", "caps"), ("whenCapped", "when_capped")] {
-            if let Some(value) = opts.get(key)?.filter(|v| !is_nullish(v)) {
-                let value = json_value(env, Some(value), &opts.name_of(key), false)?;
-                doc.insert(core_key.to_owned(), value);
-            }
-        }
-        let caps = CapPolicy::from_json(&serde_json::Value::Object(doc).to_string())
-            .map_err(|e| core_error(env, &e))?;
+    /// Caps from options: `caps`, a list of `{channel?, max, per: {amount, unit}}`, and
+    /// `whenCapped`, `'defer'` (default) or `'skip'`. Throws a `TimeError` `time.cap.invalid`
+    /// or a `FormatError`.
+    #[napi(constructor, ts_args_type = "options?: FrequencyCapsOptions | null")]
+    pub fn new(env: &Env, options: Arg) -> Result<Self> {
+        let options = crate::convert::core_options(env, options)?;
+        let caps = CapPolicy::from_json(&options.to_string()).or_throw(env)?;
         Ok(FrequencyCaps { caps })
     }
 
-    /// Caps from the core's JSON form (`{caps: [...], when_capped: 'defer'}`), as JSON text or
-    /// an object.
-    #[napi(
-        factory,
-        catch_unwind,
-        ts_args_type = "data: string | FrequencyCapsDocument"
-    )]
-    pub fn from_json(env: &Env, data: Unknown<'_>) -> Result<Self> {
-        let text = json_text(env, data, "data", "a JSON string or an object")?;
-        let caps = CapPolicy::from_json(&text).map_err(|e| core_error(env, &e))?;
+    /// Caps from the core's JSON form (`{caps: [...], when_capped: 'defer'}`).
+    #[napi(factory, ts_args_type = "data: string | FrequencyCapsDocument")]
+    pub fn from_json(env: &Env, data: Arg) -> Result<Self> {
+        let caps = doc(env, data, "data", CapPolicy::from_json)?;
         Ok(FrequencyCaps { caps })
     }
 
     /// What to do with a message on `channel` at `at`, given `history` (the messages already
-    /// sent: `[at, channel, transactional?]` or `{at, channel, transactional}`):
-    /// `{decision: 'allow'}`, `{decision: 'defer', until}` or `{decision: 'skip'}`.
+    /// sent): `{decision: 'allow' | 'defer' | 'skip', until?}`.
     #[napi(
-        catch_unwind,
         ts_args_type = "history: SentMessage[] | null | undefined, channel: Channel, at: Instant, transactional?: boolean | null",
         ts_return_type = "SendDecision"
     )]
-    pub fn decide<'env>(
+    pub fn decide<'e>(
         &self,
-        env: &'env Env,
-        history: Option<Unknown<'_>>,
-        channel: Option<Unknown<'_>>,
-        at: Option<Unknown<'_>>,
+        env: &'e Env,
+        history: Arg,
+        channel: Arg,
+        at: Arg,
         transactional: Option<bool>,
-    ) -> Result<Unknown<'env>> {
-        let history = history_arg(env, history, "history")?;
-        let channel = channel_arg(env, channel, "channel")?;
-        let at = instant(env, at, "at")?;
-        let d = self
-            .caps
-            .decide(&history, channel, transactional.unwrap_or(false), at)
-            .map_err(|e| core_error(env, &e))?;
-        to_js(env, &d)
+    ) -> Result<Unknown<'e>> {
+        let sent = self::history(env, history, "history")?;
+        let (channel, at) = (self::channel(env, channel)?, instant(env, at, "at")?);
+        let once = transactional.unwrap_or(false);
+        to_js(env, &self.caps.decide(&sent, channel, once, at).or_throw(env)?)
     }
 
-    /// The first instant at or after `at` when one more (non-transactional) message on
-    /// `channel` fits every cap, as an RFC 3339 string in UTC.
+    /// The first instant at or after `at` when one more message on `channel` fits every cap.
     #[napi(
-        catch_unwind,
         ts_args_type = "history: SentMessage[] | null | undefined, channel: Channel, at: Instant"
     )]
-    pub fn frees_at(
-        &self,
-        env: &Env,
-        history: Option<Unknown<'_>>,
-        channel: Option<Unknown<'_>>,
-        at: Option<Unknown<'_>>,
-    ) -> Result<String> {
-        let history = history_arg(env, history, "history")?;
-        let channel = channel_arg(env, channel, "channel")?;
-        let at = instant(env, at, "at")?;
-        let t = self
-            .caps
-            .frees_at(&history, channel, at)
-            .map_err(|e| core_error(env, &e))?;
-        iso(&t)
+    pub fn frees_at(&self, env: &Env, history: Arg, channel: Arg, at: Arg) -> Result<String> {
+        let sent = self::history(env, history, "history")?;
+        let (channel, at) = (self::channel(env, channel)?, instant(env, at, "at")?);
+        self.caps.frees_at(&sent, channel, at).map(iso).or_throw(env)
     }
 
     /// The caps in the core's JSON form.
-    #[napi(catch_unwind, ts_return_type = "FrequencyCapsDocument")]
-    pub fn to_object<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+    #[napi(ts_return_type = "FrequencyCapsDocument")]
+    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         to_js(env, &self.caps)
     }
 
     /// `JSON.stringify(caps)` gives the core's JSON form.
-    #[napi(
-        js_name = "toJSON",
-        catch_unwind,
-        ts_return_type = "FrequencyCapsDocument"
-    )]
-    pub fn to_json_value<'env>(&self, env: &'env Env) -> Result<Unknown<'env>> {
+    #[napi(js_name = "toJSON", ts_return_type = "FrequencyCapsDocument")]
+    pub fn to_json_value<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
         to_js(env, &self.caps)
     }
 }
 
-/// The options `planSend` takes.
-const PLAN_OPTIONS: &[&str] = &["timeZone", "policy", "caps", "history", "transactional"];
-
-/// Everything checked before a send, in order: a transactional message goes out at once;
-/// otherwise the frequency caps (`options.caps`: a `FrequencyCaps`, its JSON form or text) given
-/// `options.history`, then the send policy (`options.policy`) in the recipient's zone
-/// (`options.timeZone`, else the policy's, else UTC). Returns `{decision: 'allow'}`,
-/// `{decision: 'defer', until}` (the first instant both allow) or `{decision: 'skip'}`.
+/// Everything checked before a send: a transactional message goes out at once; otherwise the
+/// frequency caps (`options.caps`) given `options.history`, then the send policy
+/// (`options.policy`) in the recipient's zone (`options.timeZone`, else the policy's, else UTC).
 #[napi(
-    catch_unwind,
     ts_args_type = "at: Instant, channel: Channel, options?: PlanSendOptions | null",
     ts_return_type = "SendDecision"
 )]
-pub fn plan_send<'env>(
-    env: &'env Env,
-    at: Option<Unknown<'_>>,
-    channel: Option<Unknown<'_>>,
-    options: Option<Unknown<'_>>,
-) -> Result<Unknown<'env>> {
-    let at = instant(env, at, "at")?;
-    let channel = channel_arg(env, channel, "channel")?;
-    let opts = Options::read(env, options, "options", PLAN_OPTIONS)?;
-    let zone = zone_arg(env, opts.get("timeZone")?, &opts.name_of("timeZone"))?;
-    let policy = policy_arg(env, opts.get("policy")?, &opts.name_of("policy"))?;
-    let caps = match opts.get("caps")?.filter(|v| !is_nullish(v)) {
-        Some(value) => {
-            let text = json_text(
-                env,
-                value,
-                &opts.name_of("caps"),
-                "a FrequencyCaps, a JSON string or an object",
-            )?;
-            CapPolicy::from_json(&text).map_err(|e| core_error(env, &e))?
-        }
-        None => CapPolicy::default(),
-    };
-    let history = history_arg(env, opts.get("history")?, &opts.name_of("history"))?;
-    let transactional = match opts.get("transactional")?.filter(|v| !is_nullish(v)) {
-        Some(value) if value.get_type()? == napi::ValueType::Boolean => value.coerce_to_bool()?,
-        Some(value) => {
-            return Err(type_error(
-                env,
-                &format!(
-                    "The \"options.transactional\" argument must be of type boolean. Received {}",
-                    crate::convert::type_of(value.get_type()?)
-                ),
-            ))
+pub fn plan_send<'e>(env: &'e Env, at: Arg, channel: Arg, options: Arg) -> Result<Unknown<'e>> {
+    let (at, channel) = (instant(env, at, "at")?, self::channel(env, channel)?);
+    let known = ["timeZone", "policy", "caps", "history", "transactional"];
+    let opts = Opts::read(env, options, "options", &known)?;
+    let zone = zone(env, opts.get("timeZone")?, "options.timeZone")?;
+    let policy = opt_doc(env, opts.get("policy")?, "options.policy", ZonedPolicy::from_json)?;
+    let caps = opt_doc(env, opts.get("caps")?, "options.caps", CapPolicy::from_json)?;
+    let history = history(env, opts.get("history")?, "options.history")?;
+    let transactional = match opts.get("transactional")? {
+        Some(v) if v.get_type()? == napi::ValueType::Boolean => v.coerce_to_bool()?,
+        Some(v) => {
+            let name = "options.transactional";
+            return Err(crate::convert::wrong_type(env, Some(&v), name, "of type boolean"));
         }
         None => false,
     };
-    let zone = zone
-        .or_else(|| policy.as_ref().map(|p| p.zone))
-        .unwrap_or(Tz::UTC);
+    let zone = zone.or(policy.as_ref().map(|p| p.zone)).unwrap_or(Tz::UTC);
     let always = Policy::always();
     let policy = policy.as_ref().map_or(&always, |p| &p.policy);
-    let d = sequenza::time::plan_send(at, zone, policy, &caps, &history, channel, transactional)
-        .map_err(|e| core_error(env, &e))?;
-    to_js(env, &d)
+    let caps = caps.unwrap_or_default();
+    let d = sequenza::time::plan_send(at, zone, policy, &caps, &history, channel, transactional);
+    to_js(env, &d.or_throw(env)?)
 }

@@ -46,16 +46,16 @@ function thrownBy(fn) {
   assert.fail('expected a throw');
 }
 
-function assertFlowFormatError(e, code, pathPointer) {
+function assertFormatError(e, code, pathPointer) {
   assert.ok(e instanceof Error, 'a real Error instance');
-  assert.equal(e.name, 'FlowFormatError');
+  assert.equal(e.name, 'FormatError');
   assert.equal(e.code, code);
   assert.equal(e.path, pathPointer);
   assert.equal(typeof e.line, 'number');
   assert.equal(typeof e.column, 'number');
   assert.equal(typeof e.message, 'string');
   assert.ok(e.message.length > 0);
-  assert.match(String(e.stack), /^FlowFormatError: /);
+  assert.match(String(e.stack), /^FormatError: /);
 }
 
 function assertInvalidArg(fn, argName) {
@@ -225,9 +225,9 @@ test('flowSchema is the committed JSON Schema', () => {
   assert.equal(text, readRepoText('core/schema/flow.schema.json'));
 });
 
-test('a document that is not a flow throws FlowFormatError with code, path, line and column', () => {
+test('a document that is not a flow throws FormatError with code, path, line and column', () => {
   const e = thrownBy(() => Flow.fromJson(NOT_A_FLOW));
-  assertFlowFormatError(e, 'format.invalid', '/triggers/0/type');
+  assertFormatError(e, 'format.invalid', '/triggers/0/type');
   assert.equal(e.line, 1);
   assert.ok(e.column > 0);
   assert.match(e.message, /telepathy/);
@@ -236,27 +236,27 @@ test('a document that is not a flow throws FlowFormatError with code, path, line
 
 test('syntax and EOF errors locate the problem', () => {
   const syntax = thrownBy(() => Flow.fromJson('{\n  "id": ,\n}'));
-  assertFlowFormatError(syntax, 'format.syntax', '/id');
+  assertFormatError(syntax, 'format.syntax', '/id');
   assert.equal(syntax.line, 2);
   assert.equal(syntax.column, 9);
-  assertFlowFormatError(thrownBy(() => Flow.fromJson('{"id": "x"')), 'format.eof', '');
+  assertFormatError(thrownBy(() => Flow.fromJson('{"id": "x"')), 'format.eof', '');
 });
 
 test('an object input is located by its JSON path', () => {
   const e = thrownBy(() => Flow.fromJson({ ...WELCOME, nodes: [{ id: 'x', type: 'teleport' }] }));
-  assertFlowFormatError(e, 'format.invalid', e.path);
+  assertFormatError(e, 'format.invalid', e.path);
   assert.match(e.path, /^\/nodes\/0(\/type)?$/);
   assert.match(e.message, /teleport/);
-  assertFlowFormatError(thrownBy(() => Flow.fromJson({ id: 'f', name: 3 })), 'format.invalid', '/name');
+  assertFormatError(thrownBy(() => Flow.fromJson({ id: 'f', name: 3 })), 'format.invalid', '/name');
   const array = thrownBy(() => Flow.fromJson([1, 2]));
-  assertFlowFormatError(array, 'format.invalid', array.path);
+  assertFormatError(array, 'format.invalid', array.path);
 });
 
-test('validateFlow and validateFlows throw FlowFormatError for a broken flow or field schema', () => {
-  assertFlowFormatError(thrownBy(() => validateFlow(NOT_A_FLOW)), 'format.invalid', '/triggers/0/type');
-  assertFlowFormatError(thrownBy(() => validateFlows([WELCOME, NOT_A_FLOW])), 'format.invalid', '/triggers/0/type');
-  assertFlowFormatError(thrownBy(() => validateFlow(WELCOME, '{"fields": 1}')), 'format.invalid', '/fields');
-  assertFlowFormatError(thrownBy(() => validateFlow(WELCOME, { fields: [{ key: 'k', type: 'colour' }] })), 'format.invalid', '/fields/0/type');
+test('validateFlow and validateFlows throw FormatError for a broken flow or field schema', () => {
+  assertFormatError(thrownBy(() => validateFlow(NOT_A_FLOW)), 'format.invalid', '/triggers/0/type');
+  assertFormatError(thrownBy(() => validateFlows([WELCOME, NOT_A_FLOW])), 'format.invalid', '/triggers/0/type');
+  assertFormatError(thrownBy(() => validateFlow(WELCOME, '{"fields": 1}')), 'format.invalid', '/fields');
+  assertFormatError(thrownBy(() => validateFlow(WELCOME, { fields: [{ key: 'k', type: 'colour' }] })), 'format.invalid', '/fields/0/type');
 });
 
 test('bad argument types throw a TypeError, never crash', () => {
@@ -285,7 +285,7 @@ test('other misuse throws an Error, never crashes', () => {
   assert.throws(() => getter.call({}), Error, 'a getter on a foreign object');
   assert.throws(() => Flow.prototype.outline.call(5), Error, 'a method on a foreign value');
   // An object that only pretends to be a Flow is read as a plain object.
-  assertFlowFormatError(thrownBy(() => validateFlow(Object.create(Flow.prototype))), 'format.invalid', '');
+  assertFormatError(thrownBy(() => validateFlow(Object.create(Flow.prototype))), 'format.invalid', '');
 });
 
 test('a large flow set and deep nesting do not crash', () => {
@@ -298,7 +298,7 @@ test('a large flow set and deep nesting do not crash', () => {
   };
   // Deeper than the JSON reader's recursion limit: the core's error, located.
   const deep = thrownBy(() => validateFlow(nested(2000)));
-  assert.equal(deep.name, 'FlowFormatError');
+  assert.equal(deep.name, 'FormatError');
   assert.match(deep.path, /^\/nodes\/0\/condition\//);
   // Deeper than JSON.stringify can go: its RangeError, still an Error.
   assert.throws(() => validateFlow(nested(200000)), Error);

@@ -10,7 +10,7 @@ import path from 'node:path';
 
 import { ROOT, sequenza } from './helpers.mjs';
 
-const { Audience, Flow, importCsv, previewCsv, exportCsv, listTriggerHits, sourceCondition } = sequenza;
+const { Audience, CsvImportError, Flow, importCsv, previewCsv, exportCsv, listTriggerHits, sourceCondition } = sequenza;
 
 const NOW = '2026-11-25T18:51:00Z';
 const FIELDS = JSON.parse(readFileSync(path.join(ROOT, 'examples/data/import/fields.json'), 'utf8'));
@@ -60,7 +60,7 @@ test('by hand: add, edit and remove contacts of a static list; activities fill a
     () => a.createList({ id: 'x', name: 'X', source: { type: 'empty' }, auto_update: true }, NOW),
     { name: 'ListError', code: 'list.static_only', path: '/auto_update' },
   );
-  assert.throws(() => a.record('anna', { type: 'teleported' }, NOW), (e) => e.name === 'FlowFormatError' && e.path === '/activity/type');
+  assert.throws(() => a.record('anna', { type: 'teleported' }, NOW), (e) => e.name === 'FormatError' && e.path === '/activity/type');
   assert.throws(() => a.tick('yesterday'), { name: 'RangeError', code: 'ERR_INVALID_ARG_VALUE' });
   assert.throws(() => a.createList(42, NOW), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
 });
@@ -79,21 +79,21 @@ test('sourceCondition and listTriggerHits', () => {
   const hits = listTriggerHits([change, { ...change, change: 'exited' }], [flow, flow.toObject()]);
   assert.deepEqual(hits.map((h) => h.flow), ['welcome', 'welcome']);
   assert.equal(hits[0].contact, 'anna');
-  assert.throws(() => listTriggerHits([{ ...change, change: 'in' }], []), (e) => e.name === 'FlowFormatError' && e.path === '/0/change');
+  assert.throws(() => listTriggerHits([{ ...change, change: 'in' }], []), (e) => e.name === 'FormatError' && e.path === '/0/change');
 });
 
-test('importCsv into an Audience: a list named after the import, its changes, every row accounted for', () => {
+test('importCsv into an Audience: a list named after the import, its changes, every row accounted for', async () => {
   const a = new Audience();
   a.createList({ id: 'vip', name: 'VIP', source: { type: 'fidelity' }, auto_update: true }, NOW);
   const seen = [];
-  const r = importCsv(SHOP, { fields, now: NOW, audience: a, onProgress: (p) => seen.push(p), tags: ['shop'] });
+  const r = await importCsv(SHOP, { fields, now: NOW, audience: a, onProgress: (p) => seen.push(p), tags: ['shop'] });
   assert.equal(r.listId, 'import-2026-11-25-1851');
   assert.equal(a.list(r.listId).name, 'Import 2026-11-25 18:51');
   assert.deepEqual(a.list(r.listId).source, { type: 'csv_import', file: 'shop_export_windows1252.csv' });
   assert.equal(a.memberCount(r.listId), r.imported + r.updated);
   // Filling the import's own list is not a change (as creating any list is not).
   assert.equal(r.changes.filter((c) => c.list === r.listId).length, 0);
-  assert.equal(r.imported + r.updated + r.duplicates + r.rejectedRows, r.rows);
+  assert.equal(r.imported + r.updated + r.duplicates + r.rejected, r.rows);
   assert.ok(seen.length >= 1);
   assert.deepEqual(seen.at(-1), { bytesRead: r.bytes, rows: r.rows });
   for (const id of a.memberIds(r.listId)) assert.ok(a.contact(id).tags.includes('shop'));
@@ -106,12 +106,12 @@ test('importCsv into an Audience: a list named after the import, its changes, ev
   assert.deepEqual(a.list(again.listId).source, { type: 'csv_import', file: 'again.csv' });
 });
 
-test('a throwing onProgress does not crash: the import ends, then its exception is thrown', () => {
+test('a throwing onProgress does not crash: the import ends, then its exception is thrown', async () => {
   const a = new Audience();
   let calls = 0;
   const boom = new Error('progress bar gone');
-  assert.throws(
-    () => importCsv(SHOP, { fields, now: NOW, audience: a, onProgress: () => { calls += 1; throw boom; } }),
+  await assert.rejects(
+    importCsv(SHOP, { fields, now: NOW, audience: a, onProgress: () => { calls += 1; throw boom; } }),
     (e) => e === boom,
   );
   assert.equal(calls, 1, 'not called again after it threw');
@@ -132,7 +132,7 @@ test('an onProgress calling into the audience being imported into finds it busy'
   assert.equal(a.memberCount(r.listId), 1, 'usable again afterwards');
 });
 
-test('a generated 50,000-row file streams from a path with progress along the way', () => {
+test('a generated 50,000-row file streams from a path with progress along the way', async () => {
   const dir = tmpdir();
   try {
     const file = path.join(dir, 'big.csv');
@@ -141,10 +141,10 @@ test('a generated 50,000-row file streams from a path with progress along the wa
     lines.push('Bad;not-an-email;;1');
     writeFileSync(file, lines.join('\n') + '\n');
     const seen = [];
-    const r = importCsv(file, { fields, now: NOW, onProgress: (p) => seen.push(p.rows) });
+    const r = await importCsv(file, { fields, now: NOW, onProgress: (p) => seen.push(p.rows) });
     assert.equal(r.rows, 50_001);
     assert.equal(r.imported, 50_000);
-    assert.deepEqual(r.rejected.map((x) => [x.row, x.column, x.columnName, x.code, x.value]), [
+    assert.deepEqual(r.rejections.map((x) => [x.row, x.column, x.columnName, x.code, x.value]), [
       [50_002, 1, 'E-mail', 'import.email.invalid', 'not-an-email'],
     ]);
     assert.ok(seen.length >= 6, `progress called ${seen.length} times`);
@@ -154,15 +154,15 @@ test('a generated 50,000-row file streams from a path with progress along the wa
   }
 });
 
-test('exportCsv: an audience list or contacts, as text or to a file, reads back to the same contacts', () => {
+test('exportCsv: an audience list or contacts, as text or to a file, reads back to the same contacts', async () => {
   const a = new Audience();
-  const r = importCsv(SHOP, { fields, now: NOW, audience: a });
+  const r = await importCsv(SHOP, { fields, now: NOW, audience: a });
   const text = exportCsv(a, { list: r.listId });
   assert.ok(text.startsWith('id,email,phone,time_zone,locale,tags'));
   const b = new Audience();
   const back = importCsv(Buffer.from(text), { fields, now: NOW, audience: b, delimiter: ',', decimal: '.' });
   assert.equal(back.imported, r.imported);
-  assert.equal(back.rejected.length, 0);
+  assert.equal(back.rejections.length, 0);
   for (const id of a.memberIds(r.listId)) {
     const { lists: _l, ...was } = a.contact(id);
     const { lists: _m, ...now } = b.contact(id);
@@ -196,11 +196,13 @@ test('previewCsv shows the suggested mapping and per-cell problems; overrides wi
 test('argument and file errors', () => {
   assert.throws(() => importCsv(Buffer.from('a\n1\n'), {}), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' }); // no now
   assert.throws(() => importCsv(42, { now: NOW }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
-  assert.throws(() => previewCsv(Buffer.from('a\n1\n'), { delimter: ';' }), { name: 'RangeError', code: 'ERR_INVALID_ARG_VALUE' });
-  assert.throws(() => previewCsv(Buffer.from('a\n1\n'), { dateOrder: 'ymd' }), (e) => e.name === 'RangeError' && /options\.dateOrder/.test(e.message));
+  // Import options are the core's: an unknown or invalid one is its import.option.invalid.
+  assert.throws(() => previewCsv(Buffer.from('a\n1\n'), { delimter: ';' }), (e) => e instanceof CsvImportError && e.code === 'import.option.invalid');
+  assert.throws(() => previewCsv(Buffer.from('a\n1\n'), { dateOrder: 'ymd' }), (e) => e instanceof CsvImportError && e.columnName === 'date_order');
   assert.throws(() => importCsv(Buffer.from('a\n1\n'), { now: NOW, onProgress: 3 }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
   assert.throws(() => importCsv(Buffer.from('a\n1\n'), { now: NOW, audience: {} }), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
-  assert.throws(() => previewCsv(path.join(ROOT, 'no-such-file.csv')), (e) => e.name === 'CsvImportError' && e.code === 'import.io' && e.row === null);
+  assert.throws(() => previewCsv(path.join(ROOT, 'no-such-file.csv')), (e) => e instanceof CsvImportError && e.code === 'import.io' && e.row === undefined);
+  assert.throws(() => previewCsv(Buffer.from('')), (e) => e instanceof sequenza.SequenzaError && e instanceof Error && !(e instanceof sequenza.ListError));
   assert.throws(() => previewCsv(Buffer.from('a;b\n1;2\n'), { delimiter: ';', quote: ';' }), (e) => e.name === 'CsvImportError' && e.code === 'import.option.invalid' && e.columnName === 'quote');
   assert.throws(() => previewCsv(Buffer.from('')), (e) => e.name === 'CsvImportError' && e.code === 'import.empty' && e.byteOffset === 0);
 });
@@ -216,4 +218,34 @@ test('date-times without an offset are wall times in the audience zone (timeZone
   assert.equal(utc.members(u.listId).contacts[0].fields.last_order_at, '2026-11-25T18:51:00Z');
   assert.throws(() => importCsv(csv, { fields, now: NOW, timeZone: 'Europe/Atlantis' }),
     (e) => e.name === 'CsvImportError' && e.code === 'import.option.invalid');
+});
+
+test('importCsv on a path runs on a worker thread: the event loop stays free', async () => {
+  const dir = tmpdir();
+  try {
+    const file = path.join(dir, 'large.csv');
+    const lines = ['email;Nome'];
+    for (let i = 0; i < 200_000; i++) lines.push(`p${i}@example.com;P${i}`);
+    writeFileSync(file, lines.join('\n') + '\n');
+    let ticks = 0;
+    const timer = setInterval(() => { ticks += 1; }, 1);
+    const pending = importCsv(file, { now: NOW, audience: new Audience() });
+    assert.ok(pending instanceof Promise);
+    const r = await pending;
+    clearInterval(timer);
+    assert.equal(r.imported, 200_000);
+    assert.ok(ticks > 0, 'a timer fired while the file was imported');
+    await assert.rejects(importCsv(path.join(dir, 'missing.csv'), { now: NOW }), (e) => e instanceof CsvImportError && e.code === 'import.io');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an Audience an import on a path is writing into is busy until it ends', async () => {
+  const a = new Audience();
+  const pending = importCsv(SHOP, { fields, now: NOW, audience: a });
+  assert.throws(() => a.lists(), { name: 'RangeError', code: 'ERR_INVALID_ARG_VALUE' });
+  assert.throws(() => importCsv(Buffer.from('email\nx@example.com\n'), { now: NOW, audience: a }), { name: 'RangeError' });
+  const r = await pending;
+  assert.equal(a.memberCount(r.listId), r.imported + r.updated);
 });

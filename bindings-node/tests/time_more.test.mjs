@@ -53,7 +53,7 @@ test('waitEnd: options and errors', () => {
   assert.equal(waitEnd({ duration: { amount: 1, unit: 'days' } }, '2025-03-29T08:00:00Z', { policy: rome }), '2025-03-30T07:00:00Z');
   assert.equal(waitEnd({ duration: { amount: 1, unit: 'days' } }, '2025-03-29T08:00:00Z'), '2025-03-30T08:00:00Z');
   assert.throws(() => waitEnd({ duration: { amount: 1, unit: 'fortnights' } }, '2025-01-01T00:00:00Z'), {
-    name: 'FlowFormatError',
+    name: 'FormatError',
     path: '/duration/unit',
   });
   const birthday = { until: { kind: 'date_field', field: 'birth_date', time: '09:00', yearly: true } };
@@ -70,13 +70,13 @@ test('FrequencyCaps: history forms and argument errors', () => {
   assert.deepEqual(JSON.parse(JSON.stringify(caps)), caps.toObject());
   assert.equal(caps.toObject().when_capped, 'defer');
   assert.throws(() => caps.decide([['2025-06-01T10:00:00Z', 'fax']], 'sms', '2025-06-02T10:00:00Z'), {
-    name: 'FlowFormatError',
+    name: 'FormatError',
     code: 'format.invalid',
     path: '/0/1',
   });
   assert.throws(() => caps.decide([], 'pigeon', '2025-06-02T10:00:00Z'), { name: 'RangeError', code: 'ERR_INVALID_ARG_VALUE' });
   assert.throws(() => caps.decide({}, 'sms', '2025-06-02T10:00:00Z'), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
-  assert.throws(() => new FrequencyCaps({ limits: [] }), { name: 'RangeError', code: 'ERR_INVALID_ARG_VALUE' });
+  assert.throws(() => new FrequencyCaps({ limits: [] }), { name: 'FormatError', code: 'format.invalid' });
 });
 
 test('planSend: caps, then quiet hours, in the recipient zone', () => {

@@ -40,7 +40,7 @@ function eachCase(label, list, run) {
 function assertCoreError(fn, code, pointer) {
   assert.throws(fn, (e) => {
     assert.ok(e instanceof Error, 'a real Error');
-    const expectedName = code.startsWith('format.') ? 'FlowFormatError' : 'TimeError';
+    const expectedName = code.startsWith('format.') ? 'FormatError' : 'TimeError';
     assert.equal(e.name, expectedName);
     assert.equal(e.code, code);
     if (pointer !== undefined) assert.equal(e.path, pointer);

@@ -92,7 +92,7 @@ vectorCases('format_errors.json', (vector, c) => {
   }
   assert.ok(thrown, `${c.name}: Flow.fromJson must throw`);
   assert.ok(thrown instanceof Error, 'a real Error');
-  assert.equal(thrown.name, 'FlowFormatError');
+  assert.equal(thrown.name, 'FormatError');
   assert.equal(thrown.code, c.code, 'code');
   assert.equal(thrown.path, c.path, 'path');
   if (c.line !== undefined) assert.equal(thrown.line, c.line, 'line');
@@ -100,5 +100,5 @@ vectorCases('format_errors.json', (vector, c) => {
   assert.equal(typeof thrown.message, 'string');
   assert.ok(thrown.message.length > 0, 'a readable message');
   // validateFlow reads the document through the same path and throws the same error.
-  assert.throws(() => sequenza.validateFlow(c.json), { name: 'FlowFormatError', code: c.code, path: c.path });
+  assert.throws(() => sequenza.validateFlow(c.json), { name: 'FormatError', code: c.code, path: c.path });
 });

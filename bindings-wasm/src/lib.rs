@@ -246,12 +246,12 @@ pub fn finding_codes() -> Result<JsValue, JsValue> {
         severity: sequenza::Severity,
         description: &'static str,
     }
-    let codes: Vec<Code> = sequenza::flow::validate::CODES
+    let codes: Vec<Code> = sequenza::error::FindingCode::ALL
         .iter()
-        .map(|&(code, severity, description)| Code {
-            code,
-            severity,
-            description,
+        .map(|c| Code {
+            code: c.as_str(),
+            severity: c.severity(),
+            description: c.meaning(),
         })
         .collect();
     to_js(&codes)

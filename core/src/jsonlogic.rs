@@ -64,6 +64,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+pub use crate::error::JsonLogicCode;
+
 use js::Js;
 
 /// How deeply operations and arrays may nest in a rule before [`apply`] gives up with
@@ -84,21 +86,6 @@ use js::Js;
 /// assert_eq!(apply(&rule, &json!(null)).unwrap_err().code(), "jsonlogic.too_deep");
 /// ```
 pub const MAX_DEPTH: usize = 256;
-
-/// Every code a [`JsonLogicError`] can have, for bindings that map codes to their own types.
-///
-/// ```
-/// use serde_json::json;
-/// use sequenza::jsonlogic::{apply, CODES};
-///
-/// let err = apply(&json!({"frobnicate": []}), &json!(null)).unwrap_err();
-/// assert!(CODES.contains(&err.code()));
-/// ```
-pub const CODES: &[&str] = &[
-    "jsonlogic.unknown_operator",
-    "jsonlogic.too_deep",
-    "jsonlogic.invalid_arguments",
-];
 
 /// A rule [`apply`] cannot evaluate, with a stable code and the JSON pointer of the offending
 /// node in the rule.
@@ -152,7 +139,7 @@ fn shown(path: &str) -> &str {
 }
 
 impl JsonLogicError {
-    /// The stable machine code: one of [`CODES`].
+    /// The stable machine code string (of [`kind`](Self::kind)).
     ///
     /// ```
     /// use serde_json::json;
@@ -160,10 +147,69 @@ impl JsonLogicError {
     /// assert_eq!(err.code(), "jsonlogic.invalid_arguments");
     /// ```
     pub fn code(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The code as an enum.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use sequenza::error::JsonLogicCode;
+    /// let err = sequenza::jsonlogic::apply(&json!({"*": []}), &json!(null)).unwrap_err();
+    /// assert_eq!(err.kind(), JsonLogicCode::InvalidArguments);
+    /// ```
+    pub fn kind(&self) -> JsonLogicCode {
         match self {
-            JsonLogicError::UnknownOperator { .. } => "jsonlogic.unknown_operator",
-            JsonLogicError::TooDeep { .. } => "jsonlogic.too_deep",
-            JsonLogicError::InvalidArguments { .. } => "jsonlogic.invalid_arguments",
+            JsonLogicError::UnknownOperator { .. } => JsonLogicCode::UnknownOperator,
+            JsonLogicError::TooDeep { .. } => JsonLogicCode::TooDeep,
+            JsonLogicError::InvalidArguments { .. } => JsonLogicCode::InvalidArguments,
+        }
+    }
+
+    /// The operator the error is about, when it is about one.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// let err = sequenza::jsonlogic::apply(&json!({"bogus": []}), &json!(null)).unwrap_err();
+    /// assert_eq!(err.operator(), Some("bogus"));
+    /// ```
+    pub fn operator(&self) -> Option<&str> {
+        match self {
+            JsonLogicError::UnknownOperator { operator, .. }
+            | JsonLogicError::InvalidArguments { operator, .. } => Some(operator),
+            JsonLogicError::TooDeep { .. } => None,
+        }
+    }
+
+    /// The message without the location (and without the operator, which
+    /// [`operator`](Self::operator) gives); the `Display` form has both.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// let err = sequenza::jsonlogic::apply(&json!({"bogus": []}), &json!(null)).unwrap_err();
+    /// assert_eq!(err.message(), "unknown JsonLogic operator");
+    /// ```
+    pub fn message(&self) -> &str {
+        match self {
+            JsonLogicError::UnknownOperator { .. } => "unknown JsonLogic operator",
+            JsonLogicError::TooDeep { .. } => "JsonLogic rule nests too deep",
+            JsonLogicError::InvalidArguments { message, .. } => message,
+        }
+    }
+
+    /// The `Display` form without the location: `unknown JsonLogic operator `bogus``.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// let err = sequenza::jsonlogic::apply(&json!({"bogus": []}), &json!(null)).unwrap_err();
+    /// assert_eq!(err.full_message(), "unknown JsonLogic operator `bogus`");
+    /// ```
+    pub fn full_message(&self) -> String {
+        let text = self.to_string();
+        let suffix = format!(" at {}", shown(self.path()));
+        match text.strip_suffix(&suffix) {
+            Some(m) => m.to_owned(),
+            None => text,
         }
     }
 

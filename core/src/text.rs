@@ -62,6 +62,26 @@ pub fn camel_case(key: &str) -> String {
     out
 }
 
+/// `camelCase` → `snake_case` (`dateOrder` → `date_order`), for options named in camelCase by
+/// the JavaScript bindings.
+///
+/// ```
+/// assert_eq!(sequenza::text::snake_case("dateOrder"), "date_order");
+/// assert_eq!(sequenza::text::snake_case("rows"), "rows");
+/// ```
+pub fn snake_case(key: &str) -> String {
+    let mut out = String::with_capacity(key.len() + 4);
+    for ch in key.chars() {
+        if ch.is_ascii_uppercase() {
+            out.push('_');
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
 /// Renames every object key of a JSON document to camelCase, at every depth — for documents
 /// whose keys are all sequenza's own (an import report or preview), never for ones holding
 /// user-named keys.

@@ -111,7 +111,7 @@ use std::str::FromStr;
 use super::{
     Aggregation, Condition, CountOp, CountTest, DateRange, DateTest, FieldOp, Occurrence, TagOp,
 };
-use crate::error::{Error, ParseError};
+use crate::error::{Error, ParseCode, ParseError};
 use crate::model::{Channel, ConsentStatus, ListId, SegmentId, Value};
 use crate::time::{Duration, TimeUnit};
 
@@ -646,7 +646,7 @@ impl<'a> Parser<'a> {
             m
         });
         Error::Parse(Box::new(ParseError {
-            code: "condition.syntax",
+            code: ParseCode::Syntax,
             line,
             column,
             expected,

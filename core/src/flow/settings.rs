@@ -105,6 +105,21 @@ pub struct SendPolicy {
     pub outside_window: OutsideWindow,
 }
 
+impl SendPolicy {
+    /// Reads a send policy's JSON form; errors are located by JSON pointer. Its rules (times,
+    /// zones) are checked when it is compiled ([`crate::time::Policy`], [`crate::time::ZonedPolicy`]).
+    ///
+    /// ```
+    /// let p = sequenza::flow::SendPolicy::from_json(r#"{"weekdays": ["mon"]}"#)?;
+    /// assert_eq!(p.weekdays.len(), 1);
+    /// assert_eq!(sequenza::flow::SendPolicy::from_json(r#"{"weekdays": ["funday"]}"#).unwrap_err().path(), Some("/weekdays/0"));
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn from_json(json: &str) -> crate::Result<Self> {
+        crate::error::from_json_str(json)
+    }
+}
+
 /// A local time window, `start` inclusive, `end` exclusive; `end < start` crosses midnight.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

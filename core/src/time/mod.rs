@@ -48,15 +48,17 @@ mod recurrence;
 mod rrule;
 mod wait;
 mod zone;
+mod zoned;
 
 pub use cap::{history_from_json, plan_send, CapPolicy, FrequencyCap, SentMessage};
 pub use chrono_tz::Tz;
-pub use error::{TimeError, CODES};
+pub use error::{TimeCode, TimeError};
 pub use local::{local_to_utc, LocalTime};
 pub use policy::{is_allowed, next_allowed, Decision, Policy};
 pub use recurrence::{RecurrenceRule, Recurring, MAX_OCCURRENCES};
 pub use wait::{add_duration, until_date, until_local_time, wait_end};
 pub use zone::{parse_zone, zone_for_country, zone_for_phone, ResolvedZone, ZoneChain, ZoneSource};
+pub use zoned::ZonedPolicy;
 
 /// A calendar unit for [`Duration`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
