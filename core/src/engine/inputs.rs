@@ -257,7 +257,10 @@ impl<S: Store> Engine<S> {
     pub(super) fn do_event(&mut self, tx: &mut Tx, event: Event) -> crate::Result<()> {
         let now = tx.now;
         let id = event.contact.clone();
-        // Recorded first, so that a wait whose timeout falls due now sees an event inside it.
+        // The work due before the event happened runs without it; then the event is recorded,
+        // so that a wait whose timeout fell due after the event's `at` (the event arriving late)
+        // sees it inside the wait.
+        self.catch_up_to(tx, before(event.at))?;
         let changes = self.store.audience_mut().record_event(event.clone(), now);
         let index = self.store.audience().events(&id).len().checked_sub(1);
         self.catch_up(tx)?;
@@ -435,7 +438,7 @@ impl<S: Store> Engine<S> {
     }
 
     pub(super) fn do_message(&mut self, tx: &mut Tx, m: InboundMessage) -> crate::Result<()> {
-        self.catch_up(tx)?;
+        self.catch_up_to(tx, before(m.at))?;
         let now = tx.now;
         let id = match (&m.contact, &m.from) {
             (Some(id), _) => {
@@ -863,6 +866,11 @@ impl<S: Store> Engine<S> {
         }
         Ok(())
     }
+}
+
+/// The last instant before `t` (the stores keep microseconds).
+fn before(t: DateTime<Utc>) -> DateTime<Utc> {
+    t - chrono::TimeDelta::microseconds(1)
 }
 
 fn json_of(v: Option<&Value>) -> serde_json::Value {

@@ -320,13 +320,15 @@ impl<S: Store> Engine<S> {
         self.input(now, |eng, tx| eng.do_ack(tx, key, outcome, response))
     }
 
-    /// Delivers the outbox through a channel and acknowledges what it returns; returns how many
-    /// effects were acknowledged. An effect the channel does not handle stays in the outbox.
+    /// Runs what is due up to `now`, then delivers the outbox through a channel and acknowledges
+    /// what it returns; returns how many effects were acknowledged. An effect the channel does
+    /// not handle stays in the outbox.
     pub fn deliver(
         &mut self,
         channel: &mut dyn crate::runtime::Channel,
         now: DateTime<Utc>,
     ) -> crate::Result<usize> {
+        self.tick(now)?;
         let mut done = 0;
         for effect in self.effects()? {
             if let Some(d) = channel.deliver(&effect) {

@@ -23,7 +23,8 @@ pub(crate) enum Mode {
     Fresh,
     /// Its timer fired (`due` is the step's instant).
     Timer,
-    /// Its flow resumed after a pause; the step had fallen due at `due`.
+    /// Its flow resumed after a pause; the step had fallen due at `due` (the run that follows
+    /// is late: a send later than the flow's `max_lateness` is skipped as `stale`).
     Resumed { due: DateTime<Utc> },
 }
 
@@ -81,6 +82,26 @@ fn address(c: &Contact, channel: Channel) -> Option<String> {
         _ => Some(c.id.as_str().to_owned()),
     }
     .filter(|a| !a.trim().is_empty())
+}
+
+/// What a waiting enrollment waits for, in words (derived from its node, never stored).
+pub(crate) fn wait_reason(flow: &crate::flow::Flow, e: &Enrollment) -> String {
+    let due = e.due.map(|d| d.to_rfc3339()).unwrap_or_default();
+    match e.wait {
+        WaitKind::Timer => format!("wait until {due}"),
+        WaitKind::Send => format!("deferred until {due}"),
+        WaitKind::Event => match flow.nodes.get(e.node as usize).map(|n| &n.kind) {
+            Some(NodeKind::WaitFor(w)) => match &w.event {
+                Some(m) => format!("waiting for event `{}` until {due}", m.name),
+                None => format!("waiting for the condition until {due}"),
+            },
+            _ => format!("waiting until {due}"),
+        },
+        WaitKind::Reply => format!("waiting for a reply until {due}"),
+        WaitKind::Response => "waiting for the API response".to_owned(),
+        WaitKind::Paused => format!("paused; fell due at {due}"),
+        _ => "running".to_owned(),
+    }
 }
 
 fn window_text(p: &SendPolicy) -> String {
@@ -387,6 +408,11 @@ impl<S: Store> Engine<S> {
                         timeout_seconds: Some(a.timeout_seconds),
                     };
                     let key = effect_key(e, node_id.as_str());
+                    let method = serde_json::to_value(request.method)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default();
+                    let why = format!("API call {method} {}", request.url);
                     tx.effect(Effect {
                         key: key.clone(),
                         kind: EffectKind::ApiCall,
@@ -403,14 +429,7 @@ impl<S: Store> Engine<S> {
                         team: None,
                     });
                     tx.stat(&e.flow, Some(&node_id), StatKind::Sent, None, at);
-                    tx.log(
-                        at,
-                        e,
-                        Some(&node_id),
-                        Action::Sent,
-                        Some(format!("API call {}", a.url)),
-                        Some(&key),
-                    );
+                    tx.log(at, e, Some(&node_id), Action::Sent, Some(why), Some(&key));
                     let due = at + TimeDelta::seconds(i64::from(a.timeout_seconds));
                     self.park(
                         tx,
@@ -676,7 +695,8 @@ impl<S: Store> Engine<S> {
             tx.log(at, e, Some(&node_id), Action::Skipped, Some(why), None);
             go("next")
         };
-        if let Mode::Resumed { due } = mode {
+        let _ = mode;
+        if let Some(due) = tx.late {
             if let Some(max) = cf.flow.settings.max_lateness {
                 let limit = crate::time::add_duration(due, max, self.zone).unwrap_or(due);
                 if at > limit {
@@ -717,13 +737,9 @@ impl<S: Store> Engine<S> {
         };
         let zone = self.contact_zone(c, cf);
         let mut history = self.store.sent(&e.contact)?;
-        history.extend(
-            tx.batch
-                .sent
-                .iter()
-                .filter(|(id, _)| *id == e.contact)
-                .map(|(_, m)| *m),
-        );
+        if let Some(mine) = tx.sent_by.get(&e.contact) {
+            history.extend(mine.iter().copied());
+        }
         let policy = cf
             .nodes
             .get(e.node as usize)
@@ -797,9 +813,7 @@ impl<S: Store> Engine<S> {
             request: None,
             team: None,
         });
-        tx.batch
-            .sent
-            .push((e.contact.clone(), (at, channel, transactional)));
+        tx.sent(&e.contact, (at, channel, transactional));
         tx.stat(&e.flow, Some(&node_id), StatKind::Sent, None, at);
         tx.log(
             at,

@@ -63,6 +63,7 @@ impl<S: Store> Engine<S> {
             );
         }
         let mut tx = Tx::new(now);
+        tx.history = self.store.keeps_history();
         let result = self.run_input(&mut tx, f);
         match result {
             Ok(v) => {
@@ -157,7 +158,11 @@ impl<S: Store> Engine<S> {
     }
 
     /// Writes an enrollment into the input's overlay.
-    pub(super) fn save(&self, tx: &mut Tx, e: Enrollment) -> crate::Result<()> {
+    pub(super) fn save(&self, tx: &mut Tx, mut e: Enrollment) -> crate::Result<()> {
+        if e.is_waiting() {
+            // What a waiting enrollment waits for is derived from its node when shown.
+            e.reason = None;
+        }
         let original = if tx.get(&e.flow, &e.contact).is_some() {
             None
         } else {
@@ -193,8 +198,14 @@ impl<S: Store> Engine<S> {
 
     /// Runs the work due up to `tx.now` in due order, each at its own instant, then the queue.
     pub(super) fn catch_up(&mut self, tx: &mut Tx) -> crate::Result<()> {
-        self.drain(tx)?;
         let now = tx.now;
+        self.catch_up_to(tx, now)
+    }
+
+    /// Runs the work due at or before `now` (at most `tx.now`), in due order.
+    pub(super) fn catch_up_to(&mut self, tx: &mut Tx, now: DateTime<Utc>) -> crate::Result<()> {
+        self.drain(tx)?;
+        let now = now.min(tx.now);
         let mut chunk: std::collections::VecDeque<(DateTime<Utc>, FlowId, ContactId)> =
             std::collections::VecDeque::new();
         let mut after: Option<(DateTime<Utc>, FlowId, ContactId)> = None;
@@ -501,6 +512,27 @@ impl<S: Store> Engine<S> {
     pub(super) fn advance(
         &mut self,
         tx: &mut Tx,
+        e: Enrollment,
+        cf: &Arc<CompiledFlow>,
+        at: DateTime<Utc>,
+        next: Next,
+    ) -> crate::Result<()> {
+        let saved = tx.late;
+        let next = match next {
+            Next::Fire(Mode::Resumed { due }) => {
+                tx.late = Some(due);
+                Next::Fire(Mode::Timer)
+            }
+            other => other,
+        };
+        let result = self.advance_run(tx, e, cf, at, next);
+        tx.late = saved;
+        result
+    }
+
+    fn advance_run(
+        &mut self,
+        tx: &mut Tx,
         mut e: Enrollment,
         cf: &Arc<CompiledFlow>,
         at: DateTime<Utc>,
@@ -724,13 +756,22 @@ impl<S: Store> Engine<S> {
         contact: Option<&ContactId>,
     ) -> crate::Result<Vec<super::EnrollmentView>> {
         let mut out = Vec::new();
+        let mut flows: std::collections::HashMap<(FlowId, u32), Option<crate::flow::Flow>> =
+            std::collections::HashMap::new();
         for e in self.store.enrollments(flow, contact)? {
-            let node = match self.compiled.get(&(e.flow.clone(), e.version)) {
-                Some(cf) => cf.node_id(e.node).cloned(),
-                None => self
-                    .store
-                    .flow(&e.flow, e.version)?
-                    .and_then(|f| f.nodes.get(e.node as usize).map(|n| n.id.clone())),
+            let key = (e.flow.clone(), e.version);
+            if !flows.contains_key(&key) {
+                let f = match self.compiled.get(&key) {
+                    Some(cf) => Some(cf.flow.clone()),
+                    None => self.store.flow(&e.flow, e.version)?,
+                };
+                flows.insert(key.clone(), f);
+            }
+            let f = flows.get(&key).and_then(|f| f.as_ref());
+            let node = f.and_then(|f| f.nodes.get(e.node as usize).map(|n| n.id.clone()));
+            let reason = match (&e.reason, f) {
+                (None, Some(f)) if e.is_waiting() => Some(super::nodes::wait_reason(f, &e)),
+                _ => e.reason.clone(),
             };
             out.push(super::EnrollmentView {
                 flow: e.flow,
@@ -739,7 +780,7 @@ impl<S: Store> Engine<S> {
                 node: if e.node == NO_NODE { None } else { node },
                 state: e.state,
                 due: e.due,
-                reason: e.reason,
+                reason,
             });
         }
         Ok(out)

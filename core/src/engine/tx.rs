@@ -48,6 +48,12 @@ pub(crate) struct Tx {
     pub compiled: Vec<(FlowId, u32)>,
     /// Trigger cursors moved by this input.
     pub cursors: BTreeMap<(FlowId, u32), DateTime<Utc>>,
+    /// While a resumed flow runs the work that fell due during a pause: when it fell due.
+    pub late: Option<DateTime<Utc>>,
+    /// Whether history entries are kept.
+    pub history: bool,
+    /// The messages sent by this input, by contact (for frequency caps).
+    pub sent_by: std::collections::HashMap<ContactId, Vec<crate::time::SentMessage>>,
 }
 
 /// True when an enrollment sits in the timer index.
@@ -74,6 +80,9 @@ impl Tx {
             entries: BTreeMap::new(),
             compiled: Vec::new(),
             cursors: BTreeMap::new(),
+            late: None,
+            history: true,
+            sent_by: std::collections::HashMap::new(),
         }
     }
 
@@ -102,6 +111,12 @@ impl Tx {
         if let Some(d) = new_timer {
             self.timers.insert((d, key.0, key.1));
         }
+    }
+
+    /// Records a message sent to a contact.
+    pub fn sent(&mut self, contact: &ContactId, m: crate::time::SentMessage) {
+        self.batch.sent.push((contact.clone(), m));
+        self.sent_by.entry(contact.clone()).or_default().push(m);
     }
 
     /// Adds an effect to the outbox.
@@ -139,6 +154,9 @@ impl Tx {
         reason: Option<String>,
         effect: Option<&super::EffectKey>,
     ) {
+        if !self.history {
+            return;
+        }
         self.batch.history.push(HistoryEntry {
             at,
             flow: e.flow.clone(),

@@ -261,9 +261,13 @@ impl MemoryStore {
                 bump(stats.goals_by_name.entry(name.clone()), d.delta);
             }
         }
-        count(&mut stats.totals, &d);
-        if d.kind != StatKind::Waiting {
-            count(stats.days.entry(d.day).or_default(), &d);
+        // A node entry counts for the node only; the flow counts its own entries.
+        let flow_level = !(d.kind == StatKind::Entered && d.node.is_some());
+        if flow_level {
+            count(&mut stats.totals, &d);
+            if d.kind != StatKind::Waiting {
+                count(stats.days.entry(d.day).or_default(), &d);
+            }
         }
         if let Some(n) = &d.node {
             count(stats.nodes.entry(n.clone()).or_default(), &d);
@@ -484,6 +488,10 @@ impl Store for MemoryStore {
             .get(flow)
             .and_then(|f| self.cursors.get(&(*f, trigger)))
             .copied())
+    }
+
+    fn keeps_history(&self) -> bool {
+        self.keep_history
     }
 
     fn begin(&mut self) -> Result<(), StoreError> {

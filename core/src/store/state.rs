@@ -292,6 +292,11 @@ pub trait Store {
     /// The instant up to which trigger `trigger` of a flow was checked.
     fn cursor(&self, flow: &FlowId, trigger: u32) -> Result<Option<DateTime<Utc>>, StoreError>;
 
+    /// Whether the store keeps contacts' history (when not, the engine does not build it).
+    fn keeps_history(&self) -> bool {
+        true
+    }
+
     /// Starts the atomic unit of one input.
     fn begin(&mut self) -> Result<(), StoreError>;
     /// Applies every write of one input and ends the unit.
