@@ -456,7 +456,7 @@ impl Audience {
         if segment.id.as_str().starts_with("list:") {
             return Err(crate::Error::Condition(Box::new(
                 crate::error::ConditionError {
-                    code: "segment.duplicate",
+                    code: crate::error::SegmentCode::Duplicate.into(),
                     path: "/id".to_owned(),
                     message: format!(
                         "segment ids starting with `list:` belong to lists: `{}`",
