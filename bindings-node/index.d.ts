@@ -881,6 +881,153 @@ export declare class Audience {
   nextWakeup(): string | null
 }
 
+/**
+ * The flow engine: contacts move through published flows; what they must receive comes out as
+ * effects in an outbox, each with an idempotency key, until acknowledged.
+ *
+ * Nothing reads the clock: every input takes `now` (a `Date` or RFC 3339 text), which may never
+ * go backwards (`EngineError` `engine.clock.backwards`). Documents — flows, contacts, events,
+ * messages, lists, segments — are the core's JSON forms (plain objects or JSON text); results
+ * are plain objects in the core's JSON form, instants as RFC 3339 text.
+ */
+export declare class Engine {
+  /**
+   * An engine keeping everything in memory. `options.defaultTimeZone` is the IANA zone of
+   * contacts without one (UTC when absent), `options.fields` the field schema,
+   * `options.caps` frequency caps across every flow (a `FrequencyCaps` or its JSON form).
+   * Throws an `EngineError` `engine.config.invalid`.
+   */
+  constructor(options?: EngineOptions | null)
+  /**
+   * Publishes a flow (a `Flow`, a plain object or JSON text) with the status it carries;
+   * returns `{flow, version}`. Contacts already inside stay on the version they entered.
+   * Throws an `EngineError` `engine.flow.invalid` (`findings` lists the errors) or
+   * `engine.keyword.taken`.
+   */
+  publish(flow: Flow | object | string, now: Instant): Published
+  /**
+   * Sets a flow's status: `'active'`, `'paused'` or `'archived'`. Throws an `EngineError`
+   * `engine.flow.unknown` or `engine.flow.status`.
+   */
+  setStatus(flowId: string, status: FlowStatus, now: Instant): void
+  /** Inserts or replaces a contact; the triggers it fires run. */
+  upsertContact(contact: Contact | string, now: Instant): void
+  /**
+   * Removes a contact: it exits every flow and leaves every list. Throws an `EngineError`
+   * `engine.contact.unknown`.
+   */
+  removeContact(contactId: string, now: Instant): void
+  /** Records an event `{contact, name, at, properties?}`. */
+  recordEvent(event: Event | string, now: Instant): void
+  /**
+   * Records an activity of a contact done at `at` (`{type: 'coupon_downloaded', coupon:
+   * 'XMAS'}` …, as `Audience.record` takes): its contact state and its event, with the
+   * triggers that fire.
+   */
+  recordActivity(contactId: string, activity: Activity | string, at: Instant, now: Instant): void
+  /**
+   * Receives an inbound WhatsApp / SMS message `{channel, from (a phone) or contact, text,
+   * media, at, ad}`. Throws an `EngineError` `engine.message.sender_unknown`.
+   */
+  receiveMessage(message: InboundMessage | string, now: Instant): void
+  /**
+   * Enrolls contacts by id; returns `{entered, refused: [{contact, reason}]}`. Throws an
+   * `EngineError` `engine.flow.unknown`.
+   */
+  enroll(flowId: string, contactIds: string[], now: Instant): EnrollOutcome
+  /**
+   * Enrolls every contact matching the flow's manual `filter` (or its entry restriction);
+   * returns `{entered, refused}`.
+   */
+  enrollMatching(flowId: string, now: Instant): EnrollOutcome
+  /**
+   * New items of the feed at `url` (`{id, title, link, published, summary}`) start the flows
+   * with a `feed` trigger on it; returns `{entered, refused}`.
+   */
+  feedItems(url: string, items: FeedItem[] | string, now: Instant): EnrollOutcome
+  /**
+   * Runs everything due up to `now`, each step at its own instant; returns the number of
+   * steps run.
+   */
+  tick(now: Instant): number
+  /** The earliest instant at which `tick` has something to do (RFC 3339), or `null`. */
+  nextWakeup(): string | null
+  /**
+   * The outbox, oldest first: `{key, kind, flow, version, node, contact, channel, to, at,
+   * content | request, team}` (absent keys left out).
+   */
+  effects(): Effect[]
+  /**
+   * Acknowledges an effect by key: `outcome` is `'delivered'`, `'failed'` or `'bounced'`;
+   * `response` (`{status, body}`) answers an API call. Throws an `EngineError`
+   * `engine.effect.unknown`.
+   */
+  ack(key: string, outcome: Outcome, now: Instant, response?: ApiResponse | null): void
+  /**
+   * Ticks at `now`, then calls `handlers[route](effect)` for each effect of the outbox and
+   * acknowledges what the handler returns: an outcome string, or `{outcome, response}`;
+   * `undefined` / `null` leaves the effect in the outbox. The route is the effect's channel
+   * (`email`, `sms`, `web_push`, `whatsapp`), `http` for API calls and webhooks, `hand_off`
+   * for hand-offs; an effect whose route has no handler stays in the outbox. Returns how many
+   * effects were acknowledged. An exception thrown by a handler is thrown once the effects
+   * handled before it are acknowledged.
+   */
+  deliver(handlers: DeliveryHandlers, now: Instant): number
+  /**
+   * Enrollments, optionally of one flow and / or one contact (`options.flow`,
+   * `options.contact`): `{flow, version, contact, node, state, due, reason}`.
+   */
+  enrollments(options?: EnrollmentsOptions | null): EnrollmentView[]
+  /**
+   * A flow's statistics: the totals (`entered`, `waiting`, `completed`, `exited`, `sent` …)
+   * beside `flow`, `refused`, `goals_by_name`, `nodes` and `days`. Throws an `EngineError`
+   * `engine.flow.unknown`.
+   */
+  stats(flowId: string): FlowStats
+  /**
+   * A contact's history (optionally in one flow), oldest first: `{at, flow, version,
+   * contact, node, action, reason, effect}`.
+   */
+  history(contactId: string, flow?: string | null): HistoryEntry[]
+  /** A contact, or `null`. */
+  contact(contactId: string): Contact | null
+  /**
+   * Registers a segment (a `Segment` with an id, `{id, name, condition}` or JSON text); its
+   * entries and exits fire segment triggers. Returns how many contacts are in it.
+   */
+  registerSegment(segment: Segment | SegmentDocument | string, now: Instant): number
+  /**
+   * Creates a list (its JSON form, as `Audience.createList` takes); its changes fire flows.
+   * Returns how many contacts went in. Throws a `ListError`.
+   */
+  createList(list: List | string, now: Instant): number
+  /** Deletes a list. Throws a `ListError` `list.unknown`. */
+  deleteList(listId: string, now: Instant): void
+  /** Renames a list. Throws a `ListError` (`list.unknown`, `list.name.empty`). */
+  renameList(listId: string, name: string, now: Instant): void
+  /**
+   * Adds a known contact to a list by hand; list triggers fire. Throws a `ListError`
+   * `list.unknown` or an `EngineError` `engine.contact.unknown`.
+   */
+  addToList(listId: string, contactId: string, now: Instant): void
+  /**
+   * Takes a contact out of a list by hand; list triggers fire. Throws a `ListError`
+   * (`list.unknown`, `list.contact.unknown`).
+   */
+  removeFromList(listId: string, contactId: string, now: Instant): void
+  /** The ids of a list's members, in id order (none for an unknown list). */
+  memberIds(listId: string): Array<string>
+  /**
+   * Imports a CSV file (a path, read in chunks, or a `Buffer` / `Uint8Array`) into the
+   * engine's contacts as a new static list (`options.listName`, else `Import YYYY-MM-DD
+   * HH:MM`), on this thread; its list changes fire flows and, with `options.enroll` (a flow
+   * id), the imported contacts enter that flow. The other options are those of `importCsv`
+   * (`now` required, `onProgress`, `fileName`, the CSV settings). Returns the import report
+   * (as `importCsv` with an audience) with `enrolled`: `{entered, refused}` or `null`.
+   */
+  importCsv(pathOrBuffer: string | Uint8Array, options: EngineImportCsvOptions): EngineImportReport
+}
+
 /** A parsed flow: a handle that is read once and then validated, outlined or serialised. */
 export declare class Flow {
   /**

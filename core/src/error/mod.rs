@@ -436,6 +436,26 @@ impl fmt::Display for ListError {
 
 impl std::error::Error for ListError {}
 
+/// Reads any of sequenza's serde types from its JSON text — for the documents that have no
+/// `from_json` of their own (an inbound message, an API response, a feed item, a flow status,
+/// an effect outcome …) — with the same `format.*` errors, JSON pointer, line and column as
+/// every `from_json`. Bindings read their arguments through it.
+///
+/// ```
+/// use sequenza::engine::{InboundMessage, Outcome};
+/// let m: InboundMessage = sequenza::error::from_json(
+///     r#"{"channel": "sms", "from": "+393331234567", "text": "STOP", "at": "2026-12-07T09:00:00Z"}"#)?;
+/// assert_eq!(m.text.as_deref(), Some("STOP"));
+/// let o: Outcome = sequenza::error::from_json(r#""bounced""#)?;
+/// assert_eq!(o, Outcome::Bounced);
+/// let err = sequenza::error::from_json::<InboundMessage>(r#"{"channel": "fax", "at": "x"}"#).unwrap_err();
+/// assert_eq!((err.code(), err.path()), ("format.invalid", Some("/channel")));
+/// # Ok::<(), sequenza::Error>(())
+/// ```
+pub fn from_json<T: DeserializeOwned>(json: &str) -> Result<T> {
+    from_json_any(json)
+}
+
 /// Reads `T` from JSON text, reporting the JSON pointer, line and column of any problem.
 pub(crate) fn from_json_str<T: DeserializeOwned>(json: &str) -> Result<T> {
     // A byte-order mark is not part of the document.
