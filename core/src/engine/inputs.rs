@@ -89,6 +89,7 @@ impl<S: Store> Engine<S> {
             }
         }
         let status = flow.status;
+        self.anniversaries.clear();
         tx.batch.statuses.push((flow.id.clone(), status));
         tx.batch.flows.push(flow.clone());
         self.set_head(crate::store::FlowHead {
@@ -127,6 +128,7 @@ impl<S: Store> Engine<S> {
             return Ok(());
         }
         tx.batch.statuses.push((flow.clone(), status));
+        self.anniversaries.clear();
         self.set_head(crate::store::FlowHead { status, ..head });
         self.apply_status(tx, flow, status, now)
     }
@@ -172,7 +174,7 @@ impl<S: Store> Engine<S> {
         let old = self.store.audience().contact(&contact.id).cloned();
         let id = contact.id.clone();
         let changes = self.store.audience_mut().upsert_contact(contact, at);
-        self.anniversaries.clear();
+        self.note_anniversaries(tx, &id);
         self.audience_changes(tx, changes, at)?;
         self.field_triggers(tx, old.as_ref(), &id, at)?;
         tx.queue.push_back(Work::Changed { contact: id, at });

@@ -83,6 +83,7 @@ impl<S: Store> Engine<S> {
                     self.compiled.remove(key);
                 }
                 self.heads = None;
+                self.anniversaries.clear();
                 self.store.rollback();
                 Err(e)
             }
@@ -187,9 +188,11 @@ impl<S: Store> Engine<S> {
                 out.push(e);
             }
         }
-        for ((f, c), (_, e)) in &tx.overlay {
-            if c == contact && e.is_waiting() && !out.iter().any(|x| x.flow == *f) {
-                out.push(e.clone());
+        for (f, by_contact) in &tx.overlay {
+            if let Some(b) = by_contact.get(contact) {
+                if b.1.is_waiting() && !out.iter().any(|x| x.flow == *f) {
+                    out.push(b.1.clone());
+                }
             }
         }
         out.sort_by(|a, b| a.flow.cmp(&b.flow));
@@ -210,6 +213,7 @@ impl<S: Store> Engine<S> {
             std::collections::VecDeque::new();
         let mut after: Option<(DateTime<Utc>, FlowId, ContactId)> = None;
         let mut exhausted = false;
+        self.refresh_anniversaries(tx)?;
         let mut fire = self.trigger_fire(Some(tx))?;
         loop {
             if chunk.is_empty() && !exhausted {
@@ -260,6 +264,7 @@ impl<S: Store> Engine<S> {
                     self.fire_trigger(tx, &flow, trigger, at)?;
                 }
                 self.drain(tx)?;
+                self.refresh_anniversaries(tx)?;
                 fire = self.trigger_fire(Some(tx))?;
             } else if let Some((at, flow, contact)) = timer {
                 if chunk
