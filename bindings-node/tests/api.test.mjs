@@ -206,7 +206,7 @@ test('findingCodes lists every code with its severity and description', () => {
   assert.ok(codes.length > 0);
   for (const entry of codes) {
     assert.deepEqual(Object.keys(entry), ['code', 'severity', 'description']);
-    assert.match(entry.code, /^flows?\.[a-z_.]+$/);
+    assert.match(entry.code, /^(flows?|time)\.[a-z_.]+$/); // a time rule's finding has the time rule's code
     assert.ok(['error', 'warning'].includes(entry.severity), entry.code);
     assert.ok(entry.description.length > 0, entry.code);
   }
