@@ -123,37 +123,12 @@ impl Channel for Handlers<'_, '_> {
 /// Nothing reads the clock: every input takes `now` (a `Date` or RFC 3339 text), which may never
 /// go backwards (`EngineError` `engine.clock.backwards`). Documents — flows, contacts, events,
 /// messages, lists, segments — are the core's JSON forms (plain objects or JSON text); results
-/// are plain objects in the core's JSON form, instants as RFC 3339 text.
+/// are plain objects in the core's JSON form, instants as RFC 3339 text. A `deliver` handler or
+/// an `importCsv` progress callback that calls the engine meanwhile gets napi's borrow error.
 #[napi]
 #[derive(Debug)]
 pub struct Engine {
-    /// The engine; moved out while `deliver` or `importCsv` calls back into JS, so that a
-    /// handler calling this engine meanwhile gets an error, not a half-updated engine.
-    inner: Option<sequenza::Engine>,
-}
-
-impl Engine {
-    fn get(&self, env: &Env) -> Result<&sequenza::Engine> {
-        self.inner.as_ref().ok_or_else(|| busy(env))
-    }
-
-    fn get_mut(&mut self, env: &Env) -> Result<&mut sequenza::Engine> {
-        self.inner.as_mut().ok_or_else(|| busy(env))
-    }
-
-    /// Runs `f` with the engine moved out of the handle (see `inner`).
-    fn lent<T>(&mut self, env: &Env, f: impl FnOnce(&mut sequenza::Engine) -> T) -> Result<T> {
-        let mut engine = self.inner.take().ok_or_else(|| busy(env))?;
-        let out = f(&mut engine);
-        self.inner = Some(engine);
-        Ok(out)
-    }
-}
-
-fn busy(env: &Env) -> napi::Error {
-    let message =
-        "The Engine is busy: a deliver handler or an importCsv progress callback may not call it";
-    crate::convert::range_error(env, message)
+    inner: sequenza::Engine,
 }
 
 #[napi]
@@ -177,7 +152,7 @@ impl Engine {
             config.default_time_zone = zone;
         }
         let inner = sequenza::Engine::new(config).or_throw(env)?;
-        Ok(Engine { inner: Some(inner) })
+        Ok(Engine { inner })
     }
 
     /// Publishes a flow (a `Flow`, a plain object or JSON text) with the status it carries;
@@ -191,7 +166,7 @@ impl Engine {
     pub fn publish<'e>(&mut self, env: &'e Env, flow: Arg, now: Arg) -> Result<Unknown<'e>> {
         let flow = crate::flow::flow(env, flow, "flow")?;
         let now = instant(env, now, "now")?;
-        to_js(env, &self.get_mut(env)?.publish(flow, now).or_throw(env)?)
+        to_js(env, &self.inner.publish(flow, now).or_throw(env)?)
     }
 
     /// Sets a flow's status: `'active'`, `'paused'` or `'archived'`. Throws an `EngineError`
@@ -201,7 +176,7 @@ impl Engine {
         let flow = self::flow_id(env, flow_id, "flowId")?;
         let status = word(env, status, "status")?;
         let now = instant(env, now, "now")?;
-        self.get_mut(env)?.set_status(&flow, status, now).or_throw(env)
+        self.inner.set_status(&flow, status, now).or_throw(env)
     }
 
     /// Inserts or replaces a contact; the triggers it fires run.
@@ -209,7 +184,7 @@ impl Engine {
     pub fn upsert_contact(&mut self, env: &Env, contact: Arg, now: Arg) -> Result<()> {
         let contact = doc(env, contact, "contact", Contact::from_json)?;
         let now = instant(env, now, "now")?;
-        self.get_mut(env)?.upsert_contact(contact, now).or_throw(env)
+        self.inner.upsert_contact(contact, now).or_throw(env)
     }
 
     /// Removes a contact: it exits every flow and leaves every list. Throws an `EngineError`
@@ -218,7 +193,7 @@ impl Engine {
     pub fn remove_contact(&mut self, env: &Env, contact_id: Arg, now: Arg) -> Result<()> {
         let id = self::contact_id(env, contact_id, "contactId")?;
         let now = instant(env, now, "now")?;
-        self.get_mut(env)?.remove_contact(&id, now).or_throw(env)
+        self.inner.remove_contact(&id, now).or_throw(env)
     }
 
     /// Records an event `{contact, name, at, properties?}`.
@@ -226,7 +201,7 @@ impl Engine {
     pub fn record_event(&mut self, env: &Env, event: Arg, now: Arg) -> Result<()> {
         let event = doc(env, event, "event", Event::from_json)?;
         let now = instant(env, now, "now")?;
-        self.get_mut(env)?.record_event(event, now).or_throw(env)
+        self.inner.record_event(event, now).or_throw(env)
     }
 
     /// Records an activity of a contact done at `at` (`{type: 'coupon_downloaded', coupon:
@@ -246,7 +221,7 @@ impl Engine {
         let id = self::contact_id(env, contact_id, "contactId")?;
         let activity = document(env, activity, "activity")?;
         let (at, now) = (instant(env, at, "at")?, instant(env, now, "now")?);
-        self.get_mut(env)?.record_activity(&id, activity, at, now).or_throw(env)
+        self.inner.record_activity(&id, activity, at, now).or_throw(env)
     }
 
     /// Receives an inbound WhatsApp / SMS message `{channel, from (a phone) or contact, text,
@@ -255,7 +230,7 @@ impl Engine {
     pub fn receive_message(&mut self, env: &Env, message: Arg, now: Arg) -> Result<()> {
         let message = document(env, message, "message")?;
         let now = instant(env, now, "now")?;
-        self.get_mut(env)?.receive_message(message, now).or_throw(env)
+        self.inner.receive_message(message, now).or_throw(env)
     }
 
     /// Enrolls contacts by id; returns `{entered, refused: [{contact, reason}]}`. Throws an
@@ -275,7 +250,7 @@ impl Engine {
         let ids = crate::convert::strings(env, contact_ids, "contactIds")?;
         let ids: Vec<ContactId> = ids.into_iter().map(ContactId::new).collect();
         let now = instant(env, now, "now")?;
-        to_js(env, &self.get_mut(env)?.enroll(&flow, &ids, now).or_throw(env)?)
+        to_js(env, &self.inner.enroll(&flow, &ids, now).or_throw(env)?)
     }
 
     /// Enrolls every contact matching the flow's manual `filter` (or its entry restriction);
@@ -289,7 +264,7 @@ impl Engine {
     ) -> Result<Unknown<'e>> {
         let flow = self::flow_id(env, flow_id, "flowId")?;
         let now = instant(env, now, "now")?;
-        to_js(env, &self.get_mut(env)?.enroll_matching(&flow, now).or_throw(env)?)
+        to_js(env, &self.inner.enroll_matching(&flow, now).or_throw(env)?)
     }
 
     /// New items of the feed at `url` (`{id, title, link, published, summary}`) start the flows
@@ -308,7 +283,7 @@ impl Engine {
         let url = string(env, url, "url")?;
         let items: Vec<sequenza::engine::feed::FeedItem> = document(env, items, "items")?;
         let now = instant(env, now, "now")?;
-        to_js(env, &self.get_mut(env)?.feed_items(&url, &items, now).or_throw(env)?)
+        to_js(env, &self.inner.feed_items(&url, &items, now).or_throw(env)?)
     }
 
     /// Runs everything due up to `now`, each step at its own instant; returns the number of
@@ -316,20 +291,20 @@ impl Engine {
     #[napi(ts_args_type = "now: Instant")]
     pub fn tick(&mut self, env: &Env, now: Arg) -> Result<u32> {
         let now = instant(env, now, "now")?;
-        self.get_mut(env)?.tick(now).map(count).or_throw(env)
+        self.inner.tick(now).map(count).or_throw(env)
     }
 
     /// The earliest instant at which `tick` has something to do (RFC 3339), or `null`.
     #[napi]
     pub fn next_wakeup(&self, env: &Env) -> Result<Option<String>> {
-        Ok(self.get(env)?.next_wakeup().or_throw(env)?.map(iso))
+        Ok(self.inner.next_wakeup().or_throw(env)?.map(iso))
     }
 
     /// The outbox, oldest first: `{key, kind, flow, version, node, contact, channel, to, at,
     /// content | request, team}` (absent keys left out).
     #[napi(ts_return_type = "Effect[]")]
     pub fn effects<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        to_js(env, &self.get(env)?.effects().or_throw(env)?)
+        to_js(env, &self.inner.effects().or_throw(env)?)
     }
 
     /// Acknowledges an effect by key: `outcome` is `'delivered'`, `'failed'` or `'bounced'`;
@@ -351,7 +326,7 @@ impl Engine {
         let now = instant(env, now, "now")?;
         let response: Option<ApiResponse> =
             given(response).map(|r| document(env, Some(r), "response")).transpose()?;
-        self.get_mut(env)?.ack(&key, outcome, now, response).or_throw(env)
+        self.inner.ack(&key, outcome, now, response).or_throw(env)
     }
 
     /// Ticks at `now`, then calls `handlers[route](effect)` for each effect of the outbox and
@@ -371,7 +346,7 @@ impl Engine {
         };
         let now = instant(env, now, "now")?;
         let mut channel = Handlers { env, handlers: &handlers, failure: None };
-        let done = self.lent(env, |eng| eng.deliver(&mut channel, now))?.or_throw(env)?;
+        let done = self.inner.deliver(&mut channel, now).or_throw(env)?;
         match channel.failure {
             Some(e) => Err(e),
             None => Ok(count(done)),
@@ -389,7 +364,7 @@ impl Engine {
         let flow = opt_string(env, opts.get("flow")?, "options.flow")?.map(FlowId::new);
         let contact = opt_string(env, opts.get("contact")?, "options.contact")?;
         let contact = contact.map(ContactId::new);
-        let out = self.get(env)?.enrollments(flow.as_ref(), contact.as_ref()).or_throw(env)?;
+        let out = self.inner.enrollments(flow.as_ref(), contact.as_ref()).or_throw(env)?;
         to_js(env, &out)
     }
 
@@ -399,7 +374,7 @@ impl Engine {
     #[napi(ts_args_type = "flowId: string", ts_return_type = "FlowStats")]
     pub fn stats<'e>(&self, env: &'e Env, flow_id: Arg) -> Result<Unknown<'e>> {
         let flow = self::flow_id(env, flow_id, "flowId")?;
-        to_js(env, &self.get(env)?.stats(&flow).or_throw(env)?)
+        to_js(env, &self.inner.stats(&flow).or_throw(env)?)
     }
 
     /// A contact's history (optionally in one flow), oldest first: `{at, flow, version,
@@ -411,14 +386,14 @@ impl Engine {
     pub fn history<'e>(&self, env: &'e Env, contact_id: Arg, flow: Arg) -> Result<Unknown<'e>> {
         let id = self::contact_id(env, contact_id, "contactId")?;
         let flow = opt_string(env, flow, "flow")?.map(FlowId::new);
-        to_js(env, &self.get(env)?.history(&id, flow.as_ref()).or_throw(env)?)
+        to_js(env, &self.inner.history(&id, flow.as_ref()).or_throw(env)?)
     }
 
     /// A contact, or `null`.
     #[napi(ts_args_type = "contactId: string", ts_return_type = "Contact | null")]
     pub fn contact<'e>(&self, env: &'e Env, contact_id: Arg) -> Result<Unknown<'e>> {
         let id = self::contact_id(env, contact_id, "contactId")?;
-        to_js(env, &self.get(env)?.contact(&id))
+        to_js(env, &self.inner.contact(&id))
     }
 
     /// Registers a segment (a `Segment` with an id, `{id, name, condition}` or JSON text); its
@@ -427,7 +402,7 @@ impl Engine {
     pub fn register_segment(&mut self, env: &Env, segment: Arg, now: Arg) -> Result<u32> {
         let segment = crate::segment::core_segment(env, segment, "segment")?;
         let now = instant(env, now, "now")?;
-        self.get_mut(env)?.register_segment(segment, now).map(count).or_throw(env)
+        self.inner.register_segment(segment, now).map(count).or_throw(env)
     }
 
     /// Creates a list (its JSON form, as `Audience.createList` takes); its changes fire flows.
@@ -436,14 +411,14 @@ impl Engine {
     pub fn create_list(&mut self, env: &Env, list: Arg, now: Arg) -> Result<u32> {
         let list = doc(env, list, "list", sequenza::list::List::from_json)?;
         let now = instant(env, now, "now")?;
-        self.get_mut(env)?.create_list(list, now).map(count).or_throw(env)
+        self.inner.create_list(list, now).map(count).or_throw(env)
     }
 
     /// Deletes a list. Throws a `ListError` `list.unknown`.
     #[napi(ts_args_type = "listId: string, now: Instant")]
     pub fn delete_list(&mut self, env: &Env, list_id: Arg, now: Arg) -> Result<()> {
         let (id, now) = (self::list_id(env, list_id)?, instant(env, now, "now")?);
-        self.get_mut(env)?.delete_list(&id, now).or_throw(env)
+        self.inner.delete_list(&id, now).or_throw(env)
     }
 
     /// Renames a list. Throws a `ListError` (`list.unknown`, `list.name.empty`).
@@ -451,7 +426,7 @@ impl Engine {
     pub fn rename_list(&mut self, env: &Env, list_id: Arg, name: Arg, now: Arg) -> Result<()> {
         let (id, name) = (self::list_id(env, list_id)?, string(env, name, "name")?);
         let now = instant(env, now, "now")?;
-        self.get_mut(env)?.rename_list(&id, &name, now).or_throw(env)
+        self.inner.rename_list(&id, &name, now).or_throw(env)
     }
 
     /// Adds a known contact to a list by hand; list triggers fire. Throws a `ListError`
@@ -467,7 +442,7 @@ impl Engine {
         let list = self::list_id(env, list_id)?;
         let contact = self::contact_id(env, contact_id, "contactId")?;
         let now = instant(env, now, "now")?;
-        self.get_mut(env)?.add_to_list(&list, &contact, now).or_throw(env)
+        self.inner.add_to_list(&list, &contact, now).or_throw(env)
     }
 
     /// Takes a contact out of a list by hand; list triggers fire. Throws a `ListError`
@@ -483,14 +458,14 @@ impl Engine {
         let list = self::list_id(env, list_id)?;
         let contact = self::contact_id(env, contact_id, "contactId")?;
         let now = instant(env, now, "now")?;
-        self.get_mut(env)?.remove_from_list(&list, &contact, now).or_throw(env)
+        self.inner.remove_from_list(&list, &contact, now).or_throw(env)
     }
 
     /// The ids of a list's members, in id order (none for an unknown list).
     #[napi(ts_args_type = "listId: string")]
     pub fn member_ids(&self, env: &Env, list_id: Arg) -> Result<Vec<String>> {
         let id = self::list_id(env, list_id)?;
-        Ok(self.get(env)?.audience().member_ids(&id).map(|c| c.as_str().to_owned()).collect())
+        Ok(self.inner.audience().member_ids(&id).map(|c| c.as_str().to_owned()).collect())
     }
 
     /// Imports a CSV file (a path, read in chunks, or a `Buffer` / `Uint8Array`) into the
@@ -515,24 +490,17 @@ impl Engine {
             file: call.file.clone(),
         };
         let enroll = opt_string(env, call.option("enroll")?, "options.enroll")?.map(FlowId::new);
-        let out = self.lent(env, |engine| {
-            call.run(
-                env,
-                Box::new(|reader, settings, _schema, now, progress| {
-                    let (import, enrolled) = engine.import_csv(
-                        reader,
-                        settings,
-                        &list,
-                        enroll.as_ref(),
-                        now,
-                        progress,
-                    )?;
-                    let mut out = serde_json::to_value(import).unwrap_or_default();
-                    out["enrolled"] = serde_json::to_value(enrolled).unwrap_or_default();
-                    Ok(out)
-                }),
-            )
-        })??;
+        let engine = &mut self.inner;
+        let out = call.run(
+            env,
+            Box::new(|reader, settings, _schema, now, progress| {
+                let (import, enrolled) =
+                    engine.import_csv(reader, settings, &list, enroll.as_ref(), now, progress)?;
+                let mut out = serde_json::to_value(import).unwrap_or_default();
+                out["enrolled"] = serde_json::to_value(enrolled).unwrap_or_default();
+                Ok(out)
+            }),
+        )?;
         to_js(env, &sequenza::text::camel_case_keys(out))
     }
 }
