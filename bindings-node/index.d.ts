@@ -1084,7 +1084,8 @@ export declare class Audience {
  * Nothing reads the clock: every input takes `now` (a `Date` or RFC 3339 text), which may never
  * go backwards (`EngineError` `engine.clock.backwards`). Documents — flows, contacts, events,
  * messages, lists, segments — are the core's JSON forms (plain objects or JSON text); results
- * are plain objects in the core's JSON form, instants as RFC 3339 text.
+ * are plain objects in the core's JSON form, instants as RFC 3339 text. A `deliver` handler or
+ * an `importCsv` progress callback that calls the engine meanwhile gets napi's borrow error.
  */
 export declare class Engine {
   /**
