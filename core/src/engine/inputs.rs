@@ -414,8 +414,39 @@ impl<S: Store> Engine<S> {
             .zip(&cf.triggers)
             .find(|(t, _)| matches!(t, Trigger::Manual { .. }))
             .and_then(|(_, p)| p.condition.as_ref());
-        let ids = self.select(filter, now);
+        let ids = self.candidates(&cf, filter, now);
         self.do_enroll(tx, flow, &ids)
+    }
+
+    /// The contacts a flow's bulk start considers: the members of its entry lists (everyone when
+    /// it has none) matching `cond` at `now`, in id order.
+    pub(super) fn candidates(
+        &self,
+        cf: &CompiledFlow,
+        cond: Option<&crate::condition::eval::CompiledCondition>,
+        now: DateTime<Utc>,
+    ) -> Vec<ContactId> {
+        let lists = &cf.flow.settings.entry.lists;
+        if lists.is_empty() {
+            return self.select(cond, now);
+        }
+        let audience = self.store.audience();
+        let members: std::collections::BTreeSet<&ContactId> =
+            lists.iter().flat_map(|l| audience.member_ids(l)).collect();
+        let base = crate::condition::eval::EvalContext::new(now).with_default_time_zone(self.zone);
+        members
+            .into_iter()
+            .filter(|id| {
+                cond.is_none_or(|cond| {
+                    let Some(c) = audience.contact(id) else {
+                        return false;
+                    };
+                    let segs = super::trigger::segment_set(audience, id);
+                    cond.matches(c, audience.events(id), &base.with_segments(&segs))
+                })
+            })
+            .cloned()
+            .collect()
     }
 
     /// The contacts matching a condition at `now` (everyone without one), in id order.

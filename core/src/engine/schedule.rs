@@ -222,7 +222,7 @@ impl<S: Store> Engine<S> {
                     .get(trigger as usize)
                     .and_then(|p| p.condition.as_ref());
                 (
-                    self.select(cond, at),
+                    self.candidates(&cf, cond, at),
                     format!("automatic send at {}", at.to_rfc3339()),
                 )
             }
