@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Audience = nativeBinding.Audience
+module.exports.Engine = nativeBinding.Engine
 module.exports.Flow = nativeBinding.Flow
 module.exports.FrequencyCaps = nativeBinding.FrequencyCaps
 module.exports.Recurrence = nativeBinding.Recurrence

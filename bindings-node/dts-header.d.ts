@@ -107,8 +107,14 @@ export declare class FlowError extends SequenzaError {}
 /** The store failed. */
 export declare class StoreError extends SequenzaError {}
 
-/** Thrown by the flow engine. */
-export declare class EngineError extends SequenzaError {}
+/** Thrown by the flow engine (`engine.*`), with the flow, node and contact it is about. */
+export declare class EngineError extends SequenzaError {
+  flow?: string
+  node?: string
+  contact?: string
+  /** The error-severity findings of a refused flow (`engine.flow.invalid`). */
+  findings?: Finding[]
+}
 
 /** One entry of `errorCodes()`: a code, its area and what it means. */
 export interface ErrorCode {
@@ -484,4 +490,194 @@ export declare class CsvImportError extends SequenzaError {
   byteOffset?: number
   /** An import stopped part-way (`import.io`): what it had written (`listId`: exactly those contacts). */
   report?: ImportReport
+}
+
+// ---- flow engine --------------------------------------------------------------------------------
+
+/** Options of `new Engine(options)`. */
+export interface EngineOptions {
+  /** IANA zone of contacts without one (default `UTC`). */
+  defaultTimeZone?: string | null
+  /** The declared profile fields, for checking flows and conditions. */
+  fields?: FieldSchema | string | null
+  /** Frequency caps across every flow of a contact. */
+  caps?: FrequencyCaps | FrequencyCapsDocument | string | null
+}
+
+/** The result of `Engine.publish`. */
+export interface Published {
+  flow: string
+  /** 1, then one more on every publish. */
+  version: number
+}
+
+/** An attachment of a message. */
+export interface Media {
+  kind: 'image' | 'video' | 'audio' | 'file'
+  url: string
+  filename?: string
+}
+
+/** An inbound WhatsApp or SMS message: `from` (a phone) or `contact` (an id). */
+export interface InboundMessage {
+  channel: 'whatsapp' | 'sms'
+  from?: string
+  contact?: string
+  text?: string
+  media?: Media[]
+  /** When it was sent (RFC 3339). */
+  at: string
+  /** The ad clicked to open the conversation. */
+  ad?: string
+}
+
+/** Why a contact did not enter a flow. */
+export type RefusalReason =
+  | 'unknown_contact' | 'flow_not_active' | 'entry_lists' | 'entry_condition' | 'no_consent'
+  | 'already_enrolled' | 'reentry_never' | 'cooldown'
+
+/** The result of `enroll`, `enrollMatching`, `feedItems`. */
+export interface EnrollOutcome {
+  entered: string[]
+  refused: Array<{ contact: string; reason: RefusalReason }>
+}
+
+/** One item of an RSS / Atom feed. */
+export interface FeedItem {
+  id: string
+  title?: string
+  link?: string
+  published?: string
+  summary?: string
+}
+
+/** How an effect went. */
+export type Outcome = 'delivered' | 'failed' | 'bounced'
+
+/** The response to an `api_call` effect. */
+export interface ApiResponse {
+  status: number
+  body?: JsonValue
+}
+
+/** The rendered message of a send or a hand-off. */
+export interface MessageContent {
+  subject?: string
+  title?: string
+  body?: string
+  html?: string
+  url?: string
+  media?: Media[]
+}
+
+/** The rendered request of an `api_call` or `webhook` effect. */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  url: string
+  headers?: Record<string, string>
+  body?: string
+  timeout_seconds?: number
+}
+
+/** One entry of the outbox (absent keys are left out). */
+export interface Effect {
+  /** The idempotency key: hand it to the channel for dedupe. */
+  key: string
+  kind: 'send' | 'api_call' | 'webhook' | 'hand_off'
+  flow: string
+  version: number
+  node?: string
+  contact: string
+  channel?: Channel
+  to?: string
+  /** The instant the effect is for (a send deferred to 08:00 carries 08:00). */
+  at: string
+  template?: string
+  content?: MessageContent
+  request?: HttpRequest
+  team?: string
+}
+
+/** What a delivery handler returns: an outcome, `{outcome, response}`, or nothing (the effect stays in the outbox). */
+export type DeliveryReply = Outcome | { outcome: Outcome; response?: ApiResponse | null } | null | undefined
+
+/**
+ * The handlers of `Engine.deliver`, by route: the effect's channel (`email`, `sms`, `web_push`,
+ * `whatsapp`), `http` for API calls and webhooks, `hand_off` for hand-offs.
+ */
+export type DeliveryHandlers = Partial<Record<Channel | 'http' | 'hand_off', ((effect: Effect) => DeliveryReply) | null>>
+
+/** Options of `Engine.enrollments`. */
+export interface EnrollmentsOptions {
+  flow?: string | null
+  contact?: string | null
+}
+
+/** One contact in one flow. */
+export interface EnrollmentView {
+  flow: string
+  version: number
+  contact: string
+  node: string | null
+  state: 'waiting' | 'finished' | 'exited'
+  /** When the wait ends (RFC 3339), `null` when it waits only for an event, a reply or an ack. */
+  due: string | null
+  /** What it waits for, or why it finished or exited. */
+  reason: string | null
+}
+
+/** Counters of a flow, a node or a day. */
+export interface Counts {
+  entered: number
+  waiting: number
+  completed: number
+  exited: Record<string, number>
+  sent: number
+  deferred: number
+  skipped: Record<string, number>
+  delivered: number
+  failed: number
+  bounced: number
+  opened: number
+  clicked: number
+  goals: number
+}
+
+/** The statistics of a flow: the totals beside `flow`, `refused`, `goals_by_name`, `nodes`, `days`. */
+export interface FlowStats extends Counts {
+  flow: string
+  refused: Record<string, number>
+  goals_by_name: Record<string, number>
+  nodes: Record<string, Counts>
+  /** Per UTC day (`2026-12-07`). */
+  days: Record<string, Counts>
+}
+
+/** One entry of a contact's history. */
+export interface HistoryEntry {
+  at: string
+  flow: string
+  version: number
+  contact: string
+  node?: string
+  action:
+    | 'entered' | 'refused' | 'stepped' | 'branched' | 'sent' | 'deferred' | 'skipped' | 'waiting'
+    | 'goal' | 'finished' | 'exited' | 'acknowledged' | 'engaged'
+  reason?: string
+  effect?: string
+}
+
+/** Options of `Engine.importCsv`: those of `importCsv` (without `audience`) plus `listName` and `enroll`. */
+export interface EngineImportCsvOptions extends Omit<ImportCsvOptions, 'audience'> {
+  /** The new list's name (default `Import YYYY-MM-DD HH:MM`). */
+  listName?: string | null
+  /** A flow id: the imported contacts enter it. */
+  enroll?: string | null
+}
+
+/** The report of `Engine.importCsv`. */
+export interface EngineImportReport extends ImportReport {
+  listId: string
+  /** The outcome of `enroll`, else `null`. */
+  enrolled: EnrollOutcome | null
 }

@@ -107,8 +107,14 @@ export declare class FlowError extends SequenzaError {}
 /** The store failed. */
 export declare class StoreError extends SequenzaError {}
 
-/** Thrown by the flow engine. */
-export declare class EngineError extends SequenzaError {}
+/** Thrown by the flow engine (`engine.*`), with the flow, node and contact it is about. */
+export declare class EngineError extends SequenzaError {
+  flow?: string
+  node?: string
+  contact?: string
+  /** The error-severity findings of a refused flow (`engine.flow.invalid`). */
+  findings?: Finding[]
+}
 
 /** One entry of `errorCodes()`: a code, its area and what it means. */
 export interface ErrorCode {
@@ -486,6 +492,196 @@ export declare class CsvImportError extends SequenzaError {
   report?: ImportReport
 }
 
+// ---- flow engine --------------------------------------------------------------------------------
+
+/** Options of `new Engine(options)`. */
+export interface EngineOptions {
+  /** IANA zone of contacts without one (default `UTC`). */
+  defaultTimeZone?: string | null
+  /** The declared profile fields, for checking flows and conditions. */
+  fields?: FieldSchema | string | null
+  /** Frequency caps across every flow of a contact. */
+  caps?: FrequencyCaps | FrequencyCapsDocument | string | null
+}
+
+/** The result of `Engine.publish`. */
+export interface Published {
+  flow: string
+  /** 1, then one more on every publish. */
+  version: number
+}
+
+/** An attachment of a message. */
+export interface Media {
+  kind: 'image' | 'video' | 'audio' | 'file'
+  url: string
+  filename?: string
+}
+
+/** An inbound WhatsApp or SMS message: `from` (a phone) or `contact` (an id). */
+export interface InboundMessage {
+  channel: 'whatsapp' | 'sms'
+  from?: string
+  contact?: string
+  text?: string
+  media?: Media[]
+  /** When it was sent (RFC 3339). */
+  at: string
+  /** The ad clicked to open the conversation. */
+  ad?: string
+}
+
+/** Why a contact did not enter a flow. */
+export type RefusalReason =
+  | 'unknown_contact' | 'flow_not_active' | 'entry_lists' | 'entry_condition' | 'no_consent'
+  | 'already_enrolled' | 'reentry_never' | 'cooldown'
+
+/** The result of `enroll`, `enrollMatching`, `feedItems`. */
+export interface EnrollOutcome {
+  entered: string[]
+  refused: Array<{ contact: string; reason: RefusalReason }>
+}
+
+/** One item of an RSS / Atom feed. */
+export interface FeedItem {
+  id: string
+  title?: string
+  link?: string
+  published?: string
+  summary?: string
+}
+
+/** How an effect went. */
+export type Outcome = 'delivered' | 'failed' | 'bounced'
+
+/** The response to an `api_call` effect. */
+export interface ApiResponse {
+  status: number
+  body?: JsonValue
+}
+
+/** The rendered message of a send or a hand-off. */
+export interface MessageContent {
+  subject?: string
+  title?: string
+  body?: string
+  html?: string
+  url?: string
+  media?: Media[]
+}
+
+/** The rendered request of an `api_call` or `webhook` effect. */
+export interface HttpRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
+  url: string
+  headers?: Record<string, string>
+  body?: string
+  timeout_seconds?: number
+}
+
+/** One entry of the outbox (absent keys are left out). */
+export interface Effect {
+  /** The idempotency key: hand it to the channel for dedupe. */
+  key: string
+  kind: 'send' | 'api_call' | 'webhook' | 'hand_off'
+  flow: string
+  version: number
+  node?: string
+  contact: string
+  channel?: Channel
+  to?: string
+  /** The instant the effect is for (a send deferred to 08:00 carries 08:00). */
+  at: string
+  template?: string
+  content?: MessageContent
+  request?: HttpRequest
+  team?: string
+}
+
+/** What a delivery handler returns: an outcome, `{outcome, response}`, or nothing (the effect stays in the outbox). */
+export type DeliveryReply = Outcome | { outcome: Outcome; response?: ApiResponse | null } | null | undefined
+
+/**
+ * The handlers of `Engine.deliver`, by route: the effect's channel (`email`, `sms`, `web_push`,
+ * `whatsapp`), `http` for API calls and webhooks, `hand_off` for hand-offs.
+ */
+export type DeliveryHandlers = Partial<Record<Channel | 'http' | 'hand_off', ((effect: Effect) => DeliveryReply) | null>>
+
+/** Options of `Engine.enrollments`. */
+export interface EnrollmentsOptions {
+  flow?: string | null
+  contact?: string | null
+}
+
+/** One contact in one flow. */
+export interface EnrollmentView {
+  flow: string
+  version: number
+  contact: string
+  node: string | null
+  state: 'waiting' | 'finished' | 'exited'
+  /** When the wait ends (RFC 3339), `null` when it waits only for an event, a reply or an ack. */
+  due: string | null
+  /** What it waits for, or why it finished or exited. */
+  reason: string | null
+}
+
+/** Counters of a flow, a node or a day. */
+export interface Counts {
+  entered: number
+  waiting: number
+  completed: number
+  exited: Record<string, number>
+  sent: number
+  deferred: number
+  skipped: Record<string, number>
+  delivered: number
+  failed: number
+  bounced: number
+  opened: number
+  clicked: number
+  goals: number
+}
+
+/** The statistics of a flow: the totals beside `flow`, `refused`, `goals_by_name`, `nodes`, `days`. */
+export interface FlowStats extends Counts {
+  flow: string
+  refused: Record<string, number>
+  goals_by_name: Record<string, number>
+  nodes: Record<string, Counts>
+  /** Per UTC day (`2026-12-07`). */
+  days: Record<string, Counts>
+}
+
+/** One entry of a contact's history. */
+export interface HistoryEntry {
+  at: string
+  flow: string
+  version: number
+  contact: string
+  node?: string
+  action:
+    | 'entered' | 'refused' | 'stepped' | 'branched' | 'sent' | 'deferred' | 'skipped' | 'waiting'
+    | 'goal' | 'finished' | 'exited' | 'acknowledged' | 'engaged'
+  reason?: string
+  effect?: string
+}
+
+/** Options of `Engine.importCsv`: those of `importCsv` (without `audience`) plus `listName` and `enroll`. */
+export interface EngineImportCsvOptions extends Omit<ImportCsvOptions, 'audience'> {
+  /** The new list's name (default `Import YYYY-MM-DD HH:MM`). */
+  listName?: string | null
+  /** A flow id: the imported contacts enter it. */
+  enroll?: string | null
+}
+
+/** The report of `Engine.importCsv`. */
+export interface EngineImportReport extends ImportReport {
+  listId: string
+  /** The outcome of `enroll`, else `null`. */
+  enrolled: EnrollOutcome | null
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -573,6 +769,154 @@ export declare class Audience {
   tick(now: Instant): ListChange[]
   /** The earliest instant at which `tick` can change a list, or `null`. */
   nextWakeup(): string | null
+}
+
+/**
+ * The flow engine: contacts move through published flows; what they must receive comes out as
+ * effects in an outbox, each with an idempotency key, until acknowledged.
+ *
+ * Nothing reads the clock: every input takes `now` (a `Date` or RFC 3339 text), which may never
+ * go backwards (`EngineError` `engine.clock.backwards`). Documents — flows, contacts, events,
+ * messages, lists, segments — are the core's JSON forms (plain objects or JSON text); results
+ * are plain objects in the core's JSON form, instants as RFC 3339 text. A `deliver` handler or
+ * an `importCsv` progress callback that calls the engine meanwhile gets napi's borrow error.
+ */
+export declare class Engine {
+  /**
+   * An engine keeping everything in memory. `options.defaultTimeZone` is the IANA zone of
+   * contacts without one (UTC when absent), `options.fields` the field schema,
+   * `options.caps` frequency caps across every flow (a `FrequencyCaps` or its JSON form).
+   * Throws an `EngineError` `engine.config.invalid`.
+   */
+  constructor(options?: EngineOptions | null)
+  /**
+   * Publishes a flow (a `Flow`, a plain object or JSON text) with the status it carries;
+   * returns `{flow, version}`. Contacts already inside stay on the version they entered.
+   * Throws an `EngineError` `engine.flow.invalid` (`findings` lists the errors) or
+   * `engine.keyword.taken`.
+   */
+  publish(flow: Flow | object | string, now: Instant): Published
+  /**
+   * Sets a flow's status: `'active'`, `'paused'` or `'archived'`. Throws an `EngineError`
+   * `engine.flow.unknown` or `engine.flow.status`.
+   */
+  setStatus(flowId: string, status: FlowStatus, now: Instant): void
+  /** Inserts or replaces a contact; the triggers it fires run. */
+  upsertContact(contact: Contact | string, now: Instant): void
+  /**
+   * Removes a contact: it exits every flow and leaves every list. Throws an `EngineError`
+   * `engine.contact.unknown`.
+   */
+  removeContact(contactId: string, now: Instant): void
+  /** Records an event `{contact, name, at, properties?}`. */
+  recordEvent(event: Event | string, now: Instant): void
+  /**
+   * Records an activity of a contact done at `at` (`{type: 'coupon_downloaded', coupon:
+   * 'XMAS'}` …, as `Audience.record` takes): its contact state and its event, with the
+   * triggers that fire.
+   */
+  recordActivity(contactId: string, activity: Activity | string, at: Instant, now: Instant): void
+  /**
+   * Receives an inbound WhatsApp / SMS message `{channel, from (a phone) or contact, text,
+   * media, at, ad}`. Throws an `EngineError` `engine.message.sender_unknown`.
+   */
+  receiveMessage(message: InboundMessage | string, now: Instant): void
+  /**
+   * Enrolls contacts by id; returns `{entered, refused: [{contact, reason}]}`. Throws an
+   * `EngineError` `engine.flow.unknown`.
+   */
+  enroll(flowId: string, contactIds: string[], now: Instant): EnrollOutcome
+  /**
+   * Enrolls every contact matching the flow's manual `filter` (or its entry restriction);
+   * returns `{entered, refused}`.
+   */
+  enrollMatching(flowId: string, now: Instant): EnrollOutcome
+  /**
+   * New items of the feed at `url` (`{id, title, link, published, summary}`) start the flows
+   * with a `feed` trigger on it; returns `{entered, refused}`.
+   */
+  feedItems(url: string, items: FeedItem[] | string, now: Instant): EnrollOutcome
+  /**
+   * Runs everything due up to `now`, each step at its own instant; returns the number of
+   * steps run.
+   */
+  tick(now: Instant): number
+  /** The earliest instant at which `tick` has something to do (RFC 3339), or `null`. */
+  nextWakeup(): string | null
+  /**
+   * The outbox, oldest first: `{key, kind, flow, version, node, contact, channel, to, at,
+   * content | request, team}` (absent keys left out).
+   */
+  effects(): Effect[]
+  /**
+   * Acknowledges an effect by key: `outcome` is `'delivered'`, `'failed'` or `'bounced'`;
+   * `response` (`{status, body}`) answers an API call. Throws an `EngineError`
+   * `engine.effect.unknown`.
+   */
+  ack(key: string, outcome: Outcome, now: Instant, response?: ApiResponse | null): void
+  /**
+   * Ticks at `now`, then calls `handlers[route](effect)` for each effect of the outbox and
+   * acknowledges what the handler returns: an outcome string, or `{outcome, response}`;
+   * `undefined` / `null` leaves the effect in the outbox. The route is the effect's channel
+   * (`email`, `sms`, `web_push`, `whatsapp`), `http` for API calls and webhooks, `hand_off`
+   * for hand-offs; an effect whose route has no handler stays in the outbox. Returns how many
+   * effects were acknowledged. An exception thrown by a handler is thrown once the effects
+   * handled before it are acknowledged.
+   */
+  deliver(handlers: DeliveryHandlers, now: Instant): number
+  /**
+   * Enrollments, optionally of one flow and / or one contact (`options.flow`,
+   * `options.contact`): `{flow, version, contact, node, state, due, reason}`.
+   */
+  enrollments(options?: EnrollmentsOptions | null): EnrollmentView[]
+  /**
+   * A flow's statistics: the totals (`entered`, `waiting`, `completed`, `exited`, `sent` …)
+   * beside `flow`, `refused`, `goals_by_name`, `nodes` and `days`. Throws an `EngineError`
+   * `engine.flow.unknown`.
+   */
+  stats(flowId: string): FlowStats
+  /**
+   * A contact's history (optionally in one flow), oldest first: `{at, flow, version,
+   * contact, node, action, reason, effect}`.
+   */
+  history(contactId: string, flow?: string | null): HistoryEntry[]
+  /** A contact, or `null`. */
+  contact(contactId: string): Contact | null
+  /**
+   * Registers a segment (a `Segment` with an id, `{id, name, condition}` or JSON text); its
+   * entries and exits fire segment triggers. Returns how many contacts are in it.
+   */
+  registerSegment(segment: Segment | SegmentDocument | string, now: Instant): number
+  /**
+   * Creates a list (its JSON form, as `Audience.createList` takes); its changes fire flows.
+   * Returns how many contacts went in. Throws a `ListError`.
+   */
+  createList(list: List | string, now: Instant): number
+  /** Deletes a list. Throws a `ListError` `list.unknown`. */
+  deleteList(listId: string, now: Instant): void
+  /** Renames a list. Throws a `ListError` (`list.unknown`, `list.name.empty`). */
+  renameList(listId: string, name: string, now: Instant): void
+  /**
+   * Adds a known contact to a list by hand; list triggers fire. Throws a `ListError`
+   * `list.unknown` or an `EngineError` `engine.contact.unknown`.
+   */
+  addToList(listId: string, contactId: string, now: Instant): void
+  /**
+   * Takes a contact out of a list by hand; list triggers fire. Throws a `ListError`
+   * (`list.unknown`, `list.contact.unknown`).
+   */
+  removeFromList(listId: string, contactId: string, now: Instant): void
+  /** The ids of a list's members, in id order (none for an unknown list). */
+  memberIds(listId: string): Array<string>
+  /**
+   * Imports a CSV file (a path, read in chunks, or a `Buffer` / `Uint8Array`) into the
+   * engine's contacts as a new static list (`options.listName`, else `Import YYYY-MM-DD
+   * HH:MM`), on this thread; its list changes fire flows and, with `options.enroll` (a flow
+   * id), the imported contacts enter that flow. The other options are those of `importCsv`
+   * (`now` required, `onProgress`, `fileName`, the CSV settings). Returns the import report
+   * (as `importCsv` with an audience) with `enrolled`: `{entered, refused}` or `null`.
+   */
+  importCsv(pathOrBuffer: string | Uint8Array, options: EngineImportCsvOptions): EngineImportReport
 }
 
 /** A parsed flow: a handle that is read once and then validated, outlined or serialised. */

@@ -106,7 +106,7 @@ impl<R: Read> Read for Stoppable<R> {
 /// field schema.
 type Parsed<'a> = (Option<Object<'a>>, ImportOptions, sequenza::FieldSchema);
 
-fn parse<'a>(env: &Env, options: Arg<'a>) -> Result<Parsed<'a>> {
+fn parse<'a>(env: &Env, options: Arg<'a>, own: &[&str]) -> Result<Parsed<'a>> {
     let opts = crate::convert::Opts::read(env, options, "options", &[])?;
     let object = opts.object();
     let mut settings = match options.filter(|_| object.is_some()) {
@@ -114,7 +114,7 @@ fn parse<'a>(env: &Env, options: Arg<'a>) -> Result<Parsed<'a>> {
         None => Value::Object(Default::default()),
     };
     if let Value::Object(map) = &mut settings {
-        for key in OWN {
+        for key in OWN.iter().chain(own) {
             map.remove(&sequenza::text::snake_case(key));
         }
     }
@@ -132,7 +132,7 @@ fn parse<'a>(env: &Env, options: Arg<'a>) -> Result<Parsed<'a>> {
     ts_return_type = "CsvPreview"
 )]
 pub fn preview_csv<'e>(env: &'e Env, path_or_buffer: Arg, options: Arg) -> Result<Unknown<'e>> {
-    let (_, settings, schema) = parse(env, options)?;
+    let (_, settings, schema) = parse(env, options, &[])?;
     let input = Input::read(env, path_or_buffer)?;
     let preview = sequenza::import::preview_csv_reader(input.reader(), &settings, &schema);
     let preview = serde_json::to_value(preview.or_throw(env)?).unwrap_or_default();
@@ -258,7 +258,7 @@ pub fn import_csv<'e>(
     path_or_buffer: Arg,
     options: Arg,
 ) -> Result<Either<Unknown<'e>, AsyncTask<Import>>> {
-    let (object, settings, schema) = parse(env, options)?;
+    let (object, settings, schema) = parse(env, options, &[])?;
     let get = |key: &str| -> Result<Arg> {
         let value = object.as_ref().map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
         Ok(crate::convert::given(value.transpose()?))
@@ -369,4 +369,86 @@ pub fn export_csv(env: &Env, source: Arg, options: Arg) -> Result<Either<String,
     let mut out = BufWriter::new(std::fs::File::create(&path).map_err(fail)?);
     let n = write(&mut out).and_then(|n| out.flush().map(|()| n)).map_err(fail)?;
     Ok(Either::B(n as f64))
+}
+
+/// An import into another owner of contacts (`Engine.importCsv`), run at once on this thread:
+/// the input, the options read as `importCsv` reads them, and the progress callback.
+pub(crate) struct ImportCall<'a> {
+    object: Option<Object<'a>>,
+    settings: ImportOptions,
+    schema: sequenza::FieldSchema,
+    now: DateTime<Utc>,
+    on_progress: Option<Function<'a, Value, ()>>,
+    input: Input,
+    /// The file's name for the list's source: `options.fileName`, else the path's.
+    pub(crate) file: Option<String>,
+}
+
+/// What `ImportCall::run` runs: the reader, the settings, the field schema, `now` and the
+/// progress callback to the core's import.
+pub(crate) type ImportFn<'r> = dyn FnOnce(
+        &mut dyn Read,
+        &ImportOptions,
+        &sequenza::FieldSchema,
+        DateTime<Utc>,
+        &mut dyn FnMut(Progress),
+    ) -> sequenza::Result<Value>
+    + 'r;
+
+impl<'a> ImportCall<'a> {
+    /// Reads the input and the options; `own` names the caller's own options (left out of the
+    /// CSV settings).
+    pub(crate) fn read(env: &Env, input: Arg, options: Arg<'a>, own: &[&str]) -> Result<Self> {
+        let (object, settings, schema) = parse(env, options, own)?;
+        let mut call = ImportCall {
+            object,
+            settings,
+            schema,
+            now: DateTime::<Utc>::MIN_UTC,
+            on_progress: None,
+            input: Input::read(env, input)?,
+            file: None,
+        };
+        call.now = instant(env, call.option("now")?, "options.now")?;
+        call.on_progress = match call.option("onProgress")? {
+            Some(f) if f.get_type()? == ValueType::Function => {
+                Some(Function::<Value, ()>::from_unknown(f)?)
+            }
+            None => None,
+            other => {
+                return Err(wrong_type(env, other.as_ref(), "options.onProgress", "a function"))
+            }
+        };
+        let file = opt_string(env, call.option("fileName")?, "options.fileName")?;
+        call.file = file.or_else(|| call.input.file_name());
+        Ok(call)
+    }
+
+    /// An option's value (`None` when absent, `undefined` or `null`).
+    pub(crate) fn option(&self, key: &str) -> Result<Arg<'a>> {
+        let value =
+            self.object.as_ref().map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
+        Ok(crate::convert::given(value.transpose()?))
+    }
+
+    /// Runs the import; `onProgress({bytesRead, rows})` is called on this thread (the first
+    /// exception it throws stops further calls and is thrown once the import has ended).
+    pub(crate) fn run(self, env: &Env, import: Box<ImportFn<'_>>) -> Result<Value> {
+        let mut failed = None;
+        let on_progress = self.on_progress;
+        let mut progress = |p: Progress| {
+            if let (Some(f), None) = (&on_progress, &failed) {
+                let v = serde_json::json!({"bytesRead": p.bytes_read, "rows": p.rows});
+                if let Err(e) = f.call(v) {
+                    failed = Some(e);
+                }
+            }
+        };
+        let mut reader = self.input.reader();
+        let out = import(&mut reader, &self.settings, &self.schema, self.now, &mut progress);
+        if let Some(e) = failed {
+            return Err(e);
+        }
+        out.or_throw(env)
+    }
 }

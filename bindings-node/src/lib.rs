@@ -4,6 +4,7 @@
 // The exported modules are `pub` so that the exports count as used in every build (napi-derive
 // registers them with Node only outside `cfg(test)`).
 mod convert;
+pub mod engine;
 pub mod errors;
 pub mod flow;
 pub mod import;

@@ -2,7 +2,7 @@
 //! `resolveTimeZone`, `localToUtc`. Every rule is the core's; instants come in as a `Date` or an
 //! RFC 3339 string and go out as RFC 3339 strings in UTC.
 
-use napi::bindgen_prelude::Unknown;
+use napi::bindgen_prelude::{ClassInstance, FromNapiValue, Unknown};
 use napi::{Env, JsValue, Result};
 use napi_derive::napi;
 use sequenza::flow::WaitNode;
@@ -295,6 +295,16 @@ pub fn wait_end(env: &Env, wait: Arg, at: Arg, options: Arg) -> Result<String> {
     let zone = zone.or(policy.as_ref().map(|p| p.zone)).unwrap_or(Tz::UTC);
     let policy = policy.as_ref().map(|p| &p.policy);
     sequenza::time::wait_end(at, &node, zone, date, policy).map(iso).or_throw(env)
+}
+
+/// A caps argument (`undefined` / `null` for none): a `FrequencyCaps` or its JSON form.
+pub(crate) fn caps(env: &Env, value: Arg, name: &str) -> Result<Option<CapPolicy>> {
+    if let Some(handle) =
+        given(value).and_then(|v| ClassInstance::<FrequencyCaps>::from_unknown(v).ok())
+    {
+        return Ok(Some(handle.caps.clone()));
+    }
+    opt_doc(env, value, name, CapPolicy::from_json)
 }
 
 /// Frequency caps: at most N messages per channel (or over every channel) within a rolling

@@ -1,5 +1,6 @@
-// The ```js block under the "### Node" heading of the repository's README.md must run, with
-// `require('sequenza')` resolving to this package and every console.assert holding.
+// The ```js blocks under the "### Node" and "### Node: the flow engine" headings of the
+// repository's README.md must run, with `require('sequenza')` resolving to this package and every
+// console.assert holding.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -8,11 +9,11 @@ import vm from 'node:vm';
 
 import { ROOT, readRepoText, require } from './helpers.mjs';
 
-/** The first ```js (or ```javascript) block after the "### Node" heading, before the next heading. */
-function nodeBlock(markdown) {
+/** The first ```js (or ```javascript) block after the `heading`, before the next heading. */
+function nodeBlock(markdown, heading = /^###\s+Node\s*$/) {
   const lines = markdown.split(/\r?\n/);
-  const start = lines.findIndex((l) => /^###\s+Node\s*$/.test(l));
-  assert.notEqual(start, -1, 'README.md has a "### Node" heading');
+  const start = lines.findIndex((l) => heading.test(l));
+  assert.notEqual(start, -1, `README.md has a ${heading} heading`);
   let fence = -1;
   for (let i = start + 1; i < lines.length; i++) {
     if (/^#{1,3}\s/.test(lines[i])) break;
@@ -27,9 +28,12 @@ function nodeBlock(markdown) {
   return { code: lines.slice(fence + 1, end).join('\n'), line: fence + 2 };
 }
 
-test('the README Node snippet runs and its console.asserts hold', () => {
+for (const [label, heading] of [
+  ['Node', undefined],
+  ['Node flow engine', /^###\s+Node: the flow engine\s*$/],
+]) test(`the README ${label} snippet runs and its console.asserts hold`, () => {
   const readme = path.join(ROOT, 'README.md');
-  const { code, line } = nodeBlock(readRepoText('README.md'));
+  const { code, line } = nodeBlock(readRepoText('README.md'), heading);
   const written = (code.match(/console\.assert\(/g) || []).length;
   assert.ok(written > 0, 'the snippet checks something with console.assert');
 
