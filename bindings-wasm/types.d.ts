@@ -23,28 +23,6 @@ export interface FindingCode {
 /** The life-cycle state of a flow. */
 export type FlowStatus = 'draft' | 'active' | 'paused' | 'archived';
 
-/**
- * What `Flow.fromJson`, `validateFlow` and `validateFlows` throw for a document that is not a
- * flow (bad JSON, a wrong shape, an unknown node type): a real `Error` whose `name` is
- * `'FlowFormatError'`. The condition and segment API throws it too, for a condition, segment,
- * contact or event document that cannot be read (the core's one format-error kind).
- */
-export interface FlowFormatError extends Error {
-  name: 'FlowFormatError';
-  /** `'format.syntax'`, `'format.eof'` or `'format.invalid'`. */
-  code: string;
-  /** JSON pointer of the offending value, `''` for the document itself. */
-  path: string;
-  /** 1-based line in the JSON text. */
-  line: number;
-  /** 1-based column in the JSON text. */
-  column: number;
-  /**
-   * In calls taking arrays (`validateFlows`, `Segment.filter`, `events` options,
-   * `SegmentIndex.registerAll`), the position of the offending element.
-   */
-  index?: number;
-}
 /** Any JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
@@ -154,52 +132,6 @@ export interface MembershipDelta {
   at: string;
 }
 
-/** Properties every sequenza error carries (`null` where the error kind has no such place). */
-export interface SequenzaErrorFields {
-  code: string;
-  path: string | null;
-  line: number | null;
-  column: number | null;
-  /** In calls taking arrays (contacts, events, flows), the position of the offending element. */
-  index?: number;
-}
-
-/** Condition text that cannot be parsed (`Segment.parse`): code `'condition.syntax'`. */
-export interface ConditionSyntaxError extends Error, SequenzaErrorFields {
-  name: 'ConditionSyntaxError';
-  code: 'condition.syntax';
-  path: null;
-  /** 1-based line of the offending token. */
-  line: number;
-  /** 1-based column (in characters) of the offending token. */
-  column: number;
-  /** What the parser expected there. */
-  expected: string[];
-  /** What it found. */
-  found: string;
-}
-
-/**
- * A condition or segment that cannot be evaluated as written: `condition.field.unknown`,
- * `condition.type_mismatch`, `condition.regex.invalid`, `condition.too_deep`,
- * `condition.jsonlogic.unsupported`, `segment.cycle`, `segment.unknown`, … `path` is a JSON
- * pointer into the condition (or the segment).
- */
-export interface ConditionError extends Error, SequenzaErrorFields {
-  name: 'ConditionError';
-  path: string;
-  line: null;
-  column: null;
-}
-
-/** A JsonLogic rule `jsonlogicApply` cannot evaluate; `path` points into the rule. */
-export interface JsonLogicError extends Error, SequenzaErrorFields {
-  name: 'JsonLogicError';
-  code: 'jsonlogic.unknown_operator' | 'jsonlogic.too_deep' | 'jsonlogic.invalid_arguments';
-  path: string;
-  line: null;
-  column: null;
-}
 /** Options of `new ContactTable(contacts, …)`. */
 export interface ContactTableOptions {
   /** Events of the contacts (events of other contacts are ignored). */
@@ -217,9 +149,6 @@ export interface TableFilterOptions {
   /** The members of the segments `in_segment` may name: `{segmentId: [contactId, …]}`. */
   segments?: { [segmentId: string]: string[] };
 }
-/** An instant: a `Date` or an RFC 3339 string such as `"2025-06-05T06:00:00Z"`. */
-export type Instant = Date | string;
-
 /** A local time window `[start, end)`, `HH:MM`; `end` before `start` crosses midnight. */
 export type TimeWindow = [start: string, end: string] | { start: string; end: string };
 
@@ -275,21 +204,6 @@ export interface RecurrenceOptions {
   policy?: SendPolicy | string | object;
 }
 
-/**
- * What the time API throws for a rule that cannot be used as written ("25:00", an unknown
- * zone, a policy that never allows a send, a frequency out of range, a bad RRULE): a real
- * `Error` whose `name` is `'TimeError'`. A policy or rule document of the wrong shape throws a
- * `FlowFormatError` instead (code `format.*`).
- */
-export interface TimeError extends Error {
-  name: 'TimeError';
-  /** Stable code, e.g. `'time.time.malformed'`, `'time.policy.never_allowed'`. */
-  code: string;
-  /** JSON pointer into the policy's or rule's JSON form, `''` for the whole of it. */
-  path: string;
-  line: null;
-  column: null;
-}
 /** A length of time: `{amount: 3, unit: 'days'}`. */
 export interface DurationJson { amount: number; unit: 'minutes' | 'hours' | 'days' | 'weeks' | 'months' }
 
@@ -407,20 +321,6 @@ export interface MembersOptions {
   limit?: number | null;
 }
 
-/**
- * What the list API throws for a list that cannot be made or used as asked (`list.unknown`,
- * `list.duplicate`, `list.name.empty`, `list.filter.invalid`, `list.static_only`,
- * `list.contact.unknown`): a real `Error` whose `name` is `'ListError'`. A document of the wrong
- * shape throws a `FlowFormatError` instead (code `format.*`).
- */
-export interface ListError extends Error {
-  name: 'ListError';
-  code: string;
-  /** JSON pointer into the list document (`/source/age`, `/auto_update`, `/id`). */
-  path: string;
-  line: null;
-  column: null;
-}
 /** Settings of a CSV import; each one forces what would otherwise be sniffed or defaulted. */
 export interface CsvOptions {
   encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | null;
@@ -528,20 +428,62 @@ export interface ExportCsvOptions {
   as?: 'string' | 'bytes' | null;
 }
 
-/**
- * A file that cannot be imported at all (`import.empty`, `import.header.duplicate`,
- * `import.mapping.unknown_column`, `import.option.invalid` …): a real `Error` whose `name` is
- * `'CsvImportError'`. Problems of single rows are not thrown: they are in `rejected`.
- */
-export interface CsvImportError extends Error {
-  name: 'CsvImportError';
+/** A code of the core's registry, as `errorCodes()` lists it. */
+export interface ErrorCode {
   code: string;
-  /** 1-based row, or `null`. */
-  row: number | null;
-  /** 0-based column, or `null`. */
-  column: number | null;
-  /** The column's (or the option's) name, or `null`. */
-  columnName: string | null;
-  /** Byte offset in the file, or `null`. */
-  byteOffset: number | null;
+  /** `format`, `parse`, `condition`, `segment`, `time`, `list`, `import`, `jsonlogic`, … */
+  area: string;
+  /** For validation finding codes. */
+  severity?: 'error' | 'warning';
+  meaning: string;
 }
+
+/**
+ * Every error the core reports: an instance of `SequenzaError` and of the class of its area, with
+ * the fields of the core's error data. Location fields that do not apply are absent.
+ */
+export class SequenzaError extends Error {
+  /** `format`, `parse`, `condition`, `segment`, `time`, `list`, `import`, `jsonlogic`, … */
+  area: string;
+  /** The stable code, e.g. `format.invalid` (see `errorCodes()`). */
+  code: string;
+  /** JSON pointer of the offending value. */
+  path?: string;
+  /** 1-based line and column in the input text. */
+  line?: number;
+  column?: number;
+  /** CSV: 1-based row, 0-based column, the column's (or option's) name, byte offset. */
+  row?: number;
+  csvColumn?: number;
+  columnName?: string;
+  byteOffset?: number;
+  /** Condition text: what the parser expected, and what it found. */
+  expected?: string[];
+  found?: string;
+  /** In calls taking arrays, the position of the offending element. */
+  index?: number;
+}
+/** A JSON document that cannot be read (`format.syntax`, `format.eof`, `format.invalid`). */
+export class FormatError extends SequenzaError {}
+/** Condition text that cannot be parsed (`condition.syntax`). */
+export class ConditionSyntaxError extends SequenzaError {}
+/** A condition that cannot be evaluated as written (`condition.*`). */
+export class ConditionError extends SequenzaError {}
+/** A segment set that cannot be used (`segment.unknown`, `segment.duplicate`, `segment.cycle`). */
+export class SegmentError extends SequenzaError {}
+/** A time rule that cannot be used as written (`time.*`). */
+export class TimeError extends SequenzaError {}
+/** A list operation that cannot be done (`list.*`). */
+export class ListError extends SequenzaError {}
+/** A CSV file or import options that cannot be imported at all (`import.*`). */
+export class CsvImportError extends SequenzaError {}
+/** A JsonLogic rule that cannot be evaluated (`jsonlogic.*`). */
+export class JsonLogicError extends SequenzaError {}
+/** A malformed merge field. */
+export class MergeSyntaxError extends SequenzaError {}
+/** Flow validation (findings are returned, never thrown). */
+export class FlowError extends SequenzaError {}
+/** An input the flow engine refuses. */
+export class EngineError extends SequenzaError {}
+/** A store failure. */
+export class StoreError extends SequenzaError {}

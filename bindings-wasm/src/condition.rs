@@ -13,21 +13,17 @@ use sequenza::{Contact, Event};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use crate::errors::jsonlogic_error;
 use crate::*;
 
 /// The options of the evaluating calls (`matches`, `filter`, `count`, `new ContactTable`).
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(default, rename_all = "camelCase")]
 struct EvalOptions {
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    now: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    events: JsValue,
+    now: Js,
+    events: Js,
     default_time_zone: Option<String>,
     segments: Option<Memberships>,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    fields: JsValue,
+    fields: Js,
 }
 
 /// `segments`: the ids of the segments a contact is in (`matches`), or the members of each
@@ -40,24 +36,27 @@ enum Memberships {
 }
 
 impl EvalOptions {
-    fn read(value: Opts, call: &str) -> JsResult<(EvalOptions, DateTime<Utc>)> {
+    fn read(value: impl Into<JsValue>, call: &str) -> JsResult<(EvalOptions, DateTime<Utc>)> {
         let o: EvalOptions = options(Some(value), call)?;
-        let now = instant(&o.now, &format!("{call}: now"))?;
+        let now = instant(&o.now.0, &format!("{call}: now"))?;
         Ok((o, now))
     }
 
     fn events(&self) -> JsResult<Vec<Event>> {
-        if absent(&self.events) {
+        if absent(&self.events.0) {
             return Ok(Vec::new());
         }
-        docs(&self.events, "events", Event::from_json)
+        docs(&self.events.0, "events", Event::from_json)
     }
 
     fn table(&self, contacts: &JsValue, call: &str) -> JsResult<bulk::ContactTable> {
         let contacts = docs(contacts, &format!("{call}: contacts"), Contact::from_json)?;
-        let fields = field_schema(Some(self.fields.clone()))?;
-        bulk::ContactTable::from_contacts(&contacts, &self.events()?, fields.as_ref())
-            .map_err(js_error)
+        let fields = field_schema(Some(self.fields.0.clone()))?;
+        core(bulk::ContactTable::from_contacts(
+            &contacts,
+            &self.events()?,
+            fields.as_ref(),
+        ))
     }
 }
 
@@ -94,23 +93,10 @@ impl Segment {
         now: DateTime<Utc>,
     ) -> JsResult<Bitmap> {
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
-        let rows: HashMap<&str, usize> = table
-            .ids()
-            .iter()
-            .enumerate()
-            .map(|(r, id)| (id.as_str(), r))
-            .collect();
-        let members: HashMap<SegmentId, Bitmap> = match &o.segments {
-            Some(Memberships::Members(map)) => map
-                .iter()
-                .map(|(s, ids)| {
-                    let hits = ids.iter().filter_map(|m| rows.get(m.as_str()).copied());
-                    (
-                        SegmentId::from(s.as_str()),
-                        Bitmap::from_rows(table.len(), hits),
-                    )
-                })
-                .collect(),
+        let members = match &o.segments {
+            Some(Memberships::Members(map)) => {
+                table.segment_rows(map.iter().map(|(s, m)| (s.as_str(), m.as_slice())))
+            }
             Some(Memberships::Ids(_)) => {
                 return Err(type_error("segments must map segment ids to contact ids"))
             }
@@ -119,9 +105,7 @@ impl Segment {
         let evaluation = Evaluation::new(now)
             .with_time_zone(tz)
             .with_segments(&members);
-        table
-            .evaluate_with(&self.condition, &evaluation)
-            .map_err(js_error)
+        core(table.evaluate_with(&self.condition, &evaluation))
     }
 }
 
@@ -130,29 +114,21 @@ impl Segment {
     /// Reads a condition written in the text syntax (a `ConditionError` `condition.syntax`).
     pub fn parse(text: Str, id: Option<String>, name: Option<String>) -> JsResult<Segment> {
         let text = string(&text, "Segment.parse: text")?;
-        Ok(Segment::new(
-            id,
-            name,
-            Condition::parse(&text).map_err(js_error)?,
-        ))
+        Ok(Segment::new(id, name, core(Condition::parse(&text))?))
     }
 
     /// Reads a condition's JSON form, or a segment document `{id, name, condition}`.
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(data: Doc) -> JsResult<Segment> {
+    pub fn from_json(data: ConditionArg) -> JsResult<Segment> {
         let text = text(&data, "a condition or a segment")?;
         let bare = text.strip_prefix('\u{feff}').unwrap_or(&text);
         let is_segment = matches!(serde_json::from_str(bare), Ok(serde_json::Value::Object(m))
             if m.contains_key("condition") && !m.contains_key("type"));
         if is_segment {
-            let s = sequenza::segment::Segment::from_json(&text).map_err(js_error)?;
+            let s = core(sequenza::segment::Segment::from_json(&text))?;
             return Ok(Segment::new(Some(s.id.0), Some(s.name), s.condition));
         }
-        Ok(Segment::new(
-            None,
-            None,
-            Condition::from_json(&text).map_err(js_error)?,
-        ))
+        Ok(Segment::new(None, None, core(Condition::from_json(&text))?))
     }
 
     /// Translates a JsonLogic rule (a string is its JSON text) into a condition, where an exact
@@ -167,7 +143,7 @@ impl Segment {
         Ok(Segment::new(
             id,
             name,
-            Condition::from_jsonlogic(&rule).map_err(js_error)?,
+            core(Condition::from_jsonlogic(&rule))?,
         ))
     }
 
@@ -228,15 +204,13 @@ impl Segment {
 
     /// Checks the condition without evaluating it, with a field schema when given (a
     /// `ConditionError` when it cannot be evaluated).
-    pub fn check(&self, fields: Option<Doc>) -> JsResult<()> {
+    pub fn check(&self, fields: Option<FieldsArg>) -> JsResult<()> {
         let fields = field_schema(fields)?;
-        CompiledCondition::compile(&self.condition, fields.as_ref())
-            .map(|_| ())
-            .map_err(js_error)
+        core(CompiledCondition::compile(&self.condition, fields.as_ref())).map(|_| ())
     }
 
     /// True when the contact (with its `events`) satisfies the condition at `now`.
-    pub fn matches(&self, contact: Doc, options: Opts) -> JsResult<bool> {
+    pub fn matches(&self, contact: ContactArg, options: MatchOptions) -> JsResult<bool> {
         let (mut o, now) = EvalOptions::read(options, "Segment.matches")?;
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
         let contact = doc(&contact, "a contact", Contact::from_json)?;
@@ -251,14 +225,12 @@ impl Segment {
             .with_default_time_zone(tz)
             .with_segments(&segments);
         let events = o.events()?;
-        match field_schema(Some(o.fields))? {
-            Some(schema) => CompiledCondition::compile(&self.condition, Some(&schema))
-                .map(|c| c.matches(&contact, &events, &ctx))
-                .map_err(js_error),
+        match field_schema(Some(o.fields.0))? {
+            Some(schema) => core(CompiledCondition::compile(&self.condition, Some(&schema)))
+                .map(|c| c.matches(&contact, &events, &ctx)),
             None => {
                 if self.compiled.get().is_none() {
-                    let compiled =
-                        CompiledCondition::compile(&self.condition, None).map_err(js_error)?;
+                    let compiled = core(CompiledCondition::compile(&self.condition, None))?;
                     let _ = self.compiled.set(compiled);
                 }
                 Ok(self
@@ -270,7 +242,7 @@ impl Segment {
     }
 
     /// The ids of the contacts that satisfy the condition at `now`, in the order of `contacts`.
-    pub fn filter(&self, contacts: Docs, options: Opts) -> JsResult<Vec<String>> {
+    pub fn filter(&self, contacts: ContactsArg, options: FilterOptions) -> JsResult<Vec<String>> {
         let (o, now) = EvalOptions::read(options, "Segment.filter")?;
         let table = o.table(&contacts, "Segment.filter")?;
         Ok(self
@@ -281,7 +253,7 @@ impl Segment {
     }
 
     /// How many contacts satisfy the condition at `now`.
-    pub fn count(&self, contacts: Docs, options: Opts) -> JsResult<u32> {
+    pub fn count(&self, contacts: ContactsArg, options: FilterOptions) -> JsResult<u32> {
         let (o, now) = EvalOptions::read(options, "Segment.count")?;
         let table = o.table(&contacts, "Segment.count")?;
         Ok(self.evaluate(&table, &o, now)?.count() as u32)
@@ -300,7 +272,10 @@ pub struct ContactTable {
 impl ContactTable {
     /// Reads contacts and, in `options`, their `events` and a field schema (`fields`).
     #[wasm_bindgen(constructor)]
-    pub fn new(contacts: Docs, options: Option<Opts>) -> JsResult<ContactTable> {
+    pub fn new(
+        contacts: ContactsArg,
+        options: Option<ContactTableOptions>,
+    ) -> JsResult<ContactTable> {
         let o: EvalOptions = crate::options(options, "new ContactTable")?;
         Ok(ContactTable {
             inner: o.table(&contacts, "new ContactTable")?,
@@ -323,7 +298,7 @@ impl ContactTable {
     }
 
     /// The ids of the contacts that satisfy the segment at `now`, in table order.
-    pub fn filter(&self, segment: &Segment, options: Opts) -> JsResult<Vec<String>> {
+    pub fn filter(&self, segment: &Segment, options: TableFilterOptions) -> JsResult<Vec<String>> {
         let hits = self.evaluate(segment, options, "ContactTable.filter")?;
         Ok(hits
             .ids(&self.inner)
@@ -332,7 +307,7 @@ impl ContactTable {
     }
 
     /// How many contacts satisfy the segment at `now`.
-    pub fn count(&self, segment: &Segment, options: Opts) -> JsResult<u32> {
+    pub fn count(&self, segment: &Segment, options: TableFilterOptions) -> JsResult<u32> {
         Ok(self
             .evaluate(segment, options, "ContactTable.count")?
             .count() as u32)
@@ -340,9 +315,14 @@ impl ContactTable {
 }
 
 impl ContactTable {
-    fn evaluate(&self, segment: &Segment, options: Opts, call: &str) -> JsResult<Bitmap> {
+    fn evaluate(
+        &self,
+        segment: &Segment,
+        options: TableFilterOptions,
+        call: &str,
+    ) -> JsResult<Bitmap> {
         let (o, now) = EvalOptions::read(options, call)?;
-        if !absent(&o.events) || !absent(&o.fields) {
+        if !absent(&o.events.0) || !absent(&o.fields.0) {
             return Err(type_error(&format!("{call}: `events` and `fields` belong to new ContactTable(contacts, {{events, fields}})")));
         }
         segment.evaluate(&self.inner, &o, now)
@@ -351,11 +331,10 @@ impl ContactTable {
 
 /// The options of `new SegmentIndex` and `new Audience`.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(default, rename_all = "camelCase")]
 pub(crate) struct IndexOptions {
     pub(crate) default_time_zone: Option<String>,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    fields: JsValue,
+    fields: Js,
 }
 
 /// Keeps segment membership of contacts up to date, incrementally; each change returns the
@@ -370,11 +349,11 @@ pub struct SegmentIndex {
 impl SegmentIndex {
     /// An empty index. `options`: `{fields?, defaultTimeZone?}`.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: Option<Opts>) -> JsResult<SegmentIndex> {
+    pub fn new(options: Option<SegmentIndexOptions>) -> JsResult<SegmentIndex> {
         let o: IndexOptions = crate::options(options, "new SegmentIndex")?;
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
         let mut inner = sequenza::segment::SegmentIndex::new().with_default_time_zone(tz);
-        if let Some(schema) = field_schema(Some(o.fields))? {
+        if let Some(schema) = field_schema(Some(o.fields.0))? {
             inner = inner.with_schema(schema);
         }
         Ok(SegmentIndex { inner })
@@ -383,24 +362,28 @@ impl SegmentIndex {
     /// Registers a segment (a `Segment` with an id, or `{id, name, condition}`) and evaluates it
     /// for every contact held (`now` may be omitted while there are none).
     #[wasm_bindgen(unchecked_return_type = "MembershipDelta[]")]
-    pub fn register(&mut self, segment: Doc, now: Option<Instant>) -> JsResult<JsValue> {
+    pub fn register(&mut self, segment: SegmentArg, now: Option<Instant>) -> JsResult<JsValue> {
         let segment = doc(&segment, "a segment", sequenza::segment::Segment::from_json)?;
         let now = self.registration_time(now, "SegmentIndex.register: now")?;
-        to_js(&self.inner.register(segment, now).map_err(js_error)?)
+        to_js(&core(self.inner.register(segment, now))?)
     }
 
     /// Registers several segments at once, in any order; nothing is registered when one fails.
     #[wasm_bindgen(js_name = registerAll, unchecked_return_type = "MembershipDelta[]")]
-    pub fn register_all(&mut self, segments: Docs, now: Option<Instant>) -> JsResult<JsValue> {
+    pub fn register_all(
+        &mut self,
+        segments: SegmentsArg,
+        now: Option<Instant>,
+    ) -> JsResult<JsValue> {
         let read = |s: &JsValue| doc(s, "a segment", sequenza::segment::Segment::from_json);
         let segments = each(&segments, "SegmentIndex.registerAll: segments", read)?;
         let now = self.registration_time(now, "SegmentIndex.registerAll: now")?;
-        to_js(&self.inner.register_all(segments, now).map_err(js_error)?)
+        to_js(&core(self.inner.register_all(segments, now))?)
     }
 
     /// Adds a contact, or replaces a known one whole, at `now`.
     #[wasm_bindgen(js_name = upsertContact, unchecked_return_type = "MembershipDelta[]")]
-    pub fn upsert_contact(&mut self, contact: Doc, now: Instant) -> JsResult<JsValue> {
+    pub fn upsert_contact(&mut self, contact: ContactArg, now: Instant) -> JsResult<JsValue> {
         let contact = doc(&contact, "a contact", Contact::from_json)?;
         let now = instant(&now, "SegmentIndex.upsertContact: now")?;
         to_js(&self.inner.apply(ContactChange::Upsert { contact }, now))
@@ -408,7 +391,7 @@ impl SegmentIndex {
 
     /// Adds an event of a contact at `now`.
     #[wasm_bindgen(js_name = addEvent, unchecked_return_type = "MembershipDelta[]")]
-    pub fn add_event(&mut self, event: Doc, now: Instant) -> JsResult<JsValue> {
+    pub fn add_event(&mut self, event: EventArg, now: Instant) -> JsResult<JsValue> {
         let event = doc(&event, "an event", Event::from_json)?;
         let now = instant(&now, "SegmentIndex.addEvent: now")?;
         to_js(&self.inner.apply(ContactChange::Event { event }, now))
@@ -476,7 +459,7 @@ impl SegmentIndex {
 #[wasm_bindgen(js_name = jsonlogicApply, unchecked_return_type = "JsonValue")]
 pub fn jsonlogic_apply(rule: Json, data: Option<Json>) -> JsResult<JsValue> {
     let value = |v: &JsValue, what: &str| match js_sys::JSON::stringify(v)?.as_string() {
-        Some(text) => sequenza::text::json_value(&text).map_err(js_error),
+        Some(text) => core(sequenza::text::json_value(&text)),
         None => Err(type_error(&format!(
             "jsonlogicApply: {what} must be a JSON value"
         ))),
@@ -486,5 +469,5 @@ pub fn jsonlogic_apply(rule: Json, data: Option<Json>) -> JsResult<JsValue> {
         Some(data) => value(&data, "the data")?,
         None => serde_json::Value::Null,
     };
-    to_js(&sequenza::jsonlogic::apply(&rule, &data).map_err(jsonlogic_error)?)
+    to_js(&sequenza::jsonlogic::apply(&rule, &data).map_err(|e| js_error(e.into()))?)
 }

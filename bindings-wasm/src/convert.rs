@@ -1,5 +1,7 @@
 //! Conversions between JS values and the core's types: documents (as JSON text for the core's
 //! `from_json`), option objects (serde-wasm-bindgen), instants, results (plain objects).
+// The argument types of `ts_types!` are opaque JS values: nothing to debug-print.
+#![allow(missing_debug_implementations)]
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::de::DeserializeOwned;
@@ -15,6 +17,38 @@ pub(crate) type JsResult<T> = Result<T, JsValue>;
 /// A plain JS value (objects, arrays, `null`; never `Map`) from a serde value.
 pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
     Ok(value.serialize(&serde_wasm_bindgen::Serializer::json_compatible())?)
+}
+
+/// A JS value kept as it is inside an options object (a `Date`, a class instance, an array of
+/// documents); `undefined` when the option is absent.
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct Js(#[serde(with = "serde_wasm_bindgen::preserve")] pub(crate) JsValue);
+
+/// `toObject()` and `toJSON()` (what `JSON.stringify` calls) of a class: its core document.
+macro_rules! to_object {
+    ($class:ident, $ts:literal, |$s:ident| $doc:expr) => {
+        #[wasm_bindgen]
+        impl $class {
+            /// The core's JSON form, as a plain object.
+            #[wasm_bindgen(js_name = toObject, unchecked_return_type = $ts)]
+            pub fn to_object(&self) -> JsResult<JsValue> {
+                let $s = self;
+                to_js($doc)
+            }
+
+            /// Called by `JSON.stringify`: the same plain object as `toObject()`.
+            #[wasm_bindgen(js_name = toJSON, unchecked_return_type = $ts)]
+            pub fn to_json_value(&self) -> JsResult<JsValue> {
+                self.to_object()
+            }
+        }
+    };
+}
+pub(crate) use to_object;
+
+/// A core result, its error as the JS error of its area.
+pub(crate) fn core<T>(result: sequenza::Result<T>) -> JsResult<T> {
+    result.map_err(js_error)
 }
 
 /// True for `undefined` and `null`: an omitted argument or option.
@@ -41,7 +75,7 @@ pub(crate) fn doc<T>(
     what: &str,
     read: impl FnOnce(&str) -> sequenza::Result<T>,
 ) -> JsResult<T> {
-    read(&text(data, what)?).map_err(js_error)
+    core(read(&text(data, what)?))
 }
 
 /// An optional document: `undefined` and `null` give `None`.
@@ -219,7 +253,7 @@ pub(crate) fn iso(t: DateTime<Utc>) -> String {
 /// A time zone named by the option at `path` (the core's `time.zone.unknown` there); UTC when
 /// the option is absent.
 pub(crate) fn zone(name: Option<&str>, path: &str) -> JsResult<sequenza::time::Tz> {
-    sequenza::time::parse_zone_at(name.unwrap_or("UTC"), path).map_err(js_error)
+    core(sequenza::time::parse_zone_at(name.unwrap_or("UTC"), path))
 }
 
 /// A string argument (an id, a name).
@@ -251,27 +285,36 @@ pub(crate) fn set(target: &JsValue, key: &str, value: JsValue) {
     let _ = js_sys::Reflect::set(target, &JsValue::from_str(key), &value);
 }
 
-#[wasm_bindgen]
-extern "C" {
-    /// A `Date` or an RFC 3339 string.
-    #[wasm_bindgen(typescript_type = "Instant")]
-    pub type Instant;
-    /// A string (an id, a name, a channel).
-    #[wasm_bindgen(typescript_type = "string")]
-    pub type Str;
-    /// A document: its JSON text, a plain object or one of this package's classes.
-    #[wasm_bindgen(typescript_type = "object | string")]
-    pub type Doc;
-    /// An array of documents.
-    #[wasm_bindgen(typescript_type = "Array<object | string>")]
-    pub type Docs;
-    /// Any JSON value.
-    #[wasm_bindgen(typescript_type = "JsonValue")]
-    pub type Json;
-    /// Bytes of a file.
-    #[wasm_bindgen(typescript_type = "Uint8Array")]
-    pub type Bytes;
-    /// The options object of a call.
-    #[wasm_bindgen(typescript_type = "object")]
-    pub type Opts;
+/// Declares JS argument types by their TypeScript type (all of them plain `JsValue`s to Rust).
+macro_rules! ts_types {
+    ($($name:ident = $ts:literal),* $(,)?) => {
+        #[wasm_bindgen]
+        extern "C" {
+            $(#[doc = $ts] #[wasm_bindgen(typescript_type = $ts)] pub type $name;)*
+        }
+    };
+}
+
+ts_types! {
+    Instant = "Instant", Str = "string", Doc = "object | string", JsonDoc = "string | object",
+    Json = "JsonValue", Bytes = "Uint8Array", FlowArg = "Flow | string | object",
+    FlowsArg = "Array<Flow | string | object>", FieldsArg = "string | object | null",
+    ConditionArg = "Condition | SegmentObject | Segment | string", ContactArg = "Contact | string",
+    ContactsArg = "Array<Contact | string>", MaybeContact = "object | string | null",
+    EventArg = "ContactEvent | string", SegmentArg = "Segment | SegmentObject | string",
+    SegmentsArg = "Array<Segment | SegmentObject | string>",
+    PolicyArg = "SendPolicy | SendPolicyJson | string",
+    PoliciesArg = "Array<SendPolicy | SendPolicyJson | string>",
+    RuleArg = "RecurrenceRuleJson | string", CapsArg = "FrequencyCapsJson | string",
+    WaitArg = "WaitNodeJson | string", History = "SentMessage[] | null | undefined",
+    ChannelName = "ChannelName", ListArg = "List | string", Changes = "ListChange[]",
+    ExportSource = "Audience | object[]", MatchOptions = "MatchOptions",
+    FilterOptions = "FilterOptions", TableFilterOptions = "TableFilterOptions",
+    ContactTableOptions = "ContactTableOptions", SegmentIndexOptions = "SegmentIndexOptions",
+    AudienceOptions = "AudienceOptions", MembersOptions = "MembersOptions",
+    SendPolicyOptions = "SendPolicyOptions", RecurrenceOptions = "RecurrenceOptions",
+    FrequencyCapsOptions = "FrequencyCapsOptions", WaitEndOptions = "WaitEndOptions",
+    ResolveTimeZoneOptions = "ResolveTimeZoneOptions", PlanSendOptions = "PlanSendOptions",
+    CsvOptions = "CsvOptions", ImportCsvOptions = "ImportCsvOptions",
+    ExportCsvOptions = "ExportCsvOptions",
 }

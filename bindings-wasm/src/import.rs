@@ -16,26 +16,21 @@ use crate::*;
 
 /// The options of `previewCsv` and `importCsv` besides the core's settings.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
+#[serde(default, rename_all = "camelCase")]
 struct CallOptions {
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    fields: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    now: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    on_progress: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    audience: JsValue,
+    fields: Js,
+    now: Js,
+    on_progress: Js,
+    audience: Js,
     file_name: Option<String>,
     list_name: Option<String>,
 }
 
 /// The call's options and the core's `ImportOptions` (every other key, read by the core).
 fn read_options(
-    options: Option<Opts>,
+    options: Option<JsValue>,
     call: &str,
 ) -> JsResult<(CallOptions, ImportOptions, sequenza::FieldSchema)> {
-    let options: Option<JsValue> = options.map(Into::into);
     let o: CallOptions = crate::options(options.clone(), call)?;
     let mut settings = match options.filter(|v| !absent(v)) {
         Some(v) => snake_case_keys(&v, call)?,
@@ -54,7 +49,7 @@ fn read_options(
         }
     }
     let settings = ImportOptions::from_json_value(settings).map_err(|e| js_error(e.into()))?;
-    let schema = field_schema(Some(o.fields.clone()))?.unwrap_or_default();
+    let schema = field_schema(Some(o.fields.0.clone()))?.unwrap_or_default();
     Ok((o, settings, schema))
 }
 
@@ -73,30 +68,31 @@ fn bytes(value: &JsValue, call: &str) -> JsResult<Vec<u8>> {
 /// Previews CSV bytes: detected settings, suggested mapping and the first rows as they would be
 /// imported, before anything is written.
 #[wasm_bindgen(js_name = previewCsv, unchecked_return_type = "CsvPreview")]
-pub fn preview_csv(data: Bytes, options: Option<Opts>) -> JsResult<JsValue> {
-    let (_, settings, schema) = read_options(options, "previewCsv")?;
+pub fn preview_csv(data: Bytes, options: Option<CsvOptions>) -> JsResult<JsValue> {
+    let (_, settings, schema) = read_options(options.map(Into::into), "previewCsv")?;
     let data = bytes(&data, "previewCsv")?;
-    to_js_camel(&import::preview_csv(&data, &settings, &schema).map_err(js_error)?)
+    to_js_camel(&core(import::preview_csv(&data, &settings, &schema))?)
 }
 
 /// Imports CSV bytes at `options.now`: into `options.audience` (and a new list of the file's
 /// contacts), or, without it, a dry run that validates every row. `options.onProgress` is
 /// called every 8192 rows and at the end; an exception it throws is rethrown after the import.
 #[wasm_bindgen(js_name = importCsv, unchecked_return_type = "ImportReport")]
-pub fn import_csv(data: Bytes, options: Opts) -> JsResult<JsValue> {
-    let (o, settings, schema) = read_options(Some(options), "importCsv")?;
-    let now = instant(&o.now, "importCsv: now")?;
-    let on_progress = match absent(&o.on_progress) {
+pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
+    let (o, settings, schema) = read_options(Some(options.into()), "importCsv")?;
+    let now = instant(&o.now.0, "importCsv: now")?;
+    let on_progress = match absent(&o.on_progress.0) {
         true => None,
         false => Some(
             o.on_progress
+                .0
                 .dyn_into::<js_sys::Function>()
                 .map_err(|_| type_error("importCsv: onProgress must be a function"))?,
         ),
     };
-    let audience = match absent(&o.audience) {
+    let audience = match absent(&o.audience.0) {
         true => None,
-        false => Some(audience_of(&o.audience, "importCsv: audience")?),
+        false => Some(audience_of(&o.audience.0, "importCsv: audience")?),
     };
     let data = bytes(&data, "importCsv")?;
     let thrown: RefCell<Option<JsValue>> = RefCell::new(None);
@@ -143,9 +139,8 @@ pub fn import_csv(data: Bytes, options: Opts) -> JsResult<JsValue> {
 /// Writes contacts (an array, or the members of `options.list` of an `Audience`) to CSV that
 /// `importCsv` reads back; text, or UTF-8 bytes with `options.as === 'bytes'`.
 #[wasm_bindgen(js_name = exportCsv, unchecked_return_type = "string | Uint8Array")]
-pub fn export_csv(source: Doc, options: Option<Opts>) -> JsResult<JsValue> {
+pub fn export_csv(source: ExportSource, options: Option<ExportCsvOptions>) -> JsResult<JsValue> {
     #[derive(Deserialize, Default)]
-    #[serde(deny_unknown_fields)]
     struct ExportOptions {
         list: Option<String>,
         #[serde(rename = "as")]
@@ -169,7 +164,7 @@ pub fn export_csv(source: Doc, options: Option<Opts>) -> JsResult<JsValue> {
             ListId::new(o.list.ok_or_else(|| {
                 type_error("exportCsv: options.list is required with an Audience")
             })?);
-        a.members(&list, 0, 0).map_err(js_error)?;
+        core(a.members(&list, 0, 0))?;
         let contacts: Vec<&Contact> = a.member_ids(&list).filter_map(|c| a.contact(c)).collect();
         import::export_csv(contacts.iter().copied(), &mut out)
     };

@@ -1,22 +1,8 @@
-//! Browser / WebAssembly binding of [`sequenza`]: the package `sequenza-wasm`.
-//!
-//! Flows (`Flow`, `validateFlow`, `validateFlows`, `findingCodes`, `flowSchema`), conditions and
-//! segments (`Segment`, `SegmentIndex`, `ContactTable`, `jsonlogicApply`), time (`SendPolicy`,
-//! `Recurrence`, `FrequencyCaps`, `waitEnd`, `planSend`, `localToUtc`, `resolveTimeZone`), lists
-//! (`Audience`, `sourceCondition`, `listTriggerHits`) and, with the cargo feature `import` (the
-//! `pkg-full` / `pkg-web-full` builds), CSV import (`previewCsv`, `importCsv`, `exportCsv`).
-//!
-//! This crate only converts: documents go to the core's `from_json` as JSON text (so errors
-//! carry the core's JSON pointer, line and column), results come back as plain JS objects of the
-//! core's serde form, and every core error becomes an instance of the class of its area (see
-//! `errors.rs`). Nothing reads the clock: `now` is always an argument.
-//!
-//! ```js
-//! import init, { Segment, validateFlow } from './pkg-web/sequenza_wasm.js';
-//! await init();
-//! const findings = validateFlow({ id: 'f', name: 'F', triggers: [], start: 'x', nodes: [] });
-//! const n = Segment.parse('city = "Milano"').count([{ id: 'a', fields: { city: 'Milano' } }], { now: new Date() });
-//! ```
+//! Browser / WebAssembly binding of [`sequenza`] (`sequenza-wasm`): flows, conditions and
+//! segments, time, lists and — with the cargo feature `import` (`pkg-full`, `pkg-web-full`) —
+//! CSV import. It only converts: documents go to the core's `from_json` as JSON text, results
+//! come back as plain objects of the core's serde form, errors as instances of the class of their
+//! area (`errors.rs`). Nothing reads the clock: `now` is always an argument.
 
 #![deny(missing_docs)]
 
@@ -55,7 +41,7 @@ pub struct Flow {
 impl Flow {
     /// Reads a flow from a JSON string or a plain object (a `FormatError` when it is not one).
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(data: Doc) -> JsResult<Flow> {
+    pub fn from_json(data: JsonDoc) -> JsResult<Flow> {
         doc(&data, "a flow", sequenza::Flow::from_json).map(|inner| Flow { inner })
     }
 
@@ -93,18 +79,6 @@ impl Flow {
         }
     }
 
-    /// The flow as a plain JS object (its canonical JSON form).
-    #[wasm_bindgen(js_name = toObject, unchecked_return_type = "object")]
-    pub fn to_object(&self) -> JsResult<JsValue> {
-        to_js(&self.inner)
-    }
-
-    /// Called by `JSON.stringify(flow)`: the same plain object as `toObject()`.
-    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "object")]
-    pub fn to_json_value(&self) -> JsResult<JsValue> {
-        self.to_object()
-    }
-
     /// A readable outline: trigger, nodes with their branches, one per line.
     pub fn outline(&self) -> String {
         self.inner.outline()
@@ -114,7 +88,7 @@ impl Flow {
 /// Validates one flow, optionally against the declared profile fields (`{fields: [...]}`);
 /// returns the findings (a `FormatError` only when a document cannot be read).
 #[wasm_bindgen(js_name = validateFlow, unchecked_return_type = "Finding[]")]
-pub fn validate_flow(flow: Doc, fields: Option<Doc>) -> JsResult<JsValue> {
+pub fn validate_flow(flow: FlowArg, fields: Option<FieldsArg>) -> JsResult<JsValue> {
     let flow = doc(&flow, "a flow", sequenza::Flow::from_json)?;
     to_js(&sequenza::validate_flow(
         &flow,
@@ -125,7 +99,7 @@ pub fn validate_flow(flow: Doc, fields: Option<Doc>) -> JsResult<JsValue> {
 /// Validates a set of flows: each on its own, then the checks across flows. An error about one
 /// flow carries `index`, its position in `flows`.
 #[wasm_bindgen(js_name = validateFlows, unchecked_return_type = "Finding[]")]
-pub fn validate_flows(flows: Docs, fields: Option<Doc>) -> JsResult<JsValue> {
+pub fn validate_flows(flows: FlowsArg, fields: Option<FieldsArg>) -> JsResult<JsValue> {
     let flows = each(&flows, "validateFlows: flows", |f| {
         doc(f, "a flow", sequenza::Flow::from_json)
     })?;
@@ -161,3 +135,5 @@ pub fn finding_codes() -> JsResult<JsValue> {
 pub fn flow_schema() -> String {
     include_str!("../../core/schema/flow.schema.json").to_owned()
 }
+
+to_object!(Flow, "object", |s| &s.inner);

@@ -90,7 +90,6 @@ fn contact_id(value: &JsValue, what: &str) -> JsResult<ContactId> {
 
 /// The options of `Audience.members`.
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct Page {
     offset: Option<usize>,
     limit: Option<usize>,
@@ -100,7 +99,7 @@ struct Page {
 impl Audience {
     /// An empty audience. `options`: `{defaultTimeZone?}`, the zone of contacts without one.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: Option<Opts>) -> JsResult<Audience> {
+    pub fn new(options: Option<AudienceOptions>) -> JsResult<Audience> {
         let o: IndexOptions = crate::options(options, "new Audience")?;
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
         let inner = Rc::new(RefCell::new(
@@ -121,19 +120,17 @@ impl Audience {
 
     /// Creates a list and fills it from its source; returns how many contacts went in.
     #[wasm_bindgen(js_name = createList)]
-    pub fn create_list(&mut self, list: Doc, now: Instant) -> JsResult<u32> {
+    pub fn create_list(&mut self, list: ListArg, now: Instant) -> JsResult<u32> {
         let list = doc(&list, "a list", List::from_json)?;
         let now = instant(&now, "Audience.createList: now")?;
-        Ok(self
-            .write(|a| a.create_list(list, now))?
-            .map_err(js_error)? as u32)
+        Ok(core(self.write(|a| a.create_list(list, now))?)? as u32)
     }
 
     /// Renames a list.
     #[wasm_bindgen(js_name = renameList)]
     pub fn rename_list(&mut self, list: Str, name: Str) -> JsResult<()> {
         let (id, name) = (list_id(&list, "listId")?, string(&name, "name")?);
-        self.write(|a| a.rename_list(&id, name))?.map_err(js_error)
+        core(self.write(|a| a.rename_list(&id, name))?)
     }
 
     /// Deletes a list; its contacts no longer name it.
@@ -143,7 +140,7 @@ impl Audience {
             list_id(&list, "listId")?,
             instant(&now, "Audience.deleteList: now")?,
         );
-        self.write(|a| a.delete_list(&id, now))?.map_err(js_error)
+        core(self.write(|a| a.delete_list(&id, now))?)
     }
 
     /// A list's JSON form, or `null` for an unknown id.
@@ -161,15 +158,11 @@ impl Audience {
 
     /// One page of a list's members (`{total, offset, contacts}`); `options`: `{offset?, limit?}`.
     #[wasm_bindgen(unchecked_return_type = "MemberPage")]
-    pub fn members(&self, list: Str, options: Option<Opts>) -> JsResult<JsValue> {
+    pub fn members(&self, list: Str, options: Option<MembersOptions>) -> JsResult<JsValue> {
         let id = list_id(&list, "listId")?;
         let page: Page = crate::options(options, "Audience.members")?;
         let (offset, limit) = (page.offset.unwrap_or(0), page.limit.unwrap_or(50));
-        to_js(
-            &self
-                .read(|a| a.members(&id, offset, limit))?
-                .map_err(js_error)?,
-        )
+        to_js(&core(self.read(|a| a.members(&id, offset, limit))?)?)
     }
 
     /// The ids of a list's members, in id order.
@@ -205,11 +198,7 @@ impl Audience {
         let id = list_id(&list, "listId")?;
         let contact = doc(&contact, "a contact", Contact::from_json)?;
         let now = instant(&now, "Audience.addToList: now")?;
-        to_js(
-            &self
-                .write(|a| a.add_to_list(&id, contact, now))?
-                .map_err(js_error)?,
-        )
+        to_js(&core(self.write(|a| a.add_to_list(&id, contact, now))?)?)
     }
 
     /// Takes a contact out of a list by hand; returns the list changes.
@@ -220,11 +209,9 @@ impl Audience {
             contact_id(&contact, "contactId")?,
         );
         let now = instant(&now, "Audience.removeFromList: now")?;
-        to_js(
-            &self
-                .write(|a| a.remove_from_list(&id, &contact, now))?
-                .map_err(js_error)?,
-        )
+        to_js(&core(
+            self.write(|a| a.remove_from_list(&id, &contact, now))?,
+        )?)
     }
 
     /// Inserts or edits a contact; returns the list changes it caused.
@@ -284,7 +271,7 @@ impl Audience {
             serde_json::json!(id),
             iso(at)
         );
-        let r = ActivityRecord::from_json(&record).map_err(js_error)?;
+        let r = core(ActivityRecord::from_json(&record))?;
         self.changes(|a| a.record(&r.contact, r.activity, r.at, now))
     }
 
@@ -322,13 +309,13 @@ impl Audience {
 #[wasm_bindgen(js_name = sourceCondition, unchecked_return_type = "object")]
 pub fn source_condition(source: Doc) -> JsResult<JsValue> {
     let source = doc(&source, "a list source", Source::from_json)?;
-    source.validate().map_err(js_error)?;
+    core(source.validate())?;
     to_js(&source.to_condition())
 }
 
 /// The (flow, change) pairs where a list change fires a list trigger of an active flow.
 #[wasm_bindgen(js_name = listTriggerHits, unchecked_return_type = "TriggerHit[]")]
-pub fn list_trigger_hits(changes: Docs, flows: Docs) -> JsResult<JsValue> {
+pub fn list_trigger_hits(changes: Changes, flows: FlowsArg) -> JsResult<JsValue> {
     let changes: Vec<ListChange> = arg(changes, "listTriggerHits: changes")?;
     let flows = each(&flows, "listTriggerHits: flows", |f| {
         doc(f, "a flow", sequenza::Flow::from_json)

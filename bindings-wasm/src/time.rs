@@ -21,13 +21,13 @@ pub struct SendPolicy {
 }
 
 impl SendPolicy {
-    /// Compiles a policy document; its zone is `zone`, else the document's, else UTC.
+    /// Compiles a policy document in `zone`, else the document's zone, else UTC.
     fn compile(mut source: sequenza::flow::SendPolicy, zone: Option<Tz>) -> JsResult<SendPolicy> {
-        let policy = Policy::from_send_policy(&source).map_err(js_error)?;
-        let zone = match zone {
-            Some(zone) => zone,
-            None => crate::zone(source.time_zone.as_deref(), "/time_zone")?,
-        };
+        let policy = core(Policy::from_send_policy(&source))?;
+        let zone = zone.map_or_else(
+            || crate::zone(source.time_zone.as_deref(), "/time_zone"),
+            Ok,
+        )?;
         source.time_zone = Some(zone.name().to_owned());
         Ok(SendPolicy {
             policy,
@@ -36,30 +36,10 @@ impl SendPolicy {
         })
     }
 
-    /// A policy from a `SendPolicy`, its JSON form or text.
-    fn read(value: &JsValue, what: &str) -> JsResult<SendPolicy> {
-        SendPolicy::compile(doc(value, what, time::send_policy_from_options)?, None)
-    }
-
-    /// An optional policy argument.
-    fn opt(value: JsValue, what: &str) -> JsResult<Option<SendPolicy>> {
-        if absent(&value) {
-            return Ok(None);
-        }
-        SendPolicy::read(&value, what).map(Some)
-    }
-
-    fn combined(&self, policy: Policy) -> SendPolicy {
-        let mut source = policy.to_send_policy();
-        source.time_zone.clone_from(&self.source.time_zone);
-        source
-            .fallback_time_zone
-            .clone_from(&self.source.fallback_time_zone);
-        SendPolicy {
-            policy,
-            source,
-            zone: self.zone,
-        }
+    /// An optional policy argument: a `SendPolicy`, its JSON form or text.
+    fn read(value: JsValue, what: &str) -> JsResult<Option<SendPolicy>> {
+        let doc = opt_doc(Some(value), what, time::send_policy_from_options)?;
+        doc.map(|doc| SendPolicy::compile(doc, None)).transpose()
     }
 }
 
@@ -68,29 +48,18 @@ impl SendPolicy {
     /// A policy from options (`quietHours`, `weekdays`, `hours`, `timeZone`, `fallbackTimeZone`,
     /// `outsideWindow`), windows as `[start, end]` pairs or `{start, end}`.
     #[wasm_bindgen(constructor)]
-    pub fn new(options: Option<Opts>) -> JsResult<SendPolicy> {
-        match options.filter(|o| !absent(o)) {
-            Some(o) if o.is_object() && !js_sys::Array::is_array(&o) => {
-                let text = snake_case_keys(&o, "SendPolicy: options")?.to_string();
-                SendPolicy::compile(
-                    time::send_policy_from_options(&text).map_err(js_error)?,
-                    None,
-                )
-            }
-            Some(_) => Err(type_error("SendPolicy: the options must be an object")),
-            None => SendPolicy::compile(Default::default(), None),
-        }
+    pub fn new(options: Option<SendPolicyOptions>) -> JsResult<SendPolicy> {
+        let text = match options.filter(|o| !absent(o)) {
+            Some(o) => snake_case_keys(&o, "SendPolicy: options")?.to_string(),
+            None => "{}".to_owned(),
+        };
+        SendPolicy::compile(core(time::send_policy_from_options(&text))?, None)
     }
 
     /// A policy from the flow model's JSON form; `timeZone`, when given, replaces the document's.
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(
-        data: Doc,
-        #[wasm_bindgen(js_name = timeZone)] time_zone: Option<String>,
-    ) -> JsResult<SendPolicy> {
-        let zone = time_zone
-            .map(|z| crate::zone(Some(&z), "/timeZone"))
-            .transpose()?;
+    pub fn from_json(data: JsonDoc, time_zone: Option<String>) -> JsResult<SendPolicy> {
+        let zone = time_zone.map(|z| crate::zone(Some(&z), "")).transpose()?;
         SendPolicy::compile(
             doc(&data, "a send policy", time::send_policy_from_options)?,
             zone,
@@ -99,29 +68,27 @@ impl SendPolicy {
 
     /// Several policies together: a send must satisfy all of them (error paths start with the
     /// policy's index). The result works in `timeZone` (UTC when absent).
-    pub fn combine(
-        policies: Docs,
-        #[wasm_bindgen(js_name = timeZone)] time_zone: Option<String>,
-    ) -> JsResult<SendPolicy> {
-        if !js_sys::Array::is_array(&policies) {
-            return Err(type_error("SendPolicy.combine: policies must be an array"));
-        }
+    pub fn combine(policies: PoliciesArg, time_zone: Option<String>) -> JsResult<SendPolicy> {
         let docs = doc(&policies, "policies", time::send_policies_from_json)?;
-        let policy = Policy::combine(&docs.iter().collect::<Vec<_>>()).map_err(js_error)?;
-        let zone = crate::zone(time_zone.as_deref(), "/timeZone")?;
-        let mut source = policy.to_send_policy();
-        source.time_zone = Some(zone.name().to_owned());
-        Ok(SendPolicy {
-            policy,
-            source,
-            zone,
-        })
+        let policy = core(Policy::combine(&docs.iter().collect::<Vec<_>>()))?;
+        SendPolicy::compile(
+            policy.to_send_policy(),
+            Some(zone(time_zone.as_deref(), "")?),
+        )
     }
 
     /// This policy and `other` together (the stricter wins), in this policy's zone.
-    pub fn stricter(&self, other: Doc) -> JsResult<SendPolicy> {
-        let other = SendPolicy::read(&other, "SendPolicy.stricter: other")?;
-        Ok(self.combined(self.policy.stricter(&other.policy).map_err(js_error)?))
+    pub fn stricter(&self, other: PolicyArg) -> JsResult<SendPolicy> {
+        let other = SendPolicy::read(other.into(), "SendPolicy.stricter: other")?;
+        let policy = match other {
+            Some(other) => core(self.policy.stricter(&other.policy))?,
+            None => return Err(type_error("SendPolicy.stricter: other is required")),
+        };
+        let mut source = policy.to_send_policy();
+        source
+            .fallback_time_zone
+            .clone_from(&self.source.fallback_time_zone);
+        SendPolicy::compile(source, Some(self.zone))
     }
 
     /// The IANA name of the zone of the policy's local times.
@@ -133,48 +100,31 @@ impl SendPolicy {
     /// True when a send may go out at `at`.
     #[wasm_bindgen(js_name = isAllowed)]
     pub fn is_allowed(&self, at: Instant) -> JsResult<bool> {
-        Ok(self
-            .policy
-            .is_allowed(instant(&at, "SendPolicy.isAllowed: at")?, self.zone))
+        let at = instant(&at, "SendPolicy.isAllowed: at")?;
+        Ok(self.policy.is_allowed(at, self.zone))
     }
 
     /// The first instant at or after `at` when a send may go out.
     #[wasm_bindgen(js_name = nextAllowed)]
     pub fn next_allowed(&self, at: Instant) -> JsResult<String> {
         let at = instant(&at, "SendPolicy.nextAllowed: at")?;
-        self.policy
-            .next_allowed(at, self.zone)
-            .map(iso)
-            .map_err(js_error)
+        core(self.policy.next_allowed(at, self.zone)).map(iso)
     }
 
     /// What to do with a send at `at`: allow, defer until, or skip.
     #[wasm_bindgen(unchecked_return_type = "Decision")]
     pub fn decide(&self, at: Instant) -> JsResult<JsValue> {
         let at = instant(&at, "SendPolicy.decide: at")?;
-        to_js(&self.policy.decide(at, self.zone).map_err(js_error)?)
-    }
-
-    /// The policy's JSON form, with the zone as `time_zone`.
-    #[wasm_bindgen(js_name = toObject, unchecked_return_type = "SendPolicyJson")]
-    pub fn to_object(&self) -> JsResult<JsValue> {
-        to_js(&self.source)
-    }
-
-    /// Called by `JSON.stringify(policy)`: the same plain object as `toObject()`.
-    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "SendPolicyJson")]
-    pub fn to_json_value(&self) -> JsResult<JsValue> {
-        self.to_object()
+        to_js(&core(self.policy.decide(at, self.zone))?)
     }
 }
 
 /// The options of a `Recurrence`.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RecurrenceOptions {
+#[serde(default, rename_all = "camelCase")]
+struct RecurrenceOpts {
     time_zone: Option<String>,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    policy: JsValue,
+    policy: Js,
 }
 
 /// A recurrence in a time zone, optionally kept inside a send policy's allowed time.
@@ -188,7 +138,7 @@ pub struct Recurrence {
 impl Recurrence {
     /// A recurrence from its JSON form (an object, or text starting with `{`) or an RRULE string.
     #[wasm_bindgen(constructor)]
-    pub fn new(rule: Doc, options: Option<Opts>) -> JsResult<Recurrence> {
+    pub fn new(rule: RuleArg, options: Option<RecurrenceOptions>) -> JsResult<Recurrence> {
         match rule.as_string() {
             Some(text) if !text.trim_start().starts_with('{') => {
                 Recurrence::from_rrule(text, options)
@@ -199,7 +149,7 @@ impl Recurrence {
 
     /// A recurrence from the rule's JSON form.
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(rule: Doc, options: Option<Opts>) -> JsResult<Recurrence> {
+    pub fn from_json(rule: RuleArg, options: Option<RecurrenceOptions>) -> JsResult<Recurrence> {
         Recurrence::compile(
             doc(&rule, "a recurrence rule", RecurrenceRule::from_json)?,
             options,
@@ -208,11 +158,8 @@ impl Recurrence {
 
     /// A recurrence from RFC 5545 RRULE text (the supported subset).
     #[wasm_bindgen(js_name = fromRrule)]
-    pub fn from_rrule(text: String, options: Option<Opts>) -> JsResult<Recurrence> {
-        Recurrence::compile(
-            RecurrenceRule::from_rrule(&text).map_err(js_error)?,
-            options,
-        )
+    pub fn from_rrule(text: String, options: Option<RecurrenceOptions>) -> JsResult<Recurrence> {
+        Recurrence::compile(core(RecurrenceRule::from_rrule(&text))?, options)
     }
 
     /// The IANA name of the zone of the rule's local times.
@@ -225,14 +172,14 @@ impl Recurrence {
     #[wasm_bindgen(js_name = nextAfter)]
     pub fn next_after(&self, t: Instant) -> JsResult<String> {
         let t = instant(&t, "Recurrence.nextAfter: t")?;
-        self.inner.next_after(t).map(iso).map_err(js_error)
+        core(self.inner.next_after(t)).map(iso)
     }
 
     /// The first occurrence at or after `t`.
     #[wasm_bindgen(js_name = atOrAfter)]
     pub fn at_or_after(&self, t: Instant) -> JsResult<String> {
         let t = instant(&t, "Recurrence.atOrAfter: t")?;
-        self.inner.at_or_after(t).map(iso).map_err(js_error)
+        core(self.inner.at_or_after(t)).map(iso)
     }
 
     /// Every occurrence in `[a, b)`, in order.
@@ -241,42 +188,25 @@ impl Recurrence {
             instant(&a, "Recurrence.between: a")?,
             instant(&b, "Recurrence.between: b")?,
         );
-        Ok(self
-            .inner
-            .occurrences_between(a, b)
-            .map_err(js_error)?
-            .into_iter()
-            .map(iso)
-            .collect())
+        let all = core(self.inner.occurrences_between(a, b))?;
+        Ok(all.into_iter().map(iso).collect())
     }
 
     /// The rule as RRULE text.
     #[wasm_bindgen(js_name = toRrule)]
     pub fn to_rrule(&self) -> JsResult<String> {
-        self.inner.rule().to_rrule().map_err(js_error)
-    }
-
-    /// The rule's JSON form.
-    #[wasm_bindgen(js_name = toObject, unchecked_return_type = "RecurrenceRuleJson")]
-    pub fn to_object(&self) -> JsResult<JsValue> {
-        to_js(self.inner.rule())
-    }
-
-    /// Called by `JSON.stringify(recurrence)`: the same plain object as `toObject()`.
-    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "RecurrenceRuleJson")]
-    pub fn to_json_value(&self) -> JsResult<JsValue> {
-        self.to_object()
+        core(self.inner.rule().to_rrule())
     }
 }
 
 impl Recurrence {
-    fn compile(rule: RecurrenceRule, options: Option<Opts>) -> JsResult<Recurrence> {
-        let o: RecurrenceOptions = crate::options(options, "Recurrence")?;
+    fn compile(rule: RecurrenceRule, options: Option<RecurrenceOptions>) -> JsResult<Recurrence> {
+        let o: RecurrenceOpts = crate::options(options, "Recurrence")?;
         let mut inner = rule
             .compile(zone(o.time_zone.as_deref(), "/timeZone")?)
             .map_err(js_error)?;
-        if let Some(policy) = SendPolicy::opt(o.policy, "Recurrence: options.policy")? {
-            inner = inner.within(policy.policy).map_err(js_error)?;
+        if let Some(policy) = SendPolicy::read(o.policy.0, "Recurrence: options.policy")? {
+            inner = core(inner.within(policy.policy))?;
         }
         Ok(Recurrence { inner })
     }
@@ -284,29 +214,33 @@ impl Recurrence {
 
 /// The options of `waitEnd`.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct WaitEndOptions {
+#[serde(default, rename_all = "camelCase")]
+struct WaitEndOpts {
     time_zone: Option<String>,
     date: Option<chrono::NaiveDate>,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    policy: JsValue,
+    policy: Js,
 }
 
 /// When a flow's wait node started at `at` ends for a recipient in `options.timeZone` (else
 /// the policy's zone, else UTC), moved into what `options.policy` allows.
 #[wasm_bindgen(js_name = waitEnd)]
-pub fn wait_end(wait: Doc, at: Instant, options: Option<Opts>) -> JsResult<String> {
+pub fn wait_end(wait: WaitArg, at: Instant, options: Option<WaitEndOptions>) -> JsResult<String> {
     let node = doc(&wait, "waitEnd: wait", WaitNode::from_json)?;
     let at = instant(&at, "waitEnd: at")?;
-    let o: WaitEndOptions = crate::options(options, "waitEnd")?;
-    let policy = SendPolicy::opt(o.policy, "waitEnd: options.policy")?;
+    let o: WaitEndOpts = crate::options(options, "waitEnd")?;
+    let policy = SendPolicy::read(o.policy.0, "waitEnd: options.policy")?;
     let zone = match (&o.time_zone, &policy) {
         (None, Some(p)) => p.zone,
         (name, _) => zone(name.as_deref(), "/timeZone")?,
     };
-    time::wait_end(at, &node, zone, o.date, policy.as_ref().map(|p| &p.policy))
-        .map(iso)
-        .map_err(js_error)
+    core(time::wait_end(
+        at,
+        &node,
+        zone,
+        o.date,
+        policy.as_ref().map(|p| &p.policy),
+    ))
+    .map(iso)
 }
 
 /// A local wall time (`"2025-03-30T02:30:00"`, no offset) in `timeZone` as an RFC 3339 UTC
@@ -315,16 +249,13 @@ pub fn wait_end(wait: Doc, at: Instant, options: Option<Opts>) -> JsResult<Strin
 pub fn local_to_utc(local: Str, time_zone: Str) -> JsResult<String> {
     let naive: chrono::NaiveDateTime =
         arg(local, "localToUtc: local (a date-time without an offset)")?;
-    let zone = zone(
-        Some(&string(&time_zone, "localToUtc: timeZone")?),
-        "/timeZone",
-    )?;
-    time::local_to_utc(zone, naive).map(iso).map_err(js_error)
+    let zone = zone(Some(&string(&time_zone, "localToUtc: timeZone")?), "")?;
+    core(time::local_to_utc(zone, naive)).map(iso)
 }
 
 /// The options of `resolveTimeZone`.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(default, rename_all = "camelCase")]
 struct ResolveOptions {
     flow_zone: Option<String>,
     account_zone: Option<String>,
@@ -333,17 +264,19 @@ struct ResolveOptions {
 /// A contact's time zone through the core's fallback chain (contact, country, phone, flow,
 /// account, UTC), with the link that gave it and the links skipped.
 #[wasm_bindgen(js_name = resolveTimeZone, unchecked_return_type = "ResolvedZone")]
-pub fn resolve_time_zone(contact: Doc, options: Option<Opts>) -> JsResult<JsValue> {
+pub fn resolve_time_zone(
+    contact: MaybeContact,
+    options: Option<ResolveTimeZoneOptions>,
+) -> JsResult<JsValue> {
     let o: ResolveOptions = crate::options(options, "resolveTimeZone")?;
     let contact = opt_doc(Some(contact), "a contact", sequenza::Contact::from_json)?;
     let chain = contact
         .as_ref()
         .map_or_else(ZoneChain::default, ZoneChain::for_contact);
-    let r = chain
+    let chain = chain
         .flow(o.flow_zone.as_deref())
-        .account(o.account_zone.as_deref())
-        .resolve()
-        .map_err(js_error)?;
+        .account(o.account_zone.as_deref());
+    let r = core(chain.resolve())?;
     let skipped: Vec<&str> = r.skipped.iter().map(|s| s.as_str()).collect();
     to_js(
         &serde_json::json!({"zone": r.zone.name(), "source": r.source.as_str(), "skipped": skipped}),
@@ -362,19 +295,19 @@ pub struct FrequencyCaps {
 impl FrequencyCaps {
     /// Caps from options (`caps`, `whenCapped`).
     #[wasm_bindgen(constructor)]
-    pub fn new(options: Option<Opts>) -> JsResult<FrequencyCaps> {
+    pub fn new(options: Option<FrequencyCapsOptions>) -> JsResult<FrequencyCaps> {
         let text = match options.filter(|o| !absent(o)) {
             Some(o) => snake_case_keys(&o, "FrequencyCaps: options")?.to_string(),
             None => "{}".to_owned(),
         };
         Ok(FrequencyCaps {
-            caps: CapPolicy::from_json(&text).map_err(js_error)?,
+            caps: core(CapPolicy::from_json(&text))?,
         })
     }
 
     /// Caps from their JSON form (`{caps: [...], when_capped: 'defer'}`).
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(data: Doc) -> JsResult<FrequencyCaps> {
+    pub fn from_json(data: CapsArg) -> JsResult<FrequencyCaps> {
         Ok(FrequencyCaps {
             caps: doc(&data, "frequency caps", CapPolicy::from_json)?,
         })
@@ -384,43 +317,35 @@ impl FrequencyCaps {
     #[wasm_bindgen(unchecked_return_type = "Decision")]
     pub fn decide(
         &self,
-        history: Docs,
-        channel: Str,
+        history: History,
+        channel: ChannelName,
         at: Instant,
         transactional: Option<bool>,
     ) -> JsResult<JsValue> {
         let history = history_arg(history)?;
         let channel: Channel = arg(channel, "FrequencyCaps.decide: channel")?;
         let at = instant(&at, "FrequencyCaps.decide: at")?;
-        let d = self
-            .caps
-            .decide(&history, channel, transactional.unwrap_or(false), at)
-            .map_err(js_error)?;
-        to_js(&d)
+        let transactional = transactional.unwrap_or(false);
+        to_js(&core(self.caps.decide(
+            &history,
+            channel,
+            transactional,
+            at,
+        ))?)
     }
 
     /// The first instant at or after `at` when one more message on `channel` fits every cap.
     #[wasm_bindgen(js_name = freesAt)]
-    pub fn frees_at(&self, history: Docs, channel: Str, at: Instant) -> JsResult<String> {
+    pub fn frees_at(
+        &self,
+        history: History,
+        channel: ChannelName,
+        at: Instant,
+    ) -> JsResult<String> {
         let history = history_arg(history)?;
         let channel: Channel = arg(channel, "FrequencyCaps.freesAt: channel")?;
         let at = instant(&at, "FrequencyCaps.freesAt: at")?;
-        self.caps
-            .frees_at(&history, channel, at)
-            .map(iso)
-            .map_err(js_error)
-    }
-
-    /// The caps in their JSON form.
-    #[wasm_bindgen(js_name = toObject, unchecked_return_type = "FrequencyCapsJson")]
-    pub fn to_object(&self) -> JsResult<JsValue> {
-        to_js(&self.caps)
-    }
-
-    /// Called by `JSON.stringify(caps)`: the same plain object as `toObject()`.
-    #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "FrequencyCapsJson")]
-    pub fn to_json_value(&self) -> JsResult<JsValue> {
-        self.to_object()
+        core(self.caps.frees_at(&history, channel, at)).map(iso)
     }
 }
 
@@ -432,28 +357,33 @@ fn history_arg(value: impl Into<JsValue>) -> JsResult<Vec<time::SentMessage>> {
 
 /// The options of `planSend`.
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct PlanSendOptions {
+#[serde(default, rename_all = "camelCase")]
+struct PlanSendOpts {
     time_zone: Option<String>,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    policy: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    caps: JsValue,
-    #[serde(default, with = "serde_wasm_bindgen::preserve")]
-    history: JsValue,
+    policy: Js,
+    caps: Js,
+    history: Js,
     transactional: Option<bool>,
 }
 
 /// Everything checked before a send, in order: transactional, frequency caps, send policy.
 #[wasm_bindgen(js_name = planSend, unchecked_return_type = "Decision")]
-pub fn plan_send(at: Instant, channel: Str, options: Option<Opts>) -> JsResult<JsValue> {
+pub fn plan_send(
+    at: Instant,
+    channel: ChannelName,
+    options: Option<PlanSendOptions>,
+) -> JsResult<JsValue> {
     let at = instant(&at, "planSend: at")?;
     let channel: Channel = arg(channel, "planSend: channel")?;
-    let o: PlanSendOptions = crate::options(options, "planSend")?;
-    let policy = SendPolicy::opt(o.policy, "planSend: options.policy")?;
-    let caps =
-        opt_doc(Some(o.caps), "planSend: options.caps", CapPolicy::from_json)?.unwrap_or_default();
-    let history = history_arg(o.history)?;
+    let o: PlanSendOpts = crate::options(options, "planSend")?;
+    let policy = SendPolicy::read(o.policy.0, "planSend: options.policy")?;
+    let caps = opt_doc(
+        Some(o.caps.0),
+        "planSend: options.caps",
+        CapPolicy::from_json,
+    )?
+    .unwrap_or_default();
+    let history = history_arg(o.history.0)?;
     let zone = match (&o.time_zone, &policy) {
         (None, Some(p)) => p.zone,
         (name, _) => zone(name.as_deref(), "/timeZone")?,
@@ -461,8 +391,19 @@ pub fn plan_send(at: Instant, channel: Str, options: Option<Opts>) -> JsResult<J
     let always = Policy::always();
     let policy = policy.as_ref().map_or(&always, |p| &p.policy);
     let transactional = o.transactional.unwrap_or(false);
-    to_js(
-        &time::plan_send(at, zone, policy, &caps, &history, channel, transactional)
-            .map_err(js_error)?,
-    )
+    to_js(&core(time::plan_send(
+        at,
+        zone,
+        policy,
+        &caps,
+        &history,
+        channel,
+        transactional,
+    ))?)
 }
+
+to_object!(SendPolicy, "SendPolicyJson", |s| &s.source);
+
+to_object!(Recurrence, "RecurrenceRuleJson", |s| s.inner.rule());
+
+to_object!(FrequencyCaps, "FrequencyCapsJson", |s| &s.caps);

@@ -13,7 +13,7 @@ export const PACKAGE_DIR = resolve(here, '../..');
 
 const require = createRequire(import.meta.url);
 /** The wasm-bindgen `--target nodejs` build of sequenza-wasm with CSV import (feature `import`). */
-export const sequenza = require('../../pkg-full/sequenza_wasm.js');
+export const sequenza = require(`../../${process.env.SEQUENZA_WASM_PKG ?? 'pkg-full'}/sequenza_wasm.js`);
 /** The default build (no CSV import): what a flow builder's page loads. */
 export const lean = require('../../pkg/sequenza_wasm.js');
 

@@ -175,9 +175,9 @@ describe('Segment', () => {
     assert.deepEqual(s.filter(contacts.map((c) => JSON.stringify(c)), { now: NOW }), ['bruno', 'anna']);
   });
 
-  test('a contact id twice in filter is a located FlowFormatError', () => {
+  test('a contact id twice in filter is a located FormatError', () => {
     const e = thrown(() => Segment.parse('all()').count([ANNA, BRUNO, ANNA], { now: NOW }));
-    assert.equal(e.name, 'FlowFormatError');
+    assert.equal(e.name, 'FormatError');
     assert.equal(e.code, 'format.invalid');
     assert.equal(e.path, '/2/id');
   });
@@ -239,7 +239,7 @@ describe('SegmentIndex', () => {
   test('registerAll says which segment is broken (index)', () => {
     const index = new SegmentIndex();
     const e = thrown(() => index.registerAll([Segment.parse('all()', 'ok'), { id: 'x', name: 'X', condition: { type: 'nope' } }]));
-    assert.equal(e.name, 'FlowFormatError');
+    assert.equal(e.name, 'FormatError');
     assert.equal(e.index, 1);
     assert.equal(e.path, '/condition/type');
     assert.deepEqual(index.members('ok'), [], 'nothing registered');

@@ -30,7 +30,7 @@ function requireArray(value, what) {
 
 /** The JS error name of a core error code. */
 export function errorName(code) {
-  return code.startsWith('time.') ? 'TimeError' : 'FlowFormatError';
+  return code.startsWith('time.') ? 'TimeError' : 'FormatError';
 }
 
 /** Checks a thrown core error: its name (from the code), code and path. */
@@ -309,7 +309,7 @@ export function timeApiCases(api) {
       },
     },
     {
-      name: 'SendPolicy errors: TimeError with code and path, FlowFormatError, TypeError, RangeError',
+      name: 'SendPolicy errors: TimeError with code and path, FormatError, TypeError, RangeError',
       run() {
         checkCoreError(thrown(() => new SendPolicy({ hours: [['09:00', '25:00']] })),
           'time.time.malformed', '/hours/0/end');
@@ -320,8 +320,8 @@ export function timeApiCases(api) {
           'time.policy.never_allowed', '');
         checkCoreError(thrown(() => new SendPolicy({ weekdays: ['funday'] })), 'format.invalid', '/weekdays/0');
         checkCoreError(thrown(() => SendPolicy.fromJson('{"hours": ')), 'format.eof');
-        const e = thrown(() => new SendPolicy({ quietHour: [] }));
-        if (!(e instanceof TypeError) || !e.message.includes('quietHour')) fail(`unknown option: ${e}`);
+        // An unknown option is the core's: the policy document has no such field.
+        checkCoreError(thrown(() => new SendPolicy({ quietHour: [] })), 'format.invalid');
         if (!(thrown(() => new SendPolicy(['22:00'])) instanceof TypeError)) fail('array options');
         const p = rome();
         // A naive local time (no offset) is refused, as are a missing instant and an invalid Date.
@@ -405,8 +405,6 @@ export function timeApiCases(api) {
           '2025-03-30T07:00:00Z', 'waitEnd in the policy zone');
         checkCoreError(thrown(() => waitEnd({ duration: { amount: 1, unit: 'fortnights' } }, '2025-01-01T00:00:00Z')),
           'format.invalid', '/duration/unit');
-        checkArgError(thrown(() => waitEnd({ duration: { amount: 1, unit: 'days' } }, '2025-01-01T00:00:00Z', { zone: 'UTC' })),
-          RangeError, 'ERR_INVALID_ARG_VALUE', 'unknown waitEnd option');
         checkArgError(thrown(() => waitEnd({ duration: { amount: 1, unit: 'days' } })), TypeError, 'ERR_INVALID_ARG_TYPE', 'no at');
         const caps = new FrequencyCaps({ caps: [{ channel: 'sms', max: 1, per: { amount: 1, unit: 'days' } }] });
         const history = [['2025-06-01T20:00:00Z', 'sms']];
@@ -421,7 +419,7 @@ export function timeApiCases(api) {
         checkCoreError(thrown(() => caps.decide([['2025-06-01T10:00:00Z', 'fax']], 'sms', '2025-06-02T10:00:00Z')),
           'format.invalid', '/0/1');
         checkArgError(thrown(() => caps.decide([], 'pigeon', '2025-06-02T10:00:00Z')), RangeError, 'ERR_INVALID_ARG_VALUE', 'channel');
-        checkArgError(thrown(() => caps.decide({}, 'sms', '2025-06-02T10:00:00Z')), TypeError, 'ERR_INVALID_ARG_TYPE', 'history');
+        checkCoreError(thrown(() => caps.decide({}, 'sms', '2025-06-02T10:00:00Z')), 'format.invalid', '');
         checkArgError(thrown(() => planSend('2025-06-02T08:00:00Z', 'sms', { transactional: 'yes' })),
           TypeError, 'ERR_INVALID_ARG_TYPE', 'transactional');
       },
@@ -435,7 +433,6 @@ export function timeApiCases(api) {
           { zone: 'America/Chicago', source: 'account', skipped: ['contact', 'phone'] }, 'account');
         expectEqual(resolveTimeZone(null).source, 'default', 'no contact');
         checkCoreError(thrown(() => resolveTimeZone({ id: 'c4' }, { flowZone: 'Nowhere/City' })), 'time.zone.unknown', '/flow');
-        checkArgError(thrown(() => resolveTimeZone({ id: 'c4' }, { flow: 'UTC' })), RangeError, 'ERR_INVALID_ARG_VALUE', 'option');
         expectEqual(localToUtc('2025-03-30T02:30:00', 'Europe/Rome'), '2025-03-30T01:00:00Z', 'gap');
         expectEqual(localToUtc('2025-10-26T02:30:00', 'Europe/Rome'), '2025-10-26T00:30:00Z', 'overlap');
         checkArgError(thrown(() => localToUtc('2025-03-30T02:30:00Z', 'Europe/Rome')), RangeError, 'ERR_INVALID_ARG_VALUE', 'offset');
