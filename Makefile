@@ -12,14 +12,14 @@ PY := $(VENV)/bin/python
 WASM_BINDGEN_VERSION := 0.2.130
 WASM_TARGET := wasm32-unknown-unknown
 WASM_FILE := target/$(WASM_TARGET)/wasm/sequenza_wasm.wasm
-WASM_OPT := wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+WASM_OPT := bindings-wasm/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
             --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
 # The budget of the default browser bundle (validation, conditions, time, lists), gzipped.
 WASM_BUDGET := 1048576
 CARGO_HOME ?= $(HOME)/.cargo
 export PATH := $(CARGO_HOME)/bin:$(PATH)
 
-.PHONY: demo test setup setup-rust setup-python setup-node setup-wasm setup-binaryen setup-chromium \
+.PHONY: demo test setup setup-rust setup-python setup-node setup-wasm setup-chromium \
         lint test-rust test-python test-node test-wasm test-browser schema bench build-wasm wasm-size
 
 ## ---- the two commands ---------------------------------------------------------------------
@@ -46,14 +46,11 @@ setup-node:
 	@cd bindings-node && { test -d node_modules && test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund; }
 	@cd bindings-wasm && { test -d node_modules && test node_modules/.package-lock.json -nt package-lock.json || npm ci --no-audit --no-fund; }
 
-setup-wasm: setup-rust setup-binaryen
+setup-wasm: setup-rust
 	@if [ "$$(wasm-bindgen --version 2>/dev/null | cut -d' ' -f2)" != "$(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (about 2 minutes)"; \
 	  cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION); \
 	fi
-
-setup-binaryen:
-	@command -v wasm-opt >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq binaryen >/dev/null; }
 
 setup-chromium:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
@@ -78,7 +75,8 @@ test-node:
 
 # Two builds with the size-optimised `wasm` profile: the default bundle (pkg, pkg-web) and the
 # full one with CSV import (pkg-full, pkg-web-full); the browser builds go through wasm-opt -Oz.
-build-wasm: setup-wasm
+# wasm-opt is binaryen's, from npm (bindings-wasm devDependencies, installed by setup-node).
+build-wasm: setup-wasm setup-node
 	cargo build --quiet --target $(WASM_TARGET) --profile wasm -p sequenza-wasm
 	wasm-bindgen --target nodejs --out-dir bindings-wasm/pkg $(WASM_FILE)
 	wasm-bindgen --target web --out-dir bindings-wasm/pkg-web $(WASM_FILE)

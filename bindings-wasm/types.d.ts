@@ -378,19 +378,19 @@ export interface ImportReport {
   imported: number;
   updated: number;
   duplicates: number;
-  /** Every rejection, in file order (a row may have several). */
-  rejected: Rejection[];
   /** How many rows were rejected. */
-  rejectedRows: number;
+  rejected: number;
+  /** Every rejection, in file order (a row may have several). */
+  rejections: Rejection[];
   rows: number;
   duplicateRows: { row: number; ofRow: number | null; contact: string }[];
   detected: CsvDetected;
   columns: CsvColumn[];
   bytes: number;
-  /** The list made of the file's contacts (`null` without `audience`). */
-  listId: string | null;
-  /** The changes of other lists the import caused. */
-  changes: ListChange[];
+  /** With `audience`: the list made of the file's contacts (absent in a dry run). */
+  listId?: string;
+  /** With `audience`: the changes of other lists the import caused (absent in a dry run). */
+  changes?: ListChange[];
 }
 
 /** The settings found (or forced). */

@@ -200,6 +200,15 @@ pub(crate) fn snake_case_keys(value: &JsValue, what: &str) -> JsResult<serde_jso
     Ok(serde_json::Value::Object(map))
 }
 
+/// The JSON text of an options object that is a core document, keys in snake_case (`{}` when
+/// absent).
+pub(crate) fn options_text(options: Option<impl Into<JsValue>>, what: &str) -> JsResult<String> {
+    match options.map(Into::into).filter(|o| !absent(o)) {
+        Some(o) => Ok(snake_case_keys(&o, what)?.to_string()),
+        None => Ok("{}".to_owned()),
+    }
+}
+
 /// A plain JS value of a core result with its keys in camelCase at every depth (for the core's
 /// own documents only: an import report, a preview, an error's fields).
 pub(crate) fn to_js_camel<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue> {
@@ -298,7 +307,7 @@ macro_rules! ts_types {
 ts_types! {
     Instant = "Instant", Str = "string", Doc = "object | string", JsonDoc = "string | object",
     Json = "JsonValue", Bytes = "Uint8Array", FlowArg = "Flow | string | object",
-    FlowsArg = "Array<Flow | string | object>", FieldsArg = "string | object | null",
+    FlowsArg = "Array<Flow | string | object>", FieldsArg = "string | object",
     ConditionArg = "Condition | SegmentObject | Segment | string", ContactArg = "Contact | string",
     ContactsArg = "Array<Contact | string>", MaybeContact = "object | string | null",
     EventArg = "ContactEvent | string", SegmentArg = "Segment | SegmentObject | string",

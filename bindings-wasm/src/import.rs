@@ -97,10 +97,11 @@ pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
     let data = bytes(&data, "importCsv")?;
     let thrown: RefCell<Option<JsValue>> = RefCell::new(None);
     let mut progress = |p: Progress| {
-        if let (Some(f), None) = (&on_progress, &*thrown.borrow()) {
-            let arg = to_js_camel(&p).unwrap_or(JsValue::NULL);
-            *thrown.borrow_mut() = f.call1(&JsValue::NULL, &arg).err();
-        }
+        let Some(f) = on_progress.as_ref().filter(|_| thrown.borrow().is_none()) else {
+            return;
+        };
+        let arg = to_js_camel(&p).unwrap_or(JsValue::NULL);
+        *thrown.borrow_mut() = f.call1(&JsValue::NULL, &arg).err();
     };
     let report = match &audience {
         Some(shared) => {
@@ -144,13 +145,7 @@ pub fn export_csv(source: ExportSource, options: Option<ExportCsvOptions>) -> Js
     struct ExportOptions {
         list: Option<String>,
         #[serde(rename = "as")]
-        output: Option<Output>,
-    }
-    #[derive(Deserialize, PartialEq)]
-    #[serde(rename_all = "lowercase")]
-    enum Output {
-        String,
-        Bytes,
+        bytes: Option<String>,
     }
     let o: ExportOptions = crate::options(options, "exportCsv")?;
     let mut out = Vec::new();
@@ -169,8 +164,9 @@ pub fn export_csv(source: ExportSource, options: Option<ExportCsvOptions>) -> Js
         import::export_csv(contacts.iter().copied(), &mut out)
     };
     written.map_err(|e| JsValue::from(js_sys::Error::new(&format!("exportCsv: {e}"))))?;
-    Ok(match o.output {
-        Some(Output::Bytes) => js_sys::Uint8Array::from(out.as_slice()).into(),
-        _ => String::from_utf8_lossy(&out).into_owned().into(),
-    })
+    match o.bytes.as_deref() {
+        Some("bytes") => Ok(js_sys::Uint8Array::from(out.as_slice()).into()),
+        None | Some("string") => Ok(String::from_utf8_lossy(&out).into_owned().into()),
+        Some(_) => Err(range_error("exportCsv: as must be 'string' or 'bytes'")),
+    }
 }

@@ -49,10 +49,7 @@ impl SendPolicy {
     /// `outsideWindow`), windows as `[start, end]` pairs or `{start, end}`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<SendPolicyOptions>) -> JsResult<SendPolicy> {
-        let text = match options.filter(|o| !absent(o)) {
-            Some(o) => snake_case_keys(&o, "SendPolicy: options")?.to_string(),
-            None => "{}".to_owned(),
-        };
+        let text = options_text(options, "SendPolicy: options")?;
         SendPolicy::compile(core(time::send_policy_from_options(&text))?, None)
     }
 
@@ -296,10 +293,7 @@ impl FrequencyCaps {
     /// Caps from options (`caps`, `whenCapped`).
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<FrequencyCapsOptions>) -> JsResult<FrequencyCaps> {
-        let text = match options.filter(|o| !absent(o)) {
-            Some(o) => snake_case_keys(&o, "FrequencyCaps: options")?.to_string(),
-            None => "{}".to_owned(),
-        };
+        let text = options_text(options, "FrequencyCaps: options")?;
         Ok(FrequencyCaps {
             caps: core(CapPolicy::from_json(&text))?,
         })

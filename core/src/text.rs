@@ -103,7 +103,7 @@ pub const MAX_JSON_DEPTH: usize = 1024;
 pub fn json_value(text: &str) -> crate::Result<serde_json::Value> {
     use serde::Deserialize;
     let depth = json_depth(text);
-    if depth < 127 || depth > MAX_JSON_DEPTH {
+    if !(127..=MAX_JSON_DEPTH).contains(&depth) {
         return crate::error::from_json_any(text);
     }
     let bare = text.strip_prefix('\u{feff}').unwrap_or(text);

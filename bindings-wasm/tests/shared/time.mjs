@@ -322,7 +322,7 @@ export function timeApiCases(api) {
         checkCoreError(thrown(() => SendPolicy.fromJson('{"hours": ')), 'format.eof');
         // An unknown option is the core's: the policy document has no such field.
         checkCoreError(thrown(() => new SendPolicy({ quietHour: [] })), 'format.invalid');
-        if (!(thrown(() => new SendPolicy(['22:00'])) instanceof TypeError)) fail('array options');
+        checkCoreError(thrown(() => new SendPolicy(['22:00'])), 'format.invalid', '');
         const p = rome();
         // A naive local time (no offset) is refused, as are a missing instant and an invalid Date.
         if (!(thrown(() => p.nextAllowed('2025-06-06T21:00:00')) instanceof RangeError)) fail('naive');
@@ -350,7 +350,7 @@ export function timeApiCases(api) {
       name: 'Recurrence errors: TimeError, too many, bad zone, bad arguments',
       run() {
         checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 5 }, { timeZone: 'Mars/Olympus' })),
-          'time.zone.unknown', '');
+          'time.zone.unknown', '/timeZone');
         checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 5 })
           .between('2020-01-01T00:00:00Z', '2030-01-01T00:00:00Z')), 'time.recurrence.too_many', '');
         checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 15 }, { policy: { hours: '09:00' } })),
@@ -362,7 +362,7 @@ export function timeApiCases(api) {
         if (!(thrown(() => r.between('2025-01-01T00:00:00Z')) instanceof TypeError)) fail('missing b');
         if (!(thrown(() => new Recurrence(undefined)) instanceof TypeError)) fail('no rule');
         const e = thrown(() => new Recurrence({ kind: 'every', minutes: 15 }, 'UTC'));
-        if (!(e instanceof TypeError) || !e.message.includes('timeZone')) fail(`options as a string: ${e}`);
+        if (!(e instanceof TypeError) || !e.message.includes('options')) fail(`options as a string: ${e}`);
       },
     },
     {
@@ -393,7 +393,7 @@ export function timeApiCases(api) {
         expectEqual(SendPolicy.fromJson(s.toObject()).decide('2025-06-02T03:00:00Z'), { decision: 'skip' }, 'stricter skip');
         checkCoreError(thrown(() => new SendPolicy({ weekdays: ['sat'] }).stricter({ weekdays: ['mon'] })),
           'time.policy.never_allowed', '');
-        checkArgError(thrown(() => SendPolicy.combine({})), TypeError, 'ERR_INVALID_ARG_TYPE', 'combine({})');
+        checkCoreError(thrown(() => SendPolicy.combine({})), 'format.invalid', '');
       },
     },
     {
