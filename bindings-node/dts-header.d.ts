@@ -609,6 +609,8 @@ export interface MemberPage {
 export interface AudienceOptions {
   /** IANA zone of contacts without one (UTC when absent). */
   defaultTimeZone?: string | null
+  /** The field schema `upsertContact` enforces (defaults, types, required fields). */
+  fields?: FieldSchema | string | null
 }
 
 /** Options of `audience.members(listId, options)`. */
@@ -646,7 +648,7 @@ export type ImportTarget = string | null
 
 /** The settings of a CSV import; each one left out is sniffed from the file. */
 export interface CsvOptions {
-  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'windows-1250' | 'windows-1251'
   delimiter?: string
   quote?: string
   header?: boolean
@@ -668,6 +670,8 @@ export interface CsvOptions {
   timeZone?: string
   /** Tags added to every imported or updated contact. */
   tags?: string[]
+  /** Import rows without e-mail, phone or id (default false: rejected with `import.row.no_identity`); deduplicated on their values. */
+  anonymous?: boolean
   /** The declared profile fields, which type the cells. */
   fields?: FieldSchema | string | null
 }
@@ -692,7 +696,7 @@ export interface ImportCsvOptions extends CsvOptions {
 
 /** Options of `exportCsv(source, options)`. */
 export interface ExportCsvOptions {
-  /** With an `Audience`: the id of the list to export. */
+  /** With an `Audience`: the id of the list to export (every contact when absent). */
   list?: string | null
   /** Write the file here (and return the count) instead of returning the text. */
   path?: string | null
@@ -700,7 +704,11 @@ export interface ExportCsvOptions {
 
 /** The settings an import runs with. */
 export interface CsvDetected {
-  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'windows-1250' | 'windows-1251'
+  /** Why that encoding. */
+  encodingReason: 'forced' | 'bom' | 'utf8' | 'not_utf8' | 'switched'
+  /** Offset of the first non-UTF-8 byte when the import switched past the sniffed prefix. */
+  encodingSwitchedAt: number | null
   bom: boolean
   delimiter: string
   quote: string
@@ -788,4 +796,6 @@ export interface CsvImportError extends Error {
   byteOffset: number | null
   path: null
   line: null
+  /** An import stopped part-way (`import.io`): what it had written (`listId`: exactly those contacts). */
+  report?: ImportReport
 }

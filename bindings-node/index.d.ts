@@ -609,6 +609,8 @@ export interface MemberPage {
 export interface AudienceOptions {
   /** IANA zone of contacts without one (UTC when absent). */
   defaultTimeZone?: string | null
+  /** The field schema `upsertContact` enforces (defaults, types, required fields). */
+  fields?: FieldSchema | string | null
 }
 
 /** Options of `audience.members(listId, options)`. */
@@ -646,7 +648,7 @@ export type ImportTarget = string | null
 
 /** The settings of a CSV import; each one left out is sniffed from the file. */
 export interface CsvOptions {
-  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'windows-1250' | 'windows-1251'
   delimiter?: string
   quote?: string
   header?: boolean
@@ -668,6 +670,8 @@ export interface CsvOptions {
   timeZone?: string
   /** Tags added to every imported or updated contact. */
   tags?: string[]
+  /** Import rows without e-mail, phone or id (default false: rejected with `import.row.no_identity`); deduplicated on their values. */
+  anonymous?: boolean
   /** The declared profile fields, which type the cells. */
   fields?: FieldSchema | string | null
 }
@@ -692,7 +696,7 @@ export interface ImportCsvOptions extends CsvOptions {
 
 /** Options of `exportCsv(source, options)`. */
 export interface ExportCsvOptions {
-  /** With an `Audience`: the id of the list to export. */
+  /** With an `Audience`: the id of the list to export (every contact when absent). */
   list?: string | null
   /** Write the file here (and return the count) instead of returning the text. */
   path?: string | null
@@ -700,7 +704,11 @@ export interface ExportCsvOptions {
 
 /** The settings an import runs with. */
 export interface CsvDetected {
-  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252'
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'windows-1250' | 'windows-1251'
+  /** Why that encoding. */
+  encodingReason: 'forced' | 'bom' | 'utf8' | 'not_utf8' | 'switched'
+  /** Offset of the first non-UTF-8 byte when the import switched past the sniffed prefix. */
+  encodingSwitchedAt: number | null
   bom: boolean
   delimiter: string
   quote: string
@@ -788,6 +796,8 @@ export interface CsvImportError extends Error {
   byteOffset: number | null
   path: null
   line: null
+  /** An import stopped part-way (`import.io`): what it had written (`listId`: exactly those contacts). */
+  report?: ImportReport
 }
 
 /**
@@ -807,6 +817,9 @@ export declare class Audience {
   /**
    * An empty audience. `options.defaultTimeZone` (IANA name, UTC when absent) is the zone of
    * contacts without one (dates of filters and ages are read in the contact's zone).
+   * `options.fields` (a field schema) is enforced by `upsertContact`: defaults fill absent
+   * fields; a value that does not fit its type (or an empty required field) throws a
+   * `ListError` `list.field.invalid` / `list.field.required` at `/fields/<key>`.
    */
   constructor(options?: AudienceOptions)
   /**
@@ -1163,8 +1176,8 @@ export declare class SendPolicy {
  * `time_zone`, `locale`, `tags`, `consent.<channel>`…, then every profile field), in a form
  * `importCsv` reads back to the same contacts (with `delimiter: ','` and `decimal: '.'`).
  *
- * `source` is an array of contacts, or an `Audience` with `options.list` (the id of the list
- * to export). Returns the CSV text, or, with `options.path`, writes the file as it goes and
+ * `source` is an array of contacts, or an `Audience` (with `options.list`, the id of the list
+ * to export; without it, every contact of the audience). Returns the CSV text, or, with `options.path`, writes the file as it goes and
  * returns how many contacts it wrote. Throws a `ListError` `list.unknown` for an unknown list.
  */
 export declare function exportCsv(source: Audience | Contact[], options?: ExportCsvOptions | null): string | number
@@ -1186,8 +1199,10 @@ export declare function flowSchema(): string
  * still validates every row): `listId` is `null`, `changes` empty.
  *
  * `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end. When it
- * throws, it is not called again, the import runs to its end (rows already written are
- * never half-applied), and then its exception is thrown.
+ * throws, the import stops at the next chunk (rows already written are never half-applied)
+ * and its exception is thrown with `report`: the report of what was written (into an
+ * audience, `listId` is the list of exactly those contacts and `changes` their list changes).
+ * A `CsvImportError` `import.io` for a file that fails part-way carries `report` too.
  *
  * Throws a `CsvImportError` for a file that cannot be imported at all; problems of single
  * rows are in `rejected`.

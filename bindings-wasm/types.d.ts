@@ -311,6 +311,8 @@ export interface TriggerHit {
 export interface AudienceOptions {
   /** The zone of contacts without one (dates of filters and ages are read in it); UTC when absent. */
   defaultTimeZone?: string | null;
+  /** The field schema `upsertContact` enforces (defaults, types, required fields). */
+  fields?: string | object | null;
 }
 
 /** The options of `Audience.members`. */
@@ -323,7 +325,7 @@ export interface MembersOptions {
 
 /** Settings of a CSV import; each one forces what would otherwise be sniffed or defaulted. */
 export interface CsvOptions {
-  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | null;
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'windows-1250' | 'windows-1251' | null;
   delimiter?: string | null;
   quote?: string | null;
   header?: boolean | null;
@@ -341,6 +343,8 @@ export interface CsvOptions {
   timeZone?: string | null;
   /** Tags given to every imported contact. */
   tags?: string[] | null;
+  /** Import rows without e-mail, phone or id (default false: rejected with `import.row.no_identity`); deduplicated on their values. */
+  anonymous?: boolean | null;
   /** The field schema that types the cells (`{fields: [...]}`). */
   fields?: string | object | null;
 }
@@ -349,7 +353,7 @@ export interface CsvOptions {
 export interface ImportCsvOptions extends CsvOptions {
   /** Stamps created and updated contacts: the browser build never reads the clock. */
   now: Instant;
-  /** Called every 8192 rows and at the end. */
+  /** Called every 8192 rows and at the end; when it throws, the import stops at the next chunk and the exception is rethrown with `report`. */
   onProgress?: ((progress: { bytesRead: number; rows: number }) => void) | null;
   /** Merge into this audience and make a list of the file's contacts; a dry run without it. */
   audience?: Audience | null;
@@ -387,15 +391,19 @@ export interface ImportReport {
   detected: CsvDetected;
   columns: CsvColumn[];
   bytes: number;
-  /** With `audience`: the list made of the file's contacts (absent in a dry run). */
-  listId?: string;
+  /** With `audience`: the list made of the file's contacts (absent in a dry run; `null` in the `report` of a stopped dry run). */
+  listId?: string | null;
   /** With `audience`: the changes of other lists the import caused (absent in a dry run). */
   changes?: ListChange[];
 }
 
 /** The settings found (or forced). */
 export interface CsvDetected {
-  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'windows-1250' | 'windows-1251';
+  /** Why that encoding. */
+  encodingReason: 'forced' | 'bom' | 'utf8' | 'not_utf8' | 'switched';
+  /** Offset of the first non-UTF-8 byte when the import switched past the sniffed prefix. */
+  encodingSwitchedAt: number | null;
   bom: boolean;
   delimiter: string;
   quote: string;
@@ -476,7 +484,10 @@ export class TimeError extends SequenzaError {}
 /** A list operation that cannot be done (`list.*`). */
 export class ListError extends SequenzaError {}
 /** A CSV file or import options that cannot be imported at all (`import.*`). */
-export class CsvImportError extends SequenzaError {}
+export class CsvImportError extends SequenzaError {
+  /** An import stopped part-way (`import.io`): what it had written (`listId`: exactly those contacts). */
+  report?: ImportReport;
+}
 /** A JsonLogic rule that cannot be evaluated (`jsonlogic.*`). */
 export class JsonLogicError extends SequenzaError {}
 /** A malformed merge field. */

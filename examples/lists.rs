@@ -33,7 +33,7 @@ pub fn run() -> sequenza::Result<()> {
         r#"{"id": "bruno", "fields": {"gender": "M", "birth_date": "1985-02-10"}}"#,
         r#"{"id": "carla", "fields": {"gender": "F", "birth_date": "2001-09-30"}}"#,
     ] {
-        audience.upsert_contact(Contact::from_json(json)?, t0);
+        audience.upsert_contact(Contact::from_json(json)?, t0)?;
     }
     let list = List::from_json(
         r#"{"id": "coupon-women", "name": "Coupon not used yet, women 18–45",

@@ -55,7 +55,7 @@ fn audience(n: usize) -> Audience {
             Value::Text(format!("{year}-0{}-1{}", 1 + rng.below(9), rng.below(9))),
         );
         let id = c.id.clone();
-        a.upsert_contact(c, t);
+        a.upsert_contact(c, t).expect("no field schema");
         if rng.chance(0.33) {
             let at = t - TimeDelta::days(rng.below(330) as i64);
             a.record(

@@ -8,14 +8,24 @@
 //! | `JsonLogicError` | `JsonLogicError` | `code`, `path`, `line` / `column` / `expected` (`null`) |
 //! | `Error::Time` | `TimeError` | `code`, `path`, `line` / `column` (`null`) |
 //! | `Error::List` | `ListError` | `code`, `path`, `line` / `column` (`null`) |
-//! | `Error::Import` | `CsvImportError` | `code`, `row`, `column`, `columnName`, `byteOffset` (`null` when unknown), `path` / `line` (`null`) |
+//! | `Error::Import` | `CsvImportError` | `code`, `row`, `column`, `columnName`, `byteOffset` (`null` when unknown), `path` / `line` (`null`), `report` (an import stopped part-way) |
 //! | another kind | `SequenzaError` | `code`, `path`, `line`, `column` (`null` when unknown) |
 
-use napi::bindgen_prelude::{JsObjectValue, JsValue, Null, Object};
+use napi::bindgen_prelude::{JsObjectValue, JsValue, Null, Object, Unknown};
 use napi::{Env, Error, Result, Status};
 
 /// Maps a core error to a JS `Error` carrying its code and location.
 pub(crate) fn core_error(env: &Env, err: &sequenza::Error) -> Error {
+    core_error_with(env, err, None)
+}
+
+/// Like [`core_error`]; a `CsvImportError` also gets `report` (the partial report of an import
+/// that stopped part-way), when given.
+pub(crate) fn core_error_with(
+    env: &Env,
+    err: &sequenza::Error,
+    report: Option<Unknown<'_>>,
+) -> Error {
     let built = match err {
         sequenza::Error::Format(f) => js_error(
             env,
@@ -92,6 +102,7 @@ pub(crate) fn core_error(env: &Env, err: &sequenza::Error) -> Error {
                     ("byteOffset", opt_num(i.offset)),
                     ("path", Prop::Null),
                     ("line", Prop::Null),
+                    ("report", report.map_or(Prop::Skip, Prop::Js)),
                 ],
             )
         }
@@ -157,6 +168,10 @@ enum Prop<'a> {
     Big(u64),
     List(&'a [String]),
     Null,
+    /// A JS value as it is.
+    Js(Unknown<'a>),
+    /// No property.
+    Skip,
 }
 
 /// Builds a JS `Error` with this `name`, `message` and properties, wrapped so napi throws it as is.
@@ -171,6 +186,8 @@ fn js_error(env: &Env, name: &str, message: &str, props: &[(&str, Prop<'_>)]) ->
             Prop::Big(n) => obj.set_named_property(key, *n as f64)?,
             Prop::List(items) => obj.set_named_property(key, items.to_vec())?,
             Prop::Null => obj.set_named_property(key, Null)?,
+            Prop::Js(v) => obj.set_named_property(key, *v)?,
+            Prop::Skip => {}
         }
     }
     Ok(Error::from(obj.to_unknown()))

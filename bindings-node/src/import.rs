@@ -34,7 +34,7 @@ use crate::convert::{
     field_schema, instant, json_array, json_value, opt_string_arg, parse_json, range_error,
     type_error, type_of, Options,
 };
-use crate::errors::core_error;
+use crate::errors::{core_error, core_error_with};
 use crate::list::Audience;
 
 /// The `ImportOptions` settings: JS name (the core's JSON name in camelCase) → the core's name.
@@ -69,6 +69,7 @@ impl Opened {
                         column: None,
                         column_name: None,
                         message: format!("cannot open {path}: {e}"),
+                        report: None,
                     })),
                 )),
             },
@@ -99,6 +100,21 @@ impl Opened {
             Opened::File(f, _) => Box::new(f),
             Opened::Bytes(c) => Box::new(c),
         }
+    }
+}
+
+/// A reader that fails once `stop` is set (the progress callback threw).
+struct Stoppable<'a, R> {
+    inner: R,
+    stop: &'a std::cell::Cell<bool>,
+}
+
+impl<R: Read> Read for Stoppable<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.stop.get() {
+            return Err(std::io::Error::other("stopped: onProgress threw"));
+        }
+        self.inner.read(buf)
     }
 }
 
@@ -216,8 +232,10 @@ pub fn preview_csv<'env>(
 /// still validates every row): `listId` is `null`, `changes` empty.
 ///
 /// `options.onProgress({bytesRead, rows})` is called every 8192 rows and at the end. When it
-/// throws, it is not called again, the import runs to its end (rows already written are
-/// never half-applied), and then its exception is thrown.
+/// throws, the import stops at the next chunk (rows already written are never half-applied)
+/// and its exception is thrown with `report`: the report of what was written (into an
+/// audience, `listId` is the list of exactly those contacts and `changes` their list changes).
+/// A `CsvImportError` `import.io` for a file that fails part-way carries `report` too.
 ///
 /// Throws a `CsvImportError` for a file that cannot be imported at all; problems of single
 /// rows are in `rejected`.
@@ -261,6 +279,7 @@ pub fn import_csv<'env>(
     };
     let mut thrown: Option<Unknown<'_>> = None;
     let mut failed: Option<Error> = None;
+    let stop = std::cell::Cell::new(false);
     let mut progress = |p: Progress| {
         let Some(g) = &guarded else {
             return;
@@ -283,6 +302,13 @@ pub fn import_csv<'env>(
             Ok(_) => {}
             Err(e) => failed = Some(e),
         }
+        if thrown.is_some() || failed.is_some() {
+            stop.set(true);
+        }
+    };
+    let reader = Stoppable {
+        inner: input.reader(),
+        stop: &stop,
     };
     let out = match audience {
         Some(mut handle) => {
@@ -301,7 +327,7 @@ pub fn import_csv<'env>(
                 file: file_name.clone(),
             };
             let result = import_csv_into_audience(
-                input.reader(),
+                reader,
                 &settings,
                 &schema,
                 &mut inner,
@@ -315,25 +341,34 @@ pub fn import_csv<'env>(
         }
         None => {
             let mut target = MemoryTarget::default();
-            import_csv_reader(
-                input.reader(),
-                &settings,
-                &schema,
-                &mut target,
-                now,
-                &mut progress,
-            )
-            .map(|r| (r, None, Vec::new()))
+            import_csv_reader(reader, &settings, &schema, &mut target, now, &mut progress)
+                .map(|r| (r, None, Vec::new()))
         }
     };
+    // An import stopped part-way: what it did goes on the error as `report`.
+    let partial = match &out {
+        Err(sequenza::Error::Import(e)) => match e.report.as_deref() {
+            Some(p) => Some(to_js_value(
+                env,
+                &report_shape(&p.report, p.list_id.as_ref(), &p.changes)?,
+            )?),
+            None => None,
+        },
+        _ => None,
+    };
     if let Some(value) = thrown {
+        if let (Some(report), Ok(napi::ValueType::Object)) = (partial, value.get_type()) {
+            value
+                .coerce_to_object()?
+                .set_named_property("report", report)?;
+        }
         env.throw(value)?;
         return Err(Error::new(Status::PendingException, "onProgress threw"));
     }
     if let Some(e) = failed {
         return Err(e);
     }
-    let (report, list, changes) = out.map_err(|e| core_error(env, &e))?;
+    let (report, list, changes) = out.map_err(|e| core_error_with(env, &e, partial))?;
     to_js_value(env, &report_shape(&report, list.as_ref(), &changes)?)
 }
 
@@ -341,8 +376,8 @@ pub fn import_csv<'env>(
 /// `time_zone`, `locale`, `tags`, `consent.<channel>`…, then every profile field), in a form
 /// `importCsv` reads back to the same contacts (with `delimiter: ','` and `decimal: '.'`).
 ///
-/// `source` is an array of contacts, or an `Audience` with `options.list` (the id of the list
-/// to export). Returns the CSV text, or, with `options.path`, writes the file as it goes and
+/// `source` is an array of contacts, or an `Audience` (with `options.list`, the id of the list
+/// to export; without it, every contact of the audience). Returns the CSV text, or, with `options.path`, writes the file as it goes and
 /// returns how many contacts it wrote. Throws a `ListError` `list.unknown` for an unknown list.
 #[napi(
     catch_unwind,
@@ -368,25 +403,11 @@ pub fn export_csv(
                     "The \"source\" argument is busy: importCsv is writing into it",
                 ));
             }
-            let Some(list) = list else {
-                return Err(type_error(
-                    env,
-                    "The \"options.list\" argument must be of type string with an Audience. \
-                     Received undefined",
-                ));
-            };
-            let id = ListId::new(list);
-            if handle.inner.list(&id).is_none() {
-                // The core's own error for an unknown list.
-                if let Err(e) = handle.inner.members(&id, 0, 0) {
-                    return Err(core_error(env, &e));
-                }
-            }
+            let id = list.map(ListId::new);
             handle
                 .inner
-                .member_ids(&id)
-                .filter_map(|c| handle.inner.contact(c))
-                .collect()
+                .contacts_in(id.as_ref())
+                .map_err(|e| core_error(env, &e))?
         }
         Either::B(value) => {
             owned = json_array(env, value, "source", "", Contact::from_json)?;

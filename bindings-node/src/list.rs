@@ -14,8 +14,8 @@ use sequenza::model::{ContactId, ListId};
 use sequenza::{Contact, Event};
 
 use crate::convert::{
-    instant, is_nullish, json_text, range_error, serde_string, string_arg, time_zone, to_js,
-    type_error, type_of, Options,
+    field_schema, instant, is_nullish, json_text, range_error, serde_string, string_arg, time_zone,
+    to_js, type_error, type_of, Options,
 };
 use crate::errors::core_error;
 use crate::flow::{FlowArg, MaybeFlow};
@@ -95,16 +95,23 @@ fn count_option(env: &Env, opts: &Options<'_>, key: &str, default: u32) -> Resul
 impl Audience {
     /// An empty audience. `options.defaultTimeZone` (IANA name, UTC when absent) is the zone of
     /// contacts without one (dates of filters and ages are read in the contact's zone).
+    /// `options.fields` (a field schema) is enforced by `upsertContact`: defaults fill absent
+    /// fields; a value that does not fit its type (or an empty required field) throws a
+    /// `ListError` `list.field.invalid` / `list.field.required` at `/fields/<key>`.
     #[napi(constructor, catch_unwind, ts_args_type = "options?: AudienceOptions")]
     pub fn new(env: &Env, options: Option<Unknown<'_>>) -> Result<Self> {
-        let opts = Options::read(env, options, "options", &["defaultTimeZone"])?;
+        let opts = Options::read(env, options, "options", &["defaultTimeZone", "fields"])?;
         let tz = time_zone(
             env,
             opts.get("defaultTimeZone")?,
             &opts.name_of("defaultTimeZone"),
         )?;
+        let fields =
+            field_schema(env, opts.get("fields")?, &opts.name_of("fields"))?.unwrap_or_default();
         Ok(Audience {
-            inner: sequenza::list::Audience::new().with_default_time_zone(tz),
+            inner: sequenza::list::Audience::new()
+                .with_default_time_zone(tz)
+                .with_fields(fields),
             busy: false,
         })
     }
@@ -304,7 +311,10 @@ impl Audience {
         self.check(env)?;
         let contact = read_contact(env, contact)?;
         let now = instant(env, Some(now), "now")?;
-        let out = self.inner.upsert_contact(contact, now);
+        let out = self
+            .inner
+            .upsert_contact(contact, now)
+            .map_err(|e| core_error(env, &e))?;
         changes(env, &out)
     }
 

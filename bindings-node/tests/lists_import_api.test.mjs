@@ -178,7 +178,58 @@ test('exportCsv: an audience list or contacts, as text or to a file, reads back 
     rmSync(dir, { recursive: true, force: true });
   }
   assert.throws(() => exportCsv(a, { list: 'nope' }), { name: 'ListError', code: 'list.unknown' });
-  assert.throws(() => exportCsv(a), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+  // Without a list: the whole audience.
+  a.upsertContact({ id: 'walk-in' }, NOW);
+  const whole = exportCsv(a);
+  assert.ok(whole.includes('walk-in'));
+  assert.equal(whole.trimEnd().split('\n').length, a.contactCount + 1);
+});
+
+test('an import stopped by onProgress at row N leaves a record on the error', () => {
+  const lines = ['email;tags'];
+  for (let i = 0; i < 40000; i += 1) lines.push(`c${i}@example.com;${i % 3 === 0 ? 'vip' : ''}`);
+  const a = new Audience();
+  a.createList({ id: 'vip', name: 'VIP', source: { type: 'tag', tag: 'vip' }, auto_update: true }, NOW);
+  const stop = new Error('enough');
+  let err;
+  try {
+    importCsv(Buffer.from(lines.join('\n') + '\n'), {
+      now: NOW, audience: a, onProgress: (p) => { if (p.rows >= 16384) throw stop; },
+    });
+  } catch (e) {
+    err = e;
+  }
+  assert.equal(err, stop);
+  const r = err.report;
+  assert.ok(r.rows >= 16384 && r.rows < 40000, `${r.rows}`);
+  assert.equal(r.imported + r.updated + r.duplicates + r.rejectedRows, r.rows);
+  assert.equal(a.contactCount, r.imported);
+  assert.equal(a.memberCount(r.listId), r.imported);
+  const written = a.memberIds(r.listId);
+  const vip = new Set(written.filter((id) => (a.contact(id).tags ?? []).includes('vip')));
+  assert.ok(vip.size > 0);
+  assert.deepEqual(new Set(a.memberIds('vip')), vip);
+  const entered = new Set(r.changes.filter((c) => c.list === 'vip' && c.change === 'entered').map((c) => c.contact));
+  assert.deepEqual(entered, vip);
+  for (const id of written) assert.ok((a.contact(id).lists ?? []).includes(r.listId));
+});
+
+test('anonymous rows, and an Audience with a field schema', () => {
+  const shop = Buffer.from('Nome;E-mail\nAnna;anna@example.com\nCarla;\n');
+  const refused = importCsv(shop, { now: NOW });
+  assert.equal(refused.rejected[0].code, 'import.row.no_identity');
+  const a = new Audience();
+  assert.equal(importCsv(shop, { now: NOW, audience: a, anonymous: true }).imported, 2);
+  assert.equal(importCsv(shop, { now: NOW, audience: a, anonymous: true }).imported, 0);
+  assert.equal(a.contactCount, 2);
+
+  const b = new Audience({ defaultTimeZone: 'Europe/Rome', fields: { fields: [
+    { key: 'points', type: 'number', default: 0 }, { key: 'vip', type: 'boolean' }] } });
+  b.upsertContact({ id: 'anna' }, NOW);
+  assert.equal(b.contact('anna').fields.points, 0);
+  assert.throws(() => b.upsertContact({ id: 'bea', fields: { vip: 'sì' } }, NOW),
+    { name: 'ListError', code: 'list.field.invalid', path: '/fields/vip' });
+  assert.equal(b.contact('bea'), null);
 });
 
 test('previewCsv shows the suggested mapping and per-cell problems; overrides win', () => {

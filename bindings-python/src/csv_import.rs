@@ -13,7 +13,6 @@ use std::fs::File;
 use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString};
 use sequenza::import::{
@@ -239,8 +238,11 @@ impl PyImportReport {
 ///   ``list_id``. Without one the contacts are only validated and counted.
 /// - ``fields``: the field schema (JSON text or ``dict``).
 /// - ``on_progress``: called as ``on_progress(rows, bytes)`` every 8192 rows and at the end; an
-///   exception it raises stops the import and propagates (rows already written stay written; no
-///   list is made).
+///   exception it raises stops the import (at the next chunk) and propagates with a ``report``
+///   attribute: an ``ImportReport`` of what was done (rows written stay written; into an
+///   audience, ``report.list_id`` is the list of exactly the contacts written and
+///   ``report.changes`` their list changes). A ``CsvImportError`` ``import.io`` for a file that
+///   fails part-way carries ``report`` the same way.
 /// - ``options``: the other import options, as for ``preview_csv``.
 ///
 /// Raises ``CsvImportError`` (``code``, ``row``, ``column``, ``column_name``, ``byte_offset``)
@@ -326,10 +328,29 @@ pub(crate) fn import_csv<'py>(
                 .map(|r| (r, None, Vec::new()))
         }
     });
+    // An import stopped part-way: the exception carries what was done as ``report``.
+    let partial = match &outcome {
+        Err(sequenza::Error::Import(e)) => e.report.clone(),
+        _ => None,
+    };
+    let with_report = |err: PyErr| -> PyErr {
+        let Some(p) = partial.clone() else {
+            return err;
+        };
+        let report = PyImportReport {
+            report: p.report,
+            list_id: p.list_id,
+            changes: p.changes,
+        };
+        match Py::new(py, report).and_then(|r| err.value(py).setattr("report", r)) {
+            Ok(()) => err,
+            Err(e) => e,
+        }
+    };
     if let Some(e) = failure {
-        return Err(e);
+        return Err(with_report(e));
     }
-    let (report, list_id, changes) = outcome.map_err(|e| to_py_err(py, &e))?;
+    let (report, list_id, changes) = outcome.map_err(|e| with_report(to_py_err(py, &e)))?;
     Ok(PyImportReport {
         report,
         list_id,
@@ -341,7 +362,8 @@ pub(crate) fn import_csv<'py>(
 /// ``consent.<channel>`` columns and the profile fields, sorted) that ``import_csv`` reads back
 /// to the same contacts (with ``delimiter=","`` and ``decimal="."``).
 ///
-/// ``contacts`` is an ``Audience`` (then ``list_id`` names the list to export, required) or an
+/// ``contacts`` is an ``Audience`` (then ``list_id`` names the list to export; without it, every
+/// contact of the audience) or an
 /// iterable of contact dicts / JSON texts. With ``path`` the CSV is written there and the number
 /// of contacts written is returned; without, the CSV text is returned.
 #[pyfunction]
@@ -355,24 +377,11 @@ pub(crate) fn export_csv<'py>(
     let owned: Vec<sequenza::Contact>;
     let held;
     let refs: Vec<&sequenza::Contact> = if let Ok(a) = contacts.cast::<PyAudience>() {
-        let Some(list) = list_id else {
-            return Err(PyValueError::new_err(
-                "list_id is required to export from an Audience",
-            ));
-        };
         held = a.borrow();
-        let id = ListId::new(list);
-        if held.inner.list(&id).is_none() {
-            // The core's `list.unknown` error.
-            let err = held.inner.members(&id, 0, 0).err();
-            if let Some(e) = err {
-                return Err(to_py_err(py, &e));
-            }
-        }
+        let id = list_id.map(ListId::new);
         held.inner
-            .member_ids(&id)
-            .filter_map(|c| held.inner.contact(c))
-            .collect()
+            .contacts_in(id.as_ref())
+            .map_err(|e| to_py_err(py, &e))?
     } else {
         if contacts.is_instance_of::<PyString>()
             || contacts.is_instance_of::<PyBytes>()

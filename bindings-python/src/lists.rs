@@ -78,12 +78,17 @@ fn parse_source(obj: &Bound<'_, PyAny>) -> PyResult<Source> {
 #[pymethods]
 impl PyAudience {
     /// An empty audience; ``default_time_zone`` is the IANA zone of contacts without one.
+    /// ``fields`` (a field schema: JSON text or ``dict``) is enforced by ``upsert_contact``:
+    /// defaults fill absent fields, and a value that does not fit its type (or a required field
+    /// left empty) raises ``ListError`` ``list.field.invalid`` / ``list.field.required`` at
+    /// ``/fields/<key>``.
     #[new]
-    #[pyo3(signature = (default_time_zone = "UTC"))]
-    fn new(default_time_zone: &str) -> PyResult<Self> {
+    #[pyo3(signature = (default_time_zone = "UTC", fields = None))]
+    fn new(default_time_zone: &str, fields: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
         Ok(PyAudience {
             inner: Audience::new()
-                .with_default_time_zone(time_zone(default_time_zone, "default_time_zone")?),
+                .with_default_time_zone(time_zone(default_time_zone, "default_time_zone")?)
+                .with_fields(super::parse_fields(fields)?.unwrap_or_default()),
         })
     }
 
@@ -97,7 +102,11 @@ impl PyAudience {
     ) -> PyResult<Bound<'py, PyList>> {
         let contact = parse_contact(contact)?;
         let now = instant(now, "now")?;
-        changes_to_py(py, &self.inner.upsert_contact(contact, now))
+        let changes = self
+            .inner
+            .upsert_contact(contact, now)
+            .map_err(|e| to_py_err(py, &e))?;
+        changes_to_py(py, &changes)
     }
 
     /// Forgets a contact and its events at ``now``; it leaves every list it was in. Returns the

@@ -246,11 +246,39 @@ def test_progress_exception_propagates_and_stops(tmp_path):
         raise Stop("enough")
 
     a = Audience()
-    with pytest.raises(Stop, match="enough"):
+    with pytest.raises(Stop, match="enough") as info:
         sequenza.import_csv(path, now=NOW, audience=a, on_progress=on_progress)
     assert len(seen) == 1
-    assert a.lists() == []  # no list is made
     assert 0 < len(a) < 200_000  # stopped early: rows of the chunks already read stay written
+    assert isinstance(info.value.report, ImportReport)
+
+
+def test_an_import_stopped_at_row_n_leaves_a_record(tmp_path):
+    # Every third contact is tagged vip; an auto-updating list follows the tag.
+    path = tmp_path / "tagged.csv"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write("email;tags\n")
+        for i in range(40_000):
+            f.write(f"c{i}@example.com;{'vip' if i % 3 == 0 else ''}\n")
+    a = Audience()
+    a.create_list({"id": "vip", "name": "VIP", "source": {"type": "tag", "tag": "vip"}, "auto_update": True}, NOW)
+
+    def on_progress(rows, read):
+        if rows >= 16_384:
+            raise Stop("enough")
+
+    with pytest.raises(Stop) as info:
+        sequenza.import_csv(path, now=NOW, audience=a, on_progress=on_progress)
+    r = info.value.report
+    assert 16_384 <= r.rows < 40_000
+    assert r.imported + r.updated + r.duplicates + r.rejected_rows == r.rows
+    assert r.imported == len(a) == a.member_count(r.list_id)
+    written = a.member_ids(r.list_id)
+    vip = {c for c in written if "vip" in a.contact(c).get("tags", [])}
+    assert vip and set(a.member_ids("vip")) == vip
+    assert {c["contact"] for c in r.changes if c["list"] == "vip" and c["change"] == "entered"} == vip
+    for cid in written:
+        assert r.list_id in a.contact(cid).get("lists", [])
 
 
 # ---- export -------------------------------------------------------------------------------------------
@@ -271,8 +299,10 @@ def test_export_round_trip(tmp_path):
         assert {k: v for k, v in got.items() if k != "lists"} == {k: v for k, v in want.items() if k != "lists"}
     contacts = [{"id": "c1", "email": "anna@example.com", "fields": {"city": "Forlì, FC"}}]
     assert sequenza.export_csv(contacts) == 'id,email,phone,time_zone,locale,tags,city\nc1,anna@example.com,,,,,"Forlì, FC"\n'
-    with pytest.raises(ValueError):
-        sequenza.export_csv(a)
+    # Without a list: the whole audience.
+    a.upsert_contact({"id": "walk-in"}, NOW)
+    whole = sequenza.export_csv(a)
+    assert whole.count("\n") == len(a) + 1 and "walk-in" in whole
     with pytest.raises(sequenza.ListError):
         sequenza.export_csv(a, list_id="nope")
 
@@ -305,3 +335,43 @@ def test_date_times_without_an_offset_are_wall_times_in_the_audience_zone():
     with pytest.raises(CsvImportError) as e:
         sequenza.import_csv(csv, now=now, fields=fields, time_zone="Europe/Atlantis")
     assert (e.value.code, e.value.column_name) == ("import.option.invalid", "time_zone")
+
+
+# ---- identity, field schema, encodings (issue 10) ------------------------------------------------------
+
+
+SHOP = "Nome;Città;E-mail\nAnna;Roma;anna@example.com\nCarla;Forlì;\n".encode("utf-8")
+SHOP_FIELDS = {"fields": [{"key": "first_name", "type": "text"}, {"key": "city", "type": "text"}]}
+
+
+def test_a_row_without_identity_is_rejected_unless_anonymous():
+    r = sequenza.import_csv(SHOP, now=NOW, fields=SHOP_FIELDS)
+    assert (r.imported, r.rejected_rows) == (1, 1)
+    assert r.rejected[0]["code"] == "import.row.no_identity"
+    a = Audience()
+    first = sequenza.import_csv(SHOP, now=NOW, audience=a, fields=SHOP_FIELDS, anonymous=True)
+    assert first.imported == 2
+    again = sequenza.import_csv(SHOP, now=NOW, audience=a, fields=SHOP_FIELDS, anonymous=True)
+    assert again.imported == 0 and len(a) == 2
+
+
+def test_audience_field_schema_is_enforced():
+    schema = {"fields": [{"key": "points", "type": "number", "default": 0},
+                         {"key": "vip", "type": "boolean"}]}
+    a = Audience("Europe/Rome", fields=schema)
+    a.upsert_contact({"id": "anna"}, NOW)
+    assert a.contact("anna")["fields"]["points"] == 0
+    with pytest.raises(sequenza.ListError) as info:
+        a.upsert_contact({"id": "bea", "fields": {"vip": "sì"}}, NOW)
+    assert (info.value.code, info.value.path) == ("list.field.invalid", "/fields/vip")
+    assert a.contact("bea") is None
+
+
+def test_an_8_bit_file_past_the_sniffed_prefix_is_read_in_its_encoding():
+    rows = ["email;first_name"] + [f"u{i}@example.com;Mario" for i in range(5000)]
+    data = ("\n".join(rows) + "\n").encode("ascii") + "x@example.com;Niccolò\n".encode("cp1252")
+    assert len(data) > 64 * 1024
+    r = sequenza.import_csv(data, now=NOW, fields=SHOP_FIELDS)
+    assert r.rejected_rows == 0 and r.imported == 5001
+    assert r.detected["encoding"] == "windows-1252"
+    assert r.detected["encoding_reason"] == "switched"

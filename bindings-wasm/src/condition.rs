@@ -334,7 +334,7 @@ impl ContactTable {
 #[serde(default, rename_all = "camelCase")]
 pub(crate) struct IndexOptions {
     pub(crate) default_time_zone: Option<String>,
-    fields: Js,
+    pub(crate) fields: Js,
 }
 
 /// Keeps segment membership of contacts up to date, incrementally; each change returns the

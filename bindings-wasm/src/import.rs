@@ -53,6 +53,22 @@ fn read_options(
     Ok((o, settings, schema))
 }
 
+/// A reader over the bytes that fails once the progress callback threw: the import stops at the
+/// next chunk.
+struct Stoppable<'a> {
+    inner: &'a [u8],
+    thrown: &'a RefCell<Option<JsValue>>,
+}
+
+impl std::io::Read for Stoppable<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.thrown.borrow().is_some() {
+            return Err(std::io::Error::other("stopped: onProgress threw"));
+        }
+        self.inner.read(buf)
+    }
+}
+
 /// The bytes of the input: a `Uint8Array` (or an `ArrayBuffer`), copied once.
 fn bytes(value: &JsValue, call: &str) -> JsResult<Vec<u8>> {
     if let Some(b) = value.dyn_ref::<js_sys::ArrayBuffer>() {
@@ -76,7 +92,9 @@ pub fn preview_csv(data: Bytes, options: Option<CsvOptions>) -> JsResult<JsValue
 
 /// Imports CSV bytes at `options.now`: into `options.audience` (and a new list of the file's
 /// contacts), or, without it, a dry run that validates every row. `options.onProgress` is
-/// called every 8192 rows and at the end; an exception it throws is rethrown after the import.
+/// called every 8192 rows and at the end; when it throws, the import stops at the next chunk and
+/// its exception is rethrown with `report` (what was written, as on a `CsvImportError` of an
+/// import stopped part-way: `err.data().report` of the core).
 #[wasm_bindgen(js_name = importCsv, unchecked_return_type = "ImportReport")]
 pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
     let (o, settings, schema) = read_options(Some(options.into()), "importCsv")?;
@@ -103,6 +121,10 @@ pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
         let arg = to_js_camel(&p).unwrap_or(JsValue::NULL);
         *thrown.borrow_mut() = f.call1(&JsValue::NULL, &arg).err();
     };
+    let reader = Stoppable {
+        inner: data.as_slice(),
+        thrown: &thrown,
+    };
     let report = match &audience {
         Some(shared) => {
             let mut inner = shared.try_borrow_mut().map_err(|_| busy())?;
@@ -111,7 +133,7 @@ pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
                 file: o.file_name,
             };
             import::import_csv_into_audience(
-                data.as_slice(),
+                reader,
                 &settings,
                 &schema,
                 &mut inner,
@@ -121,8 +143,8 @@ pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
             )
             .map(|r| to_js_camel(&r))
         }
-        None => import::import_csv(
-            data.as_slice(),
+        None => import::import_csv_reader(
+            reader,
             &settings,
             &schema,
             &mut MemoryTarget::default(),
@@ -132,12 +154,19 @@ pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
         .map(|r| to_js_camel(&r)),
     };
     if let Some(e) = thrown.into_inner() {
+        // The stopped import's partial report, the same field a `CsvImportError` carries.
+        if let Err(stopped) = &report {
+            if let Some(partial) = stopped.data().report {
+                set(&e, "report", to_js_camel(&partial)?);
+            }
+        }
         return Err(e);
     }
     report.map_err(js_error)?
 }
 
-/// Writes contacts (an array, or the members of `options.list` of an `Audience`) to CSV that
+/// Writes contacts (an array, or an `Audience`: the members of `options.list`, every contact
+/// without it) to CSV that
 /// `importCsv` reads back; text, or UTF-8 bytes with `options.as === 'bytes'`.
 #[wasm_bindgen(js_name = exportCsv, unchecked_return_type = "string | Uint8Array")]
 pub fn export_csv(source: ExportSource, options: Option<ExportCsvOptions>) -> JsResult<JsValue> {
@@ -155,12 +184,8 @@ pub fn export_csv(source: ExportSource, options: Option<ExportCsvOptions>) -> Js
     } else {
         let shared = audience_of(&source, "exportCsv: source")?;
         let a = shared.try_borrow().map_err(|_| busy())?;
-        let list =
-            ListId::new(o.list.ok_or_else(|| {
-                type_error("exportCsv: options.list is required with an Audience")
-            })?);
-        core(a.members(&list, 0, 0))?;
-        let contacts: Vec<&Contact> = a.member_ids(&list).filter_map(|c| a.contact(c)).collect();
+        let list = o.list.map(ListId::new);
+        let contacts = core(a.contacts_in(list.as_ref()))?;
         import::export_csv(contacts.iter().copied(), &mut out)
     };
     written.map_err(|e| JsValue::from(js_sys::Error::new(&format!("exportCsv: {e}"))))?;

@@ -97,13 +97,19 @@ struct Page {
 
 #[wasm_bindgen]
 impl Audience {
-    /// An empty audience. `options`: `{defaultTimeZone?}`, the zone of contacts without one.
+    /// An empty audience. `options`: `{defaultTimeZone?, fields?}`: the zone of contacts without
+    /// one, and the field schema `upsertContact` enforces (defaults fill absent fields; a value
+    /// that does not fit its type, or an empty required field, throws a `ListError`
+    /// `list.field.invalid` / `list.field.required` at `/fields/<key>`).
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<AudienceOptions>) -> JsResult<Audience> {
         let o: IndexOptions = crate::options(options, "new Audience")?;
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
+        let fields = field_schema(Some(o.fields.0))?.unwrap_or_default();
         let inner = Rc::new(RefCell::new(
-            sequenza::list::Audience::new().with_default_time_zone(tz),
+            sequenza::list::Audience::new()
+                .with_default_time_zone(tz)
+                .with_fields(fields),
         ));
         static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
         let handle = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -210,7 +216,7 @@ impl Audience {
     pub fn upsert_contact(&mut self, contact: Doc, now: Instant) -> JsResult<JsValue> {
         let contact = doc(&contact, "a contact", Contact::from_json)?;
         let now = instant(&now, "Audience.upsertContact: now")?;
-        self.changes(|a| a.upsert_contact(contact, now))
+        to_js(&core(self.write(|a| a.upsert_contact(contact, now))?)?)
     }
 
     /// Forgets a contact and its events; it leaves every list it was in.

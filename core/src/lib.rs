@@ -40,6 +40,7 @@ pub mod import;
 pub mod jsonlogic;
 pub mod list;
 pub mod model;
+pub mod phone;
 pub mod segment;
 pub mod store;
 mod tagged;

@@ -34,10 +34,12 @@ fn import_into(
 #[test]
 fn import_merges_fills_its_list_and_moves_auto_lists() {
     let mut audience = Audience::new().with_default_time_zone(chrono_tz::Europe::Rome);
-    audience.upsert_contact(
-        Contact::from_json(r#"{"id": "anna", "email": "anna@example.com"}"#).unwrap(),
-        now(),
-    );
+    audience
+        .upsert_contact(
+            Contact::from_json(r#"{"id": "anna", "email": "anna@example.com"}"#).unwrap(),
+            now(),
+        )
+        .unwrap();
     let vip = List {
         auto_update: true,
         ..List::new("vip", "VIP", Source::Tag { tag: "vip".into() })

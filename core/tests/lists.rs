@@ -33,7 +33,7 @@ fn manual_add_edit_remove_rename_delete() {
     let mut anna = Contact::new("anna");
     anna.fields
         .insert("city".into(), Value::Text("Roma".into()));
-    a.upsert_contact(anna, now);
+    a.upsert_contact(anna, now).unwrap();
     assert!(a
         .contact(&"anna".into())
         .unwrap()
@@ -75,7 +75,7 @@ fn members_are_paginated_in_id_order() {
     for i in 0..25 {
         let mut c = Contact::new(format!("c{i:02}"));
         c.tags.insert("vip".into());
-        a.upsert_contact(c, now);
+        a.upsert_contact(c, now).unwrap();
     }
     let n = a
         .create_list(
@@ -135,7 +135,7 @@ fn gender_spellings_of_italian_shops() {
         let mut c = Contact::new(id);
         c.fields.insert("gender".into(), Value::Text(g.into()));
         c.tags.insert("t".into());
-        a.upsert_contact(c, now);
+        a.upsert_contact(c, now).unwrap();
     }
     // Everyone with the tag, filtered by gender through an equivalent walk-in-less source.
     for (g, want) in [
@@ -302,13 +302,13 @@ proptest! {
                     let id = format!("c{c}").into();
                     let mut x = a.contact(&id).cloned().unwrap_or_else(|| Contact::new(id));
                     x.fields.insert("gender".into(), Value::Text(g.into()));
-                    a.upsert_contact(x, now);
+                    a.upsert_contact(x, now).unwrap();
                 }
                 Step::Birth(c, b) => {
                     let id = format!("c{c}").into();
                     let mut x = a.contact(&id).cloned().unwrap_or_else(|| Contact::new(id));
                     x.fields.insert("birth_date".into(), Value::Text(b.into()));
-                    a.upsert_contact(x, now);
+                    a.upsert_contact(x, now).unwrap();
                 }
                 Step::Remove(c) => {
                     a.remove_contact(&format!("c{c}").into(), now);

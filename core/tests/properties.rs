@@ -98,6 +98,62 @@ fn reachable(succ: &BTreeMap<String, BTreeSet<String>>, start: &str) -> BTreeSet
     seen
 }
 
+/// Node kinds that never pause, planted in a ring.
+const SPINNERS: &[&str] = &["send", "tags", "condition"];
+
+/// Adds a ring `r0 → r1 → … → r0` of non-pausing nodes to a random flow. A condition goes on
+/// along `yes` and through a wait back to itself along `no`, so the ring shares its group of
+/// nodes with a loop that waits. `links` add edges from random nodes into the ring.
+fn plant_ring(mut doc: Value, ring: &[usize], links: &[(usize, usize)]) -> Value {
+    let n = doc["nodes"].as_array().unwrap().len();
+    let k = ring.len();
+    let mut nodes = Vec::new();
+    let mut edges = Vec::new();
+    for (i, &kind) in ring.iter().enumerate() {
+        let id = format!("r{i}");
+        let next = format!("r{}", (i + 1) % k);
+        nodes.push(node_json(&id, SPINNERS[kind]));
+        if SPINNERS[kind] == "condition" {
+            let wait = format!("w{i}");
+            nodes.push(node_json(&wait, "wait"));
+            edges.push(json!({"from": id, "to": next, "label": "yes"}));
+            edges.push(json!({"from": id, "to": wait, "label": "no"}));
+            edges.push(json!({"from": wait, "to": id, "label": "next"}));
+        } else {
+            edges.push(json!({"from": id, "to": next, "label": "next"}));
+        }
+    }
+    for &(from, to) in links {
+        edges.push(json!({"from": format!("n{}", from % n), "to": format!("r{}", to % k), "label": "next"}));
+    }
+    doc["nodes"].as_array_mut().unwrap().extend(nodes);
+    doc["edges"].as_array_mut().unwrap().extend(edges);
+    doc
+}
+
+/// The successor map with the pausing nodes (wait, wait_for, question, menu) taken out.
+fn spinning(
+    succ: &BTreeMap<String, BTreeSet<String>>,
+    flow: &Flow,
+) -> BTreeMap<String, BTreeSet<String>> {
+    let pauses = |id: &str| flow.node(id).is_some_and(|n| n.kind.pauses());
+    succ.iter()
+        .filter(|(n, _)| !pauses(n))
+        .map(|(n, s)| {
+            (
+                n.clone(),
+                s.iter().filter(|t| !pauses(t)).cloned().collect(),
+            )
+        })
+        .collect()
+}
+
+/// True when `n` can reach itself in one step or more.
+fn on_cycle(succ: &BTreeMap<String, BTreeSet<String>>, n: &str) -> bool {
+    succ.get(n)
+        .is_some_and(|s| s.iter().any(|t| reachable(succ, t).contains(n)))
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
 
@@ -136,11 +192,44 @@ proptest! {
             prop_assert!(reported.is_empty());
         }
 
-        // A cycle finding needs a real cycle: some node reaches itself.
-        let has_cycle = succ.keys().any(|n| succ[n].iter().any(|s| reachable(&succ, s).contains(n)));
-        if !has_cycle {
-            prop_assert!(findings.iter().all(|f| f.code != "flow.cycle.no_wait"));
+        // A cycle finding exactly when a loop can repeat without a pausing node, naming a node
+        // of such a loop.
+        let spin = spinning(&succ, &flow);
+        let flagged: Vec<String> = findings
+            .iter()
+            .filter(|f| f.code == "flow.cycle.no_wait")
+            .filter_map(|f| f.node.as_ref().map(|n| n.to_string()))
+            .collect();
+        for n in &flagged {
+            prop_assert!(on_cycle(&spin, n), "{} is flagged but lies on no loop without a pause", n);
         }
+        let has_cycle = spin.keys().any(|n| on_cycle(&spin, n));
+        prop_assert_eq!(has_cycle, !flagged.is_empty());
+    }
+
+    /// The other direction: a loop planted without a pause is always found, also when it shares
+    /// nodes with a loop that does pause (a condition whose `no` branch waits and comes back).
+    #[test]
+    fn planted_spinning_loops_are_flagged(
+        doc in arb_flow(),
+        ring in prop::collection::vec(0..SPINNERS.len(), 1..5),
+        links in prop::collection::vec((0usize..12, 0usize..5), 0..4),
+    ) {
+        let doc = plant_ring(doc, &ring, &links);
+        let flow = Flow::from_json(&doc.to_string()).unwrap();
+        let findings = validate_flow(&flow, None);
+        let spin = spinning(&successors(&doc, &flow), &flow);
+        let flagged: Vec<String> = findings
+            .iter()
+            .filter(|f| f.code == "flow.cycle.no_wait")
+            .filter_map(|f| f.node.as_ref().map(|n| n.to_string()))
+            .collect();
+        // The ring's first node lies on the planted loop; some finding names a node of its loop.
+        let reach_r0 = reachable(&spin, "r0");
+        prop_assert!(
+            flagged.iter().any(|n| reach_r0.contains(n) && reachable(&spin, n).contains("r0")),
+            "planted loop through r0 not flagged: {:?}", findings
+        );
     }
 
     #[test]

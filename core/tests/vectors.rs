@@ -281,7 +281,8 @@ fn lists_vectors() {
             a = a.with_default_time_zone(tz.parse().unwrap());
         }
         for c in v["contacts"].as_array().unwrap() {
-            a.upsert_contact(Contact::from_json(&c.to_string()).unwrap(), now);
+            a.upsert_contact(Contact::from_json(&c.to_string()).unwrap(), now)
+                .unwrap();
         }
         for r in v["activities"].as_array().unwrap() {
             let r = ActivityRecord::from_json(&r.to_string()).unwrap();
@@ -317,7 +318,8 @@ fn lists_vectors() {
         let name = seq["name"].as_str().unwrap();
         let mut a = Audience::new();
         for c in seq["contacts"].as_array().unwrap() {
-            a.upsert_contact(Contact::from_json(&c.to_string()).unwrap(), now);
+            a.upsert_contact(Contact::from_json(&c.to_string()).unwrap(), now)
+                .unwrap();
         }
         for l in seq["lists"].as_array().unwrap() {
             a.create_list(List::from_json(&l.to_string()).unwrap(), now)
@@ -330,6 +332,7 @@ fn lists_vectors() {
                 a.record(&r.contact, r.activity, r.at, at)
             } else if let Some(c) = step.get("upsert") {
                 a.upsert_contact(Contact::from_json(&c.to_string()).unwrap(), at)
+                    .unwrap()
             } else if step.get("tick").is_some() {
                 a.tick(at)
             } else if let Some(id) = step["remove_contact"].as_str() {

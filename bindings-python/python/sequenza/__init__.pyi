@@ -505,8 +505,11 @@ class Audience:
     """Contacts, their events and activities, the segment index and the contact lists, kept
     consistent; auto-updating lists follow every change. ``now`` is always given."""
 
-    def __init__(self, default_time_zone: str = "UTC") -> None:
-        """An empty audience; ``default_time_zone`` is the zone of contacts without one."""
+    def __init__(
+        self, default_time_zone: str = "UTC", fields: Optional[JsonDocument] = None
+    ) -> None:
+        """An empty audience; ``default_time_zone`` is the zone of contacts without one;
+        ``upsert_contact`` enforces the field schema ``fields`` (defaults, types, required)."""
     def upsert_contact(self, contact: JsonDocument, now: Instant) -> List[ListChange]:
         """Add or replace (edit) a contact; returns the list changes."""
     def remove_contact(self, contact_id: str, now: Instant) -> List[ListChange]:
@@ -575,6 +578,8 @@ class CsvImportError(SequenzaError):
     """The column's header name, or the option's name for ``import.option.invalid``."""
     byte_offset: Optional[int]
     """Byte offset in the file."""
+    report: Optional["ImportReport"]
+    """What an import that stopped part-way (``import.io``) had done; only set then."""
 
 class Rejection(TypedDict):
     """One problem of a rejected row (returned as a plain ``dict``)."""
@@ -648,7 +653,9 @@ def import_csv(
     **options: Any,
 ) -> ImportReport:
     """Import a CSV file (into ``audience`` as a new list when given). ``default_region`` None
-    means ``"IT"``. Raises :class:`CsvImportError`."""
+    means ``"IT"``. Raises :class:`CsvImportError`. An import stopped part-way (an exception in
+    ``on_progress``, an I/O error) raises with a ``report`` attribute: the :class:`ImportReport`
+    of what was written (``list_id`` holding exactly those contacts)."""
 
 def export_csv(
     contacts: Union[Audience, Iterable[JsonDocument]],
@@ -656,4 +663,5 @@ def export_csv(
     *,
     list_id: Optional[str] = None,
 ) -> Union[str, int]:
-    """Contacts (or a list of an Audience) as CSV text, or written to ``path`` (returns the count)."""
+    """Contacts (a list of an Audience, or the whole Audience without ``list_id``) as CSV text,
+    or written to ``path`` (returns the count)."""

@@ -413,6 +413,58 @@ export function listApiCases(api) {
       },
     },
     {
+      name: 'importCsv: stopped by onProgress at row N, the error carries the partial report',
+      run() {
+        const lines = ['email;tags'];
+        for (let i = 0; i < 40000; i += 1) lines.push(`c${i}@example.com;${i % 3 === 0 ? 'vip' : ''}`);
+        const a = new Audience();
+        try {
+          a.createList({ id: 'vip', name: 'VIP', source: { type: 'tag', tag: 'vip' }, auto_update: true }, NOW);
+          const stop = new Error('enough');
+          const e = thrown(() => importCsv(new TextEncoder().encode(lines.join('\n') + '\n'), {
+            now: NOW, audience: a, onProgress(p) { if (p.rows >= 16384) throw stop; },
+          }));
+          if (e !== stop) fail(`the callback's exception is not passed on: ${e}`);
+          const r = e.report;
+          if (!r || !(r.rows >= 16384 && r.rows < 40000)) fail(`report rows: ${r && r.rows}`);
+          expectEqual(r.imported + r.updated + r.duplicates + r.rejected, r.rows, 'accounted');
+          expectEqual(a.contactCount, r.imported, 'written');
+          expectEqual(a.memberCount(r.listId), r.imported, 'import list');
+          const written = a.memberIds(r.listId);
+          const vip = written.filter((id) => (a.contact(id).tags ?? []).includes('vip')).sort();
+          if (vip.length === 0) fail('no vip written');
+          expectEqual([...a.memberIds('vip')].sort(), vip, 'auto list');
+          const entered = r.changes.filter((c) => c.list === 'vip' && c.change === 'entered').map((c) => c.contact).sort();
+          expectEqual(entered, vip, 'changes');
+          for (const id of written) if (!(a.contact(id).lists ?? []).includes(r.listId)) fail(`${id} lists`);
+        } finally {
+          a.free();
+        }
+      },
+    },
+    {
+      name: 'anonymous rows, exportCsv of a whole audience, an Audience with a field schema',
+      run() {
+        const shop = new TextEncoder().encode('Nome;E-mail\nAnna;anna@example.com\nCarla;\n');
+        expectEqual(importCsv(shop, { now: NOW }).rejections[0].code, 'import.row.no_identity', 'no identity');
+        const a = new Audience();
+        const b = new Audience({ fields: { fields: [{ key: 'points', type: 'number', default: 0 }, { key: 'vip', type: 'boolean' }] } });
+        try {
+          expectEqual(importCsv(shop, { now: NOW, audience: a, anonymous: true }).imported, 2, 'first');
+          expectEqual(importCsv(shop, { now: NOW, audience: a, anonymous: true }).imported, 0, 'again');
+          expectEqual(a.contactCount, 2, 'nobody twice');
+          expectEqual(exportCsv(a).trimEnd().split('\n').length, 3, 'whole audience');
+          b.upsertContact({ id: 'anna' }, NOW);
+          expectEqual(b.contact('anna').fields.points, 0, 'default');
+          checkError(thrown(() => b.upsertContact({ id: 'bea', fields: { vip: 'sì' } }, NOW)), 'ListError',
+            { code: 'list.field.invalid', path: '/fields/vip' });
+        } finally {
+          a.free();
+          b.free();
+        }
+      },
+    },
+    {
       name: 'importCsv: date-times without an offset are wall times in the audience zone; timeZone overrides',
       run() {
         const fields = { fields: [{ key: 'last_order_at', type: 'datetime' }] };

@@ -217,7 +217,8 @@ impl Error {
 
     /// The error as tagged data for bindings: area, code, message, location and the extras of
     /// its area (`expected` / `found` of a condition syntax error, `operator` of a JsonLogic
-    /// error).
+    /// error, `report` of an import that stopped part-way: the JSON of its `PartialImport`,
+    /// with the feature `import`).
     ///
     /// ```
     /// let err = sequenza::condition::Condition::parse("tags has_any (").unwrap_err();
@@ -249,7 +250,11 @@ impl Error {
                 other => other.message().to_owned(),
             },
             location: self.location(),
-            report: None,
+            report: match self {
+                #[cfg(feature = "import")]
+                Error::Import(e) => e.report.as_ref().and_then(|r| serde_json::to_value(r).ok()),
+                _ => None,
+            },
             findings: None,
             extra,
         }

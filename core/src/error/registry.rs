@@ -211,6 +211,8 @@ code_enum! {
         FilterInvalid = "list.filter.invalid": "a source filter that cannot be used (an age band whose minimum is above its maximum, a malformed date …)",
         StaticOnly = "list.static_only": "an operation only a static list allows, or an auto-updating list from a source that cannot update itself",
         ContactUnknown = "list.contact.unknown": "the contact is not in the list",
+        FieldInvalid = "list.field.invalid": "a contact's field value does not fit the type the audience's field schema declares",
+        FieldRequired = "list.field.required": "a contact leaves a field the audience's field schema requires without a value",
     }
 }
 
@@ -253,6 +255,9 @@ code_enum! {
         ChoiceInvalid = "import.choice.invalid": "a cell is not one of the field's choices",
         ConsentInvalid = "import.consent.invalid": "a consent cell is not yes or no",
         TimeZoneInvalid = "import.time_zone.invalid": "a cell is not an IANA time zone",
+        RowNoIdentity = "import.row.no_identity": "a row has no e-mail, phone or id (and anonymous contacts were not asked for)",
+        FieldRequired = "import.field.required": "a required field (without a default) has no value in the row",
+        FieldInvalid = "import.field.invalid": "a value does not fit its field's declared type",
     }
 }
 

@@ -4,6 +4,8 @@
 
 use std::fmt;
 
+use super::into_list::PartialImport;
+
 /// Every code an [`ImportError`] can carry.
 ///
 /// - `import.empty`: the file has no bytes (or only a byte-order mark and blank lines).
@@ -39,7 +41,7 @@ pub const ERROR_CODES: &[&str] = &[
 /// let err = preview_csv(b"", &ImportOptions::default(), &FieldSchema::default()).unwrap_err();
 /// assert_eq!(err.code(), "import.empty");
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportError {
     /// Stable code, one of [`ERROR_CODES`].
     pub code: &'static str,
@@ -53,6 +55,10 @@ pub struct ImportError {
     pub column_name: Option<String>,
     /// What is wrong, for a person.
     pub message: String,
+    /// When the import stopped part-way (a reader failure, the host stopping it): what it had
+    /// done until then. The rows it counts are written; into an audience, the import's list holds
+    /// exactly the contacts written and `changes` are their list changes.
+    pub report: Option<Box<PartialImport>>,
 }
 
 impl ImportError {
@@ -64,6 +70,7 @@ impl ImportError {
             column: None,
             column_name: None,
             message: message.into(),
+            report: None,
         }
     }
 
@@ -79,7 +86,7 @@ impl ImportError {
     /// ```
     /// let e = sequenza::import::ImportError {
     ///     code: "import.io", offset: None, row: None, column: None, column_name: None,
-    ///     message: "disk gone".into(),
+    ///     message: "disk gone".into(), report: None,
     /// };
     /// assert_eq!(e.code(), "import.io");
     /// ```

@@ -102,3 +102,30 @@ pub fn export_csv<'a, W: Write>(
     }
     Ok(n)
 }
+
+/// Writes an audience's contacts as [`export_csv`] does: the members of `list`, or the whole
+/// audience when `list` is `None`. Errors: `list.unknown`; `import.io` when writing fails.
+///
+/// ```
+/// use chrono::{TimeZone, Utc};
+/// use sequenza::import::export_audience_csv;
+/// use sequenza::list::Audience;
+/// use sequenza::Contact;
+/// let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+/// let mut audience = Audience::new();
+/// audience.upsert_contact(Contact::new("anna"), now)?;
+/// audience.upsert_contact(Contact::new("bea"), now)?;
+/// let mut out = Vec::new();
+/// assert_eq!(export_audience_csv(&audience, None, &mut out)?, 2);
+/// # Ok::<(), sequenza::Error>(())
+/// ```
+pub fn export_audience_csv<W: Write>(
+    audience: &crate::list::Audience,
+    list: Option<&crate::model::ListId>,
+    out: &mut W,
+) -> crate::Result<u64> {
+    let contacts = audience.contacts_in(list)?;
+    export_csv(contacts.iter().copied(), out).map_err(|e| {
+        super::error::ImportError::new("import.io", format!("cannot write the CSV: {e}")).into()
+    })
+}

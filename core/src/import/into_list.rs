@@ -34,6 +34,7 @@ pub const OPTION_NAMES: &[&str] = &[
     "max_row_bytes",
     "tags",
     "time_zone",
+    "anonymous",
 ];
 
 impl ImportOptions {
@@ -158,7 +159,12 @@ where
 /// `import-YYYY-MM-DD-HHMM` in that zone (with `-2`, `-3` …
 /// when taken). New contacts without an id column get `imp-1`, `imp-2` … (ids not taken).
 ///
-/// On a file-level error nothing is created; rows written before a reader failure stay written.
+/// On a file-level error (before any row) nothing is created. When the import stops part-way
+/// (the reader fails: an I/O error, or the host stopping it through its reader), the rows
+/// written stay written, the list is still created with exactly the contacts written, and the
+/// [`ImportError`]'s `report` is a [`PartialImport`] with the counts so far, the list's id and
+/// the list changes. With an empty `fields`, the audience's own field schema
+/// ([`Audience::with_fields`]) is used.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -196,21 +202,60 @@ pub fn import_csv_into_audience<R: Read>(
     } else {
         options
     };
+    let own;
+    let fields = if fields.fields.is_empty() {
+        // The audience's own schema, when the call gives none.
+        own = audience.fields().clone();
+        &own
+    } else {
+        fields
+    };
     let mut target = AudienceTarget {
         audience,
         touched: BTreeSet::new(),
         changes: Vec::new(),
         next: 0,
     };
-    let report = super::run::import(reader, options, fields, &mut target, now, progress)?;
+    let result = super::run::import(reader, options, fields, &mut target, now, progress);
     let AudienceTarget {
         audience,
-        mut touched,
-        mut changes,
+        touched,
+        changes,
         ..
     } = target;
-    touched.extend(report.duplicate_rows.iter().map(|d| d.contact.clone()));
+    match result {
+        Ok(report) => {
+            let (list_id, changes) = make_list(audience, list, touched, changes, &report, now)?;
+            Ok(ListImport {
+                report,
+                list_id,
+                changes,
+            })
+        }
+        Err(mut e) => {
+            // Stopped part-way: the rows written still get their list, and the error says so.
+            if let Some(partial) = e.report.as_mut() {
+                let (list_id, changes) =
+                    make_list(audience, list, touched, changes, &partial.report, now)?;
+                partial.list_id = Some(list_id);
+                partial.changes = changes;
+            }
+            Err(e.into())
+        }
+    }
+}
 
+/// Creates the import's list holding the contacts written (and those duplicate rows name);
+/// returns its id and every list change of the import.
+fn make_list(
+    audience: &mut Audience,
+    list: &ImportList,
+    mut touched: BTreeSet<ContactId>,
+    mut changes: Vec<ListChange>,
+    report: &ImportReport,
+    now: DateTime<Utc>,
+) -> crate::Result<(ListId, Vec<ListChange>)> {
+    touched.extend(report.duplicate_rows.iter().map(|d| d.contact.clone()));
     let local = now.with_timezone(&audience.index().default_time_zone());
     let base = format!("import-{}", local.format("%Y-%m-%d-%H%M"));
     let mut id = ListId::new(base.clone());
@@ -237,11 +282,49 @@ pub fn import_csv_into_audience<R: Read>(
                 .filter(|ch| ch.list != id),
         );
     }
-    Ok(ListImport {
-        report,
-        list_id: id,
-        changes,
-    })
+    Ok((id, changes))
+}
+
+/// What an import that stopped part-way had done (the `report` of its [`ImportError`]). JSON:
+/// the report's keys plus `list_id` (the import's list in the audience; `null` without one)
+/// and `changes`.
+///
+/// ```
+/// use sequenza::import::{import_csv_into_audience, ImportList, ImportOptions};
+/// use sequenza::list::Audience;
+/// /// A file whose reader fails after its first 64 KiB.
+/// struct Broken(Vec<u8>, usize);
+/// impl std::io::Read for Broken {
+///     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+///         if self.1 >= self.0.len() { return Err(std::io::Error::other("disk gone")); }
+///         let n = buf.len().min(self.0.len() - self.1);
+///         buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+///         self.1 += n;
+///         Ok(n)
+///     }
+/// }
+/// let mut csv = String::from("email\n");
+/// for i in 0..5000 { csv.push_str(&format!("c{i}@example.com\n")); }
+/// let file = Broken(csv.into_bytes()[..64 * 1024].to_vec(), 0);
+/// let mut audience = Audience::new();
+/// let err = import_csv_into_audience(file, &ImportOptions::default(), &Default::default(),
+///     &mut audience, &ImportList::default(), "2026-11-25T18:51:00Z".parse().unwrap(), &mut |_| {})
+///     .unwrap_err();
+/// let sequenza::Error::Import(e) = err else { unreachable!() };
+/// let partial = e.report.unwrap();
+/// assert_eq!(partial.report.imported as usize, audience.contact_count());
+/// let list = partial.list_id.unwrap();
+/// assert_eq!(audience.member_count(&list), Some(audience.contact_count()));
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PartialImport {
+    /// The rows read, and what became of them, until the import stopped.
+    #[serde(flatten)]
+    pub report: ImportReport,
+    /// The list holding every contact written (into an audience only).
+    pub list_id: Option<ListId>,
+    /// The list changes the written contacts caused.
+    pub changes: Vec<ListChange>,
 }
 
 /// The importer's view of an audience: records the contacts written and the changes caused.
@@ -264,10 +347,12 @@ impl ImportTarget for AudienceTarget<'_> {
         let id = ContactStore::find_by_phone(&*self.audience, phone)?;
         self.audience.contact(id).cloned()
     }
-    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) {
-        self.touched.insert(contact.id.clone());
-        let changes = self.audience.upsert_contact(contact, now);
+    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) -> crate::Result<()> {
+        let id = contact.id.clone();
+        let changes = self.audience.upsert_contact(contact, now)?;
+        self.touched.insert(id);
         self.changes.extend(changes);
+        Ok(())
     }
     fn new_id(&mut self) -> ContactId {
         loop {
@@ -329,7 +414,8 @@ mod tests {
         a.upsert_contact(
             Contact::from_json(r#"{"id": "c1", "email": "anna@example.com"}"#).unwrap(),
             now(),
-        );
+        )
+        .unwrap();
         let options =
             ImportOptions::from_json_value(serde_json::json!({"policy": "skip"})).unwrap();
         let r = import(&mut a, "email\nanna@example.com\n", &options);

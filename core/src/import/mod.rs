@@ -57,7 +57,6 @@ mod export;
 mod into_list;
 mod mapping;
 mod options;
-mod phone;
 mod reader;
 mod report;
 mod row;
@@ -69,17 +68,19 @@ use std::io::Read;
 
 use chrono::{DateTime, Utc};
 
+pub use crate::phone::PhoneNormalizer;
 pub use cell::{
     normalize_email, parse_bool, parse_date, parse_datetime, parse_datetime_in, parse_number,
 };
 pub use error::{ImportError, ERROR_CODES};
-pub use export::export_csv;
+pub use export::{export_audience_csv, export_csv};
 pub use into_list::{
-    import_csv_into_audience, import_list_name, ImportList, ListImport, OPTION_NAMES,
+    import_csv_into_audience, import_list_name, ImportList, ListImport, PartialImport, OPTION_NAMES,
 };
 pub use mapping::{ColumnMapping, Target};
-pub use options::{DateOrder, Decimal, Detected, Encoding, ImportOptions, MergePolicy};
-pub use phone::PhoneNormalizer;
+pub use options::{
+    DateOrder, Decimal, Detected, Encoding, EncodingReason, ImportOptions, MergePolicy,
+};
 pub use report::{
     Duplicate, ImportReport, Preview, PreviewCell, PreviewRow, Progress, Rejection, REJECTION_CODES,
 };

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::mapping::Target;
 
 /// The character encoding of a CSV file. JSON: `"utf-8"`, `"utf-16le"`, `"utf-16be"`,
-/// `"windows-1252"`.
+/// `"windows-1252"`, `"windows-1250"`, `"windows-1251"`.
 ///
 /// ```
 /// use sequenza::import::Encoding;
@@ -30,6 +30,81 @@ pub enum Encoding {
     /// is not UTF-8.
     #[serde(rename = "windows-1252")]
     Windows1252,
+    /// Windows-1250 (Central European "ANSI": Polish, Czech, Hungarian, Croatian …), read when
+    /// the detector finds it.
+    #[serde(rename = "windows-1250")]
+    Windows1250,
+    /// Windows-1251 (Cyrillic "ANSI"), read when the detector finds it.
+    #[serde(rename = "windows-1251")]
+    Windows1251,
+}
+
+impl Encoding {
+    /// The `encoding_rs` decoder of this encoding.
+    pub(crate) fn decoder(self) -> &'static encoding_rs::Encoding {
+        match self {
+            Encoding::Utf8 => encoding_rs::UTF_8,
+            Encoding::Utf16Le => encoding_rs::UTF_16LE,
+            Encoding::Utf16Be => encoding_rs::UTF_16BE,
+            Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
+            Encoding::Windows1250 => encoding_rs::WINDOWS_1250,
+            Encoding::Windows1251 => encoding_rs::WINDOWS_1251,
+        }
+    }
+
+    /// Whether every byte is one character (the 8-bit "ANSI" encodings).
+    pub(crate) fn single_byte(self) -> bool {
+        matches!(
+            self,
+            Encoding::Windows1252 | Encoding::Windows1250 | Encoding::Windows1251
+        )
+    }
+
+    /// The single-byte encoding `chardetng` guesses for `bytes` (Windows-1252 when its guess is
+    /// not one of ours).
+    pub(crate) fn guess_single_byte(bytes: &[u8]) -> Encoding {
+        let mut detector = chardetng::EncodingDetector::new();
+        detector.feed(bytes, true);
+        let guess = detector.guess(None, false);
+        if guess == encoding_rs::WINDOWS_1250 || guess == encoding_rs::ISO_8859_2 {
+            Encoding::Windows1250
+        } else if guess == encoding_rs::WINDOWS_1251
+            || guess == encoding_rs::KOI8_R
+            || guess == encoding_rs::IBM866
+            || guess == encoding_rs::ISO_8859_5
+        {
+            Encoding::Windows1251
+        } else {
+            Encoding::Windows1252
+        }
+    }
+}
+
+/// Why the import reads the file in its encoding. JSON: `"forced"`, `"bom"`, `"utf8"`,
+/// `"not_utf8"`, `"switched"`.
+///
+/// ```
+/// use sequenza::import::{preview_csv, EncodingReason, ImportOptions};
+/// let p = preview_csv(b"Citt\xe0;x\nRoma;1\n", &ImportOptions::default(), &Default::default())?;
+/// assert_eq!(p.detected.encoding_reason, EncodingReason::NotUtf8);
+/// # Ok::<(), sequenza::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum EncodingReason {
+    /// The options name the encoding.
+    Forced,
+    /// The file starts with a byte-order mark.
+    Bom,
+    /// Every non-ASCII byte read is valid UTF-8 (or there is none).
+    Utf8,
+    /// The first 64 KiB are not UTF-8; the 8-bit encoding is the detector's guess from them.
+    NotUtf8,
+    /// The first 64 KiB were ASCII, and the first non-ASCII byte, at `encoding_switched_at`, is
+    /// not UTF-8: the file is read from the start in the 8-bit encoding the detector guesses
+    /// from the bytes there (the rows before it are ASCII, read alike in both).
+    Switched,
 }
 
 /// How dates written with slashes, dashes or dots are read: `31/12/1980` (`dmy`, the default)
@@ -140,6 +215,10 @@ pub struct ImportOptions {
     /// time zone. Wall times in a daylight-saving gap or overlap follow
     /// [`local_to_utc`](crate::time::local_to_utc). An unknown zone is `import.option.invalid`.
     pub time_zone: Option<String>,
+    /// Whether rows with no e-mail, phone or id are imported. Off (the default), such a row is
+    /// rejected with `import.row.no_identity`; on, it becomes a contact whose id (`anon-…`) is a
+    /// hash of the row's mapped values, so that importing the same file again adds nobody.
+    pub anonymous: bool,
 }
 
 impl Default for ImportOptions {
@@ -158,6 +237,7 @@ impl Default for ImportOptions {
             max_row_bytes: 1 << 20,
             tags: Vec::new(),
             time_zone: None,
+            anonymous: false,
         }
     }
 }
@@ -176,6 +256,11 @@ impl Default for ImportOptions {
 pub struct Detected {
     /// The encoding.
     pub encoding: Encoding,
+    /// Why that encoding.
+    pub encoding_reason: EncodingReason,
+    /// The byte offset of the first byte that is not UTF-8, when the import switched to an 8-bit
+    /// encoding past the sniffed prefix ([`EncodingReason::Switched`]).
+    pub encoding_switched_at: Option<u64>,
     /// Whether the file starts with a byte-order mark.
     pub bom: bool,
     /// The delimiter.

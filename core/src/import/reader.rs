@@ -5,7 +5,7 @@ use std::io::Read;
 use csv_core::{ReadRecordResult, ReaderBuilder};
 
 use super::error::ImportError;
-use super::options::{Detected, Encoding};
+use super::options::{Detected, Encoding, EncodingReason};
 
 const CHUNK: usize = 64 * 1024;
 
@@ -20,6 +20,12 @@ pub(crate) struct Source<R> {
     pub(crate) raw_bytes: u64,
     decoder: Option<encoding_rs::Decoder>,
     raw: Vec<u8>,
+    /// While the file has been ASCII so far and is read as UTF-8 by default: the bytes of a
+    /// UTF-8 sequence cut by the end of the last chunk.
+    watch: Option<Vec<u8>>,
+    /// Set when the first non-ASCII byte turned out not to be UTF-8: the 8-bit encoding to read
+    /// the file in from now on, and the byte's offset.
+    pub(crate) switched: Option<(Encoding, u64)>,
 }
 
 fn io_error(e: &std::io::Error) -> ImportError {
@@ -31,8 +37,11 @@ impl<R: Read> Source<R> {
         let decoder = match detected.encoding {
             Encoding::Utf16Le => Some(encoding_rs::UTF_16LE.new_decoder_without_bom_handling()),
             Encoding::Utf16Be => Some(encoding_rs::UTF_16BE.new_decoder_without_bom_handling()),
-            Encoding::Utf8 | Encoding::Windows1252 => None,
+            _ => None,
         };
+        // An all-ASCII prefix read as UTF-8 by default: the first non-ASCII byte past it decides.
+        let watch =
+            (detected.encoding_reason == EncodingReason::Utf8 && prefix.is_ascii()).then(Vec::new);
         let skip = match (detected.bom, detected.encoding) {
             (true, Encoding::Utf8) => 3,
             (true, _) => 2,
@@ -46,7 +55,48 @@ impl<R: Read> Source<R> {
             inner_eof: false,
             decoder,
             raw: vec![0; CHUNK],
+            watch,
+            switched: None,
         }
+    }
+
+    /// Looks at bytes read past an all-ASCII start: the first non-ASCII byte that is part of a
+    /// valid UTF-8 sequence confirms UTF-8; one that is not switches to the 8-bit encoding the
+    /// detector guesses from the bytes there. `start` is the offset of `bytes` in the file.
+    fn watch(&mut self, bytes: &[u8], start: u64) {
+        let Some(mut pending) = self.watch.take() else {
+            return;
+        };
+        // `pending` holds the start of a sequence cut by the end of the last chunk.
+        let first = if pending.is_empty() {
+            match bytes.iter().position(|b| !b.is_ascii()) {
+                Some(i) => i,
+                None => {
+                    self.watch = Some(pending);
+                    return;
+                }
+            }
+        } else {
+            0
+        };
+        let at = start + first as u64 - pending.len() as u64;
+        let take = bytes.len().min(first + 4);
+        pending.extend_from_slice(&bytes[first..take]);
+        match std::str::from_utf8(&pending) {
+            // The first non-ASCII character is valid UTF-8: the file is UTF-8.
+            Ok(_) => {}
+            Err(e) if e.valid_up_to() > 0 => {}
+            // Cut by the end of the chunk: the next one decides.
+            Err(e) if e.error_len().is_none() => self.watch = Some(pending),
+            Err(_) => {
+                pending.extend_from_slice(&bytes[take..]);
+                self.switch(&pending, at);
+            }
+        }
+    }
+
+    fn switch(&mut self, sample: &[u8], at: u64) {
+        self.switched = Some((Encoding::guess_single_byte(sample), at));
     }
 
     fn read_raw(&mut self, buf: &mut [u8]) -> Result<usize, ImportError> {
@@ -64,10 +114,19 @@ impl<R: Read> Source<R> {
             match self.inner.read(buf) {
                 Ok(0) => {
                     self.inner_eof = true;
+                    if let Some(pending) = self.watch.take().filter(|p| !p.is_empty()) {
+                        // The file ends inside a sequence: not UTF-8.
+                        let at = self.raw_bytes - pending.len() as u64;
+                        self.switch(&pending, at);
+                    }
                     return Ok(0);
                 }
                 Ok(n) => {
+                    let start = self.raw_bytes;
                     self.raw_bytes += n as u64;
+                    if self.watch.is_some() {
+                        self.watch(&buf[..n], start);
+                    }
                     return Ok(n);
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}

@@ -19,6 +19,12 @@ use crate::model::{ContactId, Value};
 ///   `import.boolean.invalid`, `import.choice.invalid`: a cell that does not fit the field's type.
 /// - `import.consent.invalid`: a consent cell that is not yes or no.
 /// - `import.time_zone.invalid`: not an IANA time zone.
+/// - `import.row.no_identity`: the row has no e-mail, phone or id (and the `anonymous` option
+///   is off): importing the file again would make the contact again.
+/// - `import.field.required`: a required field (without a default) has no value; the rejection
+///   names its column (or the field, when no column is mapped to it).
+/// - `import.field.invalid`: a value that does not fit its field's declared type (also an
+///   existing contact's value that a merge keeps).
 ///
 /// ```
 /// assert!(sequenza::import::REJECTION_CODES.contains(&"import.email.invalid"));
@@ -38,6 +44,9 @@ pub const REJECTION_CODES: &[&str] = &[
     "import.choice.invalid",
     "import.consent.invalid",
     "import.time_zone.invalid",
+    "import.row.no_identity",
+    "import.field.required",
+    "import.field.invalid",
 ];
 
 /// One problem in one row. A row with any problem is rejected whole: nothing of it is written.

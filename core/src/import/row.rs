@@ -7,11 +7,11 @@ use chrono::SecondsFormat;
 
 use super::cell::{normalize_email, parse_bool, parse_date, parse_datetime_in, parse_number};
 use super::mapping::{ColumnMapping, Target};
-use super::options::{Detected, Encoding};
-use super::phone::PhoneNormalizer;
+use super::options::Detected;
 use super::reader::Status;
 use super::report::{PreviewCell, Rejection};
-use crate::model::{Channel, ContactId, FieldType, Value};
+use crate::model::{Channel, ContactId, FieldSchema, FieldType, Value};
+use crate::phone::PhoneNormalizer;
 
 /// The contact data of one accepted row.
 #[derive(Debug, Default)]
@@ -35,6 +35,29 @@ pub(crate) struct Ctx<'a> {
     pub(crate) extra_tags: &'a [String],
     /// The zone of date-times written without an offset.
     pub(crate) zone: chrono_tz::Tz,
+    /// The declared fields (required ones, defaults).
+    pub(crate) schema: &'a FieldSchema,
+    /// Whether a row without e-mail, phone or id is imported (deduplicated on its values).
+    pub(crate) anonymous: bool,
+}
+
+/// The id of an anonymous contact: a hash of the row's mapped values, so that importing the same
+/// row again finds the contact instead of making another (`anon-` and 16 hex digits, FNV-1a).
+fn anonymous_id(data: &RowData) -> ContactId {
+    let text = serde_json::to_string(&(
+        &data.fields,
+        &data.tags,
+        &data.consent,
+        &data.time_zone,
+        &data.locale,
+    ))
+    .unwrap_or_default();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in text.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    ContactId::new(format!("anon-{h:016x}"))
 }
 
 const VALUE_CHARS: usize = 200;
@@ -51,13 +74,13 @@ fn split_list(s: &str) -> impl Iterator<Item = &str> {
 
 impl Ctx<'_> {
     fn decode<'b>(&self, bytes: &'b [u8]) -> Result<Cow<'b, str>, Cow<'b, str>> {
-        match self.detected.encoding {
-            Encoding::Windows1252 => Ok(encoding_rs::WINDOWS_1252
-                .decode_without_bom_handling(bytes)
-                .0),
-            _ => std::str::from_utf8(bytes)
+        let encoding = self.detected.encoding;
+        if encoding.single_byte() {
+            Ok(encoding.decoder().decode_without_bom_handling(bytes).0)
+        } else {
+            std::str::from_utf8(bytes)
                 .map(Cow::Borrowed)
-                .map_err(|_| String::from_utf8_lossy(bytes)),
+                .map_err(|_| String::from_utf8_lossy(bytes))
         }
     }
 
@@ -116,7 +139,13 @@ impl Ctx<'_> {
         let mut data = RowData::default();
         for (i, bytes) in cells.enumerate() {
             let mapping = &self.columns[i];
-            let text = match self.decode(bytes) {
+            let decoded = if mapping.target.is_none() {
+                // A column not imported never rejects a row, whatever its bytes.
+                Ok(self.decode(bytes).unwrap_or_else(|lossy| lossy))
+            } else {
+                self.decode(bytes)
+            };
+            let text = match decoded {
                 Ok(t) => t,
                 Err(lossy) => {
                     rejections.push(Rejection {
@@ -176,6 +205,46 @@ impl Ctx<'_> {
                 "the row has no value in a used column".to_owned(),
             ));
             return None;
+        }
+        // Required fields without a default need a value in the row.
+        for def in self
+            .schema
+            .fields
+            .iter()
+            .filter(|d| d.required && d.default.is_none())
+        {
+            if data.fields.get(&def.key).is_none_or(Value::is_empty) {
+                let column = self
+                    .columns
+                    .iter()
+                    .position(|c| matches!(&c.target, Some(Target::Field(k)) if *k == def.key));
+                rejections.push(Rejection {
+                    row,
+                    column,
+                    column_name: Some(
+                        column
+                            .and_then(|c| self.name(c))
+                            .unwrap_or_else(|| def.key.clone()),
+                    ),
+                    code: "import.field.required".to_owned(),
+                    value: String::new(),
+                    message: format!("the required field `{}` has no value", def.key),
+                });
+            }
+        }
+        if rejections.len() > before {
+            return None;
+        }
+        if data.id.is_none() && data.email.is_none() && data.phone.is_none() {
+            if !self.anonymous {
+                rejections.push(whole(
+                    "import.row.no_identity",
+                    None,
+                    "the row has no e-mail, phone or id: importing it again would make another contact (set `anonymous` to import such rows)".to_owned(),
+                ));
+                return None;
+            }
+            data.id = Some(anonymous_id(&data));
         }
         data.tags.extend(self.extra_tags.iter().cloned());
         Some(data)
@@ -279,6 +348,10 @@ impl Ctx<'_> {
                     FieldType::TextList => Value::List(split_list(t).map(Value::from).collect()),
                     _ => Value::from(t),
                 };
+                // The model's own check, for every type (one place knows the JSON forms).
+                if !ty.fits(&value, &self.choices[column]) {
+                    return bad("import.field.invalid", &format!("a {} value", ty.word()));
+                }
                 data.fields.insert(key.clone(), value.clone());
                 (Some(value), None)
             }

@@ -8,15 +8,16 @@ use std::io::Read;
 use chrono::{DateTime, Utc};
 
 use super::error::ImportError;
+use super::into_list::PartialImport;
 use super::mapping::{resolve, ColumnMapping};
-use super::options::{Detected, ImportOptions, MergePolicy};
-use super::phone::PhoneNormalizer;
+use super::options::{Detected, EncodingReason, ImportOptions, MergePolicy};
 use super::reader::{Records, Source};
-use super::report::{Duplicate, ImportReport, Preview, PreviewRow, Progress};
+use super::report::{Duplicate, ImportReport, Preview, PreviewRow, Progress, Rejection};
 use super::row::{Ctx, RowData};
 use super::sniff::{detect, SNIFF_BYTES};
 use super::target::ImportTarget;
 use crate::model::{Consent, ConsentStatus, Contact, FieldSchema, FieldType};
+use crate::phone::PhoneNormalizer;
 
 /// How often (in rows) the progress callback is called.
 const PROGRESS_EVERY: u64 = 8192;
@@ -32,6 +33,7 @@ pub(crate) struct Opened<R> {
     choices: Vec<Vec<String>>,
     phone: PhoneNormalizer,
     zone: chrono_tz::Tz,
+    schema: FieldSchema,
 }
 
 fn ascii_option(c: Option<char>, name: &str) -> Result<(), ImportError> {
@@ -103,14 +105,19 @@ pub(crate) fn open<R: Read>(
     if !records.next()? {
         return Err(empty());
     }
+    let mut detected = detected;
+    note_switch(&mut detected, &records);
     let decode = |b: &[u8]| -> String {
-        match detected.encoding {
-            super::options::Encoding::Windows1252 => encoding_rs::WINDOWS_1252
+        if detected.encoding.single_byte() {
+            detected
+                .encoding
+                .decoder()
                 .decode_without_bom_handling(b)
                 .0
                 .trim()
-                .to_owned(),
-            _ => String::from_utf8_lossy(b).trim().to_owned(),
+                .to_owned()
+        } else {
+            String::from_utf8_lossy(b).trim().to_owned()
         }
     };
     let names: Vec<String> = if detected.header {
@@ -155,6 +162,7 @@ pub(crate) fn open<R: Read>(
         choices,
         phone,
         zone,
+        schema: schema.clone(),
     })
 }
 
@@ -167,6 +175,8 @@ impl<R: Read> Opened<R> {
             phone: self.phone,
             extra_tags: &options.tags,
             zone: self.zone,
+            schema: &self.schema,
+            anonymous: options.anonymous,
         }
     }
 
@@ -176,7 +186,18 @@ impl<R: Read> Opened<R> {
             self.pending = false;
             return Ok(true);
         }
-        self.records.next()
+        let more = self.records.next()?;
+        note_switch(&mut self.detected, &self.records);
+        Ok(more)
+    }
+}
+
+/// Reads the file in the 8-bit encoding the reader switched to, once it did.
+fn note_switch<R>(detected: &mut Detected, records: &Records<R>) {
+    if let (Some((encoding, at)), None) = (records.source.switched, detected.encoding_switched_at) {
+        detected.encoding = encoding;
+        detected.encoding_reason = EncodingReason::Switched;
+        detected.encoding_switched_at = Some(at);
     }
 }
 
@@ -272,6 +293,40 @@ fn merge(c: &mut Contact, d: RowData, policy: MergePolicy, now: DateTime<Utc>) {
     c.updated_at = Some(now);
 }
 
+/// Fills the declared defaults the contact lacks and checks it against the schema; the rejection
+/// when it does not fit (an existing contact's value of the wrong type that the merge kept).
+fn fits(schema: &FieldSchema, c: &mut Contact, row: u64) -> Option<Rejection> {
+    let problem = schema.apply(&mut c.fields).err()?;
+    Some(Rejection {
+        row,
+        column: None,
+        column_name: Some(problem.field),
+        code: if problem.required {
+            "import.field.required"
+        } else {
+            "import.field.invalid"
+        }
+        .to_owned(),
+        value: String::new(),
+        message: problem.message,
+    })
+}
+
+/// The rejection of a row the target refused to write.
+fn refused(row: u64, e: &crate::Error) -> Rejection {
+    Rejection {
+        row,
+        column: None,
+        column_name: e
+            .path()
+            .and_then(|p| p.strip_prefix("/fields/"))
+            .map(str::to_owned),
+        code: "import.field.invalid".to_owned(),
+        value: String::new(),
+        message: e.to_string(),
+    }
+}
+
 fn consent(yes: bool, now: DateTime<Utc>) -> Consent {
     Consent {
         status: if yes {
@@ -307,7 +362,22 @@ pub(crate) fn import<R: Read, T: ImportTarget + ?Sized>(
     };
     // Key hash → first row: compact; a hit is confirmed against the target before it counts.
     let mut seen: HashMap<u64, u64, BuildHasherDefault<PassThrough>> = HashMap::default();
-    while opened.advance()? {
+    loop {
+        match opened.advance() {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(mut e) => {
+                // Stopped part-way: the error carries what was done.
+                report.bytes = opened.records.source.raw_bytes;
+                report.detected = opened.detected;
+                e.report = Some(Box::new(PartialImport {
+                    report,
+                    list_id: None,
+                    changes: Vec::new(),
+                }));
+                return Err(e);
+            }
+        }
         let ctx = opened.ctx(options);
         let rec = &opened.records;
         let row = rec.row;
@@ -385,7 +455,16 @@ pub(crate) fn import<R: Read, T: ImportTarget + ?Sized>(
             }
             Some(mut c) => {
                 merge(&mut c, data, options.policy, now);
-                target.upsert(c, now);
+                if let Some(r) = fits(schema, &mut c, row) {
+                    report.rejections.push(r);
+                    report.rejected += 1;
+                    continue;
+                }
+                if let Err(e) = target.upsert(c, now) {
+                    report.rejections.push(refused(row, &e));
+                    report.rejected += 1;
+                    continue;
+                }
                 report.updated += 1;
             }
             None => {
@@ -396,12 +475,22 @@ pub(crate) fn import<R: Read, T: ImportTarget + ?Sized>(
                 let mut c = Contact::new(id);
                 c.created_at = Some(now);
                 merge(&mut c, data, MergePolicy::Overwrite, now);
-                target.upsert(c, now);
+                if let Some(r) = fits(schema, &mut c, row) {
+                    report.rejections.push(r);
+                    report.rejected += 1;
+                    continue;
+                }
+                if let Err(e) = target.upsert(c, now) {
+                    report.rejections.push(refused(row, &e));
+                    report.rejected += 1;
+                    continue;
+                }
                 report.imported += 1;
             }
         }
     }
     report.bytes = opened.records.source.raw_bytes;
+    report.detected = opened.detected;
     progress(Progress {
         bytes_read: report.bytes,
         rows: report.rows,

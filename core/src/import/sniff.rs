@@ -2,7 +2,7 @@
 
 use super::cell::looks_like_data;
 use super::mapping::suggest_target;
-use super::options::{Decimal, Detected, Encoding, ImportOptions};
+use super::options::{Decimal, Detected, Encoding, EncodingReason, ImportOptions};
 
 /// How many bytes of the file sniffing looks at.
 pub(crate) const SNIFF_BYTES: usize = 64 * 1024;
@@ -10,19 +10,19 @@ pub(crate) const SNIFF_BYTES: usize = 64 * 1024;
 /// The delimiters sniffing chooses from, in order of preference on a tie.
 const DELIMITERS: [u8; 4] = [b',', b';', b'\t', b'|'];
 
-/// The encoding and byte-order-mark length of a file, from its first bytes.
-pub(crate) fn encoding(sample: &[u8], complete: bool) -> (Encoding, usize) {
+/// The encoding and byte-order-mark length of a file, from its first bytes, and why.
+pub(crate) fn encoding(sample: &[u8], complete: bool) -> (Encoding, usize, EncodingReason) {
     if sample.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        return (Encoding::Utf8, 3);
+        return (Encoding::Utf8, 3, EncodingReason::Bom);
     }
     if sample.starts_with(&[0xFF, 0xFE]) {
-        return (Encoding::Utf16Le, 2);
+        return (Encoding::Utf16Le, 2, EncodingReason::Bom);
     }
     if sample.starts_with(&[0xFE, 0xFF]) {
-        return (Encoding::Utf16Be, 2);
+        return (Encoding::Utf16Be, 2, EncodingReason::Bom);
     }
     // Valid multi-byte sequences against invalid bytes: a UTF-8 file with one bad byte stays
-    // UTF-8 (the bad cell is rejected); a Windows-1252 file almost never has valid sequences.
+    // UTF-8 (the bad cell is rejected); an 8-bit file almost never has valid sequences.
     let (mut multi, mut invalid) = (0usize, 0usize);
     let mut chunks = sample.utf8_chunks().peekable();
     while let Some(chunk) = chunks.next() {
@@ -34,21 +34,23 @@ pub(crate) fn encoding(sample: &[u8], complete: bool) -> (Encoding, usize) {
         }
     }
     if invalid == 0 || multi > invalid {
-        (Encoding::Utf8, 0)
+        (Encoding::Utf8, 0, EncodingReason::Utf8)
     } else {
-        (Encoding::Windows1252, 0)
+        (
+            Encoding::guess_single_byte(sample),
+            0,
+            EncodingReason::NotUtf8,
+        )
     }
 }
 
 /// Decodes a sample (after the byte-order mark) to text, losing nothing that matters for sniffing.
 pub(crate) fn sample_text(sample: &[u8], encoding: Encoding) -> String {
-    let enc = match encoding {
-        Encoding::Utf8 => encoding_rs::UTF_8,
-        Encoding::Utf16Le => encoding_rs::UTF_16LE,
-        Encoding::Utf16Be => encoding_rs::UTF_16BE,
-        Encoding::Windows1252 => encoding_rs::WINDOWS_1252,
-    };
-    enc.decode_without_bom_handling(sample).0.into_owned()
+    encoding
+        .decoder()
+        .decode_without_bom_handling(sample)
+        .0
+        .into_owned()
 }
 
 /// Splits sample text into records (quote-aware, at most `max`), each a list of raw cells.
@@ -148,8 +150,13 @@ fn header(recs: &[Vec<String>]) -> bool {
 
 /// Fills in every setting the options leave open.
 pub(crate) fn detect(sample: &[u8], complete: bool, options: &ImportOptions) -> Detected {
-    let (sniffed, bom_len) = encoding(sample, complete);
+    let (sniffed, bom_len, reason) = encoding(sample, complete);
     let encoding = options.encoding.unwrap_or(sniffed);
+    let encoding_reason = if options.encoding.is_some() {
+        EncodingReason::Forced
+    } else {
+        reason
+    };
     // A BOM of another encoding than the one forced is kept as data; the usual case strips it.
     let bom = bom_len > 0 && encoding == sniffed;
     let body = if bom { &sample[bom_len..] } else { sample };
@@ -180,6 +187,8 @@ pub(crate) fn detect(sample: &[u8], complete: bool, options: &ImportOptions) -> 
     });
     Detected {
         encoding,
+        encoding_reason,
+        encoding_switched_at: None,
         bom,
         delimiter,
         quote,
@@ -199,6 +208,7 @@ mod tests {
         let mut bad = s.clone();
         bad.extend_from_slice(b"x\xE8y;z\n");
         assert_eq!(encoding(&bad, true).0, Encoding::Utf8);
+        assert_eq!(encoding(&bad, true).2, EncodingReason::Utf8);
         assert_eq!(encoding(b"Citt\xE0;x\n", true).0, Encoding::Windows1252);
     }
 

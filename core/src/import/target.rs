@@ -26,7 +26,9 @@ pub trait ImportTarget {
     /// The contact with this E.164 phone number.
     fn find_by_phone(&self, phone: &str) -> Option<Contact>;
     /// Inserts the contact, or replaces the one with the same id. `now` is the import's time.
-    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>);
+    /// An error (the store refuses the contact, e.g. a value its field schema does not accept)
+    /// rejects the row with `import.field.invalid` and the error's message.
+    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) -> crate::Result<()>;
     /// A fresh id for a new contact whose row has no id column.
     fn new_id(&mut self) -> ContactId;
 }
@@ -100,8 +102,8 @@ impl ImportTarget for MemoryTarget {
         let id = self.store.find_by_phone(phone)?;
         self.store.get(id).cloned()
     }
-    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) {
-        let _ = self.store.upsert(contact, now);
+    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) -> crate::Result<()> {
+        self.store.upsert(contact, now)
     }
     fn new_id(&mut self) -> ContactId {
         loop {

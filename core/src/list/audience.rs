@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 
 use super::{Activity, List, ListChange, MemberPage};
 use crate::error::{ListCode, ListError};
-use crate::model::{Contact, ContactId, Event, ListId, SegmentId};
+use crate::model::{Contact, ContactId, Event, FieldSchema, ListId, SegmentId};
 use crate::segment::{ContactChange, MembershipChange, MembershipDelta, Segment, SegmentIndex};
 use crate::store::{ContactKeys, ContactStore};
 
@@ -30,7 +30,7 @@ struct ListState {
 /// use sequenza::Contact;
 /// let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
 /// let mut audience = Audience::new().with_default_time_zone(chrono_tz::Europe::Rome);
-/// audience.upsert_contact(Contact::from_json(r#"{"id": "anna", "tags": ["vip"]}"#)?, now);
+/// audience.upsert_contact(Contact::from_json(r#"{"id": "anna", "tags": ["vip"]}"#)?, now)?;
 /// let count = audience.create_list(List::new("vip", "VIP", Source::Tag { tag: "vip".into() }), now)?;
 /// assert_eq!(count, 1);
 /// let page = audience.members(&"vip".into(), 0, 50)?;
@@ -45,6 +45,8 @@ pub struct Audience {
     by_segment: HashMap<SegmentId, ListId>,
     /// Changes caused through the [`ContactStore`] methods, not yet taken.
     pending: Vec<ListChange>,
+    /// The declared profile fields every contact written must fit.
+    fields: FieldSchema,
 }
 
 impl fmt::Debug for Audience {
@@ -79,7 +81,39 @@ impl Audience {
             lists: BTreeMap::new(),
             by_segment: HashMap::new(),
             pending: Vec::new(),
+            fields: FieldSchema::default(),
         }
+    }
+
+    /// The same audience with a field schema: [`upsert_contact`](Self::upsert_contact) fills
+    /// absent fields with their defaults and refuses a contact whose value does not fit its
+    /// declared type (`list.field.invalid`) or that leaves a required field empty
+    /// (`list.field.required`); the error's path is `/fields/<key>`.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use sequenza::list::Audience;
+    /// use sequenza::{Contact, FieldSchema};
+    /// let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+    /// let fields = FieldSchema::from_json(r#"{"fields": [
+    ///   {"key": "points", "type": "number", "default": 0}]}"#)?;
+    /// let mut audience = Audience::new().with_fields(fields);
+    /// audience.upsert_contact(Contact::from_json(r#"{"id": "anna"}"#)?, now)?;
+    /// assert_eq!(audience.contact(&"anna".into()).unwrap().fields["points"], 0.0.into());
+    /// let err = audience
+    ///     .upsert_contact(Contact::from_json(r#"{"id": "bea", "fields": {"points": "tanti"}}"#)?, now)
+    ///     .unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("list.field.invalid", Some("/fields/points")));
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn with_fields(mut self, fields: FieldSchema) -> Self {
+        self.fields = fields;
+        self
+    }
+
+    /// The declared profile fields (empty unless given with [`with_fields`](Self::with_fields)).
+    pub fn fields(&self) -> &FieldSchema {
+        &self.fields
     }
 
     /// The same audience with another time zone for contacts without one (dates of filters and
@@ -97,6 +131,34 @@ impl Audience {
     /// A contact.
     pub fn contact(&self, id: &ContactId) -> Option<&Contact> {
         self.index.contact(id)
+    }
+
+    /// The contacts of a list, or every contact when `list` is `None`, in id order (what an
+    /// export writes). Errors: `list.unknown`.
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use sequenza::list::Audience;
+    /// use sequenza::Contact;
+    /// let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+    /// let mut audience = Audience::new();
+    /// audience.upsert_contact(Contact::new("anna"), now)?;
+    /// assert_eq!(audience.contacts_in(None)?.len(), 1);
+    /// assert_eq!(audience.contacts_in(Some(&"nope".into())).unwrap_err().code(), "list.unknown");
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn contacts_in(&self, list: Option<&ListId>) -> crate::Result<Vec<&Contact>> {
+        match list {
+            None => Ok(self.index.contacts().collect()),
+            Some(id) => {
+                let state = self.lists.get(id).ok_or_else(|| unknown(id))?;
+                Ok(state
+                    .members
+                    .iter()
+                    .filter_map(|c| self.index.contact(c))
+                    .collect())
+            }
+        }
     }
 
     /// How many contacts there are.
@@ -147,7 +209,36 @@ impl Audience {
     /// Inserts or replaces a contact; its `lists` are kept as the audience knows them (the
     /// value given is ignored: use [`add_to_list`](Self::add_to_list) and
     /// [`remove_from_list`](Self::remove_from_list)). Returns the list changes it caused.
-    pub fn upsert_contact(&mut self, mut contact: Contact, now: DateTime<Utc>) -> Vec<ListChange> {
+    ///
+    /// With a field schema ([`with_fields`](Self::with_fields)) absent fields get their defaults
+    /// first, and a contact that does not fit is refused whole: `list.field.invalid` or
+    /// `list.field.required` at `/fields/<key>`.
+    pub fn upsert_contact(
+        &mut self,
+        mut contact: Contact,
+        now: DateTime<Utc>,
+    ) -> crate::Result<Vec<ListChange>> {
+        self.fields.apply(&mut contact.fields).map_err(|p| {
+            let code = if p.required {
+                ListCode::FieldRequired
+            } else {
+                ListCode::FieldInvalid
+            };
+            ListError::error(
+                code,
+                format!("/fields/{}", crate::error::escape_pointer(&p.field)),
+                p.message,
+            )
+        })?;
+        Ok(self.write_contact(contact, now))
+    }
+
+    /// Writes a contact already checked against the field schema.
+    pub(crate) fn write_contact(
+        &mut self,
+        mut contact: Contact,
+        now: DateTime<Utc>,
+    ) -> Vec<ListChange> {
         let old = self.index.contact(&contact.id);
         contact.lists = old.map(|c| c.lists.clone()).unwrap_or_default();
         self.keys.update(old, &contact);
@@ -179,7 +270,8 @@ impl Audience {
         let known = self.index.contact(contact).is_some();
         let mut changes = Vec::new();
         if activity.apply_to(&mut c, at) || !known {
-            changes.extend(self.upsert_contact(c, now));
+            // Activity changes no profile field: no schema check.
+            changes.extend(self.write_contact(c, now));
         }
         changes.extend(self.record_event(activity.to_event(contact, at), now));
         changes
@@ -355,7 +447,7 @@ impl Audience {
             return Err(unknown(id));
         }
         let cid = contact.id.clone();
-        let mut changes = self.upsert_contact(contact, now);
+        let mut changes = self.upsert_contact(contact, now)?;
         changes.extend(self.join(id, &cid, now));
         Ok(changes)
     }
@@ -454,7 +546,7 @@ impl ContactStore for Audience {
     /// Upserts through [`Audience::upsert_contact`]; the list changes wait in
     /// [`Audience::take_changes`].
     fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) -> crate::Result<()> {
-        let changes = self.upsert_contact(contact, now);
+        let changes = self.upsert_contact(contact, now)?;
         self.pending.extend(changes);
         Ok(())
     }

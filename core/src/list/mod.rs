@@ -17,7 +17,7 @@
 //!
 //! let now = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
 //! let mut audience = Audience::new();
-//! audience.upsert_contact(Contact::from_json(r#"{"id": "anna", "fields": {"gender": "Donna"}}"#)?, now);
+//! audience.upsert_contact(Contact::from_json(r#"{"id": "anna", "fields": {"gender": "Donna"}}"#)?, now)?;
 //! let list = List::from_json(r#"{"id": "coupon-women", "name": "Coupon, women",
 //!   "source": {"type": "coupon", "gender": "female", "used": false}, "auto_update": true}"#)?;
 //! assert_eq!(audience.create_list(list, now)?, 0);

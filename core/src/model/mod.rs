@@ -12,6 +12,6 @@ mod value;
 pub use channel::Channel;
 pub use contact::{Consent, ConsentStatus, Contact};
 pub use event::Event;
-pub use field::{FieldDef, FieldSchema, FieldType, BUILTIN_FIELDS};
+pub use field::{FieldDef, FieldProblem, FieldSchema, FieldType, BUILTIN_FIELDS};
 pub use ids::{ContactId, FlowId, ListId, NodeId, SegmentId, TeamId, TemplateId};
 pub use value::Value;

@@ -356,6 +356,16 @@ impl SegmentIndex {
         self.contacts.get(id).map(|s| &s.contact)
     }
 
+    /// Every contact, in id order.
+    ///
+    /// ```
+    /// let index = sequenza::segment::SegmentIndex::new();
+    /// assert_eq!(index.contacts().count(), 0);
+    /// ```
+    pub fn contacts(&self) -> impl Iterator<Item = &Contact> + '_ {
+        self.contacts.values().map(|s| &s.contact)
+    }
+
     /// The events held for a contact, in arrival order.
     ///
     /// ```

@@ -3,6 +3,7 @@
 use std::collections::HashMap;
 
 use crate::model::{Contact, ContactId};
+use crate::phone::PhoneNormalizer;
 
 /// The key an e-mail address is matched by: trimmed and lower-cased.
 ///
@@ -12,19 +13,6 @@ use crate::model::{Contact, ContactId};
 /// ```
 pub fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
-}
-
-/// The key a phone number is matched by: without spaces, dashes, dots and brackets.
-///
-/// ```
-/// use sequenza::store::normalize_phone;
-/// assert_eq!(normalize_phone("+39 (333) 123-45.67"), "+393331234567");
-/// ```
-pub fn normalize_phone(phone: &str) -> String {
-    phone
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '(' | ')'))
-        .collect()
 }
 
 /// Contact ids by normalised e-mail and by normalised phone. The last contact indexed under a
@@ -55,7 +43,7 @@ impl ContactKeys {
                 self.email.insert(e, contact.id.clone());
             }
         }
-        if let Some(p) = contact.phone.as_deref().map(normalize_phone) {
+        if let Some(p) = contact.phone.as_deref().map(PhoneNormalizer::key) {
             if !p.is_empty() {
                 self.phone.insert(p, contact.id.clone());
             }
@@ -69,7 +57,7 @@ impl ContactKeys {
                 self.email.remove(&e);
             }
         }
-        if let Some(p) = contact.phone.as_deref().map(normalize_phone) {
+        if let Some(p) = contact.phone.as_deref().map(PhoneNormalizer::key) {
             if self.phone.get(&p) == Some(&contact.id) {
                 self.phone.remove(&p);
             }
@@ -91,6 +79,6 @@ impl ContactKeys {
 
     /// The contact with this phone.
     pub fn by_phone(&self, phone: &str) -> Option<&ContactId> {
-        self.phone.get(&normalize_phone(phone))
+        self.phone.get(&PhoneNormalizer::key(phone))
     }
 }

@@ -25,7 +25,7 @@ mod memory;
 
 use chrono::{DateTime, Utc};
 
-pub use keys::{normalize_email, normalize_phone, ContactKeys};
+pub use keys::{normalize_email, ContactKeys};
 pub use memory::MemoryStore;
 
 use crate::model::{Contact, ContactId};

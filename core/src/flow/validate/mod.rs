@@ -22,7 +22,7 @@
 //! assert_eq!(findings[0].path, "/nodes/0");
 //! ```
 
-mod nodes;
+mod content;
 mod set;
 mod structure;
 
@@ -87,7 +87,7 @@ pub const MAX_CONDITION_DEPTH: usize = 64;
 pub fn validate_flow(flow: &Flow, fields: Option<&FieldSchema>) -> Vec<Finding> {
     let mut sink = Sink::new(flow);
     structure::check(flow, &mut sink);
-    nodes::check(flow, fields, &mut sink);
+    content::check(flow, fields, &mut sink);
     sink.findings
 }
 

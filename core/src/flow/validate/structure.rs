@@ -191,13 +191,19 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
         }
     }
 
-    // Cycles that never pause.
-    for scc in tarjan_scc(&graph) {
-        let is_cycle = scc.len() > 1 || scc.iter().any(|&n| graph.contains_edge(n, n));
-        if !is_cycle || scc.iter().any(|&n| flow.nodes[graph[n]].kind.pauses()) {
+    // Cycles that never pause: cycles of the graph with the pausing nodes taken out. A group of
+    // nodes that holds a wait can still hold a second loop that skips it, so the pausing nodes
+    // are removed before looking for cycles, not after.
+    let spinning = graph.filter_map(
+        |_, &pos| (!flow.nodes[pos].kind.pauses()).then_some(pos),
+        |_, _| Some(()),
+    );
+    for scc in tarjan_scc(&spinning) {
+        let is_cycle = scc.len() > 1 || scc.iter().any(|&n| spinning.contains_edge(n, n));
+        if !is_cycle {
             continue;
         }
-        let mut positions: Vec<usize> = scc.iter().map(|&n| graph[n]).collect();
+        let mut positions: Vec<usize> = scc.iter().map(|&n| spinning[n]).collect();
         positions.sort_unstable();
         let first = positions[0];
         let ids: Vec<&str> = positions

@@ -1,13 +1,25 @@
-//! Phone numbers: normalised to E.164 with the `phonenumber` crate (libphonenumber metadata).
+//! Phone numbers, one type for both jobs: the key every contact store matches numbers by
+//! ([`PhoneNormalizer::key`], always there), and the normalisation to E.164 with the
+//! `phonenumber` crate (libphonenumber metadata; cargo feature `import`).
 
+#[cfg(feature = "import")]
 use phonenumber::country;
 
-use super::error::ImportError;
+#[cfg(feature = "import")]
+use crate::import::ImportError;
 
-/// Normalises phone numbers written with or without a country code to E.164, using a default
-/// region for national numbers.
+/// Phone numbers: the matching key of a number as written ([`key`](Self::key)), and, with the
+/// `import` feature, a normaliser of numbers written with or without a country code to E.164,
+/// using a default region for national numbers. The importer writes E.164 numbers, whose key is
+/// themselves.
 ///
 /// ```
+/// use sequenza::phone::PhoneNormalizer;
+/// assert_eq!(PhoneNormalizer::key("+39 (333) 123-45.67"), "+393331234567");
+/// ```
+///
+/// ```
+/// # #[cfg(feature = "import")] {
 /// use sequenza::import::PhoneNormalizer;
 /// let p = PhoneNormalizer::new("IT").unwrap();
 /// assert_eq!(p.normalize("333 123 4567").as_deref(), Some("+393331234567"));
@@ -15,12 +27,31 @@ use super::error::ImportError;
 /// assert_eq!(p.normalize("0044 20 7946 0958").as_deref(), Some("+442079460958"));
 /// assert!(p.normalize("12").is_none());
 /// assert_eq!(PhoneNormalizer::new("XX").unwrap_err().code, "import.option.invalid");
+/// # }
 /// ```
 #[derive(Debug, Clone, Copy)]
 pub struct PhoneNormalizer {
+    #[cfg(feature = "import")]
     region: country::Id,
 }
 
+impl PhoneNormalizer {
+    /// The key a phone number is matched by in every contact store: the number without the
+    /// separators people write in it (spaces, `-`, `.`, `/`, brackets).
+    ///
+    /// ```
+    /// use sequenza::phone::PhoneNormalizer;
+    /// assert_eq!(PhoneNormalizer::key(" 333 / 123 4567 "), "3331234567");
+    /// ```
+    pub fn key(phone: &str) -> String {
+        phone
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '/' | '(' | ')'))
+            .collect()
+    }
+}
+
+#[cfg(feature = "import")]
 impl PhoneNormalizer {
     /// A normaliser for an ISO 3166 region code (`"IT"`); an unknown code is
     /// `import.option.invalid`.
@@ -87,6 +118,7 @@ impl PhoneNormalizer {
     }
 }
 
+#[cfg(feature = "import")]
 /// The number without the separators people write in it (spaces, `-`, `.`, `/`, brackets), and
 /// with an international `00` prefix written as `+` (for regions, like Italy, whose
 /// international prefix is `00`); `None` when anything else is in it or when
@@ -111,7 +143,7 @@ fn compact(t: &str, double_zero_is_plus: bool) -> Option<String> {
     (out != t).then_some(out)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "import"))]
 mod tests {
     use super::*;
 
