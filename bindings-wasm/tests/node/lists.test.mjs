@@ -37,7 +37,7 @@ describe('lists and import TypeScript declarations', () => {
     for (const line of [
       'export interface ListChange {',
       'export interface ImportReport {',
-      'export class CsvImportError extends SequenzaError {}',
+      'export class CsvImportError extends SequenzaError {',
       'export class ListError extends SequenzaError {}',
       'constructor(options?: AudienceOptions | null);',
       'createList(list: List | string, now: Instant): number;',
