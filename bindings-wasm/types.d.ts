@@ -1,85 +1,12 @@
-/** One validation finding. `node` is `null` when the finding is about the flow as a whole. */
-export interface Finding {
-  /** Stable machine code, e.g. `flow.branch.missing` (see `findingCodes()`). */
-  code: string;
-  severity: 'error' | 'warning';
-  /** The id of the flow the finding is about. */
-  flow: string;
-  /** The id of the node the finding is about, or `null`. */
-  node: string | null;
-  /** JSON pointer (RFC 6901) into the flow document. */
-  path: string;
-  /** What is wrong, in words a marketer understands. */
-  message: string;
-}
-
 /** A finding code with its severity and what it means. */
-export interface FindingCode {
+export interface FindingCodeInfo {
   code: string;
   severity: 'error' | 'warning';
   description: string;
 }
 
-/** The life-cycle state of a flow. */
-export type FlowStatus = 'draft' | 'active' | 'paused' | 'archived';
-
 /** Any JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-/** A condition in its JSON form (tag `type`); see the core's `sequenza::condition`. */
-export type Condition =
-  | { type: 'and' | 'or'; conditions: Condition[] }
-  | { type: 'not'; condition: Condition }
-  | { type: 'field'; field: string; op: FieldOp; value?: JsonValue; fold?: boolean }
-  | { type: 'tags'; op: 'has_any' | 'has_all' | 'has_none'; tags: string[] }
-  | { type: 'in_list'; list: string }
-  | { type: 'in_segment'; segment: string }
-  | { type: 'consent'; channel: string; status: 'opted_in' | 'opted_out' | 'unknown' }
-  | { type: 'date'; field: string; when: DateTest }
-  | { type: 'age'; field?: string; min?: number; max?: number }
-  | { type: 'event'; name: string; filter?: Condition; count?: { op: 'at_least' | 'at_most' | 'exactly'; n: number }; within?: Duration }
-  | { type: 'event_time'; name: string; filter?: Condition; which: 'first' | 'last'; when: DateTest }
-  | { type: 'aggregate'; name: string; agg: 'count' | 'sum' | 'avg' | 'min' | 'max'; property?: string; filter?: Condition; within?: Duration; op: FieldOp; value: number };
-
-/** A field comparison operator. */
-export type FieldOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains' | 'starts_with'
-  | 'ends_with' | 'is_set' | 'is_empty' | 'between' | 'matches';
-
-/** A length of time, e.g. `{amount: 90, unit: 'days'}`. */
-export interface Duration { amount: number; unit: string }
-
-/** A test on a date or an instant. */
-export type DateTest =
-  | { op: 'before' | 'after'; date: string }
-  | { op: 'between'; from: string; to: string }
-  | { op: 'within_last' | 'more_than_ago' | 'in_next'; amount: number; unit: string }
-  | { op: 'anniversary_within'; days: number };
-
-/** A segment document: what `Segment.fromJson` reads besides a bare condition. */
-export interface SegmentObject { id: string; name: string; condition: Condition }
-
-/** A contact (`{id, email?, phone?, fields?, tags?, lists?, consent?, time_zone?, locale?, …}`). */
-export interface Contact {
-  id: string;
-  email?: string;
-  phone?: string;
-  fields?: { [key: string]: JsonValue };
-  tags?: string[];
-  lists?: string[];
-  consent?: { [channel: string]: { status: 'opted_in' | 'opted_out' | 'unknown'; at?: string; source?: string } };
-  time_zone?: string;
-  locale?: string;
-  created_at?: string;
-  updated_at?: string;
-}
-
-/** An event of a contact: `{contact, name, at, properties?}` (`at` in RFC 3339). */
-export interface ContactEvent {
-  contact: string;
-  name: string;
-  at: string;
-  properties?: { [key: string]: JsonValue };
-}
 
 /**
  * An instant: a `Date` or an RFC 3339 string. The WebAssembly build never reads the clock, so
@@ -123,15 +50,6 @@ export interface SegmentIndexOptions {
   defaultTimeZone?: string;
 }
 
-/** A change of segment membership, as `SegmentIndex` reports it. */
-export interface MembershipDelta {
-  contact: string;
-  segment: string;
-  change: 'entered' | 'exited';
-  /** The instant of the evaluation that saw the change (RFC 3339, UTC). */
-  at: string;
-}
-
 /** Options of `new ContactTable(contacts, …)`. */
 export interface ContactTableOptions {
   /** Events of the contacts (events of other contacts are ignored). */
@@ -149,11 +67,9 @@ export interface TableFilterOptions {
   /** The members of the segments `in_segment` may name: `{segmentId: [contactId, …]}`. */
   segments?: { [segmentId: string]: string[] };
 }
-/** A local time window `[start, end)`, `HH:MM`; `end` before `start` crosses midnight. */
-export type TimeWindow = [start: string, end: string] | { start: string; end: string };
 
-/** A day of the week. */
-export type WeekdayName = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+/** A local time window `[start, end)`, `HH:MM`; `end` before `start` crosses midnight. */
+export type TimeWindow = [start: string, end: string] | model.TimeWindow;
 
 /** The options of `new SendPolicy(...)`; every one is optional. */
 export interface SendPolicyOptions {
@@ -169,30 +85,6 @@ export interface SendPolicyOptions {
   outsideWindow?: 'defer' | 'skip';
 }
 
-/** A send policy's JSON form (the flow model's `SendPolicy`), as `toObject()` gives it. */
-export interface SendPolicyJson {
-  quiet_hours?: { start: string; end: string }[];
-  weekdays?: WeekdayName[];
-  hours?: { start: string; end: string }[];
-  time_zone?: string;
-  fallback_time_zone?: string;
-  outside_window?: 'defer' | 'skip';
-}
-
-/** What to do with a send at an instant. `until` is an RFC 3339 UTC instant. */
-export type Decision =
-  | { decision: 'allow' }
-  | { decision: 'defer'; until: string }
-  | { decision: 'skip' };
-
-/** A recurrence rule in its JSON form (`kind` tags it). */
-export type RecurrenceRuleJson =
-  | { kind: 'every'; minutes: number }
-  | { kind: 'weekly'; weekdays?: WeekdayName[]; times: string[] }
-  | { kind: 'monthly'; day: number; time: string }
-  | { kind: 'monthly_weekday'; nth: number; weekday: WeekdayName; time: string }
-  | { kind: 'yearly'; month: number; day: number; time: string };
-
 /** The options of a `Recurrence`. */
 export interface RecurrenceOptions {
   /**
@@ -202,17 +94,6 @@ export interface RecurrenceOptions {
   timeZone?: string;
   /** Keep only the occurrences this send policy allows (a `SendPolicy`, its JSON text or object). */
   policy?: SendPolicy | string | object;
-}
-
-/** A length of time: `{amount: 3, unit: 'days'}`. */
-export interface DurationJson { amount: number; unit: 'minutes' | 'hours' | 'days' | 'weeks' | 'months' }
-
-/** A flow's wait node in its JSON form: exactly one of `duration` and `until`. */
-export interface WaitNodeJson {
-  duration?: DurationJson;
-  until?:
-    | { kind: 'local_time'; time: string; weekdays?: WeekdayName[] }
-    | { kind: 'date_field'; field: string; offset_days?: number; time: string; yearly?: boolean };
 }
 
 /** The options of `waitEnd`. */
@@ -225,17 +106,11 @@ export interface WaitEndOptions {
   policy?: SendPolicy | SendPolicyJson | string | null;
 }
 
-/** A channel. */
-export type ChannelName = 'email' | 'sms' | 'web_push' | 'whatsapp';
-
 /** A message already sent: `[at, channel]`, `[at, channel, transactional]` or an object. */
 export type SentMessage =
   | [at: Instant, channel: ChannelName]
   | [at: Instant, channel: ChannelName, transactional: boolean]
   | { at: Instant; channel: ChannelName; transactional?: boolean };
-
-/** One frequency cap: at most `max` messages on `channel` (every channel when absent) per `per`. */
-export interface FrequencyCapJson { channel?: ChannelName; max: number; per: DurationJson }
 
 /** The options of `new FrequencyCaps(...)`. */
 export interface FrequencyCapsOptions {
@@ -243,9 +118,6 @@ export interface FrequencyCapsOptions {
   /** `'defer'` (default: to when the caps free) or `'skip'`. */
   whenCapped?: 'defer' | 'skip' | null;
 }
-
-/** Frequency caps in their JSON form. */
-export interface FrequencyCapsJson { caps?: FrequencyCapJson[]; when_capped?: 'defer' | 'skip' }
 
 /** The options of `planSend`. */
 export interface PlanSendOptions {
@@ -270,41 +142,6 @@ export interface ResolvedZone {
   source: 'contact' | 'country' | 'phone' | 'flow' | 'account' | 'default';
   /** Earlier links that were present but unusable. */
   skipped: string[];
-}
-/** A contact list in its JSON form. */
-export interface List {
-  id: string;
-  name: string;
-  /** Where its contacts come from: `{type: 'coupon' | 'fidelity' | 'walk_in' | 'form' | 'newsletter' | 'push' | 'tag' | 'empty' | 'csv_import', …filters}`. */
-  source: object;
-  /** Keep the list current: contacts who start matching the source enter at once. */
-  auto_update?: boolean;
-  /** With `auto_update`, also take out contacts who stop matching. */
-  remove_exits?: boolean;
-}
-
-/** A contact entered or left a list (`at`: RFC 3339, UTC). */
-export interface ListChange {
-  list: string;
-  contact: string;
-  change: 'entered' | 'exited';
-  at: string;
-}
-
-/** One page of a list's members, in contact id order. */
-export interface MemberPage {
-  total: number;
-  offset: number;
-  contacts: object[];
-}
-
-/** A flow whose list trigger a list change fires. */
-export interface TriggerHit {
-  flow: string;
-  list: string;
-  contact: string;
-  change: 'entered' | 'exited';
-  at: string;
 }
 
 /** The options of `new Audience(...)`. */
@@ -361,71 +198,6 @@ export interface ImportCsvOptions extends CsvOptions {
   fileName?: string | null;
   /** The new list's name (default `Import YYYY-MM-DD HH:MM`). */
   listName?: string | null;
-}
-
-/** One rejected row, or one rejected cell of a row (`column` is `null` for the whole row). */
-export interface Rejection {
-  /** 1-based line of the file (the header is row 1). */
-  row: number;
-  /** 0-based column, or `null`. */
-  column: number | null;
-  columnName: string | null;
-  /** e.g. `import.email.invalid`. */
-  code: string;
-  /** The raw value. */
-  value: string;
-  message: string;
-}
-
-/** What `importCsv` did: every data row is `imported`, `updated`, a duplicate or rejected. */
-export interface ImportReport {
-  imported: number;
-  updated: number;
-  duplicates: number;
-  /** How many rows were rejected. */
-  rejected: number;
-  /** Every rejection, in file order (a row may have several). */
-  rejections: Rejection[];
-  rows: number;
-  duplicateRows: { row: number; ofRow: number | null; contact: string }[];
-  detected: CsvDetected;
-  columns: CsvColumn[];
-  bytes: number;
-  /** With `audience`: the list made of the file's contacts (absent in a dry run; `null` in the `report` of a stopped dry run). */
-  listId?: string | null;
-  /** With `audience`: the changes of other lists the import caused (absent in a dry run). */
-  changes?: ListChange[];
-}
-
-/** The settings found (or forced). */
-export interface CsvDetected {
-  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | 'windows-1250' | 'windows-1251';
-  /** Why that encoding. */
-  encodingReason: 'forced' | 'bom' | 'utf8' | 'not_utf8' | 'switched';
-  /** Offset of the first non-UTF-8 byte when the import switched past the sniffed prefix. */
-  encodingSwitchedAt: number | null;
-  bom: boolean;
-  delimiter: string;
-  quote: string;
-  header: boolean;
-  decimal: ',' | '.';
-  dateOrder: 'dmy' | 'mdy';
-}
-
-/** Where a column goes. */
-export interface CsvColumn {
-  index: number;
-  name: string;
-  target: string | null;
-  fieldType?: string;
-  explicit: boolean;
-}
-
-/** The first rows as they would be imported, with their problems. */
-export interface CsvPreview {
-  detected: CsvDetected;
-  columns: CsvColumn[];
-  rows: { row: number; cells: { raw: string; value: unknown; code: string | null }[]; rejections: Rejection[] }[];
 }
 
 /** The options of `exportCsv`. */
@@ -485,8 +257,8 @@ export class TimeError extends SequenzaError {}
 export class ListError extends SequenzaError {}
 /** A CSV file or import options that cannot be imported at all (`import.*`). */
 export class CsvImportError extends SequenzaError {
-  /** An import stopped part-way (`import.io`): what it had written (`listId`: exactly those contacts). */
-  report?: ImportReport;
+  /** An import stopped part-way (`import.io`, or a throwing `onProgress`): what it had written (`listId`: the list of exactly those contacts, `null` in a dry run). */
+  report?: model.CamelCaseKeys<model.PartialImport>;
 }
 /** A JsonLogic rule that cannot be evaluated (`jsonlogic.*`). */
 export class JsonLogicError extends SequenzaError {}

@@ -12,6 +12,7 @@ mod errors;
 #[cfg(feature = "import")]
 mod import;
 mod list;
+mod model;
 mod time;
 
 use wasm_bindgen::prelude::*;
@@ -110,7 +111,7 @@ pub fn validate_flows(flows: FlowsArg, fields: Option<FieldsArg>) -> JsResult<Js
 }
 
 /// Every finding code, with its severity and what it means.
-#[wasm_bindgen(js_name = findingCodes, unchecked_return_type = "FindingCode[]")]
+#[wasm_bindgen(js_name = findingCodes, unchecked_return_type = "FindingCodeInfo[]")]
 pub fn finding_codes() -> JsResult<JsValue> {
     #[derive(serde::Serialize)]
     struct Code {

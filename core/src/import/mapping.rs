@@ -100,12 +100,14 @@ impl TryFrom<String> for Target {
 /// assert_eq!(p.columns[2].target, None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ColumnMapping {
     /// 0-based column index.
     pub index: usize,
     /// The header name (`column_1` … without a header row).
     pub name: String,
     /// Where the column goes; `None` is "do not use".
+    #[cfg_attr(feature = "schema", schemars(with = "Option<String>"))]
     pub target: Option<Target>,
     /// The declared type of the target field, when the target is a declared field.
     #[serde(default, skip_serializing_if = "Option::is_none")]

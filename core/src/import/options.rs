@@ -15,6 +15,7 @@ use super::mapping::Target;
 /// assert_eq!(e, Encoding::Windows1252);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Encoding {
     /// UTF-8, with or without a byte-order mark.
@@ -90,6 +91,7 @@ impl Encoding {
 /// # Ok::<(), sequenza::Error>(())
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum EncodingReason {
@@ -115,6 +117,7 @@ pub enum EncodingReason {
 /// assert_eq!(serde_json::to_string(&DateOrder::DayMonthYear).unwrap(), "\"dmy\"");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum DateOrder {
     /// Day, month, year: `31/12/1980`.
@@ -134,6 +137,7 @@ pub enum DateOrder {
 /// assert_eq!(d, Decimal::Comma);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[non_exhaustive]
 pub enum Decimal {
     /// `1.234,56` (Italian): `.` groups thousands.
@@ -153,6 +157,7 @@ pub enum Decimal {
 /// assert_eq!(MergePolicy::default(), MergePolicy::FillEmpty);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum MergePolicy {
@@ -179,6 +184,7 @@ pub enum MergePolicy {
 /// assert_eq!(o.mapping["Note"], None);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct ImportOptions {
     /// The encoding; sniffed when `None`.
@@ -197,6 +203,10 @@ pub struct ImportOptions {
     /// Column name → target (`"email"`, `"phone"`, `"id"`, `"tags"`, `"consent"`,
     /// `"consent.sms"`, a field key …) or `null` for "do not use". Overrides the suggestion for
     /// the columns it names; the others keep the suggested mapping.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(with = "BTreeMap<String, Option<String>>")
+    )]
     pub mapping: BTreeMap<String, Option<Target>>,
     /// ISO 3166 region used for phone numbers written without a country code (`"IT"`).
     pub default_region: String,
@@ -253,6 +263,7 @@ impl Default for ImportOptions {
 /// assert!(p.detected.header);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Detected {
     /// The encoding.
     pub encoding: Encoding,

@@ -58,6 +58,7 @@ pub const REJECTION_CODES: &[&str] = &[
 /// assert_eq!(r.row, 3);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Rejection {
     /// 1-based record number in the file, the header being row 1 (the row a spreadsheet shows
     /// when no cell spans lines).
@@ -83,6 +84,7 @@ pub struct Rejection {
 /// assert_eq!(d.of_row, Some(2));
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Duplicate {
     /// The row.
     pub row: u64,
@@ -106,6 +108,7 @@ pub struct Duplicate {
 /// assert_eq!(r.rejections[0].row, 3);
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ImportReport {
     /// The settings used.
     pub detected: Detected,
@@ -137,6 +140,7 @@ pub struct ImportReport {
 /// assert_eq!(serde_json::to_value(p).unwrap()["bytes_read"], 10);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Progress {
     /// Raw bytes read from the file so far.
     pub bytes_read: u64,
@@ -146,6 +150,7 @@ pub struct Progress {
 
 /// One cell of a preview row.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PreviewCell {
     /// The cell as read (trimmed).
     pub raw: String,
@@ -157,6 +162,7 @@ pub struct PreviewCell {
 
 /// One row as it would be imported.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PreviewRow {
     /// 1-based record number (the header is row 1).
     pub row: u64,
@@ -176,6 +182,7 @@ pub struct PreviewRow {
 /// assert_eq!(p.rows[0].cells[1].code.as_deref(), Some("import.email.invalid"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Preview {
     /// The settings sniffed or given.
     pub detected: Detected,

@@ -102,6 +102,7 @@ impl<'de> Deserialize<'de> for SentEntry {
 /// assert_eq!(cap.max, 1);
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct FrequencyCap {
     /// The channel counted; every channel together when absent.
@@ -149,6 +150,7 @@ impl FrequencyCap {
 /// # Ok::<(), sequenza::Error>(())
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CapPolicy {
     /// The caps; all must hold.

@@ -31,6 +31,7 @@ type Minutes = Vec<(u16, u16)>;
 /// assert_eq!(serde_json::to_string(&Decision::Allow).unwrap(), r#"{"decision":"allow"}"#);
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "decision", rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Decision {

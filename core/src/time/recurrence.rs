@@ -31,6 +31,7 @@ const MAX_HOPS: usize = 5_000;
 /// # Ok::<(), sequenza::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 #[non_exhaustive]
 pub enum RecurrenceRule {

@@ -183,6 +183,7 @@ pub fn zone_for_phone(phone: &str) -> Option<Tz> {
 
 /// Which link of the fallback chain gave a contact's time zone.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum ZoneSource {
