@@ -51,6 +51,16 @@ echo "== npm: $(basename "$NODE_TGZ") and $(basename "$WASM_TGZ") in a fresh pro
 mkdir "$TMP/project"
 (cd "$TMP/project" && echo '{"name": "sequenza-dist-check", "version": "0.0.0", "private": true}' > package.json \
   && npm install --silent --no-audit --no-fund --no-package-lock "$NODE_TGZ" "$WASM_TGZ")
+# What a browser (and Node) loads, in the default build and the full one (CSV import): the JS
+# glue, the .wasm, the error classes' module and the types with model.d.ts.
+WASM_DIR="$TMP/project/node_modules/sequenza-wasm"
+for build in pkg pkg-web pkg-full pkg-web-full; do
+  for f in sequenza_wasm.js sequenza_wasm_bg.wasm sequenza_wasm.d.ts model.d.ts; do
+    [ -f "$WASM_DIR/$build/$f" ] || { echo "sequenza-wasm tarball lacks $build/$f" >&2; exit 1; }
+  done
+  ls "$WASM_DIR/$build"/snippets/*/js/errors.js >/dev/null 2>&1 \
+    || { echo "sequenza-wasm tarball lacks $build/snippets/*/js/errors.js" >&2; exit 1; }
+done
 SEQUENZA_NODE_PROJECT="$TMP/project" node --test "$ROOT/bindings-node/tests/readme.test.mjs"
 SEQUENZA_WASM_PROJECT="$TMP/project" node --test "$ROOT/bindings-wasm/tests/node/readme.test.mjs"
 
@@ -62,7 +72,10 @@ const condition: Condition = { type: 'event', name: 'purchase', between: { from:
 const same: WasmCondition = condition
 const findings: Finding[] = [...validateFlow('{}'), ...wasmValidateFlow('{}')]
 const report: ImportReport | null = null
-export const used = [Segment.fromJson(condition), WasmSegment.fromJson(same), findings, report]
+import { importCsv, CsvImportError } from 'sequenza-wasm/pkg-web-full/sequenza_wasm.js'
+const fullReport: ReturnType<typeof importCsv> | null = null
+const stopped: CsvImportError['report'] = undefined
+export const used = [Segment.fromJson(condition), WasmSegment.fromJson(same), findings, report, fullReport, stopped]
 TS
 cat > "$TMP/project/tsconfig.json" <<'JSON'
 { "compilerOptions": { "strict": true, "noEmit": true, "target": "es2022", "lib": ["es2022", "esnext.disposable", "dom"],

@@ -18,7 +18,7 @@ use sequenza::flow::{SendPolicy, WaitNode};
 use sequenza::model::{Channel, Contact};
 use sequenza::time::Tz;
 use sequenza::time::{
-    history_from_json, parse_zone, send_policy_from_options, CapPolicy, Decision, Policy,
+    history_from_json, parse_zone, send_policy_from_kwargs, CapPolicy, Decision, Policy,
     RecurrenceRule, Recurring, SentMessage, ZoneChain,
 };
 
@@ -253,7 +253,7 @@ impl PySendPolicy {
         kwargs.set_item("fallback_timezone", fallback_timezone)?;
         kwargs.set_item("outside_window", outside_window)?;
         let source =
-            send_policy_from_options(to_value(&kwargs, "the send policy options")?).or_raise(py)?;
+            send_policy_from_kwargs(to_value(&kwargs, "the send policy options")?).or_raise(py)?;
         Ok(PySendPolicy {
             inner: Compiled::from_source(py, source)?,
         })

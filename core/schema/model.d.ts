@@ -1959,6 +1959,58 @@ export interface MembershipDelta {
   segment: SegmentId;
 }
 /**
+ * What an import that stopped part-way had done (the `report` of its [`ImportError`]). JSON:
+ * the report's keys plus `list_id` (the import's list in the audience; `null` without one)
+ * and `changes`.
+ */
+export interface PartialImport {
+  /**
+   * Bytes read from the file.
+   */
+  bytes: number;
+  /**
+   * The list changes the written contacts caused.
+   */
+  changes: ListChange[];
+  /**
+   * The mapping used.
+   */
+  columns: ColumnMapping[];
+  detected: Detected;
+  /**
+   * Every duplicate row.
+   */
+  duplicate_rows: Duplicate[];
+  /**
+   * Rows not written because they repeat another row or an existing contact.
+   */
+  duplicates: number;
+  /**
+   * New contacts written.
+   */
+  imported: number;
+  /**
+   * The list holding every contact written (into an audience only).
+   */
+  list_id?: ListId | null;
+  /**
+   * Rows rejected.
+   */
+  rejected: number;
+  /**
+   * Every problem of every rejected row.
+   */
+  rejections: Rejection[];
+  /**
+   * Data rows read (the header not included).
+   */
+  rows: number;
+  /**
+   * Existing contacts updated.
+   */
+  updated: number;
+}
+/**
  * What an import would do, before anything is written: the detected settings, the suggested
  * mapping and the first rows with their problems.
  */

@@ -71,6 +71,7 @@ fn model() -> String {
         import::ImportOptions,
         import::ImportReport,
         import::ListImport,
+        import::PartialImport,
         import::Preview,
         import::Progress,
     );

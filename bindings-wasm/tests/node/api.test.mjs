@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import { sortedCodes } from '../shared/vectors.mjs';
-import { PACKAGE_DIR, readRepoFile, readVector, sequenza } from './helpers.mjs';
+import { lean, PACKAGE_DIR, readRepoFile, readVector, sequenza } from './helpers.mjs';
 
 const { Flow, validateFlow, validateFlows, findingCodes, flowSchema } = sequenza;
 
@@ -25,12 +25,31 @@ const WELCOME = {
 const FIELDS = { fields: [{ key: 'first_name', type: 'text' }] };
 
 describe('module', () => {
-  test('exports exactly the documented names', () => {
-    assert.deepEqual(Object.keys(sequenza).sort(), [
-      'Audience', 'ContactTable', 'Flow', 'FrequencyCaps', 'Recurrence', 'Segment', 'SegmentIndex', 'SendPolicy',
-      'exportCsv', 'findingCodes', 'flowSchema', 'importCsv', 'jsonlogicApply', 'listTriggerHits', 'localToUtc',
-      'planSend', 'previewCsv', 'resolveTimeZone', 'sourceCondition', 'validateFlow', 'validateFlows', 'waitEnd',
-    ]);
+  test('exports exactly the documented names; CSV import only in the full build', () => {
+    const LEAN = [
+      'Audience', 'ConditionError', 'ConditionSyntaxError', 'ContactTable', 'CsvImportError', 'EngineError', 'Flow',
+      'FlowError', 'FormatError', 'FrequencyCaps', 'JsonLogicError', 'ListError', 'MergeSyntaxError', 'Recurrence',
+      'Segment', 'SegmentError', 'SegmentIndex', 'SendPolicy', 'SequenzaError', 'StoreError', 'TimeError',
+      'errorCodes', 'findingCodes', 'flowSchema', 'jsonlogicApply', 'listTriggerHits', 'localToUtc', 'planSend',
+      'resolveTimeZone', 'sourceCondition', 'validateFlow', 'validateFlows', 'waitEnd',
+    ];
+    assert.deepEqual(Object.keys(lean).sort(), LEAN);
+    assert.deepEqual(Object.keys(sequenza).sort(), [...LEAN, 'exportCsv', 'importCsv', 'previewCsv'].sort());
+  });
+
+  test('errors are instances of SequenzaError and of the class of their area', () => {
+    const e = (() => {
+      try {
+        Flow.fromJson('{"id": 3}');
+      } catch (err) {
+        return err;
+      }
+      return null;
+    })();
+    assert.ok(e instanceof sequenza.FormatError && e instanceof sequenza.SequenzaError && e instanceof Error);
+    assert.deepEqual([e.name, e.area, e.code, e.path, e.line, e.column], ['FormatError', 'format', 'format.invalid', '/id', 1, 8]);
+    const codes = sequenza.errorCodes();
+    assert.ok(codes.some((c) => c.code === 'time.zone.unknown' && c.area === 'time' && typeof c.meaning === 'string'));
   });
 
   test('the TypeScript declarations type the inputs and the findings', async () => {
@@ -43,7 +62,7 @@ describe('module', () => {
       'toJson(pretty?: boolean | null): string;',
       'export function validateFlow(flow: Flow | string | object, fields?: string | object | null): Finding[];',
       'export function validateFlows(flows: Array<Flow | string | object>, fields?: string | object | null): Finding[];',
-      'export function findingCodes(): FindingCode[];',
+      'export function findingCodes(): FindingCodeInfo[];',
       'export function flowSchema(): string;',
     ]) {
       assert.ok(dts.includes(line), `sequenza_wasm.d.ts lacks: ${line}`);
@@ -211,8 +230,7 @@ describe('findingCodes', () => {
     const seen = new Set();
     for (const entry of codes) {
       assert.deepEqual(Object.keys(entry), ['code', 'severity', 'description']);
-      // A finding about a time rule carries the time rule's own code (one rule, one code).
-      assert.match(entry.code, /^(flows?|time)\.[a-z_.]+$/);
+      assert.match(entry.code, /^(flows?|time)\.[a-z_.]+$/); // flow.time.* are time.* since #9 §2
       assert.ok(['error', 'warning'].includes(entry.severity), entry.code);
       assert.ok(entry.description.length > 0, entry.code);
       assert.ok(!seen.has(entry.code), `duplicate ${entry.code}`);

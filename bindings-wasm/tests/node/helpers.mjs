@@ -13,10 +13,13 @@ export const REPO_ROOT = resolve(here, '../../..');
 // from the `npm pack` tarball, loaded by its name; else this directory's build.
 const project = process.env.SEQUENZA_WASM_PROJECT;
 const require = createRequire(project ? join(resolve(project), 'index.js') : import.meta.url);
-/** The directory of the package under test (holding `pkg/` and `pkg-web/`). */
+/** The directory of the package under test (holding `pkg/`, `pkg-web/`, `pkg-full/`, `pkg-web-full/`). */
 export const PACKAGE_DIR = project ? dirname(require.resolve('sequenza-wasm/package.json')) : resolve(here, '../..');
-/** The wasm-bindgen `--target nodejs` build of sequenza-wasm. */
-export const sequenza = project ? require('sequenza-wasm') : require('../../pkg/sequenza_wasm.js');
+const build = process.env.SEQUENZA_WASM_PKG ?? 'pkg-full';
+/** The wasm-bindgen `--target nodejs` build of sequenza-wasm with CSV import (feature `import`). */
+export const sequenza = project ? require(`sequenza-wasm/${build}/sequenza_wasm.js`) : require(`../../${build}/sequenza_wasm.js`);
+/** The default build (no CSV import): what a flow builder's page loads. */
+export const lean = project ? require('sequenza-wasm') : require('../../pkg/sequenza_wasm.js');
 
 /** A file of the repository, by its path relative to the root. */
 export function readRepoFile(path) {

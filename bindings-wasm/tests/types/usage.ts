@@ -1,6 +1,7 @@
 // Type-checked by `make test-types` (tsc --noEmit --strict): calls every exported function and
-// class of the WebAssembly package (the nodejs build, pkg/; pkg-web/ has the same types) with the
-// model types generated from the core (core/schema/model.d.ts, shipped as pkg/model.d.ts).
+// class of the WebAssembly package (the nodejs build with CSV import, pkg-full/; pkg/ and
+// pkg-web/ have the same types without the import, pkg-web-full/ the same ones) with the model
+// types generated from the core (core/schema/model.d.ts, shipped as model.d.ts in each build).
 // A binding signature or a model type that drifts from the core makes this file fail to compile.
 import {
   Audience,
@@ -25,7 +26,12 @@ import {
   validateFlow,
   validateFlows,
   waitEnd,
-} from '../../pkg/sequenza_wasm.js'
+} from '../../pkg-full/sequenza_wasm.js'
+import {
+  CsvImportError,
+  ListError,
+  SequenzaError,
+} from '../../pkg-full/sequenza_wasm.js'
 import type {
   Activity,
   ActivityRecord,
@@ -37,7 +43,7 @@ import type {
   Event,
   FieldSchema,
   Finding,
-  FindingCode,
+  FindingCodeInfo,
   FlowStatus,
   ImportReport,
   List,
@@ -51,7 +57,7 @@ import type {
   Source,
   TriggerHit,
   WaitNode,
-} from '../../pkg/sequenza_wasm.js'
+} from '../../pkg-full/sequenza_wasm.js'
 
 const now = '2026-11-25T12:00:00Z'
 
@@ -94,7 +100,7 @@ const objects: [object, object] = [flow.toObject(), flow.toJSON()]
 const findings: Finding[] = validateFlow(flow, fields)
 const node: string | null | undefined = findings[0]?.node
 const more: Finding[] = validateFlows([flow, '{}'])
-const codes: FindingCode[] = findingCodes()
+const codes: FindingCodeInfo[] = findingCodes()
 const schema: string = flowSchema()
 
 // ---- conditions and segments -------------------------------------------------------------------
@@ -159,7 +165,7 @@ const utc: string = localToUtc('2026-03-29T02:30', 'Europe/Rome')
 const zone: ResolvedZone = resolveTimeZone(contact, { flowZone: 'Europe/Rome' })
 
 // ---- lists -------------------------------------------------------------------------------------
-const audience = new Audience({ defaultTimeZone: 'Europe/Rome' })
+const audience = new Audience({ defaultTimeZone: 'Europe/Rome', fields })
 const created: number = audience.createList(list, now)
 const changes: ListChange[] = [
   ...audience.upsertContact(contact, now),
@@ -201,11 +207,20 @@ const rejectedRows: number = report.rejected
 const firstRejection: string | undefined = report.rejections[0]?.columnName ?? undefined
 const listId: string | undefined = 'listId' in report ? report.listId : undefined
 const exported: string | Uint8Array = exportCsv(audience, { list: 'push', as: 'bytes' })
+const everyone: string | Uint8Array = exportCsv(audience)
+let stoppedAt: number | undefined
+let errorCode: string | undefined
+try {
+  importCsv(csv, { now, onProgress: () => { throw new Error('stop') } })
+} catch (e) {
+  if (e instanceof CsvImportError) stoppedAt = e.report?.rows
+  if (e instanceof ListError || e instanceof SequenzaError) errorCode = e.code
+}
 
 export const used = [
   status, text, objects, node, more, codes, schema, fromLogic, back, json, words, matches, ids,
   count, logic, tableIds, tableCount, change, state, until, allowed, next, policyBack, occurrences,
   ruleBack, rrule, capped, frees, capsBack, planned, waited, utc, zone, created, page, lists, one,
   member, hits, sourceAsCondition, preview.detected.dateOrder, rejectedRows, firstRejection, listId,
-  exported,
+  exported, everyone, stoppedAt, errorCode,
 ]

@@ -318,6 +318,7 @@ fn make_list(
 /// assert_eq!(audience.member_count(&list), Some(audience.contact_count()));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PartialImport {
     /// The rows read, and what became of them, until the import stopped.
     #[serde(flatten)]

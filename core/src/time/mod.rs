@@ -55,11 +55,14 @@ pub use cap::{history_from_json, plan_send, CapPolicy, FrequencyCap, SentMessage
 pub use chrono_tz::Tz;
 pub use error::{TimeCode, TimeError};
 pub use local::{local_to_utc, LocalTime};
-pub use options::send_policy_from_options;
+pub use options::{send_policies_from_json, send_policy_from_kwargs, send_policy_from_options};
 pub use policy::{is_allowed, next_allowed, Decision, Policy};
 pub use recurrence::{RecurrenceRule, Recurring, MAX_OCCURRENCES};
 pub use wait::{add_duration, until_date, until_local_time, wait_end};
-pub use zone::{parse_zone, zone_for_country, zone_for_phone, ResolvedZone, ZoneChain, ZoneSource};
+pub use zone::{
+    parse_zone, parse_zone_at, zone_for_country, zone_for_phone, ResolvedZone, ZoneChain,
+    ZoneSource,
+};
 pub use zoned::ZonedPolicy;
 
 /// A calendar unit for [`Duration`].

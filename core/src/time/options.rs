@@ -1,48 +1,97 @@
-//! Send-policy options in the shape the bindings' constructors take them.
+//! Send policies in the form the bindings take them: windows as `["22:00", "08:00"]` pairs as
+//! well as `{"start", "end"}` objects, and lists of policies with errors located by index.
 
-use serde_json::Value;
+use serde::Deserialize;
 
-use crate::flow::SendPolicy;
+use super::Weekday;
+use crate::flow::{OutsideWindow, SendPolicy, TimeWindow};
 
-/// A send policy from the keyword arguments of a binding's `SendPolicy(...)` constructor:
-/// `quiet_hours` and `hours` are lists of `[start, end]` pairs (or `{"start", "end"}` objects),
-/// `weekdays` a list of `"mon"` … `"sun"`, `timezone` and `fallback_timezone` IANA names,
-/// `outside_window` `"defer"` or `"skip"`; a `null` option is an absent one. The result is the
-/// flow model's [`SendPolicy`]; errors are the flow format's (`format.invalid` at
-/// `/quiet_hours/0/end`, `/weekdays/0` …). Compile it with
-/// [`Policy::from_send_policy`](super::Policy::from_send_policy).
+/// A window written as a `[start, end]` pair or as `{start, end}`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum WindowForm {
+    Pair(String, String),
+    Object(TimeWindow),
+}
+
+impl From<WindowForm> for TimeWindow {
+    fn from(w: WindowForm) -> TimeWindow {
+        match w {
+            WindowForm::Pair(start, end) => TimeWindow { start, end },
+            WindowForm::Object(w) => w,
+        }
+    }
+}
+
+/// [`SendPolicy`]'s JSON form with windows in either form.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PolicyOptions {
+    #[serde(default)]
+    quiet_hours: Vec<WindowForm>,
+    #[serde(default)]
+    weekdays: Vec<Weekday>,
+    #[serde(default)]
+    hours: Vec<WindowForm>,
+    #[serde(default)]
+    time_zone: Option<String>,
+    #[serde(default)]
+    fallback_time_zone: Option<String>,
+    #[serde(default)]
+    outside_window: OutsideWindow,
+}
+
+/// Reads a send policy whose windows may also be `[start, end]` pairs (the options form of
+/// `new SendPolicy({quietHours: [["22:00", "08:00"]]})`); errors as [`SendPolicy`]'s `from_json`.
 ///
 /// ```
-/// use sequenza::time::{send_policy_from_options, Policy};
+/// let p = sequenza::time::send_policy_from_options(r#"{"quiet_hours": [["22:00", "08:00"]]}"#)?;
+/// assert_eq!((p.quiet_hours[0].start.as_str(), p.quiet_hours[0].end.as_str()), ("22:00", "08:00"));
+/// # Ok::<(), sequenza::Error>(())
+/// ```
+pub fn send_policy_from_options(json: &str) -> crate::Result<SendPolicy> {
+    let o: PolicyOptions = crate::error::from_json_str(json)?;
+    Ok(SendPolicy {
+        quiet_hours: o.quiet_hours.into_iter().map(TimeWindow::from).collect(),
+        weekdays: o.weekdays,
+        hours: o.hours.into_iter().map(TimeWindow::from).collect(),
+        time_zone: o.time_zone,
+        fallback_time_zone: o.fallback_time_zone,
+        outside_window: o.outside_window,
+    })
+}
+
+/// Reads a JSON array of send policies (for [`Policy::combine`](super::Policy::combine)); error
+/// paths start with the policy's index (`/1/hours`).
+///
+/// ```
+/// let err = sequenza::time::send_policies_from_json(r#"[{}, {"hours": 3}]"#).unwrap_err();
+/// assert_eq!(err.path(), Some("/1/hours"));
+/// ```
+pub fn send_policies_from_json(json: &str) -> crate::Result<Vec<SendPolicy>> {
+    crate::error::from_json_any(json)
+}
+
+/// A send policy from the keyword arguments of Python's `SendPolicy(...)` constructor: the
+/// options of [`send_policy_from_options`] with `timezone` / `fallback_timezone` for
+/// `time_zone` / `fallback_time_zone`, and a `null` option meaning an absent one.
+///
+/// ```
+/// use sequenza::time::{send_policy_from_kwargs, Policy};
 /// let options = serde_json::json!({
 ///     "quiet_hours": [["22:00", "08:00"]], "weekdays": null, "timezone": "Europe/Rome"});
-/// let source = send_policy_from_options(options)?;
+/// let source = send_policy_from_kwargs(options)?;
 /// assert_eq!(source.time_zone.as_deref(), Some("Europe/Rome"));
 /// assert_eq!(source.quiet_hours[0].end, "08:00");
-/// let bad = send_policy_from_options(serde_json::json!({"weekdays": ["funday"]})).unwrap_err();
+/// let bad = send_policy_from_kwargs(serde_json::json!({"weekdays": ["funday"]})).unwrap_err();
 /// assert_eq!(bad.path(), Some("/weekdays/0"));
 /// Policy::from_send_policy(&source)?;
 /// # Ok::<(), sequenza::Error>(())
 /// ```
-pub fn send_policy_from_options(options: Value) -> crate::Result<SendPolicy> {
+pub fn send_policy_from_kwargs(options: serde_json::Value) -> crate::Result<SendPolicy> {
     let options = match options {
-        Value::Object(mut map) => {
+        serde_json::Value::Object(mut map) => {
             map.retain(|_, v| !v.is_null());
-            for key in ["quiet_hours", "hours"] {
-                if let Some(Value::Array(items)) = map.get_mut(key) {
-                    for item in items.iter_mut() {
-                        let window = match item {
-                            Value::Array(pair) if pair.len() == 2 => Some(
-                                serde_json::json!({"start": pair[0].take(), "end": pair[1].take()}),
-                            ),
-                            _ => None,
-                        };
-                        if let Some(window) = window {
-                            *item = window;
-                        }
-                    }
-                }
-            }
             for (from, to) in [
                 ("timezone", "time_zone"),
                 ("fallback_timezone", "fallback_time_zone"),
@@ -51,9 +100,9 @@ pub fn send_policy_from_options(options: Value) -> crate::Result<SendPolicy> {
                     map.insert(to.to_owned(), v);
                 }
             }
-            Value::Object(map)
+            serde_json::Value::Object(map)
         }
         other => other,
     };
-    crate::error::from_json_str(&options.to_string())
+    send_policy_from_options(&options.to_string())
 }
