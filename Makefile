@@ -11,12 +11,16 @@ VENV := $(ROOT)/.venv
 PY := $(VENV)/bin/python
 WASM_BINDGEN_VERSION := 0.2.130
 WASM_TARGET := wasm32-unknown-unknown
-WASM_FILE := target/$(WASM_TARGET)/release/sequenza_wasm.wasm
+WASM_FILE := target/$(WASM_TARGET)/wasm/sequenza_wasm.wasm
+WASM_OPT := bindings-wasm/node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-sign-ext --enable-mutable-globals \
+            --enable-nontrapping-float-to-int --enable-reference-types --enable-multivalue
+# The budget of the default browser bundle (validation, conditions, time, lists), gzipped.
+WASM_BUDGET := 1048576
 CARGO_HOME ?= $(HOME)/.cargo
 export PATH := $(CARGO_HOME)/bin:$(PATH)
 
 .PHONY: demo test setup setup-rust setup-python setup-node setup-wasm setup-chromium \
-        lint test-rust test-python test-node test-wasm test-browser schema bench build-wasm
+        lint test-rust test-python test-node test-wasm test-browser schema bench build-wasm wasm-size
 
 ## ---- the two commands ---------------------------------------------------------------------
 
@@ -69,12 +73,29 @@ test-node:
 	cd bindings-node && npx napi build --platform --release --js index.js --dts index.d.ts
 	cd bindings-node && node --test tests/
 
-build-wasm: setup-wasm
-	cargo build --quiet --target $(WASM_TARGET) --release -p sequenza-wasm
+# Two builds with the size-optimised `wasm` profile: the default bundle (pkg, pkg-web) and the
+# full one with CSV import (pkg-full, pkg-web-full); the browser builds go through wasm-opt -Oz.
+# wasm-opt is binaryen's, from npm (bindings-wasm devDependencies, installed by setup-node).
+build-wasm: setup-wasm setup-node
+	cargo build --quiet --target $(WASM_TARGET) --profile wasm -p sequenza-wasm
 	wasm-bindgen --target nodejs --out-dir bindings-wasm/pkg $(WASM_FILE)
 	wasm-bindgen --target web --out-dir bindings-wasm/pkg-web $(WASM_FILE)
+	$(WASM_OPT) bindings-wasm/pkg-web/sequenza_wasm_bg.wasm -o bindings-wasm/pkg-web/sequenza_wasm_bg.wasm
+	cargo build --quiet --target $(WASM_TARGET) --profile wasm -p sequenza-wasm --features import
+	wasm-bindgen --target nodejs --out-dir bindings-wasm/pkg-full $(WASM_FILE)
+	wasm-bindgen --target web --out-dir bindings-wasm/pkg-web-full $(WASM_FILE)
+	$(WASM_OPT) bindings-wasm/pkg-web-full/sequenza_wasm_bg.wasm -o bindings-wasm/pkg-web-full/sequenza_wasm_bg.wasm
+	@# wasm-bindgen types re-exported JS classes as `unknown`; types.d.ts declares the error classes.
+	sed -i '/^export let [A-Za-z]*Error: unknown;$$/d' bindings-wasm/pkg*/sequenza_wasm.d.ts
 
-test-wasm: build-wasm
+# The default browser bundle must stay within $(WASM_BUDGET) bytes gzipped (issue 9 §6).
+wasm-size: build-wasm
+	@for p in pkg-web pkg-web-full; do f=bindings-wasm/$$p/sequenza_wasm_bg.wasm; \
+	  echo "$$p: $$(wc -c < $$f) bytes, $$(gzip -9 -c $$f | wc -c) gzipped"; done
+	@size=$$(gzip -9 -c bindings-wasm/pkg-web/sequenza_wasm_bg.wasm | wc -c); \
+	  if [ $$size -gt $(WASM_BUDGET) ]; then echo "pkg-web is $$size bytes gzipped: over the budget of $(WASM_BUDGET)"; exit 1; fi
+
+test-wasm: build-wasm wasm-size
 	cd bindings-wasm && node --test tests/node/
 
 test-browser: build-wasm setup-chromium

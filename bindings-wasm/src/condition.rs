@@ -1,200 +1,81 @@
-//! Conditions and segments: the `Segment` class and `jsonlogicApply`.
-//!
-//! `Segment` wraps a core [`Condition`] with an optional id and name. Reading (`parse`,
-//! `fromJson`, `fromJsonlogic`), printing (`toText`, `toJson`), checking (`check`) and evaluating
-//! (`matches` on one contact with the core's `CompiledCondition`; `filter` / `count` on many with
-//! the core's bulk `ContactTable`) are the core's; this module only converts.
+//! Conditions and segments: `Segment`, `ContactTable`, `SegmentIndex` and `jsonlogicApply`.
 
 use std::cell::OnceCell;
 use std::collections::HashMap;
 
-use sequenza::condition::bulk::{Bitmap, ContactTable, Evaluation};
+use chrono::{DateTime, Utc};
+use sequenza::condition::bulk::{self, Bitmap, Evaluation};
 use sequenza::condition::eval::{CompiledCondition, EvalContext};
 use sequenza::condition::Condition;
-use sequenza::model::SegmentId;
-use serde_json::Value as Json;
+use sequenza::model::{ContactId, SegmentId};
+use sequenza::segment::ContactChange;
+use sequenza::{Contact, Event};
+use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use crate::input::{self, Options};
-use crate::{json_text, set_property, to_js, to_js_error, type_error};
+use crate::*;
 
-#[wasm_bindgen(typescript_custom_section)]
-const TS_CONDITION_TYPES: &'static str = r#"
-/** Any JSON value. */
-export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
-
-/** A condition in its JSON form (tag `type`); see the core's `sequenza::condition`. */
-export type Condition =
-  | { type: 'and' | 'or'; conditions: Condition[] }
-  | { type: 'not'; condition: Condition }
-  | { type: 'field'; field: string; op: FieldOp; value?: JsonValue; fold?: boolean }
-  | { type: 'tags'; op: 'has_any' | 'has_all' | 'has_none'; tags: string[] }
-  | { type: 'in_list'; list: string }
-  | { type: 'in_segment'; segment: string }
-  | { type: 'consent'; channel: string; status: 'opted_in' | 'opted_out' | 'unknown' }
-  | { type: 'date'; field: string; when: DateTest }
-  | { type: 'age'; field?: string; min?: number; max?: number }
-  | { type: 'event'; name: string; filter?: Condition; count?: { op: 'at_least' | 'at_most' | 'exactly'; n: number }; within?: Duration }
-  | { type: 'event_time'; name: string; filter?: Condition; which: 'first' | 'last'; when: DateTest }
-  | { type: 'aggregate'; name: string; agg: 'count' | 'sum' | 'avg' | 'min' | 'max'; property?: string; filter?: Condition; within?: Duration; op: FieldOp; value: number };
-
-/** A field comparison operator. */
-export type FieldOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains' | 'starts_with'
-  | 'ends_with' | 'is_set' | 'is_empty' | 'between' | 'matches';
-
-/** A length of time, e.g. `{amount: 90, unit: 'days'}`. */
-export interface Duration { amount: number; unit: string }
-
-/** A test on a date or an instant. */
-export type DateTest =
-  | { op: 'before' | 'after'; date: string }
-  | { op: 'between'; from: string; to: string }
-  | { op: 'within_last' | 'more_than_ago' | 'in_next'; amount: number; unit: string }
-  | { op: 'anniversary_within'; days: number };
-
-/** A segment document: what `Segment.fromJson` reads besides a bare condition. */
-export interface SegmentObject { id: string; name: string; condition: Condition }
-
-/** A contact (`{id, email?, phone?, fields?, tags?, lists?, consent?, time_zone?, locale?, …}`). */
-export interface Contact {
-  id: string;
-  email?: string;
-  phone?: string;
-  fields?: { [key: string]: JsonValue };
-  tags?: string[];
-  lists?: string[];
-  consent?: { [channel: string]: { status: 'opted_in' | 'opted_out' | 'unknown'; at?: string; source?: string } };
-  time_zone?: string;
-  locale?: string;
-  created_at?: string;
-  updated_at?: string;
+/// The options of the evaluating calls (`matches`, `filter`, `count`, `new ContactTable`).
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct EvalOptions {
+    now: Js,
+    events: Js,
+    default_time_zone: Option<String>,
+    segments: Option<Memberships>,
+    fields: Js,
 }
 
-/** An event of a contact: `{contact, name, at, properties?}` (`at` in RFC 3339). */
-export interface ContactEvent {
-  contact: string;
-  name: string;
-  at: string;
-  properties?: { [key: string]: JsonValue };
+/// `segments`: the ids of the segments a contact is in (`matches`), or the members of each
+/// segment (`filter`, `count`).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum Memberships {
+    Ids(Vec<String>),
+    Members(HashMap<String, Vec<String>>),
 }
 
-/**
- * An instant: a `Date` or an RFC 3339 string. The WebAssembly build never reads the clock, so
- * `now` is always given by the caller.
- */
-export type Instant = Date | string;
+impl EvalOptions {
+    fn read(value: impl Into<JsValue>, call: &str) -> JsResult<(EvalOptions, DateTime<Utc>)> {
+        let o: EvalOptions = options(Some(value), call)?;
+        let now = instant(&o.now.0, &format!("{call}: now"))?;
+        Ok((o, now))
+    }
 
-/** Options of `Segment.matches`. */
-export interface MatchOptions {
-  /** The instant of evaluation (required). */
-  now: Instant;
-  /** The contact's events (events of other contacts are ignored). */
-  events?: Array<ContactEvent | string>;
-  /** IANA zone of contacts without a (known) `time_zone`; `'UTC'` when omitted. */
-  defaultTimeZone?: string;
-  /** The ids of the segments the contact is in (what `in_segment` reads). */
-  segments?: string[];
-  /** A field schema (`{fields: [...]}`): checks field names and types first. */
-  fields?: string | object | null;
-}
+    fn events(&self) -> JsResult<Vec<Event>> {
+        if absent(&self.events.0) {
+            return Ok(Vec::new());
+        }
+        docs(&self.events.0, "events", Event::from_json)
+    }
 
-/** Options of `Segment.filter` and `Segment.count`. */
-export interface FilterOptions {
-  /** The instant of evaluation (required). */
-  now: Instant;
-  /** Events of the contacts (events of other contacts are ignored). */
-  events?: Array<ContactEvent | string>;
-  /** IANA zone of contacts without a (known) `time_zone`; `'UTC'` when omitted. */
-  defaultTimeZone?: string;
-  /** The members of the segments `in_segment` may name: `{segmentId: [contactId, …]}`. */
-  segments?: { [segmentId: string]: string[] };
-  /** A field schema (`{fields: [...]}`): only declared fields are columns. */
-  fields?: string | object | null;
+    fn table(&self, contacts: &JsValue, call: &str) -> JsResult<bulk::ContactTable> {
+        let contacts = docs(contacts, &format!("{call}: contacts"), Contact::from_json)?;
+        let fields = field_schema(Some(self.fields.0.clone()))?;
+        core(bulk::ContactTable::from_contacts(
+            &contacts,
+            &self.events()?,
+            fields.as_ref(),
+        ))
+    }
 }
-
-/** Options of `new SegmentIndex(…)`. */
-export interface SegmentIndexOptions {
-  /** A field schema every registered segment is checked against. */
-  fields?: string | object | null;
-  /** IANA zone of contacts without a (known) `time_zone`; `'UTC'` when omitted. */
-  defaultTimeZone?: string;
-}
-
-/** A change of segment membership, as `SegmentIndex` reports it. */
-export interface MembershipDelta {
-  contact: string;
-  segment: string;
-  change: 'entered' | 'exited';
-  /** The instant of the evaluation that saw the change (RFC 3339, UTC). */
-  at: string;
-}
-
-/** Properties every sequenza error carries (`null` where the error kind has no such place). */
-export interface SequenzaErrorFields {
-  code: string;
-  path: string | null;
-  line: number | null;
-  column: number | null;
-  /** In calls taking arrays (contacts, events, flows), the position of the offending element. */
-  index?: number;
-}
-
-/** Condition text that cannot be parsed (`Segment.parse`): code `'condition.syntax'`. */
-export interface ConditionSyntaxError extends Error, SequenzaErrorFields {
-  name: 'ConditionSyntaxError';
-  code: 'condition.syntax';
-  path: null;
-  /** 1-based line of the offending token. */
-  line: number;
-  /** 1-based column (in characters) of the offending token. */
-  column: number;
-  /** What the parser expected there. */
-  expected: string[];
-  /** What it found. */
-  found: string;
-}
-
-/**
- * A condition or segment that cannot be evaluated as written: `condition.field.unknown`,
- * `condition.type_mismatch`, `condition.regex.invalid`, `condition.too_deep`,
- * `condition.jsonlogic.unsupported`, `segment.cycle`, `segment.unknown`, … `path` is a JSON
- * pointer into the condition (or the segment).
- */
-export interface ConditionError extends Error, SequenzaErrorFields {
-  name: 'ConditionError';
-  path: string;
-  line: null;
-  column: null;
-}
-
-/** A JsonLogic rule `jsonlogicApply` cannot evaluate; `path` points into the rule. */
-export interface JsonLogicError extends Error, SequenzaErrorFields {
-  name: 'JsonLogicError';
-  code: 'jsonlogic.unknown_operator' | 'jsonlogic.too_deep' | 'jsonlogic.invalid_arguments';
-  path: string;
-  line: null;
-  column: null;
-}
-"#;
 
 /// A segment: a condition over contacts, with an optional id and name.
 ///
-/// Create one with `Segment.parse(text)`, `Segment.fromJson(json)` or
-/// `Segment.fromJsonlogic(rule)`. `JSON.stringify(segment)` gives `{id, name, condition}` for a
-/// segment with an id and the condition alone otherwise; `Segment.fromJson` reads both back.
+/// `JSON.stringify(segment)` gives `{id, name, condition}` for a segment with an id and the
+/// condition alone otherwise; `Segment.fromJson` reads both back.
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Segment {
-    pub(crate) id: Option<String>,
-    pub(crate) name: Option<String>,
-    pub(crate) condition: Condition,
+    id: Option<String>,
+    name: Option<String>,
+    condition: Condition,
     /// The condition compiled without a field schema, on first use by `matches`.
     compiled: OnceCell<CompiledCondition>,
 }
 
 impl Segment {
     fn new(id: Option<String>, name: Option<String>, condition: Condition) -> Segment {
-        // A segment with an id and no name is named by its id, as a segment document needs both.
         let name = name.or_else(|| id.clone());
         Segment {
             id,
@@ -204,157 +85,66 @@ impl Segment {
         }
     }
 
-    /// The condition compiled without a field schema (cached), or with `fields`.
-    fn with_compiled<T>(
-        &self,
-        fields: Option<&sequenza::FieldSchema>,
-        run: impl FnOnce(&CompiledCondition) -> T,
-    ) -> Result<T, JsValue> {
-        if let Some(schema) = fields {
-            let compiled =
-                CompiledCondition::compile(&self.condition, Some(schema)).map_err(to_js_error)?;
-            return Ok(run(&compiled));
-        }
-        if let Some(compiled) = self.compiled.get() {
-            return Ok(run(compiled));
-        }
-        let compiled = CompiledCondition::compile(&self.condition, None).map_err(to_js_error)?;
-        Ok(run(self.compiled.get_or_init(|| compiled)))
-    }
-
-    /// The core segment (id, name, condition) of a segment that has an id.
-    pub(crate) fn to_core(&self) -> Option<sequenza::segment::Segment> {
-        let id = self.id.clone()?;
-        let name = self.name.clone().unwrap_or_else(|| id.clone());
-        Some(sequenza::segment::Segment::new(
-            id,
-            name,
-            self.condition.clone(),
-        ))
-    }
-
-    /// The row bitmap of the contacts that match, with the table they were read into.
+    /// The rows of `table` that match at `now`, with the `defaultTimeZone` and `segments` options.
     fn evaluate(
         &self,
-        contacts: &JsValue,
-        options: JsValue,
-        call: &'static str,
-    ) -> Result<(ContactTable, Bitmap), JsValue> {
-        let options = Options::new(Some(options), call)?;
-        // `now` first: a missing `now` is reported before any contact is read.
-        options.now()?;
-        let table = crate::table::read_table(contacts, &options, call)?;
-        let hits = self.evaluate_on(&table, &options)?;
-        Ok((table, hits))
-    }
-
-    /// The rows of `table` that match, with the `now`, `defaultTimeZone` and `segments` options.
-    pub(crate) fn evaluate_on(
-        &self,
-        table: &ContactTable,
-        options: &Options,
-    ) -> Result<Bitmap, JsValue> {
-        let now = options.now()?;
-        let tz = options.default_time_zone()?;
-        let memberships = match options.get("segments")? {
-            Some(value) => Some(memberships(table, &value, options.call)?),
-            None => None,
+        table: &bulk::ContactTable,
+        o: &EvalOptions,
+        now: DateTime<Utc>,
+    ) -> JsResult<Bitmap> {
+        let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
+        let members = match &o.segments {
+            Some(Memberships::Members(map)) => {
+                table.segment_rows(map.iter().map(|(s, m)| (s.as_str(), m.as_slice())))
+            }
+            Some(Memberships::Ids(_)) => {
+                return Err(type_error("segments must map segment ids to contact ids"))
+            }
+            None => HashMap::new(),
         };
-        let mut evaluation = Evaluation::new(now).with_time_zone(tz);
-        if let Some(map) = &memberships {
-            evaluation = evaluation.with_segments(map);
-        }
-        table
-            .evaluate_with(&self.condition, &evaluation)
-            .map_err(to_js_error)
+        let evaluation = Evaluation::new(now)
+            .with_time_zone(tz)
+            .with_segments(&members);
+        core(table.evaluate_with(&self.condition, &evaluation))
     }
-}
-
-/// The `segments` option of `filter` / `count` as row bitmaps over `table`. Contact ids that are not rows of
-/// the table are ignored (they are not among the contacts evaluated).
-fn memberships(
-    table: &ContactTable,
-    value: &JsValue,
-    call: &str,
-) -> Result<HashMap<SegmentId, Bitmap>, JsValue> {
-    let rows: HashMap<&str, usize> = table
-        .ids()
-        .iter()
-        .enumerate()
-        .map(|(row, id)| (id.as_str(), row))
-        .collect();
-    let mut out = HashMap::new();
-    for (segment, members) in input::memberships(value, &format!("{call}: segments"))? {
-        let bitmap = Bitmap::from_rows(
-            table.len(),
-            members.iter().filter_map(|m| rows.get(m.as_str()).copied()),
-        );
-        out.insert(SegmentId::from(segment), bitmap);
-    }
-    Ok(out)
 }
 
 #[wasm_bindgen]
 impl Segment {
-    /// Reads a condition written in the text syntax, e.g.
-    /// `city = "Milano" and not did "order.placed" within 90 days`.
-    ///
-    /// `id` and `name` are optional (a segment with an id and no name is named by its id).
-    /// Throws a `ConditionSyntaxError` (`code`, `line`, `column`, `expected`, `found`).
-    pub fn parse(
-        #[wasm_bindgen(unchecked_param_type = "string")] text: JsValue,
-        id: Option<String>,
-        name: Option<String>,
-    ) -> Result<Segment, JsValue> {
-        let Some(text) = text.as_string() else {
-            return Err(type_error(
-                "Segment.parse expects the condition text as a string",
-            ));
-        };
-        let condition = Condition::parse(&text).map_err(to_js_error)?;
-        Ok(Segment::new(id, name, condition))
+    /// Reads a condition written in the text syntax (a `ConditionError` `condition.syntax`).
+    pub fn parse(text: Str, id: Option<String>, name: Option<String>) -> JsResult<Segment> {
+        let text = string(&text, "Segment.parse: text")?;
+        Ok(Segment::new(id, name, core(Condition::parse(&text))?))
     }
 
-    /// Reads a condition's JSON form, or a segment document `{id, name, condition}`, from a JSON
-    /// string or a plain object (or another `Segment`).
-    ///
-    /// Throws a `FlowFormatError` (`code`, `path`, `line`, `column`) when the document is not a
-    /// condition or a segment.
+    /// Reads a condition's JSON form, or a segment document `{id, name, condition}`.
     #[wasm_bindgen(js_name = fromJson)]
-    pub fn from_json(
-        #[wasm_bindgen(unchecked_param_type = "Condition | SegmentObject | Segment | string")]
-        data: JsValue,
-    ) -> Result<Segment, JsValue> {
-        let text = json_text(&data, "a condition or a segment")?;
-        if is_segment_document(&text) {
-            let segment = sequenza::segment::Segment::from_json(&text).map_err(to_js_error)?;
-            return Ok(Segment::new(
-                Some(segment.id.0),
-                Some(segment.name),
-                segment.condition,
-            ));
+    pub fn from_json(data: ConditionArg) -> JsResult<Segment> {
+        let text = text(&data, "a condition or a segment")?;
+        let bare = text.strip_prefix('\u{feff}').unwrap_or(&text);
+        let is_segment = matches!(serde_json::from_str(bare), Ok(serde_json::Value::Object(m))
+            if m.contains_key("condition") && !m.contains_key("type"));
+        if is_segment {
+            let s = core(sequenza::segment::Segment::from_json(&text))?;
+            return Ok(Segment::new(Some(s.id.0), Some(s.name), s.condition));
         }
-        let condition = Condition::from_json(&text).map_err(to_js_error)?;
-        Ok(Segment::new(None, None, condition))
+        Ok(Segment::new(None, None, core(Condition::from_json(&text))?))
     }
 
-    /// Translates a JsonLogic rule (as query builders export them) into a condition, where an
-    /// exact equivalent exists. A string is read as the rule's JSON text.
-    ///
-    /// Throws a `ConditionError` with code `condition.jsonlogic.unsupported` and the JSON
-    /// pointer of the part of the rule that has no equivalent.
+    /// Translates a JsonLogic rule (a string is its JSON text) into a condition, where an exact
+    /// equivalent exists (a `ConditionError` `condition.jsonlogic.unsupported` otherwise).
     #[wasm_bindgen(js_name = fromJsonlogic)]
     pub fn from_jsonlogic(
-        #[wasm_bindgen(unchecked_param_type = "JsonValue")] rule: JsValue,
+        rule: Json,
         id: Option<String>,
         name: Option<String>,
-    ) -> Result<Segment, JsValue> {
-        let rule = match rule.as_string() {
-            Some(text) => parse_json(&text, "the JsonLogic rule")?,
-            None => json_value(&rule, "the JsonLogic rule")?,
-        };
-        let condition = Condition::from_jsonlogic(&rule).map_err(to_js_error)?;
-        Ok(Segment::new(id, name, condition))
+    ) -> JsResult<Segment> {
+        let rule = doc(&rule, "a JsonLogic rule", sequenza::text::json_value)?;
+        Ok(Segment::new(
+            id,
+            name,
+            core(Condition::from_jsonlogic(&rule))?,
+        ))
     }
 
     /// The segment's id, or `null`.
@@ -379,205 +169,305 @@ impl Segment {
 
     /// Same as `toText()`.
     #[wasm_bindgen(js_name = toString)]
-    pub fn to_text_string(&self) -> String {
+    pub fn to_string_js(&self) -> String {
         self.condition.to_string()
     }
 
     /// The condition's JSON text; indented when `pretty` is true.
     #[wasm_bindgen(js_name = toJson)]
-    pub fn to_json(&self, pretty: Option<bool>) -> Result<String, JsValue> {
-        let text = if pretty.unwrap_or(false) {
-            serde_json::to_string_pretty(&self.condition)
-        } else {
-            serde_json::to_string(&self.condition)
+    pub fn to_json(&self, pretty: Option<bool>) -> String {
+        let text = match pretty {
+            Some(true) => serde_json::to_string_pretty(&self.condition),
+            _ => serde_json::to_string(&self.condition),
         };
-        text.map_err(|e| type_error(&e.to_string()))
+        text.unwrap_or_default()
     }
 
-    /// The condition as a plain object (the object form of `toJson()`).
+    /// The condition as a plain object.
     #[wasm_bindgen(js_name = toObject, unchecked_return_type = "Condition")]
-    pub fn to_object(&self) -> Result<JsValue, JsValue> {
+    pub fn to_object(&self) -> JsResult<JsValue> {
         to_js(&self.condition)
     }
 
-    /// Called by `JSON.stringify(segment)`: `{id, name, condition}` for a segment with an id,
-    /// the condition alone otherwise.
+    /// Called by `JSON.stringify(segment)`.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "SegmentObject | Condition")]
-    pub fn to_json_value(&self) -> Result<JsValue, JsValue> {
-        match self.to_core() {
-            Some(segment) => to_js(&segment),
-            None => to_js(&self.condition),
+    pub fn to_json_value(&self) -> JsResult<JsValue> {
+        match (&self.id, &self.name) {
+            (Some(id), Some(name)) => to_js(&sequenza::segment::Segment::new(
+                id.as_str(),
+                name.as_str(),
+                self.condition.clone(),
+            )),
+            _ => to_js(&self.condition),
         }
     }
 
-    /// Checks the condition without evaluating it: value shapes, regular expressions, dates,
-    /// nesting depth and, with a field schema (`{fields: [...]}`), field names and types.
-    ///
-    /// Throws a `ConditionError` (`code`, `path`) when the condition cannot be evaluated.
-    pub fn check(
-        &self,
-        #[wasm_bindgen(unchecked_optional_param_type = "string | object | null")] fields: Option<
-            JsValue,
-        >,
-    ) -> Result<(), JsValue> {
-        let fields = crate::parse_fields(fields)?;
-        self.with_compiled(fields.as_ref(), |_| ())
+    /// Checks the condition without evaluating it, with a field schema when given (a
+    /// `ConditionError` when it cannot be evaluated).
+    pub fn check(&self, fields: Option<FieldsArg>) -> JsResult<()> {
+        let fields = field_schema(fields)?;
+        core(CompiledCondition::compile(&self.condition, fields.as_ref())).map(|_| ())
     }
 
     /// True when the contact (with its `events`) satisfies the condition at `now`.
-    ///
-    /// `options`: `{now, events?, defaultTimeZone?, segments?, fields?}`; `now` (a `Date` or an
-    /// RFC 3339 string) is required. Throws a `ConditionError` for a condition that cannot be
-    /// evaluated and a `FlowFormatError` for a contact or event that is not one.
-    pub fn matches(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Contact | string")] contact: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "MatchOptions")] options: JsValue,
-    ) -> Result<bool, JsValue> {
-        let options = Options::new(Some(options), "Segment.matches")?;
-        let now = options.now()?;
-        let tz = options.default_time_zone()?;
-        let contact = input::contact(&contact)?;
-        let events = options.events()?;
-        let segments = match options.get("segments")? {
-            Some(value) => input::segment_ids(&value, "Segment.matches: segments")?,
+    pub fn matches(&self, contact: ContactArg, options: MatchOptions) -> JsResult<bool> {
+        let (mut o, now) = EvalOptions::read(options, "Segment.matches")?;
+        let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
+        let contact = doc(&contact, "a contact", Contact::from_json)?;
+        let segments: Vec<SegmentId> = match o.segments.take() {
+            Some(Memberships::Ids(ids)) => ids.into_iter().map(SegmentId::from).collect(),
+            Some(Memberships::Members(_)) => {
+                return Err(type_error("segments must be an array of segment ids"))
+            }
             None => Vec::new(),
         };
-        let fields = options.fields()?;
-        self.with_compiled(fields.as_ref(), |compiled| {
-            let ctx = EvalContext::new(now)
-                .with_default_time_zone(tz)
-                .with_segments(&segments);
-            compiled.matches(&contact, &events, &ctx)
-        })
+        let ctx = EvalContext::new(now)
+            .with_default_time_zone(tz)
+            .with_segments(&segments);
+        let events = o.events()?;
+        match field_schema(Some(o.fields.0))? {
+            Some(schema) => core(CompiledCondition::compile(&self.condition, Some(&schema)))
+                .map(|c| c.matches(&contact, &events, &ctx)),
+            None => {
+                if self.compiled.get().is_none() {
+                    let compiled = core(CompiledCondition::compile(&self.condition, None))?;
+                    let _ = self.compiled.set(compiled);
+                }
+                Ok(self
+                    .compiled
+                    .get()
+                    .is_some_and(|c| c.matches(&contact, &events, &ctx)))
+            }
+        }
     }
 
     /// The ids of the contacts that satisfy the condition at `now`, in the order of `contacts`.
-    ///
-    /// Evaluated column-wise by the core's bulk evaluator (the same results as `matches` on
-    /// each contact). `options`: `{now, events?, defaultTimeZone?, segments?, fields?}`.
-    /// To evaluate many segments over the same contacts, read them once into a `ContactTable`.
-    pub fn filter(
+    pub fn filter(&self, contacts: ContactsArg, options: FilterOptions) -> JsResult<Vec<String>> {
+        let (o, now) = EvalOptions::read(options, "Segment.filter")?;
+        let table = o.table(&contacts, "Segment.filter")?;
+        Ok(self
+            .evaluate(&table, &o, now)?
+            .ids(&table)
+            .map(|id| id.as_str().to_owned())
+            .collect())
+    }
+
+    /// How many contacts satisfy the condition at `now`.
+    pub fn count(&self, contacts: ContactsArg, options: FilterOptions) -> JsResult<u32> {
+        let (o, now) = EvalOptions::read(options, "Segment.count")?;
+        let table = o.table(&contacts, "Segment.count")?;
+        Ok(self.evaluate(&table, &o, now)?.count() as u32)
+    }
+}
+
+/// Contacts and their events read once into the core's column store, to evaluate many segments
+/// over them (the live "N contacts match" of a segment builder).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct ContactTable {
+    inner: bulk::ContactTable,
+}
+
+#[wasm_bindgen]
+impl ContactTable {
+    /// Reads contacts and, in `options`, their `events` and a field schema (`fields`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        contacts: ContactsArg,
+        options: Option<ContactTableOptions>,
+    ) -> JsResult<ContactTable> {
+        let o: EvalOptions = crate::options(options, "new ContactTable")?;
+        Ok(ContactTable {
+            inner: o.table(&contacts, "new ContactTable")?,
+        })
+    }
+
+    /// How many contacts (rows) the table holds.
+    #[wasm_bindgen(getter)]
+    pub fn length(&self) -> u32 {
+        self.inner.len() as u32
+    }
+
+    /// The contact ids, in the order they were given.
+    pub fn ids(&self) -> Vec<String> {
+        self.inner
+            .ids()
+            .iter()
+            .map(|id| id.as_str().to_owned())
+            .collect()
+    }
+
+    /// The ids of the contacts that satisfy the segment at `now`, in table order.
+    pub fn filter(&self, segment: &Segment, options: TableFilterOptions) -> JsResult<Vec<String>> {
+        let hits = self.evaluate(segment, options, "ContactTable.filter")?;
+        Ok(hits
+            .ids(&self.inner)
+            .map(|id| id.as_str().to_owned())
+            .collect())
+    }
+
+    /// How many contacts satisfy the segment at `now`.
+    pub fn count(&self, segment: &Segment, options: TableFilterOptions) -> JsResult<u32> {
+        Ok(self
+            .evaluate(segment, options, "ContactTable.count")?
+            .count() as u32)
+    }
+}
+
+impl ContactTable {
+    fn evaluate(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Array<Contact | string>")] contacts: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "FilterOptions")] options: JsValue,
-    ) -> Result<Vec<String>, JsValue> {
-        let (table, hits) = self.evaluate(&contacts, options, "Segment.filter")?;
-        Ok(hits.ids(&table).map(|id| id.as_str().to_owned()).collect())
-    }
-
-    /// How many contacts satisfy the condition at `now`: the "N contacts match" of a segment
-    /// builder. The same options as `filter`. Reading the contacts is most of the work: a
-    /// builder that counts on every edit reads them once into a `ContactTable` and calls
-    /// `table.count(segment, {now})`.
-    pub fn count(
-        &self,
-        #[wasm_bindgen(unchecked_param_type = "Array<Contact | string>")] contacts: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "FilterOptions")] options: JsValue,
-    ) -> Result<u32, JsValue> {
-        let (_, hits) = self.evaluate(&contacts, options, "Segment.count")?;
-        Ok(u32::try_from(hits.count()).unwrap_or(u32::MAX))
-    }
-}
-
-/// True when `text` is a segment document (an object with `condition` and no `type`) rather
-/// than a bare condition. Anything unreadable is left to the condition reader to report.
-fn is_segment_document(text: &str) -> bool {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    match serde_json::from_str::<Json>(text) {
-        Ok(Json::Object(map)) => map.contains_key("condition") && !map.contains_key("type"),
-        _ => false,
-    }
-}
-
-/// How deeply a JSON value given to `jsonlogicApply` or `Segment.fromJsonlogic` may nest (in
-/// JSON levels: objects and arrays). Enough for the core to see, and report, a rule nesting past
-/// its own limit (`jsonlogic.too_deep`, 256 operations of two levels each); deeper values are a
-/// `RangeError`, so that reading them cannot exhaust the WebAssembly stack.
-const MAX_JSON_DEPTH: usize = 1024;
-
-/// The nesting depth of JSON text (objects and arrays), counted without recursion.
-fn json_depth(text: &str) -> usize {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for b in text.bytes() {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-            continue;
+        segment: &Segment,
+        options: TableFilterOptions,
+        call: &str,
+    ) -> JsResult<Bitmap> {
+        let (o, now) = EvalOptions::read(options, call)?;
+        if !absent(&o.events.0) || !absent(&o.fields.0) {
+            return Err(type_error(&format!("{call}: `events` and `fields` belong to new ContactTable(contacts, {{events, fields}})")));
         }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                deepest = deepest.max(depth);
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
+        segment.evaluate(&self.inner, &o, now)
+    }
+}
+
+/// The options of `new SegmentIndex` and `new Audience`.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub(crate) struct IndexOptions {
+    pub(crate) default_time_zone: Option<String>,
+    fields: Js,
+}
+
+/// Keeps segment membership of contacts up to date, incrementally; each change returns the
+/// membership changes it caused (`{contact, segment, change, at}`).
+#[wasm_bindgen]
+#[derive(Debug)]
+pub struct SegmentIndex {
+    inner: sequenza::segment::SegmentIndex,
+}
+
+#[wasm_bindgen]
+impl SegmentIndex {
+    /// An empty index. `options`: `{fields?, defaultTimeZone?}`.
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: Option<SegmentIndexOptions>) -> JsResult<SegmentIndex> {
+        let o: IndexOptions = crate::options(options, "new SegmentIndex")?;
+        let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
+        let mut inner = sequenza::segment::SegmentIndex::new().with_default_time_zone(tz);
+        if let Some(schema) = field_schema(Some(o.fields.0))? {
+            inner = inner.with_schema(schema);
+        }
+        Ok(SegmentIndex { inner })
+    }
+
+    /// Registers a segment (a `Segment` with an id, or `{id, name, condition}`) and evaluates it
+    /// for every contact held (`now` may be omitted while there are none).
+    #[wasm_bindgen(unchecked_return_type = "MembershipDelta[]")]
+    pub fn register(&mut self, segment: SegmentArg, now: Option<Instant>) -> JsResult<JsValue> {
+        let segment = doc(&segment, "a segment", sequenza::segment::Segment::from_json)?;
+        let now = self.registration_time(now, "SegmentIndex.register: now")?;
+        to_js(&core(self.inner.register(segment, now))?)
+    }
+
+    /// Registers several segments at once, in any order; nothing is registered when one fails.
+    #[wasm_bindgen(js_name = registerAll, unchecked_return_type = "MembershipDelta[]")]
+    pub fn register_all(
+        &mut self,
+        segments: SegmentsArg,
+        now: Option<Instant>,
+    ) -> JsResult<JsValue> {
+        let read = |s: &JsValue| doc(s, "a segment", sequenza::segment::Segment::from_json);
+        let segments = each(&segments, "SegmentIndex.registerAll: segments", read)?;
+        let now = self.registration_time(now, "SegmentIndex.registerAll: now")?;
+        to_js(&core(self.inner.register_all(segments, now))?)
+    }
+
+    /// Adds a contact, or replaces a known one whole, at `now`.
+    #[wasm_bindgen(js_name = upsertContact, unchecked_return_type = "MembershipDelta[]")]
+    pub fn upsert_contact(&mut self, contact: ContactArg, now: Instant) -> JsResult<JsValue> {
+        let contact = doc(&contact, "a contact", Contact::from_json)?;
+        let now = instant(&now, "SegmentIndex.upsertContact: now")?;
+        to_js(&self.inner.apply(ContactChange::Upsert { contact }, now))
+    }
+
+    /// Adds an event of a contact at `now`.
+    #[wasm_bindgen(js_name = addEvent, unchecked_return_type = "MembershipDelta[]")]
+    pub fn add_event(&mut self, event: EventArg, now: Instant) -> JsResult<JsValue> {
+        let event = doc(&event, "an event", Event::from_json)?;
+        let now = instant(&now, "SegmentIndex.addEvent: now")?;
+        to_js(&self.inner.apply(ContactChange::Event { event }, now))
+    }
+
+    /// Re-evaluates the time-relative segments due at `now`.
+    #[wasm_bindgen(unchecked_return_type = "MembershipDelta[]")]
+    pub fn tick(&mut self, now: Instant) -> JsResult<JsValue> {
+        to_js(&self.inner.tick(instant(&now, "SegmentIndex.tick: now")?))
+    }
+
+    /// The earliest instant at which `tick` has work to do, or `null`.
+    #[wasm_bindgen(js_name = nextWakeup, unchecked_return_type = "string | null")]
+    pub fn next_wakeup(&self) -> JsValue {
+        self.inner
+            .next_wakeup()
+            .map_or(JsValue::NULL, |t| iso(t).into())
+    }
+
+    /// The ids of the members of a segment.
+    pub fn members(&self, segment: String) -> Vec<String> {
+        self.inner
+            .members(&SegmentId::from(segment))
+            .map(|id| id.as_str().to_owned())
+            .collect()
+    }
+
+    /// The ids of the segments a contact is in, in evaluation order.
+    #[wasm_bindgen(js_name = segmentsOf)]
+    pub fn segments_of(&self, contact: String) -> Vec<String> {
+        self.inner
+            .segments_of(&ContactId::from(contact))
+            .into_iter()
+            .map(|id| id.as_str().to_owned())
+            .collect()
+    }
+
+    /// True when the contact is in the segment.
+    #[wasm_bindgen(js_name = isMember)]
+    pub fn is_member(&self, segment: String, contact: String) -> bool {
+        self.inner
+            .is_member(&SegmentId::from(segment), &ContactId::from(contact))
+    }
+
+    /// How many contacts the index holds.
+    #[wasm_bindgen(getter, js_name = contactCount)]
+    pub fn contact_count(&self) -> u32 {
+        self.inner.contact_count() as u32
+    }
+}
+
+impl SegmentIndex {
+    /// `now` of a registration, required once the index holds contacts (they are evaluated at it).
+    fn registration_time(&self, now: Option<Instant>, what: &str) -> JsResult<DateTime<Utc>> {
+        match opt_instant(now, what)? {
+            Some(now) => Ok(now),
+            None if self.inner.contact_count() == 0 => Ok(DateTime::UNIX_EPOCH),
+            None => instant(&JsValue::UNDEFINED, what),
         }
     }
-    deepest
 }
 
-/// A JSON value from JSON text; bad text is a JS `SyntaxError`.
-fn parse_json(text: &str, what: &str) -> Result<Json, JsValue> {
-    // serde_json reads at most 128 levels; deeper (but bounded) values are read from the JS
-    // value JSON.parse makes of the same text.
-    let depth = json_depth(text);
-    if depth > MAX_JSON_DEPTH {
-        return Err(input::range_error(&format!(
-            "{what} nests deeper than {MAX_JSON_DEPTH} levels"
-        )));
-    }
-    if depth >= 120 {
-        let value = js_sys::JSON::parse(text)?;
-        return serde_wasm_bindgen::from_value(value)
-            .map_err(|e| type_error(&format!("{what} cannot be read: {e}")));
-    }
-    serde_json::from_str(text)
-        .map_err(|e| js_sys::SyntaxError::new(&format!("{what} is not valid JSON: {e}")).into())
-}
-
-/// A JSON value from any JS value, through `JSON.stringify` (so a string is a JSON string, not
-/// JSON text). `undefined`, functions and symbols are `TypeError`s.
-fn json_value(value: &JsValue, what: &str) -> Result<Json, JsValue> {
-    let text = js_sys::JSON::stringify(value)?;
-    match text.as_string() {
-        Some(text) => parse_json(&text, what),
-        None => Err(type_error(&format!("{what} must be a JSON value"))),
-    }
-}
-
-/// Evaluates a JsonLogic rule against data (the reference semantics of json-logic-js).
-///
-/// `rule` and `data` are JS values (a string is a string, not JSON text); `data` defaults to
-/// `null`. Throws a `JsonLogicError` (`code`, `path` into the rule) for an unknown operator, a
-/// rule nested too deeply or arguments an operator has no answer for.
+/// Evaluates a JsonLogic rule against data (`null` when omitted) with the semantics of
+/// json-logic-js; a `JsonLogicError` for a rule it cannot evaluate.
 #[wasm_bindgen(js_name = jsonlogicApply, unchecked_return_type = "JsonValue")]
-pub fn jsonlogic_apply(
-    #[wasm_bindgen(unchecked_param_type = "JsonValue")] rule: JsValue,
-    #[wasm_bindgen(unchecked_optional_param_type = "JsonValue")] data: Option<JsValue>,
-) -> Result<JsValue, JsValue> {
-    let rule = json_value(&rule, "jsonlogicApply: the rule")?;
-    let data = match data {
-        Some(data) if !data.is_undefined() => json_value(&data, "jsonlogicApply: the data")?,
-        _ => Json::Null,
+pub fn jsonlogic_apply(rule: Json, data: Option<Json>) -> JsResult<JsValue> {
+    let value = |v: &JsValue, what: &str| match js_sys::JSON::stringify(v)?.as_string() {
+        Some(text) => core(sequenza::text::json_value(&text)),
+        None => Err(type_error(&format!(
+            "jsonlogicApply: {what} must be a JSON value"
+        ))),
     };
-    let result = sequenza::jsonlogic::apply(&rule, &data).map_err(jsonlogic_error)?;
-    let text = serde_json::to_string(&result).map_err(|e| type_error(&e.to_string()))?;
-    js_sys::JSON::parse(&text)
-}
-
-/// A core JsonLogic error as a JS `Error` named `JsonLogicError` with `code` and `path`.
-fn jsonlogic_error(err: sequenza::jsonlogic::JsonLogicError) -> JsValue {
-    let js = js_sys::Error::new(&err.to_string());
-    js.set_name("JsonLogicError");
-    set_property(&js, "code", JsValue::from_str(err.code()));
-    set_property(&js, "path", JsValue::from_str(err.path()));
-    set_property(&js, "line", JsValue::NULL);
-    set_property(&js, "column", JsValue::NULL);
-    js.into()
+    let rule = value(&rule, "the rule")?;
+    let data = match data {
+        Some(data) => value(&data, "the data")?,
+        None => serde_json::Value::Null,
+    };
+    to_js(&sequenza::jsonlogic::apply(&rule, &data).map_err(|e| js_error(e.into()))?)
 }

@@ -167,6 +167,53 @@ impl JsonLogicError {
         }
     }
 
+    /// The operator the error is about, when it is about one.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// let err = sequenza::jsonlogic::apply(&json!({"bogus": []}), &json!(null)).unwrap_err();
+    /// assert_eq!(err.operator(), Some("bogus"));
+    /// ```
+    pub fn operator(&self) -> Option<&str> {
+        match self {
+            JsonLogicError::UnknownOperator { operator, .. }
+            | JsonLogicError::InvalidArguments { operator, .. } => Some(operator),
+            JsonLogicError::TooDeep { .. } => None,
+        }
+    }
+
+    /// The message without the location (and without the operator, which
+    /// [`operator`](Self::operator) gives); the `Display` form has both.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// let err = sequenza::jsonlogic::apply(&json!({"bogus": []}), &json!(null)).unwrap_err();
+    /// assert_eq!(err.message(), "unknown JsonLogic operator");
+    /// ```
+    pub fn message(&self) -> &str {
+        match self {
+            JsonLogicError::UnknownOperator { .. } => "unknown JsonLogic operator",
+            JsonLogicError::TooDeep { .. } => "JsonLogic rule nests too deep",
+            JsonLogicError::InvalidArguments { message, .. } => message,
+        }
+    }
+
+    /// The `Display` form without the location: `unknown JsonLogic operator `bogus``.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// let err = sequenza::jsonlogic::apply(&json!({"bogus": []}), &json!(null)).unwrap_err();
+    /// assert_eq!(err.full_message(), "unknown JsonLogic operator `bogus`");
+    /// ```
+    pub fn full_message(&self) -> String {
+        let text = self.to_string();
+        let suffix = format!(" at {}", shown(self.path()));
+        match text.strip_suffix(&suffix) {
+            Some(m) => m.to_owned(),
+            None => text,
+        }
+    }
+
     /// The JSON pointer (RFC 6901) of the offending node in the rule, `""` for the rule itself.
     ///
     /// ```

@@ -49,7 +49,10 @@ pub mod text;
 pub mod time;
 
 pub use engine::Engine;
-pub use error::{ConditionError, Error, FormatCode, FormatError, ListError, ParseError, Result};
+pub use error::{
+    Area, ConditionError, Error, ErrorData, FormatCode, FormatError, ListError, Location,
+    ParseError, Result,
+};
 pub use flow::validate::{validate_flow, validate_flows, Finding, Severity};
 pub use flow::Flow;
 pub use model::{Contact, Event, FieldSchema};

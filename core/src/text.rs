@@ -83,3 +83,61 @@ pub fn camel_case_keys(value: serde_json::Value) -> serde_json::Value {
         other => other,
     }
 }
+
+/// How deeply JSON read by [`json_value`] may nest (objects and arrays): enough for a JsonLogic
+/// rule nested past the evaluator's own limit ([`crate::jsonlogic::MAX_DEPTH`] operations of two
+/// levels each) to be read and reported as `jsonlogic.too_deep`, and shallow enough that reading
+/// cannot exhaust a small stack (WebAssembly's has no guard page).
+pub const MAX_JSON_DEPTH: usize = 1024;
+
+/// Reads JSON text of any kind (a rule, a data document) nesting up to [`MAX_JSON_DEPTH`]
+/// levels, where serde_json alone stops at 128. Deeper text is the `format.syntax` error
+/// serde_json gives past its own limit, with line and column.
+///
+/// ```
+/// let deep = format!("{}1{}", "[".repeat(300), "]".repeat(300));
+/// assert!(sequenza::text::json_value(&deep).is_ok());
+/// let too_deep = format!("{}1{}", "[".repeat(2000), "]".repeat(2000));
+/// assert_eq!(sequenza::text::json_value(&too_deep).unwrap_err().code(), "format.syntax");
+/// ```
+pub fn json_value(text: &str) -> crate::Result<serde_json::Value> {
+    use serde::Deserialize;
+    let depth = json_depth(text);
+    if !(127..=MAX_JSON_DEPTH).contains(&depth) {
+        return crate::error::from_json_any(text);
+    }
+    let bare = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let mut de = serde_json::Deserializer::from_str(bare);
+    de.disable_recursion_limit();
+    match serde_json::Value::deserialize(&mut de).and_then(|v| de.end().map(|()| v)) {
+        Ok(value) => Ok(value),
+        // The located error of the ordinary reader.
+        Err(_) => crate::error::from_json_any(text),
+    }
+}
+
+/// The nesting depth of JSON text (objects and arrays), counted without recursion.
+fn json_depth(text: &str) -> usize {
+    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    deepest
+}

@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 
 import { chromium } from 'playwright-core';
 
-import { browserSnippets, snippetPromises } from '../shared/readme.mjs';
+import { browserSnippets, snippetPackage, snippetPromises } from '../shared/readme.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const PACKAGE_DIR = resolve(HERE, '../..');
@@ -145,8 +145,9 @@ async function main(cleanup) {
     const name = `README "### Browser" snippet #${i + 1} runs in the page`;
     try {
       const promises = snippetPromises(snippet);
-      const url = JSON.stringify(`${origin}/${WEB_PKG}`);
-      const source = `${snippet.replace("'./pkg-web/sequenza_wasm.js'", url)}\n` +
+      const pkg = snippetPackage(snippet);
+      const url = JSON.stringify(`${origin}/bindings-wasm/${pkg}/sequenza_wasm.js`);
+      const source = `${snippet.replace(`'./${pkg}/sequenza_wasm.js'`, url)}\n` +
         `export { ${promises.names.join(', ')} };\n`;
       const values = await page.evaluate(async ([code, names]) => {
         const url = URL.createObjectURL(new Blob([code], { type: 'text/javascript' }));

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import { sortedCodes } from '../shared/vectors.mjs';
-import { PACKAGE_DIR, readRepoFile, readVector, sequenza } from './helpers.mjs';
+import { lean, PACKAGE_DIR, readRepoFile, readVector, sequenza } from './helpers.mjs';
 
 const { Flow, validateFlow, validateFlows, findingCodes, flowSchema } = sequenza;
 
@@ -25,12 +25,31 @@ const WELCOME = {
 const FIELDS = { fields: [{ key: 'first_name', type: 'text' }] };
 
 describe('module', () => {
-  test('exports exactly the documented names', () => {
-    assert.deepEqual(Object.keys(sequenza).sort(), [
-      'Audience', 'ContactTable', 'Flow', 'FrequencyCaps', 'Recurrence', 'Segment', 'SegmentIndex', 'SendPolicy',
-      'exportCsv', 'findingCodes', 'flowSchema', 'importCsv', 'jsonlogicApply', 'listTriggerHits', 'localToUtc',
-      'planSend', 'previewCsv', 'resolveTimeZone', 'sourceCondition', 'validateFlow', 'validateFlows', 'waitEnd',
-    ]);
+  test('exports exactly the documented names; CSV import only in the full build', () => {
+    const LEAN = [
+      'Audience', 'ConditionError', 'ConditionSyntaxError', 'ContactTable', 'CsvImportError', 'EngineError', 'Flow',
+      'FlowError', 'FormatError', 'FrequencyCaps', 'JsonLogicError', 'ListError', 'MergeSyntaxError', 'Recurrence',
+      'Segment', 'SegmentError', 'SegmentIndex', 'SendPolicy', 'SequenzaError', 'StoreError', 'TimeError',
+      'errorCodes', 'findingCodes', 'flowSchema', 'jsonlogicApply', 'listTriggerHits', 'localToUtc', 'planSend',
+      'resolveTimeZone', 'sourceCondition', 'validateFlow', 'validateFlows', 'waitEnd',
+    ];
+    assert.deepEqual(Object.keys(lean).sort(), LEAN);
+    assert.deepEqual(Object.keys(sequenza).sort(), [...LEAN, 'exportCsv', 'importCsv', 'previewCsv'].sort());
+  });
+
+  test('errors are instances of SequenzaError and of the class of their area', () => {
+    const e = (() => {
+      try {
+        Flow.fromJson('{"id": 3}');
+      } catch (err) {
+        return err;
+      }
+      return null;
+    })();
+    assert.ok(e instanceof sequenza.FormatError && e instanceof sequenza.SequenzaError && e instanceof Error);
+    assert.deepEqual([e.name, e.area, e.code, e.path, e.line, e.column], ['FormatError', 'format', 'format.invalid', '/id', 1, 8]);
+    const codes = sequenza.errorCodes();
+    assert.ok(codes.some((c) => c.code === 'time.zone.unknown' && c.area === 'time' && typeof c.meaning === 'string'));
   });
 
   test('the TypeScript declarations type the inputs and the findings', async () => {

@@ -37,18 +37,18 @@ function thrown(fn) {
 
 function assertFormatError(e, { code, path, line, column }) {
   assert.ok(e instanceof Error, `not an Error: ${e}`);
-  assert.equal(e.name, 'FlowFormatError');
+  assert.equal(e.name, 'FormatError');
   assert.equal(e.code, code);
   if (path !== undefined) assert.equal(e.path, path);
   if (line !== undefined) assert.equal(e.line, line);
   if (column !== undefined) assert.equal(e.column, column);
   assert.equal(typeof e.message, 'string');
   assert.ok(e.message.length > 0);
-  assert.match(String(e), /^FlowFormatError: /);
+  assert.match(String(e), /^FormatError: /);
   assert.equal(typeof e.stack, 'string');
 }
 
-describe('FlowFormatError', () => {
+describe('FormatError', () => {
   test('format.syntax with line and column', () => {
     const e = thrown(() => Flow.fromJson('{\n  "id": ,\n}'));
     assertFormatError(e, { code: 'format.syntax', line: 2, column: 9 });
@@ -88,7 +88,7 @@ describe('FlowFormatError', () => {
     assert.equal(c.index, 0);
   });
 
-  test('a broken field schema is a FlowFormatError too', () => {
+  test('a broken field schema is a FormatError too', () => {
     const e = thrown(() => validateFlow(VALID, { fields: [{ key: 'k', type: 'shoe' }] }));
     assertFormatError(e, { code: 'format.invalid', path: '/fields/0/type' });
     assertFormatError(thrown(() => validateFlow(VALID, '{"fields": [')), { code: 'format.eof' });
@@ -131,13 +131,13 @@ describe('arguments of the wrong kind', () => {
 
 describe('no panic crosses the boundary', () => {
   // A wasm panic would surface as a WebAssembly.RuntimeError ("unreachable") and poison the
-  // module. Every input below must give a Flow, findings, or a FlowFormatError.
+  // module. Every input below must give a Flow, findings, or a FormatError.
   function check(input) {
     let flow;
     try {
       flow = Flow.fromJson(input);
     } catch (e) {
-      assert.equal(e.name, 'FlowFormatError', `${JSON.stringify(input)}: ${e}`);
+      assert.equal(e.name, 'FormatError', `${JSON.stringify(input)}: ${e}`);
       return;
     }
     const findings = validateFlow(flow, { fields: [] });

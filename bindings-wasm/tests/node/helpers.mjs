@@ -12,8 +12,10 @@ export const REPO_ROOT = resolve(here, '../../..');
 export const PACKAGE_DIR = resolve(here, '../..');
 
 const require = createRequire(import.meta.url);
-/** The wasm-bindgen `--target nodejs` build of sequenza-wasm. */
-export const sequenza = require('../../pkg/sequenza_wasm.js');
+/** The wasm-bindgen `--target nodejs` build of sequenza-wasm with CSV import (feature `import`). */
+export const sequenza = require(`../../${process.env.SEQUENZA_WASM_PKG ?? 'pkg-full'}/sequenza_wasm.js`);
+/** The default build (no CSV import): what a flow builder's page loads. */
+export const lean = require('../../pkg/sequenza_wasm.js');
 
 /** A file of the repository, by its path relative to the root. */
 export function readRepoFile(path) {

@@ -33,18 +33,18 @@ describe('lists and import API (shared with the browser page)', () => {
 
 describe('lists and import TypeScript declarations', () => {
   test('type the audience, the import options, the report and the errors', async () => {
-    const dts = await readFile(join(PACKAGE_DIR, 'pkg/sequenza_wasm.d.ts'), 'utf8');
+    const dts = await readFile(join(PACKAGE_DIR, 'pkg-full/sequenza_wasm.d.ts'), 'utf8');
     for (const line of [
       'export interface ListChange {',
       'export interface ImportReport {',
-      'export interface CsvImportError extends Error {',
-      'export interface ListError extends Error {',
-      'constructor(options?: AudienceOptions);',
+      'export class CsvImportError extends SequenzaError {}',
+      'export class ListError extends SequenzaError {}',
+      'constructor(options?: AudienceOptions | null);',
       'createList(list: List | string, now: Instant): number;',
       'tick(now: Instant): ListChange[];',
-      'members(listId: string, options?: MembersOptions): MemberPage;',
-      'export function importCsv(bytes: Uint8Array, options: ImportCsvOptions): ImportReport;',
-      'export function previewCsv(bytes: Uint8Array, options?: CsvOptions | null): CsvPreview;',
+      'members(list: string, options?: MembersOptions | null): MemberPage;',
+      'export function importCsv(data: Uint8Array, options: ImportCsvOptions): ImportReport;',
+      'export function previewCsv(data: Uint8Array, options?: CsvOptions | null): CsvPreview;',
       'export function sourceCondition(source: object | string): object;',
       'export function listTriggerHits(changes: ListChange[], flows: Array<Flow | string | object>): TriggerHit[];',
     ]) {

@@ -11,18 +11,24 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
-import { browserSnippets, SNIPPET_IMPORT, snippetPromises } from '../shared/readme.mjs';
+import { browserSnippets, SNIPPET_IMPORT, snippetPackage, snippetPromises } from '../shared/readme.mjs';
 import { PACKAGE_DIR, readRepoFile, sequenza } from './helpers.mjs';
 
 const snippets = browserSnippets(await readRepoFile('README.md'));
 
 // pkg-web has no package.json saying "type": "module", so Node would warn when importing the
 // file itself; its text as a data: URL is the same ES module without the warning.
-async function webBuild() {
-  const glue = await readFile(join(PACKAGE_DIR, 'pkg-web/sequenza_wasm.js'), 'utf8');
+async function webBuild(pkg) {
+  let glue = await readFile(join(PACKAGE_DIR, `${pkg}/sequenza_wasm.js`), 'utf8');
+  // A data: URL resolves no relative import: the JS snippets (the error classes) go inline too.
+  for (const [, spec] of glue.matchAll(/from '(\.\/snippets\/[^']+)'/g)) {
+    const code = await readFile(join(PACKAGE_DIR, pkg, spec), 'utf8');
+    const url = `data:text/javascript,${encodeURIComponent(code).replaceAll("'", '%27')}`;
+    glue = glue.replace(`'${spec}'`, `'${url}'`);
+  }
   const webJs = `data:text/javascript,${encodeURIComponent(glue)}`;
   const web = await import(webJs);
-  const bytes = await readFile(join(PACKAGE_DIR, 'pkg-web/sequenza_wasm_bg.wasm'));
+  const bytes = await readFile(join(PACKAGE_DIR, `${pkg}/sequenza_wasm_bg.wasm`));
   await web.default({ module_or_path: bytes });
   return webJs;
 }
@@ -35,7 +41,7 @@ for (const [i, snippet] of snippets.entries()) {
     });
 
     test('runs against the nodejs build (pkg)', async () => {
-      const body = snippet.replace(SNIPPET_IMPORT, (_, names) =>
+      const body = snippet.replace(SNIPPET_IMPORT, (_, names, _pkg) =>
         `const {${names}} = pkg;\nconst init = async () => {};`);
       const AsyncFunction = (async () => {}).constructor;
       const run = new AsyncFunction('pkg', `${body}\nreturn { ${promises.names.join(', ')} };`);
@@ -43,8 +49,9 @@ for (const [i, snippet] of snippets.entries()) {
     });
 
     test('runs verbatim against the web build (pkg-web)', async () => {
-      const webJs = await webBuild();
-      const source = `${snippet.replace("'./pkg-web/sequenza_wasm.js'", JSON.stringify(webJs))}\n` +
+      const pkg = snippetPackage(snippet);
+      const webJs = await webBuild(pkg);
+      const source = `${snippet.replace(`'./${pkg}/sequenza_wasm.js'`, JSON.stringify(webJs))}\n` +
         `export { ${promises.names.join(', ')} };\n`;
       const module = await import(`data:text/javascript,${encodeURIComponent(source)}`);
       promises.check(module);

@@ -5,9 +5,17 @@
 // a validation (`// [{code: '…', severity: '…', …}]` under `const findings = …`), and values of
 // its constants as `// name === <JSON>` (e.g. `// n === 1`, `// ids === ["anna"]`).
 
-/** `import init, { … } from './pkg-web/sequenza_wasm.js';` — the snippet's import line. */
+/**
+ * `import init, { … } from './pkg-web/sequenza_wasm.js';` — the snippet's import line (or
+ * `./pkg-web-full/…`, the build with CSV import).
+ */
 export const SNIPPET_IMPORT =
-  /^import\s+init\s*,\s*\{([^}]*)\}\s*from\s*'\.\/pkg-web\/sequenza_wasm\.js';\s*$/m;
+  /^import\s+init\s*,\s*\{([^}]*)\}\s*from\s*'\.\/(pkg-web(?:-full)?)\/sequenza_wasm\.js';\s*$/m;
+
+/** The web build a snippet imports: `pkg-web` or `pkg-web-full`. */
+export function snippetPackage(snippet) {
+  return snippet.match(SNIPPET_IMPORT)[2];
+}
 
 /** Every ```js block under the "### Browser" heading of the README, in order. */
 export function browserSnippets(readme) {
@@ -17,7 +25,7 @@ export function browserSnippets(readme) {
   if (blocks.length === 0) throw new Error('the "### Browser" section of README.md has no ```js block');
   for (const [i, block] of blocks.entries()) {
     if (!SNIPPET_IMPORT.test(block)) {
-      throw new Error(`the README's browser snippet #${i + 1} does not import init from ./pkg-web/sequenza_wasm.js`);
+      throw new Error(`the README's browser snippet #${i + 1} does not import init from ./pkg-web[-full]/sequenza_wasm.js`);
     }
   }
   return blocks;

@@ -30,7 +30,7 @@ function requireArray(value, what) {
 
 /** The JS error name of a core error code. */
 export function errorName(code) {
-  return code.startsWith('time.') ? 'TimeError' : 'FlowFormatError';
+  return code.startsWith('time.') ? 'TimeError' : 'FormatError';
 }
 
 /** Checks a thrown core error: its name (from the code), code and path. */
@@ -309,7 +309,7 @@ export function timeApiCases(api) {
       },
     },
     {
-      name: 'SendPolicy errors: TimeError with code and path, FlowFormatError, TypeError, RangeError',
+      name: 'SendPolicy errors: TimeError with code and path, FormatError, TypeError, RangeError',
       run() {
         checkCoreError(thrown(() => new SendPolicy({ hours: [['09:00', '25:00']] })),
           'time.time.malformed', '/hours/0/end');
@@ -320,9 +320,9 @@ export function timeApiCases(api) {
           'time.policy.never_allowed', '');
         checkCoreError(thrown(() => new SendPolicy({ weekdays: ['funday'] })), 'format.invalid', '/weekdays/0');
         checkCoreError(thrown(() => SendPolicy.fromJson('{"hours": ')), 'format.eof');
-        const e = thrown(() => new SendPolicy({ quietHour: [] }));
-        if (!(e instanceof TypeError) || !e.message.includes('quietHour')) fail(`unknown option: ${e}`);
-        if (!(thrown(() => new SendPolicy(['22:00'])) instanceof TypeError)) fail('array options');
+        // An unknown option is the core's: the policy document has no such field.
+        checkCoreError(thrown(() => new SendPolicy({ quietHour: [] })), 'format.invalid');
+        checkCoreError(thrown(() => new SendPolicy(['22:00'])), 'format.invalid', '');
         const p = rome();
         // A naive local time (no offset) is refused, as are a missing instant and an invalid Date.
         if (!(thrown(() => p.nextAllowed('2025-06-06T21:00:00')) instanceof RangeError)) fail('naive');
@@ -350,7 +350,7 @@ export function timeApiCases(api) {
       name: 'Recurrence errors: TimeError, too many, bad zone, bad arguments',
       run() {
         checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 5 }, { timeZone: 'Mars/Olympus' })),
-          'time.zone.unknown', '');
+          'time.zone.unknown', '/timeZone');
         checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 5 })
           .between('2020-01-01T00:00:00Z', '2030-01-01T00:00:00Z')), 'time.recurrence.too_many', '');
         checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 15 }, { policy: { hours: '09:00' } })),
@@ -362,7 +362,7 @@ export function timeApiCases(api) {
         if (!(thrown(() => r.between('2025-01-01T00:00:00Z')) instanceof TypeError)) fail('missing b');
         if (!(thrown(() => new Recurrence(undefined)) instanceof TypeError)) fail('no rule');
         const e = thrown(() => new Recurrence({ kind: 'every', minutes: 15 }, 'UTC'));
-        if (!(e instanceof TypeError) || !e.message.includes('timeZone')) fail(`options as a string: ${e}`);
+        if (!(e instanceof TypeError) || !e.message.includes('options')) fail(`options as a string: ${e}`);
       },
     },
     {
@@ -393,7 +393,7 @@ export function timeApiCases(api) {
         expectEqual(SendPolicy.fromJson(s.toObject()).decide('2025-06-02T03:00:00Z'), { decision: 'skip' }, 'stricter skip');
         checkCoreError(thrown(() => new SendPolicy({ weekdays: ['sat'] }).stricter({ weekdays: ['mon'] })),
           'time.policy.never_allowed', '');
-        checkArgError(thrown(() => SendPolicy.combine({})), TypeError, 'ERR_INVALID_ARG_TYPE', 'combine({})');
+        checkCoreError(thrown(() => SendPolicy.combine({})), 'format.invalid', '');
       },
     },
     {
@@ -405,8 +405,6 @@ export function timeApiCases(api) {
           '2025-03-30T07:00:00Z', 'waitEnd in the policy zone');
         checkCoreError(thrown(() => waitEnd({ duration: { amount: 1, unit: 'fortnights' } }, '2025-01-01T00:00:00Z')),
           'format.invalid', '/duration/unit');
-        checkArgError(thrown(() => waitEnd({ duration: { amount: 1, unit: 'days' } }, '2025-01-01T00:00:00Z', { zone: 'UTC' })),
-          RangeError, 'ERR_INVALID_ARG_VALUE', 'unknown waitEnd option');
         checkArgError(thrown(() => waitEnd({ duration: { amount: 1, unit: 'days' } })), TypeError, 'ERR_INVALID_ARG_TYPE', 'no at');
         const caps = new FrequencyCaps({ caps: [{ channel: 'sms', max: 1, per: { amount: 1, unit: 'days' } }] });
         const history = [['2025-06-01T20:00:00Z', 'sms']];
@@ -421,7 +419,7 @@ export function timeApiCases(api) {
         checkCoreError(thrown(() => caps.decide([['2025-06-01T10:00:00Z', 'fax']], 'sms', '2025-06-02T10:00:00Z')),
           'format.invalid', '/0/1');
         checkArgError(thrown(() => caps.decide([], 'pigeon', '2025-06-02T10:00:00Z')), RangeError, 'ERR_INVALID_ARG_VALUE', 'channel');
-        checkArgError(thrown(() => caps.decide({}, 'sms', '2025-06-02T10:00:00Z')), TypeError, 'ERR_INVALID_ARG_TYPE', 'history');
+        checkCoreError(thrown(() => caps.decide({}, 'sms', '2025-06-02T10:00:00Z')), 'format.invalid', '');
         checkArgError(thrown(() => planSend('2025-06-02T08:00:00Z', 'sms', { transactional: 'yes' })),
           TypeError, 'ERR_INVALID_ARG_TYPE', 'transactional');
       },
@@ -435,7 +433,6 @@ export function timeApiCases(api) {
           { zone: 'America/Chicago', source: 'account', skipped: ['contact', 'phone'] }, 'account');
         expectEqual(resolveTimeZone(null).source, 'default', 'no contact');
         checkCoreError(thrown(() => resolveTimeZone({ id: 'c4' }, { flowZone: 'Nowhere/City' })), 'time.zone.unknown', '/flow');
-        checkArgError(thrown(() => resolveTimeZone({ id: 'c4' }, { flow: 'UTC' })), RangeError, 'ERR_INVALID_ARG_VALUE', 'option');
         expectEqual(localToUtc('2025-03-30T02:30:00', 'Europe/Rome'), '2025-03-30T01:00:00Z', 'gap');
         expectEqual(localToUtc('2025-10-26T02:30:00', 'Europe/Rome'), '2025-10-26T00:30:00Z', 'overlap');
         checkArgError(thrown(() => localToUtc('2025-03-30T02:30:00Z', 'Europe/Rome')), RangeError, 'ERR_INVALID_ARG_VALUE', 'offset');

@@ -116,7 +116,7 @@ function formatErrorCase(api, _vector, c, i) {
 function checkFormatError(e, c) {
   const where = `${c.name}`;
   if (!(e instanceof Error)) fail(`${where}: threw a non-Error: ${String(e)}`);
-  if (e.name !== 'FlowFormatError') fail(`${where}: name is ${e.name}, not FlowFormatError`);
+  if (e.name !== 'FormatError') fail(`${where}: name is ${e.name}, not FormatError`);
   const want = { code: c.code, path: c.path };
   if (c.line !== undefined) want.line = c.line;
   if (c.column !== undefined) want.column = c.column;
@@ -144,7 +144,7 @@ export function errorShapeCases(api) {
   };
   const checkShape = (e, code, path) => {
     if (!(e instanceof Error)) fail(`not an Error instance: ${String(e)}`);
-    if (e.name !== 'FlowFormatError') fail(`name is ${e.name}`);
+    if (e.name !== 'FormatError') fail(`name is ${e.name}`);
     if (e.code !== code) fail(`code is ${e.code}, expected ${code}`);
     if (e.path !== path) fail(`path is ${JSON.stringify(e.path)}, expected ${JSON.stringify(path)}`);
     for (const key of ['line', 'column']) {
@@ -157,7 +157,7 @@ export function errorShapeCases(api) {
   };
   return [
     {
-      name: 'error shape: Flow.fromJson throws a FlowFormatError with code/path/line/column',
+      name: 'error shape: Flow.fromJson throws a FormatError with code/path/line/column',
       async run() {
         const e = expectThrow(() => api.Flow.fromJson(telepathy));
         checkShape(e, 'format.invalid', '/triggers/0/type');

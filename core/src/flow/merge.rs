@@ -14,7 +14,17 @@ pub struct MergeField {
     pub offset: usize,
 }
 
-/// A malformed merge field.
+/// A malformed merge field (code `flow.merge_field.malformed`); as a [`crate::Error`] it is
+/// [`Error::Merge`](crate::Error::Merge).
+///
+/// ```
+/// use sequenza::flow::merge::parse_merge_fields;
+/// let err = parse_merge_fields("Ciao {{ first_name").pop().unwrap().unwrap_err();
+/// assert_eq!(err.offset, 5);
+/// let err = sequenza::Error::from(err);
+/// assert_eq!(err.code(), "flow.merge_field.malformed");
+/// assert_eq!(err.location().byte_offset, Some(5));
+/// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MergeSyntaxError {
     /// Byte offset of the opening `{{`.
@@ -22,6 +32,14 @@ pub struct MergeSyntaxError {
     /// What is wrong.
     pub message: String,
 }
+
+impl std::fmt::Display for MergeSyntaxError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} at byte {}", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for MergeSyntaxError {}
 
 /// Finds the merge fields of a text; malformed ones are returned as errors, in order.
 ///

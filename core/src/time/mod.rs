@@ -43,6 +43,7 @@ use serde::{Deserialize, Serialize};
 mod cap;
 mod error;
 mod local;
+mod options;
 mod policy;
 mod recurrence;
 mod rrule;
@@ -53,10 +54,14 @@ pub use cap::{history_from_json, plan_send, CapPolicy, FrequencyCap, SentMessage
 pub use chrono_tz::Tz;
 pub use error::{TimeError, CODES};
 pub use local::{local_to_utc, LocalTime};
+pub use options::{send_policies_from_json, send_policy_from_options};
 pub use policy::{is_allowed, next_allowed, Decision, Policy};
 pub use recurrence::{RecurrenceRule, Recurring, MAX_OCCURRENCES};
 pub use wait::{add_duration, until_date, until_local_time, wait_end};
-pub use zone::{parse_zone, zone_for_country, zone_for_phone, ResolvedZone, ZoneChain, ZoneSource};
+pub use zone::{
+    parse_zone, parse_zone_at, zone_for_country, zone_for_phone, ResolvedZone, ZoneChain,
+    ZoneSource,
+};
 
 /// A calendar unit for [`Duration`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

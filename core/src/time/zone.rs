@@ -19,7 +19,15 @@ pub fn parse_zone(name: &str) -> crate::Result<Tz> {
     parse_zone_at(name, "")
 }
 
-pub(crate) fn parse_zone_at(name: &str, path: &str) -> crate::Result<Tz> {
+/// [`parse_zone`] for a name found at `path` (a JSON pointer) in the caller's input, so that the
+/// error points there (`/defaultTimeZone`, `/flow`).
+///
+/// ```
+/// use sequenza::time::parse_zone_at;
+/// let err = parse_zone_at("Mars/Olympus", "/timeZone").unwrap_err();
+/// assert_eq!((err.code(), err.path()), ("time.zone.unknown", Some("/timeZone")));
+/// ```
+pub fn parse_zone_at(name: &str, path: &str) -> crate::Result<Tz> {
     name.parse::<Tz>().map_err(|_| {
         err(
             "time.zone.unknown",

@@ -118,6 +118,42 @@ impl ContactTable {
         &self.ids
     }
 
+    /// The members of segments by contact id (`{segment: [contact, …]}`, as callers know them)
+    /// as the row bitmaps [`Evaluation::with_segments`](super::Evaluation::with_segments) reads;
+    /// ids that are not rows of this table are left out.
+    ///
+    /// ```
+    /// use sequenza::condition::bulk::ContactTable;
+    /// use sequenza::Contact;
+    /// let contacts = [Contact::from_json(r#"{"id": "a"}"#)?, Contact::from_json(r#"{"id": "b"}"#)?];
+    /// let table = ContactTable::from_contacts(&contacts, &[], None)?;
+    /// let members = [("vip".to_owned(), vec!["b".to_owned(), "zed".to_owned()])];
+    /// let bitmaps = table.segment_rows(members.iter().map(|(s, m)| (s.as_str(), m.as_slice())));
+    /// assert_eq!(bitmaps[&"vip".into()].iter().collect::<Vec<_>>(), vec![1]);
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn segment_rows<'m>(
+        &self,
+        members: impl IntoIterator<Item = (&'m str, &'m [String])>,
+    ) -> HashMap<crate::model::SegmentId, Bitmap> {
+        let rows: HashMap<&str, usize> = self
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(r, id)| (id.as_str(), r))
+            .collect();
+        let bitmap = |ids: &[String]| {
+            Bitmap::from_rows(
+                self.len(),
+                ids.iter().filter_map(|m| rows.get(m.as_str()).copied()),
+            )
+        };
+        members
+            .into_iter()
+            .map(|(s, ids)| (s.into(), bitmap(ids)))
+            .collect()
+    }
+
     /// The row of a contact id (a linear scan: keep a map if you need many).
     pub fn row_of(&self, id: &str) -> Option<usize> {
         self.ids.iter().position(|c| c.as_str() == id)

@@ -4,6 +4,17 @@ use std::fmt;
 
 use serde::de::DeserializeOwned;
 
+mod area;
+mod location;
+mod registry;
+
+pub use area::Area;
+pub use location::{ErrorData, Location};
+pub use registry::{
+    code_info, codes, CodeInfo, ConditionCode, FindingCode, FormatCode, ImportCode, JsonLogicCode,
+    ListCode, MergeCode, ParseCode, RejectionCode, SegmentCode, TimeCode,
+};
+
 /// The result type of fallible sequenza functions.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -54,10 +65,52 @@ pub enum Error {
     /// A storage failure (`store.*`); the input that met it changed nothing.
     #[error(transparent)]
     Store(Box<crate::store::StoreError>),
+    /// A JsonLogic rule that cannot be evaluated: an unknown operator, nesting too deep,
+    /// arguments an operator has no answer for.
+    #[error(transparent)]
+    JsonLogic(Box<crate::jsonlogic::JsonLogicError>),
+    /// A malformed `{{ … }}` merge field in message text, with its byte offset.
+    #[error(transparent)]
+    Merge(Box<crate::flow::merge::MergeSyntaxError>),
 }
 
 impl Error {
-    /// The stable machine code of this error (`format.syntax`, `format.invalid` …).
+    /// The area of this error; bindings pick their exception class by it.
+    ///
+    /// ```
+    /// use sequenza::error::Area;
+    /// let err = sequenza::time::Policy::from_json(r#"{"time_zone": "Mars/Olympus"}"#).unwrap_err();
+    /// assert_eq!(err.area(), Area::Time);
+    /// ```
+    pub fn area(&self) -> Area {
+        match self {
+            Error::Format(_) => Area::Format,
+            Error::Parse(_) => Area::Parse,
+            Error::Condition(e) => {
+                if e.code.starts_with("segment.") {
+                    Area::Segment
+                } else {
+                    Area::Condition
+                }
+            }
+            Error::Time(_) => Area::Time,
+            Error::List(_) => Area::List,
+            #[cfg(feature = "import")]
+            Error::Import(_) => Area::Import,
+            Error::JsonLogic(_) => Area::JsonLogic,
+            Error::Merge(_) => Area::Merge,
+            Error::Engine(_) => Area::Engine,
+            Error::Store(_) => Area::Store,
+        }
+    }
+
+    /// The stable machine code of this error (`format.syntax`, `format.invalid` …); every code
+    /// is in the registry ([`codes`]).
+    ///
+    /// ```
+    /// let err = sequenza::Flow::from_json("{").unwrap_err();
+    /// assert_eq!(err.code(), "format.eof");
+    /// ```
     pub fn code(&self) -> &'static str {
         match self {
             Error::Format(e) => e.code.as_str(),
@@ -69,39 +122,112 @@ impl Error {
             Error::Import(e) => e.code,
             Error::Engine(e) => e.code.as_str(),
             Error::Store(e) => e.code.as_str(),
+            Error::JsonLogic(e) => e.code(),
+            Error::Merge(_) => MergeCode::Malformed.as_str(),
+        }
+    }
+
+    /// Where the error is: the fields of [`Location`] that apply to it.
+    ///
+    /// ```
+    /// let err = sequenza::condition::Condition::parse("tags has_any (").unwrap_err();
+    /// let at = err.location();
+    /// assert_eq!(at.line, Some(1));
+    /// assert!(at.column.is_some());
+    /// assert_eq!(at.path, None);
+    /// ```
+    pub fn location(&self) -> Location {
+        match self {
+            Error::Format(e) => Location {
+                path: Some(e.path.clone()),
+                line: Some(e.line),
+                column: Some(e.column),
+                ..Location::default()
+            },
+            Error::Parse(e) => Location::at_line_column(e.line, e.column),
+            Error::Condition(e) => Location::at_path(e.path.clone()),
+            Error::Time(e) => Location::at_path(e.path.clone()),
+            Error::List(e) => Location::at_path(e.path.clone()),
+            #[cfg(feature = "import")]
+            Error::Import(e) => Location {
+                row: e.row,
+                csv_column: e.column,
+                column_name: e.column_name.clone(),
+                byte_offset: e.offset,
+                ..Location::default()
+            },
+            Error::JsonLogic(e) => Location::at_path(e.path()),
+            Error::Merge(e) => Location {
+                byte_offset: Some(e.offset as u64),
+                ..Location::default()
+            },
+            Error::Engine(e) => Location {
+                path: Some(e.path.clone()),
+                flow: e.flow.as_ref().map(|f| f.as_str().to_owned()),
+                node: e.node.as_ref().map(|n| n.as_str().to_owned()),
+                contact: e.contact.as_ref().map(|c| c.as_str().to_owned()),
+                ..Location::default()
+            },
+            Error::Store(_) => Location::default(),
         }
     }
 
     /// The JSON pointer of the offending value, when known.
+    ///
+    /// ```
+    /// let err = sequenza::Flow::from_json(r#"{"id": "f", "name": 3}"#).unwrap_err();
+    /// assert_eq!(err.path(), Some("/name"));
+    /// ```
     pub fn path(&self) -> Option<&str> {
         match self {
             Error::Format(e) => Some(e.path.as_str()),
             Error::Condition(e) => Some(e.path.as_str()),
             Error::Time(e) => Some(e.path.as_str()),
             Error::List(e) => Some(e.path.as_str()),
-            Error::Parse(_) | Error::Store(_) => None,
+            Error::JsonLogic(e) => Some(e.path()),
+            Error::Parse(_) | Error::Merge(_) | Error::Store(_) => None,
             Error::Engine(e) => Some(e.path.as_str()),
             #[cfg(feature = "import")]
             Error::Import(_) => None,
         }
     }
 
-    /// 1-based line and column in the input text, when the error has them.
+    /// 1-based line and column in the input text, when the error has them. For a CSV import
+    /// error: the 1-based row (the header is row 1) and the 1-based column (0 when only the row
+    /// is known).
+    ///
+    /// ```
+    /// let err = sequenza::Flow::from_json("{\n  \"id\": 3}").unwrap_err();
+    /// assert_eq!(err.line_column(), Some((2, 9)));
+    /// ```
     pub fn line_column(&self) -> Option<(usize, usize)> {
         match self {
             Error::Format(e) => Some((e.line, e.column)),
             Error::Parse(e) => Some((e.line, e.column)),
+            #[cfg(feature = "import")]
+            Error::Import(e) => e.row.map(|row| {
+                (
+                    usize::try_from(row).unwrap_or(usize::MAX),
+                    e.column.map_or(0, |c| c + 1),
+                )
+            }),
             Error::Condition(_)
             | Error::Time(_)
             | Error::List(_)
+            | Error::JsonLogic(_)
+            | Error::Merge(_)
             | Error::Engine(_)
             | Error::Store(_) => None,
-            #[cfg(feature = "import")]
-            Error::Import(_) => None,
         }
     }
 
-    /// The human-readable message, without the location.
+    /// The human-readable message, without the location. (For a JsonLogic error it leaves out
+    /// the operator too; [`data`](Self::data) has the whole message and the operator.)
+    ///
+    /// ```
+    /// let err = sequenza::Flow::from_json(r#"{"id": "f", "name": 3}"#).unwrap_err();
+    /// assert!(err.message().contains("invalid type"));
+    /// ```
     pub fn message(&self) -> &str {
         match self {
             Error::Format(e) => &e.message,
@@ -113,31 +239,64 @@ impl Error {
             Error::Import(e) => &e.message,
             Error::Engine(e) => &e.message,
             Error::Store(e) => &e.message,
+            Error::JsonLogic(e) => e.message(),
+            Error::Merge(e) => &e.message,
+        }
+    }
+
+    /// The error as tagged data for bindings: area, code, message, location and the extras of
+    /// its area (`expected` / `found` of a condition syntax error, `operator` of a JsonLogic
+    /// error).
+    ///
+    /// ```
+    /// let err = sequenza::condition::Condition::parse("tags has_any (").unwrap_err();
+    /// let json = serde_json::to_value(err.data()).unwrap();
+    /// assert_eq!(json["area"], "parse");
+    /// assert_eq!(json["code"], "condition.syntax");
+    /// assert_eq!(json["line"], 1);
+    /// assert!(json["expected"].is_array());
+    /// ```
+    pub fn data(&self) -> ErrorData {
+        let mut extra = serde_json::Map::new();
+        match self {
+            Error::Parse(e) => {
+                extra.insert("expected".into(), e.expected.clone().into());
+                extra.insert("found".into(), e.found.clone().into());
+            }
+            Error::JsonLogic(e) => {
+                if let Some(op) = e.operator() {
+                    extra.insert("operator".into(), op.into());
+                }
+            }
+            _ => {}
+        }
+        ErrorData {
+            area: self.area().as_str(),
+            code: self.code(),
+            message: match self {
+                Error::JsonLogic(e) => e.full_message(),
+                other => other.message().to_owned(),
+            },
+            location: self.location(),
+            report: None,
+            findings: match self {
+                Error::Engine(e) if !e.findings.is_empty() => Some(e.findings.clone()),
+                _ => None,
+            },
+            extra,
         }
     }
 }
 
-/// What kind of format problem a [`FormatError`] is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum FormatCode {
-    /// Not well-formed JSON (`format.syntax`).
-    Syntax,
-    /// The JSON ended too early (`format.eof`).
-    Eof,
-    /// Well-formed JSON of the wrong shape: a missing field, a wrong type, an unknown variant
-    /// (`format.invalid`).
-    Invalid,
+impl From<crate::jsonlogic::JsonLogicError> for Error {
+    fn from(e: crate::jsonlogic::JsonLogicError) -> Self {
+        Error::JsonLogic(Box::new(e))
+    }
 }
 
-impl FormatCode {
-    /// The stable code string.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FormatCode::Syntax => "format.syntax",
-            FormatCode::Eof => "format.eof",
-            FormatCode::Invalid => "format.invalid",
-        }
+impl From<crate::flow::merge::MergeSyntaxError> for Error {
+    fn from(e: crate::flow::merge::MergeSyntaxError) -> Self {
+        Error::Merge(Box::new(e))
     }
 }
 
@@ -281,6 +440,26 @@ impl fmt::Display for ListError {
 }
 
 impl std::error::Error for ListError {}
+
+/// Reads any of sequenza's serde types from its JSON text — for the documents that have no
+/// `from_json` of their own (an inbound message, an API response, a feed item, a flow status,
+/// an effect outcome …) — with the same `format.*` errors, JSON pointer, line and column as
+/// every `from_json`. Bindings read their arguments through it.
+///
+/// ```
+/// use sequenza::engine::{InboundMessage, Outcome};
+/// let m: InboundMessage = sequenza::error::from_json(
+///     r#"{"channel": "sms", "from": "+393331234567", "text": "STOP", "at": "2026-12-07T09:00:00Z"}"#)?;
+/// assert_eq!(m.text.as_deref(), Some("STOP"));
+/// let o: Outcome = sequenza::error::from_json(r#""bounced""#)?;
+/// assert_eq!(o, Outcome::Bounced);
+/// let err = sequenza::error::from_json::<InboundMessage>(r#"{"channel": "fax", "at": "x"}"#).unwrap_err();
+/// assert_eq!((err.code(), err.path()), ("format.invalid", Some("/channel")));
+/// # Ok::<(), sequenza::Error>(())
+/// ```
+pub fn from_json<T: DeserializeOwned>(json: &str) -> Result<T> {
+    from_json_any(json)
+}
 
 /// Reads `T` from JSON text, reporting the JSON pointer, line and column of any problem.
 pub(crate) fn from_json_str<T: DeserializeOwned>(json: &str) -> Result<T> {

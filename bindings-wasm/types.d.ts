@@ -1,0 +1,489 @@
+/** One validation finding. `node` is `null` when the finding is about the flow as a whole. */
+export interface Finding {
+  /** Stable machine code, e.g. `flow.branch.missing` (see `findingCodes()`). */
+  code: string;
+  severity: 'error' | 'warning';
+  /** The id of the flow the finding is about. */
+  flow: string;
+  /** The id of the node the finding is about, or `null`. */
+  node: string | null;
+  /** JSON pointer (RFC 6901) into the flow document. */
+  path: string;
+  /** What is wrong, in words a marketer understands. */
+  message: string;
+}
+
+/** A finding code with its severity and what it means. */
+export interface FindingCode {
+  code: string;
+  severity: 'error' | 'warning';
+  description: string;
+}
+
+/** The life-cycle state of a flow. */
+export type FlowStatus = 'draft' | 'active' | 'paused' | 'archived';
+
+/** Any JSON value. */
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+/** A condition in its JSON form (tag `type`); see the core's `sequenza::condition`. */
+export type Condition =
+  | { type: 'and' | 'or'; conditions: Condition[] }
+  | { type: 'not'; condition: Condition }
+  | { type: 'field'; field: string; op: FieldOp; value?: JsonValue; fold?: boolean }
+  | { type: 'tags'; op: 'has_any' | 'has_all' | 'has_none'; tags: string[] }
+  | { type: 'in_list'; list: string }
+  | { type: 'in_segment'; segment: string }
+  | { type: 'consent'; channel: string; status: 'opted_in' | 'opted_out' | 'unknown' }
+  | { type: 'date'; field: string; when: DateTest }
+  | { type: 'age'; field?: string; min?: number; max?: number }
+  | { type: 'event'; name: string; filter?: Condition; count?: { op: 'at_least' | 'at_most' | 'exactly'; n: number }; within?: Duration }
+  | { type: 'event_time'; name: string; filter?: Condition; which: 'first' | 'last'; when: DateTest }
+  | { type: 'aggregate'; name: string; agg: 'count' | 'sum' | 'avg' | 'min' | 'max'; property?: string; filter?: Condition; within?: Duration; op: FieldOp; value: number };
+
+/** A field comparison operator. */
+export type FieldOp = 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte' | 'in' | 'contains' | 'starts_with'
+  | 'ends_with' | 'is_set' | 'is_empty' | 'between' | 'matches';
+
+/** A length of time, e.g. `{amount: 90, unit: 'days'}`. */
+export interface Duration { amount: number; unit: string }
+
+/** A test on a date or an instant. */
+export type DateTest =
+  | { op: 'before' | 'after'; date: string }
+  | { op: 'between'; from: string; to: string }
+  | { op: 'within_last' | 'more_than_ago' | 'in_next'; amount: number; unit: string }
+  | { op: 'anniversary_within'; days: number };
+
+/** A segment document: what `Segment.fromJson` reads besides a bare condition. */
+export interface SegmentObject { id: string; name: string; condition: Condition }
+
+/** A contact (`{id, email?, phone?, fields?, tags?, lists?, consent?, time_zone?, locale?, …}`). */
+export interface Contact {
+  id: string;
+  email?: string;
+  phone?: string;
+  fields?: { [key: string]: JsonValue };
+  tags?: string[];
+  lists?: string[];
+  consent?: { [channel: string]: { status: 'opted_in' | 'opted_out' | 'unknown'; at?: string; source?: string } };
+  time_zone?: string;
+  locale?: string;
+  created_at?: string;
+  updated_at?: string;
+}
+
+/** An event of a contact: `{contact, name, at, properties?}` (`at` in RFC 3339). */
+export interface ContactEvent {
+  contact: string;
+  name: string;
+  at: string;
+  properties?: { [key: string]: JsonValue };
+}
+
+/**
+ * An instant: a `Date` or an RFC 3339 string. The WebAssembly build never reads the clock, so
+ * `now` is always given by the caller.
+ */
+export type Instant = Date | string;
+
+/** Options of `Segment.matches`. */
+export interface MatchOptions {
+  /** The instant of evaluation (required). */
+  now: Instant;
+  /** The contact's events (events of other contacts are ignored). */
+  events?: Array<ContactEvent | string>;
+  /** IANA zone of contacts without a (known) `time_zone`; `'UTC'` when omitted. */
+  defaultTimeZone?: string;
+  /** The ids of the segments the contact is in (what `in_segment` reads). */
+  segments?: string[];
+  /** A field schema (`{fields: [...]}`): checks field names and types first. */
+  fields?: string | object | null;
+}
+
+/** Options of `Segment.filter` and `Segment.count`. */
+export interface FilterOptions {
+  /** The instant of evaluation (required). */
+  now: Instant;
+  /** Events of the contacts (events of other contacts are ignored). */
+  events?: Array<ContactEvent | string>;
+  /** IANA zone of contacts without a (known) `time_zone`; `'UTC'` when omitted. */
+  defaultTimeZone?: string;
+  /** The members of the segments `in_segment` may name: `{segmentId: [contactId, …]}`. */
+  segments?: { [segmentId: string]: string[] };
+  /** A field schema (`{fields: [...]}`): only declared fields are columns. */
+  fields?: string | object | null;
+}
+
+/** Options of `new SegmentIndex(…)`. */
+export interface SegmentIndexOptions {
+  /** A field schema every registered segment is checked against. */
+  fields?: string | object | null;
+  /** IANA zone of contacts without a (known) `time_zone`; `'UTC'` when omitted. */
+  defaultTimeZone?: string;
+}
+
+/** A change of segment membership, as `SegmentIndex` reports it. */
+export interface MembershipDelta {
+  contact: string;
+  segment: string;
+  change: 'entered' | 'exited';
+  /** The instant of the evaluation that saw the change (RFC 3339, UTC). */
+  at: string;
+}
+
+/** Options of `new ContactTable(contacts, …)`. */
+export interface ContactTableOptions {
+  /** Events of the contacts (events of other contacts are ignored). */
+  events?: Array<ContactEvent | string>;
+  /** A field schema (`{fields: [...]}`): only declared fields are columns. */
+  fields?: string | object | null;
+}
+
+/** Options of `ContactTable.filter` and `ContactTable.count`. */
+export interface TableFilterOptions {
+  /** The instant of evaluation (required). */
+  now: Instant;
+  /** IANA zone of contacts without a (known) `time_zone`; `'UTC'` when omitted. */
+  defaultTimeZone?: string;
+  /** The members of the segments `in_segment` may name: `{segmentId: [contactId, …]}`. */
+  segments?: { [segmentId: string]: string[] };
+}
+/** A local time window `[start, end)`, `HH:MM`; `end` before `start` crosses midnight. */
+export type TimeWindow = [start: string, end: string] | { start: string; end: string };
+
+/** A day of the week. */
+export type WeekdayName = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** The options of `new SendPolicy(...)`; every one is optional. */
+export interface SendPolicyOptions {
+  /** Do-not-disturb windows, e.g. `[["22:00", "08:00"]]`. */
+  quietHours?: TimeWindow[];
+  /** Allowed weekdays; none (or empty) means every day. */
+  weekdays?: WeekdayName[];
+  /** Allowed hours (send windows); none (or empty) means all day. */
+  hours?: TimeWindow[];
+  /** The IANA zone of the local times (UTC when absent). */
+  timeZone?: string;
+  /** What `decide` says outside the allowed time: defer to its end (default) or skip. */
+  outsideWindow?: 'defer' | 'skip';
+}
+
+/** A send policy's JSON form (the flow model's `SendPolicy`), as `toObject()` gives it. */
+export interface SendPolicyJson {
+  quiet_hours?: { start: string; end: string }[];
+  weekdays?: WeekdayName[];
+  hours?: { start: string; end: string }[];
+  time_zone?: string;
+  fallback_time_zone?: string;
+  outside_window?: 'defer' | 'skip';
+}
+
+/** What to do with a send at an instant. `until` is an RFC 3339 UTC instant. */
+export type Decision =
+  | { decision: 'allow' }
+  | { decision: 'defer'; until: string }
+  | { decision: 'skip' };
+
+/** A recurrence rule in its JSON form (`kind` tags it). */
+export type RecurrenceRuleJson =
+  | { kind: 'every'; minutes: number }
+  | { kind: 'weekly'; weekdays?: WeekdayName[]; times: string[] }
+  | { kind: 'monthly'; day: number; time: string }
+  | { kind: 'monthly_weekday'; nth: number; weekday: WeekdayName; time: string }
+  | { kind: 'yearly'; month: number; day: number; time: string };
+
+/** The options of a `Recurrence`. */
+export interface RecurrenceOptions {
+  /**
+   * The IANA zone of the rule's local times and of the policy's windows (UTC when absent; the
+   * `timeZone` of a `SendPolicy` given as `policy` is not used).
+   */
+  timeZone?: string;
+  /** Keep only the occurrences this send policy allows (a `SendPolicy`, its JSON text or object). */
+  policy?: SendPolicy | string | object;
+}
+
+/** A length of time: `{amount: 3, unit: 'days'}`. */
+export interface DurationJson { amount: number; unit: 'minutes' | 'hours' | 'days' | 'weeks' | 'months' }
+
+/** A flow's wait node in its JSON form: exactly one of `duration` and `until`. */
+export interface WaitNodeJson {
+  duration?: DurationJson;
+  until?:
+    | { kind: 'local_time'; time: string; weekdays?: WeekdayName[] }
+    | { kind: 'date_field'; field: string; offset_days?: number; time: string; yearly?: boolean };
+}
+
+/** The options of `waitEnd`. */
+export interface WaitEndOptions {
+  /** The recipient's zone; else the policy's zone, else UTC. */
+  timeZone?: string | null;
+  /** The contact's value of the node's date field, `"YYYY-MM-DD"`. */
+  date?: string | null;
+  /** Move the end into what this policy allows. */
+  policy?: SendPolicy | SendPolicyJson | string | null;
+}
+
+/** A channel. */
+export type ChannelName = 'email' | 'sms' | 'web_push' | 'whatsapp';
+
+/** A message already sent: `[at, channel]`, `[at, channel, transactional]` or an object. */
+export type SentMessage =
+  | [at: Instant, channel: ChannelName]
+  | [at: Instant, channel: ChannelName, transactional: boolean]
+  | { at: Instant; channel: ChannelName; transactional?: boolean };
+
+/** One frequency cap: at most `max` messages on `channel` (every channel when absent) per `per`. */
+export interface FrequencyCapJson { channel?: ChannelName; max: number; per: DurationJson }
+
+/** The options of `new FrequencyCaps(...)`. */
+export interface FrequencyCapsOptions {
+  caps?: FrequencyCapJson[] | null;
+  /** `'defer'` (default: to when the caps free) or `'skip'`. */
+  whenCapped?: 'defer' | 'skip' | null;
+}
+
+/** Frequency caps in their JSON form. */
+export interface FrequencyCapsJson { caps?: FrequencyCapJson[]; when_capped?: 'defer' | 'skip' }
+
+/** The options of `planSend`. */
+export interface PlanSendOptions {
+  timeZone?: string | null;
+  policy?: SendPolicy | SendPolicyJson | string | null;
+  caps?: FrequencyCaps | FrequencyCapsJson | string | null;
+  history?: SentMessage[] | null;
+  transactional?: boolean | null;
+}
+
+/** The options of `resolveTimeZone`. */
+export interface ResolveTimeZoneOptions {
+  /** The flow's zone; a `TimeError` `time.zone.unknown` at `/flow` when unknown. */
+  flowZone?: string | null;
+  /** The account's zone; a `TimeError` at `/account` when unknown. */
+  accountZone?: string | null;
+}
+
+/** A recipient's zone and the link of the fallback chain that gave it. */
+export interface ResolvedZone {
+  zone: string;
+  source: 'contact' | 'country' | 'phone' | 'flow' | 'account' | 'default';
+  /** Earlier links that were present but unusable. */
+  skipped: string[];
+}
+/** A contact list in its JSON form. */
+export interface List {
+  id: string;
+  name: string;
+  /** Where its contacts come from: `{type: 'coupon' | 'fidelity' | 'walk_in' | 'form' | 'newsletter' | 'push' | 'tag' | 'empty' | 'csv_import', …filters}`. */
+  source: object;
+  /** Keep the list current: contacts who start matching the source enter at once. */
+  auto_update?: boolean;
+  /** With `auto_update`, also take out contacts who stop matching. */
+  remove_exits?: boolean;
+}
+
+/** A contact entered or left a list (`at`: RFC 3339, UTC). */
+export interface ListChange {
+  list: string;
+  contact: string;
+  change: 'entered' | 'exited';
+  at: string;
+}
+
+/** One page of a list's members, in contact id order. */
+export interface MemberPage {
+  total: number;
+  offset: number;
+  contacts: object[];
+}
+
+/** A flow whose list trigger a list change fires. */
+export interface TriggerHit {
+  flow: string;
+  list: string;
+  contact: string;
+  change: 'entered' | 'exited';
+  at: string;
+}
+
+/** The options of `new Audience(...)`. */
+export interface AudienceOptions {
+  /** The zone of contacts without one (dates of filters and ages are read in it); UTC when absent. */
+  defaultTimeZone?: string | null;
+}
+
+/** The options of `Audience.members`. */
+export interface MembersOptions {
+  /** The position of the first contact (default 0). */
+  offset?: number | null;
+  /** How many contacts at most (default 50). */
+  limit?: number | null;
+}
+
+/** Settings of a CSV import; each one forces what would otherwise be sniffed or defaulted. */
+export interface CsvOptions {
+  encoding?: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252' | null;
+  delimiter?: string | null;
+  quote?: string | null;
+  header?: boolean | null;
+  decimal?: ',' | '.' | null;
+  dateOrder?: 'dmy' | 'mdy' | null;
+  /** Column name → target (`'email'`, `'phone'`, `'tags'`, `'consent'`, `'consent.sms'`, a profile field key) or `null` for "do not use". */
+  mapping?: Record<string, string | null> | null;
+  /** ISO 3166 region of phone numbers written without a country code (default `'IT'`). */
+  defaultRegion?: string | null;
+  /** How a row matching an existing contact merges (default `'fill_empty'`). */
+  policy?: 'fill_empty' | 'overwrite' | 'skip' | null;
+  previewRows?: number | null;
+  maxRowBytes?: number | null;
+  /** IANA zone of date-times written without an offset (default UTC; an import into an audience uses its default zone). */
+  timeZone?: string | null;
+  /** Tags given to every imported contact. */
+  tags?: string[] | null;
+  /** The field schema that types the cells (`{fields: [...]}`). */
+  fields?: string | object | null;
+}
+
+/** The options of `importCsv`: the settings plus `now` (required) and where the rows go. */
+export interface ImportCsvOptions extends CsvOptions {
+  /** Stamps created and updated contacts: the browser build never reads the clock. */
+  now: Instant;
+  /** Called every 8192 rows and at the end. */
+  onProgress?: ((progress: { bytesRead: number; rows: number }) => void) | null;
+  /** Merge into this audience and make a list of the file's contacts; a dry run without it. */
+  audience?: Audience | null;
+  /** The file's name, kept in the new list's `csv_import` source. */
+  fileName?: string | null;
+  /** The new list's name (default `Import YYYY-MM-DD HH:MM`). */
+  listName?: string | null;
+}
+
+/** One rejected row, or one rejected cell of a row (`column` is `null` for the whole row). */
+export interface Rejection {
+  /** 1-based line of the file (the header is row 1). */
+  row: number;
+  /** 0-based column, or `null`. */
+  column: number | null;
+  columnName: string | null;
+  /** e.g. `import.email.invalid`. */
+  code: string;
+  /** The raw value. */
+  value: string;
+  message: string;
+}
+
+/** What `importCsv` did: every data row is `imported`, `updated`, a duplicate or rejected. */
+export interface ImportReport {
+  imported: number;
+  updated: number;
+  duplicates: number;
+  /** How many rows were rejected. */
+  rejected: number;
+  /** Every rejection, in file order (a row may have several). */
+  rejections: Rejection[];
+  rows: number;
+  duplicateRows: { row: number; ofRow: number | null; contact: string }[];
+  detected: CsvDetected;
+  columns: CsvColumn[];
+  bytes: number;
+  /** With `audience`: the list made of the file's contacts (absent in a dry run). */
+  listId?: string;
+  /** With `audience`: the changes of other lists the import caused (absent in a dry run). */
+  changes?: ListChange[];
+}
+
+/** The settings found (or forced). */
+export interface CsvDetected {
+  encoding: 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+  bom: boolean;
+  delimiter: string;
+  quote: string;
+  header: boolean;
+  decimal: ',' | '.';
+  dateOrder: 'dmy' | 'mdy';
+}
+
+/** Where a column goes. */
+export interface CsvColumn {
+  index: number;
+  name: string;
+  target: string | null;
+  fieldType?: string;
+  explicit: boolean;
+}
+
+/** The first rows as they would be imported, with their problems. */
+export interface CsvPreview {
+  detected: CsvDetected;
+  columns: CsvColumn[];
+  rows: { row: number; cells: { raw: string; value: unknown; code: string | null }[]; rejections: Rejection[] }[];
+}
+
+/** The options of `exportCsv`. */
+export interface ExportCsvOptions {
+  /** With an `Audience`: the id of the list to export (every contact when absent). */
+  list?: string | null;
+  /** `'string'` (default) or `'bytes'` (UTF-8 in a `Uint8Array`). */
+  as?: 'string' | 'bytes' | null;
+}
+
+/** A code of the core's registry, as `errorCodes()` lists it. */
+export interface ErrorCode {
+  code: string;
+  /** `format`, `parse`, `condition`, `segment`, `time`, `list`, `import`, `jsonlogic`, … */
+  area: string;
+  /** For validation finding codes. */
+  severity?: 'error' | 'warning';
+  meaning: string;
+}
+
+/**
+ * Every error the core reports: an instance of `SequenzaError` and of the class of its area, with
+ * the fields of the core's error data. Location fields that do not apply are absent.
+ */
+export class SequenzaError extends Error {
+  /** `format`, `parse`, `condition`, `segment`, `time`, `list`, `import`, `jsonlogic`, … */
+  area: string;
+  /** The stable code, e.g. `format.invalid` (see `errorCodes()`). */
+  code: string;
+  /** JSON pointer of the offending value. */
+  path?: string;
+  /** 1-based line and column in the input text. */
+  line?: number;
+  column?: number;
+  /** CSV: 1-based row, 0-based column, the column's (or option's) name, byte offset. */
+  row?: number;
+  csvColumn?: number;
+  columnName?: string;
+  byteOffset?: number;
+  /** Condition text: what the parser expected, and what it found. */
+  expected?: string[];
+  found?: string;
+  /** In calls taking arrays, the position of the offending element. */
+  index?: number;
+}
+/** A JSON document that cannot be read (`format.syntax`, `format.eof`, `format.invalid`). */
+export class FormatError extends SequenzaError {}
+/** Condition text that cannot be parsed (`condition.syntax`). */
+export class ConditionSyntaxError extends SequenzaError {}
+/** A condition that cannot be evaluated as written (`condition.*`). */
+export class ConditionError extends SequenzaError {}
+/** A segment set that cannot be used (`segment.unknown`, `segment.duplicate`, `segment.cycle`). */
+export class SegmentError extends SequenzaError {}
+/** A time rule that cannot be used as written (`time.*`). */
+export class TimeError extends SequenzaError {}
+/** A list operation that cannot be done (`list.*`). */
+export class ListError extends SequenzaError {}
+/** A CSV file or import options that cannot be imported at all (`import.*`). */
+export class CsvImportError extends SequenzaError {}
+/** A JsonLogic rule that cannot be evaluated (`jsonlogic.*`). */
+export class JsonLogicError extends SequenzaError {}
+/** A malformed merge field. */
+export class MergeSyntaxError extends SequenzaError {}
+/** Flow validation (findings are returned, never thrown). */
+export class FlowError extends SequenzaError {}
+/** An input the flow engine refuses. */
+export class EngineError extends SequenzaError {}
+/** A store failure. */
+export class StoreError extends SequenzaError {}
