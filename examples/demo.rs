@@ -1,13 +1,15 @@
 //! `make demo`: validates every example flow, prints a readable outline of each and what the
 //! validator says about the deliberately broken ones; then segments over generated contacts and
 //! the time rules (recurrences across a DST change, zone fallback, a send planned through quiet
-//! hours and a frequency cap).
+//! hours and a frequency cap); and the flow engine running every example flow over generated
+//! contacts for 30 virtual days.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use sequenza::{validate_flow, validate_flows, FieldSchema, Finding, Flow};
 
+mod engine;
 mod lists;
 mod segments;
 mod timing;
@@ -132,6 +134,11 @@ fn main() -> ExitCode {
 
     if let Err(e) = timing::run() {
         eprintln!("time: {e}");
+        return ExitCode::FAILURE;
+    }
+
+    if let Err(e) = engine::run() {
+        eprintln!("engine: {} — {e}", e.code());
         return ExitCode::FAILURE;
     }
 

@@ -187,9 +187,11 @@ impl<S: Store> Engine<S> {
                 out.push(e);
             }
         }
-        for ((f, c), (_, e)) in &tx.overlay {
-            if c == contact && e.is_waiting() && !out.iter().any(|x| x.flow == *f) {
-                out.push(e.clone());
+        for (f, by_contact) in &tx.overlay {
+            if let Some(b) = by_contact.get(contact) {
+                if b.1.is_waiting() && !out.iter().any(|x| x.flow == *f) {
+                    out.push(b.1.clone());
+                }
             }
         }
         out.sort_by(|a, b| a.flow.cmp(&b.flow));

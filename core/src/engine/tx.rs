@@ -1,7 +1,7 @@
 //! The writes of one input: an overlay of the enrollments it changed (read before the store),
 //! their timers, and the [`Batch`] committed at the end.
 
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
 
 use chrono::{DateTime, Utc};
 
@@ -29,13 +29,16 @@ pub(crate) enum Work {
 
 type Key = (FlowId, ContactId);
 
+/// An enrollment changed by an input: as stored before it, and as now.
+pub(crate) type Changed = (Option<Enrollment>, Enrollment);
+
 /// One input's state.
 #[derive(Debug)]
 pub(crate) struct Tx {
     pub now: DateTime<Utc>,
     pub batch: Batch,
-    /// Enrollments changed: (as stored before the input, as now).
-    pub overlay: BTreeMap<Key, (Option<Enrollment>, Enrollment)>,
+    /// Enrollments changed, by flow and contact: (as stored before the input, as now).
+    pub overlay: HashMap<FlowId, HashMap<ContactId, Box<Changed>>>,
     /// Timers of the overlay's waiting enrollments.
     pub timers: BTreeSet<(DateTime<Utc>, FlowId, ContactId)>,
     /// Steps run.
@@ -73,7 +76,7 @@ impl Tx {
                 clock: Some(now),
                 ..Batch::default()
             },
-            overlay: BTreeMap::new(),
+            overlay: HashMap::new(),
             timers: BTreeSet::new(),
             steps: 0,
             queue: VecDeque::new(),
@@ -88,28 +91,31 @@ impl Tx {
 
     /// The overlay's version of an enrollment, when the input changed it.
     pub fn get(&self, flow: &FlowId, contact: &ContactId) -> Option<&Enrollment> {
-        self.overlay
-            .get(&(flow.clone(), contact.clone()))
-            .map(|(_, e)| e)
+        self.overlay.get(flow)?.get(contact).map(|b| &b.1)
     }
 
     /// Writes an enrollment; `original` is the stored version (read before the first write).
     pub fn put(&mut self, original: Option<Enrollment>, e: Enrollment) {
-        let key = (e.flow.clone(), e.contact.clone());
-        let new_timer = timed(&e);
-        match self.overlay.get_mut(&key) {
-            Some((_, cur)) => {
-                if let Some(d) = timed(cur) {
-                    self.timers.remove(&(d, key.0.clone(), key.1.clone()));
+        let new_timer = timed(&e).map(|d| (d, e.flow.clone(), e.contact.clone()));
+        if !self.overlay.contains_key(&e.flow) {
+            self.overlay.insert(e.flow.clone(), HashMap::new());
+        }
+        let Some(by_contact) = self.overlay.get_mut(&e.flow) else {
+            return;
+        };
+        match by_contact.get_mut(&e.contact) {
+            Some(cur) => {
+                if let Some(d) = timed(&cur.1) {
+                    self.timers.remove(&(d, e.flow.clone(), e.contact.clone()));
                 }
-                *cur = e;
+                cur.1 = e;
             }
             None => {
-                self.overlay.insert(key.clone(), (original, e));
+                by_contact.insert(e.contact.clone(), Box::new((original, e)));
             }
         }
-        if let Some(d) = new_timer {
-            self.timers.insert((d, key.0, key.1));
+        if let Some(t) = new_timer {
+            self.timers.insert(t);
         }
     }
 
@@ -175,7 +181,11 @@ impl Tx {
         for ((flow, trigger), at) in std::mem::take(&mut self.cursors) {
             self.batch.cursors.push((flow, trigger, at));
         }
-        for (_, (original, e)) in std::mem::take(&mut self.overlay) {
+        let changed = std::mem::take(&mut self.overlay)
+            .into_values()
+            .flat_map(HashMap::into_values);
+        for b in changed {
+            let (original, e) = *b;
             let parked = |x: &Enrollment| x.is_waiting() && x.wait != WaitKind::None;
             let before = original
                 .as_ref()

@@ -112,3 +112,44 @@ impl ImportTarget for MemoryTarget {
         }
     }
 }
+
+/// Every [`Store`](crate::store::Store) is an import target: the contacts go into its audience
+/// (the list changes they cause wait in [`Audience::take_changes`](crate::list::Audience::take_changes);
+/// [`Engine::import_csv`](crate::engine::Engine::import_csv) imports into an engine's audience
+/// and fires the flows they start).
+///
+/// ```
+/// use sequenza::import::{import_csv, ImportOptions};
+/// use sequenza::store::MemoryStore;
+/// let mut store = MemoryStore::new();
+/// let report = import_csv(b"email\nanna@example.com\n".as_slice(), &ImportOptions::default(),
+///     &Default::default(), &mut store, "2026-11-25T18:51:00Z".parse().unwrap(), &mut |_| {}).unwrap();
+/// assert_eq!((report.imported, store.len()), (1, 1));
+/// ```
+impl<S: crate::store::Store> ImportTarget for S {
+    fn find_by_id(&self, id: &ContactId) -> Option<Contact> {
+        self.audience().contact(id).cloned()
+    }
+    fn find_by_email(&self, email: &str) -> Option<Contact> {
+        let id = crate::store::ContactStore::find_by_email(self.audience(), email)?;
+        self.audience().contact(id).cloned()
+    }
+    fn find_by_phone(&self, phone: &str) -> Option<Contact> {
+        let id = crate::store::ContactStore::find_by_phone(self.audience(), phone)?;
+        self.audience().contact(id).cloned()
+    }
+    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) {
+        // An audience's upsert cannot fail.
+        let _ = crate::store::ContactStore::upsert(self.audience_mut(), contact, now);
+    }
+    fn new_id(&mut self) -> ContactId {
+        let mut n = self.audience().contact_count() as u64;
+        loop {
+            n += 1;
+            let id = ContactId::new(format!("imp-{n}"));
+            if self.audience().contact(&id).is_none() {
+                return id;
+            }
+        }
+    }
+}
