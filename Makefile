@@ -60,6 +60,7 @@ setup-chromium:
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --features sequenza/schema -- -D warnings
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p sequenza --features schema,import
 
 test-rust:
 	cargo test -p sequenza --features schema,import

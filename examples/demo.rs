@@ -91,7 +91,7 @@ fn main() -> ExitCode {
 
     let cross: Vec<Finding> = validate_flows(&flows, Some(&fields))
         .into_iter()
-        .filter(|f| f.code.starts_with("flows."))
+        .filter(|f| f.code.as_str().starts_with("flows."))
         .collect();
     println!(
         "# Checked together: {} flows, {} cross-flow findings",

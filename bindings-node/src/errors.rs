@@ -33,7 +33,7 @@ pub(crate) fn core_error(env: &Env, err: &sequenza::Error) -> Error {
             "ConditionSyntaxError",
             &p.to_string(),
             &[
-                ("code", Prop::Str(p.code)),
+                ("code", Prop::Str(p.code.as_str())),
                 ("path", Prop::Null),
                 ("line", Prop::Num(p.line)),
                 ("column", Prop::Num(p.column)),
@@ -46,7 +46,7 @@ pub(crate) fn core_error(env: &Env, err: &sequenza::Error) -> Error {
             "ConditionError",
             &c.to_string(),
             &[
-                ("code", Prop::Str(c.code)),
+                ("code", Prop::Str(c.code.as_str())),
                 ("path", Prop::Str(&c.path)),
                 ("line", Prop::Null),
                 ("column", Prop::Null),
@@ -58,7 +58,7 @@ pub(crate) fn core_error(env: &Env, err: &sequenza::Error) -> Error {
             "TimeError",
             &t.to_string(),
             &[
-                ("code", Prop::Str(t.code)),
+                ("code", Prop::Str(t.code.as_str())),
                 ("path", Prop::Str(&t.path)),
                 ("line", Prop::Null),
                 ("column", Prop::Null),
@@ -69,7 +69,7 @@ pub(crate) fn core_error(env: &Env, err: &sequenza::Error) -> Error {
             "ListError",
             &l.to_string(),
             &[
-                ("code", Prop::Str(l.code)),
+                ("code", Prop::Str(l.code.as_str())),
                 ("path", Prop::Str(&l.path)),
                 ("line", Prop::Null),
                 ("column", Prop::Null),

@@ -131,12 +131,12 @@ pub fn validate_flows<'env>(
 /// Every finding code with its severity and what it means.
 #[napi(catch_unwind, ts_return_type = "FindingCode[]")]
 pub fn finding_codes(env: &Env) -> Result<Unknown<'_>> {
-    let codes: Vec<FindingCode<'_>> = sequenza::flow::validate::CODES
+    let codes: Vec<FindingCode<'_>> = sequenza::error::FindingCode::ALL
         .iter()
-        .map(|&(code, severity, description)| FindingCode {
-            code,
-            severity,
-            description,
+        .map(|c| FindingCode {
+            code: c.as_str(),
+            severity: c.severity(),
+            description: c.meaning(),
         })
         .collect();
     to_js(env, &codes)

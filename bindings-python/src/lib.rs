@@ -223,7 +223,7 @@ fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
                 py,
                 p.to_string(),
                 &ErrorInfo {
-                    code: p.code,
+                    code: p.code.as_str(),
                     path: None,
                     line: Some(p.line),
                     column: Some(p.column),
@@ -243,7 +243,7 @@ fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
             py,
             c.to_string(),
             &ErrorInfo {
-                code: c.code,
+                code: c.code.as_str(),
                 path: Some(&c.path),
                 line: None,
                 column: None,
@@ -254,7 +254,7 @@ fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
             py,
             t.to_string(),
             &ErrorInfo {
-                code: t.code,
+                code: t.code.as_str(),
                 path: Some(&t.path),
                 line: None,
                 column: None,
@@ -265,7 +265,7 @@ fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
             py,
             l.to_string(),
             &ErrorInfo {
-                code: l.code,
+                code: l.code.as_str(),
                 path: Some(&l.path),
                 line: None,
                 column: None,
@@ -544,14 +544,14 @@ fn validate_flows<'py>(
 #[pyfunction]
 fn finding_codes(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
     let list = PyList::empty(py);
-    for (code, severity, description) in sequenza::flow::validate::CODES {
+    for code in sequenza::error::FindingCode::ALL {
         let entry = PyDict::new(py);
-        entry.set_item("code", code)?;
+        entry.set_item("code", code.as_str())?;
         entry.set_item(
             "severity",
-            enum_str(serde_json::to_value(severity), "severity")?,
+            enum_str(serde_json::to_value(code.severity()), "severity")?,
         )?;
-        entry.set_item("description", description)?;
+        entry.set_item("description", code.meaning())?;
         list.append(entry)?;
     }
     Ok(list)

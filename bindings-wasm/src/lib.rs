@@ -120,16 +120,13 @@ pub fn finding_codes() -> JsResult<JsValue> {
         severity: sequenza::Severity,
         description: &'static str,
     }
-    let codes = sequenza::flow::validate::CODES.iter();
-    to_js(
-        &codes
-            .map(|&(code, severity, description)| Code {
-                code,
-                severity,
-                description,
-            })
-            .collect::<Vec<_>>(),
-    )
+    let codes = sequenza::error::FindingCode::ALL.iter();
+    let code = |c: &sequenza::error::FindingCode| Code {
+        code: c.as_str(),
+        severity: c.severity(),
+        description: c.meaning(),
+    };
+    to_js(&codes.map(code).collect::<Vec<_>>())
 }
 
 /// The JSON Schema (draft 2020-12) of a flow document, as JSON text.

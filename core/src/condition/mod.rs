@@ -570,5 +570,3 @@ fn group(children: &[Condition], is_and: bool) -> Condition {
         Condition::Or { conditions }
     }
 }
-
-mod from_jsonlogic;

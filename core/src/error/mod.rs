@@ -11,8 +11,9 @@ mod registry;
 pub use area::Area;
 pub use location::{ErrorData, Location};
 pub use registry::{
-    code_info, codes, CodeInfo, ConditionCode, FindingCode, FormatCode, ImportCode, JsonLogicCode,
-    ListCode, MergeCode, ParseCode, RejectionCode, SegmentCode, TimeCode,
+    code_info, codes, CodeInfo, ConditionCode, ConditionErrorCode, FindingCode, FormatCode,
+    ImportCode, JsonLogicCode, ListCode, MergeCode, ParseCode, RejectionCode, SegmentCode,
+    TimeCode,
 };
 
 /// The result type of fallible sequenza functions.
@@ -86,13 +87,7 @@ impl Error {
         match self {
             Error::Format(_) => Area::Format,
             Error::Parse(_) => Area::Parse,
-            Error::Condition(e) => {
-                if e.code.starts_with("segment.") {
-                    Area::Segment
-                } else {
-                    Area::Condition
-                }
-            }
+            Error::Condition(e) => e.code.area(),
             Error::Time(_) => Area::Time,
             Error::List(_) => Area::List,
             #[cfg(feature = "import")]
@@ -114,10 +109,10 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::Format(e) => e.code.as_str(),
-            Error::Parse(e) => e.code,
-            Error::Condition(e) => e.code,
-            Error::Time(e) => e.code,
-            Error::List(e) => e.code,
+            Error::Parse(e) => e.code.as_str(),
+            Error::Condition(e) => e.code.as_str(),
+            Error::Time(e) => e.code.as_str(),
+            Error::List(e) => e.code.as_str(),
             #[cfg(feature = "import")]
             Error::Import(e) => e.code,
             Error::Engine(e) => e.code.as_str(),
@@ -338,7 +333,7 @@ impl std::error::Error for FormatError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParseError {
     /// Stable code (`condition.syntax`).
-    pub code: &'static str,
+    pub code: ParseCode,
     /// 1-based line.
     pub line: usize,
     /// 1-based column, in characters.
@@ -370,8 +365,8 @@ impl std::error::Error for ParseError {}
 /// `condition.too_deep`, `segment.cycle`, `segment.unknown`, `segment.duplicate`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConditionError {
-    /// Stable code.
-    pub code: &'static str,
+    /// Stable code: a condition code, or a segment code.
+    pub code: ConditionErrorCode,
     /// JSON pointer into the condition (or the segment set) where the problem is.
     pub path: String,
     /// What is wrong.
@@ -406,7 +401,7 @@ impl std::error::Error for ConditionError {}
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListError {
     /// Stable code.
-    pub code: &'static str,
+    pub code: ListCode,
     /// JSON pointer into the list document (or the call's arguments) where the problem is.
     pub path: String,
     /// What is wrong.
@@ -416,7 +411,7 @@ pub struct ListError {
 impl ListError {
     /// A list error as an [`Error`].
     pub(crate) fn error(
-        code: &'static str,
+        code: ListCode,
         path: impl Into<String>,
         message: impl Into<String>,
     ) -> Error {
@@ -581,7 +576,7 @@ mod tests {
         let Error::Format(f) = err else {
             panic!("not a format error")
         };
-        assert_eq!(f.code, FormatCode::Syntax);
+        assert_eq!(f.code, "format.syntax");
         assert_eq!(f.line, 2);
         assert_eq!(f.column, 8);
     }

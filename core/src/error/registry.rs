@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::OnceLock;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Area;
 use crate::flow::validate::Severity;
@@ -66,6 +66,17 @@ macro_rules! code_enum {
             /// What the code means, in one line.
             pub const fn meaning(self) -> &'static str {
                 match self { $($name::$variant => $meaning),+ }
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|c| c.as_str() == text)
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown code `{text}`")))
             }
         }
 
@@ -182,6 +193,7 @@ code_enum! {
         WaitDateMissing = "time.wait.date_missing": "a wait until a date field the contact has no date in",
         CapInvalid = "time.cap.invalid": "a frequency cap of zero messages or over a non-positive window",
         OutOfRange = "time.out_of_range": "a date beyond the supported calendar",
+        DatetimeNaive = "time.datetime.naive": "a date-time without a UTC offset or zone where an instant is needed (a naive Python `datetime`)",
         SearchExhausted = "time.search.exhausted": "a bounded search found nothing (a validated rule never reaches it)",
     }
 }
@@ -313,6 +325,17 @@ macro_rules! finding_codes {
             }
         }
 
+        impl<'de> Deserialize<'de> for $name {
+            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let text = String::deserialize(d)?;
+                $name::ALL
+                    .iter()
+                    .copied()
+                    .find(|c| c.as_str() == text)
+                    .ok_or_else(|| serde::de::Error::custom(format!("unknown code `{text}`")))
+            }
+        }
+
         code_enum!(@common $name);
     };
 }
@@ -339,14 +362,14 @@ finding_codes! {
         CycleNoWait = "flow.cycle.no_wait", Flow, Error: "a loop can repeat without passing a wait, question or menu",
         RandomSplitSum = "flow.random_split.sum", Flow, Error: "random split percentages do not sum to 100",
         BranchDuplicateName = "flow.branch.duplicate_name", Flow, Error: "two cases, variants or options share a name",
-        WaitSpec = "flow.wait.spec", Flow, Error: "a wait needs exactly one of duration / until (event / condition)",
+        WaitSpec = "time.wait.spec", Time, Error: "a wait needs exactly one of duration / until (event / condition)",
         WaitNonPositive = "flow.wait.non_positive", Flow, Error: "a wait or timeout is zero or negative",
         WaitTooLong = "flow.wait.too_long", Flow, Warning: "a wait or timeout is longer than a year",
-        TimeZoneUnknown = "flow.time_zone.unknown", Flow, Error: "a time zone is not an IANA zone name",
-        TimeMalformed = "flow.time.malformed", Flow, Error: "a local time is not HH:MM (00:00–23:59)",
-        QuietHoursMalformed = "flow.quiet_hours.malformed", Flow, Error: "a time window starts and ends at the same time",
-        ScheduleFrequencyOutOfRange = "flow.schedule.frequency_out_of_range", Flow, Error: "an automatic send checks more often than every 5 minutes or less often than every 24 hours",
-        ScheduleBadDay = "flow.schedule.bad_day", Flow, Error: "a monthly recurrence names a day outside 1–31 (or -1)",
+        TimeZoneUnknown = "time.zone.unknown", Time, Error: "a time zone is not an IANA zone name",
+        TimeMalformed = "time.time.malformed", Time, Error: "a local time is not HH:MM (00:00–23:59)",
+        QuietHoursMalformed = "time.window.ambiguous", Time, Error: "a time window starts and ends at the same time",
+        ScheduleFrequencyOutOfRange = "time.recurrence.frequency_out_of_range", Time, Error: "an automatic send checks more often than every 5 minutes or less often than every 24 hours",
+        ScheduleBadDay = "time.recurrence.bad_day", Time, Error: "a monthly recurrence names a day outside 1–31 (or -1)",
         SendMissingContent = "flow.send.missing_content", Flow, Error: "a send has no template and lacks the content its channel needs",
         SendChannelUnsupported = "flow.send.channel_unsupported", Flow, Error: "questions, menus and inbound triggers work on WhatsApp and SMS only",
         MergeFieldMalformed = "flow.merge_field.malformed", Merge, Error: "a `{{ … }}` merge field is malformed",
@@ -405,9 +428,12 @@ fn build() -> Vec<CodeInfo> {
 ///
 /// ```
 /// let codes = sequenza::error::codes();
-/// let info = codes.iter().find(|c| c.code == "time.zone.unknown").unwrap();
+/// let info = codes.iter().find(|c| c.code == "time.cap.invalid").unwrap();
 /// assert_eq!(info.area, sequenza::error::Area::Time);
 /// assert_eq!(info.severity, None);
+/// // A rule that validation also reports as a finding has one code, with the finding's severity.
+/// let zone = codes.iter().find(|c| c.code == "time.zone.unknown").unwrap();
+/// assert_eq!(zone.severity, Some(sequenza::Severity::Error));
 /// assert!(codes.iter().any(|c| c.code == "format.syntax"));
 /// ```
 pub fn codes() -> &'static [CodeInfo] {
@@ -424,4 +450,76 @@ pub fn codes() -> &'static [CodeInfo] {
 /// ```
 pub fn code_info(code: &str) -> Option<&'static CodeInfo> {
     codes().iter().find(|c| c.code == code)
+}
+
+/// The code of a [`ConditionError`](crate::ConditionError): a condition code, or a segment code
+/// for a problem of the segment set a condition reads.
+///
+/// ```
+/// use sequenza::error::{Area, ConditionCode, ConditionErrorCode, SegmentCode};
+/// let code = ConditionErrorCode::from(SegmentCode::Cycle);
+/// assert_eq!((code.as_str(), code.area()), ("segment.cycle", Area::Segment));
+/// assert_eq!(ConditionErrorCode::from(ConditionCode::TooDeep), "condition.too_deep");
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum ConditionErrorCode {
+    /// A condition that cannot be evaluated as written.
+    Condition(ConditionCode),
+    /// A segment set that cannot be used.
+    Segment(SegmentCode),
+}
+
+impl ConditionErrorCode {
+    /// The stable code string.
+    ///
+    /// ```
+    /// use sequenza::error::{ConditionCode, ConditionErrorCode};
+    /// assert_eq!(ConditionErrorCode::Condition(ConditionCode::TooDeep).as_str(), "condition.too_deep");
+    /// ```
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ConditionErrorCode::Condition(c) => c.as_str(),
+            ConditionErrorCode::Segment(c) => c.as_str(),
+        }
+    }
+
+    /// The area: [`Area::Condition`] or [`Area::Segment`].
+    ///
+    /// ```
+    /// use sequenza::error::{Area, ConditionCode, ConditionErrorCode};
+    /// assert_eq!(ConditionErrorCode::Condition(ConditionCode::TooDeep).area(), Area::Condition);
+    /// ```
+    pub const fn area(self) -> Area {
+        match self {
+            ConditionErrorCode::Condition(c) => c.area(),
+            ConditionErrorCode::Segment(c) => c.area(),
+        }
+    }
+}
+
+impl From<ConditionCode> for ConditionErrorCode {
+    fn from(code: ConditionCode) -> Self {
+        ConditionErrorCode::Condition(code)
+    }
+}
+
+impl From<SegmentCode> for ConditionErrorCode {
+    fn from(code: SegmentCode) -> Self {
+        ConditionErrorCode::Segment(code)
+    }
+}
+
+code_enum!(@common ConditionErrorCode);
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for FindingCode {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "FindingCode".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let codes: Vec<&str> = FindingCode::ALL.iter().map(|c| c.as_str()).collect();
+        schemars::json_schema!({ "type": "string", "enum": codes })
+    }
 }

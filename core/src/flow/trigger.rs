@@ -185,7 +185,7 @@ crate::tagged::tagged_enum! {
 /// When an automatic send checks its condition. JSON tag: `kind`.
 ///
 /// `every.minutes` must lie between 5 and 1440 (validation code
-/// `flow.schedule.frequency_out_of_range`).
+/// `time.recurrence.frequency_out_of_range`).
 #[derive(Debug, Clone, PartialEq)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]

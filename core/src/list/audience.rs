@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::{Activity, List, ListChange, MemberPage};
-use crate::error::ListError;
+use crate::error::{ListCode, ListError};
 use crate::model::{Contact, ContactId, Event, ListId, SegmentId};
 use crate::segment::{ContactChange, MembershipChange, MembershipDelta, Segment, SegmentIndex};
 use crate::store::{ContactKeys, ContactStore};
@@ -69,7 +69,7 @@ fn segment_id(list: &ListId) -> SegmentId {
 }
 
 fn unknown(id: &ListId) -> crate::Error {
-    ListError::error("list.unknown", "/id", format!("there is no list `{id}`"))
+    ListError::error(ListCode::Unknown, "/id", format!("there is no list `{id}`"))
 }
 
 impl Audience {
@@ -237,14 +237,14 @@ impl Audience {
     pub fn create_list(&mut self, list: List, now: DateTime<Utc>) -> crate::Result<usize> {
         if self.lists.contains_key(&list.id) {
             return Err(ListError::error(
-                "list.duplicate",
+                ListCode::Duplicate,
                 "/id",
                 format!("there is already a list `{}`", list.id),
             ));
         }
         if list.name.trim().is_empty() {
             return Err(ListError::error(
-                "list.name.empty",
+                ListCode::NameEmpty,
                 "/name",
                 "the list name is empty",
             ));
@@ -258,7 +258,7 @@ impl Audience {
         })?;
         if list.auto_update && !list.source.is_dynamic() {
             return Err(ListError::error(
-                "list.static_only",
+                ListCode::StaticOnly,
                 "/auto_update",
                 format!(
                     "a list from the `{}` source cannot update itself",
@@ -304,7 +304,7 @@ impl Audience {
         let name = name.into();
         if name.trim().is_empty() {
             return Err(ListError::error(
-                "list.name.empty",
+                ListCode::NameEmpty,
                 "/name",
                 "the list name is empty",
             ));
@@ -374,7 +374,7 @@ impl Audience {
         let state = self.lists.get(id).ok_or_else(|| unknown(id))?;
         if !state.members.contains(contact) {
             return Err(ListError::error(
-                "list.contact.unknown",
+                ListCode::ContactUnknown,
                 "/contact",
                 format!("contact `{contact}` is not in list `{id}`"),
             ));
@@ -456,7 +456,7 @@ impl Audience {
         if segment.id.as_str().starts_with("list:") {
             return Err(crate::Error::Condition(Box::new(
                 crate::error::ConditionError {
-                    code: "segment.duplicate",
+                    code: crate::error::SegmentCode::Duplicate.into(),
                     path: "/id".to_owned(),
                     message: format!(
                         "segment ids starting with `list:` belong to lists: `{}`",

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::activity::{events, fields, DeviceType};
 use crate::condition::{Condition, CountTest, DateRange, FieldOp, TagOp};
-use crate::error::ListError;
+use crate::error::{ListCode, ListError};
 use crate::model::Value;
 
 /// A gender filter. Shops write gender in many ways; the filter matches, ignoring case, accents
@@ -271,7 +271,7 @@ impl Source {
             Source::Tag { tag } => {
                 if tag.trim().is_empty() {
                     return Err(ListError::error(
-                        "list.filter.invalid",
+                        ListCode::FilterInvalid,
                         "/tag",
                         "the tag name is empty",
                     ));
@@ -284,7 +284,7 @@ impl Source {
             for (key, v) in [("from", &r.from), ("to", &r.to)] {
                 if !is_date(v) {
                     return Err(ListError::error(
-                        "list.filter.invalid",
+                        ListCode::FilterInvalid,
                         format!("/dates/{key}"),
                         format!("`{v}` is not a date (YYYY-MM-DD) or an RFC 3339 instant"),
                     ));
@@ -298,7 +298,7 @@ impl Source {
         {
             if lo > hi {
                 return Err(ListError::error(
-                    "list.filter.invalid",
+                    ListCode::FilterInvalid,
                     "/age",
                     format!("the oldest age ({hi}) is below the youngest ({lo})"),
                 ));

@@ -13,6 +13,7 @@ use graph::error;
 
 use super::{ContactChange, MembershipChange, MembershipDelta, Segment};
 use crate::condition::eval::CompiledCondition;
+use crate::error::SegmentCode;
 use crate::model::{Channel, Contact, ContactId, Event, FieldSchema, ListId, SegmentId};
 
 /// One registered segment.
@@ -570,7 +571,7 @@ impl SegmentIndex {
     ) -> crate::Result<Vec<MembershipDelta>> {
         let Some(&slot) = self.ids.get(id) else {
             return Err(error(
-                "segment.unknown",
+                SegmentCode::Unknown,
                 "/id".to_owned(),
                 format!("there is no segment `{id}`"),
             ));
@@ -585,7 +586,7 @@ impl SegmentIndex {
             .next()
         {
             return Err(error(
-                "segment.unknown",
+                SegmentCode::Unknown,
                 "/id".to_owned(),
                 format!(
                     "segment `{id}` is still read by segment `{}`; change or remove that one first",

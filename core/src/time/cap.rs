@@ -1,5 +1,6 @@
 //! Frequency caps: at most N messages per channel per rolling window, per contact.
 
+use crate::error::TimeCode;
 use chrono::{DateTime, TimeDelta, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -182,14 +183,14 @@ impl CapPolicy {
         for (i, cap) in self.caps.iter().enumerate() {
             if cap.max == 0 {
                 return Err(err(
-                    "time.cap.invalid",
+                    TimeCode::CapInvalid,
                     format!("/caps/{i}/max"),
                     "A cap of 0 messages would never allow a send; remove the channel's consent instead.",
                 ));
             }
             if cap.per.amount <= 0 || cap.window().is_none() {
                 return Err(err(
-                    "time.cap.invalid",
+                    TimeCode::CapInvalid,
                     format!("/caps/{i}/per"),
                     format!(
                         "A cap's window must be positive and reasonable, not {}.",

@@ -1,6 +1,7 @@
 //! Local wall times and their one DST rule: gap → first valid instant after it; overlap → first
 //! occurrence.
 
+use crate::error::TimeCode;
 use std::fmt;
 use std::str::FromStr;
 
@@ -67,7 +68,7 @@ impl LocalTime {
         match super::parse_time_of_day(s) {
             Some((h, m)) => Ok(LocalTime(u16::from(h) * 60 + u16::from(m))),
             None => Err(err(
-                "time.time.malformed",
+                TimeCode::TimeMalformed,
                 path,
                 format!("\"{s}\" is not a time of day; write it as HH:MM, from 00:00 to 23:59."),
             )),

@@ -52,7 +52,7 @@ mod zone;
 
 pub use cap::{history_from_json, plan_send, CapPolicy, FrequencyCap, SentMessage};
 pub use chrono_tz::Tz;
-pub use error::{TimeError, CODES};
+pub use error::{TimeCode, TimeError};
 pub use local::{local_to_utc, LocalTime};
 pub use options::{send_policies_from_json, send_policy_from_options};
 pub use policy::{is_allowed, next_allowed, Decision, Policy};

@@ -1,5 +1,6 @@
 //! The send policy engine: quiet hours, allowed weekdays and hours, "the stricter wins".
 
+use crate::error::TimeCode;
 use chrono::{DateTime, Datelike, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -139,7 +140,7 @@ impl Policy {
                 "The quiet hours cover every send window"
             };
             return Err(err(
-                "time.policy.never_allowed",
+                TimeCode::PolicyNeverAllowed,
                 "",
                 format!("{what}: this policy would never allow a send."),
             ));
@@ -201,7 +202,7 @@ impl Policy {
         let days = DaySet(self.days.0 & other.days.0);
         if days.is_empty() {
             return Err(err(
-                "time.policy.never_allowed",
+                TimeCode::PolicyNeverAllowed,
                 "",
                 "The policies share no allowed weekday: together they would never allow a send.",
             ));
@@ -209,7 +210,7 @@ impl Policy {
         let allowed = intersect(&self.allowed, &other.allowed);
         if allowed.is_empty() {
             return Err(err(
-                "time.policy.never_allowed",
+                TimeCode::PolicyNeverAllowed,
                 "",
                 "The policies' send windows do not overlap: together they would never allow a send.",
             ));
@@ -430,7 +431,7 @@ fn windows(ws: &[TimeWindow], key: &str) -> crate::Result<Minutes> {
         let end = LocalTime::parse_at(&w.end, &format!("{key}/{i}/end"))?.minutes();
         if start == end {
             return Err(err(
-                "time.window.ambiguous",
+                TimeCode::WindowAmbiguous,
                 format!("{key}/{i}"),
                 format!(
                     "The window {}–{} starts and ends at the same time: it would cover nothing or the whole day.",

@@ -1,5 +1,6 @@
 //! Recurrences: every N minutes, weekly at local times, monthly, "the last Monday", yearly.
 
+use crate::error::TimeCode;
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -149,7 +150,7 @@ enum Kind {
 }
 
 fn bad_day(path: &str, message: String) -> crate::Error {
-    err("time.recurrence.bad_day", path, message)
+    err(TimeCode::RecurrenceBadDay, path, message)
 }
 
 impl Kind {
@@ -159,7 +160,7 @@ impl Kind {
             RecurrenceRule::Every { minutes } => {
                 if !(5..=1_440).contains(minutes) {
                     return Err(err(
-                        "time.recurrence.frequency_out_of_range",
+                        TimeCode::RecurrenceFrequencyOutOfRange,
                         "/minutes",
                         format!("Every {minutes} minutes is out of range: use 5 minutes to 24 hours (1440 minutes)."),
                     ));
@@ -169,7 +170,7 @@ impl Kind {
             RecurrenceRule::Weekly { weekdays, times } => {
                 if times.is_empty() {
                     return Err(err(
-                        "time.recurrence.no_times",
+                        TimeCode::RecurrenceNoTimes,
                         "/times",
                         "The recurrence has no time of day.",
                     ));
@@ -318,7 +319,7 @@ impl Recurring {
         };
         if !feasible {
             return Err(err(
-                "time.recurrence.never_allowed",
+                TimeCode::RecurrenceNeverAllowed,
                 "",
                 "The send policy allows none of this recurrence's times.",
             ));
@@ -435,7 +436,7 @@ impl Recurring {
         while c < b {
             if out.len() == MAX_OCCURRENCES {
                 return Err(err(
-                    "time.recurrence.too_many",
+                    TimeCode::RecurrenceTooMany,
                     "",
                     format!("More than {MAX_OCCURRENCES} occurrences: ask for a shorter span."),
                 ));

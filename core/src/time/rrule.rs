@@ -14,6 +14,7 @@
 //! day. The rule's pattern is exchanged, not the DST behaviour: sequenza maps a time in a
 //! spring-forward gap to the first instant after it (RFC 5545 shifts it by the gap's length).
 
+use crate::error::TimeCode;
 use std::collections::BTreeSet;
 
 use super::error::err;
@@ -24,11 +25,11 @@ use super::Weekday;
 const DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 
 fn unsupported(what: impl Into<String>) -> crate::Error {
-    err("time.rrule.unsupported", "", what)
+    err(TimeCode::RruleUnsupported, "", what)
 }
 
 fn malformed(what: impl Into<String>) -> crate::Error {
-    err("time.rrule.malformed", "", what)
+    err(TimeCode::RruleMalformed, "", what)
 }
 
 impl RecurrenceRule {

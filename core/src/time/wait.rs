@@ -1,5 +1,6 @@
 //! Waits: calendar-aware durations, until a local time, until a date field ± days.
 
+use crate::error::TimeCode;
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeDelta, Utc};
 use chrono_tz::Tz;
 
@@ -185,7 +186,7 @@ pub fn wait_end(
             let time = LocalTime::parse_at(time, "/until/time")?;
             let date = date.ok_or_else(|| {
                 err(
-                    "time.wait.date_missing",
+                    TimeCode::WaitDateMissing,
                     "/until/field",
                     format!("The contact has no date in \"{field}\"."),
                 )
@@ -194,7 +195,7 @@ pub fn wait_end(
         }
         _ => {
             return Err(err(
-                "time.wait.spec",
+                TimeCode::WaitSpec,
                 "",
                 "A wait needs exactly one of `duration` and `until`.",
             ))

@@ -1,5 +1,6 @@
 //! Time zones: parsing, inference from a country or a phone number, the fallback chain.
 
+use crate::error::TimeCode;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -30,7 +31,7 @@ pub fn parse_zone(name: &str) -> crate::Result<Tz> {
 pub fn parse_zone_at(name: &str, path: &str) -> crate::Result<Tz> {
     name.parse::<Tz>().map_err(|_| {
         err(
-            "time.zone.unknown",
+            TimeCode::ZoneUnknown,
             path,
             format!(
                 "\"{name}\" is not a known time zone; use an IANA name such as \"Europe/Rome\"."

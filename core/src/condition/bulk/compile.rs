@@ -10,7 +10,7 @@ use super::dates::{parse_moment, Moment};
 use super::events::EventStream;
 use super::table::{builtin_type, channel_index, consent_code, ContactTable};
 use crate::condition::{Aggregation, Condition, CountTest, DateTest, FieldOp, Occurrence, TagOp};
-use crate::error::{ConditionError, Error};
+use crate::error::{ConditionCode, ConditionError, ConditionErrorCode, Error, SegmentCode};
 use crate::model::{FieldType, SegmentId};
 use crate::time::{Duration, TimeUnit};
 
@@ -166,9 +166,9 @@ impl Plan<'_> {
 /// The deepest nesting accepted (`condition.too_deep` beyond), as in single-contact evaluation.
 pub(crate) const MAX_DEPTH: usize = 64;
 
-pub(crate) fn err(code: &'static str, path: String, message: String) -> Error {
+pub(crate) fn err(code: impl Into<ConditionErrorCode>, path: String, message: String) -> Error {
     Error::Condition(Box::new(ConditionError {
-        code,
+        code: code.into(),
         path,
         message,
     }))
@@ -200,7 +200,7 @@ impl<'t> Compiler<'t> {
     ) -> crate::Result<Plan<'t>> {
         if depth > MAX_DEPTH {
             return Err(err(
-                "condition.too_deep",
+                ConditionCode::TooDeep,
                 path.to_owned(),
                 format!("Conditions may be nested at most {MAX_DEPTH} levels deep."),
             ));
@@ -216,7 +216,7 @@ impl<'t> Compiler<'t> {
             )
         {
             return Err(err(
-                "condition.type_mismatch",
+                ConditionCode::TypeMismatch,
                 format!("{path}/type"),
                 "An event filter tests event properties: use field, and, or, not.".to_owned(),
             ));
@@ -286,14 +286,14 @@ impl<'t> Compiler<'t> {
             Condition::InSegment { segment } => {
                 let b = self.segments.and_then(|s| s.get(segment)).ok_or_else(|| {
                     err(
-                        "segment.unknown",
+                        SegmentCode::Unknown,
                         format!("{path}/segment"),
                         format!("No membership was given for the segment \"{segment}\"."),
                     )
                 })?;
                 if b.len() != self.table.len() {
                     return Err(err(
-                        "condition.value.invalid",
+                        ConditionCode::ValueInvalid,
                         format!("{path}/segment"),
                         format!(
                             "The membership of the segment \"{segment}\" covers {} rows, the table has {}.",
@@ -328,7 +328,7 @@ impl<'t> Compiler<'t> {
                 if let (Some(lo), Some(hi)) = (min, max) {
                     if lo > hi {
                         return Err(err(
-                            "condition.value.invalid",
+                            ConditionCode::ValueInvalid,
                             format!("{path}/max"),
                             format!("The oldest age ({hi}) is below the youngest ({lo})."),
                         ));
@@ -386,7 +386,7 @@ impl<'t> Compiler<'t> {
                     FieldOp::Gte => NumCmp::Ord(Cmp::Gte),
                     other => {
                         return Err(err(
-                            "condition.value.invalid",
+                            ConditionCode::ValueInvalid,
                             format!("{path}/op"),
                             format!(
                             "An aggregate compares with eq, ne, lt, lte, gt or gte, not \"{}\".",
@@ -398,7 +398,7 @@ impl<'t> Compiler<'t> {
                 let source = self.source(name, filter.as_deref(), *within, path, depth)?;
                 if !value.is_finite() {
                     return Err(err(
-                        "condition.value.invalid",
+                        ConditionCode::ValueInvalid,
                         format!("{path}/value"),
                         "The value is not a finite number.".to_owned(),
                     ));
@@ -407,7 +407,7 @@ impl<'t> Compiler<'t> {
                     (Aggregation::Count, _) => None,
                     (_, None) => {
                         return Err(err(
-                            "condition.value.missing",
+                            ConditionCode::ValueMissing,
                             path.to_owned(),
                             "This aggregate needs the numeric property it aggregates.".to_owned(),
                         ))
@@ -439,7 +439,7 @@ impl<'t> Compiler<'t> {
     ) -> crate::Result<EventSource<'t>> {
         if name.is_empty() {
             return Err(err(
-                "condition.value.invalid",
+                ConditionCode::ValueInvalid,
                 format!("{path}/name"),
                 "The event name is empty.".to_owned(),
             ));
@@ -463,7 +463,7 @@ impl<'t> Compiler<'t> {
     fn field_column(&self, field: &str, path: &str) -> crate::Result<&'t Column> {
         self.table.column(field).ok_or_else(|| {
             err(
-                "condition.field.unknown",
+                ConditionCode::FieldUnknown,
                 format!("{path}/field"),
                 format!("\"{field}\" is not a declared profile field."),
             )
@@ -478,7 +478,7 @@ impl<'t> Compiler<'t> {
         match t {
             None | Some(FieldType::Date | FieldType::DateTime) => Ok(()),
             Some(other) => Err(err(
-                "condition.type_mismatch",
+                ConditionCode::TypeMismatch,
                 format!("{path}/field"),
                 format!(
                     "\"{field}\" is a {} field, not a date.",
@@ -500,7 +500,7 @@ pub(crate) fn not(p: Plan<'_>) -> Plan<'_> {
 fn moment(s: &str, path: String) -> crate::Result<Moment> {
     parse_moment(s).ok_or_else(|| {
         err(
-            "condition.date.invalid",
+            ConditionCode::DateInvalid,
             path,
             format!("\"{s}\" is neither a date (YYYY-MM-DD) nor an RFC 3339 instant."),
         )
@@ -531,7 +531,7 @@ fn date_spec(t: &DateTest, path: &str) -> crate::Result<DateSpec> {
 fn positive(amount: i64, path: String) -> crate::Result<i64> {
     if amount <= 0 {
         return Err(err(
-            "condition.value.invalid",
+            ConditionCode::ValueInvalid,
             path,
             format!("A duration must be positive, not {amount}."),
         ));

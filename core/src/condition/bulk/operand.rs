@@ -7,6 +7,7 @@ use regex::{Regex, RegexBuilder};
 use super::column::Column;
 use super::compile::{err, not, Cmp, FieldTest, Plan, Scalar};
 use crate::condition::FieldOp;
+use crate::error::ConditionCode;
 use crate::model::{FieldType, Value};
 
 /// Largest compiled size of one regular expression.
@@ -67,7 +68,7 @@ fn operand(
         Value::Text(t) => Scalar::Text(t.clone()),
         _ => {
             return Err(err(
-                "condition.value.invalid",
+                ConditionCode::ValueInvalid,
                 path,
                 format!("Expected {}, not {}.", kinds.describe(), value_word(v)),
             ))
@@ -76,7 +77,7 @@ fn operand(
     if let Some(t) = declared {
         if !fits(t, &s) {
             return Err(err(
-                "condition.type_mismatch",
+                ConditionCode::TypeMismatch,
                 path,
                 format!(
                     "A {} field is not compared with {}.",
@@ -103,14 +104,14 @@ pub(crate) fn field_plan<'t>(
     let value = match (op.takes_value(), value) {
         (true, None) => {
             return Err(err(
-                "condition.value.missing",
+                ConditionCode::ValueMissing,
                 path.to_owned(),
                 format!("The comparison \"{field} {sym}\" needs a value."),
             ))
         }
         (false, Some(_)) => {
             return Err(err(
-                "condition.value.invalid",
+                ConditionCode::ValueInvalid,
                 vpath,
                 format!("\"{field} {sym}\" takes no value."),
             ))
@@ -135,7 +136,7 @@ pub(crate) fn field_plan<'t>(
         };
         if !allowed {
             return Err(err(
-                "condition.type_mismatch",
+                ConditionCode::TypeMismatch,
                 format!("{path}/op"),
                 format!(
                     "\"{sym}\" does not apply to the {} field \"{field}\".",
@@ -145,7 +146,7 @@ pub(crate) fn field_plan<'t>(
         }
     }
     let one = |v: &Value, p: String, kinds: Kinds| operand(v, p, kinds, fold, declared);
-    let invalid = |msg: &str| err("condition.value.invalid", vpath.clone(), msg.to_owned());
+    let invalid = |msg: &str| err(ConditionCode::ValueInvalid, vpath.clone(), msg.to_owned());
     let test = match (op, value) {
         (FieldOp::IsSet | FieldOp::IsEmpty, _) | (_, None) => FieldTest::IsSet,
         (FieldOp::Eq | FieldOp::Ne, Some(v)) => FieldTest::Eq(one(v, vpath.clone(), Kinds::ANY)?),
@@ -196,9 +197,9 @@ pub(crate) fn field_plan<'t>(
         (FieldOp::Matches, Some(v)) => {
             let Value::Text(pattern) = v else {
                 let code = if declared.is_some() {
-                    "condition.type_mismatch"
+                    ConditionCode::TypeMismatch
                 } else {
-                    "condition.value.invalid"
+                    ConditionCode::ValueInvalid
                 };
                 return Err(err(
                     code,
@@ -211,7 +212,7 @@ pub(crate) fn field_plan<'t>(
             };
             if let Some(t @ (FieldType::Number | FieldType::Boolean)) = declared {
                 return Err(err(
-                    "condition.type_mismatch",
+                    ConditionCode::TypeMismatch,
                     vpath,
                     format!("A {} field is not compared with text.", type_word(t)),
                 ));
@@ -248,6 +249,6 @@ fn regex(pattern: &str, fold: bool, path: &str) -> crate::Result<Regex> {
                 }
                 other => format!("The regular expression is not valid: {other}"),
             };
-            err("condition.regex.invalid", path.to_owned(), msg)
+            err(ConditionCode::RegexInvalid, path.to_owned(), msg)
         })
 }

@@ -4,7 +4,7 @@ use super::clock::{self, DateVal};
 use super::value::FieldTest;
 use super::{Dependencies, MAX_DEPTH};
 use crate::condition::{Aggregation, Condition, CountTest, DateTest, FieldOp, Occurrence, TagOp};
-use crate::error::{escape_pointer, ConditionError, Error};
+use crate::error::{escape_pointer, ConditionCode, ConditionError, ConditionErrorCode, Error};
 use crate::model::{Channel, ConsentStatus, FieldSchema, FieldType, ListId, SegmentId};
 use crate::time::Duration;
 
@@ -155,9 +155,9 @@ struct Compiler<'s> {
     deps: Dependencies,
 }
 
-fn error(code: &'static str, path: String, message: String) -> Error {
+fn error(code: impl Into<ConditionErrorCode>, path: String, message: String) -> Error {
     Error::Condition(Box::new(ConditionError {
-        code,
+        code: code.into(),
         path,
         message,
     }))
@@ -165,7 +165,12 @@ fn error(code: &'static str, path: String, message: String) -> Error {
 
 impl Compiler<'_> {
     /// An error at the current path plus `rel` (`""` or `/key…`).
-    fn err(&self, code: &'static str, rel: &str, message: impl Into<String>) -> Error {
+    fn err(
+        &self,
+        code: impl Into<ConditionErrorCode>,
+        rel: &str,
+        message: impl Into<String>,
+    ) -> Error {
         error(code, format!("{}{rel}", self.path), message.into())
     }
 
@@ -186,7 +191,7 @@ impl Compiler<'_> {
     fn node(&mut self, c: &Condition, depth: usize) -> crate::Result<Node> {
         if depth > MAX_DEPTH {
             return Err(self.err(
-                "condition.too_deep",
+                ConditionCode::TooDeep,
                 "",
                 format!("conditions may be nested at most {MAX_DEPTH} deep"),
             ));
@@ -247,7 +252,7 @@ impl Compiler<'_> {
                 if let (Some(lo), Some(hi)) = (min, max) {
                     if lo > hi {
                         return Err(self.err(
-                            "condition.value.invalid",
+                            ConditionCode::ValueInvalid,
                             "/max",
                             format!("the oldest age ({hi}) is below the youngest ({lo})"),
                         ));
@@ -305,7 +310,7 @@ impl Compiler<'_> {
                     FieldOp::Gte => Cmp::Gte,
                     other => {
                         return Err(self.err(
-                            "condition.value.invalid",
+                            ConditionCode::ValueInvalid,
                             "/op",
                             format!(
                             "an aggregate is compared with eq, ne, lt, lte, gt or gte, not `{}`",
@@ -316,14 +321,14 @@ impl Compiler<'_> {
                 };
                 if property.is_none() && *agg != Aggregation::Count {
                     return Err(self.err(
-                        "condition.value.missing",
+                        ConditionCode::ValueMissing,
                         "",
                         "this aggregation needs the `property` to aggregate",
                     ));
                 }
                 if !value.is_finite() {
                     return Err(self.err(
-                        "condition.value.invalid",
+                        ConditionCode::ValueInvalid,
                         "/value",
                         "not a finite number",
                     ));
@@ -359,7 +364,7 @@ impl Compiler<'_> {
         match schema.get(field) {
             Some(def) => Ok(Some(def.field_type)),
             None => Err(self.err(
-                "condition.field.unknown",
+                ConditionCode::FieldUnknown,
                 "/field",
                 format!("there is no field `{field}`"),
             )),
@@ -371,7 +376,7 @@ impl Compiler<'_> {
         if let Some(ty) = self.field_type(field)? {
             if !matches!(ty, FieldType::Date | FieldType::DateTime) {
                 return Err(self.err(
-                    "condition.type_mismatch",
+                    ConditionCode::TypeMismatch,
                     "/field",
                     format!("`{field}` is not a date or date-time field"),
                 ));
@@ -386,7 +391,7 @@ impl Compiler<'_> {
         let abs = |s: &Self, key: &str, v: &str| {
             clock::parse_date(v).ok_or_else(|| {
                 s.err(
-                    "condition.date.invalid",
+                    ConditionCode::DateInvalid,
                     &format!("/{key}"),
                     format!("`{v}` is not a date (YYYY-MM-DD) or an RFC 3339 instant"),
                 )
@@ -421,7 +426,7 @@ impl Compiler<'_> {
         let bound = |s: &mut Self, key: &str, v: &str| {
             let d = clock::parse_date(v).ok_or_else(|| {
                 s.err(
-                    "condition.date.invalid",
+                    ConditionCode::DateInvalid,
                     &format!("/{key}"),
                     format!("`{v}` is not a date (YYYY-MM-DD) or an RFC 3339 instant"),
                 )
@@ -440,7 +445,7 @@ impl Compiler<'_> {
     fn duration(&self, d: Duration, rel: &str) -> crate::Result<Duration> {
         if d.amount <= 0 {
             return Err(self.err(
-                "condition.value.invalid",
+                ConditionCode::ValueInvalid,
                 &format!("{rel}/amount"),
                 format!("a duration must be positive, not {}", d.amount),
             ));
@@ -457,7 +462,7 @@ impl Compiler<'_> {
     ) -> crate::Result<EventSel> {
         if name.is_empty() {
             return Err(self.err(
-                "condition.value.invalid",
+                ConditionCode::ValueInvalid,
                 "/name",
                 "the event name is empty",
             ));
@@ -488,7 +493,7 @@ impl Compiler<'_> {
     fn filter(&mut self, c: &Condition, depth: usize) -> crate::Result<Filter> {
         if depth > MAX_DEPTH {
             return Err(self.err(
-                "condition.too_deep",
+                ConditionCode::TooDeep,
                 "",
                 format!("conditions may be nested at most {MAX_DEPTH} deep"),
             ));
@@ -518,7 +523,7 @@ impl Compiler<'_> {
             },
             _ => {
                 return Err(self.err(
-                    "condition.type_mismatch",
+                    ConditionCode::TypeMismatch,
                     "/type",
                     "an event filter tests event properties: use field, and, or, not",
                 ))

@@ -1,8 +1,8 @@
 //! Flow validation: findings a marketer can act on, each with a stable code, a severity, the
 //! node and the JSON path.
 //!
-//! Validation never fails: a broken flow yields findings, not an error. The codes are stable and
-//! listed in [`CODES`].
+//! Validation never fails: a broken flow yields findings, not an error. The codes are stable:
+//! [`FindingCode`] lists them, each with its severity.
 //!
 //! ```
 //! use sequenza::{validate_flow, Flow, Severity};
@@ -29,6 +29,7 @@ mod structure;
 use serde::{Deserialize, Serialize};
 
 use super::Flow;
+pub use crate::error::FindingCode;
 use crate::model::{FieldSchema, FlowId, NodeId};
 
 /// How serious a finding is.
@@ -64,8 +65,8 @@ impl Severity {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Finding {
-    /// Stable machine code (see [`CODES`]).
-    pub code: String,
+    /// Stable machine code; it carries the severity.
+    pub code: FindingCode,
     /// Error or warning.
     pub severity: Severity,
     /// The flow the finding is about.
@@ -77,51 +78,6 @@ pub struct Finding {
     /// What is wrong, in words a marketer understands.
     pub message: String,
 }
-
-/// Every finding code, with its severity and what it means.
-pub const CODES: &[(&str, Severity, &str)] = &[
-    ("flow.trigger.none", Severity::Error, "the flow has no trigger"),
-    ("flow.start.missing", Severity::Error, "`start` names no node of the flow"),
-    ("flow.node.duplicate_id", Severity::Error, "two nodes share an id"),
-    ("flow.edge.missing_source", Severity::Error, "an edge leaves a node that does not exist"),
-    ("flow.edge.missing_target", Severity::Error, "an edge leads to a node that does not exist"),
-    ("flow.edge.unknown_label", Severity::Error, "an edge label is not a branch of its node"),
-    ("flow.edge.duplicate_label", Severity::Error, "a node has two edges with the same label"),
-    ("flow.branch.missing", Severity::Error, "a required branch (yes/no, timeout, failure, a case) has no edge"),
-    ("flow.node.unreachable", Severity::Warning, "no path from the start reaches the node"),
-    ("flow.node.dead_end", Severity::Warning, "a path ends on a node that is not an exit or a goal"),
-    ("flow.cycle.no_wait", Severity::Error, "a loop can repeat without passing a wait, question or menu"),
-    ("flow.random_split.sum", Severity::Error, "random split percentages do not sum to 100"),
-    ("flow.branch.duplicate_name", Severity::Error, "two cases, variants or options share a name"),
-    ("flow.wait.spec", Severity::Error, "a wait needs exactly one of duration / until (event / condition)"),
-    ("flow.wait.non_positive", Severity::Error, "a wait or timeout is zero or negative"),
-    ("flow.wait.too_long", Severity::Warning, "a wait or timeout is longer than a year"),
-    ("flow.time_zone.unknown", Severity::Error, "a time zone is not an IANA zone name"),
-    ("flow.time.malformed", Severity::Error, "a local time is not HH:MM (00:00–23:59)"),
-    ("flow.quiet_hours.malformed", Severity::Error, "a time window starts and ends at the same time"),
-    ("flow.schedule.frequency_out_of_range", Severity::Error, "an automatic send checks more often than every 5 minutes or less often than every 24 hours"),
-    ("flow.schedule.bad_day", Severity::Error, "a monthly recurrence names a day outside 1–31 (or -1)"),
-    ("flow.send.missing_content", Severity::Error, "a send has no template and lacks the content its channel needs"),
-    ("flow.send.channel_unsupported", Severity::Error, "questions, menus and inbound triggers work on WhatsApp and SMS only"),
-    ("flow.merge_field.malformed", Severity::Error, "a `{{ … }}` merge field is malformed"),
-    ("flow.merge_field.unknown", Severity::Error, "a merge field names an undeclared profile field"),
-    ("flow.field.unknown", Severity::Error, "a node, trigger or condition names an undeclared profile field"),
-    ("flow.question.invalid_pattern", Severity::Error, "an answer pattern is not a valid regular expression"),
-    ("flow.options.empty", Severity::Error, "a choice answer, menu, split or random split has no options"),
-    ("flow.condition.value", Severity::Error, "a comparison lacks its value, or `is_set`/`is_empty` has one"),
-    ("flow.condition.too_deep", Severity::Error, "a condition is nested deeper than 64 levels"),
-    ("flow.condition.invalid", Severity::Error, "a condition cannot be evaluated as written: a bad regular expression or date, a type mismatch with the declared field, a malformed operand"),
-    ("flow.keyword.empty", Severity::Error, "a keyword trigger has an empty keyword or none"),
-    ("flow.field.type_mismatch", Severity::Error, "a value, an answer or a date check does not fit the declared type of its field"),
-    ("flow.api.timeout_out_of_range", Severity::Error, "an API call timeout is not between 1 and 300 seconds"),
-    ("flow.url.invalid", Severity::Error, "an API call, webhook or feed URL is not http(s)"),
-    ("flows.id.duplicate", Severity::Error, "two flows share an id"),
-    ("flows.keyword.duplicate", Severity::Error, "two active flows answer the same keyword on the same channel"),
-    ("flows.keyword.overlap", Severity::Warning, "a message could match keywords of two active flows (one contains or starts with the other)"),
-    ("flows.launch.cycle", Severity::Error, "flows launch each other in a loop"),
-    ("flows.launch.unknown_flow", Severity::Warning, "a node launches a flow that is not in the set"),
-    ("flows.schedule.conflict", Severity::Warning, "an automatic send has the same start condition as another active flow's trigger, so one can keep the other from starting"),
-];
 
 /// Deepest condition nesting accepted.
 pub const MAX_CONDITION_DEPTH: usize = 64;
@@ -171,10 +127,10 @@ impl Sink {
         }
     }
 
-    /// Records a finding; the severity comes from [`CODES`].
+    /// Records a finding; the severity comes from its code.
     pub(crate) fn add(
         &mut self,
-        code: &'static str,
+        code: FindingCode,
         node: Option<&NodeId>,
         path: impl Into<String>,
         message: impl Into<String>,
@@ -186,18 +142,14 @@ impl Sink {
 
 pub(crate) fn finding(
     flow: &FlowId,
-    code: &'static str,
+    code: FindingCode,
     node: Option<&NodeId>,
     path: String,
     message: String,
 ) -> Finding {
-    let severity = CODES
-        .iter()
-        .find(|(c, _, _)| *c == code)
-        .map_or(Severity::Error, |(_, s, _)| *s);
     Finding {
-        code: code.to_owned(),
-        severity,
+        code,
+        severity: code.severity(),
         flow: flow.clone(),
         node: node.cloned(),
         path,

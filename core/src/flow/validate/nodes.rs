@@ -2,9 +2,10 @@
 
 use std::collections::HashSet;
 
-use super::{Sink, MAX_CONDITION_DEPTH};
+use super::{FindingCode, Sink, MAX_CONDITION_DEPTH};
 use crate::condition::eval::CompiledCondition;
 use crate::condition::Condition;
+use crate::error::{ConditionCode, ConditionErrorCode};
 use crate::flow::merge::parse_merge_fields;
 use crate::flow::{
     AnswerType, Flow, MessageContent, MessageMatch, NodeKind, Recipients, Recurrence, SendPolicy,
@@ -58,7 +59,7 @@ impl Ctx<'_, '_> {
                 if let MessageMatch::Keyword { keywords, .. } = matching {
                     if keywords.is_empty() {
                         self.sink.add(
-                            "flow.keyword.empty",
+                            FindingCode::KeywordEmpty,
                             None,
                             format!("{path}/match/keywords"),
                             "The keyword trigger has no keyword.",
@@ -67,7 +68,7 @@ impl Ctx<'_, '_> {
                     for (k, kw) in keywords.iter().enumerate() {
                         if fold(kw).is_empty() {
                             self.sink.add(
-                                "flow.keyword.empty",
+                                FindingCode::KeywordEmpty,
                                 None,
                                 format!("{path}/match/keywords/{k}"),
                                 "A keyword is empty.",
@@ -105,7 +106,7 @@ impl Ctx<'_, '_> {
             Recurrence::Every { minutes } => {
                 if !(5..=1_440).contains(minutes) {
                     self.sink.add(
-                        "flow.schedule.frequency_out_of_range",
+                        FindingCode::ScheduleFrequencyOutOfRange,
                         None,
                         format!("{path}/minutes"),
                         format!("The check runs every {minutes} minutes; it must be between 5 minutes and 24 hours (1440 minutes)."),
@@ -115,7 +116,7 @@ impl Ctx<'_, '_> {
             Recurrence::Weekly { times, .. } => {
                 if times.is_empty() {
                     self.sink.add(
-                        "flow.time.malformed",
+                        FindingCode::TimeMalformed,
                         None,
                         format!("{path}/times"),
                         "The recurrence has no time of day.",
@@ -128,7 +129,7 @@ impl Ctx<'_, '_> {
             Recurrence::Monthly { day, time } => {
                 if !(*day == -1 || (1..=31).contains(day)) {
                     self.sink.add(
-                        "flow.schedule.bad_day",
+                        FindingCode::ScheduleBadDay,
                         None,
                         format!("{path}/day"),
                         format!("Day {day} is not a day of the month: use 1 to 31, or -1 for the last day."),
@@ -170,7 +171,7 @@ impl Ctx<'_, '_> {
             if let Some(zone) = zone {
                 if !is_known_time_zone(zone) {
                     self.sink.add(
-                        "flow.time_zone.unknown",
+                        FindingCode::TimeZoneUnknown,
                         node,
                         format!("{path}/{key}"),
                         format!("\"{zone}\" is not a known time zone; use an IANA name such as \"Europe/Rome\"."),
@@ -185,7 +186,7 @@ impl Ctx<'_, '_> {
                 let end = self.time(&w.end, node, &format!("{wpath}/end"));
                 if start.is_some() && start == end {
                     self.sink.add(
-                        "flow.quiet_hours.malformed",
+                        FindingCode::QuietHoursMalformed,
                         node,
                         wpath,
                         format!("The window {}–{} starts and ends at the same time: it would cover nothing or the whole day.", w.start, w.end),
@@ -203,7 +204,7 @@ impl Ctx<'_, '_> {
                     let missing = missing_content(s.channel, s.content.as_ref());
                     if !missing.is_empty() {
                         self.sink.add(
-                            "flow.send.missing_content",
+                            FindingCode::SendMissingContent,
                             node,
                             format!("{path}/content"),
                             format!(
@@ -242,7 +243,7 @@ impl Ctx<'_, '_> {
                     self.time(time, node, &format!("{path}/until/time"));
                 }
                 _ => self.sink.add(
-                    "flow.wait.spec",
+                    FindingCode::WaitSpec,
                     node,
                     path.to_owned(),
                     "A wait needs exactly one of `duration` and `until`.",
@@ -257,7 +258,7 @@ impl Ctx<'_, '_> {
                     }
                     (None, Some(c)) => self.condition(c, node, &format!("{path}/condition"), true),
                     _ => self.sink.add(
-                        "flow.wait.spec",
+                        FindingCode::WaitSpec,
                         node,
                         path.to_owned(),
                         "A wait-for needs exactly one of `event` and `condition`.",
@@ -271,7 +272,7 @@ impl Ctx<'_, '_> {
             NodeKind::Split(s) => {
                 if s.cases.is_empty() {
                     self.sink.add(
-                        "flow.options.empty",
+                        FindingCode::OptionsEmpty,
                         node,
                         format!("{path}/cases"),
                         "The split has no case.",
@@ -291,7 +292,7 @@ impl Ctx<'_, '_> {
             NodeKind::RandomSplit(s) => {
                 if s.variants.is_empty() {
                     self.sink.add(
-                        "flow.options.empty",
+                        FindingCode::OptionsEmpty,
                         node,
                         format!("{path}/variants"),
                         "The random split has no variant.",
@@ -304,7 +305,7 @@ impl Ctx<'_, '_> {
                         .any(|v| v.percent < 0.0 || !v.percent.is_finite());
                     if negative || (sum - 100.0).abs() > 1e-6 {
                         self.sink.add(
-                            "flow.random_split.sum",
+                            FindingCode::RandomSplitSum,
                             node,
                             format!("{path}/variants"),
                             format!("The percentages add up to {sum}; they must be non-negative and add up to 100."),
@@ -326,7 +327,7 @@ impl Ctx<'_, '_> {
                 match &q.answer {
                     AnswerType::Choice { options } if options.is_empty() => {
                         self.sink.add(
-                            "flow.options.empty",
+                            FindingCode::OptionsEmpty,
                             node,
                             format!("{path}/answer/options"),
                             "The choice answer lists no option.",
@@ -341,7 +342,7 @@ impl Ctx<'_, '_> {
                             let last = detail.lines().last().unwrap_or("invalid").trim();
                             let last = last.strip_prefix("error: ").unwrap_or(last).to_owned();
                             self.sink.add(
-                                "flow.question.invalid_pattern",
+                                FindingCode::QuestionInvalidPattern,
                                 node,
                                 format!("{path}/answer/pattern"),
                                 format!("The answer pattern {pattern:?} is not a valid regular expression: {last}"),
@@ -365,7 +366,7 @@ impl Ctx<'_, '_> {
                 }
                 if m.options.is_empty() {
                     self.sink.add(
-                        "flow.options.empty",
+                        FindingCode::OptionsEmpty,
                         node,
                         format!("{path}/options"),
                         "The menu has no option.",
@@ -382,7 +383,7 @@ impl Ctx<'_, '_> {
             NodeKind::ApiCall(a) => {
                 if !(1..=300).contains(&a.timeout_seconds) {
                     self.sink.add(
-                        "flow.api.timeout_out_of_range",
+                        FindingCode::ApiTimeoutOutOfRange,
                         node,
                         format!("{path}/timeout_seconds"),
                         format!("An API call timeout of {} seconds is out of range: use 1 to 300 seconds.", a.timeout_seconds),
@@ -434,7 +435,7 @@ impl Ctx<'_, '_> {
         for name in names {
             if !seen.insert(name) {
                 self.sink.add(
-                    "flow.branch.duplicate_name",
+                    FindingCode::BranchDuplicateName,
                     node,
                     path.to_owned(),
                     format!(
@@ -448,7 +449,7 @@ impl Ctx<'_, '_> {
     fn conversational(&mut self, channel: Channel, node: Option<&NodeId>, path: &str) {
         if !matches!(channel, Channel::WhatsApp | Channel::Sms) {
             self.sink.add(
-                "flow.send.channel_unsupported",
+                FindingCode::SendChannelUnsupported,
                 node,
                 path.to_owned(),
                 format!("Conversations (questions, menus, inbound messages) work on WhatsApp and SMS, not on {}.", channel_name(channel)),
@@ -459,14 +460,14 @@ impl Ctx<'_, '_> {
     fn duration(&mut self, d: &Duration, node: Option<&NodeId>, path: &str) {
         if d.amount <= 0 {
             self.sink.add(
-                "flow.wait.non_positive",
+                FindingCode::WaitNonPositive,
                 node,
                 format!("{path}/amount"),
                 format!("A wait of {d} does not make sense: use a positive amount."),
             );
         } else if d.approx_minutes() > LONGEST_WAIT_MINUTES {
             self.sink.add(
-                "flow.wait.too_long",
+                FindingCode::WaitTooLong,
                 node,
                 format!("{path}/amount"),
                 format!("A wait of {d} is longer than a year: is the unit right?"),
@@ -478,7 +479,7 @@ impl Ctx<'_, '_> {
         let parsed = parse_time_of_day(t);
         if parsed.is_none() {
             self.sink.add(
-                "flow.time.malformed",
+                FindingCode::TimeMalformed,
                 node,
                 path.to_owned(),
                 format!("\"{t}\" is not a time of day; write it as HH:MM, from 00:00 to 23:59."),
@@ -494,7 +495,7 @@ impl Ctx<'_, '_> {
                 .is_some_and(|(_, rest)| !rest.is_empty() && !rest.starts_with('/'));
         if !ok {
             self.sink.add(
-                "flow.url.invalid",
+                FindingCode::UrlInvalid,
                 node,
                 path.to_owned(),
                 format!("\"{url}\" is not an http(s) address."),
@@ -506,7 +507,7 @@ impl Ctx<'_, '_> {
         if let Some(schema) = self.fields {
             if !schema.knows(key) {
                 self.sink.add(
-                    "flow.field.unknown",
+                    FindingCode::FieldUnknown,
                     node,
                     path.to_owned(),
                     format!("\"{key}\" is not a declared profile field."),
@@ -525,8 +526,12 @@ impl Ctx<'_, '_> {
     }
 
     fn mismatch(&mut self, node: Option<&NodeId>, path: &str, message: String) {
-        self.sink
-            .add("flow.field.type_mismatch", node, path.to_owned(), message);
+        self.sink.add(
+            FindingCode::FieldTypeMismatch,
+            node,
+            path.to_owned(),
+            message,
+        );
     }
 
     /// A field that must hold a date (anniversaries, waits until a date).
@@ -546,7 +551,7 @@ impl Ctx<'_, '_> {
     fn offset(&mut self, days: i64, node: Option<&NodeId>, path: &str) {
         if days.abs() > 366 {
             self.sink.add(
-                "flow.wait.too_long",
+                FindingCode::WaitTooLong,
                 node,
                 path.to_owned(),
                 format!("An offset of {days} days is more than a year: is it right?"),
@@ -643,7 +648,7 @@ impl Ctx<'_, '_> {
                 Err(e) => {
                     let (line, column) = line_column(text, e.offset);
                     self.sink.add(
-                        "flow.merge_field.malformed",
+                        FindingCode::MergeFieldMalformed,
                         node,
                         path.to_owned(),
                         format!("{} (line {line}, column {column}).", e.message),
@@ -656,7 +661,7 @@ impl Ctx<'_, '_> {
                     }
                     let (line, column) = line_column(text, m.offset);
                     self.sink.add(
-                        "flow.merge_field.unknown",
+                        FindingCode::MergeFieldUnknown,
                         node,
                         path.to_owned(),
                         format!("The merge field {{{{ {} }}}} (line {line}, column {column}) is not a declared profile field.", m.key),
@@ -677,7 +682,7 @@ impl Ctx<'_, '_> {
     ) {
         if c.depth() > MAX_CONDITION_DEPTH {
             self.sink.add(
-                "flow.condition.too_deep",
+                FindingCode::ConditionTooDeep,
                 node,
                 path.to_owned(),
                 format!("The condition is nested {} levels deep; at most {MAX_CONDITION_DEPTH} are allowed.", c.depth()),
@@ -691,11 +696,15 @@ impl Ctx<'_, '_> {
         if let Err(crate::Error::Condition(e)) = CompiledCondition::compile(c, schema) {
             let covered = matches!(
                 e.code,
-                "condition.field.unknown" | "condition.value.missing" | "condition.too_deep"
+                ConditionErrorCode::Condition(
+                    ConditionCode::FieldUnknown
+                        | ConditionCode::ValueMissing
+                        | ConditionCode::TooDeep
+                )
             );
             if !covered {
                 self.sink.add(
-                    "flow.condition.invalid",
+                    FindingCode::ConditionInvalid,
                     node,
                     format!("{path}{}", e.path),
                     format!("{} ({})", e.message, e.code),
@@ -738,7 +747,7 @@ impl Ctx<'_, '_> {
                         format!("\"{field} {}\" takes no value.", op.symbol())
                     };
                     self.sink
-                        .add("flow.condition.value", node, path.to_owned(), msg);
+                        .add(FindingCode::ConditionValue, node, path.to_owned(), msg);
                 }
                 if contact_fields {
                     self.field(field, node, &format!("{path}/field"));

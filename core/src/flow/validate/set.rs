@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::DiGraph;
 
-use super::{finding, Finding};
+use super::{finding, Finding, FindingCode};
 use crate::condition::{Condition, FieldOp};
 use crate::flow::{
     Flow, FlowStatus, KeywordMode, MembershipChange, MessageMatch, NodeKind, Trigger,
@@ -20,7 +20,7 @@ pub(super) fn check(flows: &[Flow]) -> Vec<Finding> {
         if let Some(&first) = by_id.get(f.id.as_str()) {
             out.push(finding(
                 &f.id,
-                "flows.id.duplicate",
+                FindingCode::FlowsIdDuplicate,
                 None,
                 "/id".to_owned(),
                 format!(
@@ -58,7 +58,7 @@ fn keywords(flows: &[Flow], out: &mut Vec<Finding>) {
                 match owner.get(&(*channel, key.clone())) {
                     Some(other) if *other != f.id.as_str() => out.push(finding(
                         &f.id,
-                        "flows.keyword.duplicate",
+                        FindingCode::FlowsKeywordDuplicate,
                         None,
                         format!("/triggers/{t}/match/keywords/{k}"),
                         format!("The keyword \"{kw}\" already starts the active flow \"{other}\" on {channel}; two flows cannot answer the same keyword."),
@@ -122,7 +122,7 @@ fn keyword_overlaps(flows: &[Flow], out: &mut Vec<Finding>) {
             if hits(&a.text, b) || hits(&b.text, a) {
                 out.push(finding(
                     &b.flow.id,
-                    "flows.keyword.overlap",
+                    FindingCode::FlowsKeywordOverlap,
                     None,
                     b.path.clone(),
                     format!("A message can match both the keyword \"{}\" of this flow and \"{}\" of the active flow \"{}\" on {}; only one flow should answer it.", b.raw, a.raw, a.flow.id, b.channel),
@@ -154,7 +154,7 @@ fn launches(flows: &[Flow], by_id: &HashMap<&str, usize>, out: &mut Vec<Finding>
                 }
                 None => out.push(finding(
                     &f.id,
-                    "flows.launch.unknown_flow",
+                    FindingCode::FlowsLaunchUnknownFlow,
                     Some(&node.id),
                     format!("/nodes/{n}/flow"),
                     format!(
@@ -183,7 +183,7 @@ fn launches(flows: &[Flow], by_id: &HashMap<&str, usize>, out: &mut Vec<Finding>
             };
             out.push(finding(
                 &flows[m].id,
-                "flows.launch.cycle",
+                FindingCode::FlowsLaunchCycle,
                 Some(node),
                 path.clone(),
                 format!(
@@ -253,7 +253,7 @@ fn schedules(flows: &[Flow], out: &mut Vec<Finding>) {
                 if clash {
                     out.push(finding(
                         &fa.id,
-                        "flows.schedule.conflict",
+                        FindingCode::FlowsScheduleConflict,
                         None,
                         format!("/triggers/{t}/condition"),
                         format!("This automatic send starts on the same condition ({cond}) as the flow \"{}\": one can keep the other from ever starting. Use one or the other.", fb.id),

@@ -6,13 +6,13 @@ use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use petgraph::visit::Bfs;
 
-use super::Sink;
+use super::{FindingCode, Sink};
 use crate::flow::Flow;
 
 pub(super) fn check(flow: &Flow, sink: &mut Sink) {
     if flow.triggers.is_empty() {
         sink.add(
-            "flow.trigger.none",
+            FindingCode::TriggerNone,
             None,
             "/triggers",
             "The flow has no trigger: nobody can enter it.",
@@ -25,7 +25,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
     for (i, node) in flow.nodes.iter().enumerate() {
         if index.contains_key(node.id.as_str()) {
             sink.add(
-                "flow.node.duplicate_id",
+                FindingCode::NodeDuplicateId,
                 Some(&node.id),
                 format!("/nodes/{i}/id"),
                 format!(
@@ -41,7 +41,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
     let start = index.get(flow.start.as_str()).copied();
     if start.is_none() {
         sink.add(
-            "flow.start.missing",
+            FindingCode::StartMissing,
             None,
             "/start",
             format!(
@@ -59,7 +59,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
         let to = index.get(edge.to.as_str()).copied();
         if from.is_none() {
             sink.add(
-                "flow.edge.missing_source",
+                FindingCode::EdgeMissingSource,
                 Some(&edge.from),
                 format!("/edges/{e}/from"),
                 format!(
@@ -70,7 +70,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
         }
         if to.is_none() {
             sink.add(
-                "flow.edge.missing_target",
+                FindingCode::EdgeMissingTarget,
                 from.map(|_| &edge.from),
                 format!("/edges/{e}/to"),
                 format!(
@@ -96,7 +96,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
                 format!("its branches are: {}", allowed.join(", "))
             };
             sink.add(
-                "flow.edge.unknown_label",
+                FindingCode::EdgeUnknownLabel,
                 Some(&node.id),
                 format!("/edges/{e}/label"),
                 format!(
@@ -111,7 +111,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
         }
         if !labels_seen.insert((edge.from.as_str(), edge.label.as_str())) {
             sink.add(
-                "flow.edge.duplicate_label",
+                FindingCode::EdgeDuplicateLabel,
                 Some(&node.id),
                 format!("/edges/{e}"),
                 format!(
@@ -148,7 +148,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
                 "branches"
             };
             sink.add(
-                "flow.branch.missing",
+                FindingCode::BranchMissing,
                 Some(&node.id),
                 format!("/nodes/{pos}"),
                 format!(
@@ -160,7 +160,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
             );
         } else if branches.required.is_empty() && !branches.terminal && have.is_empty() {
             sink.add(
-                "flow.node.dead_end",
+                FindingCode::NodeDeadEnd,
                 Some(&node.id),
                 format!("/nodes/{pos}"),
                 format!("Contacts stop after \"{}\" without reaching an exit or a goal; connect its \"next\" branch or add an exit.", node.id),
@@ -179,7 +179,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
             if !reached.contains(&idx) {
                 let node = &flow.nodes[graph[idx]];
                 sink.add(
-                    "flow.node.unreachable",
+                    FindingCode::NodeUnreachable,
                     Some(&node.id),
                     format!("/nodes/{}", graph[idx]),
                     format!(
@@ -205,7 +205,7 @@ pub(super) fn check(flow: &Flow, sink: &mut Sink) {
             .map(|&p| flow.nodes[p].id.as_str())
             .collect();
         sink.add(
-            "flow.cycle.no_wait",
+            FindingCode::CycleNoWait,
             Some(&flow.nodes[first].id),
             format!("/nodes/{first}"),
             format!("The loop {} can repeat without a wait, a question or a menu: contacts would spin through it endlessly.", ids.join(" → ")),

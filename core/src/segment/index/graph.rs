@@ -8,13 +8,13 @@ use chrono::{DateTime, Utc};
 use super::{Entry, Prepared, SegmentIndex};
 use crate::condition::eval::CompiledCondition;
 use crate::condition::Condition;
-use crate::error::{ConditionError, Error};
+use crate::error::{ConditionError, Error, SegmentCode};
 use crate::model::{ContactId, SegmentId};
 use crate::segment::{MembershipDelta, Segment};
 
-pub(super) fn error(code: &'static str, path: String, message: String) -> Error {
+pub(super) fn error(code: SegmentCode, path: String, message: String) -> Error {
     Error::Condition(Box::new(ConditionError {
-        code,
+        code: code.into(),
         path,
         message,
     }))
@@ -66,14 +66,14 @@ impl SegmentIndex {
             let exists = self.ids.contains_key(&s.id);
             if replacing && !exists {
                 return Err(error(
-                    "segment.unknown",
+                    SegmentCode::Unknown,
                     format!("{}/id", prefix(i)),
                     format!("there is no segment `{}` to replace", s.id),
                 ));
             }
             if (!replacing && exists) || batch.insert(s.id.clone(), i).is_some() {
                 return Err(error(
-                    "segment.duplicate",
+                    SegmentCode::Duplicate,
                     format!("{}/id", prefix(i)),
                     format!("there is already a segment `{}`", s.id),
                 ));
@@ -98,7 +98,7 @@ impl SegmentIndex {
             for (r, path) in &out {
                 if !batch.contains_key(r) && !self.ids.contains_key(r) {
                     return Err(error(
-                        "segment.unknown",
+                        SegmentCode::Unknown,
                         path.clone(),
                         format!("there is no segment `{r}`"),
                     ));
@@ -127,7 +127,7 @@ impl SegmentIndex {
                     cycle.insert(0, s.id.clone());
                     let names: Vec<&str> = cycle.iter().map(SegmentId::as_str).collect();
                     return Err(error(
-                        "segment.cycle",
+                        SegmentCode::Cycle,
                         path.clone(),
                         format!(
                             "segments read each other in a circle: {}",

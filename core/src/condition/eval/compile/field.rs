@@ -5,7 +5,7 @@ use super::Compiler;
 use crate::condition::eval::value::{FieldTest, Operand, Scalar};
 use crate::condition::kinds::Kinds;
 use crate::condition::FieldOp;
-use crate::error::Error;
+use crate::error::{ConditionCode, Error};
 use crate::model::{FieldType, Value};
 
 /// Largest compiled size of one regular expression.
@@ -23,14 +23,14 @@ impl Compiler<'_> {
         let value = match (op.takes_value(), value) {
             (true, None) => {
                 return Err(self.err(
-                    "condition.value.missing",
+                    ConditionCode::ValueMissing,
                     "",
                     format!("`{}` needs a value", op.symbol()),
                 ))
             }
             (false, Some(_)) => {
                 return Err(self.err(
-                    "condition.value.invalid",
+                    ConditionCode::ValueInvalid,
                     "/value",
                     format!("`{}` takes no value", op.symbol()),
                 ))
@@ -60,7 +60,7 @@ impl Compiler<'_> {
             ),
             (FieldOp::In, Some(_)) => {
                 return Err(self.err(
-                    "condition.value.invalid",
+                    ConditionCode::ValueInvalid,
                     "/value",
                     "`in` needs a list of values",
                 ))
@@ -73,7 +73,7 @@ impl Compiler<'_> {
                     (Scalar::Num(_), Scalar::Text(_)) | (Scalar::Text(_), Scalar::Num(_))
                 ) {
                     return Err(self.err(
-                        "condition.value.invalid",
+                        ConditionCode::ValueInvalid,
                         "/value",
                         "the two ends of `between` must both be numbers or both be text",
                     ));
@@ -82,7 +82,7 @@ impl Compiler<'_> {
             }
             (FieldOp::Between, Some(_)) => {
                 return Err(self.err(
-                    "condition.value.invalid",
+                    ConditionCode::ValueInvalid,
                     "/value",
                     "`between` needs a list of two values",
                 ))
@@ -120,7 +120,7 @@ impl Compiler<'_> {
                     }
                     other => format!("invalid regular expression: {other}"),
                 };
-                self.err("condition.regex.invalid", "/value", msg)
+                self.err(ConditionCode::RegexInvalid, "/value", msg)
             })
     }
 
@@ -145,7 +145,7 @@ impl Compiler<'_> {
             Ok(())
         } else {
             Err(self.err(
-                "condition.type_mismatch",
+                ConditionCode::TypeMismatch,
                 "/op",
                 format!(
                     "`{}` does not apply to a {} field",
@@ -159,7 +159,7 @@ impl Compiler<'_> {
     fn check_text_type(&self, ty: FieldType, rel: &str) -> crate::Result<()> {
         match ty {
             FieldType::Number | FieldType::Boolean => Err(self.err(
-                "condition.type_mismatch",
+                ConditionCode::TypeMismatch,
                 rel,
                 format!("a {} field is not compared with text", type_name(ty)),
             )),
@@ -169,9 +169,9 @@ impl Compiler<'_> {
 
     fn type_err(&self, v: &Value, rel: &str, wanted: &str, ty: Option<FieldType>) -> Error {
         let code = if ty.is_some() {
-            "condition.type_mismatch"
+            ConditionCode::TypeMismatch
         } else {
-            "condition.value.invalid"
+            ConditionCode::ValueInvalid
         };
         self.err(code, rel, format!("expected {wanted}, not {}", describe(v)))
     }
@@ -193,7 +193,7 @@ impl Compiler<'_> {
             Value::Text(t) => Scalar::Text(t.as_str().into()),
             _ => {
                 return Err(self.err(
-                    "condition.value.invalid",
+                    ConditionCode::ValueInvalid,
                     rel,
                     format!("expected {}, not {}", kinds.describe(), describe(v)),
                 ))
@@ -209,7 +209,7 @@ impl Compiler<'_> {
             };
             if !fits {
                 return Err(self.err(
-                    "condition.type_mismatch",
+                    ConditionCode::TypeMismatch,
                     rel,
                     format!(
                         "a {} field is not compared with {}",

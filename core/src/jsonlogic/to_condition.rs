@@ -21,8 +21,8 @@
 
 use serde_json::Value as Json;
 
-use super::{Condition, FieldOp, TagOp};
-use crate::error::{escape_pointer, ConditionError, Error};
+use crate::condition::{Condition, FieldOp, TagOp};
+use crate::error::{escape_pointer, ConditionCode, ConditionError, Error};
 use crate::model::Value;
 
 /// Deepest rule nesting accepted.
@@ -52,7 +52,7 @@ impl Condition {
 
 fn unsupported(path: &str, message: impl Into<String>) -> Error {
     Error::Condition(Box::new(ConditionError {
-        code: "condition.jsonlogic.unsupported",
+        code: ConditionCode::JsonLogicUnsupported.into(),
         path: path.to_owned(),
         message: message.into(),
     }))

@@ -6,6 +6,9 @@
 //! `{"op": arg}` for a single argument); arrays are evaluated element by element; everything else,
 //! objects with zero or several keys included, is returned as it is.
 //!
+//! The module also translates a JsonLogic rule into a [`Condition`](crate::condition::Condition)
+//! where an exact equivalent exists ([`Condition::from_jsonlogic`](crate::condition::Condition::from_jsonlogic)).
+//!
 //! ```
 //! use serde_json::json;
 //! use sequenza::jsonlogic::apply;
@@ -58,11 +61,14 @@
 mod data;
 mod js;
 mod ops;
+mod to_condition;
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde_json::Value;
+
+pub use crate::error::JsonLogicCode;
 
 use js::Js;
 
@@ -84,21 +90,6 @@ use js::Js;
 /// assert_eq!(apply(&rule, &json!(null)).unwrap_err().code(), "jsonlogic.too_deep");
 /// ```
 pub const MAX_DEPTH: usize = 256;
-
-/// Every code a [`JsonLogicError`] can have, for bindings that map codes to their own types.
-///
-/// ```
-/// use serde_json::json;
-/// use sequenza::jsonlogic::{apply, CODES};
-///
-/// let err = apply(&json!({"frobnicate": []}), &json!(null)).unwrap_err();
-/// assert!(CODES.contains(&err.code()));
-/// ```
-pub const CODES: &[&str] = &[
-    "jsonlogic.unknown_operator",
-    "jsonlogic.too_deep",
-    "jsonlogic.invalid_arguments",
-];
 
 /// A rule [`apply`] cannot evaluate, with a stable code and the JSON pointer of the offending
 /// node in the rule.
@@ -152,7 +143,7 @@ fn shown(path: &str) -> &str {
 }
 
 impl JsonLogicError {
-    /// The stable machine code: one of [`CODES`].
+    /// The stable machine code string (of [`kind`](Self::kind)).
     ///
     /// ```
     /// use serde_json::json;
@@ -160,10 +151,22 @@ impl JsonLogicError {
     /// assert_eq!(err.code(), "jsonlogic.invalid_arguments");
     /// ```
     pub fn code(&self) -> &'static str {
+        self.kind().as_str()
+    }
+
+    /// The code as an enum.
+    ///
+    /// ```
+    /// use serde_json::json;
+    /// use sequenza::error::JsonLogicCode;
+    /// let err = sequenza::jsonlogic::apply(&json!({"*": []}), &json!(null)).unwrap_err();
+    /// assert_eq!(err.kind(), JsonLogicCode::InvalidArguments);
+    /// ```
+    pub fn kind(&self) -> JsonLogicCode {
         match self {
-            JsonLogicError::UnknownOperator { .. } => "jsonlogic.unknown_operator",
-            JsonLogicError::TooDeep { .. } => "jsonlogic.too_deep",
-            JsonLogicError::InvalidArguments { .. } => "jsonlogic.invalid_arguments",
+            JsonLogicError::UnknownOperator { .. } => JsonLogicCode::UnknownOperator,
+            JsonLogicError::TooDeep { .. } => JsonLogicCode::TooDeep,
+            JsonLogicError::InvalidArguments { .. } => JsonLogicCode::InvalidArguments,
         }
     }
 
