@@ -483,11 +483,17 @@ export function engineApiCases(api) {
       expectEqual(eng.enroll('fair', ['carla'], T0).refused, [{ contact: 'carla', reason: 'flow_not_active' }], 'paused');
       eng.setStatus('fair', 'active', T0);
       expectEqual(eng.enroll('fair', ['carla'], T0).entered, ['carla'], 'active again');
+      eng.publish(CART, T0);
+      eng.recordEvent({ contact: 'carla', name: 'cart_abandoned', at: T0 }, T0);
       eng.removeContact('carla', at(10));
       expectEqual(eng.contact('carla'), null, 'removed');
-      expectEqual(eng.enrollments({ contact: 'carla' }).map((v) => v.state), ['exited'], 'exited');
-      expectEqual(eng.enrollments().length, 3, 'every enrollment');
-      expectEqual(eng.publish(api.Flow.fromJson(MANUAL), T0).version, 2, 'a Flow object, version 2');
+      expectEqual(
+        eng.enrollments({ contact: 'carla' }).map((v) => [v.flow, v.state, v.reason]),
+        [['cart', 'exited', 'contact_removed'], ['fair', 'finished', 'end of the flow']],
+        'a removed contact exits the flows it waits in',
+      );
+      expectEqual(eng.enrollments().length, 4, 'every enrollment');
+      expectEqual(eng.publish(api.Flow.fromJson(MANUAL), at(10)).version, 2, 'a Flow object, version 2');
     }),
 
     withEngine('engine: recordActivity, feed items from a fetched document', (eng) => {
