@@ -27,10 +27,10 @@ const FIELDS = { fields: [{ key: 'first_name', type: 'text' }] };
 describe('module', () => {
   test('exports exactly the documented names; CSV import only in the full build', () => {
     const LEAN = [
-      'Audience', 'ConditionError', 'ConditionSyntaxError', 'ContactTable', 'CsvImportError', 'EngineError', 'Flow',
+      'Audience', 'ConditionError', 'ConditionSyntaxError', 'ContactTable', 'CsvImportError', 'Engine', 'EngineError', 'Flow',
       'FlowError', 'FormatError', 'FrequencyCaps', 'JsonLogicError', 'ListError', 'MergeSyntaxError', 'Recurrence',
       'Segment', 'SegmentError', 'SegmentIndex', 'SendPolicy', 'SequenzaError', 'StoreError', 'TimeError',
-      'errorCodes', 'findingCodes', 'flowSchema', 'jsonlogicApply', 'listTriggerHits', 'localToUtc', 'planSend',
+      'errorCodes', 'findingCodes', 'flowSchema', 'jsonlogicApply', 'listTriggerHits', 'localToUtc', 'newFeedItems', 'planSend',
       'resolveTimeZone', 'sourceCondition', 'validateFlow', 'validateFlows', 'waitEnd',
     ];
     assert.deepEqual(Object.keys(lean).sort(), LEAN);
