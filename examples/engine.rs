@@ -104,7 +104,7 @@ pub fn run() -> sequenza::Result<()> {
         .ok()
         .and_then(|t| FieldSchema::from_json(&t).ok());
     let t0 = Utc
-        .with_ymd_and_hms(2026, 3, 2, 7, 0, 0)
+        .with_ymd_and_hms(2026, 3, 2, 9, 0, 0)
         .single()
         .unwrap_or_default();
     let started = Instant::now();

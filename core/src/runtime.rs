@@ -69,6 +69,7 @@ pub trait Channel {
 #[derive(Debug, Clone, Default)]
 pub struct RecordingChannel {
     effects: Vec<Effect>,
+    keys: std::collections::HashSet<crate::engine::EffectKey>,
     outcome: Option<Outcome>,
     response: Option<ApiResponse>,
 }
@@ -99,7 +100,7 @@ impl RecordingChannel {
 
 impl Channel for RecordingChannel {
     fn deliver(&mut self, effect: &Effect) -> Option<Delivery> {
-        if !self.effects.iter().any(|e| e.key == effect.key) {
+        if self.keys.insert(effect.key.clone()) {
             self.effects.push(effect.clone());
         }
         Some(Delivery {

@@ -177,7 +177,7 @@ impl<S: Store> Engine<S> {
                 if self.head(&cf.flow.id)?.status != FlowStatus::Active {
                     continue;
                 }
-                let ids: Vec<ContactId> = self.select(cf.entry.as_ref(), now);
+                let ids: Vec<ContactId> = self.candidates(cf, cf.entry.as_ref(), now);
                 for id in ids {
                     let changes = self.store.audience_mut().record_event(
                         Event {

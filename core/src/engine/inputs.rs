@@ -89,6 +89,7 @@ impl<S: Store> Engine<S> {
             }
         }
         let status = flow.status;
+        self.anniversaries.clear();
         tx.batch.statuses.push((flow.id.clone(), status));
         tx.batch.flows.push(flow.clone());
         self.set_head(crate::store::FlowHead {
@@ -127,6 +128,7 @@ impl<S: Store> Engine<S> {
             return Ok(());
         }
         tx.batch.statuses.push((flow.clone(), status));
+        self.anniversaries.clear();
         self.set_head(crate::store::FlowHead { status, ..head });
         self.apply_status(tx, flow, status, now)
     }
@@ -172,7 +174,7 @@ impl<S: Store> Engine<S> {
         let old = self.store.audience().contact(&contact.id).cloned();
         let id = contact.id.clone();
         let changes = self.store.audience_mut().upsert_contact(contact, at);
-        self.anniversaries.clear();
+        self.note_anniversaries(tx, &id);
         self.audience_changes(tx, changes, at)?;
         self.field_triggers(tx, old.as_ref(), &id, at)?;
         tx.queue.push_back(Work::Changed { contact: id, at });
@@ -412,8 +414,39 @@ impl<S: Store> Engine<S> {
             .zip(&cf.triggers)
             .find(|(t, _)| matches!(t, Trigger::Manual { .. }))
             .and_then(|(_, p)| p.condition.as_ref());
-        let ids = self.select(filter, now);
+        let ids = self.candidates(&cf, filter, now);
         self.do_enroll(tx, flow, &ids)
+    }
+
+    /// The contacts a flow's bulk start considers: the members of its entry lists (everyone when
+    /// it has none) matching `cond` at `now`, in id order.
+    pub(super) fn candidates(
+        &self,
+        cf: &CompiledFlow,
+        cond: Option<&crate::condition::eval::CompiledCondition>,
+        now: DateTime<Utc>,
+    ) -> Vec<ContactId> {
+        let lists = &cf.flow.settings.entry.lists;
+        if lists.is_empty() {
+            return self.select(cond, now);
+        }
+        let audience = self.store.audience();
+        let members: std::collections::BTreeSet<&ContactId> =
+            lists.iter().flat_map(|l| audience.member_ids(l)).collect();
+        let base = crate::condition::eval::EvalContext::new(now).with_default_time_zone(self.zone);
+        members
+            .into_iter()
+            .filter(|id| {
+                cond.is_none_or(|cond| {
+                    let Some(c) = audience.contact(id) else {
+                        return false;
+                    };
+                    let segs = super::trigger::segment_set(audience, id);
+                    cond.matches(c, audience.events(id), &base.with_segments(&segs))
+                })
+            })
+            .cloned()
+            .collect()
     }
 
     /// The contacts matching a condition at `now` (everyone without one), in id order.

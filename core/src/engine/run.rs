@@ -83,6 +83,7 @@ impl<S: Store> Engine<S> {
                     self.compiled.remove(key);
                 }
                 self.heads = None;
+                self.anniversaries.clear();
                 self.store.rollback();
                 Err(e)
             }
@@ -212,6 +213,7 @@ impl<S: Store> Engine<S> {
             std::collections::VecDeque::new();
         let mut after: Option<(DateTime<Utc>, FlowId, ContactId)> = None;
         let mut exhausted = false;
+        self.refresh_anniversaries(tx)?;
         let mut fire = self.trigger_fire(Some(tx))?;
         loop {
             if chunk.is_empty() && !exhausted {
@@ -262,6 +264,7 @@ impl<S: Store> Engine<S> {
                     self.fire_trigger(tx, &flow, trigger, at)?;
                 }
                 self.drain(tx)?;
+                self.refresh_anniversaries(tx)?;
                 fire = self.trigger_fire(Some(tx))?;
             } else if let Some((at, flow, contact)) = timer {
                 if chunk

@@ -56,6 +56,76 @@ impl<S: Store> Engine<S> {
         .filter(|t| *t > after)
     }
 
+    /// Scans the contacts once for each anniversary trigger whose next firing is not known.
+    pub(super) fn refresh_anniversaries(&mut self, tx: &Tx) -> crate::Result<()> {
+        for h in self.heads()? {
+            if h.status != FlowStatus::Active {
+                continue;
+            }
+            let cf = self.compiled(&h.flow, h.version)?;
+            for (i, t) in cf.flow.triggers.iter().enumerate() {
+                let i = i as u32;
+                let Trigger::Anniversary {
+                    field,
+                    offset_days,
+                    time,
+                } = t
+                else {
+                    continue;
+                };
+                if self.anniversaries.contains_key(&(h.flow.clone(), i)) {
+                    continue;
+                }
+                let Some(cursor) = self.trigger_cursor(Some(tx), &h.flow, i)? else {
+                    continue;
+                };
+                let Ok(time) = LocalTime::parse(time) else {
+                    continue;
+                };
+                let next = self
+                    .store
+                    .audience()
+                    .index()
+                    .contacts()
+                    .filter_map(|c| self.anniversary_of(&cf, c, field, *offset_days, time, cursor))
+                    .min();
+                self.anniversaries.insert((h.flow.clone(), i), next);
+            }
+        }
+        Ok(())
+    }
+
+    /// A contact changed: the known next anniversary firings may come earlier.
+    pub(super) fn note_anniversaries(&mut self, tx: &Tx, id: &crate::model::ContactId) {
+        let keys: Vec<(FlowId, u32)> = self.anniversaries.keys().cloned().collect();
+        for (flow, i) in keys {
+            let cf = match self.head(&flow) {
+                Ok(h) => self.compiled.get(&(flow.clone(), h.version)).cloned(),
+                Err(_) => None,
+            };
+            let (Some(cf), Ok(Some(cursor))) = (cf, self.trigger_cursor(Some(tx), &flow, i)) else {
+                self.anniversaries.remove(&(flow, i));
+                continue;
+            };
+            let Some(Trigger::Anniversary {
+                field,
+                offset_days,
+                time,
+            }) = cf.flow.triggers.get(i as usize)
+            else {
+                continue;
+            };
+            let (Ok(time), Some(c)) = (LocalTime::parse(time), self.store.audience().contact(id))
+            else {
+                continue;
+            };
+            if let Some(t) = self.anniversary_of(&cf, c, field, *offset_days, time, cursor) {
+                let e = self.anniversaries.entry((flow, i)).or_insert(Some(t));
+                *e = Some(e.map_or(t, |x| x.min(t)));
+            }
+        }
+    }
+
     /// The earliest firing of a schedule or anniversary trigger of an active flow.
     pub(super) fn trigger_fire(&self, tx: Option<&Tx>) -> crate::Result<Option<Fire>> {
         let mut best: Option<Fire> = None;
@@ -152,7 +222,7 @@ impl<S: Store> Engine<S> {
                     .get(trigger as usize)
                     .and_then(|p| p.condition.as_ref());
                 (
-                    self.select(cond, at),
+                    self.candidates(&cf, cond, at),
                     format!("automatic send at {}", at.to_rfc3339()),
                 )
             }

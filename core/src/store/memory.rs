@@ -575,3 +575,17 @@ impl ContactStore for MemoryStore {
         ContactStore::remove(&mut self.audience, id, now)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_enrollment_slot_stays_small() {
+        // With its (flow, contact) key and the hash table's control byte: 65 bytes, plus a
+        // 16-byte timer entry while it waits (benches/RESULTS.md).
+        assert_eq!(std::mem::size_of::<Slot>(), 56);
+        assert_eq!(std::mem::size_of::<((u32, u32), Slot)>(), 64);
+        assert_eq!(std::mem::size_of::<(i64, u32, u32)>(), 16);
+    }
+}
