@@ -1,6 +1,6 @@
 //! Browser / WebAssembly binding of [`sequenza`] (`sequenza-wasm`): flows, conditions and
-//! segments, time, lists, the flow engine (`Engine`) and — with the cargo feature `import`
-//! (`pkg-full`, `pkg-web-full`) — CSV import. It only converts: documents go to the core's
+//! segments, time, lists and — with the cargo features `import` and `engine` (`pkg-full`,
+//! `pkg-web-full`) — CSV import and the flow engine (`Engine`). It only converts: documents go to the core's
 //! `from_json` as JSON text, results come back as plain objects of the core's serde form, errors
 //! as instances of the class of their area (`errors.rs`). Nothing reads the clock: `now` is always an argument.
 
@@ -8,6 +8,7 @@
 
 mod condition;
 mod convert;
+#[cfg(feature = "engine")]
 mod engine;
 mod errors;
 #[cfg(feature = "import")]
@@ -19,6 +20,7 @@ use wasm_bindgen::prelude::*;
 
 pub use condition::{jsonlogic_apply, ContactTable, Segment, SegmentIndex};
 pub(crate) use convert::*;
+#[cfg(feature = "engine")]
 pub use engine::{new_feed_items, Engine};
 pub use errors::error_codes;
 #[cfg(feature = "import")]
