@@ -94,7 +94,7 @@ build-wasm: setup-wasm setup-node
 	wasm-bindgen --target nodejs --out-dir bindings-wasm/pkg $(WASM_FILE)
 	wasm-bindgen --target web --out-dir bindings-wasm/pkg-web $(WASM_FILE)
 	$(WASM_OPT) bindings-wasm/pkg-web/sequenza_wasm_bg.wasm -o bindings-wasm/pkg-web/sequenza_wasm_bg.wasm
-	cargo build --quiet --target $(WASM_TARGET) --profile wasm -p sequenza-wasm --features import
+	cargo build --quiet --target $(WASM_TARGET) --profile wasm -p sequenza-wasm --features import,engine
 	wasm-bindgen --target nodejs --out-dir bindings-wasm/pkg-full $(WASM_FILE)
 	wasm-bindgen --target web --out-dir bindings-wasm/pkg-web-full $(WASM_FILE)
 	$(WASM_OPT) bindings-wasm/pkg-web-full/sequenza_wasm_bg.wasm -o bindings-wasm/pkg-web-full/sequenza_wasm_bg.wasm

@@ -208,6 +208,157 @@ export interface ExportCsvOptions {
   as?: 'string' | 'bytes' | null;
 }
 
+// ---- The flow engine: the arguments and results of the `Engine` class (the core's JSON forms of
+// `sequenza::engine`; the model documents it takes — flows, contacts, events, lists, segments —
+// are typed above).
+
+/** The options of `new Engine`. */
+export interface EngineOptions {
+  /** The IANA zone of contacts without one (`UTC` when absent). */
+  defaultTimeZone?: string | null;
+  /** The field schema (`{fields: [...]}`), for checking flows and conditions. */
+  fields?: string | object | null;
+  /** Frequency caps across every flow of a contact. */
+  caps?: FrequencyCaps | FrequencyCapsJson | string | null;
+}
+
+/** What `Engine.publish` returns. */
+export interface Published { flow: string; version: number }
+
+/** Why a contact did not enter a flow. */
+export type RefusalReason = 'unknown_contact' | 'flow_not_active' | 'entry_lists' | 'entry_condition'
+  | 'no_consent' | 'already_enrolled' | 'reentry_never' | 'cooldown';
+
+/** What `Engine.enroll`, `enrollMatching` and `feedItems` return. */
+export interface EnrollOutcome {
+  /** The contacts who entered, in the order given. */
+  entered: string[];
+  refused: { contact: string; reason: RefusalReason }[];
+}
+
+/** An inbound WhatsApp / SMS message: `from` (a phone) or `contact` (an id). */
+export interface InboundMessage {
+  channel: 'whatsapp' | 'sms';
+  from?: string;
+  contact?: string;
+  text?: string;
+  media?: { kind: 'image' | 'video' | 'audio' | 'file'; url: string; filename?: string }[];
+  /** When the message was sent (RFC 3339). */
+  at: string;
+  /** The ad clicked to open the conversation (click-to-WhatsApp ads). */
+  ad?: string;
+}
+
+/** One item of a feed (`newFeedItems` gives them). */
+export interface FeedItem { id: string; title?: string; link?: string; published?: string; summary?: string }
+
+/** One entry of the outbox: something the host must do, once (absent keys are left out). */
+export interface Effect {
+  /** The idempotency key: hand it to the channel so that it never sends twice. */
+  key: string;
+  kind: 'send' | 'api_call' | 'webhook' | 'hand_off';
+  flow: string;
+  version: number;
+  node?: string;
+  contact: string;
+  channel?: ChannelName;
+  /** The address of a send (e-mail, phone, or the contact id for web push). */
+  to?: string;
+  /** The instant the effect is for (a send deferred to 08:00 carries 08:00). */
+  at: string;
+  template?: string;
+  /** The rendered message of a send or a hand-off (`subject`, `body`, `html` …). */
+  content?: { [key: string]: JsonValue };
+  /** The rendered request of an API call or a webhook. */
+  request?: { method: string; url: string; headers?: { [name: string]: string }; body?: string; timeout_seconds?: number };
+  team?: string;
+}
+
+/** How an effect went. */
+export type EffectOutcome = 'delivered' | 'failed' | 'bounced';
+
+/** The response to an `api_call` effect. */
+export interface ApiResponse { status: number; body?: JsonValue }
+
+/** What a delivery handler returns: an outcome, `{outcome, response}`, or nothing (the effect stays). */
+export type DeliveryReply = EffectOutcome | { outcome: EffectOutcome; response?: ApiResponse | null } | null | undefined;
+
+/**
+ * The handlers of `Engine.deliver`, by route: the effect's channel, `http` (API calls and
+ * webhooks) or `hand_off`. Called synchronously.
+ */
+export type DeliveryHandlers = { [route in ChannelName | 'http' | 'hand_off']?: (effect: Effect) => DeliveryReply };
+
+/** The filters of `Engine.enrollments`. */
+export interface EnrollmentsFilter { flow?: string | null; contact?: string | null }
+
+/** One contact in one flow. */
+export interface EnrollmentView {
+  flow: string;
+  version: number;
+  contact: string;
+  /** The node the contact is on (the last one, once finished or exited). */
+  node: string | null;
+  state: 'waiting' | 'finished' | 'exited';
+  /** When the wait ends (RFC 3339), `null` when it waits only for an event, a reply or an ack. */
+  due: string | null;
+  /** What it waits for, or why it finished or exited. */
+  reason: string | null;
+}
+
+/** Counters of a flow, a node or a day. */
+export interface EngineCounts {
+  entered: number;
+  waiting: number;
+  completed: number;
+  exited: { [reason: string]: number };
+  sent: number;
+  deferred: number;
+  skipped: { [reason: string]: number };
+  delivered: number;
+  failed: number;
+  bounced: number;
+  opened: number;
+  clicked: number;
+  goals: number;
+}
+
+/** What `Engine.stats` returns: the totals beside refusals, goals, per node and per UTC day. */
+export interface FlowStats extends EngineCounts {
+  flow: string;
+  refused: { [reason: string]: number };
+  goals_by_name: { [goal: string]: number };
+  nodes: { [node: string]: EngineCounts };
+  days: { [day: string]: EngineCounts };
+}
+
+/** One step of a contact's history, with the reason of the decision. */
+export interface HistoryEntry {
+  at: string;
+  flow: string;
+  version: number;
+  contact: string;
+  node?: string;
+  action: 'entered' | 'refused' | 'stepped' | 'branched' | 'sent' | 'deferred' | 'skipped' | 'waiting'
+    | 'goal' | 'finished' | 'exited' | 'acknowledged' | 'engaged';
+  reason?: string;
+  effect?: string;
+}
+
+/** The options of `Engine.importCsv` (the `pkg-full` builds): those of `importCsv` but `audience` and `fields`. */
+export interface EngineImportCsvOptions extends Omit<ImportCsvOptions, 'audience' | 'fields'> {
+  /** A flow id: the imported contacts enter it. */
+  enroll?: string | null;
+}
+
+/** What `Engine.importCsv` returns. */
+export interface EngineImport {
+  /** The import report, with `listId` and `changes`. */
+  report: ImportReport;
+  /** With `enroll`: who entered the flow and who was refused. */
+  enrolled: EnrollOutcome | null;
+}
+
 /** A code of the core's registry, as `errorCodes()` lists it. */
 export interface ErrorCode {
   code: string;
@@ -242,6 +393,12 @@ export class SequenzaError extends Error {
   found?: string;
   /** In calls taking arrays, the position of the offending element. */
   index?: number;
+  /** Engine errors: the flow, node and contact concerned. */
+  flow?: string;
+  node?: string;
+  contact?: string;
+  /** `engine.flow.invalid`: the error-severity validation findings of the refused flow. */
+  findings?: Finding[];
 }
 /** A JSON document that cannot be read (`format.syntax`, `format.eof`, `format.invalid`). */
 export class FormatError extends SequenzaError {}

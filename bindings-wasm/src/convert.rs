@@ -325,5 +325,10 @@ ts_types! {
     FrequencyCapsOptions = "FrequencyCapsOptions", WaitEndOptions = "WaitEndOptions",
     ResolveTimeZoneOptions = "ResolveTimeZoneOptions", PlanSendOptions = "PlanSendOptions",
     CsvOptions = "CsvOptions", ImportCsvOptions = "ImportCsvOptions",
-    ExportCsvOptions = "ExportCsvOptions",
+    ExportCsvOptions = "ExportCsvOptions", EngineOptionsArg = "EngineOptions",
+    StatusArg = "'active' | 'paused' | 'archived'", MessageArg = "InboundMessage | string",
+    Ids = "string[]", FeedItemsArg = "FeedItem[] | string",
+    OutcomeArg = "EffectOutcome", ResponseArg = "ApiResponse | string",
+    HandlersArg = "DeliveryHandlers", EnrollmentsArg = "EnrollmentsFilter",
+    EngineImportCsvOptions = "EngineImportCsvOptions",
 }

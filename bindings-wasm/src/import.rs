@@ -26,38 +26,51 @@ struct CallOptions {
     list_name: Option<String>,
 }
 
+/// The call's own option keys (snake_case), which the core's `ImportOptions` does not read.
+const CALL_KEYS: &[&str] = &[
+    "fields",
+    "now",
+    "on_progress",
+    "audience",
+    "file_name",
+    "list_name",
+];
+
+/// The core's `ImportOptions` of an options object: every key but the call's own (`call_keys`,
+/// snake_case), read by the core.
+pub(crate) fn settings(
+    options: &JsValue,
+    call: &str,
+    call_keys: &[&str],
+) -> JsResult<ImportOptions> {
+    let mut settings = match absent(options) {
+        false => snake_case_keys(options, call)?,
+        true => serde_json::Value::Object(Default::default()),
+    };
+    if let Some(map) = settings.as_object_mut() {
+        for key in call_keys {
+            map.remove(*key);
+        }
+    }
+    ImportOptions::from_json_value(settings).map_err(|e| js_error(e.into()))
+}
+
 /// The call's options and the core's `ImportOptions` (every other key, read by the core).
 fn read_options(
     options: Option<JsValue>,
     call: &str,
 ) -> JsResult<(CallOptions, ImportOptions, sequenza::FieldSchema)> {
     let o: CallOptions = crate::options(options.clone(), call)?;
-    let mut settings = match options.filter(|v| !absent(v)) {
-        Some(v) => snake_case_keys(&v, call)?,
-        None => serde_json::Value::Object(Default::default()),
-    };
-    if let Some(map) = settings.as_object_mut() {
-        for key in [
-            "fields",
-            "now",
-            "on_progress",
-            "audience",
-            "file_name",
-            "list_name",
-        ] {
-            map.remove(key);
-        }
-    }
-    let settings = ImportOptions::from_json_value(settings).map_err(|e| js_error(e.into()))?;
+    let settings = settings(&options.unwrap_or(JsValue::UNDEFINED), call, CALL_KEYS)?;
     let schema = field_schema(Some(o.fields.0.clone()))?.unwrap_or_default();
     Ok((o, settings, schema))
 }
 
 /// A reader over the bytes that fails once the progress callback threw: the import stops at the
 /// next chunk.
-struct Stoppable<'a> {
-    inner: &'a [u8],
-    thrown: &'a RefCell<Option<JsValue>>,
+pub(crate) struct Stoppable<'a> {
+    pub(crate) inner: &'a [u8],
+    pub(crate) thrown: &'a RefCell<Option<JsValue>>,
 }
 
 impl std::io::Read for Stoppable<'_> {
@@ -69,8 +82,57 @@ impl std::io::Read for Stoppable<'_> {
     }
 }
 
+/// An `onProgress` callback: called with each progress report (camelCase keys) until it throws;
+/// what it threw is rethrown after the import.
+pub(crate) struct ProgressCallback {
+    f: Option<js_sys::Function>,
+    pub(crate) thrown: RefCell<Option<JsValue>>,
+}
+
+impl ProgressCallback {
+    /// The callback of an `onProgress` option (none when absent).
+    pub(crate) fn new(value: &JsValue, call: &str) -> JsResult<Self> {
+        let f = match absent(value) {
+            true => None,
+            false => Some(
+                value
+                    .clone()
+                    .dyn_into::<js_sys::Function>()
+                    .map_err(|_| type_error(&format!("{call}: onProgress must be a function")))?,
+            ),
+        };
+        Ok(ProgressCallback {
+            f,
+            thrown: RefCell::new(None),
+        })
+    }
+
+    /// Reports progress, unless the callback threw before.
+    pub(crate) fn call(&self, p: Progress) {
+        let Some(f) = self.f.as_ref().filter(|_| self.thrown.borrow().is_none()) else {
+            return;
+        };
+        let arg = to_js_camel(&p).unwrap_or(JsValue::NULL);
+        *self.thrown.borrow_mut() = f.call1(&JsValue::NULL, &arg).err();
+    }
+
+    /// What the callback threw, as the error of the call; with the partial report of the
+    /// stopped import (`outcome`'s error, the same field a `CsvImportError` carries) as `report`.
+    pub(crate) fn rethrow<T>(self, outcome: &sequenza::Result<T>) -> JsResult<()> {
+        let Some(e) = self.thrown.into_inner() else {
+            return Ok(());
+        };
+        if let Err(stopped) = outcome {
+            if let Some(partial) = stopped.data().report {
+                set(&e, "report", to_js_camel(&partial)?);
+            }
+        }
+        Err(e)
+    }
+}
+
 /// The bytes of the input: a `Uint8Array` (or an `ArrayBuffer`), copied once.
-fn bytes(value: &JsValue, call: &str) -> JsResult<Vec<u8>> {
+pub(crate) fn bytes(value: &JsValue, call: &str) -> JsResult<Vec<u8>> {
     if let Some(b) = value.dyn_ref::<js_sys::ArrayBuffer>() {
         return Ok(js_sys::Uint8Array::new(b).to_vec());
     }
@@ -99,31 +161,16 @@ pub fn preview_csv(data: Bytes, options: Option<CsvOptions>) -> JsResult<JsValue
 pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
     let (o, settings, schema) = read_options(Some(options.into()), "importCsv")?;
     let now = instant(&o.now.0, "importCsv: now")?;
-    let on_progress = match absent(&o.on_progress.0) {
-        true => None,
-        false => Some(
-            o.on_progress
-                .0
-                .dyn_into::<js_sys::Function>()
-                .map_err(|_| type_error("importCsv: onProgress must be a function"))?,
-        ),
-    };
+    let progress = ProgressCallback::new(&o.on_progress.0, "importCsv")?;
     let audience = match absent(&o.audience.0) {
         true => None,
         false => Some(audience_of(&o.audience.0, "importCsv: audience")?),
     };
     let data = bytes(&data, "importCsv")?;
-    let thrown: RefCell<Option<JsValue>> = RefCell::new(None);
-    let mut progress = |p: Progress| {
-        let Some(f) = on_progress.as_ref().filter(|_| thrown.borrow().is_none()) else {
-            return;
-        };
-        let arg = to_js_camel(&p).unwrap_or(JsValue::NULL);
-        *thrown.borrow_mut() = f.call1(&JsValue::NULL, &arg).err();
-    };
+    let mut progress_fn = |p: Progress| progress.call(p);
     let reader = Stoppable {
         inner: data.as_slice(),
-        thrown: &thrown,
+        thrown: &progress.thrown,
     };
     let report = match &audience {
         Some(shared) => {
@@ -139,7 +186,7 @@ pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
                 &mut inner,
                 &list,
                 now,
-                &mut progress,
+                &mut progress_fn,
             )
             .map(|r| to_js_camel(&r))
         }
@@ -149,19 +196,11 @@ pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
             &schema,
             &mut MemoryTarget::default(),
             now,
-            &mut progress,
+            &mut progress_fn,
         )
         .map(|r| to_js_camel(&r)),
     };
-    if let Some(e) = thrown.into_inner() {
-        // The stopped import's partial report, the same field a `CsvImportError` carries.
-        if let Err(stopped) = &report {
-            if let Some(partial) = stopped.data().report {
-                set(&e, "report", to_js_camel(&partial)?);
-            }
-        }
-        return Err(e);
-    }
+    progress.rethrow(&report)?;
     report.map_err(js_error)?
 }
 

@@ -1,13 +1,15 @@
 //! Browser / WebAssembly binding of [`sequenza`] (`sequenza-wasm`): flows, conditions and
-//! segments, time, lists and — with the cargo feature `import` (`pkg-full`, `pkg-web-full`) —
-//! CSV import. It only converts: documents go to the core's `from_json` as JSON text, results
-//! come back as plain objects of the core's serde form, errors as instances of the class of their
-//! area (`errors.rs`). Nothing reads the clock: `now` is always an argument.
+//! segments, time, lists and — with the cargo features `import` and `engine` (`pkg-full`,
+//! `pkg-web-full`) — CSV import and the flow engine (`Engine`). It only converts: documents go to the core's
+//! `from_json` as JSON text, results come back as plain objects of the core's serde form, errors
+//! as instances of the class of their area (`errors.rs`). Nothing reads the clock: `now` is always an argument.
 
 #![deny(missing_docs)]
 
 mod condition;
 mod convert;
+#[cfg(feature = "engine")]
+mod engine;
 mod errors;
 #[cfg(feature = "import")]
 mod import;
@@ -19,6 +21,8 @@ use wasm_bindgen::prelude::*;
 
 pub use condition::{jsonlogic_apply, ContactTable, Segment, SegmentIndex};
 pub(crate) use convert::*;
+#[cfg(feature = "engine")]
+pub use engine::{new_feed_items, Engine};
 pub use errors::error_codes;
 #[cfg(feature = "import")]
 pub use import::{export_csv, import_csv, preview_csv};

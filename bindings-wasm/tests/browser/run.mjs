@@ -2,7 +2,8 @@
 // Browser tests of sequenza-wasm: every shared vector (flows, conditions, time, lists, CSV
 // import), two import fixtures (fetched from examples/data/import), the error shapes,
 // filter / count against matches, the SegmentIndex, the live preview (count over 10,000
-// contacts) and the README's "### Browser" snippet, run in Debian's Chromium against the
+// contacts), the flow engine (its scenario vectors, API and CSV import) and the README's
+// "### Browser" snippets, run in Debian's Chromium against the
 // --target web build (pkg-web).
 //
 //   make build-wasm && cd bindings-wasm && node tests/browser/run.mjs

@@ -34,7 +34,7 @@ describe('module', () => {
       'resolveTimeZone', 'sourceCondition', 'validateFlow', 'validateFlows', 'waitEnd',
     ];
     assert.deepEqual(Object.keys(lean).sort(), LEAN);
-    assert.deepEqual(Object.keys(sequenza).sort(), [...LEAN, 'exportCsv', 'importCsv', 'previewCsv'].sort());
+    assert.deepEqual(Object.keys(sequenza).sort(), [...LEAN, 'Engine', 'exportCsv', 'importCsv', 'newFeedItems', 'previewCsv'].sort());
   });
 
   test('errors are instances of SequenzaError and of the class of their area', () => {

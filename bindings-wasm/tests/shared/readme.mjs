@@ -17,11 +17,14 @@ export function snippetPackage(snippet) {
   return snippet.match(SNIPPET_IMPORT)[2];
 }
 
-/** Every ```js block under the "### Browser" heading of the README, in order. */
+/**
+ * Every ```js block under the "### Browser" headings of the README (the binding's own, and one
+ * per capability section, e.g. the flow engine's), in order.
+ */
 export function browserSnippets(readme) {
-  const section = readme.split(/^### /m).find((s) => s.startsWith('Browser'));
-  if (!section) throw new Error('README.md has no "### Browser" section');
-  const blocks = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  const sections = readme.split(/^### /m).filter((s) => s.startsWith('Browser'));
+  if (sections.length === 0) throw new Error('README.md has no "### Browser" section');
+  const blocks = sections.flatMap((section) => [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]));
   if (blocks.length === 0) throw new Error('the "### Browser" section of README.md has no ```js block');
   for (const [i, block] of blocks.entries()) {
     if (!SNIPPET_IMPORT.test(block)) {
