@@ -546,14 +546,11 @@ impl Engine {
             inner: data.as_slice(),
             thrown: &progress.thrown,
         };
-        let result = self.inner.import_csv(
-            reader,
-            &settings,
-            &list,
-            enroll.as_ref(),
-            now,
-            &mut |p| progress.call(p),
-        );
+        let result =
+            self.inner
+                .import_csv(reader, &settings, &list, enroll.as_ref(), now, &mut |p| {
+                    progress.call(p)
+                });
         progress.rethrow(&result)?;
         let (import, enrolled) = core(result)?;
         let out = js_sys::Object::new();
