@@ -445,6 +445,10 @@ export type EncodingReason = "forced" | "bom" | "utf8" | "not_utf8" | "switched"
  */
 export type NodeId = string;
 /**
+ * The JSON form of a list change's or segment delta's `change`: `"entered"` / `"exited"`.
+ */
+export type ExitedForm = "entered" | "exited";
+/**
  * The state of a fidelity card: `zero_points`, `half_target` (at least half of the target but
  * not all of it), `target_reached`.
  */
@@ -851,7 +855,9 @@ export type Trigger =
       url: string;
     };
 /**
- * Entered or left.
+ * A contact entered or left a list or a segment: what a list or segment trigger waits for, and
+ * what list changes and segment deltas report. JSON: `"entered"`, `"left"` (list changes and
+ * segment deltas write `"exited"`, which is read as `"left"` everywhere).
  */
 export type MembershipChange = "entered" | "left";
 /**
@@ -1055,10 +1061,6 @@ export type Source =
       file?: string | null;
       type: "csv_import";
     };
-/**
- * Whether a contact entered or left a segment. JSON: `"entered"`, `"exited"`.
- */
-export type MembershipChange2 = "entered" | "exited";
 /**
  * A recurrence, in its JSON form: the flow model's [`Recurrence`](crate::flow::Recurrence)
  * (`every`, `weekly`, `monthly`) plus `monthly_weekday` ("the last Monday") and `yearly`
@@ -1656,6 +1658,11 @@ export interface FlowSettings {
    * The flow's goal: contacts meeting it count as converted (and leave, if `exit`).
    */
   goal?: FlowGoal | null;
+  /**
+   * How late a send may go out after the flow was paused: a send that fell due longer ago
+   * than this when the flow resumes is skipped with reason `stale` (no limit when absent).
+   */
+  max_lateness?: Duration | null;
   reentry?: Reentry;
   send_policy?: SendPolicy;
   webhooks?: Webhooks;
@@ -1874,7 +1881,7 @@ export interface ListChange {
    * When.
    */
   at: string;
-  change: MembershipChange2;
+  change: ExitedForm;
   contact: ContactId;
   list: ListId;
 }
@@ -1954,7 +1961,7 @@ export interface MembershipDelta {
    * The instant of the evaluation that saw the change.
    */
   at: string;
-  change: MembershipChange2;
+  change: ExitedForm;
   contact: ContactId;
   segment: SegmentId;
 }
@@ -2093,7 +2100,7 @@ export interface TriggerHit {
    * When.
    */
   at: string;
-  change: MembershipChange2;
+  change: ExitedForm;
   contact: ContactId;
   flow: FlowId;
   list: ListId;
