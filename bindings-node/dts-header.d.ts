@@ -11,7 +11,7 @@
 import type * as model from './model'
 import type {
   Activity, ActivityRecord, Channel, Condition, Contact, Event, FieldSchema, Finding, FindingCode, FlowStatus,
-  FrequencyCap, List, ListChange, MemberPage, MembershipDelta, OutsideWindow, RecurrenceRule,
+  FrequencyCap, List, ListChange, Media, MemberPage, MembershipDelta, MessageContent, OutsideWindow, RecurrenceRule,
   Severity, Source, TriggerHit, WaitNode, Weekday, ZoneSource,
 } from './model'
 export * from './model'
@@ -512,11 +512,6 @@ export interface Published {
 }
 
 /** An attachment of a message. */
-export interface Media {
-  kind: 'image' | 'video' | 'audio' | 'file'
-  url: string
-  filename?: string
-}
 
 /** An inbound WhatsApp or SMS message: `from` (a phone) or `contact` (an id). */
 export interface InboundMessage {
@@ -561,14 +556,6 @@ export interface ApiResponse {
 }
 
 /** The rendered message of a send or a hand-off. */
-export interface MessageContent {
-  subject?: string
-  title?: string
-  body?: string
-  html?: string
-  url?: string
-  media?: Media[]
-}
 
 /** The rendered request of an `api_call` or `webhook` effect. */
 export interface HttpRequest {
@@ -676,7 +663,7 @@ export interface EngineImportCsvOptions extends Omit<ImportCsvOptions, 'audience
 }
 
 /** The report of `Engine.importCsv`. */
-export interface EngineImportReport extends ImportReport {
+export type EngineImportReport = model.CamelCaseKeys<model.ImportReport> & {
   listId: string
   /** The outcome of `enroll`, else `null`. */
   enrolled: EnrollOutcome | null
