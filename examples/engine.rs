@@ -2,17 +2,36 @@
 //! contacts for 30 virtual days (events, inbound messages, profile changes on a seeded random
 //! stream), driven by the runtime with recording channels; a per-flow funnel is printed.
 
+use std::cell::RefCell;
 use std::path::Path;
+use std::rc::Rc;
 use std::time::Instant;
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
-use sequenza::engine::{ApiResponse, Engine, EngineConfig, InboundMessage};
+use sequenza::engine::{ApiResponse, Effect, EffectKey, Engine, EngineConfig, InboundMessage};
 use sequenza::list::List;
 use sequenza::model::Channel;
-use sequenza::runtime::{RecordingChannel, Runtime};
+use sequenza::runtime::{Channel as Route, Delivery, RecordingChannel, Runtime};
 use sequenza::segment::Segment;
 use sequenza::store::MemoryStore;
 use sequenza::{Contact, Event, FieldSchema, Flow};
+
+/// The e-mail channel of the demo: delivers everything and remembers what it delivered, so
+/// the demo can open some of it (an `email_opened` event naming the effect, as an e-mail
+/// provider's open webhook would).
+struct Inbox {
+    delivered: Rc<RefCell<Vec<(EffectKey, String)>>>,
+    inner: RecordingChannel,
+}
+
+impl Route for Inbox {
+    fn deliver(&mut self, effect: &Effect) -> Option<Delivery> {
+        self.delivered
+            .borrow_mut()
+            .push((effect.key.clone(), effect.contact.as_str().to_owned()));
+        self.inner.deliver(effect)
+    }
+}
 
 /// A seeded splitmix64 stream.
 struct Rng(u64);
@@ -173,9 +192,17 @@ pub fn run() -> sequenza::Result<()> {
     eng.enroll(&"onboarding-drip".into(), &drip, t0)?;
 
     let mut rt = Runtime::new(eng);
-    for route in ["email", "sms", "web_push", "whatsapp", "hand_off"] {
+    for route in ["sms", "web_push", "whatsapp", "hand_off"] {
         rt.route(route, Box::new(RecordingChannel::new()));
     }
+    let delivered = Rc::new(RefCell::new(Vec::new()));
+    rt.route(
+        "email",
+        Box::new(Inbox {
+            delivered: Rc::clone(&delivered),
+            inner: RecordingChannel::new(),
+        }),
+    );
     rt.route(
         "http",
         Box::new(RecordingChannel::new().with_response(ApiResponse {
@@ -236,6 +263,15 @@ pub fn run() -> sequenza::Result<()> {
             )?;
         }
         rt.run(now)?;
+        // About a third of the e-mails delivered this hour are opened, within the hour.
+        let opened_at = now + TimeDelta::minutes(30);
+        for (key, contact) in delivered.borrow_mut().drain(..) {
+            if rng.chance(350) {
+                let props = serde_json::json!({"effect": key.as_str()});
+                let eng = rt.engine_mut();
+                eng.record_event(event(&contact, "email_opened", opened_at, props), opened_at)?;
+            }
+        }
     }
     let end = t0 + TimeDelta::days(30);
     rt.run(end)?;

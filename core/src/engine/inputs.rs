@@ -609,7 +609,11 @@ impl<S: Store> Engine<S> {
             Outcome::Bounced => StatKind::Bounced,
             _ => StatKind::Failed,
         };
-        tx.stat(&effect.flow, effect.node.as_ref(), kind, None, now);
+        // Delivery counters are about messages: an API call's or a webhook's outcome shows in
+        // its history and (for a call) in the branch it takes.
+        if effect.kind == EffectKind::Send {
+            tx.stat(&effect.flow, effect.node.as_ref(), kind, None, now);
+        }
         if outcome == Outcome::Bounced {
             if let (Some(ch), Some(mut c)) = (
                 effect.channel,
@@ -780,7 +784,7 @@ impl<S: Store> Engine<S> {
                 if let Some(value) = super::answer::validate(&q.answer, text) {
                     if let Some(field) = &q.save_to {
                         if let Some(mut c) = self.store.audience().contact(&e.contact).cloned() {
-                            c.fields.insert(field.clone(), value);
+                            c.set_value(field, value);
                             self.change_contact(tx, c, now)?;
                         }
                     }

@@ -369,9 +369,9 @@ pub struct Counts {
     pub deferred: u64,
     /// Sends not made, by reason.
     pub skipped: BTreeMap<String, u64>,
-    /// Effects acknowledged as delivered.
+    /// Messages acknowledged as delivered.
     pub delivered: u64,
-    /// Effects acknowledged as failed.
+    /// Messages acknowledged as failed.
     pub failed: u64,
     /// Sends acknowledged as bounced.
     pub bounced: u64,

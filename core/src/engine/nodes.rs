@@ -469,18 +469,11 @@ impl<S: Store> Engine<S> {
                     .and_then(|i| audience.events(&e.contact).get(i as usize))
                     .cloned();
                 for (k, v) in &u.set {
-                    match v {
-                        Value::Null => {
-                            c.fields.remove(k);
-                        }
-                        Value::Text(t) => {
-                            let r = render(t, &c, ev.as_ref(), false);
-                            c.fields.insert(k.clone(), Value::Text(r));
-                        }
-                        other => {
-                            c.fields.insert(k.clone(), other.clone());
-                        }
-                    }
+                    let v = match v {
+                        Value::Text(t) => Value::Text(render(t, &c, ev.as_ref(), false)),
+                        other => other.clone(),
+                    };
+                    c.set_value(k, v);
                 }
                 self.change_contact(tx, c, at)?;
                 tx.log(

@@ -120,6 +120,46 @@ impl Contact {
         crate::error::from_json_str(json)
     }
 
+    /// Sets a value by the key a condition or a merge field reads it under: `email`, `phone`,
+    /// `time_zone` and `locale` are the contact's own attributes (set from the value's text, or
+    /// cleared by a null / empty text); any other key is a profile field (removed by a null).
+    ///
+    /// A flow's `update_fields` node and a question's `save_to` write through it, so a question
+    /// asking for an e-mail address that saves to `email` changes the address messages go to.
+    ///
+    /// ```
+    /// use sequenza::model::Value;
+    /// use sequenza::Contact;
+    /// let mut c = Contact::new("anna");
+    /// c.set_value("email", Value::Text("anna@example.com".into()));
+    /// c.set_value("size", Value::Text("M".into()));
+    /// assert_eq!(c.email.as_deref(), Some("anna@example.com"));
+    /// assert_eq!(c.fields.get("size"), Some(&Value::Text("M".into())));
+    /// c.set_value("size", Value::Null);
+    /// assert!(c.fields.is_empty());
+    /// ```
+    pub fn set_value(&mut self, key: &str, value: Value) {
+        let slot = match key {
+            "email" => &mut self.email,
+            "phone" => &mut self.phone,
+            "time_zone" => &mut self.time_zone,
+            "locale" => &mut self.locale,
+            _ => {
+                if value == Value::Null {
+                    self.fields.remove(key);
+                } else {
+                    self.fields.insert(key.to_owned(), value);
+                }
+                return;
+            }
+        };
+        *slot = match value {
+            Value::Null => None,
+            Value::Text(t) => Some(t.trim().to_owned()).filter(|t| !t.is_empty()),
+            other => Some(other.to_string()),
+        };
+    }
+
     /// The consent status on a channel ([`ConsentStatus::Unknown`] when never recorded).
     pub fn consent_status(&self, channel: Channel) -> ConsentStatus {
         self.consent
