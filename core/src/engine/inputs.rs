@@ -887,6 +887,36 @@ impl<S: Store> Engine<S> {
                         );
                         self.advance(tx, e, cf, now, Next::Leave("other".to_owned()))?;
                     }
+                    // No match and no `other` branch: the menu is sent again (at most
+                    // MENU_REPEATS times, so a chatty contact cannot make it spin), and the
+                    // contact keeps waiting for a choice until the menu's timeout.
+                    None if e.attempt < MENU_REPEATS => {
+                        e.attempt += 1;
+                        tx.log(
+                            now,
+                            &e,
+                            Some(&node_id),
+                            Action::Branched,
+                            Some(format!("not an option: `{}`: menu sent again", text.trim())),
+                            None,
+                        );
+                        let due = e.due;
+                        let content = super::nodes::menu_content(m);
+                        self.send(
+                            tx,
+                            &mut e,
+                            cf,
+                            now,
+                            Mode::Fresh,
+                            m.channel,
+                            true,
+                            content,
+                            None,
+                        )?;
+                        e.wait = WaitKind::Reply;
+                        e.due = due;
+                        self.save(tx, e)?;
+                    }
                     None => {
                         tx.log(
                             now,
@@ -904,6 +934,10 @@ impl<S: Store> Engine<S> {
         Ok(())
     }
 }
+
+/// How many times a menu is sent again after replies that match none of its choices (when it
+/// has no `other` branch).
+const MENU_REPEATS: u32 = 2;
 
 /// The last instant before `t` (the stores keep microseconds).
 fn before(t: DateTime<Utc>) -> DateTime<Utc> {

@@ -365,14 +365,7 @@ impl<S: Store> Engine<S> {
             },
             NodeKind::Menu(m) => match mode {
                 Mode::Fresh => {
-                    let mut body = m.prompt.clone();
-                    for (i, o) in m.options.iter().enumerate() {
-                        body.push_str(&format!("\n{}. {}", i + 1, o.label));
-                    }
-                    let content = MessageContent {
-                        body: Some(body),
-                        ..MessageContent::default()
-                    };
+                    let content = menu_content(m);
                     self.ask(tx, e, cf, at, m.channel, content, m.timeout, &node_id)?
                 }
                 _ => {
@@ -851,5 +844,17 @@ impl<S: Store> Engine<S> {
             node_id,
         );
         Ok(Step::Park)
+    }
+}
+
+/// The message of a menu: its prompt, then one numbered line per choice.
+pub(super) fn menu_content(m: &crate::flow::MenuNode) -> MessageContent {
+    let mut body = m.prompt.clone();
+    for (i, o) in m.options.iter().enumerate() {
+        body.push_str(&format!("\n{}. {}", i + 1, o.label));
+    }
+    MessageContent {
+        body: Some(body),
+        ..MessageContent::default()
     }
 }
