@@ -19,16 +19,25 @@ pub(crate) type Arg<'a> = Option<Unknown<'a>>;
 
 /// Throws a `TypeError` with Node's `ERR_INVALID_ARG_TYPE` and returns napi's "already thrown".
 pub(crate) fn type_error(env: &Env, message: &str) -> Error {
-    thrown(env.throw_type_error(message, Some("ERR_INVALID_ARG_TYPE")), message)
+    thrown(
+        env.throw_type_error(message, Some("ERR_INVALID_ARG_TYPE")),
+        message,
+    )
 }
 
 /// Throws a `RangeError` with Node's `ERR_INVALID_ARG_VALUE` (right type, wrong value).
 pub(crate) fn range_error(env: &Env, message: &str) -> Error {
-    thrown(env.throw_range_error(message, Some("ERR_INVALID_ARG_VALUE")), message)
+    thrown(
+        env.throw_range_error(message, Some("ERR_INVALID_ARG_VALUE")),
+        message,
+    )
 }
 
 fn thrown(result: Result<()>, message: &str) -> Error {
-    result.map_or_else(|e| e, |()| Error::new(Status::PendingException, message.to_owned()))
+    result.map_or_else(
+        |e| e,
+        |()| Error::new(Status::PendingException, message.to_owned()),
+    )
 }
 
 /// `The "name" argument must be {expected}. Received …`, as a `TypeError`.
@@ -45,7 +54,10 @@ pub(crate) fn wrong_type(
         Some((Ok(t), _)) => format!("type {}", format!("{t}").to_lowercase()),
         Some((Err(_), _)) => "an unreadable value".to_owned(),
     };
-    type_error(env, &format!("The \"{name}\" argument must be {expected}. Received {received}"))
+    type_error(
+        env,
+        &format!("The \"{name}\" argument must be {expected}. Received {received}"),
+    )
 }
 
 /// The value unless it is `undefined` or `null`.
@@ -94,7 +106,12 @@ pub(crate) fn json_text(env: &Env, value: Arg, name: &str) -> Result<String> {
             _ => {}
         }
     }
-    Err(wrong_type(env, value.as_ref(), name, "a JSON string or an object with a JSON form"))
+    Err(wrong_type(
+        env,
+        value.as_ref(),
+        name,
+        "a JSON string or an object with a JSON form",
+    ))
 }
 
 /// A document read by the core from [`json_text`]; the core's error is thrown as is.
@@ -114,7 +131,9 @@ pub(crate) fn opt_doc<T>(
     name: &str,
     read: impl FnOnce(&str) -> sequenza::Result<T>,
 ) -> Result<Option<T>> {
-    given(value).map(|v| doc(env, Some(v), name, read)).transpose()
+    given(value)
+        .map(|v| doc(env, Some(v), name, read))
+        .transpose()
 }
 
 /// The optional field schema.
@@ -158,7 +177,9 @@ pub(crate) fn json_value(
     match text {
         Some(text) => deep(env, &text, name),
         None if undefined_is_null
-            && value.as_ref().is_none_or(|v| v.get_type().ok() == Some(ValueType::Undefined)) =>
+            && value
+                .as_ref()
+                .is_none_or(|v| v.get_type().ok() == Some(ValueType::Undefined)) =>
         {
             Ok(serde_json::Value::Null)
         }
@@ -232,7 +253,12 @@ pub(crate) fn instant(env: &Env, value: Arg, name: &str) -> Result<DateTime<Utc>
                 .filter(|_| millis.is_finite())
                 .ok_or_else(|| bad("is an invalid Date".to_owned()))
         }
-        other => Err(wrong_type(env, other.as_ref(), name, "a Date or an RFC 3339 string")),
+        other => Err(wrong_type(
+            env,
+            other.as_ref(),
+            name,
+            "a Date or an RFC 3339 string",
+        )),
     }
 }
 
@@ -285,7 +311,9 @@ impl<'env> Opts<'env> {
                 }
             }
         }
-        Ok(Opts { object: Some(object) })
+        Ok(Opts {
+            object: Some(object),
+        })
     }
 
     /// The options object itself, when one was given.
@@ -318,7 +346,9 @@ pub(crate) fn core_options(env: &Env, value: Arg) -> Result<serde_json::Value> {
 pub(crate) fn snake_keys(value: serde_json::Value) -> serde_json::Value {
     match value {
         serde_json::Value::Object(map) => {
-            let snake = map.into_iter().map(|(k, v)| (sequenza::text::snake_case(&k), v));
+            let snake = map
+                .into_iter()
+                .map(|(k, v)| (sequenza::text::snake_case(&k), v));
             serde_json::Value::Object(snake.collect())
         }
         other => other,
@@ -328,5 +358,7 @@ pub(crate) fn snake_keys(value: serde_json::Value) -> serde_json::Value {
 /// An optional IANA zone argument, read by the core (`time.zone.unknown`).
 pub(crate) fn zone(env: &Env, value: Arg, name: &str) -> Result<Option<sequenza::time::Tz>> {
     let name = opt_string(env, value, name)?;
-    name.map(|n| sequenza::time::parse_zone(&n)).transpose().or_throw(env)
+    name.map(|n| sequenza::time::parse_zone(&n))
+        .transpose()
+        .or_throw(env)
 }

@@ -58,7 +58,9 @@ fn build(env: &Env, name: &str, message: &str, data: serde_json::Value) -> Resul
     let class: Option<Function<'_, String, Unknown<'_>>> = CLASSES.with(|c| {
         let classes = c.borrow();
         let object: Option<Object<'_>> = classes.as_ref().map(|r| r.get_value(env)).transpose()?;
-        object.map(|o| o.get_named_property_unchecked(name)).transpose()
+        object
+            .map(|o| o.get_named_property_unchecked(name))
+            .transpose()
     })?;
     let mut obj: Object<'_> = match class {
         Some(class) => class.new_instance(message.to_owned())?.coerce_to_object()?,

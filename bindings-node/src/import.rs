@@ -40,9 +40,9 @@ enum Input {
 impl Input {
     fn read(env: &Env, value: Arg) -> Result<Self> {
         match &value {
-            Some(v) if v.get_type()? == ValueType::String => {
-                Ok(Input::Path(crate::convert::string(env, value, "pathOrBuffer")?))
-            }
+            Some(v) if v.get_type()? == ValueType::String => Ok(Input::Path(
+                crate::convert::string(env, value, "pathOrBuffer")?,
+            )),
             Some(v) => match Uint8Array::from_unknown(*v) {
                 Ok(bytes) => Ok(Input::Bytes(bytes.to_vec())),
                 Err(_) => Err(wrong_type(env, value.as_ref(), "pathOrBuffer", EXPECTED)),
@@ -54,9 +54,9 @@ impl Input {
     /// The file's name (for the import list's source), when it is a file.
     fn file_name(&self) -> Option<String> {
         match self {
-            Input::Path(p) => {
-                std::path::Path::new(p).file_name().map(|n| n.to_string_lossy().into())
-            }
+            Input::Path(p) => std::path::Path::new(p)
+                .file_name()
+                .map(|n| n.to_string_lossy().into()),
             Input::Bytes(_) => None,
         }
     }
@@ -66,9 +66,10 @@ impl Input {
         match self {
             Input::Path(p) => match std::fs::File::open(p) {
                 Ok(f) => Box::new(f),
-                Err(e) => {
-                    Box::new(Unreadable(Some(std::io::Error::new(e.kind(), format!("{p}: {e}")))))
-                }
+                Err(e) => Box::new(Unreadable(Some(std::io::Error::new(
+                    e.kind(),
+                    format!("{p}: {e}"),
+                )))),
             },
             Input::Bytes(b) => Box::new(Cursor::new(b.as_slice())),
         }
@@ -82,7 +83,10 @@ struct Unreadable(Option<std::io::Error>);
 
 impl Read for Unreadable {
     fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
-        Err(self.0.take().unwrap_or_else(|| std::io::ErrorKind::NotFound.into()))
+        Err(self
+            .0
+            .take()
+            .unwrap_or_else(|| std::io::ErrorKind::NotFound.into()))
     }
 }
 
@@ -96,7 +100,9 @@ struct Stoppable<R> {
 impl<R: Read> Read for Stoppable<R> {
     fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
         if self.stop.load(Ordering::Relaxed) {
-            return Err(std::io::Error::other("the import was stopped by onProgress"));
+            return Err(std::io::Error::other(
+                "the import was stopped by onProgress",
+            ));
         }
         self.inner.read(buf)
     }
@@ -118,8 +124,9 @@ fn parse<'a>(env: &Env, options: Arg<'a>, own: &[&str]) -> Result<Parsed<'a>> {
             map.remove(&sequenza::text::snake_case(key));
         }
     }
-    let settings =
-        ImportOptions::from_json_value(settings).map_err(sequenza::Error::from).or_throw(env)?;
+    let settings = ImportOptions::from_json_value(settings)
+        .map_err(sequenza::Error::from)
+        .or_throw(env)?;
     let schema = schema(env, opts.get("fields")?, "options.fields")?.unwrap_or_default();
     Ok((object, settings, schema))
 }
@@ -166,10 +173,16 @@ impl Import {
     fn run(&mut self, progress: &mut dyn FnMut(Value)) -> Outcome {
         let mut on =
             |p: Progress| progress(serde_json::json!({"bytesRead": p.bytes_read, "rows": p.rows}));
-        let reader = Stoppable { inner: self.input.reader(), stop: Arc::clone(&self.stop) };
+        let reader = Stoppable {
+            inner: self.input.reader(),
+            stop: Arc::clone(&self.stop),
+        };
         let json = |v: std::result::Result<Value, serde_json::Error>| v.unwrap_or_default();
         if let Some((_, audience)) = &mut self.audience {
-            let list = ImportList { name: None, file: self.file.clone() };
+            let list = ImportList {
+                name: None,
+                file: self.file.clone(),
+            };
             let (s, f, now) = (&self.settings, &self.schema, self.now);
             let r = sequenza::import::import_csv_into_audience(
                 reader, s, f, audience, &list, now, &mut on,
@@ -225,7 +238,9 @@ impl Task for Import {
 
     fn resolve(&mut self, env: Env, output: Outcome) -> Result<String> {
         self.give_back();
-        output.map(|r| camel_case_keys(r).to_string()).map_err(|e| core_error(&env, e))
+        output
+            .map(|r| camel_case_keys(r).to_string())
+            .map_err(|e| core_error(&env, e))
     }
 
     fn finally(mut self, _env: Env) -> Result<()> {
@@ -260,7 +275,9 @@ pub fn import_csv<'e>(
 ) -> Result<Either<Unknown<'e>, AsyncTask<Import>>> {
     let (object, settings, schema) = parse(env, options, &[])?;
     let get = |key: &str| -> Result<Arg> {
-        let value = object.as_ref().map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
+        let value = object
+            .as_ref()
+            .map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
         Ok(crate::convert::given(value.transpose()?))
     };
     let now = instant(env, get("now")?, "options.now")?;
@@ -269,7 +286,14 @@ pub fn import_csv<'e>(
             Some(Function::<Value, Option<bool>>::from_unknown(f)?)
         }
         None => None,
-        other => return Err(wrong_type(env, other.as_ref(), "options.onProgress", "a function")),
+        other => {
+            return Err(wrong_type(
+                env,
+                other.as_ref(),
+                "options.onProgress",
+                "a function",
+            ))
+        }
     };
     let mut handle = match get("audience")? {
         Some(a) => match Reference::<Audience>::from_unknown(a) {
@@ -282,8 +306,16 @@ pub fn import_csv<'e>(
     let input = Input::read(env, path_or_buffer)?;
     let file = file.or_else(|| input.file_name());
     let stop = Arc::new(AtomicBool::new(false));
-    let mut import =
-        Import { input, settings, schema, now, file, audience: None, progress: None, stop };
+    let mut import = Import {
+        input,
+        settings,
+        schema,
+        now,
+        file,
+        audience: None,
+        progress: None,
+        stop,
+    };
     if let Some(h) = &mut handle {
         if h.busy {
             let message = "The \"options.audience\" argument is busy: importCsv is writing into it";
@@ -298,8 +330,11 @@ pub fn import_csv<'e>(
     }
     if let Input::Path(_) = import.input {
         if let Some(f) = on_progress {
-            import.progress =
-                Some(f.build_threadsafe_function().callee_handled::<false>().build()?);
+            import.progress = Some(
+                f.build_threadsafe_function()
+                    .callee_handled::<false>()
+                    .build()?,
+            );
         }
         return Ok(Either::B(AsyncTask::new(import)));
     }
@@ -367,7 +402,9 @@ pub fn export_csv(env: &Env, source: Arg, options: Arg) -> Result<Either<String,
         return Ok(Either::A(String::from_utf8_lossy(&out).into_owned()));
     };
     let mut out = BufWriter::new(std::fs::File::create(&path).map_err(fail)?);
-    let n = write(&mut out).and_then(|n| out.flush().map(|()| n)).map_err(fail)?;
+    let n = write(&mut out)
+        .and_then(|n| out.flush().map(|()| n))
+        .map_err(fail)?;
     Ok(Either::B(n as f64))
 }
 
@@ -416,7 +453,12 @@ impl<'a> ImportCall<'a> {
             }
             None => None,
             other => {
-                return Err(wrong_type(env, other.as_ref(), "options.onProgress", "a function"))
+                return Err(wrong_type(
+                    env,
+                    other.as_ref(),
+                    "options.onProgress",
+                    "a function",
+                ))
             }
         };
         let file = opt_string(env, call.option("fileName")?, "options.fileName")?;
@@ -426,8 +468,10 @@ impl<'a> ImportCall<'a> {
 
     /// An option's value (`None` when absent, `undefined` or `null`).
     pub(crate) fn option(&self, key: &str) -> Result<Arg<'a>> {
-        let value =
-            self.object.as_ref().map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
+        let value = self
+            .object
+            .as_ref()
+            .map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
         Ok(crate::convert::given(value.transpose()?))
     }
 
@@ -445,7 +489,13 @@ impl<'a> ImportCall<'a> {
             }
         };
         let mut reader = self.input.reader();
-        let out = import(&mut reader, &self.settings, &self.schema, self.now, &mut progress);
+        let out = import(
+            &mut reader,
+            &self.settings,
+            &self.schema,
+            self.now,
+            &mut progress,
+        );
         if let Some(e) = failed {
             return Err(e);
         }

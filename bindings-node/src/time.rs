@@ -76,7 +76,10 @@ impl SendPolicy {
 
     fn at_zone(&self, env: &Env, at: Arg, zone_arg: Arg) -> Result<(Timestamp, Tz)> {
         let at = instant(env, at, "at")?;
-        Ok((at, zone(env, zone_arg, "timeZone")?.unwrap_or(self.inner.zone)))
+        Ok((
+            at,
+            zone(env, zone_arg, "timeZone")?.unwrap_or(self.inner.zone),
+        ))
     }
 
     /// True when a send may go out at `at` (in `timeZone`, else the policy's zone).
@@ -90,11 +93,18 @@ impl SendPolicy {
     #[napi(ts_args_type = "at: Instant, timeZone?: string | null")]
     pub fn next_allowed(&self, env: &Env, at: Arg, time_zone: Arg) -> Result<String> {
         let (at, zone) = self.at_zone(env, at, time_zone)?;
-        self.inner.policy.next_allowed(at, zone).map(iso).or_throw(env)
+        self.inner
+            .policy
+            .next_allowed(at, zone)
+            .map(iso)
+            .or_throw(env)
     }
 
     /// What to do with a send at `at`: `{decision: 'allow' | 'defer' | 'skip', until?}`.
-    #[napi(ts_args_type = "at: Instant, timeZone?: string | null", ts_return_type = "SendDecision")]
+    #[napi(
+        ts_args_type = "at: Instant, timeZone?: string | null",
+        ts_return_type = "SendDecision"
+    )]
     pub fn decide<'e>(&self, env: &'e Env, at: Arg, time_zone: Arg) -> Result<Unknown<'e>> {
         let (at, zone) = self.at_zone(env, at, time_zone)?;
         to_js(env, &self.inner.policy.decide(at, zone).or_throw(env)?)
@@ -134,7 +144,10 @@ pub fn resolve_time_zone<'e>(env: &'e Env, contact: Arg, options: Arg) -> Result
         let account = opt_string(env, opts.get("accountZone")?, "options.accountZone")?;
         let contact = opt_doc(env, contact, "contact", sequenza::Contact::from_json)?;
         let chain = contact.as_ref().map(sequenza::time::ZoneChain::for_contact);
-        let chain = chain.unwrap_or_default().flow(flow.as_deref()).account(account.as_deref());
+        let chain = chain
+            .unwrap_or_default()
+            .flow(flow.as_deref())
+            .account(account.as_deref());
         chain.resolve().or_throw(env)?
     } else {
         const LINKS: [&str; 5] = ["contact", "country", "phone", "flow", "account"];
@@ -144,7 +157,13 @@ pub fn resolve_time_zone<'e>(env: &'e Env, contact: Arg, options: Arg) -> Result
             *slot = opt_string(env, opts.get(key)?, &format!("chain.{key}"))?;
         }
         let [contact, country, phone, flow, account] = l.each_ref().map(Option::as_deref);
-        let chain = sequenza::time::ZoneChain { contact, country, phone, flow, account };
+        let chain = sequenza::time::ZoneChain {
+            contact,
+            country,
+            phone,
+            flow,
+            account,
+        };
         chain.resolve().or_throw(env)?
     };
     let skipped: Vec<&str> = resolved.skipped.iter().map(|s| s.as_str()).collect();
@@ -174,7 +193,9 @@ pub fn local_to_utc(env: &Env, local: Arg, time_zone: Arg) -> Result<String> {
         );
         crate::convert::range_error(env, &message)
     })?;
-    sequenza::time::local_to_utc(zone, naive).map(iso).or_throw(env)
+    sequenza::time::local_to_utc(zone, naive)
+        .map(iso)
+        .or_throw(env)
 }
 
 /// A recurrence compiled in a time zone, optionally kept inside a send policy.
@@ -189,7 +210,12 @@ impl Recurrence {
     fn build(env: &Env, rule: &RecurrenceRule, options: Arg) -> Result<Self> {
         let opts = Opts::read(env, options, "options", &["timeZone", "policy"])?;
         let zone = zone(env, opts.get("timeZone")?, "options.timeZone")?;
-        let policy = opt_doc(env, opts.get("policy")?, "options.policy", ZonedPolicy::from_json)?;
+        let policy = opt_doc(
+            env,
+            opts.get("policy")?,
+            "options.policy",
+            ZonedPolicy::from_json,
+        )?;
         let zone = zone.or(policy.as_ref().map(|p| p.zone)).unwrap_or(Tz::UTC);
         let mut recurring = rule.compile(zone).or_throw(env)?;
         if let Some(p) = policy {
@@ -215,7 +241,10 @@ impl Recurrence {
 
     /// A recurrence from RFC 5545 RRULE text (the subset the core reads). Throws a `TimeError`
     /// (`time.rrule.malformed`, `time.rrule.unsupported`, the rule's own codes).
-    #[napi(factory, ts_args_type = "text: string, options?: RecurrenceOptions | null")]
+    #[napi(
+        factory,
+        ts_args_type = "text: string, options?: RecurrenceOptions | null"
+    )]
     pub fn from_rrule(env: &Env, text: Arg, options: Arg) -> Result<Self> {
         let text = string(env, text, "text")?;
         let rule = RecurrenceRule::from_rrule(&text).or_throw(env)?;
@@ -285,7 +314,12 @@ pub fn wait_end(env: &Env, wait: Arg, at: Arg, options: Arg) -> Result<String> {
     let at = instant(env, at, "at")?;
     let opts = Opts::read(env, options, "options", &["timeZone", "date", "policy"])?;
     let zone = zone(env, opts.get("timeZone")?, "options.timeZone")?;
-    let policy = opt_doc(env, opts.get("policy")?, "options.policy", ZonedPolicy::from_json)?;
+    let policy = opt_doc(
+        env,
+        opts.get("policy")?,
+        "options.policy",
+        ZonedPolicy::from_json,
+    )?;
     let date = opt_string(env, opts.get("date")?, "options.date")?;
     let date = date.map(|d| d.trim().parse()).transpose().map_err(|e| {
         let message =
@@ -294,7 +328,9 @@ pub fn wait_end(env: &Env, wait: Arg, at: Arg, options: Arg) -> Result<String> {
     })?;
     let zone = zone.or(policy.as_ref().map(|p| p.zone)).unwrap_or(Tz::UTC);
     let policy = policy.as_ref().map(|p| &p.policy);
-    sequenza::time::wait_end(at, &node, zone, date, policy).map(iso).or_throw(env)
+    sequenza::time::wait_end(at, &node, zone, date, policy)
+        .map(iso)
+        .or_throw(env)
 }
 
 /// A caps argument (`undefined` / `null` for none): a `FrequencyCaps` or its JSON form.
@@ -351,7 +387,10 @@ impl FrequencyCaps {
         let sent = self::history(env, history, "history")?;
         let (channel, at) = (self::channel(env, channel)?, instant(env, at, "at")?);
         let once = transactional.unwrap_or(false);
-        to_js(env, &self.caps.decide(&sent, channel, once, at).or_throw(env)?)
+        to_js(
+            env,
+            &self.caps.decide(&sent, channel, once, at).or_throw(env)?,
+        )
     }
 
     /// The first instant at or after `at` when one more message on `channel` fits every cap.
@@ -361,7 +400,10 @@ impl FrequencyCaps {
     pub fn frees_at(&self, env: &Env, history: Arg, channel: Arg, at: Arg) -> Result<String> {
         let sent = self::history(env, history, "history")?;
         let (channel, at) = (self::channel(env, channel)?, instant(env, at, "at")?);
-        self.caps.frees_at(&sent, channel, at).map(iso).or_throw(env)
+        self.caps
+            .frees_at(&sent, channel, at)
+            .map(iso)
+            .or_throw(env)
     }
 
     /// The caps in the core's JSON form.
@@ -389,14 +431,24 @@ pub fn plan_send<'e>(env: &'e Env, at: Arg, channel: Arg, options: Arg) -> Resul
     let known = ["timeZone", "policy", "caps", "history", "transactional"];
     let opts = Opts::read(env, options, "options", &known)?;
     let zone = zone(env, opts.get("timeZone")?, "options.timeZone")?;
-    let policy = opt_doc(env, opts.get("policy")?, "options.policy", ZonedPolicy::from_json)?;
+    let policy = opt_doc(
+        env,
+        opts.get("policy")?,
+        "options.policy",
+        ZonedPolicy::from_json,
+    )?;
     let caps = opt_doc(env, opts.get("caps")?, "options.caps", CapPolicy::from_json)?;
     let history = history(env, opts.get("history")?, "options.history")?;
     let transactional = match opts.get("transactional")? {
         Some(v) if v.get_type()? == napi::ValueType::Boolean => v.coerce_to_bool()?,
         Some(v) => {
             let name = "options.transactional";
-            return Err(crate::convert::wrong_type(env, Some(&v), name, "of type boolean"));
+            return Err(crate::convert::wrong_type(
+                env,
+                Some(&v),
+                name,
+                "of type boolean",
+            ));
         }
         None => false,
     };
