@@ -12,7 +12,7 @@ use napi::{Env, Error, Result, Status, ValueType, JSON};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::errors::{core_error, OrThrow};
+use crate::errors::OrThrow;
 
 /// An optional JS argument.
 pub(crate) type Arg<'a> = Option<Unknown<'a>>;
@@ -154,8 +154,7 @@ fn stringify(env: &Env, value: Unknown<'_>) -> Result<Option<String>> {
 }
 
 /// Any JSON value (a JsonLogic rule or its data) as a `serde_json::Value`; `undefined` is `null`
-/// when `undefined_is_null`. Nesting is limited to 1024 levels (the core's own limits are lower
-/// and reported by the core with a location).
+/// when `undefined_is_null`. Read by the core (nesting up to `sequenza::text::MAX_JSON_DEPTH`).
 pub(crate) fn json_value(
     env: &Env,
     value: Arg,
@@ -175,7 +174,7 @@ pub(crate) fn json_value(
         Some(v) => stringify(env, *v)?,
     };
     match text {
-        Some(text) => deep(env, &text, name),
+        Some(text) => sequenza::text::json_value(&text).or_throw(env),
         None if undefined_is_null
             && value
                 .as_ref()
@@ -185,31 +184,6 @@ pub(crate) fn json_value(
         }
         None => Err(wrong_type(env, value.as_ref(), name, "a JSON value")),
     }
-}
-
-/// Reads JSON text without serde_json's limit of 128 levels, up to 1024.
-fn deep<'de, T: serde::Deserialize<'de>>(env: &Env, text: &'de str, name: &str) -> Result<T> {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for b in text.bytes() {
-        match (in_string, b) {
-            (true, _) if escaped => escaped = false,
-            (true, b'\\') => escaped = true,
-            (_, b'"') => in_string = !in_string,
-            (false, b'[' | b'{') => (depth, deepest) = (depth + 1, deepest.max(depth + 1)),
-            (false, b']' | b'}') => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    if deepest > 1024 {
-        return Err(range_error(
-            env,
-            &format!("The \"{name}\" argument nests deeper than 1024 levels"),
-        ));
-    }
-    let mut de = serde_json::Deserializer::from_str(text);
-    de.disable_recursion_limit();
-    T::deserialize(&mut de)
-        .map_err(|e| Error::new(Status::GenericFailure, format!("\"{name}\": {e}")))
 }
 
 /// Every element of a JS array read by the core (one `JSON.stringify` for the whole array); a
@@ -227,11 +201,10 @@ pub(crate) fn array<T>(
     let Some(text) = text else {
         return Err(wrong_type(env, value.as_ref(), name, "an array"));
     };
-    let elements: Vec<&RawValue> = deep(env, &text, name)?;
-    let read_one = |(i, raw): (usize, &&RawValue)| {
-        read(raw.get()).map_err(|e| core_error(env, crate::errors::prefixed(e, &format!("/{i}"))))
-    };
-    elements.iter().enumerate().map(read_one).collect()
+    let elements: Vec<&RawValue> = sequenza::text::json_deep(&text).or_throw(env)?;
+    let read_one = |(i, raw): (usize, &&RawValue)| read(raw.get()).map_err(|e| e.in_element(i));
+    let elements = elements.iter().enumerate().map(read_one);
+    elements.collect::<sequenza::Result<_>>().or_throw(env)
 }
 
 /// An instant: a `Date` or an RFC 3339 string with an offset (the one converter every `now`,
@@ -338,21 +311,8 @@ pub(crate) fn core_options(env: &Env, value: Arg) -> Result<serde_json::Value> {
     if value.get_type()? != ValueType::Object || value.is_array()? {
         return Err(wrong_type(env, Some(&value), "options", "an object"));
     }
-    Ok(snake_keys(json_value(env, Some(value), "options", false)?))
-}
-
-/// The top-level keys of an options object in the core's snake_case (`quietHours` →
-/// `quiet_hours`); nested keys (a mapping's column names) are left as they are.
-pub(crate) fn snake_keys(value: serde_json::Value) -> serde_json::Value {
-    match value {
-        serde_json::Value::Object(map) => {
-            let snake = map
-                .into_iter()
-                .map(|(k, v)| (sequenza::text::snake_case(&k), v));
-            serde_json::Value::Object(snake.collect())
-        }
-        other => other,
-    }
+    let options = json_value(env, Some(value), "options", false)?;
+    Ok(sequenza::text::snake_case_keys(options))
 }
 
 /// An optional IANA zone argument, read by the core (`time.zone.unknown`).

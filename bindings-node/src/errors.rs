@@ -91,15 +91,3 @@ impl<T> OrThrow<T> for sequenza::Result<T> {
         self.map_err(|e| core_error(env, e))
     }
 }
-
-/// The error of element `prefix` of a larger input: a format error's JSON pointer gets `prefix`
-/// in front.
-pub(crate) fn prefixed(err: sequenza::Error, prefix: &str) -> sequenza::Error {
-    match err {
-        sequenza::Error::Format(mut f) => {
-            f.path = format!("{prefix}{}", f.path);
-            sequenza::Error::Format(f)
-        }
-        other => other,
-    }
-}

@@ -116,22 +116,9 @@ pub fn validate_flows<'e>(env: &'e Env, flows: Arg, fields: Arg) -> Result<Unkno
 }
 
 /// Every finding code with its severity and what it means.
-#[napi(ts_return_type = "FindingCodeEntry[]")]
+#[napi(ts_return_type = "FindingCodeInfo[]")]
 pub fn finding_codes(env: &Env) -> Result<Unknown<'_>> {
-    #[derive(serde::Serialize)]
-    struct FindingCode<'a> {
-        code: &'a str,
-        severity: sequenza::Severity,
-        description: &'a str,
-    }
-    let codes = sequenza::error::FindingCode::ALL
-        .iter()
-        .map(|c| FindingCode {
-            code: c.as_str(),
-            severity: c.severity(),
-            description: c.meaning(),
-        });
-    to_js(env, &codes.collect::<Vec<_>>())
+    to_js(env, &sequenza::error::finding_codes())
 }
 
 /// The JSON Schema of a flow document, as JSON text.

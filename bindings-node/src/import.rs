@@ -23,7 +23,7 @@ use sequenza::import::{ImportList, ImportOptions, MemoryTarget, Progress};
 use sequenza::text::camel_case_keys;
 use serde_json::Value;
 
-use crate::convert::{array, instant, json_value, opt_string, range_error, schema, snake_keys};
+use crate::convert::{array, instant, json_value, opt_string, range_error, schema};
 use crate::convert::{to_js, wrong_type, Arg};
 use crate::errors::{core_error, OrThrow};
 use crate::list::Audience;
@@ -116,7 +116,7 @@ fn parse<'a>(env: &Env, options: Arg<'a>, own: &[&str]) -> Result<Parsed<'a>> {
     let opts = crate::convert::Opts::read(env, options, "options", &[])?;
     let object = opts.object();
     let mut settings = match options.filter(|_| object.is_some()) {
-        Some(o) => snake_keys(json_value(env, Some(o), "options", false)?),
+        Some(o) => sequenza::text::snake_case_keys(json_value(env, Some(o), "options", false)?),
         None => Value::Object(Default::default()),
     };
     if let Value::Object(map) = &mut settings {
