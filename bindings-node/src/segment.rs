@@ -110,18 +110,9 @@ impl Segment {
     /// when it has a `condition` and no `type`, else a condition.
     pub(crate) fn read(env: &Env, data: Arg, name: &str) -> Result<Self> {
         let text = json_text(env, data, name)?;
-        let shape: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&text).unwrap_or_default();
-        if shape.contains_key("condition") && !shape.contains_key("type") {
-            let s = sequenza::segment::Segment::from_json(&text).or_throw(env)?;
-            let id = Some(s.id.as_str().to_owned());
-            return Ok(Segment::new(s.condition, id, Some(s.name)));
-        }
-        Ok(Segment::new(
-            Condition::from_json(&text).or_throw(env)?,
-            None,
-            None,
-        ))
+        let doc = sequenza::segment::Segment::from_json_or_condition(&text);
+        let (id, name, condition) = doc.or_throw(env)?;
+        Ok(Segment::new(condition, id, name))
     }
 
     /// The core segment, for a `SegmentIndex`: it needs an id (the name defaults to `""`).

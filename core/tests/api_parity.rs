@@ -48,7 +48,7 @@ fn fields(args: &Value) -> sequenza::Result<Option<FieldSchema>> {
 /// One API call: its result as JSON, or the core's error.
 fn call(op: &str, args: &Value) -> sequenza::Result<Value> {
     Ok(match op {
-        "flow.validate" => {
+        "validate_flow" => {
             let flow = match s(args, "file") {
                 Some(f) => Flow::from_json(&file(f))?,
                 None => Flow::from_json(s(args, "json").unwrap_or_default())?,
@@ -61,26 +61,26 @@ fn call(op: &str, args: &Value) -> sequenza::Result<Value> {
             out.sort_by_key(Value::to_string);
             Value::Array(out)
         }
-        "condition.parse" => {
+        "parse_condition" => {
             serde_json::to_value(Condition::parse(s(args, "text").unwrap_or_default())?).unwrap()
         }
-        "condition.check" => {
+        "check_condition" => {
             let c = Condition::from_json(&args["condition"].to_string())?;
             CompiledCondition::compile(&c, fields(args)?.as_ref())?;
             Value::Null
         }
-        "segment.matches" => {
+        "segment_matches" => {
             let c = Condition::from_json(&args["condition"].to_string())?;
             let compiled = CompiledCondition::compile(&c, None)?;
             let contact = Contact::from_json(&args["contact"].to_string())?;
             Value::Bool(compiled.matches(&contact, &[], &EvalContext::new(at(args, "now"))))
         }
-        "send_policy.next_allowed" => {
+        "send_policy_next_allowed" => {
             let p = ZonedPolicy::from_json(&args["policy"].to_string())?;
             let zone = call_zone(s(args, "time_zone"), Some(&p))?;
             iso(p.policy.next_allowed(at(args, "at"), zone)?)
         }
-        "recurrence.next_after" => {
+        "recurrence_next_after" => {
             let rule = match s(args, "rrule") {
                 Some(text) => RecurrenceRule::from_rrule(text)?,
                 None => RecurrenceRule::from_json(&args["rule"].to_string())?,
@@ -108,7 +108,7 @@ fn call(op: &str, args: &Value) -> sequenza::Result<Value> {
             let local: NaiveDateTime = s(args, "local").unwrap_or_default().parse().unwrap();
             iso(local_to_utc(zone, local)?)
         }
-        "list.create" => {
+        "create_lists" => {
             let now = at(args, "now");
             let mut audience = Audience::new();
             for c in args["contacts"].as_array().into_iter().flatten() {
@@ -120,13 +120,13 @@ fn call(op: &str, args: &Value) -> sequenza::Result<Value> {
             }
             json!(counts)
         }
-        "import.preview" => {
+        "preview_csv" => {
             let options = ImportOptions::from_json_value(args["options"].clone())?;
             let csv = s(args, "csv").unwrap_or_default();
             preview_csv(csv.as_bytes(), &options, &FieldSchema::default())?;
             Value::Null
         }
-        "jsonlogic.apply" => sequenza::jsonlogic::apply(&args["rule"], &args["data"])?,
+        "jsonlogic_apply" => sequenza::jsonlogic::apply(&args["rule"], &args["data"])?,
         other => panic!("unknown op {other}"),
     })
 }

@@ -114,7 +114,7 @@ impl Error {
             Error::Time(e) => e.code.as_str(),
             Error::List(e) => e.code.as_str(),
             #[cfg(feature = "import")]
-            Error::Import(e) => e.code,
+            Error::Import(e) => e.code.as_str(),
             Error::JsonLogic(e) => e.code(),
             Error::Merge(_) => MergeCode::Malformed.as_str(),
             Error::Engine(e) => e.code.as_str(),
