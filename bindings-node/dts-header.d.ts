@@ -48,7 +48,7 @@ export type ImportProgress = model.CamelCaseKeys<model.Progress>
 export type ImportReport = model.CamelCaseKeys<model.ImportReport> | model.CamelCaseKeys<model.ListImport>
 
 /** One entry of `findingCodes()` (`FindingCode`, from the model, is the code itself). */
-export interface FindingCodeEntry {
+export interface FindingCodeInfo {
   /** Stable machine code. */
   code: FindingCode
   /** The severity every finding with this code has. */

@@ -48,7 +48,7 @@ export type ImportProgress = model.CamelCaseKeys<model.Progress>
 export type ImportReport = model.CamelCaseKeys<model.ImportReport> | model.CamelCaseKeys<model.ListImport>
 
 /** One entry of `findingCodes()` (`FindingCode`, from the model, is the code itself). */
-export interface FindingCodeEntry {
+export interface FindingCodeInfo {
   /** Stable machine code. */
   code: FindingCode
   /** The severity every finding with this code has. */
@@ -1134,7 +1134,7 @@ export declare function errorCodes(): ErrorCode[]
 export declare function exportCsv(source: Audience | Contact[], options?: ExportCsvOptions | null): string | number
 
 /** Every finding code with its severity and what it means. */
-export declare function findingCodes(): FindingCodeEntry[]
+export declare function findingCodes(): FindingCodeInfo[]
 
 /** The JSON Schema of a flow document, as JSON text. */
 export declare function flowSchema(): string

@@ -12,23 +12,32 @@ use napi::{Env, Error, Result, Status, ValueType, JSON};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::errors::{core_error, OrThrow};
+use crate::errors::OrThrow;
 
 /// An optional JS argument.
 pub(crate) type Arg<'a> = Option<Unknown<'a>>;
 
 /// Throws a `TypeError` with Node's `ERR_INVALID_ARG_TYPE` and returns napi's "already thrown".
 pub(crate) fn type_error(env: &Env, message: &str) -> Error {
-    thrown(env.throw_type_error(message, Some("ERR_INVALID_ARG_TYPE")), message)
+    thrown(
+        env.throw_type_error(message, Some("ERR_INVALID_ARG_TYPE")),
+        message,
+    )
 }
 
 /// Throws a `RangeError` with Node's `ERR_INVALID_ARG_VALUE` (right type, wrong value).
 pub(crate) fn range_error(env: &Env, message: &str) -> Error {
-    thrown(env.throw_range_error(message, Some("ERR_INVALID_ARG_VALUE")), message)
+    thrown(
+        env.throw_range_error(message, Some("ERR_INVALID_ARG_VALUE")),
+        message,
+    )
 }
 
 fn thrown(result: Result<()>, message: &str) -> Error {
-    result.map_or_else(|e| e, |()| Error::new(Status::PendingException, message.to_owned()))
+    result.map_or_else(
+        |e| e,
+        |()| Error::new(Status::PendingException, message.to_owned()),
+    )
 }
 
 /// `The "name" argument must be {expected}. Received …`, as a `TypeError`.
@@ -45,7 +54,10 @@ pub(crate) fn wrong_type(
         Some((Ok(t), _)) => format!("type {}", format!("{t}").to_lowercase()),
         Some((Err(_), _)) => "an unreadable value".to_owned(),
     };
-    type_error(env, &format!("The \"{name}\" argument must be {expected}. Received {received}"))
+    type_error(
+        env,
+        &format!("The \"{name}\" argument must be {expected}. Received {received}"),
+    )
 }
 
 /// The value unless it is `undefined` or `null`.
@@ -94,7 +106,12 @@ pub(crate) fn json_text(env: &Env, value: Arg, name: &str) -> Result<String> {
             _ => {}
         }
     }
-    Err(wrong_type(env, value.as_ref(), name, "a JSON string or an object with a JSON form"))
+    Err(wrong_type(
+        env,
+        value.as_ref(),
+        name,
+        "a JSON string or an object with a JSON form",
+    ))
 }
 
 /// A document read by the core from [`json_text`]; the core's error is thrown as is.
@@ -114,7 +131,9 @@ pub(crate) fn opt_doc<T>(
     name: &str,
     read: impl FnOnce(&str) -> sequenza::Result<T>,
 ) -> Result<Option<T>> {
-    given(value).map(|v| doc(env, Some(v), name, read)).transpose()
+    given(value)
+        .map(|v| doc(env, Some(v), name, read))
+        .transpose()
 }
 
 /// The optional field schema.
@@ -135,8 +154,7 @@ fn stringify(env: &Env, value: Unknown<'_>) -> Result<Option<String>> {
 }
 
 /// Any JSON value (a JsonLogic rule or its data) as a `serde_json::Value`; `undefined` is `null`
-/// when `undefined_is_null`. Nesting is limited to 1024 levels (the core's own limits are lower
-/// and reported by the core with a location).
+/// when `undefined_is_null`. Read by the core (nesting up to `sequenza::text::MAX_JSON_DEPTH`).
 pub(crate) fn json_value(
     env: &Env,
     value: Arg,
@@ -156,39 +174,16 @@ pub(crate) fn json_value(
         Some(v) => stringify(env, *v)?,
     };
     match text {
-        Some(text) => deep(env, &text, name),
+        Some(text) => sequenza::text::json_value(&text).or_throw(env),
         None if undefined_is_null
-            && value.as_ref().is_none_or(|v| v.get_type().ok() == Some(ValueType::Undefined)) =>
+            && value
+                .as_ref()
+                .is_none_or(|v| v.get_type().ok() == Some(ValueType::Undefined)) =>
         {
             Ok(serde_json::Value::Null)
         }
         None => Err(wrong_type(env, value.as_ref(), name, "a JSON value")),
     }
-}
-
-/// Reads JSON text without serde_json's limit of 128 levels, up to 1024.
-fn deep<'de, T: serde::Deserialize<'de>>(env: &Env, text: &'de str, name: &str) -> Result<T> {
-    let (mut depth, mut deepest, mut in_string, mut escaped) = (0usize, 0usize, false, false);
-    for b in text.bytes() {
-        match (in_string, b) {
-            (true, _) if escaped => escaped = false,
-            (true, b'\\') => escaped = true,
-            (_, b'"') => in_string = !in_string,
-            (false, b'[' | b'{') => (depth, deepest) = (depth + 1, deepest.max(depth + 1)),
-            (false, b']' | b'}') => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    if deepest > 1024 {
-        return Err(range_error(
-            env,
-            &format!("The \"{name}\" argument nests deeper than 1024 levels"),
-        ));
-    }
-    let mut de = serde_json::Deserializer::from_str(text);
-    de.disable_recursion_limit();
-    T::deserialize(&mut de)
-        .map_err(|e| Error::new(Status::GenericFailure, format!("\"{name}\": {e}")))
 }
 
 /// Every element of a JS array read by the core (one `JSON.stringify` for the whole array); a
@@ -206,11 +201,10 @@ pub(crate) fn array<T>(
     let Some(text) = text else {
         return Err(wrong_type(env, value.as_ref(), name, "an array"));
     };
-    let elements: Vec<&RawValue> = deep(env, &text, name)?;
-    let read_one = |(i, raw): (usize, &&RawValue)| {
-        read(raw.get()).map_err(|e| core_error(env, crate::errors::prefixed(e, &format!("/{i}"))))
-    };
-    elements.iter().enumerate().map(read_one).collect()
+    let elements: Vec<&RawValue> = sequenza::text::json_deep(&text).or_throw(env)?;
+    let read_one = |(i, raw): (usize, &&RawValue)| read(raw.get()).map_err(|e| e.in_element(i));
+    let elements = elements.iter().enumerate().map(read_one);
+    elements.collect::<sequenza::Result<_>>().or_throw(env)
 }
 
 /// An instant: a `Date` or an RFC 3339 string with an offset (the one converter every `now`,
@@ -232,7 +226,12 @@ pub(crate) fn instant(env: &Env, value: Arg, name: &str) -> Result<DateTime<Utc>
                 .filter(|_| millis.is_finite())
                 .ok_or_else(|| bad("is an invalid Date".to_owned()))
         }
-        other => Err(wrong_type(env, other.as_ref(), name, "a Date or an RFC 3339 string")),
+        other => Err(wrong_type(
+            env,
+            other.as_ref(),
+            name,
+            "a Date or an RFC 3339 string",
+        )),
     }
 }
 
@@ -285,7 +284,9 @@ impl<'env> Opts<'env> {
                 }
             }
         }
-        Ok(Opts { object: Some(object) })
+        Ok(Opts {
+            object: Some(object),
+        })
     }
 
     /// The options object itself, when one was given.
@@ -310,23 +311,14 @@ pub(crate) fn core_options(env: &Env, value: Arg) -> Result<serde_json::Value> {
     if value.get_type()? != ValueType::Object || value.is_array()? {
         return Err(wrong_type(env, Some(&value), "options", "an object"));
     }
-    Ok(snake_keys(json_value(env, Some(value), "options", false)?))
-}
-
-/// The top-level keys of an options object in the core's snake_case (`quietHours` →
-/// `quiet_hours`); nested keys (a mapping's column names) are left as they are.
-pub(crate) fn snake_keys(value: serde_json::Value) -> serde_json::Value {
-    match value {
-        serde_json::Value::Object(map) => {
-            let snake = map.into_iter().map(|(k, v)| (sequenza::text::snake_case(&k), v));
-            serde_json::Value::Object(snake.collect())
-        }
-        other => other,
-    }
+    let options = json_value(env, Some(value), "options", false)?;
+    Ok(sequenza::text::snake_case_keys(options))
 }
 
 /// An optional IANA zone argument, read by the core (`time.zone.unknown`).
 pub(crate) fn zone(env: &Env, value: Arg, name: &str) -> Result<Option<sequenza::time::Tz>> {
     let name = opt_string(env, value, name)?;
-    name.map(|n| sequenza::time::parse_zone(&n)).transpose().or_throw(env)
+    name.map(|n| sequenza::time::parse_zone(&n))
+        .transpose()
+        .or_throw(env)
 }

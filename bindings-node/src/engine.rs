@@ -89,16 +89,20 @@ impl Handlers<'_, '_> {
         };
         let name = format!("the reply of handlers.{route}");
         let reply: HandlerReply = match reply.get_type()? {
-            ValueType::String => {
-                HandlerReply { outcome: word(env, Some(reply), &name)?, response: None }
-            }
+            ValueType::String => HandlerReply {
+                outcome: word(env, Some(reply), &name)?,
+                response: None,
+            },
             ValueType::Object if !reply.is_array()? => document(env, Some(reply), &name)?,
             _ => {
                 let expected = "an outcome string, an object {outcome, response}, or undefined";
                 return Err(wrong_type(env, Some(&reply), &name, expected));
             }
         };
-        Ok(Some(Delivery { outcome: reply.outcome, response: reply.response }))
+        Ok(Some(Delivery {
+            outcome: reply.outcome,
+            response: reply.response,
+        }))
     }
 }
 
@@ -221,7 +225,9 @@ impl Engine {
         let id = self::contact_id(env, contact_id, "contactId")?;
         let activity = document(env, activity, "activity")?;
         let (at, now) = (instant(env, at, "at")?, instant(env, now, "now")?);
-        self.inner.record_activity(&id, activity, at, now).or_throw(env)
+        self.inner
+            .record_activity(&id, activity, at, now)
+            .or_throw(env)
     }
 
     /// Receives an inbound WhatsApp / SMS message `{channel, from (a phone) or contact, text,
@@ -255,7 +261,10 @@ impl Engine {
 
     /// Enrolls every contact matching the flow's manual `filter` (or its entry restriction);
     /// returns `{entered, refused}`.
-    #[napi(ts_args_type = "flowId: string, now: Instant", ts_return_type = "EnrollOutcome")]
+    #[napi(
+        ts_args_type = "flowId: string, now: Instant",
+        ts_return_type = "EnrollOutcome"
+    )]
     pub fn enroll_matching<'e>(
         &mut self,
         env: &'e Env,
@@ -283,7 +292,10 @@ impl Engine {
         let url = string(env, url, "url")?;
         let items: Vec<sequenza::engine::feed::FeedItem> = document(env, items, "items")?;
         let now = instant(env, now, "now")?;
-        to_js(env, &self.inner.feed_items(&url, &items, now).or_throw(env)?)
+        to_js(
+            env,
+            &self.inner.feed_items(&url, &items, now).or_throw(env)?,
+        )
     }
 
     /// Runs everything due up to `now`, each step at its own instant; returns the number of
@@ -324,8 +336,9 @@ impl Engine {
         let key = EffectKey(string(env, key, "key")?);
         let outcome = word(env, outcome, "outcome")?;
         let now = instant(env, now, "now")?;
-        let response: Option<ApiResponse> =
-            given(response).map(|r| document(env, Some(r), "response")).transpose()?;
+        let response: Option<ApiResponse> = given(response)
+            .map(|r| document(env, Some(r), "response"))
+            .transpose()?;
         self.inner.ack(&key, outcome, now, response).or_throw(env)
     }
 
@@ -345,7 +358,11 @@ impl Engine {
             other => return Err(wrong_type(env, other.as_ref(), "handlers", "an object")),
         };
         let now = instant(env, now, "now")?;
-        let mut channel = Handlers { env, handlers: &handlers, failure: None };
+        let mut channel = Handlers {
+            env,
+            handlers: &handlers,
+            failure: None,
+        };
         let done = self.inner.deliver(&mut channel, now).or_throw(env)?;
         match channel.failure {
             Some(e) => Err(e),
@@ -364,7 +381,10 @@ impl Engine {
         let flow = opt_string(env, opts.get("flow")?, "options.flow")?.map(FlowId::new);
         let contact = opt_string(env, opts.get("contact")?, "options.contact")?;
         let contact = contact.map(ContactId::new);
-        let out = self.inner.enrollments(flow.as_ref(), contact.as_ref()).or_throw(env)?;
+        let out = self
+            .inner
+            .enrollments(flow.as_ref(), contact.as_ref())
+            .or_throw(env)?;
         to_js(env, &out)
     }
 
@@ -402,7 +422,10 @@ impl Engine {
     pub fn register_segment(&mut self, env: &Env, segment: Arg, now: Arg) -> Result<u32> {
         let segment = crate::segment::core_segment(env, segment, "segment")?;
         let now = instant(env, now, "now")?;
-        self.inner.register_segment(segment, now).map(count).or_throw(env)
+        self.inner
+            .register_segment(segment, now)
+            .map(count)
+            .or_throw(env)
     }
 
     /// Creates a list (its JSON form, as `Audience.createList` takes); its changes fire flows.
@@ -458,14 +481,21 @@ impl Engine {
         let list = self::list_id(env, list_id)?;
         let contact = self::contact_id(env, contact_id, "contactId")?;
         let now = instant(env, now, "now")?;
-        self.inner.remove_from_list(&list, &contact, now).or_throw(env)
+        self.inner
+            .remove_from_list(&list, &contact, now)
+            .or_throw(env)
     }
 
     /// The ids of a list's members, in id order (none for an unknown list).
     #[napi(ts_args_type = "listId: string")]
     pub fn member_ids(&self, env: &Env, list_id: Arg) -> Result<Vec<String>> {
         let id = self::list_id(env, list_id)?;
-        Ok(self.inner.audience().member_ids(&id).map(|c| c.as_str().to_owned()).collect())
+        Ok(self
+            .inner
+            .audience()
+            .member_ids(&id)
+            .map(|c| c.as_str().to_owned())
+            .collect())
     }
 
     /// Imports a CSV file (a path, read in chunks, or a `Buffer` / `Uint8Array`) into the

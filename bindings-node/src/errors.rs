@@ -58,7 +58,9 @@ fn build(env: &Env, name: &str, message: &str, data: serde_json::Value) -> Resul
     let class: Option<Function<'_, String, Unknown<'_>>> = CLASSES.with(|c| {
         let classes = c.borrow();
         let object: Option<Object<'_>> = classes.as_ref().map(|r| r.get_value(env)).transpose()?;
-        object.map(|o| o.get_named_property_unchecked(name)).transpose()
+        object
+            .map(|o| o.get_named_property_unchecked(name))
+            .transpose()
     })?;
     let mut obj: Object<'_> = match class {
         Some(class) => class.new_instance(message.to_owned())?.coerce_to_object()?,
@@ -87,17 +89,5 @@ pub(crate) trait OrThrow<T> {
 impl<T> OrThrow<T> for sequenza::Result<T> {
     fn or_throw(self, env: &Env) -> Result<T> {
         self.map_err(|e| core_error(env, e))
-    }
-}
-
-/// The error of element `prefix` of a larger input: a format error's JSON pointer gets `prefix`
-/// in front.
-pub(crate) fn prefixed(err: sequenza::Error, prefix: &str) -> sequenza::Error {
-    match err {
-        sequenza::Error::Format(mut f) => {
-            f.path = format!("{prefix}{}", f.path);
-            sequenza::Error::Format(f)
-        }
-        other => other,
     }
 }

@@ -116,20 +116,9 @@ pub fn validate_flows<'e>(env: &'e Env, flows: Arg, fields: Arg) -> Result<Unkno
 }
 
 /// Every finding code with its severity and what it means.
-#[napi(ts_return_type = "FindingCodeEntry[]")]
+#[napi(ts_return_type = "FindingCodeInfo[]")]
 pub fn finding_codes(env: &Env) -> Result<Unknown<'_>> {
-    #[derive(serde::Serialize)]
-    struct FindingCode<'a> {
-        code: &'a str,
-        severity: sequenza::Severity,
-        description: &'a str,
-    }
-    let codes = sequenza::error::FindingCode::ALL.iter().map(|c| FindingCode {
-        code: c.as_str(),
-        severity: c.severity(),
-        description: c.meaning(),
-    });
-    to_js(env, &codes.collect::<Vec<_>>())
+    to_js(env, &sequenza::error::finding_codes())
 }
 
 /// The JSON Schema of a flow document, as JSON text.
@@ -141,7 +130,10 @@ pub fn flow_schema() -> &'static str {
 /// Evaluates a JsonLogic rule against `data` (`null` when absent), as json-logic-js does. Both
 /// are JSON values (a string rule is the string itself). Throws a `JsonLogicError` with the JSON
 /// `path` of the offending node in the rule.
-#[napi(ts_args_type = "rule: JsonLogicRule, data?: JsonValue", ts_return_type = "JsonValue")]
+#[napi(
+    ts_args_type = "rule: JsonLogicRule, data?: JsonValue",
+    ts_return_type = "JsonValue"
+)]
 pub fn jsonlogic_apply<'e>(
     env: &'e Env,
     rule: Unknown<'_>,

@@ -7,7 +7,7 @@
 //! Outputs are the core's JSON forms with camelCase keys.
 
 use std::cell::RefCell;
-use std::io::{BufWriter, Cursor, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -19,11 +19,11 @@ use napi::bindgen_prelude::{
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Result, Status, Task, ValueType};
 use napi_derive::napi;
-use sequenza::import::{ImportList, ImportOptions, MemoryTarget, Progress};
+use sequenza::import::{CsvSource, ImportList, ImportOptions, Progress, Stoppable};
 use sequenza::text::camel_case_keys;
 use serde_json::Value;
 
-use crate::convert::{array, instant, json_value, opt_string, range_error, schema, snake_keys};
+use crate::convert::{array, instant, json_value, opt_string, range_error, schema};
 use crate::convert::{to_js, wrong_type, Arg};
 use crate::errors::{core_error, OrThrow};
 use crate::list::Audience;
@@ -32,73 +32,17 @@ use crate::list::Audience;
 const OWN: [&str; 5] = ["fields", "now", "onProgress", "audience", "fileName"];
 
 /// An input: a path (opened when the import starts) or bytes.
-enum Input {
-    Path(String),
-    Bytes(Vec<u8>),
-}
-
-impl Input {
-    fn read(env: &Env, value: Arg) -> Result<Self> {
-        match &value {
-            Some(v) if v.get_type()? == ValueType::String => {
-                Ok(Input::Path(crate::convert::string(env, value, "pathOrBuffer")?))
-            }
-            Some(v) => match Uint8Array::from_unknown(*v) {
-                Ok(bytes) => Ok(Input::Bytes(bytes.to_vec())),
-                Err(_) => Err(wrong_type(env, value.as_ref(), "pathOrBuffer", EXPECTED)),
-            },
-            None => Err(wrong_type(env, None, "pathOrBuffer", EXPECTED)),
-        }
-    }
-
-    /// The file's name (for the import list's source), when it is a file.
-    fn file_name(&self) -> Option<String> {
-        match self {
-            Input::Path(p) => {
-                std::path::Path::new(p).file_name().map(|n| n.to_string_lossy().into())
-            }
-            Input::Bytes(_) => None,
-        }
-    }
-
-    /// A reader; a file that cannot be opened fails on the first read (the core's `import.io`).
-    fn reader(&self) -> Box<dyn Read + Send + '_> {
-        match self {
-            Input::Path(p) => match std::fs::File::open(p) {
-                Ok(f) => Box::new(f),
-                Err(e) => {
-                    Box::new(Unreadable(Some(std::io::Error::new(e.kind(), format!("{p}: {e}")))))
-                }
-            },
-            Input::Bytes(b) => Box::new(Cursor::new(b.as_slice())),
-        }
-    }
-}
-
-const EXPECTED: &str = "a path string, a Buffer or a Uint8Array";
-
-/// A file that could not be opened: its first read gives the error.
-struct Unreadable(Option<std::io::Error>);
-
-impl Read for Unreadable {
-    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
-        Err(self.0.take().unwrap_or_else(|| std::io::ErrorKind::NotFound.into()))
-    }
-}
-
-/// A reader that fails once `stop` is set (`onProgress` threw): the core then ends the import
-/// with `import.io` and the report of what it wrote.
-struct Stoppable<R> {
-    inner: R,
-    stop: Arc<AtomicBool>,
-}
-
-impl<R: Read> Read for Stoppable<R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.stop.load(Ordering::Relaxed) {
-            return Err(std::io::Error::other("the import was stopped by onProgress"));
-        }
-        self.inner.read(buf)
+fn input(env: &Env, value: Arg) -> Result<CsvSource> {
+    const EXPECTED: &str = "a path string, a Buffer or a Uint8Array";
+    match &value {
+        Some(v) if v.get_type()? == ValueType::String => Ok(CsvSource::Path(
+            crate::convert::string(env, value, "pathOrBuffer")?.into(),
+        )),
+        Some(v) => match Uint8Array::from_unknown(*v) {
+            Ok(bytes) => Ok(CsvSource::Bytes(bytes.to_vec())),
+            Err(_) => Err(wrong_type(env, value.as_ref(), "pathOrBuffer", EXPECTED)),
+        },
+        None => Err(wrong_type(env, None, "pathOrBuffer", EXPECTED)),
     }
 }
 
@@ -110,7 +54,7 @@ fn parse<'a>(env: &Env, options: Arg<'a>, own: &[&str]) -> Result<Parsed<'a>> {
     let opts = crate::convert::Opts::read(env, options, "options", &[])?;
     let object = opts.object();
     let mut settings = match options.filter(|_| object.is_some()) {
-        Some(o) => snake_keys(json_value(env, Some(o), "options", false)?),
+        Some(o) => sequenza::text::snake_case_keys(json_value(env, Some(o), "options", false)?),
         None => Value::Object(Default::default()),
     };
     if let Value::Object(map) = &mut settings {
@@ -118,8 +62,9 @@ fn parse<'a>(env: &Env, options: Arg<'a>, own: &[&str]) -> Result<Parsed<'a>> {
             map.remove(&sequenza::text::snake_case(key));
         }
     }
-    let settings =
-        ImportOptions::from_json_value(settings).map_err(sequenza::Error::from).or_throw(env)?;
+    let settings = ImportOptions::from_json_value(settings)
+        .map_err(sequenza::Error::from)
+        .or_throw(env)?;
     let schema = schema(env, opts.get("fields")?, "options.fields")?.unwrap_or_default();
     Ok((object, settings, schema))
 }
@@ -133,7 +78,7 @@ fn parse<'a>(env: &Env, options: Arg<'a>, own: &[&str]) -> Result<Parsed<'a>> {
 )]
 pub fn preview_csv<'e>(env: &'e Env, path_or_buffer: Arg, options: Arg) -> Result<Unknown<'e>> {
     let (_, settings, schema) = parse(env, options, &[])?;
-    let input = Input::read(env, path_or_buffer)?;
+    let input = input(env, path_or_buffer)?;
     let preview = sequenza::import::preview_csv_reader(input.reader(), &settings, &schema);
     let preview = serde_json::to_value(preview.or_throw(env)?).unwrap_or_default();
     to_js(env, &camel_case_keys(preview))
@@ -148,7 +93,7 @@ thread_local! {
 /// (called on the JS thread; returning `true` stops the import) and the stop flag it sets.
 #[allow(missing_debug_implementations)] // holds a threadsafe function, which has no Debug
 pub struct Import {
-    input: Input,
+    input: CsvSource,
     settings: ImportOptions,
     schema: sequenza::FieldSchema,
     now: DateTime<Utc>,
@@ -166,23 +111,15 @@ impl Import {
     fn run(&mut self, progress: &mut dyn FnMut(Value)) -> Outcome {
         let mut on =
             |p: Progress| progress(serde_json::json!({"bytesRead": p.bytes_read, "rows": p.rows}));
-        let reader = Stoppable { inner: self.input.reader(), stop: Arc::clone(&self.stop) };
-        let json = |v: std::result::Result<Value, serde_json::Error>| v.unwrap_or_default();
-        if let Some((_, audience)) = &mut self.audience {
-            let list = ImportList { name: None, file: self.file.clone() };
-            let (s, f, now) = (&self.settings, &self.schema, self.now);
-            let r = sequenza::import::import_csv_into_audience(
-                reader, s, f, audience, &list, now, &mut on,
-            )?;
-            return Ok(json(serde_json::to_value(r)));
-        }
-        let mut target = MemoryTarget::default();
-        let (s, f) = (&self.settings, &self.schema);
-        let r = sequenza::import::import_csv_reader(reader, s, f, &mut target, self.now, &mut on)?;
-        let mut out = json(serde_json::to_value(r));
-        out["list_id"] = Value::Null;
-        out["changes"] = Value::Array(Vec::new());
-        Ok(out)
+        let reader = Stoppable::new(self.input.reader(), Arc::clone(&self.stop));
+        let list = ImportList {
+            name: None,
+            file: self.file.clone(),
+        };
+        let audience = self.audience.as_mut().map(|(_, a)| a);
+        let (s, f, now) = (&self.settings, &self.schema, self.now);
+        let r = sequenza::import::import_csv_to(reader, s, f, audience, &list, now, &mut on)?;
+        Ok(serde_json::to_value(r).unwrap_or_default())
     }
 
     /// Gives the audience back to its handle (on the JS thread).
@@ -225,7 +162,9 @@ impl Task for Import {
 
     fn resolve(&mut self, env: Env, output: Outcome) -> Result<String> {
         self.give_back();
-        output.map(|r| camel_case_keys(r).to_string()).map_err(|e| core_error(&env, e))
+        output
+            .map(|r| camel_case_keys(r).to_string())
+            .map_err(|e| core_error(&env, e))
     }
 
     fn finally(mut self, _env: Env) -> Result<()> {
@@ -260,7 +199,9 @@ pub fn import_csv<'e>(
 ) -> Result<Either<Unknown<'e>, AsyncTask<Import>>> {
     let (object, settings, schema) = parse(env, options, &[])?;
     let get = |key: &str| -> Result<Arg> {
-        let value = object.as_ref().map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
+        let value = object
+            .as_ref()
+            .map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
         Ok(crate::convert::given(value.transpose()?))
     };
     let now = instant(env, get("now")?, "options.now")?;
@@ -269,7 +210,14 @@ pub fn import_csv<'e>(
             Some(Function::<Value, Option<bool>>::from_unknown(f)?)
         }
         None => None,
-        other => return Err(wrong_type(env, other.as_ref(), "options.onProgress", "a function")),
+        other => {
+            return Err(wrong_type(
+                env,
+                other.as_ref(),
+                "options.onProgress",
+                "a function",
+            ))
+        }
     };
     let mut handle = match get("audience")? {
         Some(a) => match Reference::<Audience>::from_unknown(a) {
@@ -279,11 +227,19 @@ pub fn import_csv<'e>(
         None => None,
     };
     let file = opt_string(env, get("fileName")?, "options.fileName")?;
-    let input = Input::read(env, path_or_buffer)?;
+    let input = input(env, path_or_buffer)?;
     let file = file.or_else(|| input.file_name());
     let stop = Arc::new(AtomicBool::new(false));
-    let mut import =
-        Import { input, settings, schema, now, file, audience: None, progress: None, stop };
+    let mut import = Import {
+        input,
+        settings,
+        schema,
+        now,
+        file,
+        audience: None,
+        progress: None,
+        stop,
+    };
     if let Some(h) = &mut handle {
         if h.busy {
             let message = "The \"options.audience\" argument is busy: importCsv is writing into it";
@@ -296,10 +252,13 @@ pub fn import_csv<'e>(
     if let (Some(h), Some((id, _))) = (handle, &import.audience) {
         BUSY.with(|b| b.borrow_mut().push((*id, h)));
     }
-    if let Input::Path(_) = import.input {
+    if let CsvSource::Path(_) = import.input {
         if let Some(f) = on_progress {
-            import.progress =
-                Some(f.build_threadsafe_function().callee_handled::<false>().build()?);
+            import.progress = Some(
+                f.build_threadsafe_function()
+                    .callee_handled::<false>()
+                    .build()?,
+            );
         }
         return Ok(Either::B(AsyncTask::new(import)));
     }
@@ -367,7 +326,9 @@ pub fn export_csv(env: &Env, source: Arg, options: Arg) -> Result<Either<String,
         return Ok(Either::A(String::from_utf8_lossy(&out).into_owned()));
     };
     let mut out = BufWriter::new(std::fs::File::create(&path).map_err(fail)?);
-    let n = write(&mut out).and_then(|n| out.flush().map(|()| n)).map_err(fail)?;
+    let n = write(&mut out)
+        .and_then(|n| out.flush().map(|()| n))
+        .map_err(fail)?;
     Ok(Either::B(n as f64))
 }
 
@@ -379,7 +340,7 @@ pub(crate) struct ImportCall<'a> {
     schema: sequenza::FieldSchema,
     now: DateTime<Utc>,
     on_progress: Option<Function<'a, Value, ()>>,
-    input: Input,
+    input: CsvSource,
     /// The file's name for the list's source: `options.fileName`, else the path's.
     pub(crate) file: Option<String>,
 }
@@ -406,7 +367,7 @@ impl<'a> ImportCall<'a> {
             schema,
             now: DateTime::<Utc>::MIN_UTC,
             on_progress: None,
-            input: Input::read(env, input)?,
+            input: self::input(env, input)?,
             file: None,
         };
         call.now = instant(env, call.option("now")?, "options.now")?;
@@ -416,7 +377,12 @@ impl<'a> ImportCall<'a> {
             }
             None => None,
             other => {
-                return Err(wrong_type(env, other.as_ref(), "options.onProgress", "a function"))
+                return Err(wrong_type(
+                    env,
+                    other.as_ref(),
+                    "options.onProgress",
+                    "a function",
+                ))
             }
         };
         let file = opt_string(env, call.option("fileName")?, "options.fileName")?;
@@ -426,8 +392,10 @@ impl<'a> ImportCall<'a> {
 
     /// An option's value (`None` when absent, `undefined` or `null`).
     pub(crate) fn option(&self, key: &str) -> Result<Arg<'a>> {
-        let value =
-            self.object.as_ref().map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
+        let value = self
+            .object
+            .as_ref()
+            .map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
         Ok(crate::convert::given(value.transpose()?))
     }
 
@@ -445,7 +413,13 @@ impl<'a> ImportCall<'a> {
             }
         };
         let mut reader = self.input.reader();
-        let out = import(&mut reader, &self.settings, &self.schema, self.now, &mut progress);
+        let out = import(
+            &mut reader,
+            &self.settings,
+            &self.schema,
+            self.now,
+            &mut progress,
+        );
         if let Some(e) = failed {
             return Err(e);
         }

@@ -57,7 +57,10 @@ impl SegmentIndex {
         if let Some(schema) = schema {
             inner = inner.with_schema(schema);
         }
-        Ok(SegmentIndex { inner, last_now: None })
+        Ok(SegmentIndex {
+            inner,
+            last_now: None,
+        })
     }
 
     /// Registers a segment (it needs an id) and evaluates it for every contact held, at `now`
@@ -90,7 +93,9 @@ impl SegmentIndex {
             other => return Err(wrong_type(env, other.as_ref(), "segments", "an array")),
         };
         let item = |i| core_segment(env, Some(list.get_element(i)?), &format!("segments[{i}]"));
-        let parsed = (0..list.get_array_length()?).map(item).collect::<Result<Vec<_>>>()?;
+        let parsed = (0..list.get_array_length()?)
+            .map(item)
+            .collect::<Result<Vec<_>>>()?;
         let now = self.now_or_last(env, now)?;
         to_js(env, &self.inner.register_all(parsed, now).or_throw(env)?)
     }
@@ -109,7 +114,10 @@ impl SegmentIndex {
     ) -> Result<Unknown<'e>> {
         let contact = doc(env, contact, "contact", Contact::from_json)?;
         let now = self.now(env, now)?;
-        to_js(env, &self.inner.apply(ContactChange::Upsert { contact }, now))
+        to_js(
+            env,
+            &self.inner.apply(ContactChange::Upsert { contact }, now),
+        )
     }
 
     /// A new event of a contact (a contact not seen before is created with only its id), at `now`.
@@ -124,7 +132,10 @@ impl SegmentIndex {
     }
 
     /// Forgets a contact and its events; it exits every segment it was in.
-    #[napi(ts_args_type = "contactId: string, now: Instant", ts_return_type = "MembershipDelta[]")]
+    #[napi(
+        ts_args_type = "contactId: string, now: Instant",
+        ts_return_type = "MembershipDelta[]"
+    )]
     pub fn remove_contact<'e>(
         &mut self,
         env: &'e Env,
@@ -154,14 +165,23 @@ impl SegmentIndex {
     #[napi(ts_args_type = "segmentId: string")]
     pub fn members(&self, env: &Env, segment_id: Arg) -> Result<Vec<String>> {
         let id = SegmentId::new(string(env, segment_id, "segmentId")?);
-        Ok(self.inner.members(&id).map(|c| c.as_str().to_owned()).collect())
+        Ok(self
+            .inner
+            .members(&id)
+            .map(|c| c.as_str().to_owned())
+            .collect())
     }
 
     /// The ids of the segments a contact is in, in evaluation order.
     #[napi(ts_args_type = "contactId: string")]
     pub fn segments_of(&self, env: &Env, contact_id: Arg) -> Result<Vec<String>> {
         let id = ContactId::new(string(env, contact_id, "contactId")?);
-        Ok(self.inner.segments_of(&id).into_iter().map(|s| s.as_str().to_owned()).collect())
+        Ok(self
+            .inner
+            .segments_of(&id)
+            .into_iter()
+            .map(|s| s.as_str().to_owned())
+            .collect())
     }
 
     /// True when the contact is in the segment.
@@ -181,6 +201,9 @@ impl SegmentIndex {
     /// The ids of the registered segments, in registration order.
     #[napi(getter)]
     pub fn segment_ids(&self) -> Vec<String> {
-        self.inner.segments().map(|s| s.id.as_str().to_owned()).collect()
+        self.inner
+            .segments()
+            .map(|s| s.id.as_str().to_owned())
+            .collect()
     }
 }

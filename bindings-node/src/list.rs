@@ -30,7 +30,10 @@ impl Audience {
     /// The audience, unless `importCsv` is writing into it.
     pub(crate) fn get(&self, env: &Env) -> Result<&sequenza::list::Audience> {
         if self.busy {
-            return Err(range_error(env, "The Audience is busy: importCsv is writing into it"));
+            return Err(range_error(
+                env,
+                "The Audience is busy: importCsv is writing into it",
+            ));
         }
         Ok(&self.inner)
     }
@@ -60,7 +63,12 @@ fn count_option(env: &Env, opts: &Opts<'_>, key: &str, default: usize) -> Result
     };
     let name = format!("options.{key}");
     if value.get_type()? != napi::ValueType::Number {
-        return Err(crate::convert::wrong_type(env, Some(&value), &name, "of type number"));
+        return Err(crate::convert::wrong_type(
+            env,
+            Some(&value),
+            &name,
+            "of type number",
+        ));
     }
     let n = value.coerce_to_number()?.get_double()?;
     if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
@@ -94,7 +102,10 @@ impl Audience {
     pub fn create_list(&mut self, env: &Env, list: Arg, now: Arg) -> Result<u32> {
         let list = doc(env, list, "list", List::from_json)?;
         let now = instant(env, now, "now")?;
-        self.get_mut(env)?.create_list(list, now).map(count).or_throw(env)
+        self.get_mut(env)?
+            .create_list(list, now)
+            .map(count)
+            .or_throw(env)
     }
 
     /// Renames a list. Throws a `ListError` (`list.unknown`, `list.name.empty`).
@@ -135,14 +146,21 @@ impl Audience {
         let opts = Opts::read(env, options, "options", &["offset", "limit"])?;
         let offset = count_option(env, &opts, "offset", 0)?;
         let limit = count_option(env, &opts, "limit", 50)?;
-        to_js(env, &self.get(env)?.members(&id, offset, limit).or_throw(env)?)
+        to_js(
+            env,
+            &self.get(env)?.members(&id, offset, limit).or_throw(env)?,
+        )
     }
 
     /// The ids of a list's members, in id order (none for an unknown list).
     #[napi(ts_args_type = "listId: string")]
     pub fn member_ids(&self, env: &Env, list_id: Arg) -> Result<Vec<String>> {
         let id = self::list_id(env, list_id)?;
-        Ok(self.get(env)?.member_ids(&id).map(|c| c.as_str().to_owned()).collect())
+        Ok(self
+            .get(env)?
+            .member_ids(&id)
+            .map(|c| c.as_str().to_owned())
+            .collect())
     }
 
     /// How many members a list has, `null` for an unknown list.
@@ -155,7 +173,10 @@ impl Audience {
     /// True when the contact is in the list.
     #[napi(ts_args_type = "listId: string, contactId: string")]
     pub fn is_member(&self, env: &Env, list_id: Arg, contact_id: Arg) -> Result<bool> {
-        let (list, contact) = (self::list_id(env, list_id)?, self::contact_id(env, contact_id)?);
+        let (list, contact) = (
+            self::list_id(env, list_id)?,
+            self::contact_id(env, contact_id)?,
+        );
         Ok(self.get(env)?.is_member(&list, &contact))
     }
 
@@ -175,7 +196,13 @@ impl Audience {
         let id = self::list_id(env, list_id)?;
         let contact = doc(env, contact, "contact", Contact::from_json)?;
         let now = instant(env, now, "now")?;
-        to_js(env, &self.get_mut(env)?.add_to_list(&id, contact, now).or_throw(env)?)
+        to_js(
+            env,
+            &self
+                .get_mut(env)?
+                .add_to_list(&id, contact, now)
+                .or_throw(env)?,
+        )
     }
 
     /// Takes a contact out of a list by hand at `now`; returns the list changes. Throws a
@@ -191,9 +218,15 @@ impl Audience {
         contact_id: Arg,
         now: Arg,
     ) -> Result<Unknown<'e>> {
-        let (id, contact) = (self::list_id(env, list_id)?, self::contact_id(env, contact_id)?);
+        let (id, contact) = (
+            self::list_id(env, list_id)?,
+            self::contact_id(env, contact_id)?,
+        );
         let now = instant(env, now, "now")?;
-        let out = self.get_mut(env)?.remove_from_list(&id, &contact, now).or_throw(env)?;
+        let out = self
+            .get_mut(env)?
+            .remove_from_list(&id, &contact, now)
+            .or_throw(env)?;
         to_js(env, &out)
     }
 
@@ -212,18 +245,30 @@ impl Audience {
     ) -> Result<Unknown<'e>> {
         let contact = doc(env, contact, "contact", Contact::from_json)?;
         let now = instant(env, now, "now")?;
-        to_js(env, &self.get_mut(env)?.upsert_contact(contact, now).or_throw(env)?)
+        to_js(
+            env,
+            &self
+                .get_mut(env)?
+                .upsert_contact(contact, now)
+                .or_throw(env)?,
+        )
     }
 
     /// Forgets a contact and its events at `now`; it leaves every list it was in.
-    #[napi(ts_args_type = "contactId: string, now: Instant", ts_return_type = "ListChange[]")]
+    #[napi(
+        ts_args_type = "contactId: string, now: Instant",
+        ts_return_type = "ListChange[]"
+    )]
     pub fn remove_contact<'e>(
         &mut self,
         env: &'e Env,
         contact_id: Arg,
         now: Arg,
     ) -> Result<Unknown<'e>> {
-        let (id, now) = (self::contact_id(env, contact_id)?, instant(env, now, "now")?);
+        let (id, now) = (
+            self::contact_id(env, contact_id)?,
+            instant(env, now, "now")?,
+        );
         to_js(env, &self.get_mut(env)?.remove_contact(&id, now))
     }
 
@@ -268,9 +313,15 @@ impl Audience {
         let now = given(now).map_or(Ok(at), |n| instant(env, Some(n), "now"))?;
         // Read inside a record, so that its errors locate inside the activity (`/activity/…`).
         let id = serde_json::Value::String(id);
-        let record = format!(r#"{{"contact": {id}, "at": "{}", "activity": {activity}}}"#, iso(at));
+        let record = format!(
+            r#"{{"contact": {id}, "at": "{}", "activity": {activity}}}"#,
+            iso(at)
+        );
         let r = ActivityRecord::from_json(&record).or_throw(env)?;
-        to_js(env, &self.get_mut(env)?.record(&r.contact, r.activity, r.at, now))
+        to_js(
+            env,
+            &self.get_mut(env)?.record(&r.contact, r.activity, r.at, now),
+        )
     }
 
     /// Records an activity record `{contact, at, activity}` (the core's JSON form), evaluated
@@ -287,11 +338,17 @@ impl Audience {
     ) -> Result<Unknown<'e>> {
         let r = doc(env, record, "record", ActivityRecord::from_json)?;
         let now = instant(env, now, "now")?;
-        to_js(env, &self.get_mut(env)?.record(&r.contact, r.activity, r.at, now))
+        to_js(
+            env,
+            &self.get_mut(env)?.record(&r.contact, r.activity, r.at, now),
+        )
     }
 
     /// Records an event (`{contact, name, at, properties?}`) at `now`; returns the list changes.
-    #[napi(ts_args_type = "event: string | Event, now: Instant", ts_return_type = "ListChange[]")]
+    #[napi(
+        ts_args_type = "event: string | Event, now: Instant",
+        ts_return_type = "ListChange[]"
+    )]
     pub fn record_event<'e>(&mut self, env: &'e Env, event: Arg, now: Arg) -> Result<Unknown<'e>> {
         let event = doc(env, event, "event", Event::from_json)?;
         let now = instant(env, now, "now")?;

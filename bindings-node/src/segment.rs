@@ -37,7 +37,12 @@ pub struct Segment {
 
 impl Segment {
     fn new(condition: Condition, id: Option<String>, name: Option<String>) -> Self {
-        Segment { condition, id, name, compiled: OnceLock::new() }
+        Segment {
+            condition,
+            id,
+            name,
+            compiled: OnceLock::new(),
+        }
     }
 
     /// The condition compiled without a schema (once), or with one (each time).
@@ -65,7 +70,15 @@ impl Segment {
         let zone = zone(env, opts.get("defaultTimeZone")?, "options.defaultTimeZone")?;
         let schema = schema(env, opts.get("fields")?, "options.fields")?;
         let events = events.transpose()?.unwrap_or_default();
-        Ok((opts, Evaluated { now, events, zone: zone.unwrap_or_default(), schema }))
+        Ok((
+            opts,
+            Evaluated {
+                now,
+                events,
+                zone: zone.unwrap_or_default(),
+                schema,
+            },
+        ))
     }
 
     /// Evaluates the condition over an array of contacts at once.
@@ -87,7 +100,9 @@ impl Segment {
         if let Some(members) = &members {
             evaluation = evaluation.with_segments(members);
         }
-        let hits = table.evaluate_with(&self.condition, &evaluation).or_throw(env)?;
+        let hits = table
+            .evaluate_with(&self.condition, &evaluation)
+            .or_throw(env)?;
         Ok((table, hits))
     }
 
@@ -95,14 +110,9 @@ impl Segment {
     /// when it has a `condition` and no `type`, else a condition.
     pub(crate) fn read(env: &Env, data: Arg, name: &str) -> Result<Self> {
         let text = json_text(env, data, name)?;
-        let shape: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&text).unwrap_or_default();
-        if shape.contains_key("condition") && !shape.contains_key("type") {
-            let s = sequenza::segment::Segment::from_json(&text).or_throw(env)?;
-            let id = Some(s.id.as_str().to_owned());
-            return Ok(Segment::new(s.condition, id, Some(s.name)));
-        }
-        Ok(Segment::new(Condition::from_json(&text).or_throw(env)?, None, None))
+        let doc = sequenza::segment::Segment::from_json_or_condition(&text);
+        let (id, name, condition) = doc.or_throw(env)?;
+        Ok(Segment::new(condition, id, name))
     }
 
     /// The core segment, for a `SegmentIndex`: it needs an id (the name defaults to `""`).
@@ -115,7 +125,11 @@ impl Segment {
             return Err(range_error(env, &message));
         };
         let name = self.name.clone().unwrap_or_default();
-        Ok(sequenza::segment::Segment::new(id.as_str(), name, self.condition.clone()))
+        Ok(sequenza::segment::Segment::new(
+            id.as_str(),
+            name,
+            self.condition.clone(),
+        ))
     }
 }
 
@@ -187,11 +201,18 @@ impl Segment {
     /// Reads a condition written in the text syntax (`city = "Milano" and tags has any ("vip")`),
     /// with an optional id and name. Throws a `ConditionSyntaxError` (`line`, `column`,
     /// `expected`).
-    #[napi(factory, ts_args_type = "text: string, id?: string | null, name?: string | null")]
+    #[napi(
+        factory,
+        ts_args_type = "text: string, id?: string | null, name?: string | null"
+    )]
     pub fn parse(env: &Env, text: Arg, id: Arg, name: Arg) -> Result<Self> {
         let text = string(env, text, "text")?;
         let (id, name) = (opt_string(env, id, "id")?, opt_string(env, name, "name")?);
-        Ok(Segment::new(Condition::parse(&text).or_throw(env)?, id, name))
+        Ok(Segment::new(
+            Condition::parse(&text).or_throw(env)?,
+            id,
+            name,
+        ))
     }
 
     /// Reads a condition (JSON text or an object, `{"type": …}`) or a whole segment document
@@ -215,7 +236,11 @@ impl Segment {
             other => other,
         };
         let rule = json_value(env, rule, "rule", false)?;
-        Ok(Segment::new(Condition::from_jsonlogic(&rule).or_throw(env)?, None, None))
+        Ok(Segment::new(
+            Condition::from_jsonlogic(&rule).or_throw(env)?,
+            None,
+            None,
+        ))
     }
 
     /// The segment's id, `null` when it has none.
@@ -272,11 +297,18 @@ impl Segment {
         let contact = doc(env, contact, "contact", Contact::from_json)?;
         let (opts, o) = Segment::options(env, options)?;
         let segments = given(opts.get("segments")?);
-        let segments = segments.map(|s| strings(env, Some(s), "options.segments")).transpose()?;
-        let segments: Vec<SegmentId> =
-            segments.unwrap_or_default().into_iter().map(SegmentId::new).collect();
+        let segments = segments
+            .map(|s| strings(env, Some(s), "options.segments"))
+            .transpose()?;
+        let segments: Vec<SegmentId> = segments
+            .unwrap_or_default()
+            .into_iter()
+            .map(SegmentId::new)
+            .collect();
         let compiled = self.compiled(env, o.schema.as_ref())?;
-        let ctx = EvalContext::new(o.now).with_default_time_zone(o.zone).with_segments(&segments);
+        let ctx = EvalContext::new(o.now)
+            .with_default_time_zone(o.zone)
+            .with_segments(&segments);
         Ok(compiled.matches(&contact, &o.events, &ctx))
     }
 

@@ -6,11 +6,9 @@ use napi::bindgen_prelude::{ClassInstance, FromNapiValue, Unknown};
 use napi::{Env, JsValue, Result};
 use napi_derive::napi;
 use sequenza::flow::WaitNode;
-use sequenza::time::{parse_zone, CapPolicy, Policy, RecurrenceRule, Recurring, Tz, ZonedPolicy};
+use sequenza::time::{call_zone, parse_zone, CapPolicy, RecurrenceRule, Recurring, ZonedPolicy};
 
-use crate::convert::{
-    doc, given, instant, iso, opt_doc, opt_string, string, to_js, zone, Arg, Opts,
-};
+use crate::convert::{doc, given, instant, iso, opt_doc, opt_string, string, to_js, Arg, Opts};
 use crate::errors::OrThrow;
 
 /// A send policy: when a message may go out, in the policy's time zone (UTC when it has none)
@@ -29,8 +27,9 @@ impl SendPolicy {
     /// `TimeError` or a `FormatError` with `path` a JSON pointer into the core's form.
     #[napi(constructor, ts_args_type = "options?: SendPolicyOptions | null")]
     pub fn new(env: &Env, options: Arg) -> Result<Self> {
-        let options = crate::convert::core_options(env, options)?;
-        let inner = ZonedPolicy::from_options(options).or_throw(env)?;
+        let options = crate::convert::core_options(env, options)?.to_string();
+        let doc = sequenza::time::send_policy_from_options(&options).or_throw(env)?;
+        let inner = ZonedPolicy::new(doc).or_throw(env)?;
         Ok(SendPolicy { inner })
     }
 
@@ -74,9 +73,13 @@ impl SendPolicy {
         self.inner.zone.name().to_owned()
     }
 
-    fn at_zone(&self, env: &Env, at: Arg, zone_arg: Arg) -> Result<(Timestamp, Tz)> {
+    fn at_zone(&self, env: &Env, at: Arg, zone: Arg) -> Result<(Timestamp, sequenza::time::Tz)> {
         let at = instant(env, at, "at")?;
-        Ok((at, zone(env, zone_arg, "timeZone")?.unwrap_or(self.inner.zone)))
+        let zone = opt_string(env, zone, "timeZone")?;
+        Ok((
+            at,
+            call_zone(zone.as_deref(), Some(&self.inner)).or_throw(env)?,
+        ))
     }
 
     /// True when a send may go out at `at` (in `timeZone`, else the policy's zone).
@@ -90,11 +93,18 @@ impl SendPolicy {
     #[napi(ts_args_type = "at: Instant, timeZone?: string | null")]
     pub fn next_allowed(&self, env: &Env, at: Arg, time_zone: Arg) -> Result<String> {
         let (at, zone) = self.at_zone(env, at, time_zone)?;
-        self.inner.policy.next_allowed(at, zone).map(iso).or_throw(env)
+        self.inner
+            .policy
+            .next_allowed(at, zone)
+            .map(iso)
+            .or_throw(env)
     }
 
     /// What to do with a send at `at`: `{decision: 'allow' | 'defer' | 'skip', until?}`.
-    #[napi(ts_args_type = "at: Instant, timeZone?: string | null", ts_return_type = "SendDecision")]
+    #[napi(
+        ts_args_type = "at: Instant, timeZone?: string | null",
+        ts_return_type = "SendDecision"
+    )]
     pub fn decide<'e>(&self, env: &'e Env, at: Arg, time_zone: Arg) -> Result<Unknown<'e>> {
         let (at, zone) = self.at_zone(env, at, time_zone)?;
         to_js(env, &self.inner.policy.decide(at, zone).or_throw(env)?)
@@ -133,9 +143,8 @@ pub fn resolve_time_zone<'e>(env: &'e Env, contact: Arg, options: Arg) -> Result
         let flow = opt_string(env, opts.get("flowZone")?, "options.flowZone")?;
         let account = opt_string(env, opts.get("accountZone")?, "options.accountZone")?;
         let contact = opt_doc(env, contact, "contact", sequenza::Contact::from_json)?;
-        let chain = contact.as_ref().map(sequenza::time::ZoneChain::for_contact);
-        let chain = chain.unwrap_or_default().flow(flow.as_deref()).account(account.as_deref());
-        chain.resolve().or_throw(env)?
+        let (flow, account) = (flow.as_deref(), account.as_deref());
+        sequenza::time::resolve_zone(contact.as_ref(), flow, account).or_throw(env)?
     } else {
         const LINKS: [&str; 5] = ["contact", "country", "phone", "flow", "account"];
         let opts = Opts::read(env, contact, "chain", &LINKS)?;
@@ -144,14 +153,16 @@ pub fn resolve_time_zone<'e>(env: &'e Env, contact: Arg, options: Arg) -> Result
             *slot = opt_string(env, opts.get(key)?, &format!("chain.{key}"))?;
         }
         let [contact, country, phone, flow, account] = l.each_ref().map(Option::as_deref);
-        let chain = sequenza::time::ZoneChain { contact, country, phone, flow, account };
+        let chain = sequenza::time::ZoneChain {
+            contact,
+            country,
+            phone,
+            flow,
+            account,
+        };
         chain.resolve().or_throw(env)?
     };
-    let skipped: Vec<&str> = resolved.skipped.iter().map(|s| s.as_str()).collect();
-    let out = serde_json::json!({
-        "zone": resolved.zone.name(), "source": resolved.source.as_str(), "skipped": skipped,
-    });
-    to_js(env, &out)
+    to_js(env, &resolved)
 }
 
 fn has_id(value: &Unknown<'_>) -> Result<bool> {
@@ -174,7 +185,9 @@ pub fn local_to_utc(env: &Env, local: Arg, time_zone: Arg) -> Result<String> {
         );
         crate::convert::range_error(env, &message)
     })?;
-    sequenza::time::local_to_utc(zone, naive).map(iso).or_throw(env)
+    sequenza::time::local_to_utc(zone, naive)
+        .map(iso)
+        .or_throw(env)
 }
 
 /// A recurrence compiled in a time zone, optionally kept inside a send policy.
@@ -188,14 +201,12 @@ impl Recurrence {
     /// Compiles `rule` with the options `{timeZone, policy}`.
     fn build(env: &Env, rule: &RecurrenceRule, options: Arg) -> Result<Self> {
         let opts = Opts::read(env, options, "options", &["timeZone", "policy"])?;
-        let zone = zone(env, opts.get("timeZone")?, "options.timeZone")?;
-        let policy = opt_doc(env, opts.get("policy")?, "options.policy", ZonedPolicy::from_json)?;
-        let zone = zone.or(policy.as_ref().map(|p| p.zone)).unwrap_or(Tz::UTC);
-        let mut recurring = rule.compile(zone).or_throw(env)?;
-        if let Some(p) = policy {
-            recurring = recurring.within(p.policy).or_throw(env)?;
-        }
-        Ok(Recurrence { recurring })
+        let zone = opt_string(env, opts.get("timeZone")?, "options.timeZone")?;
+        let policy = policy(env, opts.get("policy")?)?;
+        let recurring = rule.compile_for(zone.as_deref(), policy.as_ref());
+        Ok(Recurrence {
+            recurring: recurring.or_throw(env)?,
+        })
     }
 }
 
@@ -215,7 +226,10 @@ impl Recurrence {
 
     /// A recurrence from RFC 5545 RRULE text (the subset the core reads). Throws a `TimeError`
     /// (`time.rrule.malformed`, `time.rrule.unsupported`, the rule's own codes).
-    #[napi(factory, ts_args_type = "text: string, options?: RecurrenceOptions | null")]
+    #[napi(
+        factory,
+        ts_args_type = "text: string, options?: RecurrenceOptions | null"
+    )]
     pub fn from_rrule(env: &Env, text: Arg, options: Arg) -> Result<Self> {
         let text = string(env, text, "text")?;
         let rule = RecurrenceRule::from_rrule(&text).or_throw(env)?;
@@ -256,6 +270,11 @@ impl Recurrence {
     }
 }
 
+/// An optional `options.policy` argument: a send policy's JSON form or text.
+fn policy(env: &Env, value: Arg) -> Result<Option<ZonedPolicy>> {
+    opt_doc(env, value, "options.policy", ZonedPolicy::from_json)
+}
+
 /// A channel argument (`'email'`, `'sms'`, `'web_push'`, `'whatsapp'`).
 fn channel(env: &Env, value: Arg) -> Result<sequenza::model::Channel> {
     let text = string(env, value, "channel")?;
@@ -284,17 +303,17 @@ pub fn wait_end(env: &Env, wait: Arg, at: Arg, options: Arg) -> Result<String> {
     let node = doc(env, wait, "wait", WaitNode::from_json)?;
     let at = instant(env, at, "at")?;
     let opts = Opts::read(env, options, "options", &["timeZone", "date", "policy"])?;
-    let zone = zone(env, opts.get("timeZone")?, "options.timeZone")?;
-    let policy = opt_doc(env, opts.get("policy")?, "options.policy", ZonedPolicy::from_json)?;
+    let zone = opt_string(env, opts.get("timeZone")?, "options.timeZone")?;
+    let policy = policy(env, opts.get("policy")?)?;
     let date = opt_string(env, opts.get("date")?, "options.date")?;
     let date = date.map(|d| d.trim().parse()).transpose().map_err(|e| {
         let message =
             format!("The \"options.date\" argument must be a date such as '1990-06-12' ({e})");
         crate::convert::range_error(env, &message)
     })?;
-    let zone = zone.or(policy.as_ref().map(|p| p.zone)).unwrap_or(Tz::UTC);
-    let policy = policy.as_ref().map(|p| &p.policy);
-    sequenza::time::wait_end(at, &node, zone, date, policy).map(iso).or_throw(env)
+    sequenza::time::wait_end_for(at, &node, zone.as_deref(), date, policy.as_ref())
+        .map(iso)
+        .or_throw(env)
 }
 
 /// A caps argument (`undefined` / `null` for none): a `FrequencyCaps` or its JSON form.
@@ -351,7 +370,10 @@ impl FrequencyCaps {
         let sent = self::history(env, history, "history")?;
         let (channel, at) = (self::channel(env, channel)?, instant(env, at, "at")?);
         let once = transactional.unwrap_or(false);
-        to_js(env, &self.caps.decide(&sent, channel, once, at).or_throw(env)?)
+        to_js(
+            env,
+            &self.caps.decide(&sent, channel, once, at).or_throw(env)?,
+        )
     }
 
     /// The first instant at or after `at` when one more message on `channel` fits every cap.
@@ -361,7 +383,10 @@ impl FrequencyCaps {
     pub fn frees_at(&self, env: &Env, history: Arg, channel: Arg, at: Arg) -> Result<String> {
         let sent = self::history(env, history, "history")?;
         let (channel, at) = (self::channel(env, channel)?, instant(env, at, "at")?);
-        self.caps.frees_at(&sent, channel, at).map(iso).or_throw(env)
+        self.caps
+            .frees_at(&sent, channel, at)
+            .map(iso)
+            .or_throw(env)
     }
 
     /// The caps in the core's JSON form.
@@ -388,22 +413,26 @@ pub fn plan_send<'e>(env: &'e Env, at: Arg, channel: Arg, options: Arg) -> Resul
     let (at, channel) = (instant(env, at, "at")?, self::channel(env, channel)?);
     let known = ["timeZone", "policy", "caps", "history", "transactional"];
     let opts = Opts::read(env, options, "options", &known)?;
-    let zone = zone(env, opts.get("timeZone")?, "options.timeZone")?;
-    let policy = opt_doc(env, opts.get("policy")?, "options.policy", ZonedPolicy::from_json)?;
+    let zone = opt_string(env, opts.get("timeZone")?, "options.timeZone")?;
+    let policy = policy(env, opts.get("policy")?)?;
     let caps = opt_doc(env, opts.get("caps")?, "options.caps", CapPolicy::from_json)?;
     let history = history(env, opts.get("history")?, "options.history")?;
     let transactional = match opts.get("transactional")? {
         Some(v) if v.get_type()? == napi::ValueType::Boolean => v.coerce_to_bool()?,
         Some(v) => {
             let name = "options.transactional";
-            return Err(crate::convert::wrong_type(env, Some(&v), name, "of type boolean"));
+            return Err(crate::convert::wrong_type(
+                env,
+                Some(&v),
+                name,
+                "of type boolean",
+            ));
         }
         None => false,
     };
-    let zone = zone.or(policy.as_ref().map(|p| p.zone)).unwrap_or(Tz::UTC);
-    let always = Policy::always();
-    let policy = policy.as_ref().map_or(&always, |p| &p.policy);
     let caps = caps.unwrap_or_default();
-    let d = sequenza::time::plan_send(at, zone, policy, &caps, &history, channel, transactional);
+    let (zone, policy) = (zone.as_deref(), policy.as_ref());
+    let d =
+        sequenza::time::plan_send_for(at, channel, zone, policy, &caps, &history, transactional);
     to_js(env, &d.or_throw(env)?)
 }

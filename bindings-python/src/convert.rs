@@ -16,12 +16,6 @@ use sequenza::time::Tz;
 
 use super::type_error;
 
-/// How deeply a JSON value converted from Python may nest (arrays and objects). Deeper than any
-/// real contact or rule, and deeper than the core's own limits (a JsonLogic rule deeper than the
-/// core allows gets the core's `jsonlogic.too_deep` error), while bounding the recursion of the
-/// JSON reader.
-const MAX_NESTING: usize = 1024;
-
 /// `json.dumps(obj, allow_nan=False, default=json_default)`.
 fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     let py = obj.py();
@@ -50,21 +44,11 @@ pub(crate) fn document_text(
     Err(type_error(obj, what, expected))
 }
 
-/// A Python value (anything `json.dumps` takes, with [`json_default`]) as a JSON value. A `str`
-/// is a JSON string, not JSON text.
-pub(crate) fn to_value(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<serde_json::Value> {
-    let text = dumps(obj)?;
-    if nesting_exceeds(&text, MAX_NESTING) {
-        return Err(PyValueError::new_err(format!(
-            "{what} nests deeper than {MAX_NESTING} levels"
-        )));
-    }
-    let mut de = serde_json::Deserializer::from_str(&text);
-    de.disable_recursion_limit();
-    let value = serde::Deserialize::deserialize(&mut de)
-        .and_then(|v: serde_json::Value| de.end().map(|()| v))
-        .map_err(|e| PyValueError::new_err(format!("{what} is not JSON: {e}")))?;
-    Ok(value)
+/// A Python value (anything `json.dumps` takes, with [`json_default`]) as a JSON value, read by
+/// the core (nesting up to `sequenza::text::MAX_JSON_DEPTH`). A `str` is a JSON string, not JSON
+/// text. (`_what` names the argument for the callers' reading; the core locates its errors.)
+pub(crate) fn to_value(obj: &Bound<'_, PyAny>, _what: &str) -> PyResult<serde_json::Value> {
+    super::errors::OrRaise::or_raise(sequenza::text::json_value(&dumps(obj)?), obj.py())
 }
 
 /// A serde value as a Python value (dicts, lists, str, int, float, bool, None), through
@@ -88,37 +72,6 @@ pub(crate) fn records_to_py<'py, T: serde::Serialize>(
         entry.set_item(intern!(py, "at"), py_datetime(py, &at(item))?)?;
     }
     Ok(list)
-}
-
-/// True when JSON `text` nests arrays / objects deeper than `limit`.
-fn nesting_exceeds(text: &str, limit: usize) -> bool {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for b in text.bytes() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
-        match b {
-            b'"' => in_string = true,
-            b'[' | b'{' => {
-                depth += 1;
-                if depth > limit {
-                    return true;
-                }
-            }
-            b']' | b'}' => depth = depth.saturating_sub(1),
-            _ => {}
-        }
-    }
-    false
 }
 
 /// The `default=` hook of `json.dumps` for contact, event and JsonLogic data.
@@ -282,19 +235,4 @@ pub(crate) fn _instant_echo<'py>(dt: &Bound<'py, PyAny>) -> PyResult<Bound<'py, 
 /// (`TimeError` `time.zone.unknown`).
 pub(crate) fn time_zone(py: Python<'_>, name: &str) -> PyResult<Tz> {
     super::errors::OrRaise::or_raise(sequenza::time::parse_zone(name), py)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::nesting_exceeds;
-
-    #[test]
-    fn nesting_ignores_brackets_in_strings() {
-        assert!(!nesting_exceeds(
-            r#"{"a": "[[[[[[", "b": [1, {"c": "\"{{{{"}]}"#,
-            3
-        ));
-        assert!(nesting_exceeds("[[[[1]]]]", 3));
-        assert!(!nesting_exceeds("[[[1]]]", 3));
-    }
 }

@@ -16,8 +16,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString};
 use sequenza::import::{
-    import_csv_into_audience, import_csv_reader, preview_csv_reader, ImportList, ImportOptions,
-    ImportReport, MemoryTarget, Progress,
+    import_csv_to, preview_csv_reader, CsvSource, ImportList, ImportOptions, ImportReport,
+    Progress, Stoppable,
 };
 use sequenza::list::ListChange;
 use sequenza::model::ListId;
@@ -30,64 +30,26 @@ use super::{parse_fields, to_py_err, type_error};
 
 const SOURCE_EXPECTED: &str = "a path (str or os.PathLike), bytes, bytearray or memoryview";
 
-/// Where the CSV comes from.
-enum Input {
-    Path(std::path::PathBuf),
-    Bytes(Vec<u8>),
-}
-
-impl Input {
-    fn from_py(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
-        if let Ok(b) = obj.cast::<PyBytes>() {
-            return Ok(Input::Bytes(b.as_bytes().to_vec()));
-        }
-        if let Ok(b) = obj.cast::<PyByteArray>() {
-            return Ok(Input::Bytes(b.to_vec()));
-        }
-        if obj.is_instance_of::<PyMemoryView>() {
-            let b = obj.call_method0("tobytes")?;
-            return Ok(Input::Bytes(b.cast::<PyBytes>()?.as_bytes().to_vec()));
-        }
-        if obj.is_instance_of::<PyString>() || obj.hasattr("__fspath__")? {
-            let path = PyModule::import(obj.py(), "os")?
-                .getattr("fsdecode")?
-                .call1((obj,))?
-                .extract::<String>()?;
-            return Ok(Input::Path(path.into()));
-        }
-        Err(type_error(obj, "source", SOURCE_EXPECTED))
+/// Where the CSV comes from: a path (`str` or `os.PathLike`) or bytes.
+fn source(obj: &Bound<'_, PyAny>) -> PyResult<CsvSource> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        return Ok(CsvSource::Bytes(b.as_bytes().to_vec()));
     }
-
-    /// The file name, for the list's source.
-    fn file_name(&self) -> Option<String> {
-        match self {
-            Input::Path(p) => p.file_name().map(|n| n.to_string_lossy().into_owned()),
-            Input::Bytes(_) => None,
-        }
+    if let Ok(b) = obj.cast::<PyByteArray>() {
+        return Ok(CsvSource::Bytes(b.to_vec()));
     }
-
-    /// A reader over the input (a path is opened: `OSError` when it cannot be).
-    fn open(&self) -> PyResult<Box<dyn Read + Send + '_>> {
-        Ok(match self {
-            Input::Path(p) => Box::new(File::open(p)?),
-            Input::Bytes(b) => Box::new(b.as_slice()),
-        })
+    if obj.is_instance_of::<PyMemoryView>() {
+        let b = obj.call_method0("tobytes")?;
+        return Ok(CsvSource::Bytes(b.cast::<PyBytes>()?.as_bytes().to_vec()));
     }
-}
-
-/// A reader that fails once `stop` is set (the progress callback raised).
-struct Stoppable<'a, R> {
-    inner: R,
-    stop: &'a AtomicBool,
-}
-
-impl<R: Read> Read for Stoppable<'_, R> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.stop.load(Ordering::Relaxed) {
-            return Err(std::io::Error::other("stopped by the progress callback"));
-        }
-        self.inner.read(buf)
+    if obj.is_instance_of::<PyString>() || obj.hasattr("__fspath__")? {
+        let path = PyModule::import(obj.py(), "os")?
+            .getattr("fsdecode")?
+            .call1((obj,))?
+            .extract::<String>()?;
+        return Ok(CsvSource::Path(path.into()));
     }
+    Err(type_error(obj, "source", SOURCE_EXPECTED))
 }
 
 /// The import options from the keyword arguments (the core checks names and types).
@@ -117,7 +79,7 @@ pub(crate) fn preview_csv<'py>(
     fields: Option<&Bound<'py, PyAny>>,
     overrides: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let input = Input::from_py(source)?;
+    let input = self::source(source)?;
     let kwargs = overrides.cloned().unwrap_or_else(|| PyDict::new(py));
     let options = options(py, &kwargs)?;
     let fields = parse_fields(fields)?.unwrap_or_default();
@@ -296,36 +258,22 @@ pub(crate) fn import_csv<'py>(
         ),
         None => None,
     };
-    let audience_inner = audience.as_mut().map(|a| &mut a.inner);
-    let file = call.file_name();
-    let (report, list_id, changes) =
-        call.run(py, |reader, options, progress| match audience_inner {
-            Some(a) => {
-                let list = ImportList {
-                    name: list_name,
-                    file,
-                };
-                import_csv_into_audience(reader, options, &fields, a, &list, now, progress)
-                    .map(|r| (r.report, Some(r.list_id), r.changes))
-            }
-            None => {
-                let mut target = MemoryTarget::default();
-                import_csv_reader(reader, options, &fields, &mut target, now, progress)
-                    .map(|r| (r, None, Vec::new()))
-            }
-        })?;
-    Ok(PyImportReport {
-        report,
-        list_id,
-        changes,
-    })
+    let audience = audience.as_mut().map(|a| &mut a.inner);
+    let list = ImportList {
+        name: list_name,
+        file: call.file_name(),
+    };
+    let r = call.run(py, |reader, options, progress| {
+        import_csv_to(reader, options, &fields, audience, &list, now, progress)
+    })?;
+    Ok(PyImportReport::new(r.report, r.list_id, r.changes))
 }
 
 /// An import read from its Python arguments: the CSV source, the options (the keyword
 /// arguments, checked by the core) and the progress callback. [`ImportCall::run`] runs it
 /// without the GIL.
 pub(crate) struct ImportCall {
-    input: Input,
+    input: CsvSource,
     options: ImportOptions,
     on_progress: Option<Py<PyAny>>,
 }
@@ -341,7 +289,7 @@ impl ImportCall {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let py = source.py();
-        let input = Input::from_py(source)?;
+        let input = self::source(source)?;
         let kwargs = options.cloned().unwrap_or_else(|| PyDict::new(py));
         if let Some(m) = mapping.filter(|m| !m.is_none()) {
             kwargs.set_item("mapping", m)?;
@@ -379,10 +327,7 @@ impl ImportCall {
     ) -> PyResult<T> {
         let stop = AtomicBool::new(false);
         let mut failure: Option<PyErr> = None;
-        let mut reader = Stoppable {
-            inner: self.input.open()?,
-            stop: &stop,
-        };
+        let mut reader = Stoppable::new(self.input.open()?, &stop);
         let on_progress = &self.on_progress;
         let mut progress = |p: Progress| {
             if failure.is_some() {
@@ -411,11 +356,7 @@ impl ImportCall {
             let Some(p) = partial.clone() else {
                 return err;
             };
-            let report = PyImportReport {
-                report: p.report,
-                list_id: p.list_id,
-                changes: p.changes,
-            };
+            let report = PyImportReport::new(p.report, p.list_id, p.changes);
             match Py::new(py, report).and_then(|r| err.value(py).setattr("report", r)) {
                 Ok(()) => err,
                 Err(e) => e,

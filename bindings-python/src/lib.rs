@@ -32,7 +32,7 @@ use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyUnicodeDecodeError};
 
 use errors::{naive_datetime_error, to_py_err, OrRaise};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::{PyBytes, PyDict, PyString};
 
 /// The committed JSON Schema of a flow document.
 const FLOW_SCHEMA: &str = include_str!("../../core/schema/flow.schema.json");
@@ -263,19 +263,8 @@ fn validate_flows<'py>(
 /// Every finding code, as a list of dicts with the keys ``code``, ``severity`` (``"error"`` /
 /// ``"warning"``) and ``description``.
 #[pyfunction]
-fn finding_codes(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
-    let list = PyList::empty(py);
-    for code in sequenza::error::FindingCode::ALL {
-        let entry = PyDict::new(py);
-        entry.set_item("code", code.as_str())?;
-        entry.set_item(
-            "severity",
-            enum_str(serde_json::to_value(code.severity()), "severity")?,
-        )?;
-        entry.set_item("description", code.meaning())?;
-        list.append(entry)?;
-    }
-    Ok(list)
+fn finding_codes(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+    convert::to_py(py, &sequenza::error::finding_codes())
 }
 
 /// The JSON Schema (draft 2020-12) of a flow document, as JSON text.

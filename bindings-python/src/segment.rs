@@ -65,16 +65,6 @@ impl PySegment {
     }
 }
 
-/// Whether JSON text is a segment object (`{"id", "name", "condition"}`) rather than a condition.
-fn is_segment_object(text: &str) -> bool {
-    match serde_json::from_str::<serde_json::Value>(text.trim_start_matches('\u{feff}')) {
-        Ok(serde_json::Value::Object(map)) => {
-            map.contains_key("condition") && !map.contains_key("type")
-        }
-        _ => false,
-    }
-}
-
 /// The segment ids the contact is in, for `in_segment`.
 fn segment_ids(segments: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<SegmentId>> {
     const EXPECTED: &str = "an iterable of segment ids (str)";
@@ -156,16 +146,9 @@ impl PySegment {
     ) -> PyResult<Self> {
         let py = data.py();
         let text = json_text(data, "data", "str, bytes or dict")?;
-        if is_segment_object(&text) {
-            let s = sequenza::segment::Segment::from_json(&text).or_raise(py)?;
-            return Ok(PySegment::new(
-                s.condition,
-                id.or_else(|| Some(s.id.as_str().to_owned())),
-                name.or(Some(s.name)),
-            ));
-        }
-        let condition = Condition::from_json(&text).or_raise(py)?;
-        Ok(PySegment::new(condition, id, name))
+        let (doc_id, doc_name, condition) =
+            sequenza::segment::Segment::from_json_or_condition(&text).or_raise(py)?;
+        Ok(PySegment::new(condition, id.or(doc_id), name.or(doc_name)))
     }
 
     /// Translates a JsonLogic rule (a ``dict``, as exported by query builders such as

@@ -16,31 +16,14 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList};
 use sequenza::flow::{SendPolicy, WaitNode};
 use sequenza::model::{Channel, Contact};
-use sequenza::time::Tz;
 use sequenza::time::{
-    history_from_json, parse_zone, send_policy_from_kwargs, CapPolicy, Decision, Policy,
-    RecurrenceRule, Recurring, SentMessage, ZoneChain,
+    call_zone, history_from_json, send_policy_from_kwargs, CapPolicy, Decision, RecurrenceRule,
+    Recurring, SentMessage, ZonedPolicy,
 };
 
 use super::convert::{date_kind, document_text, instant, py_datetime, to_py, to_value};
 use super::errors::OrRaise;
-use super::{internal, json_text, to_py_err, type_error};
-
-/// The zone named by a call's `timezone` argument (`TimeError` `time.zone.unknown` when unknown).
-fn zone_arg(py: Python<'_>, name: &str) -> PyResult<Tz> {
-    parse_zone(name).or_raise(py)
-}
-
-/// The zone of a send policy: its `time_zone`, else its `fallback_time_zone`, else UTC (the
-/// core's zone chain).
-fn policy_zone(py: Python<'_>, source: &SendPolicy) -> PyResult<Tz> {
-    let none = SendPolicy::default();
-    ZoneChain::default()
-        .policies(source, &none)
-        .resolve()
-        .map(|z| z.zone)
-        .or_raise(py)
-}
+use super::{internal, json_text, type_error};
 
 /// A decision as a ``dict`` (its JSON form): ``{"decision": "allow"}``, ``{"decision": "defer",
 /// "until": <aware UTC datetime>}`` or ``{"decision": "skip"}``.
@@ -159,40 +142,6 @@ fn history_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<S
     history_from_json(&text).or_raise(py)
 }
 
-/// A compiled send policy with its source form.
-#[derive(Debug, Clone)]
-struct Compiled {
-    policy: Policy,
-    source: SendPolicy,
-    zone: Tz,
-}
-
-impl Compiled {
-    fn from_text(py: Python<'_>, text: &str) -> PyResult<Self> {
-        // The core reads (and locates errors in) the text; then it is a `SendPolicy` for sure.
-        Policy::from_json(text).or_raise(py)?;
-        let source = serde_json::from_str(text).map_err(|e| internal("a send policy", e))?;
-        Self::from_source(py, source)
-    }
-
-    fn from_source(py: Python<'_>, source: SendPolicy) -> PyResult<Self> {
-        let policy = Policy::from_send_policy(&source).or_raise(py)?;
-        let zone = policy_zone(py, &source)?;
-        Ok(Compiled {
-            policy,
-            source,
-            zone,
-        })
-    }
-
-    fn zone(&self, py: Python<'_>, timezone: Option<&str>) -> PyResult<Tz> {
-        match timezone {
-            Some(name) => zone_arg(py, name),
-            None => Ok(self.zone),
-        }
-    }
-}
-
 /// A send policy: quiet hours, allowed weekdays and allowed hours (send windows) in a
 /// recipient's local time, exact across daylight-saving changes.
 ///
@@ -211,16 +160,26 @@ impl Compiled {
 #[pyclass(frozen, module = "sequenza", name = "SendPolicy")]
 #[derive(Debug)]
 pub(crate) struct PySendPolicy {
-    inner: Compiled,
+    inner: ZonedPolicy,
 }
 
 impl PySendPolicy {
-    fn of(obj: &Bound<'_, PyAny>) -> PyResult<Compiled> {
+    fn of(obj: &Bound<'_, PyAny>) -> PyResult<ZonedPolicy> {
         if let Ok(p) = obj.cast::<PySendPolicy>() {
             return Ok(p.get().inner.clone());
         }
         let text = json_text(obj, "policy", "SendPolicy, str, bytes, dict or None")?;
-        Compiled::from_text(obj.py(), &text)
+        ZonedPolicy::from_json(&text).or_raise(obj.py())
+    }
+
+    /// An optional policy argument (``None``: no policy).
+    fn opt(policy: Option<&Bound<'_, PyAny>>) -> PyResult<Option<ZonedPolicy>> {
+        policy.filter(|p| !p.is_none()).map(Self::of).transpose()
+    }
+
+    /// The zone of a call on this policy: ``timezone`` when given, else the policy's.
+    fn zone(&self, py: Python<'_>, timezone: Option<&str>) -> PyResult<sequenza::time::Tz> {
+        call_zone(timezone, Some(&self.inner)).or_raise(py)
     }
 }
 
@@ -254,9 +213,8 @@ impl PySendPolicy {
         kwargs.set_item("outside_window", outside_window)?;
         let source =
             send_policy_from_kwargs(to_value(&kwargs, "the send policy options")?).or_raise(py)?;
-        Ok(PySendPolicy {
-            inner: Compiled::from_source(py, source)?,
-        })
+        let inner = ZonedPolicy::new(source).or_raise(py)?;
+        Ok(PySendPolicy { inner })
     }
 
     /// Reads a send policy in the flow model's JSON form (text, UTF-8 bytes or a dict:
@@ -265,9 +223,8 @@ impl PySendPolicy {
     #[staticmethod]
     fn from_json(data: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text = json_text(data, "data", "str, bytes or dict")?;
-        Ok(PySendPolicy {
-            inner: Compiled::from_text(data.py(), &text)?,
-        })
+        let inner = ZonedPolicy::from_json(&text).or_raise(data.py())?;
+        Ok(PySendPolicy { inner })
     }
 
     /// The first instant at or after ``dt`` when a send may go out, as an aware ``datetime`` in
@@ -281,7 +238,7 @@ impl PySendPolicy {
         timezone: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let at = instant(dt, "dt")?;
-        let zone = self.inner.zone(py, timezone)?;
+        let zone = self.zone(py, timezone)?;
         let next = self.inner.policy.next_allowed(at, zone).or_raise(py)?;
         py_datetime(py, &next)
     }
@@ -295,7 +252,7 @@ impl PySendPolicy {
         timezone: Option<&str>,
     ) -> PyResult<bool> {
         let at = instant(dt, "dt")?;
-        let zone = self.inner.zone(py, timezone)?;
+        let zone = self.zone(py, timezone)?;
         Ok(self.inner.policy.is_allowed(at, zone))
     }
 
@@ -310,7 +267,7 @@ impl PySendPolicy {
         timezone: Option<&str>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let at = instant(dt, "dt")?;
-        let zone = self.inner.zone(py, timezone)?;
+        let zone = self.zone(py, timezone)?;
         let decision = self.inner.policy.decide(at, zone).or_raise(py)?;
         decision_dict(py, decision)
     }
@@ -327,7 +284,7 @@ impl PySendPolicy {
         timezone: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (ats, numpy) = instants(dts, "dts")?;
-        let zone = self.inner.zone(py, timezone)?;
+        let zone = self.zone(py, timezone)?;
         let policy = &self.inner.policy;
         let out = py
             .detach(|| {
@@ -349,7 +306,7 @@ impl PySendPolicy {
         timezone: Option<&str>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let (ats, numpy) = instants(dts, "dts")?;
-        let zone = self.inner.zone(py, timezone)?;
+        let zone = self.zone(py, timezone)?;
         let policy = &self.inner.policy;
         let out: Vec<bool> = py.detach(|| {
             ats.iter()
@@ -375,45 +332,21 @@ impl PySendPolicy {
         policies: &Bound<'_, PyAny>,
         timezone: Option<&str>,
     ) -> PyResult<Self> {
-        let mut sources = Vec::new();
+        let mut docs = Vec::new();
         for (i, item) in policies.try_iter()?.enumerate() {
             let item = item?;
-            if let Ok(p) = item.cast::<PySendPolicy>() {
-                sources.push(p.get().inner.source.clone());
-                continue;
-            }
-            let text = json_text(&item, "policies[i]", "SendPolicy, str, bytes or dict")?;
-            match serde_json::from_str::<SendPolicy>(&text) {
-                Ok(doc) => sources.push(doc),
-                // The core reads it again to say where, under the policy's index.
-                Err(e) => {
-                    let err = match Policy::from_json(&text) {
-                        Err(sequenza::Error::Format(mut f)) => {
-                            f.path = format!("/{i}{}", f.path);
-                            sequenza::Error::Format(f)
-                        }
-                        Err(other) => other,
-                        Ok(_) => return Err(internal("a send policy", e)),
-                    };
-                    return Err(to_py_err(py, &err));
+            docs.push(match item.cast::<PySendPolicy>() {
+                Ok(p) => p.get().inner.doc.clone(),
+                Err(_) => {
+                    let text = json_text(&item, "policies[i]", "SendPolicy, str, bytes or dict")?;
+                    SendPolicy::from_json(&text)
+                        .map_err(|e| e.in_element(i))
+                        .or_raise(py)?
                 }
-            }
+            });
         }
-        let refs: Vec<&SendPolicy> = sources.iter().collect();
-        let policy = Policy::combine(&refs).or_raise(py)?;
-        let zone = match timezone {
-            Some(name) => zone_arg(py, name)?,
-            None => Tz::UTC,
-        };
-        let mut source = policy.to_send_policy();
-        source.time_zone = timezone.map(|_| zone.name().to_owned());
-        Ok(PySendPolicy {
-            inner: Compiled {
-                policy,
-                source,
-                zone,
-            },
-        })
+        let inner = ZonedPolicy::combine(&docs, timezone).or_raise(py)?;
+        Ok(PySendPolicy { inner })
     }
 
     /// This policy and ``other`` (a ``SendPolicy`` or its JSON form) together: the stricter
@@ -421,19 +354,8 @@ impl PySendPolicy {
     /// ``TimeError`` ``time.policy.never_allowed`` when nothing is left.
     fn stricter(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Self> {
         let other = PySendPolicy::of(other)?;
-        let policy = self.inner.policy.stricter(&other.policy).or_raise(py)?;
-        let mut source = policy.to_send_policy();
-        source.time_zone.clone_from(&self.inner.source.time_zone);
-        source
-            .fallback_time_zone
-            .clone_from(&self.inner.source.fallback_time_zone);
-        Ok(PySendPolicy {
-            inner: Compiled {
-                policy,
-                source,
-                zone: self.inner.zone,
-            },
-        })
+        let inner = self.inner.stricter(&other).or_raise(py)?;
+        Ok(PySendPolicy { inner })
     }
 
     /// The zone used when a call gives none (IANA name).
@@ -444,12 +366,12 @@ impl PySendPolicy {
 
     /// The policy in the flow model's JSON form, as a ``dict``.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.inner.source)
+        to_py(py, &self.inner.doc)
     }
 
     fn __repr__(&self) -> PyResult<String> {
         let text =
-            serde_json::to_string(&self.inner.source).map_err(|e| internal("a send policy", e))?;
+            serde_json::to_string(&self.inner.doc).map_err(|e| internal("a send policy", e))?;
         Ok(format!("SendPolicy.from_json({text:?})"))
     }
 }
@@ -481,23 +403,9 @@ impl PyRecurrence {
         timezone: Option<&str>,
         policy: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
-        let policy = policy
-            .filter(|p| !p.is_none())
-            .map(PySendPolicy::of)
-            .transpose()?;
-        let zone = match (timezone, &policy) {
-            (Some(name), _) => zone_arg(py, name)?,
-            (None, Some(p)) => p.zone,
-            (None, None) => ZoneChain::default()
-                .resolve()
-                .map(|z| z.zone)
-                .or_raise(py)?,
-        };
-        let mut recurring = rule.compile(zone).or_raise(py)?;
-        if let Some(p) = policy {
-            recurring = recurring.within(p.policy).or_raise(py)?;
-        }
-        Ok(PyRecurrence { inner: recurring })
+        let policy = PySendPolicy::opt(policy)?;
+        let inner = rule.compile_for(timezone, policy.as_ref()).or_raise(py)?;
+        Ok(PyRecurrence { inner })
     }
 }
 
@@ -608,24 +516,6 @@ impl PyRecurrence {
     }
 }
 
-/// The compiled send policy of an optional ``policy`` argument (``None``: always allowed) and
-/// its zone.
-fn policy_arg(policy: Option<&Bound<'_, PyAny>>) -> PyResult<Option<Compiled>> {
-    policy
-        .filter(|p| !p.is_none())
-        .map(PySendPolicy::of)
-        .transpose()
-}
-
-/// The zone of a call: ``timezone`` when given, else the policy's, else UTC.
-fn call_zone(py: Python<'_>, timezone: Option<&str>, policy: Option<&Compiled>) -> PyResult<Tz> {
-    match (timezone, policy) {
-        (Some(name), _) => zone_arg(py, name),
-        (None, Some(p)) => Ok(p.zone),
-        (None, None) => Ok(Tz::UTC),
-    }
-}
-
 /// A date argument: a ``datetime.date`` (a ``datetime``'s date part) or ``"YYYY-MM-DD"``.
 fn date_arg(obj: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
     let text: String = match date_kind(obj)? {
@@ -676,10 +566,9 @@ pub(crate) fn wait_end<'py>(
     let node = WaitNode::from_json(&text).or_raise(py)?;
     let at = instant(at, "at")?;
     let date = date.filter(|d| !d.is_none()).map(date_arg).transpose()?;
-    let policy = policy_arg(policy)?;
-    let zone = call_zone(py, timezone, policy.as_ref())?;
-    let end = sequenza::time::wait_end(at, &node, zone, date, policy.as_ref().map(|p| &p.policy))
-        .or_raise(py)?;
+    let policy = PySendPolicy::opt(policy)?;
+    let end =
+        sequenza::time::wait_end_for(at, &node, timezone, date, policy.as_ref()).or_raise(py)?;
     py_datetime(py, &end)
 }
 
@@ -712,7 +601,7 @@ pub(crate) fn local_to_utc<'py>(
              not {text:?} ({e})"
         ))
     })?;
-    let zone = zone_arg(py, timezone)?;
+    let zone = sequenza::time::parse_zone(timezone).or_raise(py)?;
     let t = sequenza::time::local_to_utc(zone, naive).or_raise(py)?;
     py_datetime(py, &t)
 }
@@ -773,15 +662,8 @@ pub(crate) fn resolve_time_zone(
         }
         None => None,
     };
-    let chain = match &contact {
-        Some(c) => ZoneChain::for_contact(c),
-        None => ZoneChain::default(),
-    };
-    let resolved = chain
-        .flow(flow_zone)
-        .account(account_zone)
-        .resolve()
-        .or_raise(py)?;
+    let resolved =
+        sequenza::time::resolve_zone(contact.as_ref(), flow_zone, account_zone).or_raise(py)?;
     Ok(PyResolvedZone {
         zone: resolved.zone.name().to_owned(),
         source: resolved.source.as_str().to_owned(),
@@ -919,17 +801,22 @@ pub(crate) fn plan_send<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let at = instant(at, "at")?;
     let channel = channel_arg(channel)?;
-    let policy = policy_arg(policy)?;
-    let zone = call_zone(py, timezone, policy.as_ref())?;
+    let policy = PySendPolicy::opt(policy)?;
     let caps = caps
         .filter(|c| !c.is_none())
         .map(PyFrequencyCaps::of)
         .transpose()?
         .unwrap_or_default();
     let history = history_arg(py, history)?;
-    let always = Policy::always();
-    let policy = policy.as_ref().map_or(&always, |p| &p.policy);
-    let d = sequenza::time::plan_send(at, zone, policy, &caps, &history, channel, transactional)
-        .or_raise(py)?;
+    let d = sequenza::time::plan_send_for(
+        at,
+        channel,
+        timezone,
+        policy.as_ref(),
+        &caps,
+        &history,
+        transactional,
+    )
+    .or_raise(py)?;
     decision_dict(py, d)
 }

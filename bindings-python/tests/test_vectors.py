@@ -1,8 +1,7 @@
 """Runs every case of the shared, language-neutral vectors in core/tests/vectors/.
 
 The format is described in core/tests/vectors/README.md; every path inside a vector file is
-relative to the repository root. A vector file that does not exist (yet) gives one skipped test
-saying so; a file that exists is always run in full, and one without cases fails.
+relative to the repository root. A vector file that does not exist fails the suite (at collection); a file that exists is always run in full, and one without cases fails.
 
 ``SEQUENZA_VECTORS_DIR`` points the runner at another folder (to try the runner on vectors that
 are not committed).
@@ -31,8 +30,7 @@ def load_cases(file_name):
     """pytest params ``(vector, case)``, one per case of ``file_name``."""
     path = VECTORS / file_name
     if not path.is_file():
-        reason = f"{_display(path)} does not exist yet (the shared vectors are not written)"
-        return [pytest.param(None, None, id="missing-file", marks=pytest.mark.skip(reason=reason))]
+        raise FileNotFoundError(f"{_display(path)} does not exist: a missing vector file fails")
     vector = json.loads(path.read_text(encoding="utf-8"))
     cases = vector.get("cases") if isinstance(vector, dict) else None
     if not cases:

@@ -121,14 +121,9 @@ impl Segment {
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(data: ConditionArg) -> JsResult<Segment> {
         let text = text(&data, "a condition or a segment")?;
-        let bare = text.strip_prefix('\u{feff}').unwrap_or(&text);
-        let is_segment = matches!(serde_json::from_str(bare), Ok(serde_json::Value::Object(m))
-            if m.contains_key("condition") && !m.contains_key("type"));
-        if is_segment {
-            let s = core(sequenza::segment::Segment::from_json(&text))?;
-            return Ok(Segment::new(Some(s.id.0), Some(s.name), s.condition));
-        }
-        Ok(Segment::new(None, None, core(Condition::from_json(&text))?))
+        let doc = sequenza::segment::Segment::from_json_or_condition(&text);
+        let (id, name, condition) = core(doc)?;
+        Ok(Segment::new(id, name, condition))
     }
 
     /// Translates a JsonLogic rule (a string is its JSON text) into a condition, where an exact

@@ -181,23 +181,8 @@ pub(crate) fn arg<T: DeserializeOwned>(value: impl Into<JsValue>, what: &str) ->
 /// converted.
 pub(crate) fn snake_case_keys(value: &JsValue, what: &str) -> JsResult<serde_json::Value> {
     let text = text(value, what)?;
-    let map = match serde_json::from_str(&text) {
-        Ok(serde_json::Value::Object(map)) => map,
-        Ok(other) => return Ok(other),
-        Err(e) => return Err(type_error(&format!("{what}: {e}"))),
-    };
-    let snake = |key: String| {
-        key.chars().fold(String::new(), |mut out, c| {
-            if c.is_ascii_uppercase() {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-            out
-        })
-    };
-    let map: serde_json::Map<String, serde_json::Value> =
-        map.into_iter().map(|(k, v)| (snake(k), v)).collect();
-    Ok(serde_json::Value::Object(map))
+    let value = serde_json::from_str(&text).map_err(|e| type_error(&format!("{what}: {e}")))?;
+    Ok(sequenza::text::snake_case_keys(value))
 }
 
 /// The JSON text of an options object that is a core document, keys in snake_case (`{}` when

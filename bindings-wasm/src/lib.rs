@@ -117,19 +117,7 @@ pub fn validate_flows(flows: FlowsArg, fields: Option<FieldsArg>) -> JsResult<Js
 /// Every finding code, with its severity and what it means.
 #[wasm_bindgen(js_name = findingCodes, unchecked_return_type = "FindingCodeInfo[]")]
 pub fn finding_codes() -> JsResult<JsValue> {
-    #[derive(serde::Serialize)]
-    struct Code {
-        code: &'static str,
-        severity: sequenza::Severity,
-        description: &'static str,
-    }
-    let codes = sequenza::error::FindingCode::ALL.iter();
-    let code = |c: &sequenza::error::FindingCode| Code {
-        code: c.as_str(),
-        severity: c.severity(),
-        description: c.meaning(),
-    };
-    to_js(&codes.map(code).collect::<Vec<_>>())
+    to_js(&sequenza::error::finding_codes())
 }
 
 /// The JSON Schema (draft 2020-12) of a flow document, as JSON text.

@@ -4,7 +4,7 @@
 
 use sequenza::flow::WaitNode;
 use sequenza::model::Channel;
-use sequenza::time::{self, CapPolicy, Policy, RecurrenceRule, Recurring, Tz, ZoneChain};
+use sequenza::time::{self, CapPolicy, RecurrenceRule, Recurring, ZonedPolicy};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
@@ -15,31 +15,26 @@ use crate::*;
 #[wasm_bindgen]
 #[derive(Debug, Clone)]
 pub struct SendPolicy {
-    policy: Policy,
-    source: sequenza::flow::SendPolicy,
-    zone: Tz,
+    inner: ZonedPolicy,
 }
 
 impl SendPolicy {
-    /// Compiles a policy document in `zone`, else the document's zone, else UTC.
-    fn compile(mut source: sequenza::flow::SendPolicy, zone: Option<Tz>) -> JsResult<SendPolicy> {
-        let policy = core(Policy::from_send_policy(&source))?;
-        let zone = zone.map_or_else(
-            || crate::zone(source.time_zone.as_deref(), "/time_zone"),
-            Ok,
-        )?;
-        source.time_zone = Some(zone.name().to_owned());
-        Ok(SendPolicy {
-            policy,
-            source,
-            zone,
-        })
+    /// Compiles a policy document; `time_zone`, when given, replaces the document's.
+    fn compile(
+        mut doc: sequenza::flow::SendPolicy,
+        time_zone: Option<String>,
+    ) -> JsResult<SendPolicy> {
+        if time_zone.is_some() {
+            doc.time_zone = time_zone;
+        }
+        let inner = core(ZonedPolicy::new(doc))?;
+        Ok(SendPolicy { inner })
     }
 
     /// An optional policy argument: a `SendPolicy`, its JSON form or text.
-    fn read(value: JsValue, what: &str) -> JsResult<Option<SendPolicy>> {
+    fn read(value: JsValue, what: &str) -> JsResult<Option<ZonedPolicy>> {
         let doc = opt_doc(Some(value), what, time::send_policy_from_options)?;
-        doc.map(|doc| SendPolicy::compile(doc, None)).transpose()
+        doc.map(|doc| core(ZonedPolicy::new(doc))).transpose()
     }
 }
 
@@ -56,63 +51,52 @@ impl SendPolicy {
     /// A policy from the flow model's JSON form; `timeZone`, when given, replaces the document's.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(data: JsonDoc, time_zone: Option<String>) -> JsResult<SendPolicy> {
-        let zone = time_zone.map(|z| crate::zone(Some(&z), "")).transpose()?;
-        SendPolicy::compile(
-            doc(&data, "a send policy", time::send_policy_from_options)?,
-            zone,
-        )
+        let doc = doc(&data, "a send policy", time::send_policy_from_options)?;
+        SendPolicy::compile(doc, time_zone)
     }
 
     /// Several policies together: a send must satisfy all of them (error paths start with the
     /// policy's index). The result works in `timeZone` (UTC when absent).
     pub fn combine(policies: PoliciesArg, time_zone: Option<String>) -> JsResult<SendPolicy> {
         let docs = doc(&policies, "policies", time::send_policies_from_json)?;
-        let policy = core(Policy::combine(&docs.iter().collect::<Vec<_>>()))?;
-        SendPolicy::compile(
-            policy.to_send_policy(),
-            Some(zone(time_zone.as_deref(), "")?),
-        )
+        let inner = core(ZonedPolicy::combine(&docs, time_zone.as_deref()))?;
+        Ok(SendPolicy { inner })
     }
 
     /// This policy and `other` together (the stricter wins), in this policy's zone.
     pub fn stricter(&self, other: PolicyArg) -> JsResult<SendPolicy> {
-        let other = SendPolicy::read(other.into(), "SendPolicy.stricter: other")?;
-        let policy = match other {
-            Some(other) => core(self.policy.stricter(&other.policy))?,
-            None => return Err(type_error("SendPolicy.stricter: other is required")),
+        let Some(other) = SendPolicy::read(other.into(), "SendPolicy.stricter: other")? else {
+            return Err(type_error("SendPolicy.stricter: other is required"));
         };
-        let mut source = policy.to_send_policy();
-        source
-            .fallback_time_zone
-            .clone_from(&self.source.fallback_time_zone);
-        SendPolicy::compile(source, Some(self.zone))
+        let inner = core(self.inner.stricter(&other))?;
+        Ok(SendPolicy { inner })
     }
 
     /// The IANA name of the zone of the policy's local times.
     #[wasm_bindgen(getter, js_name = timeZone)]
     pub fn time_zone(&self) -> String {
-        self.zone.name().to_owned()
+        self.inner.zone.name().to_owned()
     }
 
     /// True when a send may go out at `at`.
     #[wasm_bindgen(js_name = isAllowed)]
     pub fn is_allowed(&self, at: Instant) -> JsResult<bool> {
         let at = instant(&at, "SendPolicy.isAllowed: at")?;
-        Ok(self.policy.is_allowed(at, self.zone))
+        Ok(self.inner.policy.is_allowed(at, self.inner.zone))
     }
 
     /// The first instant at or after `at` when a send may go out.
     #[wasm_bindgen(js_name = nextAllowed)]
     pub fn next_allowed(&self, at: Instant) -> JsResult<String> {
         let at = instant(&at, "SendPolicy.nextAllowed: at")?;
-        core(self.policy.next_allowed(at, self.zone)).map(iso)
+        core(self.inner.policy.next_allowed(at, self.inner.zone)).map(iso)
     }
 
     /// What to do with a send at `at`: allow, defer until, or skip.
     #[wasm_bindgen(unchecked_return_type = "Decision")]
     pub fn decide(&self, at: Instant) -> JsResult<JsValue> {
         let at = instant(&at, "SendPolicy.decide: at")?;
-        to_js(&core(self.policy.decide(at, self.zone))?)
+        to_js(&core(self.inner.policy.decide(at, self.inner.zone))?)
     }
 }
 
@@ -199,12 +183,8 @@ impl Recurrence {
 impl Recurrence {
     fn compile(rule: RecurrenceRule, options: Option<RecurrenceOptions>) -> JsResult<Recurrence> {
         let o: RecurrenceOpts = crate::options(options, "Recurrence")?;
-        let mut inner = rule
-            .compile(zone(o.time_zone.as_deref(), "/timeZone")?)
-            .map_err(js_error)?;
-        if let Some(policy) = SendPolicy::read(o.policy.0, "Recurrence: options.policy")? {
-            inner = core(inner.within(policy.policy))?;
-        }
+        let policy = SendPolicy::read(o.policy.0, "Recurrence: options.policy")?;
+        let inner = core(rule.compile_for(o.time_zone.as_deref(), policy.as_ref()))?;
         Ok(Recurrence { inner })
     }
 }
@@ -226,18 +206,8 @@ pub fn wait_end(wait: WaitArg, at: Instant, options: Option<WaitEndOptions>) -> 
     let at = instant(&at, "waitEnd: at")?;
     let o: WaitEndOpts = crate::options(options, "waitEnd")?;
     let policy = SendPolicy::read(o.policy.0, "waitEnd: options.policy")?;
-    let zone = match (&o.time_zone, &policy) {
-        (None, Some(p)) => p.zone,
-        (name, _) => zone(name.as_deref(), "/timeZone")?,
-    };
-    core(time::wait_end(
-        at,
-        &node,
-        zone,
-        o.date,
-        policy.as_ref().map(|p| &p.policy),
-    ))
-    .map(iso)
+    let zone = o.time_zone.as_deref();
+    core(time::wait_end_for(at, &node, zone, o.date, policy.as_ref())).map(iso)
 }
 
 /// A local wall time (`"2025-03-30T02:30:00"`, no offset) in `timeZone` as an RFC 3339 UTC
@@ -267,17 +237,8 @@ pub fn resolve_time_zone(
 ) -> JsResult<JsValue> {
     let o: ResolveOptions = crate::options(options, "resolveTimeZone")?;
     let contact = opt_doc(Some(contact), "a contact", sequenza::Contact::from_json)?;
-    let chain = contact
-        .as_ref()
-        .map_or_else(ZoneChain::default, ZoneChain::for_contact);
-    let chain = chain
-        .flow(o.flow_zone.as_deref())
-        .account(o.account_zone.as_deref());
-    let r = core(chain.resolve())?;
-    let skipped: Vec<&str> = r.skipped.iter().map(|s| s.as_str()).collect();
-    to_js(
-        &serde_json::json!({"zone": r.zone.name(), "source": r.source.as_str(), "skipped": skipped}),
-    )
+    let (flow, account) = (o.flow_zone.as_deref(), o.account_zone.as_deref());
+    to_js(&core(time::resolve_zone(contact.as_ref(), flow, account))?)
 }
 
 /// Frequency caps: at most N messages per channel (or over every channel) within a rolling
@@ -378,25 +339,20 @@ pub fn plan_send(
     )?
     .unwrap_or_default();
     let history = history_arg(o.history.0)?;
-    let zone = match (&o.time_zone, &policy) {
-        (None, Some(p)) => p.zone,
-        (name, _) => zone(name.as_deref(), "/timeZone")?,
-    };
-    let always = Policy::always();
-    let policy = policy.as_ref().map_or(&always, |p| &p.policy);
+    let (zone, policy) = (o.time_zone.as_deref(), policy.as_ref());
     let transactional = o.transactional.unwrap_or(false);
-    to_js(&core(time::plan_send(
+    to_js(&core(time::plan_send_for(
         at,
+        channel,
         zone,
         policy,
         &caps,
         &history,
-        channel,
         transactional,
     ))?)
 }
 
-to_object!(SendPolicy, "SendPolicyJson", |s| &s.source);
+to_object!(SendPolicy, "SendPolicyJson", |s| &s.inner.doc);
 
 to_object!(Recurrence, "RecurrenceRuleJson", |s| s.inner.rule());
 

@@ -58,7 +58,7 @@ impl PhoneNormalizer {
     pub fn new(region: &str) -> Result<Self, ImportError> {
         let region: country::Id = region.trim().to_uppercase().parse().map_err(|_| {
             let mut e = ImportError::new(
-                "import.option.invalid",
+                crate::error::ImportCode::OptionInvalid,
                 format!("`{region}` is not an ISO 3166 region code"),
             );
             e.column_name = Some("default_region".to_owned());

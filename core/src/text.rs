@@ -104,6 +104,25 @@ pub fn camel_case_keys(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
+/// Renames the top-level keys of an options object to snake_case (`quietHours` →
+/// `quiet_hours`), for the core's reader of that document; nested keys (a mapping's column
+/// names) stay as they are. Any other value is returned as it is.
+///
+/// ```
+/// use serde_json::json;
+/// let v = sequenza::text::snake_case_keys(json!({"quietHours": [], "mapping": {"E-mail": "email"}}));
+/// assert_eq!(v, json!({"quiet_hours": [], "mapping": {"E-mail": "email"}}));
+/// ```
+pub fn snake_case_keys(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => {
+            let snake = map.into_iter().map(|(k, v)| (snake_case(&k), v));
+            serde_json::Value::Object(snake.collect())
+        }
+        other => other,
+    }
+}
+
 /// How deeply JSON read by [`json_value`] may nest (objects and arrays): enough for a JsonLogic
 /// rule nested past the evaluator's own limit ([`crate::jsonlogic::MAX_DEPTH`] operations of two
 /// levels each) to be read and reported as `jsonlogic.too_deep`, and shallow enough that reading
@@ -121,7 +140,18 @@ pub const MAX_JSON_DEPTH: usize = 1024;
 /// assert_eq!(sequenza::text::json_value(&too_deep).unwrap_err().code(), "format.syntax");
 /// ```
 pub fn json_value(text: &str) -> crate::Result<serde_json::Value> {
-    use serde::Deserialize;
+    json_deep(text)
+}
+
+/// [`json_value`] for any type read from the text (it may borrow from it, as
+/// `Vec<&serde_json::value::RawValue>` does: one pass over an array of documents).
+///
+/// ```
+/// let items: Vec<&str> = sequenza::text::json_deep(r#"["a", "b"]"#)?;
+/// assert_eq!(items, ["a", "b"]);
+/// # Ok::<(), sequenza::Error>(())
+/// ```
+pub fn json_deep<'de, T: serde::Deserialize<'de>>(text: &'de str) -> crate::Result<T> {
     let depth = json_depth(text);
     if !(127..=MAX_JSON_DEPTH).contains(&depth) {
         return crate::error::from_json_any(text);
@@ -129,7 +159,7 @@ pub fn json_value(text: &str) -> crate::Result<serde_json::Value> {
     let bare = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut de = serde_json::Deserializer::from_str(bare);
     de.disable_recursion_limit();
-    match serde_json::Value::deserialize(&mut de).and_then(|v| de.end().map(|()| v)) {
+    match T::deserialize(&mut de).and_then(|v| de.end().map(|()| v)) {
         Ok(value) => Ok(value),
         // The located error of the ordinary reader.
         Err(_) => crate::error::from_json_any(text),

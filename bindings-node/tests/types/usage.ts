@@ -35,7 +35,7 @@ import type {
   Event,
   FieldSchema,
   Finding,
-  FindingCodeEntry,
+  FindingCodeInfo,
   FlowDocument,
   FlowStatus,
   ImportReport,
@@ -112,7 +112,7 @@ const asObject: Record<string, unknown> = flow.toObject()
 const findings: Finding[] = validateFlow(flow, fields)
 const node: string | null | undefined = findings[0]?.node
 const moreFindings: Finding[] = validateFlows([flow, JSON.stringify(flowDocument)])
-const codes: FindingCodeEntry[] = findingCodes()
+const codes: FindingCodeInfo[] = findingCodes()
 const schema: string = flowSchema()
 
 // ---- conditions and segments -------------------------------------------------------------------

@@ -350,7 +350,7 @@ export function timeApiCases(api) {
       name: 'Recurrence errors: TimeError, too many, bad zone, bad arguments',
       run() {
         checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 5 }, { timeZone: 'Mars/Olympus' })),
-          'time.zone.unknown', '/timeZone');
+          'time.zone.unknown', '/time_zone');
         checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 5 })
           .between('2020-01-01T00:00:00Z', '2030-01-01T00:00:00Z')), 'time.recurrence.too_many', '');
         checkCoreError(thrown(() => new Recurrence({ kind: 'every', minutes: 15 }, { policy: { hours: '09:00' } })),

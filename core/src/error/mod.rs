@@ -11,9 +11,9 @@ mod registry;
 pub use area::Area;
 pub use location::{ErrorData, Location};
 pub use registry::{
-    code_info, codes, CodeInfo, ConditionCode, ConditionErrorCode, EngineCode, FindingCode,
-    FormatCode, ImportCode, JsonLogicCode, ListCode, MergeCode, ParseCode, RejectionCode,
-    SegmentCode, StoreCode, TimeCode,
+    code_info, codes, finding_codes, CodeInfo, ConditionCode, ConditionErrorCode, EngineCode,
+    FindingCode, FindingCodeInfo, FormatCode, ImportCode, JsonLogicCode, ListCode, MergeCode,
+    ParseCode, RejectionCode, SegmentCode, StoreCode, TimeCode,
 };
 
 /// The result type of fallible sequenza functions.
@@ -114,7 +114,7 @@ impl Error {
             Error::Time(e) => e.code.as_str(),
             Error::List(e) => e.code.as_str(),
             #[cfg(feature = "import")]
-            Error::Import(e) => e.code,
+            Error::Import(e) => e.code.as_str(),
             Error::JsonLogic(e) => e.code(),
             Error::Merge(_) => MergeCode::Malformed.as_str(),
             Error::Engine(e) => e.code.as_str(),
@@ -164,6 +164,24 @@ impl Error {
                 ..Location::default()
             },
             Error::Store(_) => Location::default(),
+        }
+    }
+
+    /// The error of element `index` of a list read one element at a time: a format error's
+    /// JSON pointer gets `/index` in front (other errors are returned as they are).
+    ///
+    /// ```
+    /// let err = sequenza::Flow::from_json(r#"{"id": "f", "name": 3}"#).unwrap_err();
+    /// assert_eq!(err.in_element(2).path(), Some("/2/name"));
+    /// ```
+    #[must_use]
+    pub fn in_element(self, index: usize) -> Error {
+        match self {
+            Error::Format(mut f) => {
+                f.path = format!("/{index}{}", f.path);
+                Error::Format(f)
+            }
+            other => other,
         }
     }
 
@@ -492,7 +510,7 @@ pub(crate) fn from_json_str<T: DeserializeOwned>(json: &str) -> Result<T> {
 }
 
 /// [`from_json_str`] for a document of any JSON kind (an array, a string …), not only an object.
-pub(crate) fn from_json_any<T: DeserializeOwned>(json: &str) -> Result<T> {
+pub(crate) fn from_json_any<'de, T: serde::Deserialize<'de>>(json: &'de str) -> Result<T> {
     let json = json.strip_prefix('\u{feff}').unwrap_or(json);
     let mut de = serde_json::Deserializer::from_str(json);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {

@@ -484,6 +484,37 @@ pub fn codes() -> &'static [CodeInfo] {
     CODES.get_or_init(build)
 }
 
+/// One entry of [`finding_codes`]: what `findingCodes()` / `finding_codes()` give in every
+/// binding (`{code, severity, description}`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct FindingCodeInfo {
+    /// The stable code (`flow.node.unreachable`).
+    pub code: &'static str,
+    /// The severity every finding with this code has.
+    pub severity: Severity,
+    /// What the code means, in one line.
+    pub description: &'static str,
+}
+
+/// Every validation finding code with its severity and meaning, in registry order.
+///
+/// ```
+/// let all = sequenza::error::finding_codes();
+/// let info = all.iter().find(|c| c.code == "flow.node.unreachable").unwrap();
+/// assert_eq!(info.severity, sequenza::Severity::Warning);
+/// ```
+pub fn finding_codes() -> Vec<FindingCodeInfo> {
+    FindingCode::ALL
+        .iter()
+        .map(|c| FindingCodeInfo {
+            code: c.as_str(),
+            severity: c.severity(),
+            description: c.meaning(),
+        })
+        .collect()
+}
+
 /// The registry entry of a code string, if it is one.
 ///
 /// ```

@@ -43,8 +43,8 @@ pub const ERROR_CODES: &[&str] = &[
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportError {
-    /// Stable code, one of [`ERROR_CODES`].
-    pub code: &'static str,
+    /// Stable code (registered in [`crate::error::codes`]).
+    pub code: crate::error::ImportCode,
     /// Byte offset in the file where the problem is, when it is in the file.
     pub offset: Option<u64>,
     /// 1-based row (record) number, the header being row 1, when known.
@@ -62,7 +62,7 @@ pub struct ImportError {
 }
 
 impl ImportError {
-    pub(crate) fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(code: crate::error::ImportCode, message: impl Into<String>) -> Self {
         ImportError {
             code,
             offset: None,
@@ -85,13 +85,13 @@ impl ImportError {
     ///
     /// ```
     /// let e = sequenza::import::ImportError {
-    ///     code: "import.io", offset: None, row: None, column: None, column_name: None,
+    ///     code: sequenza::error::ImportCode::Io, offset: None, row: None, column: None, column_name: None,
     ///     message: "disk gone".into(), report: None,
     /// };
     /// assert_eq!(e.code(), "import.io");
     /// ```
     pub fn code(&self) -> &'static str {
-        self.code
+        self.code.as_str()
     }
 }
 

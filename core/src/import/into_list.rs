@@ -57,13 +57,13 @@ impl ImportOptions {
     pub fn from_json_value(value: serde_json::Value) -> Result<Self, ImportError> {
         let serde_json::Value::Object(map) = value else {
             return Err(ImportError::new(
-                "import.option.invalid",
+                crate::error::ImportCode::OptionInvalid,
                 "the import options must be a JSON object",
             ));
         };
         for (name, v) in &map {
             let invalid = |message: String| {
-                let mut e = ImportError::new("import.option.invalid", message);
+                let mut e = ImportError::new(crate::error::ImportCode::OptionInvalid, message);
                 e.column_name = Some(name.clone());
                 e
             };
@@ -82,7 +82,7 @@ impl ImportOptions {
         }
         serde_json::from_value(serde_json::Value::Object(map)).map_err(|e| {
             ImportError::new(
-                "import.option.invalid",
+                crate::error::ImportCode::OptionInvalid,
                 format!("invalid import options: {e}"),
             )
         })

@@ -283,7 +283,7 @@ pub(crate) fn resolve(
     for (col, target) in explicit {
         if !names.iter().any(|n| n == col) {
             let mut e = ImportError::new(
-                "import.mapping.unknown_column",
+                crate::error::ImportCode::MappingUnknownColumn,
                 format!("the mapping names the column `{col}`, which the file does not have"),
             );
             e.column_name = Some(col.clone());
@@ -292,7 +292,7 @@ pub(crate) fn resolve(
         if let Some(Target::Field(key)) = target {
             if !schema.fields.is_empty() && schema.get(key).is_none() {
                 let mut e = ImportError::new(
-                    "import.mapping.unknown_field",
+                    crate::error::ImportCode::MappingUnknownField,
                     format!(
                         "the column `{col}` is mapped to `{key}`, which is not a declared field"
                     ),
@@ -348,7 +348,7 @@ pub(crate) fn resolve(
                     out[j].field_type = None;
                 } else {
                     return Err(ImportError::new(
-                        "import.mapping.duplicate_target",
+                        crate::error::ImportCode::MappingDuplicateTarget,
                         format!(
                             "the columns `{}` and `{}` are both mapped to `{}`",
                             out[j].name,

@@ -62,6 +62,7 @@ mod report;
 mod row;
 mod run;
 mod sniff;
+mod source;
 mod target;
 
 use std::io::Read;
@@ -84,6 +85,7 @@ pub use options::{
 pub use report::{
     Duplicate, ImportReport, Preview, PreviewCell, PreviewRow, Progress, Rejection, REJECTION_CODES,
 };
+pub use source::{import_csv_to, CsvSource, Stoppable};
 pub use target::{ImportTarget, MemoryTarget};
 
 use crate::model::FieldSchema;

@@ -40,7 +40,7 @@ fn ascii_option(c: Option<char>, name: &str) -> Result<(), ImportError> {
     match c {
         Some(ch) if !ch.is_ascii() || ch == '\n' || ch == '\r' => {
             let mut e = ImportError::new(
-                "import.option.invalid",
+                crate::error::ImportCode::OptionInvalid,
                 format!("the {name} must be one ASCII character other than a line break"),
             );
             e.column_name = Some(name.to_owned());
@@ -62,7 +62,7 @@ pub(crate) fn open<R: Read>(
         None => chrono_tz::Tz::UTC,
         Some(name) => crate::time::parse_zone(name).map_err(|_| {
             let mut e = ImportError::new(
-                "import.option.invalid",
+                crate::error::ImportCode::OptionInvalid,
                 format!("`{name}` is not an IANA time zone"),
             );
             e.column_name = Some("time_zone".to_owned());
@@ -78,7 +78,7 @@ pub(crate) fn open<R: Read>(
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
             Err(e) => {
                 return Err(ImportError::new(
-                    "import.io",
+                    crate::error::ImportCode::Io,
                     format!("cannot read the file: {e}"),
                 ))
             }
@@ -89,7 +89,7 @@ pub(crate) fn open<R: Read>(
     let detected = detect(&prefix, complete, options);
     if detected.delimiter == detected.quote {
         let mut e = ImportError::new(
-            "import.option.invalid",
+            crate::error::ImportCode::OptionInvalid,
             "the delimiter and the quote are the same character",
         );
         e.column_name = Some("quote".to_owned());
@@ -98,7 +98,7 @@ pub(crate) fn open<R: Read>(
     let source = Source::new(prefix, reader, &detected);
     let mut records = Records::new(source, &detected, options.max_row_bytes);
     let empty = || {
-        let mut e = ImportError::new("import.empty", "the file has no rows");
+        let mut e = ImportError::new(crate::error::ImportCode::Empty, "the file has no rows");
         e.offset = Some(0);
         e
     };
@@ -131,7 +131,7 @@ pub(crate) fn open<R: Read>(
             };
             if let Some(first) = names.iter().position(|n| *n == name) {
                 let mut e = ImportError::new(
-                    "import.header.duplicate",
+                    crate::error::ImportCode::HeaderDuplicate,
                     format!("the header names `{name}` twice (columns {first} and {i})"),
                 )
                 .at_column(Some(1), i, &name);

@@ -86,6 +86,32 @@ impl Segment {
     pub fn from_json(json: &str) -> crate::Result<Self> {
         crate::error::from_json_str(json)
     }
+
+    /// Reads what a binding's `Segment.from_json` takes: a whole segment `{id, name, condition}`
+    /// (an object with `condition` and no `type`), or a condition's JSON form alone (no id, no
+    /// name). Errors as [`Segment::from_json`] / [`Condition::from_json`].
+    ///
+    /// ```
+    /// use sequenza::segment::Segment;
+    /// let (id, name, _) = Segment::from_json_or_condition(r#"{"id": "v", "name": "VIP", "condition": {"type": "and", "conditions": []}}"#)?;
+    /// assert_eq!((id.as_deref(), name.as_deref()), (Some("v"), Some("VIP")));
+    /// let (id, _, _) = Segment::from_json_or_condition(r#"{"type": "and", "conditions": []}"#)?;
+    /// assert_eq!(id, None);
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    #[allow(clippy::type_complexity)]
+    pub fn from_json_or_condition(
+        json: &str,
+    ) -> crate::Result<(Option<String>, Option<String>, Condition)> {
+        let bare = json.strip_prefix('\u{feff}').unwrap_or(json);
+        let shape: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(bare).unwrap_or_default();
+        if shape.contains_key("condition") && !shape.contains_key("type") {
+            let s = Segment::from_json(json)?;
+            return Ok((Some(s.id.0), Some(s.name), s.condition));
+        }
+        Ok((None, None, Condition::from_json(json)?))
+    }
 }
 
 /// A change of membership. JSON:

@@ -40,6 +40,7 @@
 
 use serde::{Deserialize, Serialize};
 
+mod call;
 mod cap;
 mod error;
 mod local;
@@ -51,6 +52,7 @@ mod wait;
 mod zone;
 mod zoned;
 
+pub use call::{call_zone, plan_send_for, wait_end_for};
 pub use cap::{history_from_json, plan_send, CapPolicy, FrequencyCap, SentMessage};
 pub use chrono_tz::Tz;
 pub use error::{TimeCode, TimeError};
@@ -60,8 +62,8 @@ pub use policy::{is_allowed, next_allowed, Decision, Policy};
 pub use recurrence::{RecurrenceRule, Recurring, MAX_OCCURRENCES};
 pub use wait::{add_duration, until_date, until_local_time, wait_end};
 pub use zone::{
-    parse_zone, parse_zone_at, zone_for_country, zone_for_phone, ResolvedZone, ZoneChain,
-    ZoneSource,
+    parse_zone, parse_zone_at, resolve_zone, zone_for_country, zone_for_phone, ResolvedZone,
+    ZoneChain, ZoneSource,
 };
 pub use zoned::ZonedPolicy;
 

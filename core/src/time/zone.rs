@@ -219,16 +219,39 @@ impl ZoneSource {
     }
 }
 
-/// The zone a send is planned in, and where it came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The zone a send is planned in, and where it came from. Its JSON form is
+/// `{"zone": "Europe/Rome", "source": "phone", "skipped": ["contact"]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ResolvedZone {
     /// The zone.
+    #[serde(serialize_with = "zone_name")]
     pub zone: Tz,
     /// Which link of the chain gave it.
     pub source: ZoneSource,
     /// Earlier links that were present but unusable: a contact zone that is not a known zone,
     /// a country or phone number in several zones (or not in the table).
     pub skipped: Vec<ZoneSource>,
+}
+
+fn zone_name<S: serde::Serializer>(zone: &Tz, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(zone.name())
+}
+
+/// A recipient's zone through the chain of `contact` (when given), then `flow`, then `account`
+/// (see [`ZoneChain`]).
+///
+/// ```
+/// let z = sequenza::time::resolve_zone(None, Some("Asia/Tokyo"), None)?;
+/// assert_eq!(serde_json::to_value(&z).unwrap(), serde_json::json!({"zone": "Asia/Tokyo", "source": "flow", "skipped": []}));
+/// # Ok::<(), sequenza::Error>(())
+/// ```
+pub fn resolve_zone(
+    contact: Option<&Contact>,
+    flow: Option<&str>,
+    account: Option<&str>,
+) -> crate::Result<ResolvedZone> {
+    let chain = contact.map_or_else(ZoneChain::default, ZoneChain::for_contact);
+    chain.flow(flow).account(account).resolve()
 }
 
 /// The fallback chain for a recipient's time zone: the contact's zone → a zone inferred from

@@ -12,10 +12,8 @@ use crate::flow::SendPolicy;
 ///
 /// ```
 /// use sequenza::time::ZonedPolicy;
-/// let p = ZonedPolicy::from_options(serde_json::json!({
-///     "quiet_hours": [["22:00", "08:00"]],
-///     "fallback_time_zone": "Europe/Rome",
-/// }))?;
+/// let options = r#"{"quiet_hours": [["22:00", "08:00"]], "fallback_time_zone": "Europe/Rome"}"#;
+/// let p = ZonedPolicy::new(sequenza::time::send_policy_from_options(options)?)?;
 /// assert_eq!(p.zone.name(), "Europe/Rome");
 /// assert_eq!(p.doc.quiet_hours[0].end, "08:00");
 /// assert_eq!(ZonedPolicy::from_json(r#"{"time_zone": "Mars/Base"}"#).unwrap_err().code(), "time.zone.unknown");
@@ -60,30 +58,6 @@ impl ZonedPolicy {
     /// ```
     pub fn from_json(json: &str) -> crate::Result<Self> {
         Self::new(crate::error::from_json_str(json)?)
-    }
-
-    /// Reads the options form the bindings take: the flow model's form in which each window of
-    /// `quiet_hours` and `hours` may also be a `[start, end]` pair.
-    ///
-    /// ```
-    /// let p = sequenza::time::ZonedPolicy::from_options(serde_json::json!({"hours": [["09:00", "18:00"]]}))?;
-    /// assert_eq!(p.policy.allowed_minutes(), &[(540, 1080)]);
-    /// # Ok::<(), sequenza::Error>(())
-    /// ```
-    pub fn from_options(mut options: serde_json::Value) -> crate::Result<Self> {
-        use serde_json::Value;
-        for key in ["quiet_hours", "hours"] {
-            if let Some(Value::Array(windows)) = options.get_mut(key) {
-                for w in windows.iter_mut() {
-                    if let Value::Array(pair) = w {
-                        if let [start, end] = pair.as_slice() {
-                            *w = serde_json::json!({"start": start, "end": end});
-                        }
-                    }
-                }
-            }
-        }
-        Self::from_json(&options.to_string())
     }
 
     /// Several policies together (account default, flow, node …): the stricter wins; the result

@@ -108,6 +108,7 @@
 mod lexer;
 mod parser;
 mod printer;
+mod values;
 
 use std::str::FromStr;
 

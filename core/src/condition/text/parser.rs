@@ -9,9 +9,9 @@ use crate::condition::{
 };
 use crate::error::{Error, ParseCode, ParseError};
 use crate::model::{Channel, ConsentStatus, ListId, SegmentId, Value};
-use crate::time::{Duration, TimeUnit};
+use crate::time::Duration;
 
-type PResult<T> = crate::Result<T>;
+pub(super) type PResult<T> = crate::Result<T>;
 
 pub(super) struct Parser<'a> {
     src: &'a str,
@@ -36,22 +36,22 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn advance(&mut self) {
+    pub(super) fn advance(&mut self) {
         self.prev = Some((self.tok.start, self.tok.end));
         self.tok = lex(self.src, self.tok.end);
         self.expected.clear();
     }
 
-    fn text(&self) -> &'a str {
+    pub(super) fn text(&self) -> &'a str {
         self.src.get(self.tok.start..self.tok.end).unwrap_or("")
     }
 
     /// The current token as a lower-case word.
-    fn word(&self) -> Option<String> {
+    pub(super) fn word(&self) -> Option<String> {
         (self.tok.kind == Kind::Word).then(|| self.text().to_ascii_lowercase())
     }
 
-    fn is(&self, word: &str) -> bool {
+    pub(super) fn is(&self, word: &str) -> bool {
         self.tok.kind == Kind::Word && self.text().eq_ignore_ascii_case(word)
     }
 
@@ -59,7 +59,7 @@ impl<'a> Parser<'a> {
         self.expected.push(label.into());
     }
 
-    fn eat(&mut self, word: &str) -> bool {
+    pub(super) fn eat(&mut self, word: &str) -> bool {
         if self.is(word) {
             self.advance();
             true
@@ -69,7 +69,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn require(&mut self, word: &str) -> PResult<()> {
+    pub(super) fn require(&mut self, word: &str) -> PResult<()> {
         if self.eat(word) {
             Ok(())
         } else {
@@ -77,12 +77,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn fail<T>(&mut self, label: impl Into<String>) -> PResult<T> {
+    pub(super) fn fail<T>(&mut self, label: impl Into<String>) -> PResult<T> {
         self.expect(label);
         Err(self.error())
     }
 
-    fn enter(&mut self) -> PResult<()> {
+    pub(super) fn enter(&mut self) -> PResult<()> {
         if self.depth >= MAX_NESTING {
             let message = format!(
                 "the condition nests more than {MAX_NESTING} levels deep (parentheses, `not`, `all(…)`, `any(…)`, `where (…)` and lists count)"
@@ -93,7 +93,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn open(&mut self) -> PResult<()> {
+    pub(super) fn open(&mut self) -> PResult<()> {
         if self.tok.kind != Kind::LParen {
             return self.fail("`(`");
         }
@@ -102,7 +102,7 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
-    fn close(&mut self) -> PResult<()> {
+    pub(super) fn close(&mut self) -> PResult<()> {
         if self.tok.kind != Kind::RParen {
             return self.fail("`)`");
         }
@@ -116,7 +116,7 @@ impl<'a> Parser<'a> {
     }
 
     /// The error at the current token: `message` replaces the generated one; `hint` is added.
-    fn error_with(&self, message: Option<String>, hint: String) -> Error {
+    pub(super) fn error_with(&self, message: Option<String>, hint: String) -> Error {
         let (line, column) = crate::text::line_column(self.src, self.tok.start);
         let mut hint = hint;
         let found = match &self.tok.kind {
@@ -415,178 +415,6 @@ impl<'a> Parser<'a> {
         };
         self.advance();
         Ok(Some(op))
-    }
-
-    fn value(&mut self) -> PResult<Value> {
-        let word = self.word();
-        let v = match &mut self.tok.kind {
-            Kind::Str(s) => Value::Text(std::mem::take(s)),
-            Kind::Num(n) => Value::Number(*n),
-            Kind::LParen => {
-                self.open()?;
-                let mut items = Vec::new();
-                while self.tok.kind != Kind::RParen {
-                    self.expect("`)`");
-                    items.push(self.value()?);
-                    if self.tok.kind != Kind::Comma {
-                        self.expect("`,`");
-                        break;
-                    }
-                    self.advance();
-                }
-                self.close()?;
-                return Ok(Value::List(items));
-            }
-            Kind::Word if word.as_deref() == Some("true") => Value::Bool(true),
-            Kind::Word if word.as_deref() == Some("false") => Value::Bool(false),
-            Kind::Word if word.as_deref() == Some("null") => Value::Null,
-            Kind::Date => {
-                self.expect("a value");
-                let hint = "a date compared as text is quoted; date tests are `before`, `after`, `between`";
-                return Err(self.error_with(None, hint.to_owned()));
-            }
-            _ => return self.fail("a value"),
-        };
-        self.advance();
-        Ok(v)
-    }
-
-    fn string(&mut self, label: &str) -> PResult<String> {
-        if let Kind::Str(s) = &mut self.tok.kind {
-            let s = std::mem::take(s);
-            self.advance();
-            return Ok(s);
-        }
-        self.fail(label)
-    }
-
-    fn number(&mut self) -> PResult<f64> {
-        if let Kind::Num(n) = self.tok.kind {
-            self.advance();
-            return Ok(n);
-        }
-        self.fail("a number")
-    }
-
-    fn peek_uint(&self) -> Option<u32> {
-        let digits = self.text().bytes().all(|b| b.is_ascii_digit());
-        if matches!(self.tok.kind, Kind::Num(_)) && digits {
-            return self.text().parse::<u32>().ok();
-        }
-        None
-    }
-
-    fn uint(&mut self) -> PResult<u32> {
-        match self.peek_uint() {
-            Some(n) => {
-                self.advance();
-                Ok(n)
-            }
-            None => self.fail("a whole number from 0 to 4294967295"),
-        }
-    }
-
-    fn duration(&mut self) -> PResult<(i64, TimeUnit)> {
-        let digits = self.text().strip_prefix('-').unwrap_or(self.text());
-        let amount = match self.tok.kind {
-            Kind::Num(_) if digits.bytes().all(|b| b.is_ascii_digit()) => self.text().parse().ok(),
-            _ => None,
-        };
-        let Some(amount) = amount else {
-            return self.fail("a whole number");
-        };
-        self.advance();
-        let unit = match self.word().as_deref() {
-            Some("minute" | "minutes") => TimeUnit::Minutes,
-            Some("hour" | "hours") => TimeUnit::Hours,
-            Some("day" | "days") => TimeUnit::Days,
-            Some("week" | "weeks") => TimeUnit::Weeks,
-            Some("month" | "months") => TimeUnit::Months,
-            _ => return self.fail("a time unit (`minutes`, `hours`, `days`, `weeks` or `months`)"),
-        };
-        self.advance();
-        Ok((amount, unit))
-    }
-
-    /// A date: bare, `date "…"`, or (when `plain`) a quoted string.
-    fn date(&mut self, plain: bool) -> PResult<String> {
-        if self.tok.kind == Kind::Date {
-            let date = self.text().to_owned();
-            self.advance();
-            return Ok(date);
-        }
-        if self.is("date") {
-            self.advance();
-            return self.string("a date in quotes");
-        }
-        if plain {
-            if let Kind::Str(s) = &mut self.tok.kind {
-                let s = std::mem::take(s);
-                self.advance();
-                return Ok(s);
-            }
-        }
-        self.fail("a date (YYYY-MM-DD)")
-    }
-
-    fn date_between(&mut self, plain: bool) -> PResult<DateTest> {
-        let from = self.date(plain)?;
-        self.require("and")?;
-        let to = self.date(true)?;
-        Ok(DateTest::Between { from, to })
-    }
-
-    /// A date test; `between` takes a quoted first date only when `plain`.
-    fn date_test(&mut self, plain: bool) -> PResult<DateTest> {
-        let Some(word) = self.word() else {
-            return self.fail("a date test");
-        };
-        let known = [
-            "before",
-            "after",
-            "between",
-            "within",
-            "more",
-            "in",
-            "anniversary",
-        ];
-        if !known.contains(&word.as_str()) {
-            return self.fail("a date test");
-        }
-        self.advance();
-        Ok(match word.as_str() {
-            "before" => DateTest::Before {
-                date: self.date(true)?,
-            },
-            "after" => DateTest::After {
-                date: self.date(true)?,
-            },
-            "between" => self.date_between(plain)?,
-            "within" => {
-                self.eat("last");
-                let (amount, unit) = self.duration()?;
-                DateTest::WithinLast { amount, unit }
-            }
-            "more" => {
-                self.require("than")?;
-                let (amount, unit) = self.duration()?;
-                self.require("ago")?;
-                DateTest::MoreThanAgo { amount, unit }
-            }
-            "in" => {
-                self.require("next")?;
-                let (amount, unit) = self.duration()?;
-                DateTest::InNext { amount, unit }
-            }
-            _ => {
-                self.require("within")?;
-                let days = self.uint()?;
-                if !(self.eat("days") || self.eat("day")) {
-                    return Err(self.error());
-                }
-                DateTest::AnniversaryWithin { days }
-            }
-        })
     }
 
     fn age(&mut self) -> PResult<Condition> {

@@ -1,0 +1,189 @@
+//! Runs the API-call parity vectors `core/tests/vectors/api_parity.json` against the core: each
+//! operation the bindings expose, with the result or the error (area, code, location) that
+//! Python, Node, WebAssembly on Node and WebAssembly in Chromium must give too. A missing file
+//! fails. `SEQUENZA_PARITY_FILL=1` writes the core's outcome into entries marked `"FILL"`.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
+use sequenza::condition::eval::{CompiledCondition, EvalContext};
+use sequenza::condition::Condition;
+use sequenza::flow::WaitNode;
+use sequenza::import::{preview_csv, ImportOptions};
+use sequenza::list::{Audience, List};
+use sequenza::time::{
+    call_zone, local_to_utc, parse_zone, wait_end_for, RecurrenceRule, ZonedPolicy,
+};
+use sequenza::{Contact, FieldSchema, Flow};
+use serde_json::{json, Value};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn file(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+fn iso(t: DateTime<Utc>) -> Value {
+    Value::String(t.to_rfc3339_opts(SecondsFormat::AutoSi, true))
+}
+
+fn s<'a>(args: &'a Value, key: &str) -> Option<&'a str> {
+    args.get(key).and_then(Value::as_str)
+}
+
+fn at(args: &Value, key: &str) -> DateTime<Utc> {
+    s(args, key)
+        .and_then(|t| t.parse().ok())
+        .unwrap_or_else(|| panic!("{key}: an instant"))
+}
+
+fn fields(args: &Value) -> sequenza::Result<Option<FieldSchema>> {
+    s(args, "fields")
+        .map(|f| FieldSchema::from_json(&file(f)))
+        .transpose()
+}
+
+/// One API call: its result as JSON, or the core's error.
+fn call(op: &str, args: &Value) -> sequenza::Result<Value> {
+    Ok(match op {
+        "validate_flow" => {
+            let flow = match s(args, "file") {
+                Some(f) => Flow::from_json(&file(f))?,
+                None => Flow::from_json(s(args, "json").unwrap_or_default())?,
+            };
+            let found = sequenza::validate_flow(&flow, fields(args)?.as_ref());
+            let mut out: Vec<Value> = found
+                .iter()
+                .map(|f| json!({"code": f.code.as_str(), "node": f.node.as_ref().map(|n| n.as_str()), "path": f.path}))
+                .collect();
+            out.sort_by_key(Value::to_string);
+            Value::Array(out)
+        }
+        "parse_condition" => {
+            serde_json::to_value(Condition::parse(s(args, "text").unwrap_or_default())?).unwrap()
+        }
+        "check_condition" => {
+            let c = Condition::from_json(&args["condition"].to_string())?;
+            CompiledCondition::compile(&c, fields(args)?.as_ref())?;
+            Value::Null
+        }
+        "segment_matches" => {
+            let c = Condition::from_json(&args["condition"].to_string())?;
+            let compiled = CompiledCondition::compile(&c, None)?;
+            let contact = Contact::from_json(&args["contact"].to_string())?;
+            Value::Bool(compiled.matches(&contact, &[], &EvalContext::new(at(args, "now"))))
+        }
+        "send_policy_next_allowed" => {
+            let p = ZonedPolicy::from_json(&args["policy"].to_string())?;
+            let zone = call_zone(s(args, "time_zone"), Some(&p))?;
+            iso(p.policy.next_allowed(at(args, "at"), zone)?)
+        }
+        "recurrence_next_after" => {
+            let rule = match s(args, "rrule") {
+                Some(text) => RecurrenceRule::from_rrule(text)?,
+                None => RecurrenceRule::from_json(&args["rule"].to_string())?,
+            };
+            let policy = match args.get("policy") {
+                Some(p) => Some(ZonedPolicy::from_json(&p.to_string())?),
+                None => None,
+            };
+            let r = rule.compile_for(s(args, "time_zone"), policy.as_ref())?;
+            iso(r.next_after(at(args, "at"))?)
+        }
+        "wait_end" => {
+            let node = WaitNode::from_json(&args["wait"].to_string())?;
+            let date: Option<NaiveDate> = s(args, "date").map(|d| d.parse().unwrap());
+            iso(wait_end_for(
+                at(args, "at"),
+                &node,
+                s(args, "time_zone"),
+                date,
+                None,
+            )?)
+        }
+        "local_to_utc" => {
+            let zone = parse_zone(s(args, "time_zone").unwrap_or_default())?;
+            let local: NaiveDateTime = s(args, "local").unwrap_or_default().parse().unwrap();
+            iso(local_to_utc(zone, local)?)
+        }
+        "create_lists" => {
+            let now = at(args, "now");
+            let mut audience = Audience::new();
+            for c in args["contacts"].as_array().into_iter().flatten() {
+                audience.upsert_contact(Contact::from_json(&c.to_string())?, now)?;
+            }
+            let mut counts = Vec::new();
+            for l in args["lists"].as_array().into_iter().flatten() {
+                counts.push(audience.create_list(List::from_json(&l.to_string())?, now)?);
+            }
+            json!(counts)
+        }
+        "preview_csv" => {
+            let options = ImportOptions::from_json_value(args["options"].clone())?;
+            let csv = s(args, "csv").unwrap_or_default();
+            preview_csv(csv.as_bytes(), &options, &FieldSchema::default())?;
+            Value::Null
+        }
+        "jsonlogic_apply" => sequenza::jsonlogic::apply(&args["rule"], &args["data"])?,
+        other => panic!("unknown op {other}"),
+    })
+}
+
+/// An error as the vectors write it: area, code and the location fields that apply.
+fn error_json(e: &sequenza::Error) -> Value {
+    let mut data = serde_json::to_value(e.data()).unwrap();
+    let map = data.as_object_mut().unwrap();
+    map.retain(|k, v| {
+        !v.is_null()
+            && k != "message"
+            && !matches!(k.as_str(), "expected" | "found" | "report" | "findings")
+    });
+    data
+}
+
+#[test]
+fn every_api_call_gives_the_vectors_outcome() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/api_parity.json");
+    let text =
+        std::fs::read_to_string(&path).expect("core/tests/vectors/api_parity.json must exist");
+    let mut vector: Value = serde_json::from_str(&text).unwrap();
+    let fill = std::env::var_os("SEQUENZA_PARITY_FILL").is_some();
+    let mut failures = Vec::new();
+    let cases = vector["cases"].as_array_mut().unwrap();
+    assert!(cases.len() >= 30, "too few cases");
+    for case in cases.iter_mut() {
+        let name = case["name"].as_str().unwrap().to_owned();
+        let got = call(case["op"].as_str().unwrap(), &case["args"]);
+        match (got, case.get("result").is_some()) {
+            (Ok(v), true) => {
+                if case["result"] == "FILL" && fill {
+                    case["result"] = v;
+                } else if case["result"] != v {
+                    failures.push(format!("{name}: expected {}, got {v}", case["result"]));
+                }
+            }
+            (Err(e), false) => {
+                let got = error_json(&e);
+                if case["error"] == "FILL" && fill {
+                    case["error"] = got;
+                    continue;
+                }
+                for (k, want) in case["error"].as_object().unwrap() {
+                    if got.get(k) != Some(want) {
+                        failures.push(format!("{name}: error {k}: expected {want}, got {got}"));
+                    }
+                }
+            }
+            (Ok(v), false) => failures.push(format!("{name}: expected an error, got {v}")),
+            (Err(e), true) => {
+                failures.push(format!("{name}: expected a result, got {}", error_json(&e)))
+            }
+        }
+    }
+    if fill {
+        std::fs::write(&path, serde_json::to_string_pretty(&vector).unwrap() + "\n").unwrap();
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
