@@ -440,7 +440,7 @@ class Segment:
         """True when the contact is in the segment at ``now``."""
     def filter(
         self,
-        table: TableLike,
+        table: Union["ContactTable", TableLike],
         now: Instant,
         *,
         id_column: str = "id",
@@ -451,7 +451,7 @@ class Segment:
         """The ids of the matching rows of a table, in table order (read through Arrow)."""
     def count(
         self,
-        table: TableLike,
+        table: Union["ContactTable", TableLike],
         now: Instant,
         *,
         id_column: str = "id",
@@ -460,8 +460,49 @@ class Segment:
         fields: Optional[JsonDocument] = None,
     ) -> int:
         """How many rows of a table match (``len(filter(...))`` without the list)."""
+    def mask(
+        self,
+        table: Union["ContactTable", TableLike],
+        now: Instant,
+        *,
+        id_column: str = "id",
+        events: Optional[TableLike] = None,
+        default_time_zone: str = "UTC",
+        fields: Optional[JsonDocument] = None,
+    ) -> Any:
+        """Which rows match: a boolean Arrow array aligned with the table's rows (a
+        ``pyarrow.BooleanArray``; without pyarrow an object with ``__arrow_c_array__``)."""
     def __str__(self) -> str:
         """The condition in the readable text syntax."""
+
+# ContactTable (issue 10 §6): a table read once, evaluated by many segments.
+class ContactTable:
+    """Contacts read once from a table (anything with ``__arrow_c_stream__``: polars, pandas,
+    pyarrow, DuckDB results) for ``Segment.filter`` / ``count`` / ``mask``."""
+
+    @staticmethod
+    def from_arrow(
+        table: TableLike,
+        events: Optional[TableLike] = None,
+        memberships: Optional[Dict[str, Iterable[Union[str, int]]]] = None,
+        segments: Optional[Union["SegmentIndex", Iterable[Union["Segment", JsonDocument]]]] = None,
+        *,
+        id_column: str = "id",
+        tags_column: str = "tags",
+        lists_column: str = "lists",
+        time_zone_column: str = "time_zone",
+        consent_columns: Optional[Dict[str, str]] = None,
+        fields: Optional[JsonDocument] = None,
+    ) -> "ContactTable":
+        """Read the table (and its events: columns ``contact``, ``name``, ``at``, properties).
+        ``in_segment`` reads ``memberships`` (segment id -> contact ids), else the definitions
+        in ``segments`` (a ``SegmentIndex`` or segments), evaluated at the same ``now``; a segment
+        with neither has no members. ``consent_columns`` maps a channel to its column (default
+        ``consent_<channel>``; booleans or ``opted_in`` / ``opted_out`` / ``unknown``). Raises
+        :class:`FlowFormatError` (``format.column.missing``, ``format.column.type``,
+        ``format.value.missing``, ``format.invalid``) or ``TypeError``."""
+    def __len__(self) -> int:
+        """The number of contacts (rows)."""
 
 class SegmentIndex:
     """Keeps segment membership of contacts up to date, incrementally."""
