@@ -210,11 +210,14 @@ class SendPolicy:
     def to_dict(self) -> Dict[str, Any]:
         """The policy in the flow model's JSON form (a combined policy's combined rule)."""
     def next_allowed_many(self, dts: Any, timezone: Optional[str] = None) -> Any:
-        """``next_allowed`` for a list of instants (gives a list of aware UTC datetimes) or a
-        NumPy ``datetime64`` array read as UTC (gives ``datetime64[us]``; ``NaT`` stays)."""
+        """``next_allowed`` for a list of instants (gives a list of aware UTC datetimes), a
+        NumPy ``datetime64`` array read as UTC (gives ``datetime64[us]``; ``NaT`` stays) or Arrow
+        timestamps with a zone (pyarrow array / chunked array, polars Series: gives a pyarrow
+        ``timestamp[us, UTC]`` array; nulls stay)."""
     def is_allowed_many(self, dts: Any, timezone: Optional[str] = None) -> Any:
-        """``is_allowed`` for a list (gives ``list[bool]``) or a NumPy ``datetime64`` array
-        (gives a ``bool`` array; ``False`` for ``NaT``)."""
+        """``is_allowed`` for a list (gives ``list[bool]``), a NumPy ``datetime64`` array
+        (gives a ``bool`` array; ``False`` for ``NaT``) or Arrow timestamps (gives a pyarrow
+        ``bool`` array)."""
     @staticmethod
     def combine(
         policies: Iterable[Union["SendPolicy", JsonDocument]], timezone: Optional[str] = None
@@ -249,7 +252,8 @@ class Recurrence:
     def between(self, a: Instant, b: Instant) -> List[datetime.datetime]:
         """Every occurrence in ``[a, b)``, in order (aware, UTC)."""
     def next_after_many(self, dts: Any) -> Any:
-        """``next_after`` for a list of instants or a NumPy ``datetime64`` array (read as UTC)."""
+        """``next_after`` for a list of instants, a NumPy ``datetime64`` array (read as UTC) or
+        Arrow timestamps with a zone (gives a pyarrow ``timestamp[us, UTC]`` array)."""
     def to_rrule(self) -> str:
         """The rule as an RFC 5545 RRULE."""
     def to_dict(self) -> Dict[str, Any]:

@@ -69,6 +69,9 @@ impl BulkTable {
         members: impl IntoIterator<Item = (String, Vec<String>)>,
     ) -> Self {
         let members: Vec<(String, Vec<String>)> = members.into_iter().collect();
+        if members.is_empty() {
+            return self;
+        }
         let bitmaps = self
             .table
             .segment_rows(members.iter().map(|(s, m)| (s.as_str(), m.as_slice())));

@@ -26,12 +26,12 @@
 //! `format.column.missing`, `format.column.type`, `format.value.missing`, and `format.invalid`
 //! for a consent text or an event time that cannot be read.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::condition::bulk::{ContactTable, ContactTableBuilder};
+use crate::condition::bulk::{ContactTable, ContactTableBuilder, FxMap};
 use crate::error::{escape_pointer, Error, FormatCode, FormatError};
 use crate::model::{Channel, ConsentStatus, FieldSchema, FieldType};
 
@@ -359,14 +359,7 @@ impl<'a> TableColumns<'a> {
         let (ids, form) = ids(false, &options.id_column, id_values)?;
         let n = ids.len();
         let events = match events {
-            Some(e) => {
-                let rows: HashMap<&str, u32> = ids
-                    .iter()
-                    .enumerate()
-                    .map(|(row, id)| (id.as_str(), row as u32))
-                    .collect();
-                Some(read_events(e, &rows)?)
-            }
+            Some(e) => Some(read_events(e, &ids, &form)?),
             None => None,
         };
         let mut builder = ContactTable::builder(ids);
@@ -535,11 +528,75 @@ fn take<'a>(
     }
 }
 
+/// The row of each event's contact (`None`: not a contact of the table), without turning
+/// integer ids into text.
+fn event_rows(
+    values: ColumnValues<'_>,
+    ids: &[String],
+    form: &IdForm,
+) -> crate::Result<Vec<Option<u32>>> {
+    fn lookup<K: std::hash::Hash + Eq, T>(
+        values: Vec<Option<T>>,
+        map: &FxMap<K, u32>,
+        key: impl Fn(T) -> K,
+    ) -> crate::Result<Vec<Option<u32>>> {
+        let mut out = Vec::with_capacity(values.len());
+        for (row, v) in values.into_iter().enumerate() {
+            let v = v.ok_or_else(|| {
+                missing_value(true, "contact", row, "every event needs a contact")
+            })?;
+            out.push(map.get(&key(v)).copied());
+        }
+        Ok(out)
+    }
+    fn index<K: std::hash::Hash + Eq>(keys: impl Iterator<Item = K>) -> FxMap<K, u32> {
+        keys.enumerate().map(|(row, k)| (k, row as u32)).collect()
+    }
+    match (values, form) {
+        (ColumnValues::Integers(v), IdForm::Integers(keys)) => {
+            lookup(v, &index(keys.iter().copied()), |x| x)
+        }
+        (ColumnValues::Unsigned(v), IdForm::Unsigned(keys)) => {
+            lookup(v, &index(keys.iter().copied()), |x| x)
+        }
+        (ColumnValues::Text(v), _) => lookup(v, &index(ids.iter().map(String::as_str)), |x| x),
+        (ColumnValues::Integers(v), _) => {
+            let map = index(ids.iter().map(String::as_str));
+            let mut out = Vec::with_capacity(v.len());
+            for (row, x) in v.into_iter().enumerate() {
+                let x = x.ok_or_else(|| {
+                    missing_value(true, "contact", row, "every event needs a contact")
+                })?;
+                out.push(map.get(x.to_string().as_str()).copied());
+            }
+            Ok(out)
+        }
+        (ColumnValues::Unsigned(v), _) => {
+            let map = index(ids.iter().map(String::as_str));
+            let mut out = Vec::with_capacity(v.len());
+            for (row, x) in v.into_iter().enumerate() {
+                let x = x.ok_or_else(|| {
+                    missing_value(true, "contact", row, "every event needs a contact")
+                })?;
+                out.push(map.get(x.to_string().as_str()).copied());
+            }
+            Ok(out)
+        }
+        (other, _) => Err(wrong_type(
+            true,
+            "contact",
+            &other,
+            "ids (text or integers)",
+        )),
+    }
+}
+
 fn read_events<'a>(
     mut columns: Vec<(&'a str, ColumnValues<'a>)>,
-    rows: &HashMap<&str, u32>,
+    ids: &[String],
+    form: &IdForm,
 ) -> crate::Result<EventInput<'a>> {
-    let (contacts, _) = ids(true, "contact", take(&mut columns, "contact")?)?;
+    let contacts = event_rows(take(&mut columns, "contact")?, ids, form)?;
     let names = match take(&mut columns, "name")? {
         ColumnValues::Text(v) => v,
         other => return Err(wrong_type(true, "name", &other, "event names (text)")),
@@ -593,18 +650,33 @@ fn read_events<'a>(
         };
         properties.push((name, property));
     }
-    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    // Grouped by name; names repeat, so the last group is tried first.
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    let mut last = usize::MAX;
     for (i, (contact, name)) in contacts.iter().zip(&names).enumerate() {
-        let Some(name) = name else {
+        let Some(name) = *name else {
             return Err(missing_value(true, "name", i, "every event needs a name"));
         };
         if at.get(i).copied().flatten().is_none() {
             return Err(missing_value(true, "at", i, "every event needs an instant"));
         }
-        if rows.contains_key(contact.as_str()) {
-            by_name.entry(name).or_default().push(i);
+        if contact.is_none() {
+            continue;
+        }
+        if groups.get(last).is_none_or(|(n, _)| *n != name) {
+            last = match groups.iter().position(|(n, _)| *n == name) {
+                Some(g) => g,
+                None => {
+                    groups.push((name, Vec::new()));
+                    groups.len() - 1
+                }
+            };
+        }
+        if let Some((_, indexes)) = groups.get_mut(last) {
+            indexes.push(i);
         }
     }
+    let by_name: BTreeMap<&str, Vec<usize>> = groups.into_iter().collect();
     let pick = |v: &[Option<f64>], indexes: &[usize]| -> Vec<Option<f64>> {
         indexes
             .iter()
@@ -616,7 +688,7 @@ fn read_events<'a>(
         let mut group = EventGroup {
             rows: indexes
                 .iter()
-                .filter_map(|i| rows.get(contacts.get(*i)?.as_str()).copied())
+                .filter_map(|i| contacts.get(*i).copied().flatten())
                 .collect(),
             at: indexes
                 .iter()

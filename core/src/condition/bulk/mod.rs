@@ -100,6 +100,8 @@ pub use bitmap::{Bitmap, Iter};
 pub use builder::ContactTableBuilder;
 pub use table::ContactTable;
 
+pub(crate) use column::FxMap;
+
 use crate::condition::Condition;
 use crate::model::SegmentId;
 
