@@ -349,7 +349,7 @@ impl PySendPolicy {
         let at = instant(dt, "dt")?;
         let zone = self.inner.zone(py, timezone)?;
         let next = self.inner.policy.next_allowed(at, zone).or_raise(py)?;
-        py_datetime(py, &next)
+        super::convert::same_or_new(dt, at, &next)
     }
 
     /// Whether a send may go out at ``dt`` (arguments as for ``next_allowed``).

@@ -73,3 +73,17 @@ def test_next_allowed_many_equals_next_allowed_in_any_order():
         want = [int(POLICY.next_allowed(t).timestamp() * 1_000_000) for t in order]
         assert got == want
     assert POLICY.next_allowed_many(ats) == [POLICY.next_allowed(t) for t in ats]
+
+
+def test_next_allowed_answers_in_utc_and_reuses_an_allowed_utc_input():
+    from zoneinfo import ZoneInfo
+
+    allowed = dt.datetime(2025, 3, 20, 12, 0, tzinfo=UTC)
+    assert POLICY.next_allowed(allowed) is allowed
+    rome = allowed.astimezone(ZoneInfo("Europe/Rome"))
+    got = POLICY.next_allowed(rome)
+    assert got == allowed and got.tzinfo is UTC
+    night = dt.datetime(2025, 3, 20, 23, 0, tzinfo=UTC)
+    got = POLICY.next_allowed(night)
+    assert got == dt.datetime(2025, 3, 21, 7, 0, tzinfo=UTC) and got.tzinfo is UTC
+    assert POLICY.next_allowed("2025-03-20T12:00:00Z") == allowed
