@@ -168,8 +168,8 @@ export interface FilterOptions {
   /** IANA zone of contacts without a (known) `time_zone`; UTC when absent. */
   defaultTimeZone?: string | null
   /**
-   * Segment id → ids of its members, for `in_segment`. An `in_segment` naming a segment not
-   * given here is a `ConditionError` with code `segment.unknown`.
+   * Segment id → ids of its members, for `in_segment`. A segment not given here has no
+   * members (as for one contact, whose `segments` lists the segments it is in).
    */
   segments?: Record<string, string[]> | null
   /**

@@ -7,7 +7,10 @@ python-dateutil's ``rrule`` (recurrences) and a plain ``zoneinfo`` implementatio
    against a plain Python implementation of the same policy on ``zoneinfo`` (walk the local
    days, build each day's window with ``zoneinfo``, take the first that ends after t).
 3. The batch forms, ``next_after_many`` / ``next_allowed_many`` over a NumPy ``datetime64[us]``
-   array of 100,000 instants, per element, against the per-call peers above in a loop.
+   array of 100,000 instants (in time order, and shuffled) and over the same instants as an
+   Arrow ``timestamp[us, UTC]`` array, per element, against the per-call peers above in a loop.
+4. ``next_allowed`` also against the same plain implementation on ``dateutil.tz`` instead of
+   ``zoneinfo``.
 
 Timing keeps the best of 7 runs per chunk of calls (64 calls of sequenza, 4 of zoneinfo, 1 of
 dateutil, 5,000 elements of a batch), for every contender alike, so that preemptions on a shared machine do not count. Every answer is checked equal
@@ -24,11 +27,14 @@ import time
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pyarrow as pa
 from dateutil import rrule
+from dateutil import tz as dateutil_tz
 
 import sequenza
 
 ROME = ZoneInfo("Europe/Rome")
+ROME_DATEUTIL = dateutil_tz.gettz("Europe/Rome")
 UTC = dt.timezone.utc
 START = dt.datetime(2025, 1, 1, tzinfo=UTC)
 INSTANTS = [START + dt.timedelta(seconds=i * 30_797) for i in range(1024)]
@@ -83,6 +89,20 @@ def zoneinfo_next_allowed(at: dt.datetime) -> dt.datetime:
     raise AssertionError("no allowed instant within a week")
 
 
+def dateutil_next_allowed(at: dt.datetime) -> dt.datetime:
+    """``zoneinfo_next_allowed`` with ``dateutil.tz``'s zone."""
+    day = at.astimezone(ROME_DATEUTIL).date()
+    for k in range(8):
+        d = day + dt.timedelta(days=k)
+        if d.weekday() == 6:
+            continue
+        opens = dt.datetime(d.year, d.month, d.day, 8, 0, tzinfo=ROME_DATEUTIL)
+        closes = dt.datetime(d.year, d.month, d.day, 21, 0, tzinfo=ROME_DATEUTIL)
+        if closes > at:
+            return max(opens, at).astimezone(UTC)
+    raise AssertionError("no allowed instant within a week")
+
+
 def as_datetimes(array) -> list[dt.datetime]:
     return [START + dt.timedelta(microseconds=int(m - BATCH_US[0].astype(np.int64)))
             for m in array.astype(np.int64)]
@@ -110,6 +130,14 @@ def main() -> None:
     assert as_datetimes(batch_rec[sample]) == [dateutil_next(t) for t in sample_at]
     assert as_datetimes(batch_pol[sample]) == [zoneinfo_next_allowed(t) for t in sample_at]
     assert list(recurrence.next_after_many(INSTANTS)) == [dateutil_next(t) for t in INSTANTS]
+    for at in INSTANTS:
+        assert policy.next_allowed(at) == dateutil_next_allowed(at), at
+    perm = np.random.default_rng(7).permutation(BATCH)
+    shuffled = BATCH_US[perm]
+    arrow = pa.array(BATCH_US, pa.timestamp("us", tz="UTC"))
+    assert (policy.next_allowed_many(shuffled) == batch_pol[perm]).all()
+    assert policy.next_allowed_many(arrow).to_numpy().tolist() == batch_pol.tolist()
+    assert recurrence.next_after_many(arrow).to_numpy().tolist() == batch_rec.tolist()
 
     rec_one = per_call(recurrence.next_after)
     rec_peer = per_call(dateutil_next, chunk=1)
@@ -118,6 +146,10 @@ def main() -> None:
     rec_many = per_element(recurrence.next_after_many, BATCH_US)
     pol_many = per_element(policy.next_allowed_many, BATCH_US)
     rec_list = per_element(recurrence.next_after_many, INSTANTS)
+    pol_peer_du = per_call(dateutil_next_allowed, chunk=4)
+    pol_shuffled = per_element(policy.next_allowed_many, shuffled)
+    rec_arrow = per_element(recurrence.next_after_many, arrow)
+    pol_arrow = per_element(policy.next_allowed_many, arrow)
 
     print("Recurrence: next occurrence after t, last Monday 09:00 Europe/Rome")
     print(f"  python-dateutil rrule.after, per call:        {rec_peer * 1e6:9.2f} µs")
@@ -133,6 +165,15 @@ def main() -> None:
           f"({pol_peer / pol_one:,.0f}x faster; target 50x)")
     print(f"  sequenza next_allowed_many(datetime64[us] x {BATCH:,}): {pol_many * 1e9:6.0f} ns per element   "
           f"({pol_peer / pol_many:,.0f}x faster; target 1,000x)")
+    print(f"  the same implementation on dateutil.tz, per call: {pol_peer_du * 1e6:9.2f} µs   "
+          f"(single: {pol_peer_du / pol_one:,.0f}x, batch: {pol_peer_du / pol_many:,.0f}x)")
+    print(f"  sequenza next_allowed_many(shuffled datetime64[us]): {pol_shuffled * 1e9:6.0f} ns per element   "
+          f"({pol_peer / pol_shuffled:,.0f}x zoneinfo, {pol_peer_du / pol_shuffled:,.0f}x dateutil.tz)")
+    print("Arrow timestamp[us, UTC] input (same instants, in time order)")
+    print(f"  sequenza next_after_many(arrow):   {rec_arrow * 1e9:6.0f} ns per element   "
+          f"({rec_peer / rec_arrow:,.0f}x dateutil rrule)")
+    print(f"  sequenza next_allowed_many(arrow): {pol_arrow * 1e9:6.0f} ns per element   "
+          f"({pol_peer / pol_arrow:,.0f}x zoneinfo, {pol_peer_du / pol_arrow:,.0f}x dateutil.tz)")
 
 
 if __name__ == "__main__":

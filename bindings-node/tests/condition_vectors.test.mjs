@@ -124,6 +124,20 @@ if (evalVectors) {
   });
 }
 
+// ---- segment_bulk.json (issue 10 §6) ----------------------------------------------------------
+
+const bulkVectors = load('segment_bulk.json');
+if (bulkVectors) {
+  eachCase('segment_bulk.json', bulkVectors.cases, (c) => {
+    const seg = Segment.fromJson(c.condition);
+    assert.deepEqual(seg.filter(c.contacts, { now: c.now, segments: c.memberships }), c.expect, 'filter');
+    for (const contact of c.contacts) {
+      const mine = Object.keys(c.memberships).filter((s) => c.memberships[s].includes(contact.id));
+      assert.equal(seg.matches(contact, { now: c.now, segments: mine }), c.expect.includes(contact.id), contact.id);
+    }
+  });
+}
+
 // ---- jsonlogic_public.json --------------------------------------------------------------------
 
 /** Equal as JSON values; numbers compare as numbers (`0` is `-0`). */

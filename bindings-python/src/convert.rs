@@ -224,6 +224,24 @@ pub(crate) fn py_datetime<'py>(py: Python<'py>, t: &DateTime<Utc>) -> PyResult<B
     ))
 }
 
+/// `next` as an aware UTC `datetime`: `given` itself when it is that instant already (an
+/// aware `datetime` in `timezone.utc`, read as `given_at`), else a new one. Saves building a
+/// `datetime` for an answer that is the question (a send allowed now).
+pub(crate) fn same_or_new<'py>(
+    given: &Bound<'py, PyAny>,
+    given_at: DateTime<Utc>,
+    next: &DateTime<Utc>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = given.py();
+    if *next == given_at && !given.is_instance_of::<PyString>() {
+        let c = cache(py)?;
+        if given.getattr(intern!(py, "tzinfo"))?.is(c.utc.bind(py)) {
+            return Ok(given.clone());
+        }
+    }
+    py_datetime(py, next)
+}
+
 /// ``_instant_echo(dt)``: ``dt`` converted to an instant and back to an aware UTC ``datetime``
 /// — the instant converter alone, for ``benches/peers/py_instants.py``.
 #[pyfunction]

@@ -46,6 +46,13 @@ pub(crate) fn core_segment(obj: &Bound<'_, PyAny>) -> PyResult<sequenza::segment
     Err(type_error(obj, "segment", "a Segment, str, bytes or dict"))
 }
 
+impl PySegmentIndex {
+    /// The registered segments (for `ContactTable.from_arrow(segments=index)`).
+    pub(crate) fn registered(&self) -> Vec<sequenza::segment::Segment> {
+        self.inner.segments().cloned().collect()
+    }
+}
+
 #[pymethods]
 impl PySegmentIndex {
     /// An empty index. ``fields`` (a field schema, JSON text or ``dict``) makes ``register``

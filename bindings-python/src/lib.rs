@@ -299,6 +299,8 @@ mod native {
     #[pymodule_export]
     use super::segment::{jsonlogic_apply, PySegment};
     #[pymodule_export]
+    use super::table::{PyArrowArray, PyContactTable};
+    #[pymodule_export]
     use super::time::{
         local_to_utc, plan_send, resolve_time_zone, wait_end, PyFrequencyCaps, PyRecurrence,
         PyResolvedZone, PySendPolicy,

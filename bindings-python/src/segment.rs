@@ -2,16 +2,20 @@
 
 use std::sync::OnceLock;
 
+use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
+use sequenza::condition::bulk::Bitmap;
 use sequenza::condition::eval::{CompiledCondition, EvalContext};
 use sequenza::condition::Condition;
 use sequenza::model::SegmentId;
-use sequenza::{Contact, Event};
+use sequenza::segment::{BulkTable, TableOptions};
+use sequenza::time::Tz;
+use sequenza::{Contact, Event, FieldSchema};
 
 use super::convert::{document_text, instant, time_zone, to_py, to_value};
 use super::errors::OrRaise;
-use super::table::{self, Options};
+use super::table::{self, PyContactTable};
 use super::{internal, json_text, parse_fields, to_py_err, type_error};
 
 /// A segment: a condition over contacts, with an optional ``id`` and ``name``.
@@ -251,19 +255,16 @@ impl PySegment {
 
     /// The ids of the rows of ``table`` that are in the segment at ``now``, in table order.
     ///
-    /// ``table`` is a pandas or polars DataFrame, a pyarrow Table or any object with
-    /// ``__arrow_c_stream__``; it is read column by column through Arrow, with no Python call per
-    /// row. One row is one contact: the ``id_column`` holds the ids (text, or integers, which
-    /// come back as ``int``); number, text, bool, date and timezone-aware timestamp columns are
-    /// profile fields; list-of-text columns named ``tags`` / ``lists`` are the tags / lists (any
-    /// other is a ``text_list`` field); a text column ``time_zone`` is each contact's zone.
-    /// ``events``, when given, is a table with the columns ``contact``, ``name``, ``at`` and
-    /// property columns. ``fields`` (a field schema) checks the condition first and reads text
-    /// columns declared ``choice``, ``date`` or ``datetime`` as such.
+    /// ``table`` is a ``ContactTable`` (built once with ``ContactTable.from_arrow``, the fast
+    /// path for many segments), or, as a shortcut that builds one on every call, a pandas or
+    /// polars DataFrame, a pyarrow Table or any object with ``__arrow_c_stream__`` (then
+    /// ``id_column``, ``events`` and ``fields`` are those of ``ContactTable.from_arrow``). Ids
+    /// come back as they are in the id column (``str``, or ``int``). ``fields`` (a field schema)
+    /// also checks the condition first.
     ///
-    /// Raises ``ConditionError`` (unknown field, type mismatch …), ``TypeError`` for a table or
-    /// column that cannot be read, ``ValueError`` for a naive ``now`` / timestamp column or a
-    /// null id, ``FlowFormatError`` for duplicate ids.
+    /// Raises ``ConditionError`` (unknown field, type mismatch, ``segment.cycle`` …),
+    /// ``FlowFormatError`` for a table that cannot be read (``format.column.*``, duplicate ids),
+    /// ``TypeError`` for an object that is not a table, ``ValueError`` for a naive ``now``.
     #[pyo3(signature = (table, now, *, id_column = "id", events = None, default_time_zone = "UTC", fields = None))]
     #[allow(clippy::too_many_arguments)]
     fn filter<'py>(
@@ -276,9 +277,10 @@ impl PySegment {
         default_time_zone: &str,
         fields: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let options = options(now, id_column, events, default_time_zone, fields)?;
-        let selection = table::select(py, &self.condition, table, options)?;
-        Ok(selection.ids(py)?.into_any())
+        let args = Args::read(now, id_column, events, default_time_zone, fields)?;
+        self.rows(py, table, args, |t, rows| {
+            Ok(table::ids(py, t, &rows)?.into_any())
+        })
     }
 
     /// How many rows of ``table`` are in the segment at ``now``: ``len(self.filter(...))``
@@ -295,8 +297,28 @@ impl PySegment {
         default_time_zone: &str,
         fields: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<usize> {
-        let options = options(now, id_column, events, default_time_zone, fields)?;
-        Ok(table::select(py, &self.condition, table, options)?.count())
+        let args = Args::read(now, id_column, events, default_time_zone, fields)?;
+        self.rows(py, table, args, |_, rows| Ok(rows.count()))
+    }
+
+    /// Which rows of ``table`` are in the segment at ``now``: a boolean Arrow array aligned with
+    /// the table's rows (a ``pyarrow.BooleanArray``; without pyarrow an object with
+    /// ``__arrow_c_array__``), e.g. ``df.filter(pl.Series(segment.mask(table, now)))``. Same
+    /// arguments and errors as ``filter``.
+    #[pyo3(signature = (table, now, *, id_column = "id", events = None, default_time_zone = "UTC", fields = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn mask<'py>(
+        &self,
+        py: Python<'py>,
+        table: &Bound<'py, PyAny>,
+        now: &Bound<'py, PyAny>,
+        id_column: &str,
+        events: Option<&Bound<'py, PyAny>>,
+        default_time_zone: &str,
+        fields: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = Args::read(now, id_column, events, default_time_zone, fields)?;
+        self.rows(py, table, args, |_, rows| table::mask(py, &rows))
     }
 
     fn __str__(&self) -> String {
@@ -319,20 +341,70 @@ impl PySegment {
     }
 }
 
-fn options<'a, 'py>(
-    now: &Bound<'py, PyAny>,
+/// The arguments `filter`, `count` and `mask` share.
+struct Args<'a, 'py> {
+    now: DateTime<Utc>,
+    default_time_zone: Tz,
     id_column: &'a str,
     events: Option<&'a Bound<'py, PyAny>>,
-    default_time_zone: &str,
-    fields: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Options<'a, 'py>> {
-    Ok(Options {
-        now: instant(now, "now")?,
-        default_time_zone: time_zone(now.py(), default_time_zone)?,
-        id_column,
-        events,
-        fields: parse_fields(fields)?,
-    })
+    fields: Option<FieldSchema>,
+}
+
+impl<'a, 'py> Args<'a, 'py> {
+    fn read(
+        now: &Bound<'py, PyAny>,
+        id_column: &'a str,
+        events: Option<&'a Bound<'py, PyAny>>,
+        default_time_zone: &str,
+        fields: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Self> {
+        Ok(Args {
+            now: instant(now, "now")?,
+            default_time_zone: time_zone(now.py(), default_time_zone)?,
+            id_column,
+            events: events.filter(|e| !e.is_none()),
+            fields: parse_fields(fields)?,
+        })
+    }
+}
+
+impl PySegment {
+    /// Evaluates the segment on a `ContactTable`, or on a table built from `table` on the spot,
+    /// and hands the rows to `then`.
+    fn rows<'py, T>(
+        &self,
+        py: Python<'py>,
+        table: &Bound<'py, PyAny>,
+        args: Args<'_, 'py>,
+        then: impl FnOnce(&BulkTable, Bitmap) -> PyResult<T>,
+    ) -> PyResult<T> {
+        if let Some(schema) = &args.fields {
+            // The same check as `Segment.check(fields)`.
+            CompiledCondition::compile(&self.condition, Some(schema)).or_raise(py)?;
+        }
+        let (now, tz) = (args.now, args.default_time_zone);
+        let condition = &self.condition;
+        if let Ok(built) = table.cast::<PyContactTable>() {
+            if args.events.is_some() {
+                return Err(pyo3::exceptions::PyValueError::new_err(
+                    "the events of a ContactTable are given to ContactTable.from_arrow",
+                ));
+            }
+            let built = &built.get().inner;
+            let rows = py
+                .detach(|| built.evaluate(condition, now, tz))
+                .or_raise(py)?;
+            return then(built, rows);
+        }
+        let mut options = TableOptions::default();
+        options.id_column = args.id_column.to_owned();
+        options.fields = args.fields;
+        let built = table::build(py, table, args.events, &options)?;
+        let rows = py
+            .detach(|| built.evaluate(condition, now, tz))
+            .or_raise(py)?;
+        then(&built, rows)
+    }
 }
 
 /// Evaluates a JsonLogic ``rule`` against ``data`` as json-logic-js does (including JavaScript's

@@ -1,174 +1,55 @@
-//! Tables (pandas, polars, pyarrow …) read column-wise through the Arrow C stream interface, and
-//! handed to the core's [`ContactTable`] builder for bulk evaluation.
+//! Tables (pandas, polars, pyarrow, DuckDB …) read column-wise through the Arrow C stream
+//! interface into the core's [`TableColumns`], which decides what each column is
+//! (`sequenza::segment::TableOptions`, see the core's `segment::table` for the rules).
 //!
 //! The table's `__arrow_c_stream__()` gives a PyCapsule holding an `ArrowArrayStream`; its record
-//! batches are imported with arrow-rs (no copy of the buffers) and each column becomes one builder
-//! column by its Arrow type. No Python code runs per row. The column mapping:
+//! batches are imported with arrow-rs (no copy of the buffers) and each column is handed over as
+//! the [`ColumnValues`] of its Arrow type: text (utf8, large_utf8, utf8_view, dictionaries of
+//! those), integers, floats and decimal128 (as numbers), bool, date32 / date64 (as days),
+//! timestamps (with a zone: instants; without: refused by the core), lists of text, null; any
+//! other type is handed over by name and refused by the core. No Python code runs per row, and
+//! the conversion and the build run without the GIL.
 //!
-//! | Arrow type | becomes |
-//! |---|---|
-//! | the `id_column` (text or integers) | the contact ids |
-//! | integers, floats, decimal128 | a `number` field (NaN is a missing value, as in pandas) |
-//! | utf8, large_utf8, utf8_view, dictionary of those | a `text` field (`choice` / `date` / `datetime` when `fields` declares it so); the column `time_zone` is each contact's zone |
-//! | bool | a `boolean` field |
-//! | date32, date64 | a `date` field |
-//! | timestamp with a time zone | a `datetime` field |
-//! | list / large_list / list_view of text | `tags` and `lists` by those names, else a `text_list` field |
-//! | null | a field without values |
-//!
-//! A timestamp without a time zone is refused (`ValueError`): it is a wall-clock reading, not an
-//! instant. Any other type is a `TypeError` naming the column.
-//!
-//! The optional events table has the columns `contact` (ids as in the id column), `name` (text)
-//! and `at` (timestamp with a time zone, or RFC 3339 text); every other number or text column is
-//! an event property (a null is a missing property). Events of contacts not in the table are
-//! ignored, as the core's `ContactTable::from_contacts` does.
+//! `ContactTable.from_arrow` builds once; `Segment.filter / count / mask` evaluate on it (or build
+//! a table from their argument first). `mask` hands a boolean Arrow array back through
+//! `__arrow_c_array__` (a pyarrow `BooleanArray` when pyarrow is installed).
 
-use std::collections::{BTreeMap, HashMap};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use arrow_array::cast::AsArray;
+use arrow_array::ffi::to_ffi;
 use arrow_array::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
 use arrow_array::types::{
     Date32Type, Date64Type, Decimal128Type, Float16Type, Float32Type, Float64Type, Int16Type,
     Int32Type, Int64Type, Int8Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
-use arrow_array::{Array, OffsetSizeTrait, RecordBatch, RecordBatchReader};
+use arrow_array::{Array, BooleanArray, OffsetSizeTrait, RecordBatch, RecordBatchReader};
+use arrow_buffer::{BooleanBuffer, Buffer};
 use arrow_schema::{DataType, SchemaRef, TimeUnit};
 use chrono::{DateTime, Utc};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyCapsule, PyList};
-use sequenza::condition::bulk::{Bitmap, ContactTable, ContactTableBuilder, Evaluation};
-use sequenza::condition::eval::CompiledCondition;
-use sequenza::condition::Condition;
-use sequenza::model::FieldType;
-use sequenza::time::Tz;
-use sequenza::FieldSchema;
+use pyo3::types::{PyCapsule, PyDict, PyList, PyString, PyTuple};
+use sequenza::condition::bulk::Bitmap;
+use sequenza::segment::{BulkTable, ColumnValues, IdForm, TableColumns, TableOptions};
 
 use super::errors::OrRaise;
-use super::{to_py_err, type_error};
+use super::index::{core_segment, PySegmentIndex};
+use super::{json_text, parse_fields, type_error};
 
 const TABLE_TYPES: &str =
     "a pandas or polars DataFrame, a pyarrow Table, or any object with __arrow_c_stream__";
 
-/// What [`select`] needs besides the condition and the table.
-pub(crate) struct Options<'a, 'py> {
-    pub(crate) now: DateTime<Utc>,
-    pub(crate) default_time_zone: Tz,
-    pub(crate) id_column: &'a str,
-    pub(crate) events: Option<&'a Bound<'py, PyAny>>,
-    pub(crate) fields: Option<FieldSchema>,
-}
-
-/// The rows that match, with what turns them back into ids.
-pub(crate) struct Selection {
-    table: ContactTable,
-    rows: Bitmap,
-    ids: IdKind,
-}
-
-/// The Arrow type of the id column, so that ids come back as they went in.
-enum IdKind {
-    Text,
-    Signed(Vec<i64>),
-    Unsigned(Vec<u64>),
-}
-
-impl Selection {
-    /// How many rows match.
-    pub(crate) fn count(&self) -> usize {
-        self.rows.count()
-    }
-
-    /// The ids of the matching rows, in table order: `str`, or `int` for an integer id column.
-    pub(crate) fn ids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        let list = PyList::empty(py);
-        match &self.ids {
-            IdKind::Text => {
-                let ids = self.table.ids();
-                for row in self.rows.iter() {
-                    if let Some(id) = ids.get(row) {
-                        list.append(id.as_str())?;
-                    }
-                }
-            }
-            IdKind::Signed(values) => {
-                for row in self.rows.iter() {
-                    if let Some(id) = values.get(row) {
-                        list.append(*id)?;
-                    }
-                }
-            }
-            IdKind::Unsigned(values) => {
-                for row in self.rows.iter() {
-                    if let Some(id) = values.get(row) {
-                        list.append(*id)?;
-                    }
-                }
-            }
-        }
-        Ok(list)
-    }
-}
-
-/// A failure inside the GIL-free part: a Python exception, or a core error (mapped to its class
-/// once the GIL is held again).
-enum Failure {
-    Py(PyErr),
-    Core(sequenza::Error),
-}
-
-impl From<PyErr> for Failure {
-    fn from(e: PyErr) -> Self {
-        Failure::Py(e)
-    }
-}
-
-type Res<T> = Result<T, Failure>;
-
-fn value_error(message: String) -> Failure {
-    Failure::Py(PyValueError::new_err(message))
-}
-
-/// Reads `table` (and `options.events`), builds the core's column table and evaluates
-/// `condition` over it.
-pub(crate) fn select(
-    py: Python<'_>,
-    condition: &Condition,
-    table: &Bound<'_, PyAny>,
-    options: Options<'_, '_>,
-) -> PyResult<Selection> {
-    if let Some(schema) = &options.fields {
-        // The same check as `Segment.check(fields)`: names, operators and values against the
-        // declared fields.
-        CompiledCondition::compile(condition, Some(schema)).or_raise(py)?;
-    }
-    let contacts = read_stream(table, "table")?;
-    let events = match options.events.filter(|e| !e.is_none()) {
-        Some(e) => Some(read_stream(e, "events")?),
-        None => None,
-    };
-    let Options {
-        now,
-        default_time_zone,
-        id_column,
-        fields,
-        ..
-    } = options;
-    let run = || -> Res<Selection> {
-        let (table, ids) = build(&contacts, events.as_ref(), id_column, fields.as_ref())?;
-        let evaluation = Evaluation::new(now).with_time_zone(default_time_zone);
-        let rows = table
-            .evaluate_with(condition, &evaluation)
-            .map_err(Failure::Core)?;
-        Ok(Selection { table, rows, ids })
-    };
-    py.detach(run).map_err(|f| match f {
-        Failure::Py(e) => e,
-        Failure::Core(e) => to_py_err(py, &e),
-    })
+/// Contacts read once from a table (pandas, polars, pyarrow, DuckDB …, anything with
+/// ``__arrow_c_stream__``) for evaluating many segments: ``segment.filter(table, now)``,
+/// ``segment.count(table, now)``, ``segment.mask(table, now)``.
+///
+/// Build one with ``ContactTable.from_arrow(table, events=None, memberships=None, segments=None,
+/// **options)``.
+#[pyclass(frozen, module = "sequenza", name = "ContactTable")]
+pub(crate) struct PyContactTable {
+    pub(crate) inner: BulkTable,
 }
 
 /// A whole table: its schema and its record batches.
@@ -178,30 +59,268 @@ struct Batches {
 }
 
 impl Batches {
-    fn rows(&self) -> usize {
-        self.batches.iter().map(RecordBatch::num_rows).sum()
-    }
-
-    /// The arrays of column `index`, one per batch.
-    fn column(&self, index: usize) -> Vec<&dyn Array> {
-        self.batches
+    /// Every column as the core's values, in table order.
+    fn columns(&self) -> Vec<(&str, ColumnValues<'_>)> {
+        let n: usize = self.batches.iter().map(RecordBatch::num_rows).sum();
+        self.schema
+            .fields()
             .iter()
-            .map(|b| b.column(index).as_ref())
+            .enumerate()
+            .map(|(index, field)| {
+                let arrays: Vec<&dyn Array> = self
+                    .batches
+                    .iter()
+                    .map(|b| b.column(index).as_ref())
+                    .collect();
+                (field.name().as_str(), values(field.data_type(), &arrays, n))
+            })
             .collect()
     }
+}
 
-    fn find(&self, name: &str, what: &str) -> Res<usize> {
-        self.schema.index_of(name).map_err(|_| {
-            let columns: Vec<&str> = self
-                .schema
-                .fields()
-                .iter()
-                .map(|f| f.name().as_str())
-                .collect();
-            value_error(format!(
-                "{what} has no column {name:?} (its columns: {columns:?})"
-            ))
-        })
+/// The values of a column from its arrays (one per batch).
+fn values<'a>(data_type: &DataType, arrays: &[&'a dyn Array], n: usize) -> ColumnValues<'a> {
+    let unsupported = || ColumnValues::Unsupported(data_type.to_string());
+    let out = match data_type {
+        t if is_text(t) => gather(arrays, texts).map(ColumnValues::Text),
+        DataType::List(item)
+        | DataType::LargeList(item)
+        | DataType::ListView(item)
+        | DataType::LargeListView(item)
+            if is_text(item.data_type()) =>
+        {
+            gather(arrays, text_lists).map(ColumnValues::TextLists)
+        }
+        DataType::Boolean => gather(arrays, |a| Some(a.as_boolean_opt()?.iter().collect()))
+            .map(ColumnValues::Booleans),
+        DataType::Date32 | DataType::Date64 => gather(arrays, days).map(ColumnValues::Days),
+        DataType::Timestamp(_, None) => Some(ColumnValues::LocalTimestamps),
+        DataType::Timestamp(_, Some(_)) => gather(arrays, instants).map(ColumnValues::Instants),
+        DataType::Null => Some(ColumnValues::Nulls(n)),
+        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
+            gather(arrays, signed).map(ColumnValues::Integers)
+        }
+        DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
+            gather(arrays, unsigned).map(ColumnValues::Unsigned)
+        }
+        _ => gather(arrays, numbers).map(ColumnValues::Numbers),
+    };
+    out.unwrap_or_else(unsupported)
+}
+
+/// The table options from keyword arguments (``fields`` as anything `parse_fields` reads).
+fn table_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<TableOptions> {
+    let Some(options) = options.filter(|o| !o.is_empty()) else {
+        return Ok(TableOptions::default());
+    };
+    let py = options.py();
+    let options = options.copy()?;
+    let fields = options.get_item("fields")?;
+    options.del_item("fields").ok();
+    let text = json_text(options.as_any(), "options", "keyword arguments")?;
+    let mut out = TableOptions::from_json(&text).or_raise(py)?;
+    out.fields = parse_fields(fields.as_ref())?;
+    Ok(out)
+}
+
+/// The memberships argument: ``{segment id: iterable of contact ids (str or int)}``.
+fn memberships(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Vec<String>)>> {
+    const EXPECTED: &str = "a dict {segment id: iterable of contact ids}";
+    let Some(obj) = obj.filter(|m| !m.is_none()) else {
+        return Ok(Vec::new());
+    };
+    let dict = obj
+        .cast::<PyDict>()
+        .map_err(|_| type_error(obj, "memberships", EXPECTED))?;
+    let mut out = Vec::with_capacity(dict.len());
+    for (segment, members) in dict.iter() {
+        let segment: String = segment
+            .extract()
+            .map_err(|_| type_error(&segment, "every key of memberships", "a segment id (str)"))?;
+        if members.is_instance_of::<PyString>() {
+            return Err(type_error(&members, "every value of memberships", EXPECTED));
+        }
+        let mut ids = Vec::new();
+        for id in members.try_iter()? {
+            let id = id?;
+            ids.push(match id.cast::<PyString>() {
+                Ok(s) => s.to_cow()?.into_owned(),
+                Err(_) => id.extract::<i128>().map(|i| i.to_string()).map_err(|_| {
+                    type_error(&id, "every contact id of memberships", "str or int")
+                })?,
+            });
+        }
+        out.push((segment, ids));
+    }
+    Ok(out)
+}
+
+/// The segments argument: a `SegmentIndex` (its registered segments) or an iterable of segments.
+fn segments(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<sequenza::segment::Segment>> {
+    let Some(obj) = obj.filter(|s| !s.is_none()) else {
+        return Ok(Vec::new());
+    };
+    if let Ok(index) = obj.cast::<PySegmentIndex>() {
+        return Ok(index.borrow().registered());
+    }
+    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyDict>() {
+        return Err(type_error(
+            obj,
+            "segments",
+            "a SegmentIndex or an iterable of segments",
+        ));
+    }
+    obj.try_iter()
+        .map_err(|_| type_error(obj, "segments", "a SegmentIndex or an iterable of segments"))?
+        .map(|s| core_segment(&s?))
+        .collect()
+}
+
+/// Reads `table` (and `events`) and builds the core's table without the GIL.
+pub(crate) fn build(
+    py: Python<'_>,
+    table: &Bound<'_, PyAny>,
+    events: Option<&Bound<'_, PyAny>>,
+    options: &TableOptions,
+) -> PyResult<BulkTable> {
+    let contacts = read_stream(table, "table")?;
+    let events = match events.filter(|e| !e.is_none()) {
+        Some(e) => Some(read_stream(e, "events")?),
+        None => None,
+    };
+    py.detach(|| {
+        let mut columns = TableColumns::new(contacts.columns());
+        if let Some(events) = &events {
+            columns = columns.with_events(events.columns());
+        }
+        columns.build(options)
+    })
+    .or_raise(py)
+}
+
+#[pymethods]
+impl PyContactTable {
+    /// Reads ``table`` (anything with ``__arrow_c_stream__``: polars, pandas through pyarrow,
+    /// pyarrow, DuckDB results) once, column by column, with its ``events`` table (columns
+    /// ``contact``, ``name``, ``at`` and property columns).
+    ///
+    /// ``memberships`` (``{segment id: [contact id, …]}``) and ``segments`` (a ``SegmentIndex``,
+    /// whose registered segments are used, or an iterable of ``Segment`` / segment objects) are
+    /// what ``in_segment`` reads: a given membership, else the segment's definition evaluated at
+    /// the same ``now``; a segment with neither has no members (as in ``Segment.matches``).
+    ///
+    /// ``options``: ``id_column`` (``"id"``), ``tags_column`` (``"tags"``), ``lists_column``
+    /// (``"lists"``), ``time_zone_column`` (``"time_zone"``), ``consent_columns`` (``{channel:
+    /// column}``; by default the columns ``consent_email``, ``consent_sms``, ``consent_web_push``,
+    /// ``consent_whatsapp``, holding booleans or ``opted_in`` / ``opted_out`` / ``unknown``),
+    /// ``fields`` (a field schema). Raises ``FlowFormatError`` (``format.column.missing``,
+    /// ``format.column.type``, ``format.value.missing``, ``format.invalid``, with the column's
+    /// ``path``) and ``TypeError`` for an object that is not a table.
+    #[staticmethod]
+    #[pyo3(signature = (table, events = None, memberships = None, segments = None, **options))]
+    fn from_arrow(
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        events: Option<&Bound<'_, PyAny>>,
+        memberships: Option<&Bound<'_, PyAny>>,
+        segments: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        let options = table_options(options)?;
+        let members = self::memberships(memberships)?;
+        let definitions = self::segments(segments)?;
+        let inner = build(py, table, events, &options)?
+            .with_memberships(members)
+            .with_segments(definitions);
+        Ok(PyContactTable { inner })
+    }
+
+    /// The number of contacts (rows).
+    fn __len__(&self) -> usize {
+        self.inner.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<sequenza.ContactTable of {} contacts>", self.inner.len())
+    }
+}
+
+/// The ids of the rows in `rows`, in table order: `str`, or `int` for an integer id column.
+pub(crate) fn ids<'py>(
+    py: Python<'py>,
+    table: &BulkTable,
+    rows: &Bitmap,
+) -> PyResult<Bound<'py, PyList>> {
+    let list = PyList::empty(py);
+    match table.id_form() {
+        IdForm::Integers(values) => {
+            for row in rows.iter() {
+                if let Some(id) = values.get(row) {
+                    list.append(*id)?;
+                }
+            }
+        }
+        IdForm::Unsigned(values) => {
+            for row in rows.iter() {
+                if let Some(id) = values.get(row) {
+                    list.append(*id)?;
+                }
+            }
+        }
+        _ => {
+            let ids = table.table().ids();
+            for row in rows.iter() {
+                if let Some(id) = ids.get(row) {
+                    list.append(id.as_str())?;
+                }
+            }
+        }
+    }
+    Ok(list)
+}
+
+/// A boolean Arrow array handed out through the Arrow PyCapsule interface.
+#[pyclass(frozen, module = "sequenza", name = "_ArrowArray")]
+pub(crate) struct PyArrowArray {
+    array: BooleanArray,
+}
+
+#[pymethods]
+impl PyArrowArray {
+    #[pyo3(signature = (requested_schema = None))]
+    fn __arrow_c_array__<'py>(
+        &self,
+        py: Python<'py>,
+        requested_schema: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyTuple>> {
+        let _ = requested_schema;
+        let (array, schema) = to_ffi(&self.array.to_data())
+            .map_err(|e| PyValueError::new_err(format!("could not export the mask: {e}")))?;
+        let schema = PyCapsule::new_with_value(py, schema, c"arrow_schema")?;
+        let array = PyCapsule::new_with_value(py, array, c"arrow_array")?;
+        PyTuple::new(py, [schema.into_any(), array.into_any()])
+    }
+
+    fn __len__(&self) -> usize {
+        self.array.len()
+    }
+}
+
+/// `rows` as a boolean Arrow array of the table's length: a pyarrow `BooleanArray` when pyarrow
+/// is installed, else an object with `__arrow_c_array__`.
+pub(crate) fn mask<'py>(py: Python<'py>, rows: &Bitmap) -> PyResult<Bound<'py, PyAny>> {
+    let words: Vec<u64> = rows.words().iter().map(|w| w.to_le()).collect();
+    let buffer = BooleanBuffer::new(Buffer::from_vec(words), 0, rows.len());
+    let holder = Bound::new(
+        py,
+        PyArrowArray {
+            array: BooleanArray::new(buffer, None),
+        },
+    )?
+    .into_any();
+    match PyModule::import(py, "pyarrow") {
+        Ok(pyarrow) => pyarrow.call_method1("array", (holder,)),
+        Err(_) => Ok(holder),
     }
 }
 
@@ -269,145 +388,6 @@ fn read_stream(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Batches> {
         }
     }
     Ok(Batches { schema, batches })
-}
-
-/// The contact table and the id kind, from the contacts' batches and the events' batches.
-fn build(
-    contacts: &Batches,
-    events: Option<&Batches>,
-    id_column: &str,
-    fields: Option<&FieldSchema>,
-) -> Res<(ContactTable, IdKind)> {
-    let id_index = contacts.find(id_column, "the table")?;
-    let (ids, kind) = id_values(&contacts.column(id_index), id_column, "the table")?;
-    let rows: HashMap<&str, u32> = ids
-        .iter()
-        .enumerate()
-        .map(|(row, id)| (id.as_str(), row as u32))
-        .collect();
-    let event_input = match events {
-        Some(e) => Some(read_events(e, &rows)?),
-        None => None,
-    };
-    let mut builder = ContactTable::builder(ids);
-    let n = contacts.rows();
-    for (index, field) in contacts.schema.fields().iter().enumerate() {
-        let name = field.name().as_str();
-        if name == id_column {
-            continue;
-        }
-        let declared = fields.and_then(|s| s.get(name)).map(|d| d.field_type);
-        builder = add_column(
-            builder,
-            name,
-            field.data_type(),
-            &contacts.column(index),
-            declared,
-            n,
-        )?;
-    }
-    if let Some(input) = event_input {
-        builder = input.add_to(builder);
-    }
-    let table = builder.build().map_err(Failure::Core)?;
-    Ok((table, kind))
-}
-
-fn unsupported(column: &str, what: &str, data_type: &DataType, expected: &str) -> Failure {
-    Failure::Py(PyTypeError::new_err(format!(
-        "the column {column:?} of {what} has the Arrow type {data_type}, which sequenza cannot \
-         read as {expected}; drop the column or cast it"
-    )))
-}
-
-/// One builder column from the arrays of a table column.
-fn add_column(
-    builder: ContactTableBuilder,
-    name: &str,
-    data_type: &DataType,
-    arrays: &[&dyn Array],
-    declared: Option<FieldType>,
-    n: usize,
-) -> Res<ContactTableBuilder> {
-    const WHAT: &str = "the table";
-    const FIELD: &str = "a contact field";
-    Ok(match data_type {
-        t if is_text(t) => {
-            let values = gather(arrays, texts).ok_or_else(|| unsupported(name, WHAT, t, FIELD))?;
-            match declared {
-                _ if name == "time_zone" => builder.time_zones(values),
-                Some(FieldType::Choice) => builder.choice_column(name, values),
-                Some(FieldType::Date) => builder.date_column(name, values),
-                Some(FieldType::DateTime) => {
-                    // Text declared as a date-time: its RFC 3339 instants (other text is no
-                    // instant, so a missing value).
-                    let instants = values.iter().map(|v| v.and_then(parse_instant)).collect();
-                    builder.datetime_column(name, instants)
-                }
-                _ => builder.text_column(name, values),
-            }
-        }
-        DataType::List(item)
-        | DataType::LargeList(item)
-        | DataType::ListView(item)
-        | DataType::LargeListView(item)
-            if is_text(item.data_type()) =>
-        {
-            let values = gather(arrays, text_lists)
-                .ok_or_else(|| unsupported(name, WHAT, data_type, FIELD))?;
-            match name {
-                "tags" => builder.tags(values),
-                "lists" => builder.lists(values),
-                _ => builder.text_list_column(name, values),
-            }
-        }
-        DataType::Boolean => {
-            let values = gather(arrays, |a| Some(a.as_boolean_opt()?.iter().collect()))
-                .ok_or_else(|| unsupported(name, WHAT, data_type, FIELD))?;
-            builder.bool_column(name, values)
-        }
-        DataType::Date32 | DataType::Date64 => {
-            let values =
-                gather(arrays, days).ok_or_else(|| unsupported(name, WHAT, data_type, FIELD))?;
-            builder.date_days_column(name, values)
-        }
-        DataType::Timestamp(_, None) => return Err(naive_timestamps(name, WHAT)),
-        DataType::Timestamp(_, Some(_)) => {
-            let values = gather(arrays, instants)
-                .ok_or_else(|| unsupported(name, WHAT, data_type, FIELD))?;
-            builder.datetime_column(name, values)
-        }
-        DataType::Null => match declared {
-            Some(FieldType::Number) => builder.number_column(name, vec![None; n]),
-            Some(FieldType::Boolean) => builder.bool_column(name, vec![None; n]),
-            Some(FieldType::Date) => builder.date_days_column(name, vec![None; n]),
-            Some(FieldType::DateTime) => builder.datetime_column(name, vec![None; n]),
-            Some(FieldType::TextList) => builder.text_list_column::<&str>(name, vec![vec![]; n]),
-            Some(FieldType::Choice) => builder.choice_column::<&str>(name, vec![None; n]),
-            _ if name == "time_zone" => builder.time_zones::<&str>(vec![None; n]),
-            _ => builder.text_column::<&str>(name, vec![None; n]),
-        },
-        t => {
-            match gather(arrays, numbers) {
-                Some(values) => builder.number_column(name, values),
-                None => return Err(unsupported(
-                    name,
-                    WHAT,
-                    t,
-                    "a contact field (numbers, text, bool, dates, timestamps with a time zone, \
-                     lists of text)",
-                )),
-            }
-        }
-    })
-}
-
-fn naive_timestamps(column: &str, what: &str) -> Failure {
-    value_error(format!(
-        "the column {column:?} of {what} holds timestamps without a time zone, which are not \
-         instants: give it one (pandas: df[{column:?}].dt.tz_localize(\"UTC\"); polars: \
-         pl.col({column:?}).dt.replace_time_zone(\"UTC\"))"
-    ))
 }
 
 /// `f` over every batch's array, concatenated; `None` when one array is not of the kind.
@@ -611,219 +591,28 @@ fn instants(array: &dyn Array) -> Option<Vec<Option<DateTime<Utc>>>> {
     })
 }
 
-fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(text)
-        .ok()
-        .map(|t| t.with_timezone(&Utc))
-}
-
-/// The id column as strings, with its kind; a null id is a `ValueError`.
-fn id_values(arrays: &[&dyn Array], column: &str, what: &str) -> Res<(Vec<String>, IdKind)> {
-    fn no_nulls<T>(values: Vec<Option<T>>, column: &str, what: &str) -> Res<Vec<T>> {
-        let mut out = Vec::with_capacity(values.len());
-        for (row, v) in values.into_iter().enumerate() {
-            match v {
-                Some(v) => out.push(v),
-                None => {
-                    return Err(value_error(format!(
-                        "the column {column:?} of {what} has no value at row {row}: every \
-                         contact needs an id"
-                    )))
-                }
+/// The values of a signed integer array.
+fn signed(array: &dyn Array) -> Option<Vec<Option<i64>>> {
+    macro_rules! cast {
+        ($($t:ty),*) => {$(
+            if let Some(a) = array.as_primitive_opt::<$t>() {
+                return Some(a.iter().map(|v| v.map(i64::from)).collect());
             }
-        }
-        Ok(out)
+        )*};
     }
-    let data_type = arrays
-        .first()
-        .map_or(DataType::Utf8, |a| a.data_type().clone());
-    if is_text(&data_type) {
-        let values =
-            gather(arrays, texts).ok_or_else(|| unsupported(column, what, &data_type, "ids"))?;
-        let values = no_nulls(values, column, what)?;
-        return Ok((
-            values.into_iter().map(str::to_owned).collect(),
-            IdKind::Text,
-        ));
-    }
-    macro_rules! ints {
-        ($t:ty, $kind:ident, $as:ty) => {
-            if let Some(values) = gather(arrays, |a| {
-                Some(
-                    a.as_primitive_opt::<$t>()?
-                        .iter()
-                        .map(|v| v.map(<$as>::from))
-                        .collect(),
-                )
-            }) {
-                let values = no_nulls(values, column, what)?;
-                let ids = values.iter().map(ToString::to_string).collect();
-                return Ok((ids, IdKind::$kind(values)));
+    cast!(Int8Type, Int16Type, Int32Type, Int64Type);
+    None
+}
+
+/// The values of an unsigned integer array.
+fn unsigned(array: &dyn Array) -> Option<Vec<Option<u64>>> {
+    macro_rules! cast {
+        ($($t:ty),*) => {$(
+            if let Some(a) = array.as_primitive_opt::<$t>() {
+                return Some(a.iter().map(|v| v.map(u64::from)).collect());
             }
-        };
+        )*};
     }
-    ints!(Int64Type, Signed, i64);
-    ints!(Int32Type, Signed, i64);
-    ints!(Int16Type, Signed, i64);
-    ints!(Int8Type, Signed, i64);
-    ints!(UInt64Type, Unsigned, u64);
-    ints!(UInt32Type, Unsigned, u64);
-    ints!(UInt16Type, Unsigned, u64);
-    ints!(UInt8Type, Unsigned, u64);
-    Err(unsupported(
-        column,
-        what,
-        &data_type,
-        "ids (text or integers)",
-    ))
-}
-
-/// The events of the events table, grouped by name, ready for the builder.
-struct EventInput<'a> {
-    by_name: BTreeMap<&'a str, EventGroup<'a>>,
-}
-
-struct EventGroup<'a> {
-    rows: Vec<u32>,
-    at: Vec<DateTime<Utc>>,
-    numbers: Vec<(&'a str, Vec<Option<f64>>)>,
-    texts: Vec<(&'a str, Vec<Option<&'a str>>)>,
-}
-
-enum Property<'a> {
-    Number(Vec<Option<f64>>),
-    Text(Vec<Option<&'a str>>),
-}
-
-fn read_events<'a>(events: &'a Batches, rows: &HashMap<&str, u32>) -> Res<EventInput<'a>> {
-    const WHAT: &str = "the events table";
-    let contact_index = events.find("contact", WHAT)?;
-    let name_index = events.find("name", WHAT)?;
-    let at_index = events.find("at", WHAT)?;
-    let (contacts, _) = id_values(&events.column(contact_index), "contact", WHAT)?;
-    let name_type = events.schema.field(name_index).data_type();
-    let names = gather(&events.column(name_index), texts)
-        .ok_or_else(|| unsupported("name", WHAT, name_type, "event names (text)"))?;
-    let at_type = events.schema.field(at_index).data_type();
-    let at: Vec<Option<DateTime<Utc>>> = match at_type {
-        DataType::Timestamp(_, None) => return Err(naive_timestamps("at", WHAT)),
-        DataType::Timestamp(_, Some(_)) => gather(&events.column(at_index), instants)
-            .ok_or_else(|| unsupported("at", WHAT, at_type, "instants"))?,
-        t if is_text(t) => {
-            let texts = gather(&events.column(at_index), texts)
-                .ok_or_else(|| unsupported("at", WHAT, t, "instants"))?;
-            let mut out = Vec::with_capacity(texts.len());
-            for (row, text) in texts.into_iter().enumerate() {
-                out.push(match text {
-                    Some(s) => Some(parse_instant(s).ok_or_else(|| {
-                        value_error(format!(
-                            "the column \"at\" of {WHAT} holds {s:?} at row {row}, which is not \
-                             an RFC 3339 instant"
-                        ))
-                    })?),
-                    None => None,
-                });
-            }
-            out
-        }
-        t => {
-            return Err(unsupported(
-                "at",
-                WHAT,
-                t,
-                "instants (timestamps with a time zone, or RFC 3339 text)",
-            ))
-        }
-    };
-    let mut properties: Vec<(&str, Property<'_>)> = Vec::new();
-    for (index, field) in events.schema.fields().iter().enumerate() {
-        let name = field.name().as_str();
-        if [contact_index, name_index, at_index].contains(&index) {
-            continue;
-        }
-        let arrays = events.column(index);
-        let t = field.data_type();
-        let property = if is_text(t) {
-            gather(&arrays, texts).map(Property::Text)
-        } else if matches!(t, DataType::Null) {
-            continue;
-        } else {
-            gather(&arrays, numbers).map(Property::Number)
-        };
-        let property = property
-            .ok_or_else(|| unsupported(name, WHAT, t, "an event property (numbers or text)"))?;
-        properties.push((name, property));
-    }
-    let mut by_name: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, (contact, name)) in contacts.iter().zip(&names).enumerate() {
-        let Some(name) = name else {
-            return Err(value_error(format!(
-                "the column \"name\" of {WHAT} has no value at row {i}"
-            )));
-        };
-        if at.get(i).copied().flatten().is_none() {
-            return Err(value_error(format!(
-                "the column \"at\" of {WHAT} has no instant at row {i}"
-            )));
-        }
-        if rows.contains_key(contact.as_str()) {
-            by_name.entry(name).or_default().push(i);
-        }
-    }
-    let mut groups = BTreeMap::new();
-    for (name, indexes) in by_name {
-        let group = EventGroup {
-            rows: indexes
-                .iter()
-                .filter_map(|i| rows.get(contacts.get(*i)?.as_str()).copied())
-                .collect(),
-            at: indexes
-                .iter()
-                .filter_map(|i| at.get(*i).copied().flatten())
-                .collect(),
-            numbers: properties
-                .iter()
-                .filter_map(|(p, values)| match values {
-                    Property::Number(v) => Some((
-                        *p,
-                        indexes
-                            .iter()
-                            .map(|i| v.get(*i).copied().flatten())
-                            .collect(),
-                    )),
-                    Property::Text(_) => None,
-                })
-                .collect(),
-            texts: properties
-                .iter()
-                .filter_map(|(p, values)| match values {
-                    Property::Text(v) => Some((
-                        *p,
-                        indexes
-                            .iter()
-                            .map(|i| v.get(*i).copied().flatten())
-                            .collect(),
-                    )),
-                    Property::Number(_) => None,
-                })
-                .collect(),
-        };
-        groups.insert(name, group);
-    }
-    Ok(EventInput { by_name: groups })
-}
-
-impl EventInput<'_> {
-    fn add_to(self, mut builder: ContactTableBuilder) -> ContactTableBuilder {
-        for (name, group) in self.by_name {
-            builder = builder.events(name, group.rows, group.at);
-            for (property, values) in group.numbers {
-                builder = builder.event_number_property(name, property, values);
-            }
-            for (property, values) in group.texts {
-                builder = builder.event_text_property(name, property, values);
-            }
-        }
-        builder
-    }
+    cast!(UInt8Type, UInt16Type, UInt32Type, UInt64Type);
+    None
 }

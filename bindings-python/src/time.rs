@@ -35,43 +35,104 @@ fn decision_dict(py: Python<'_>, decision: Decision) -> PyResult<Bound<'_, PyDic
     Ok(out)
 }
 
+/// How the instants of a batch call came in, so that the answers go out the same way.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Form {
+    List,
+    NumPy,
+    Arrow,
+}
+
 /// Instants in, for the batch methods: a list (or any iterable) of aware ``datetime``s / RFC 3339
-/// strings, or a NumPy ``datetime64`` array (read as UTC, NumPy's convention; ``NaT`` is kept as
-/// ``None``). Says whether the input was a NumPy array. The NumPy path copies the array's
-/// ``int64`` microseconds out in one ``tobytes()`` call: no Python object per element.
-fn instants(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Vec<Option<DateTime<Utc>>>, bool)> {
-    if obj.hasattr(intern!(obj.py(), "dtype"))? && obj.hasattr(intern!(obj.py(), "astype"))? {
+/// strings, a NumPy ``datetime64`` array (read as UTC, NumPy's convention; ``NaT`` is kept as
+/// ``None``), or Arrow timestamps with a time zone (a pyarrow ``Array`` / ``ChunkedArray``, a
+/// polars ``Series``: anything with ``__arrow_c_array__`` / ``__arrow_c_stream__``; a null is
+/// ``None``). The NumPy path copies the array's ``int64`` microseconds out in one ``tobytes()``
+/// call, the Arrow path goes through pyarrow's ``to_numpy`` first: no Python object per element.
+fn instants(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<(Vec<Option<DateTime<Utc>>>, Form)> {
+    let py = obj.py();
+    let numpy = obj.hasattr(intern!(py, "dtype"))? && obj.hasattr(intern!(py, "astype"))?;
+    if !numpy
+        && (obj.hasattr(intern!(py, "__arrow_c_array__"))?
+            || obj.hasattr(intern!(py, "__arrow_c_stream__"))?)
+    {
+        let pa = PyModule::import(py, "pyarrow")?;
+        let array = if obj.hasattr(intern!(py, "__arrow_c_array__"))? {
+            pa.call_method1("array", (obj,))?
+        } else {
+            pa.call_method1("chunked_array", (obj,))?
+        };
+        let data_type = array.getattr("type")?;
+        let timestamp: bool = pa
+            .getattr("types")?
+            .call_method1("is_timestamp", (&data_type,))?
+            .extract()?;
+        if !timestamp {
+            return Err(type_error(obj, what, "Arrow timestamps with a time zone"));
+        }
+        if data_type.getattr("tz")?.is_none() {
+            return Err(super::errors::naive_datetime_error(
+                py,
+                format!(
+                    "{what} holds Arrow timestamps without a time zone, which are not instants: \
+                     give them one (pyarrow: pc.assume_timezone(a, 'UTC'); polars: \
+                     s.dt.replace_time_zone('UTC'))"
+                ),
+            ));
+        }
+        let kwargs = PyDict::new(py);
+        kwargs.set_item("zero_copy_only", false)?;
+        let values = array.call_method("to_numpy", (), Some(&kwargs))?;
+        return Ok((numpy_instants(&values)?, Form::Arrow));
+    }
+    if numpy {
         let kind: String = obj.getattr("dtype")?.getattr("kind")?.extract()?;
         if kind != "M" {
             return Err(type_error(
                 obj,
                 what,
-                "a NumPy datetime64 array or a list of instants",
+                "a NumPy datetime64 array, Arrow timestamps or a list of instants",
             ));
         }
-        let raw = obj
-            .call_method1("astype", ("<M8[us]",))?
-            .call_method0("ravel")?
-            .call_method0("tobytes")?;
-        let bytes = raw.cast::<PyBytes>()?.as_bytes();
-        let out = bytes
-            .chunks_exact(8)
-            .map(|c| {
-                let mut word = [0u8; 8];
-                word.copy_from_slice(c);
-                let m = i64::from_le_bytes(word);
-                (m != i64::MIN)
-                    .then(|| DateTime::from_timestamp_micros(m))
-                    .flatten()
-            })
-            .collect();
-        return Ok((out, true));
+        return Ok((numpy_instants(obj)?, Form::NumPy));
     }
     let mut out = Vec::new();
     for (i, item) in obj.try_iter()?.enumerate() {
         out.push(Some(instant(&item?, &format!("{what}[{i}]"))?));
     }
-    Ok((out, false))
+    Ok((out, Form::List))
+}
+
+/// The instants of a NumPy ``datetime64`` array (``NaT``: ``None``).
+fn numpy_instants(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Option<DateTime<Utc>>>> {
+    let raw = obj
+        .call_method1("astype", ("<M8[us]",))?
+        .call_method0("ravel")?
+        .call_method0("tobytes")?;
+    let bytes = raw.cast::<PyBytes>()?.as_bytes();
+    Ok(bytes
+        .chunks_exact(8)
+        .map(|c| {
+            let mut word = [0u8; 8];
+            word.copy_from_slice(c);
+            let m = i64::from_le_bytes(word);
+            (m != i64::MIN)
+                .then(|| DateTime::from_timestamp_micros(m))
+                .flatten()
+        })
+        .collect())
+}
+
+/// A NumPy array as Arrow (``timestamp[us, UTC]`` for ``datetime64``), for an Arrow input.
+fn arrow_out<'py>(py: Python<'py>, values: Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let pa = PyModule::import(py, "pyarrow")?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("from_pandas", true)?;
+    let kind: String = values.getattr("dtype")?.getattr("kind")?.extract()?;
+    if kind == "M" {
+        kwargs.set_item("type", pa.call_method1("timestamp", ("us", "UTC"))?)?;
+    }
+    pa.call_method("array", (values,), Some(&kwargs))
 }
 
 /// A NumPy array of `dtype` from little-endian bytes (`numpy.frombuffer`, then a copy so that it
@@ -88,9 +149,9 @@ fn numpy_array<'py>(py: Python<'py>, bytes: &[u8], dtype: &str) -> PyResult<Boun
 fn instants_out<'py>(
     py: Python<'py>,
     values: &[Option<DateTime<Utc>>],
-    numpy: bool,
+    form: Form,
 ) -> PyResult<Bound<'py, PyAny>> {
-    if numpy {
+    if form != Form::List {
         let bytes: Vec<u8> = values
             .iter()
             .flat_map(|t| {
@@ -106,7 +167,12 @@ fn instants_out<'py>(
                 .to_le_bytes()
             })
             .collect();
-        return numpy_array(py, &bytes, "<M8[us]");
+        let array = numpy_array(py, &bytes, "<M8[us]")?;
+        return if form == Form::Arrow {
+            arrow_out(py, array)
+        } else {
+            Ok(array)
+        };
     }
     let out = PyList::empty(py);
     for t in values {
@@ -240,7 +306,7 @@ impl PySendPolicy {
         let at = instant(dt, "dt")?;
         let zone = self.zone(py, timezone)?;
         let next = self.inner.policy.next_allowed(at, zone).or_raise(py)?;
-        py_datetime(py, &next)
+        super::convert::same_or_new(dt, at, &next)
     }
 
     /// Whether a send may go out at ``dt`` (arguments as for ``next_allowed``).
@@ -287,11 +353,7 @@ impl PySendPolicy {
         let zone = self.zone(py, timezone)?;
         let policy = &self.inner.policy;
         let out = py
-            .detach(|| {
-                ats.iter()
-                    .map(|t| t.map(|t| policy.next_allowed(t, zone)).transpose())
-                    .collect::<sequenza::Result<Vec<_>>>()
-            })
+            .detach(|| policy.next_allowed_many(&ats, zone))
             .or_raise(py)?;
         instants_out(py, &out, numpy)
     }
@@ -313,9 +375,14 @@ impl PySendPolicy {
                 .map(|t| t.is_some_and(|t| policy.is_allowed(t, zone)))
                 .collect()
         });
-        if numpy {
+        if numpy != Form::List {
             let bytes: Vec<u8> = out.iter().map(|&b| u8::from(b)).collect();
-            return numpy_array(py, &bytes, "bool");
+            let array = numpy_array(py, &bytes, "bool")?;
+            return if numpy == Form::Arrow {
+                arrow_out(py, array)
+            } else {
+                Ok(array)
+            };
         }
         Ok(PyList::new(py, out)?.into_any())
     }

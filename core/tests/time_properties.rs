@@ -210,6 +210,26 @@ proptest! {
         }
     }
 
+    /// `next_allowed_many` (which reuses the window found for one instant for the next ones)
+    /// gives exactly `next_allowed` of each instant, for steps of minutes to days, forward and
+    /// backward, across DST changes.
+    #[test]
+    fn next_allowed_many_is_next_allowed_of_each((z, t) in zone_and_instant(), sp in send_policy(),
+                                                 steps in prop::collection::vec(-90_000i64..200_000, 1..40)) {
+        let Ok(p) = Policy::from_send_policy(&sp) else { return Ok(()); };
+        let mut at = t;
+        let mut ats = vec![None];
+        for s in steps {
+            at += TimeDelta::seconds(s);
+            ats.push(Some(at));
+        }
+        let many = p.next_allowed_many(&ats, z).unwrap();
+        prop_assert_eq!(many[0], None);
+        for (a, n) in ats.iter().zip(&many).skip(1) {
+            prop_assert_eq!(*n, Some(p.next_allowed(a.unwrap(), z).unwrap()), "{:?}", a);
+        }
+    }
+
     /// `next_allowed(t)` is allowed, is ≥ t, and nothing allowed lies between t and it; it agrees
     /// with the definition, and with the plain wall clock outside autumn overlaps.
     #[test]

@@ -8,8 +8,9 @@ every finding code with :func:`finding_codes` and get the flow JSON Schema with
 Segments: build a :class:`Segment` from the readable text syntax (:meth:`Segment.parse`), from
 condition JSON (:meth:`Segment.from_json`) or from a JsonLogic rule
 (:meth:`Segment.from_jsonlogic`); test one contact with :meth:`Segment.matches`, or a whole pandas /
-polars / pyarrow table with :meth:`Segment.filter` and :meth:`Segment.count` (read through Arrow,
-no Python call per row). :class:`SegmentIndex` keeps membership up to date incrementally, and
+polars / pyarrow table with :meth:`Segment.filter`, :meth:`Segment.count` and :meth:`Segment.mask`
+(read through Arrow, no Python call per row), best on a :class:`ContactTable` built once with
+:meth:`ContactTable.from_arrow`. :class:`SegmentIndex` keeps membership up to date incrementally, and
 :func:`jsonlogic_apply` evaluates JsonLogic rules.
 
 Time: :class:`SendPolicy` (quiet hours, allowed weekdays and hours in a recipient's time zone) answers
@@ -55,6 +56,7 @@ from ._sequenza import (
     Audience,
     ConditionError,
     ConditionSyntaxError,
+    ContactTable,
     CsvImportError,
     Engine,
     EngineError,
@@ -99,6 +101,7 @@ __all__ = [
     "Audience",
     "ConditionError",
     "ConditionSyntaxError",
+    "ContactTable",
     "CsvImportError",
     "Engine",
     "EngineError",

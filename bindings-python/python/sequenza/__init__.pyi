@@ -210,11 +210,14 @@ class SendPolicy:
     def to_dict(self) -> Dict[str, Any]:
         """The policy in the flow model's JSON form (a combined policy's combined rule)."""
     def next_allowed_many(self, dts: Any, timezone: Optional[str] = None) -> Any:
-        """``next_allowed`` for a list of instants (gives a list of aware UTC datetimes) or a
-        NumPy ``datetime64`` array read as UTC (gives ``datetime64[us]``; ``NaT`` stays)."""
+        """``next_allowed`` for a list of instants (gives a list of aware UTC datetimes), a
+        NumPy ``datetime64`` array read as UTC (gives ``datetime64[us]``; ``NaT`` stays) or Arrow
+        timestamps with a zone (pyarrow array / chunked array, polars Series: gives a pyarrow
+        ``timestamp[us, UTC]`` array; nulls stay)."""
     def is_allowed_many(self, dts: Any, timezone: Optional[str] = None) -> Any:
-        """``is_allowed`` for a list (gives ``list[bool]``) or a NumPy ``datetime64`` array
-        (gives a ``bool`` array; ``False`` for ``NaT``)."""
+        """``is_allowed`` for a list (gives ``list[bool]``), a NumPy ``datetime64`` array
+        (gives a ``bool`` array; ``False`` for ``NaT``) or Arrow timestamps (gives a pyarrow
+        ``bool`` array)."""
     @staticmethod
     def combine(
         policies: Iterable[Union["SendPolicy", JsonDocument]], timezone: Optional[str] = None
@@ -249,7 +252,8 @@ class Recurrence:
     def between(self, a: Instant, b: Instant) -> List[datetime.datetime]:
         """Every occurrence in ``[a, b)``, in order (aware, UTC)."""
     def next_after_many(self, dts: Any) -> Any:
-        """``next_after`` for a list of instants or a NumPy ``datetime64`` array (read as UTC)."""
+        """``next_after`` for a list of instants, a NumPy ``datetime64`` array (read as UTC) or
+        Arrow timestamps with a zone (gives a pyarrow ``timestamp[us, UTC]`` array)."""
     def to_rrule(self) -> str:
         """The rule as an RFC 5545 RRULE."""
     def to_dict(self) -> Dict[str, Any]:
@@ -440,7 +444,7 @@ class Segment:
         """True when the contact is in the segment at ``now``."""
     def filter(
         self,
-        table: TableLike,
+        table: Union["ContactTable", TableLike],
         now: Instant,
         *,
         id_column: str = "id",
@@ -451,7 +455,7 @@ class Segment:
         """The ids of the matching rows of a table, in table order (read through Arrow)."""
     def count(
         self,
-        table: TableLike,
+        table: Union["ContactTable", TableLike],
         now: Instant,
         *,
         id_column: str = "id",
@@ -460,8 +464,49 @@ class Segment:
         fields: Optional[JsonDocument] = None,
     ) -> int:
         """How many rows of a table match (``len(filter(...))`` without the list)."""
+    def mask(
+        self,
+        table: Union["ContactTable", TableLike],
+        now: Instant,
+        *,
+        id_column: str = "id",
+        events: Optional[TableLike] = None,
+        default_time_zone: str = "UTC",
+        fields: Optional[JsonDocument] = None,
+    ) -> Any:
+        """Which rows match: a boolean Arrow array aligned with the table's rows (a
+        ``pyarrow.BooleanArray``; without pyarrow an object with ``__arrow_c_array__``)."""
     def __str__(self) -> str:
         """The condition in the readable text syntax."""
+
+# ContactTable (issue 10 §6): a table read once, evaluated by many segments.
+class ContactTable:
+    """Contacts read once from a table (anything with ``__arrow_c_stream__``: polars, pandas,
+    pyarrow, DuckDB results) for ``Segment.filter`` / ``count`` / ``mask``."""
+
+    @staticmethod
+    def from_arrow(
+        table: TableLike,
+        events: Optional[TableLike] = None,
+        memberships: Optional[Dict[str, Iterable[Union[str, int]]]] = None,
+        segments: Optional[Union["SegmentIndex", Iterable[Union["Segment", JsonDocument]]]] = None,
+        *,
+        id_column: str = "id",
+        tags_column: str = "tags",
+        lists_column: str = "lists",
+        time_zone_column: str = "time_zone",
+        consent_columns: Optional[Dict[str, str]] = None,
+        fields: Optional[JsonDocument] = None,
+    ) -> "ContactTable":
+        """Read the table (and its events: columns ``contact``, ``name``, ``at``, properties).
+        ``in_segment`` reads ``memberships`` (segment id -> contact ids), else the definitions
+        in ``segments`` (a ``SegmentIndex`` or segments), evaluated at the same ``now``; a segment
+        with neither has no members. ``consent_columns`` maps a channel to its column (default
+        ``consent_<channel>``; booleans or ``opted_in`` / ``opted_out`` / ``unknown``). Raises
+        :class:`FlowFormatError` (``format.column.missing``, ``format.column.type``,
+        ``format.value.missing``, ``format.invalid``) or ``TypeError``."""
+    def __len__(self) -> int:
+        """The number of contacts (rows)."""
 
 class SegmentIndex:
     """Keeps segment membership of contacts up to date, incrementally."""

@@ -125,6 +125,9 @@ code_enum! {
         Syntax = "format.syntax": "the text is not well-formed JSON",
         Eof = "format.eof": "the JSON ends too early",
         Invalid = "format.invalid": "well-formed JSON of the wrong shape: a missing field, a wrong type, an unknown variant",
+        ColumnMissing = "format.column.missing": "a table lacks a column it needs (the ids; the contact, name or time of events)",
+        ColumnType = "format.column.type": "a table column holds a type that cannot be read as what the column is used for",
+        ValueMissing = "format.value.missing": "a table column that needs a value in every row (ids, event names and times) has none in one",
     }
 }
 

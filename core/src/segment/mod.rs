@@ -24,7 +24,9 @@
 //! # Ok::<(), sequenza::Error>(())
 //! ```
 
+mod bulk;
 mod index;
+mod table;
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -32,7 +34,9 @@ use serde::{Deserialize, Serialize};
 use crate::condition::Condition;
 use crate::model::{Contact, ContactId, Event, SegmentId};
 
+pub use bulk::BulkTable;
 pub use index::SegmentIndex;
+pub use table::{ColumnValues, IdForm, TableColumns, TableOptions};
 
 pub use crate::engine::trigger::MembershipChange;
 

@@ -345,6 +345,59 @@ impl Policy {
     /// # Ok::<(), sequenza::Error>(())
     /// ```
     pub fn next_allowed(&self, at: DateTime<Utc>, zone: Tz) -> crate::Result<DateTime<Utc>> {
+        self.next_window(at, zone).map(|(start, _)| start)
+    }
+
+    /// [`next_allowed`](Self::next_allowed) for many instants (`None` stays `None`), faster
+    /// than one call each when neighbouring instants are close (a sorted column): every instant
+    /// from one input up to the end of the allowed window found for it is answered without
+    /// another search (the instants between the input and the window's start are not allowed,
+    /// so they move to that start; those inside the window are allowed).
+    ///
+    /// ```
+    /// use sequenza::time::{parse_zone, Policy};
+    /// let p = Policy::from_json(r#"{"quiet_hours": [{"start": "21:00", "end": "08:00"}]}"#)?;
+    /// let rome = parse_zone("Europe/Rome")?;
+    /// let ats = ["2025-01-01T22:00:00Z", "2025-01-02T06:00:00Z", "2025-01-02T09:00:00Z"]
+    ///     .map(|t| Some(t.parse().unwrap()));
+    /// let next = p.next_allowed_many(&ats, rome)?;
+    /// assert_eq!(next[0], Some("2025-01-02T07:00:00Z".parse().unwrap()));
+    /// assert_eq!(next[1], next[0]);
+    /// assert_eq!(next[2], ats[2]);
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn next_allowed_many(
+        &self,
+        ats: &[Option<DateTime<Utc>>],
+        zone: Tz,
+    ) -> crate::Result<Vec<Option<DateTime<Utc>>>> {
+        // The last search: its input, its answer, the end of the answer's window.
+        let mut last: Option<(DateTime<Utc>, DateTime<Utc>, DateTime<Utc>)> = None;
+        let mut out = Vec::with_capacity(ats.len());
+        for at in ats {
+            let Some(at) = *at else {
+                out.push(None);
+                continue;
+            };
+            let next = match last {
+                Some((from, start, end)) if from <= at && at < end => start.max(at),
+                _ => {
+                    let (start, end) = self.next_window(at, zone)?;
+                    last = Some((at, start, end));
+                    start
+                }
+            };
+            out.push(Some(next));
+        }
+        Ok(out)
+    }
+
+    /// The first allowed instant at or after `at`, and the end of the allowed window it is in.
+    fn next_window(
+        &self,
+        at: DateTime<Utc>,
+        zone: Tz,
+    ) -> crate::Result<(DateTime<Utc>, DateTime<Utc>)> {
         let local = wall(at, zone)?;
         let mut day = local.date();
         let secs = local.time().num_seconds_from_midnight();
@@ -365,7 +418,7 @@ impl Policy {
                         resolve(zone, day, s)?
                     };
                     if start < end {
-                        return Ok(start.max(at));
+                        return Ok((start.max(at), end));
                     }
                     // Otherwise the window lies wholly in a spring-forward gap today.
                 }

@@ -124,6 +124,17 @@ impl Bitmap {
         self.len == 0
     }
 
+    /// The set as 64-bit words, row `r` at bit `r % 64` of word `r / 64` (Arrow's validity and
+    /// boolean layout on little-endian machines); bits past [`len`](Self::len) are zero.
+    ///
+    /// ```
+    /// use sequenza::condition::bulk::Bitmap;
+    /// assert_eq!(Bitmap::from_rows(70, [0, 65]).words(), &[1, 2]);
+    /// ```
+    pub fn words(&self) -> &[u64] {
+        &self.words
+    }
+
     /// The number of rows in the set.
     pub fn count(&self) -> usize {
         self.words.iter().map(|w| w.count_ones() as usize).sum()

@@ -162,17 +162,11 @@ impl ContactTableBuilder {
     /// A `date` field from day numbers since 1970-01-01 (Arrow's `date32`).
     pub fn date_days_column(self, name: &str, values: Vec<Option<i32>>) -> Self {
         self.add_column(name, FieldType::Date, values.len(), |b| {
-            let mut texts: FxMap<i32, String> = FxMap::default();
-            for (row, v) in values.iter().enumerate() {
-                if let Some(d) = v {
-                    let t = texts.entry(*d).or_insert_with(|| {
-                        dates::day_date(*d)
-                            .map(|d| d.format("%Y-%m-%d").to_string())
-                            .unwrap_or_default()
-                    });
-                    b.text(row, t);
-                }
-            }
+            sorted_column(b, &values, |d| {
+                dates::day_date(d)
+                    .map(|d| d.format("%Y-%m-%d").to_string())
+                    .unwrap_or_default()
+            });
         })
     }
 
@@ -180,11 +174,7 @@ impl ContactTableBuilder {
     pub fn datetime_column(self, name: &str, values: Vec<Option<DateTime<Utc>>>) -> Self {
         let declared = builtin_type(name).unwrap_or(FieldType::DateTime);
         self.add_column(name, declared, values.len(), |b| {
-            for (row, v) in values.iter().enumerate() {
-                if let Some(t) = v {
-                    b.text(row, &instant_text(t));
-                }
-            }
+            sorted_column(b, &values, |t| instant_text(&t));
         })
     }
 
@@ -420,5 +410,47 @@ impl ContactTableBuilder {
             zones,
             events: streams,
         })
+    }
+}
+
+/// The texts of `values` interned by sorting their keys rather than hashing their texts, when
+/// the texts of the distinct keys all have one width and start with a digit (then text order is
+/// key order: dates and instants of years 0–9999 with the same fraction digits); else row by row.
+fn sorted_column<K: Ord + Copy>(
+    b: &mut ColumnBuilder,
+    values: &[Option<K>],
+    text: impl Fn(K) -> String,
+) {
+    let mut keyed: Vec<(K, u32)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(row, v)| v.map(|k| (k, row as u32)))
+        .collect();
+    keyed.sort_unstable_by_key(|a| a.0);
+    let mut entries: Vec<Box<str>> = Vec::new();
+    let mut codes = vec![0u32; values.len()];
+    let mut last: Option<K> = None;
+    let mut width = None;
+    let mut ok = true;
+    for (k, row) in &keyed {
+        if last != Some(*k) {
+            let t = text(*k);
+            ok &= t.as_bytes().first().is_some_and(u8::is_ascii_digit)
+                && *width.get_or_insert(t.len()) == t.len();
+            entries.push(t.into());
+            last = Some(*k);
+        }
+        if let Some(slot) = codes.get_mut(*row as usize) {
+            *slot = entries.len() as u32;
+        }
+    }
+    if ok && entries.windows(2).all(|w| w[0] < w[1]) {
+        b.sorted_texts(entries, codes);
+    } else {
+        for (row, v) in values.iter().enumerate() {
+            if let Some(k) = v {
+                b.text(row, &text(*k));
+            }
+        }
     }
 }

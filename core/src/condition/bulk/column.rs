@@ -346,6 +346,15 @@ impl ColumnBuilder {
         c
     }
 
+    /// The text of every row at once: `entries` sorted and distinct, a code per row (`0`: no
+    /// text; code `i + 1` is `entries[i]`). Only on a builder that holds no text yet.
+    pub(crate) fn sorted_texts(&mut self, entries: Vec<Box<str>>, codes: Vec<u32>) {
+        if self.entries.is_empty() && codes.len() == self.len {
+            self.entries = entries;
+            self.text = Some(codes);
+        }
+    }
+
     pub(crate) fn number(&mut self, row: usize, v: f64) {
         let len = self.len;
         let part = self.num.get_or_insert_with(|| NumPart {

@@ -10,7 +10,7 @@ use super::dates::{parse_moment, Moment};
 use super::events::EventStream;
 use super::table::{builtin_type, channel_index, consent_code, ContactTable};
 use crate::condition::{Aggregation, Condition, CountTest, DateTest, FieldOp, Occurrence, TagOp};
-use crate::error::{ConditionCode, ConditionError, ConditionErrorCode, Error, SegmentCode};
+use crate::error::{ConditionCode, ConditionError, ConditionErrorCode, Error};
 use crate::model::{FieldType, SegmentId};
 use crate::time::{Duration, TimeUnit};
 
@@ -284,13 +284,13 @@ impl<'t> Compiler<'t> {
                 all: false,
             },
             Condition::InSegment { segment } => {
-                let b = self.segments.and_then(|s| s.get(segment)).ok_or_else(|| {
-                    err(
-                        SegmentCode::Unknown,
-                        format!("{path}/segment"),
-                        format!("No membership was given for the segment \"{segment}\"."),
-                    )
-                })?;
+                // A segment without a known membership has no members (as in `eval`).
+                let Some(b) = self.segments.and_then(|s| s.get(segment)) else {
+                    return Ok(Plan::Sets {
+                        sets: vec![None],
+                        all: false,
+                    });
+                };
                 if b.len() != self.table.len() {
                     return Err(err(
                         ConditionCode::ValueInvalid,

@@ -74,8 +74,11 @@
 //!   `condition.date.invalid`; `condition.too_deep` (nesting deeper than 64, at the node that
 //!   is too deep); `condition.type_mismatch` (with declared fields: an operator or operand the
 //!   field's type cannot match, a `date`/`age` on a field that is not a date or date-time; and
-//!   an event filter using anything but `field`, `and`, `or`, `not`); `segment.unknown` for an
-//!   `in_segment` without a membership.
+//!   an event filter using anything but `field`, `and`, `or`, `not`).
+//! - **`in_segment`** is true exactly for the members given in
+//!   [`Evaluation::with_segments`]; a segment without a given membership has no members (as in
+//!   [`crate::condition::eval`], where a segment missing from the contact's segments is false).
+//!   [`BulkTable`](crate::segment::BulkTable) computes memberships from segment definitions.
 
 mod bitmap;
 mod builder;
@@ -96,6 +99,8 @@ use chrono_tz::Tz;
 pub use bitmap::{Bitmap, Iter};
 pub use builder::ContactTableBuilder;
 pub use table::ContactTable;
+
+pub(crate) use column::FxMap;
 
 use crate::condition::Condition;
 use crate::model::SegmentId;
