@@ -55,7 +55,8 @@ pub enum InFlight {
 ///
 /// ```
 /// use sequenza::engine::{InFlight, PublishOptions};
-/// let o: PublishOptions = serde_json::from_str(r#"{"node_map": {"wait-2d": "wait-1d"}}"#)?;
+/// let o: PublishOptions = serde_json::from_str(r#"{"in_flight": null,
+///   "node_map": {"wait-2d": "wait-1d"}}"#)?;
 /// assert_eq!(o.in_flight, InFlight::Migrate);
 /// assert_eq!(o.node_map[&"wait-2d".into()].as_str(), "wait-1d");
 /// # Ok::<(), serde_json::Error>(())
@@ -63,13 +64,22 @@ pub enum InFlight {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PublishOptions {
-    /// Migrate (the default) or pin the contacts inside.
-    #[serde(default)]
+    /// Migrate (the default) or pin the contacts inside (`null` reads as the default).
+    #[serde(default, deserialize_with = "null_default")]
     pub in_flight: InFlight,
     /// Where a contact on an old node goes: old node id → node id of the new version. An entry
-    /// wins over a node of the same id.
-    #[serde(default)]
+    /// wins over a node of the same id (`null` reads as none).
+    #[serde(default, deserialize_with = "null_default")]
     pub node_map: BTreeMap<NodeId, NodeId>,
+}
+
+/// A value whose `null` means its default.
+fn null_default<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Option::unwrap_or_default)
 }
 
 /// A JSON pointer token (`~` → `~0`, `/` → `~1`).
