@@ -509,6 +509,23 @@ export interface Published {
   flow: string
   /** 1, then one more on every publish. */
   version: number
+  /** Waiting contacts moved onto this version (`inFlight: 'migrate'`). */
+  moved: number
+  /** Waiting contacts that left because their node is gone (reason `node_removed`). */
+  exited: number
+}
+
+/** Options of `Engine.publish`: what happens to the contacts inside (issue 12). */
+export interface PublishOptions {
+  /** `'migrate'` (the default): onto the new version by node id; `'pin'`: stay on theirs. */
+  inFlight?: 'migrate' | 'pin' | null
+  /** Old node id → node id of the new version, for contacts on nodes that are gone. */
+  nodeMap?: Record<string, string> | null
+}
+
+/** Options of `Engine.skipWait`, `moveTo`, `cancel`: who asked (kept in the history). */
+export interface ActorOptions {
+  by?: string | null
 }
 
 /** An attachment of a message. */
@@ -611,6 +628,10 @@ export interface EnrollmentView {
   due: string | null
   /** What it waits for, or why it finished or exited. */
   reason: string | null
+  /** When the contact reached its current node (RFC 3339). */
+  since: string
+  /** When the contact entered the flow (RFC 3339). */
+  entered_at: string
 }
 
 /** Counters of a flow, a node or a day. */
@@ -649,9 +670,12 @@ export interface HistoryEntry {
   node?: string
   action:
     | 'entered' | 'refused' | 'stepped' | 'branched' | 'sent' | 'deferred' | 'skipped' | 'waiting'
-    | 'goal' | 'finished' | 'exited' | 'acknowledged' | 'engaged'
+    | 'goal' | 'finished' | 'exited' | 'acknowledged' | 'engaged' | 'migrated' | 'moved'
+    | 'wait_skipped'
   reason?: string
   effect?: string
+  /** Who asked, for a step taken by hand. */
+  by?: string
 }
 
 /** Options of `Engine.importCsv`: those of `importCsv` (without `audience`) plus `listName` and `enroll`. */

@@ -509,6 +509,23 @@ export interface Published {
   flow: string
   /** 1, then one more on every publish. */
   version: number
+  /** Waiting contacts moved onto this version (`inFlight: 'migrate'`). */
+  moved: number
+  /** Waiting contacts that left because their node is gone (reason `node_removed`). */
+  exited: number
+}
+
+/** Options of `Engine.publish`: what happens to the contacts inside (issue 12). */
+export interface PublishOptions {
+  /** `'migrate'` (the default): onto the new version by node id; `'pin'`: stay on theirs. */
+  inFlight?: 'migrate' | 'pin' | null
+  /** Old node id → node id of the new version, for contacts on nodes that are gone. */
+  nodeMap?: Record<string, string> | null
+}
+
+/** Options of `Engine.skipWait`, `moveTo`, `cancel`: who asked (kept in the history). */
+export interface ActorOptions {
+  by?: string | null
 }
 
 /** An attachment of a message. */
@@ -611,6 +628,10 @@ export interface EnrollmentView {
   due: string | null
   /** What it waits for, or why it finished or exited. */
   reason: string | null
+  /** When the contact reached its current node (RFC 3339). */
+  since: string
+  /** When the contact entered the flow (RFC 3339). */
+  entered_at: string
 }
 
 /** Counters of a flow, a node or a day. */
@@ -649,9 +670,12 @@ export interface HistoryEntry {
   node?: string
   action:
     | 'entered' | 'refused' | 'stepped' | 'branched' | 'sent' | 'deferred' | 'skipped' | 'waiting'
-    | 'goal' | 'finished' | 'exited' | 'acknowledged' | 'engaged'
+    | 'goal' | 'finished' | 'exited' | 'acknowledged' | 'engaged' | 'migrated' | 'moved'
+    | 'wait_skipped'
   reason?: string
   effect?: string
+  /** Who asked, for a step taken by hand. */
+  by?: string
 }
 
 /** Options of `Engine.importCsv`: those of `importCsv` (without `audience`) plus `listName` and `enroll`. */
@@ -778,11 +802,14 @@ export declare class Engine {
   constructor(options?: EngineOptions | null)
   /**
    * Publishes a flow (a `Flow`, a plain object or JSON text) with the status it carries;
-   * returns `{flow, version}`. Contacts already inside stay on the version they entered.
-   * Throws an `EngineError` `engine.flow.invalid` (`findings` lists the errors) or
-   * `engine.keyword.taken`.
+   * returns `{flow, version, moved, exited}`. Contacts already inside move onto the new
+   * version by node id (`options.inFlight` `'migrate'`, the default; `options.nodeMap` maps
+   * old node ids to new ones for nodes that are gone, else they exit with reason
+   * `node_removed`) or stay on the version they entered (`'pin'`). Throws an `EngineError`
+   * `engine.flow.invalid` (`findings` lists the errors), `engine.keyword.taken` or
+   * `engine.node.unknown` (a bad `nodeMap` entry, at `/node_map/<old id>`).
    */
-  publish(flow: Flow | object | string, now: Instant): Published
+  publish(flow: Flow | object | string, now: Instant, options?: PublishOptions | null): Published
   /**
    * Sets a flow's status: `'active'`, `'paused'` or `'archived'`. Throws an `EngineError`
    * `engine.flow.unknown` or `engine.flow.status`.
@@ -904,6 +931,29 @@ export declare class Engine {
    * (as `importCsv` with an audience) with `enrolled`: `{entered, refused}` or `null`.
    */
   importCsv(pathOrBuffer: string | Uint8Array, options: EngineImportCsvOptions): EngineImportReport
+  /**
+   * Duplicates a flow under `newId` as a draft (version 1) without its inbound keywords and
+   * without media attachments; returns the new flow. Throws an `EngineError`
+   * `engine.flow.unknown` or `engine.flow.taken` (at `/new_id`).
+   */
+  duplicate(flowId: string, newId: string, now: Instant): FlowDocument
+  /**
+   * Ends a waiting contact's wait now, recorded in its history with `options.by` and `now`.
+   * Throws an `EngineError` `engine.flow.unknown` or `engine.enrollment.not_waiting`.
+   */
+  skipWait(flowId: string, contactId: string, now: Instant, options?: ActorOptions | null): void
+  /**
+   * Moves a waiting contact to a node, which runs now (recorded with `options.by` and `now`).
+   * Throws an `EngineError` `engine.flow.unknown`, `engine.enrollment.not_waiting`,
+   * `engine.node.unknown` (at `/node`) or `engine.flow.status` (a paused flow).
+   */
+  moveTo(flowId: string, contactId: string, nodeId: string, now: Instant, options?: ActorOptions | null): void
+  /**
+   * Takes a waiting contact out of a flow: it exits with reason `cancelled` (recorded with
+   * `options.by` and `now`). Throws an `EngineError` `engine.flow.unknown` or
+   * `engine.enrollment.not_waiting`.
+   */
+  cancel(flowId: string, contactId: string, now: Instant, options?: ActorOptions | null): void
 }
 
 /** A parsed flow: a handle that is read once and then validated, outlined or serialised. */

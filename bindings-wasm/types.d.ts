@@ -223,7 +223,19 @@ export interface EngineOptions {
 }
 
 /** What `Engine.publish` returns. */
-export interface Published { flow: string; version: number }
+/** What `Engine.publish` returns: `moved` / `exited` count the waiting contacts moved onto this version and those that left because their node is gone (`node_removed`). */
+export interface Published { flow: string; version: number; moved: number; exited: number }
+
+/** Options of `Engine.publish`: what happens to the contacts inside (issue 12). */
+export interface PublishOptions {
+  /** `'migrate'` (the default): onto the new version by node id; `'pin'`: stay on theirs. */
+  inFlight?: 'migrate' | 'pin' | null;
+  /** Old node id → node id of the new version, for contacts on nodes that are gone. */
+  nodeMap?: { [oldNode: string]: string } | null;
+}
+
+/** Options of `Engine.skipWait`, `moveTo`, `cancel`: who asked (kept in the history). */
+export interface ActorOptions { by?: string | null }
 
 /** Why a contact did not enter a flow. */
 export type RefusalReason = 'unknown_contact' | 'flow_not_active' | 'entry_lists' | 'entry_condition'
@@ -304,6 +316,10 @@ export interface EnrollmentView {
   due: string | null;
   /** What it waits for, or why it finished or exited. */
   reason: string | null;
+  /** When the contact reached its current node (RFC 3339). */
+  since: string;
+  /** When the contact entered the flow (RFC 3339). */
+  entered_at: string;
 }
 
 /** Counters of a flow, a node or a day. */
@@ -340,9 +356,11 @@ export interface HistoryEntry {
   contact: string;
   node?: string;
   action: 'entered' | 'refused' | 'stepped' | 'branched' | 'sent' | 'deferred' | 'skipped' | 'waiting'
-    | 'goal' | 'finished' | 'exited' | 'acknowledged' | 'engaged';
+    | 'goal' | 'finished' | 'exited' | 'acknowledged' | 'engaged' | 'migrated' | 'moved' | 'wait_skipped';
   reason?: string;
   effect?: string;
+  /** Who asked, for a step taken by hand. */
+  by?: string;
 }
 
 /** The options of `Engine.importCsv` (the `pkg-full` builds): those of `importCsv` but `audience` and `fields`. */

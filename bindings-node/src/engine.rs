@@ -13,9 +13,9 @@ use napi_derive::napi;
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
 
-use sequenza::engine::{ApiResponse, Effect, EffectKey, EngineConfig, Outcome};
+use sequenza::engine::{ApiResponse, Effect, EffectKey, EngineConfig, Outcome, PublishOptions};
 use sequenza::import::ImportList;
-use sequenza::model::{ContactId, FlowId, ListId};
+use sequenza::model::{ContactId, FlowId, ListId, NodeId};
 use sequenza::runtime::{route_of, Channel, Delivery};
 use sequenza::{Contact, Event};
 
@@ -160,17 +160,29 @@ impl Engine {
     }
 
     /// Publishes a flow (a `Flow`, a plain object or JSON text) with the status it carries;
-    /// returns `{flow, version}`. Contacts already inside stay on the version they entered.
-    /// Throws an `EngineError` `engine.flow.invalid` (`findings` lists the errors) or
-    /// `engine.keyword.taken`.
+    /// returns `{flow, version, moved, exited}`. Contacts already inside move onto the new
+    /// version by node id (`options.inFlight` `'migrate'`, the default; `options.nodeMap` maps
+    /// old node ids to new ones for nodes that are gone, else they exit with reason
+    /// `node_removed`) or stay on the version they entered (`'pin'`). Throws an `EngineError`
+    /// `engine.flow.invalid` (`findings` lists the errors), `engine.keyword.taken` or
+    /// `engine.node.unknown` (a bad `nodeMap` entry, at `/node_map/<old id>`).
     #[napi(
-        ts_args_type = "flow: Flow | object | string, now: Instant",
+        ts_args_type = "flow: Flow | object | string, now: Instant, options?: PublishOptions | null",
         ts_return_type = "Published"
     )]
-    pub fn publish<'e>(&mut self, env: &'e Env, flow: Arg, now: Arg) -> Result<Unknown<'e>> {
+    pub fn publish<'e>(
+        &mut self,
+        env: &'e Env,
+        flow: Arg,
+        now: Arg,
+        options: Arg,
+    ) -> Result<Unknown<'e>> {
         let flow = crate::flow::flow(env, flow, "flow")?;
         let now = instant(env, now, "now")?;
-        to_js(env, &self.inner.publish(flow, now).or_throw(env)?)
+        let options = crate::convert::core_options(env, options)?;
+        let options: PublishOptions =
+            sequenza::error::from_json(&options.to_string()).or_throw(env)?;
+        to_js(env, &self.inner.publish_with(flow, &options, now).or_throw(env)?)
     }
 
     /// Sets a flow's status: `'active'`, `'paused'` or `'archived'`. Throws an `EngineError`
@@ -533,6 +545,104 @@ impl Engine {
         )?;
         to_js(env, &sequenza::text::camel_case_keys(out))
     }
+
+    // ---- versions and contacts in flight (issue 12) --------------------------------------------
+
+    /// Duplicates a flow under `newId` as a draft (version 1) without its inbound keywords and
+    /// without media attachments; returns the new flow. Throws an `EngineError`
+    /// `engine.flow.unknown` or `engine.flow.taken` (at `/new_id`).
+    #[napi(
+        ts_args_type = "flowId: string, newId: string, now: Instant",
+        ts_return_type = "FlowDocument"
+    )]
+    pub fn duplicate<'e>(
+        &mut self,
+        env: &'e Env,
+        flow_id: Arg,
+        new_id: Arg,
+        now: Arg,
+    ) -> Result<Unknown<'e>> {
+        let flow = self::flow_id(env, flow_id, "flowId")?;
+        let new_id = self::flow_id(env, new_id, "newId")?;
+        let now = instant(env, now, "now")?;
+        to_js(env, &self.inner.duplicate(&flow, &new_id, now).or_throw(env)?)
+    }
+
+    /// Ends a waiting contact's wait now, recorded in its history with `options.by` and `now`.
+    /// Throws an `EngineError` `engine.flow.unknown` or `engine.enrollment.not_waiting`.
+    #[napi(
+        ts_args_type = "flowId: string, contactId: string, now: Instant, options?: ActorOptions | null"
+    )]
+    pub fn skip_wait(
+        &mut self,
+        env: &Env,
+        flow_id: Arg,
+        contact_id: Arg,
+        now: Arg,
+        options: Arg,
+    ) -> Result<()> {
+        let (flow, contact) = (
+            self::flow_id(env, flow_id, "flowId")?,
+            self::contact_id(env, contact_id, "contactId")?,
+        );
+        let now = instant(env, now, "now")?;
+        let by = actor(env, options)?;
+        self.inner.skip_wait(&flow, &contact, now, by).or_throw(env)
+    }
+
+    /// Moves a waiting contact to a node, which runs now (recorded with `options.by` and `now`).
+    /// Throws an `EngineError` `engine.flow.unknown`, `engine.enrollment.not_waiting`,
+    /// `engine.node.unknown` (at `/node`) or `engine.flow.status` (a paused flow).
+    #[napi(
+        ts_args_type = "flowId: string, contactId: string, nodeId: string, now: Instant, options?: ActorOptions | null"
+    )]
+    pub fn move_to(
+        &mut self,
+        env: &Env,
+        flow_id: Arg,
+        contact_id: Arg,
+        node_id: Arg,
+        now: Arg,
+        options: Arg,
+    ) -> Result<()> {
+        let (flow, contact) = (
+            self::flow_id(env, flow_id, "flowId")?,
+            self::contact_id(env, contact_id, "contactId")?,
+        );
+        let node = NodeId::new(string(env, node_id, "nodeId")?);
+        let now = instant(env, now, "now")?;
+        let by = actor(env, options)?;
+        self.inner.move_to(&flow, &contact, &node, now, by).or_throw(env)
+    }
+
+    /// Takes a waiting contact out of a flow: it exits with reason `cancelled` (recorded with
+    /// `options.by` and `now`). Throws an `EngineError` `engine.flow.unknown` or
+    /// `engine.enrollment.not_waiting`.
+    #[napi(
+        ts_args_type = "flowId: string, contactId: string, now: Instant, options?: ActorOptions | null"
+    )]
+    pub fn cancel(
+        &mut self,
+        env: &Env,
+        flow_id: Arg,
+        contact_id: Arg,
+        now: Arg,
+        options: Arg,
+    ) -> Result<()> {
+        let (flow, contact) = (
+            self::flow_id(env, flow_id, "flowId")?,
+            self::contact_id(env, contact_id, "contactId")?,
+        );
+        let now = instant(env, now, "now")?;
+        let by = actor(env, options)?;
+        self.inner.cancel(&flow, &contact, now, by).or_throw(env)
+    }
+}
+
+/// Who asked for a step taken by hand: `options.by` (issue 12).
+fn actor(env: &Env, options: Arg) -> Result<Option<String>> {
+    let opts = Opts::read(env, options, "options", &["by"])?;
+    opt_string(env, opts.get("by")?, "options.by")
 }
 
 /// The options of `Engine.importCsv` that are its own (beside those of `importCsv`).

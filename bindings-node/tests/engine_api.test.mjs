@@ -118,7 +118,7 @@ function signedUp(eng, contacts = [ANNA]) {
 
 test('welcome end to end with deliver', () => {
   const eng = engine();
-  assert.deepEqual(eng.publish(WELCOME, T0), { flow: 'welcome', version: 1 });
+  assert.deepEqual(eng.publish(WELCOME, T0), { flow: 'welcome', version: 1, moved: 0, exited: 0 });
   eng.upsertContact(ANNA, T0);
   eng.recordEvent({ contact: 'anna', name: 'signup', at: '2026-12-07T09:00:00Z' }, T0);
   const sent = [];
@@ -502,4 +502,69 @@ test('importCsv errors', () => {
   const e = throwsCode(CsvImportError, 'import.option.invalid', () => eng.importCsv(Buffer.from('id\nanna\n'), { now: T0, noSuch: 1 }));
   assert.equal(e.columnName, 'no_such');
   assert.throws(() => eng.importCsv(Buffer.from('id\nanna\n'), {}), { name: 'TypeError', code: 'ERR_INVALID_ARG_TYPE' });
+});
+
+// ---- versions and contacts in flight (issue 12) ------------------------------------------------
+
+const NURTURE = {
+  id: 'nurture',
+  name: 'Nurture',
+  status: 'active',
+  triggers: [{ type: 'manual', recipients: { kind: 'api' } }],
+  start: 'wait',
+  nodes: [
+    { id: 'wait', type: 'wait', duration: { amount: 2, unit: 'days' } },
+    { id: 'hello', type: 'send', channel: 'email', content: { subject: 'v1', body: 'Ciao' } },
+  ],
+  edges: [{ from: 'wait', to: 'hello' }],
+};
+
+function nurtureWith(eng, contacts, now = T0) {
+  eng.publish(NURTURE, now);
+  for (const c of contacts) eng.upsertContact({ id: c, email: `${c}@example.com` }, now);
+  eng.enroll('nurture', contacts, now);
+}
+
+test('publish migrates by node id, pins, maps', () => {
+  const eng = new Engine();
+  nurtureWith(eng, ['anna']);
+  assert.deepEqual(eng.publish(NURTURE, at(10)), { flow: 'nurture', version: 2, moved: 1, exited: 0 });
+  assert.equal(eng.publish(NURTURE, at(11), { inFlight: 'pin' }).moved, 0);
+  const renamed = {
+    ...NURTURE, start: 'pause', nodes: [{ ...NURTURE.nodes[0], id: 'pause' }, NURTURE.nodes[1]], edges: [{ from: 'pause', to: 'hello' }],
+  };
+  assert.deepEqual(eng.publish(renamed, at(12), { nodeMap: { wait: 'pause' } }), { flow: 'nurture', version: 4, moved: 1, exited: 0 });
+  const [view] = eng.enrollments({ flow: 'nurture' });
+  assert.equal(view.node, 'pause');
+  assert.equal(view.version, 4);
+  assert.equal(eng.history('anna').filter((h) => h.action === 'migrated').length, 2);
+  const e = throwsCode(EngineError, 'engine.node.unknown', () => eng.publish(NURTURE, at(12), { nodeMap: { nope: 'wait' } }));
+  assert.equal(e.path, '/node_map/nope');
+  throwsCode(FormatError, 'format.invalid', () => eng.publish(NURTURE, at(12), { inFlight: 'stay' }));
+  throwsCode(FormatError, 'format.invalid', () => eng.publish(NURTURE, at(12), { nodeMapp: {} }));
+});
+
+test('duplicate, skipWait, moveTo, cancel', () => {
+  const eng = new Engine();
+  eng.publish(QUESTION, T0);
+  const copy = eng.duplicate('name-bot', 'name-bot-2', T0);
+  assert.deepEqual([copy.id, copy.status, copy.version], ['name-bot-2', 'draft', 1]);
+  assert.deepEqual(copy.triggers, [{ type: 'manual', recipients: { kind: 'api' } }]);
+  const taken = throwsCode(EngineError, 'engine.flow.taken', () => eng.duplicate('name-bot', 'name-bot-2', T0));
+  assert.equal(taken.path, '/new_id');
+  nurtureWith(eng, ['anna', 'bruno', 'carla']);
+  eng.skipWait('nurture', 'anna', at(10), { by: 'ops@example.com' });
+  eng.moveTo('nurture', 'bruno', 'hello', at(10), { by: 'bea' });
+  eng.cancel('nurture', 'carla', at(10));
+  assert.deepEqual(eng.effects().map((e) => e.contact), ['anna', 'bruno']);
+  const skipped = eng.history('anna').find((h) => h.action === 'wait_skipped');
+  assert.deepEqual([skipped.by, skipped.at], ['ops@example.com', '2026-12-07T10:00:00Z']);
+  assert.equal(eng.history('bruno').find((h) => h.action === 'moved').by, 'bea');
+  assert.deepEqual(eng.enrollments({ contact: 'carla' }).map((v) => [v.state, v.reason]), [['exited', 'cancelled']]);
+  const e = throwsCode(EngineError, 'engine.enrollment.not_waiting', () => eng.cancel('nurture', 'carla', at(10)));
+  assert.equal(e.path, '/contact');
+  nurtureWith(eng, ['dario'], at(10));
+  assert.equal(throwsCode(EngineError, 'engine.node.unknown', () => eng.moveTo('nurture', 'dario', 'nope', at(10))).path, '/node');
+  throwsCode(EngineError, 'engine.flow.unknown', () => eng.skipWait('nope', 'dario', at(10)));
+  assert.throws(() => eng.cancel('nurture', 'dario', at(10), { who: 'x' }), RangeError);
 });

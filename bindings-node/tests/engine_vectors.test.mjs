@@ -51,8 +51,12 @@ function step(eng, s, i) {
   const now = i % 2 === 0 ? s.now : new Date(s.now);
   try {
     switch (s.op) {
-      case 'publish':
-        return eng.publish(a.file ? readRepoText(a.file) : a.flow, now);
+      case 'publish': {
+        const flow = a.file ? readRepoText(a.file) : a.flow;
+        // Versions (issue 12): `in_flight` / `node_map` as the camelCase options, when given.
+        if (!('in_flight' in a) && !('node_map' in a)) return eng.publish(flow, now);
+        return eng.publish(flow, now, { inFlight: a.in_flight ?? null, nodeMap: a.node_map ?? null });
+      }
       case 'set_status':
         return eng.setStatus(a.flow, a.status, now) ?? null;
       case 'upsert_contact':
@@ -96,6 +100,15 @@ function step(eng, s, i) {
         return eng.history(a.contact, a.flow ?? null);
       case 'stats':
         return eng.stats(a.flow);
+      // ---- versions and contacts in flight (issue 12) ----
+      case 'duplicate':
+        return eng.duplicate(a.flow, a.new_id, now);
+      case 'skip_wait':
+        return eng.skipWait(a.flow, a.contact, now, { by: a.by ?? null }) ?? null;
+      case 'move_to':
+        return eng.moveTo(a.flow, a.contact, a.node, now, { by: a.by ?? null }) ?? null;
+      case 'cancel':
+        return eng.cancel(a.flow, a.contact, now, { by: a.by ?? null }) ?? null;
       default:
         throw new Error(`unknown op ${s.op}`);
     }
@@ -107,22 +120,32 @@ function step(eng, s, i) {
 
 assert.ok(Array.isArray(v.scenarios) && v.scenarios.length > 0, 'engine_scenarios.json has scenarios');
 
-for (const sc of v.scenarios) {
-  test(`engine_scenarios.json: ${sc.name}`, () => {
-    const config = sc.config ?? {};
-    const eng = new Engine({
-      defaultTimeZone: config.default_time_zone ?? null,
-      fields: config.fields ?? fields,
-      caps: config.caps ?? null,
+/** Runs the scenarios of one vector file. */
+function runScenarios(file, vector, vectorFields) {
+  for (const sc of vector.scenarios) {
+    test(`${file}: ${sc.name}`, () => {
+      const config = sc.config ?? {};
+      const eng = new Engine({
+        defaultTimeZone: config.default_time_zone ?? null,
+        fields: config.fields ?? vectorFields,
+        caps: config.caps ?? null,
+      });
+      sc.steps.forEach((s, i) => {
+        const got = step(eng, s, i);
+        const ctx = `${sc.name} / step ${i} (${s.op})`;
+        if ('expect' in s) {
+          assert.ok(contains(got, s.expect), `${ctx}:\nexpected (contained in the result)\n${JSON.stringify(s.expect, null, 2)}\ngot\n${JSON.stringify(got, null, 2)}`);
+        } else {
+          assert.ok(!(got && typeof got === 'object' && 'error' in got), `${ctx}: unexpected error ${JSON.stringify(got)}`);
+        }
+      });
     });
-    sc.steps.forEach((s, i) => {
-      const got = step(eng, s, i);
-      const ctx = `${sc.name} / step ${i} (${s.op})`;
-      if ('expect' in s) {
-        assert.ok(contains(got, s.expect), `${ctx}:\nexpected (contained in the result)\n${JSON.stringify(s.expect, null, 2)}\ngot\n${JSON.stringify(got, null, 2)}`);
-      } else {
-        assert.ok(!(got && typeof got === 'object' && 'error' in got), `${ctx}: unexpected error ${JSON.stringify(got)}`);
-      }
-    });
-  });
+  }
 }
+
+runScenarios('engine_scenarios.json', v, fields);
+
+// ---- versions and contacts in flight (issue 12): engine_versions.json (a missing file fails) ----
+const versions = JSON.parse(readFileSync(path.join(VECTORS, 'engine_versions.json'), 'utf8'));
+assert.ok(Array.isArray(versions.scenarios) && versions.scenarios.length > 0, 'engine_versions.json has scenarios');
+runScenarios('engine_versions.json', versions, versions.fields ? JSON.parse(readRepoText(versions.fields)) : null);

@@ -15,9 +15,9 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use serde::de::DeserializeOwned;
 
-use sequenza::engine::{ApiResponse, Effect, EffectKey, Engine, EngineConfig};
+use sequenza::engine::{ApiResponse, Effect, EffectKey, Engine, EngineConfig, PublishOptions};
 use sequenza::import::{ImportList, ImportOptions, Progress};
-use sequenza::model::{ContactId, FlowId, ListId};
+use sequenza::model::{ContactId, FlowId, ListId, NodeId};
 use sequenza::runtime::{route_of, Channel, Delivery};
 use sequenza::{Contact, Event, Flow};
 
@@ -150,18 +150,28 @@ impl PyEngine {
     }
 
     /// Publishes a flow (a ``Flow``, ``dict`` or JSON text) with the status it carries; returns
-    /// ``{"flow", "version"}``. Contacts already inside stay on the version they entered.
-    /// Raises ``EngineError`` ``engine.flow.invalid`` (``findings`` lists the errors) or
-    /// ``engine.keyword.taken``.
+    /// ``{"flow", "version", "moved", "exited"}``. Contacts already inside move onto the new
+    /// version by node id (``in_flight="migrate"``; ``node_map`` maps old node ids to new ones
+    /// for nodes that are gone, else they exit with reason ``node_removed``) or stay on the
+    /// version they entered (``in_flight="pin"``). Raises ``EngineError``
+    /// ``engine.flow.invalid`` (``findings`` lists the errors), ``engine.keyword.taken`` or
+    /// ``engine.node.unknown`` (a bad ``node_map`` entry, at ``/node_map/<old id>``).
+    #[pyo3(signature = (flow, now, in_flight = "migrate", node_map = None))]
     fn publish<'py>(
         &mut self,
         py: Python<'py>,
         flow: &Bound<'py, PyAny>,
         now: &Bound<'py, PyAny>,
+        in_flight: &str,
+        node_map: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyAny>> {
         let flow = flow_arg(flow)?;
         let now = instant(now, "now")?;
-        to_py(py, &self.inner.publish(flow, now).or_raise(py)?)
+        let options = publish_options(py, in_flight, node_map)?;
+        to_py(
+            py,
+            &self.inner.publish_with(flow, &options, now).or_raise(py)?,
+        )
     }
 
     /// Sets a flow's status: ``"active"``, ``"paused"`` or ``"archived"``.
@@ -558,6 +568,95 @@ impl PyEngine {
     fn __repr__(&self) -> String {
         format!("{:?}", self.inner)
     }
+
+    // ---- versions and contacts in flight (issue 12) --------------------------------------------
+
+    /// Duplicates a flow under ``new_id`` as a draft (version 1) without its inbound keywords
+    /// and without media attachments; returns the new flow as a dict. Raises ``EngineError``
+    /// ``engine.flow.unknown`` or ``engine.flow.taken`` (at ``/new_id``).
+    fn duplicate<'py>(
+        &mut self,
+        py: Python<'py>,
+        flow_id: &str,
+        new_id: &str,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let now = instant(now, "now")?;
+        let flow = self
+            .inner
+            .duplicate(&FlowId::new(flow_id), &FlowId::new(new_id), now)
+            .or_raise(py)?;
+        to_py(py, &flow)
+    }
+
+    /// Ends a waiting contact's wait now (recorded in its history with ``by`` and ``now``).
+    /// Raises ``EngineError`` ``engine.flow.unknown`` or ``engine.enrollment.not_waiting``.
+    #[pyo3(signature = (flow_id, contact_id, now, by = None))]
+    fn skip_wait(
+        &mut self,
+        py: Python<'_>,
+        flow_id: &str,
+        contact_id: &str,
+        now: &Bound<'_, PyAny>,
+        by: Option<String>,
+    ) -> PyResult<()> {
+        let now = instant(now, "now")?;
+        let (flow, contact) = (FlowId::new(flow_id), ContactId::new(contact_id));
+        self.inner.skip_wait(&flow, &contact, now, by).or_raise(py)
+    }
+
+    /// Moves a waiting contact to a node, which runs now (recorded with ``by`` and ``now``).
+    /// Raises ``EngineError`` ``engine.flow.unknown``, ``engine.enrollment.not_waiting``,
+    /// ``engine.node.unknown`` (at ``/node``) or ``engine.flow.status`` (a paused flow).
+    #[pyo3(signature = (flow_id, contact_id, node_id, now, by = None))]
+    fn move_to(
+        &mut self,
+        py: Python<'_>,
+        flow_id: &str,
+        contact_id: &str,
+        node_id: &str,
+        now: &Bound<'_, PyAny>,
+        by: Option<String>,
+    ) -> PyResult<()> {
+        let now = instant(now, "now")?;
+        let (flow, contact) = (FlowId::new(flow_id), ContactId::new(contact_id));
+        let node = NodeId::new(node_id);
+        self.inner
+            .move_to(&flow, &contact, &node, now, by)
+            .or_raise(py)
+    }
+
+    /// Takes a waiting contact out of a flow: it exits with reason ``cancelled`` (recorded with
+    /// ``by`` and ``now``). Raises ``EngineError`` ``engine.flow.unknown`` or
+    /// ``engine.enrollment.not_waiting``.
+    #[pyo3(signature = (flow_id, contact_id, now, by = None))]
+    fn cancel(
+        &mut self,
+        py: Python<'_>,
+        flow_id: &str,
+        contact_id: &str,
+        now: &Bound<'_, PyAny>,
+        by: Option<String>,
+    ) -> PyResult<()> {
+        let now = instant(now, "now")?;
+        let (flow, contact) = (FlowId::new(flow_id), ContactId::new(contact_id));
+        self.inner.cancel(&flow, &contact, now, by).or_raise(py)
+    }
+}
+
+/// The options of `Engine.publish` (`in_flight`, `node_map`) read by the core as its
+/// `PublishOptions` JSON form: an unknown `in_flight` is a located format error.
+fn publish_options(
+    py: Python<'_>,
+    in_flight: &str,
+    node_map: Option<&Bound<'_, PyAny>>,
+) -> PyResult<PublishOptions> {
+    let node_map = match node_map.filter(|m| !m.is_none()) {
+        Some(m) => to_value(m, "node_map")?,
+        None => serde_json::json!({}),
+    };
+    let options = serde_json::json!({"in_flight": in_flight, "node_map": node_map});
+    sequenza::error::from_json(&options.to_string()).or_raise(py)
 }
 
 /// The items of an RSS 2.0 or Atom ``document`` whose ids are not in ``seen``, in document

@@ -126,7 +126,7 @@ def eng():
 
 
 def test_welcome_end_to_end_with_deliver(eng):
-    assert eng.publish(WELCOME, T0) == {"flow": "welcome", "version": 1}
+    assert eng.publish(WELCOME, T0) == {"flow": "welcome", "version": 1, "moved": 0, "exited": 0}
     eng.upsert_contact(ANNA, T0)
     eng.record_event({"contact": "anna", "name": "signup", "at": "2026-12-07T09:00:00Z"}, T0)
 
@@ -532,3 +532,92 @@ def test_the_same_inputs_give_the_same_keys():
     first = run()
     assert len(first) == 2 and len({k for k, _, _ in first}) == 2
     assert run() == first
+
+
+# ---- versions and contacts in flight (issue 12) -------------------------------------------------
+
+NURTURE = {
+    "id": "nurture",
+    "name": "Nurture",
+    "status": "active",
+    "triggers": [{"type": "manual", "recipients": {"kind": "api"}}],
+    "start": "wait",
+    "nodes": [
+        {"id": "wait", "type": "wait", "duration": {"amount": 2, "unit": "days"}},
+        {"id": "hello", "type": "send", "channel": "email", "content": {"subject": "v1", "body": "Ciao"}},
+    ],
+    "edges": [{"from": "wait", "to": "hello"}],
+}
+
+
+def nurture_with(eng, *contacts, now=T0):
+    eng.publish(NURTURE, now)
+    for c in contacts:
+        eng.upsert_contact({"id": c, "email": f"{c}@example.com"}, now)
+    eng.enroll("nurture", list(contacts), now)
+
+
+def test_publish_migrates_pins_and_maps(eng):
+    nurture_with(eng, "anna")
+    v2 = dict(NURTURE, nodes=[NURTURE["nodes"][0], dict(NURTURE["nodes"][1], content={"subject": "v2", "body": "Ciao"})])
+    assert eng.publish(v2, at(10)) == {"flow": "nurture", "version": 2, "moved": 1, "exited": 0}
+    (view,) = eng.enrollments(flow="nurture")
+    assert (view["version"], view["node"], view["due"]) == (2, "wait", "2026-12-09T09:00:00Z")
+    assert eng.publish(NURTURE, at(11), in_flight="pin")["moved"] == 0
+    assert eng.enrollments(flow="nurture")[0]["version"] == 2
+    renamed = dict(NURTURE, start="pause", nodes=[dict(NURTURE["nodes"][0], id="pause"), NURTURE["nodes"][1]],
+                   edges=[{"from": "pause", "to": "hello"}])
+    p = eng.publish(renamed, at(12), node_map={"wait": "pause"})
+    assert (p["version"], p["moved"], p["exited"]) == (4, 1, 0)
+    assert eng.enrollments(flow="nurture")[0]["node"] == "pause"
+    actions = [h["action"] for h in eng.history("anna")]
+    assert actions.count("migrated") == 2
+
+
+def test_publish_removed_node_exits(eng):
+    nurture_with(eng, "anna")
+    only_send = dict(NURTURE, start="hello", nodes=[NURTURE["nodes"][1]], edges=[])
+    assert eng.publish(only_send, at(10))["exited"] == 1
+    (view,) = eng.enrollments(flow="nurture")
+    assert view["state"] == "exited" and view["reason"].startswith("node_removed")
+
+
+def test_publish_version_errors(eng):
+    nurture_with(eng, "anna")
+    e = raises(sequenza.EngineError, "engine.node.unknown", eng.publish, NURTURE, at(10), node_map={"nope": "wait"})
+    assert (e.path, e.flow, e.node) == ("/node_map/nope", "nurture", "nope")
+    e = raises(sequenza.FlowFormatError, "format.invalid", eng.publish, NURTURE, at(10), in_flight="stay")
+    assert e.path == "/in_flight"
+
+
+def test_duplicate_drops_keywords_and_media(eng):
+    bot = dict(QUESTION, nodes=[dict(n) for n in QUESTION["nodes"]])
+    eng.publish(bot, T0)
+    copy = eng.duplicate("name-bot", "name-bot-2", T0)
+    assert (copy["id"], copy["status"], copy["version"]) == ("name-bot-2", "draft", 1)
+    assert copy["triggers"] == [{"type": "manual", "recipients": {"kind": "api"}}]
+    e = raises(sequenza.EngineError, "engine.flow.taken", eng.duplicate, "name-bot", "name-bot-2", T0)
+    assert e.path == "/new_id"
+    raises(sequenza.EngineError, "engine.flow.unknown", eng.duplicate, "nope", "x", T0)
+
+
+def test_skip_wait_move_to_cancel_record_who_asked(eng):
+    nurture_with(eng, "anna", "bruno", "carla")
+    eng.skip_wait("nurture", "anna", at(10), by="ops@example.com")
+    assert [e["contact"] for e in eng.effects()] == ["anna"]
+    eng.move_to("nurture", "bruno", "hello", at(10), by="bea")
+    eng.cancel("nurture", "carla", at(10))
+    states = {v["contact"]: (v["state"], v["reason"]) for v in eng.enrollments(flow="nurture")}
+    assert states["anna"][0] == states["bruno"][0] == "finished"
+    assert states["carla"] == ("exited", "cancelled")
+    skipped = [h for h in eng.history("anna") if h["action"] == "wait_skipped"]
+    assert skipped and skipped[0]["by"] == "ops@example.com" and skipped[0]["at"] == "2026-12-07T10:00:00Z"
+    moved = [h for h in eng.history("bruno") if h["action"] == "moved"]
+    assert moved[0]["by"] == "bea"
+    assert "by" not in eng.history("carla")[-1]
+    e = raises(sequenza.EngineError, "engine.enrollment.not_waiting", eng.cancel, "nurture", "carla", at(10))
+    assert (e.path, e.contact) == ("/contact", "carla")
+    nurture_with(eng, "dario", now=at(10))
+    e = raises(sequenza.EngineError, "engine.node.unknown", eng.move_to, "nurture", "dario", "nope", at(10))
+    assert e.path == "/node"
+    raises(sequenza.EngineError, "engine.flow.unknown", eng.skip_wait, "nope", "dario", at(10))

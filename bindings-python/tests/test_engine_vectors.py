@@ -85,7 +85,9 @@ def step(eng, s):
     try:
         if op == "publish":
             flow = (ROOT / args["file"]).read_text(encoding="utf-8") if "file" in args else args["flow"]
-            return eng.publish(flow, now)
+            # Versions (issue 12): `in_flight` / `node_map` as keyword arguments when given.
+            kwargs = {k: args[k] for k in ("in_flight", "node_map") if k in args}
+            return eng.publish(flow, now, **kwargs)
         if op == "set_status":
             return eng.set_status(args["flow"], args["status"], now)
         if op == "upsert_contact":
@@ -130,16 +132,26 @@ def step(eng, s):
             return eng.history(args["contact"], flow=args.get("flow"))
         if op == "stats":
             return eng.stats(args["flow"])
+        # ---- versions and contacts in flight (issue 12) ----
+        if op == "duplicate":
+            return eng.duplicate(args["flow"], args["new_id"], now)
+        if op == "skip_wait":
+            return eng.skip_wait(args["flow"], args["contact"], now, by=args.get("by"))
+        if op == "move_to":
+            return eng.move_to(args["flow"], args["contact"], args["node"], now, by=args.get("by"))
+        if op == "cancel":
+            return eng.cancel(args["flow"], args["contact"], now, by=args.get("by"))
     except sequenza.SequenzaError as e:
         return {"error": e.code, "path": e.path}
     raise AssertionError(f"unknown op {op!r}")
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=[s["name"] for s in SCENARIOS])
-def test_engine_scenario(scenario):
+def test_engine_scenario(scenario, vector_data=None):
+    vector_data = VECTOR_DATA if vector_data is None else vector_data
     config = dict(scenario.get("config") or {})
-    if config.get("fields") is None and VECTOR_DATA.get("fields"):
-        config["fields"] = (ROOT / VECTOR_DATA["fields"]).read_text(encoding="utf-8")
+    if config.get("fields") is None and vector_data.get("fields"):
+        config["fields"] = (ROOT / vector_data["fields"]).read_text(encoding="utf-8")
     eng = sequenza.Engine(**config)
     for i, s in enumerate(scenario["steps"]):
         got = step(eng, s)
@@ -162,4 +174,33 @@ def test_every_op_of_the_vectors_is_driven():
         "ack", "deliver", "create_list", "register_segment", "add_to_list", "remove_from_list",
         "effects", "enrollments", "history", "stats",
     }
+    assert ops <= driven, f"ops without a driver: {sorted(ops - driven)}"
+
+
+# ---- versions and contacts in flight (issue 12): core/tests/vectors/engine_versions.json ----
+
+VERSIONS = ROOT / "core" / "tests" / "vectors" / "engine_versions.json"
+
+
+def _load_versions():
+    assert VERSIONS.is_file(), f"{VERSIONS} is missing: the engine version vectors must exist"
+    vector = json.loads(VERSIONS.read_text(encoding="utf-8"))
+    assert vector.get("scenarios"), f"{VERSIONS} has no scenarios"
+    return vector
+
+
+VERSIONS_DATA = _load_versions()
+
+
+@pytest.mark.parametrize(
+    "scenario", VERSIONS_DATA["scenarios"], ids=[s["name"] for s in VERSIONS_DATA["scenarios"]]
+)
+def test_engine_versions_scenario(scenario):
+    test_engine_scenario(scenario, VERSIONS_DATA)
+
+
+def test_every_op_of_the_version_vectors_is_driven():
+    ops = {s["op"] for sc in VERSIONS_DATA["scenarios"] for s in sc["steps"]}
+    driven = {"publish", "upsert_contact", "enroll", "enrollments", "effects", "deliver", "history",
+              "stats", "set_status", "tick", "duplicate", "skip_wait", "move_to", "cancel"}
     assert ops <= driven, f"ops without a driver: {sorted(ops - driven)}"

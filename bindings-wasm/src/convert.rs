@@ -316,4 +316,5 @@ ts_types! {
     OutcomeArg = "EffectOutcome", ResponseArg = "ApiResponse | string",
     HandlersArg = "DeliveryHandlers", EnrollmentsArg = "EnrollmentsFilter",
     EngineImportCsvOptions = "EngineImportCsvOptions",
+    PublishOptionsArg = "PublishOptions", ActorArg = "ActorOptions",
 }

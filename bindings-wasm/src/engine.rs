@@ -214,12 +214,22 @@ impl Engine {
     }
 
     /// Publishes a flow (a `Flow`, its JSON form or text) with the status it carries; returns
-    /// `{flow, version}`. Contacts already inside stay on the version they entered.
+    /// `{flow, version, moved, exited}`. Contacts already inside move onto the new version by
+    /// node id (`options.inFlight` `'migrate'`, the default; `options.nodeMap` maps old node
+    /// ids to new ones for nodes that are gone, else they exit with reason `node_removed`) or
+    /// stay on the version they entered (`'pin'`).
     #[wasm_bindgen(unchecked_return_type = "Published")]
-    pub fn publish(&mut self, flow: FlowArg, now: Instant) -> JsResult<JsValue> {
+    pub fn publish(
+        &mut self,
+        flow: FlowArg,
+        now: Instant,
+        options: Option<PublishOptionsArg>,
+    ) -> JsResult<JsValue> {
         let flow = doc(&flow, "a flow", Flow::from_json)?;
         let now = instant(&now, "Engine.publish: now")?;
-        to_js(&core(self.inner.publish(flow, now))?)
+        let options = options_text(options, "Engine.publish: options")?;
+        let options = core(sequenza::error::from_json(&options))?;
+        to_js(&core(self.inner.publish_with(flow, &options, now))?)
     }
 
     /// Sets a flow's status: `'active'`, `'paused'` or `'archived'`.
@@ -558,4 +568,86 @@ impl Engine {
         set(&out, "enrolled", to_js(&enrolled)?);
         Ok(out.into())
     }
+
+    // ---- versions and contacts in flight (issue 12) --------------------------------------------
+
+    /// Duplicates a flow under `newId` as a draft (version 1) without its inbound keywords and
+    /// without media attachments; returns the new flow. `EngineError` `engine.flow.unknown` or
+    /// `engine.flow.taken` (at `/new_id`).
+    #[wasm_bindgen(unchecked_return_type = "model.Flow")]
+    pub fn duplicate(&mut self, flow_id: Str, new_id: Str, now: Instant) -> JsResult<JsValue> {
+        let flow = self::flow_id(&flow_id, "Engine.duplicate: flowId")?;
+        let new_id = self::flow_id(&new_id, "Engine.duplicate: newId")?;
+        let now = instant(&now, "Engine.duplicate: now")?;
+        to_js(&core(self.inner.duplicate(&flow, &new_id, now))?)
+    }
+
+    /// Ends a waiting contact's wait now, recorded in its history with `options.by` and `now`.
+    /// `EngineError` `engine.flow.unknown` or `engine.enrollment.not_waiting`.
+    #[wasm_bindgen(js_name = skipWait)]
+    pub fn skip_wait(
+        &mut self,
+        flow_id: Str,
+        contact_id: Str,
+        now: Instant,
+        options: Option<ActorArg>,
+    ) -> JsResult<()> {
+        let flow = self::flow_id(&flow_id, "Engine.skipWait: flowId")?;
+        let contact = self::contact_id(&contact_id, "Engine.skipWait: contactId")?;
+        let now = instant(&now, "Engine.skipWait: now")?;
+        let by = actor(options, "Engine.skipWait")?;
+        core(self.inner.skip_wait(&flow, &contact, now, by))
+    }
+
+    /// Moves a waiting contact to a node, which runs now (recorded with `options.by` and
+    /// `now`). `EngineError` `engine.flow.unknown`, `engine.enrollment.not_waiting`,
+    /// `engine.node.unknown` (at `/node`) or `engine.flow.status` (a paused flow).
+    #[wasm_bindgen(js_name = moveTo)]
+    pub fn move_to(
+        &mut self,
+        flow_id: Str,
+        contact_id: Str,
+        node_id: Str,
+        now: Instant,
+        options: Option<ActorArg>,
+    ) -> JsResult<()> {
+        let flow = self::flow_id(&flow_id, "Engine.moveTo: flowId")?;
+        let contact = self::contact_id(&contact_id, "Engine.moveTo: contactId")?;
+        let node = sequenza::model::NodeId::new(string(&node_id, "Engine.moveTo: nodeId")?);
+        let now = instant(&now, "Engine.moveTo: now")?;
+        let by = actor(options, "Engine.moveTo")?;
+        core(self.inner.move_to(&flow, &contact, &node, now, by))
+    }
+
+    /// Takes a waiting contact out of a flow: it exits with reason `cancelled` (recorded with
+    /// `options.by` and `now`). `EngineError` `engine.flow.unknown` or
+    /// `engine.enrollment.not_waiting`.
+    pub fn cancel(
+        &mut self,
+        flow_id: Str,
+        contact_id: Str,
+        now: Instant,
+        options: Option<ActorArg>,
+    ) -> JsResult<()> {
+        let flow = self::flow_id(&flow_id, "Engine.cancel: flowId")?;
+        let contact = self::contact_id(&contact_id, "Engine.cancel: contactId")?;
+        let now = instant(&now, "Engine.cancel: now")?;
+        let by = actor(options, "Engine.cancel")?;
+        core(self.inner.cancel(&flow, &contact, now, by))
+    }
+}
+
+/// The options of `skipWait`, `moveTo` and `cancel`: `{by?}`, who asked (issue 12).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ActorOptions {
+    by: Option<String>,
+}
+
+/// Who asked for a step taken by hand: `options.by`.
+fn actor(options: Option<ActorArg>, call: &str) -> JsResult<Option<String>> {
+    let options = options.map(JsValue::from);
+    let o: ActorOptions = crate::options(options.clone(), call)?;
+    known_keys(options.as_ref(), &["by"], call)?;
+    Ok(o.by)
 }

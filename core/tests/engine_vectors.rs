@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
-use sequenza::engine::{ApiResponse, EffectKey, Engine, EngineConfig, InboundMessage, Outcome};
+use sequenza::engine::{
+    ApiResponse, EffectKey, Engine, EngineConfig, InboundMessage, Outcome, PublishOptions,
+};
 use sequenza::flow::FlowStatus;
 use sequenza::list::List;
 use sequenza::segment::Segment;
@@ -53,7 +55,19 @@ fn step(eng: &mut Engine, s: &Value, ctx: &str) -> Value {
                 Some(f) => Flow::from_json(&read(f)).unwrap(),
                 None => arg(args, "flow", ctx),
             };
-            eng.publish(flow, now()).map(|p| json!(p))
+            // Versions (issue 12): `in_flight` and `node_map`, when given, go to publish_with.
+            if args.get("in_flight").is_some() || args.get("node_map").is_some() {
+                let mut o = serde_json::Map::new();
+                for k in ["in_flight", "node_map"] {
+                    if let Some(v) = args.get(k) {
+                        o.insert(k.to_owned(), v.clone());
+                    }
+                }
+                let options: PublishOptions = serde_json::from_value(Value::Object(o)).unwrap();
+                eng.publish_with(flow, &options, now()).map(|p| json!(p))
+            } else {
+                eng.publish(flow, now()).map(|p| json!(p))
+            }
         }
         "set_status" => {
             let status: FlowStatus = arg(args, "status", ctx);
@@ -152,6 +166,35 @@ fn step(eng: &mut Engine, s: &Value, ctx: &str) -> Value {
                 .map(|h| json!(h))
         }
         "stats" => eng.stats(&arg(args, "flow", ctx)).map(|s| json!(s)),
+        // ---- versions and contacts in flight (issue 12) ----
+        "duplicate" => eng
+            .duplicate(&arg(args, "flow", ctx), &arg(args, "new_id", ctx), now())
+            .map(|f| json!(f)),
+        "skip_wait" => eng
+            .skip_wait(
+                &arg(args, "flow", ctx),
+                &arg(args, "contact", ctx),
+                now(),
+                arg(args, "by", ctx),
+            )
+            .map(|()| Value::Null),
+        "move_to" => eng
+            .move_to(
+                &arg(args, "flow", ctx),
+                &arg(args, "contact", ctx),
+                &arg(args, "node", ctx),
+                now(),
+                arg(args, "by", ctx),
+            )
+            .map(|()| Value::Null),
+        "cancel" => eng
+            .cancel(
+                &arg(args, "flow", ctx),
+                &arg(args, "contact", ctx),
+                now(),
+                arg(args, "by", ctx),
+            )
+            .map(|()| Value::Null),
         other => panic!("{ctx}: unknown op `{other}`"),
     };
     match r {
@@ -201,7 +244,9 @@ fn trimmed(op: &str, got: &Value) -> Value {
                 .flatten()
                 .map(|h| {
                     let mut o = serde_json::Map::new();
-                    for k in ["at", "flow", "node", "action", "reason", "effect"] {
+                    for k in [
+                        "at", "flow", "version", "node", "action", "reason", "effect", "by",
+                    ] {
                         if let Some(v) = h.get(k) {
                             o.insert(k.to_owned(), v.clone());
                         }
@@ -325,4 +370,54 @@ fn engine_scenarios() {
         )
         .unwrap();
     }
+}
+
+// ---- versions and contacts in flight (issue 12): core/tests/vectors/engine_versions.json ----
+
+/// Runs the scenarios of one vector file (a missing file fails); with `SEQUENZA_BLESS`, rewrites
+/// the expectations marked `"bless"`.
+fn run_file(rel: &str) {
+    let v: Value = serde_json::from_str(&read(rel)).unwrap();
+    let fields = v["fields"]
+        .as_str()
+        .map(|f| FieldSchema::from_json(&read(f)).unwrap());
+    let scenarios = v["scenarios"].as_array().expect("no scenarios");
+    assert!(!scenarios.is_empty(), "{rel}: no scenarios");
+    let only = std::env::var("SEQUENZA_SCENARIO").ok();
+    let bless = std::env::var("SEQUENZA_BLESS").is_ok();
+    let mut blessed = v.clone();
+    for (n, sc) in scenarios.iter().enumerate() {
+        if only
+            .as_deref()
+            .is_some_and(|o| sc["name"].as_str() != Some(o))
+        {
+            continue;
+        }
+        let mut sc = sc.clone();
+        if bless {
+            for st in sc["steps"].as_array_mut().unwrap() {
+                if st.get("expect") == Some(&json!("bless")) {
+                    st.as_object_mut().unwrap().remove("expect");
+                }
+            }
+        }
+        let results = run_scenario(fields.as_ref(), &sc);
+        if bless {
+            let steps = blessed["scenarios"][n]["steps"].as_array_mut().unwrap();
+            for (st, r) in steps.iter_mut().zip(&results) {
+                if st.get("expect") == Some(&json!("bless")) {
+                    let op = st["op"].as_str().unwrap_or("").to_owned();
+                    st["expect"] = trimmed(&op, r);
+                }
+            }
+        }
+    }
+    if bless {
+        std::fs::write(root().join(rel), write_vectors(&blessed)).unwrap();
+    }
+}
+
+#[test]
+fn engine_versions() {
+    run_file("core/tests/vectors/engine_versions.json");
 }

@@ -774,10 +774,13 @@ def export_csv(
 # ---- Flow engine (issue 11) ----------------------------------------------------------------------
 
 class Published(TypedDict):
-    """What :meth:`Engine.publish` returns."""
+    """What :meth:`Engine.publish` returns: ``moved`` / ``exited`` count the waiting contacts
+    moved onto this version and those that left because their node is gone (``node_removed``)."""
 
     flow: str
     version: int
+    moved: int
+    exited: int
 
 class Refusal(TypedDict):
     contact: str
@@ -841,6 +844,8 @@ class EnrollmentView(TypedDict):
     state: Literal["waiting", "finished", "exited"]
     due: Optional[str]
     reason: Optional[str]
+    since: str
+    entered_at: str
 
 class HistoryEntry(TypedDict, total=False):
     """One step of a contact's history, with the reason of the decision."""
@@ -864,9 +869,13 @@ class HistoryEntry(TypedDict, total=False):
         "exited",
         "acknowledged",
         "engaged",
+        "migrated",
+        "moved",
+        "wait_skipped",
     ]
     reason: str
     effect: str
+    by: str
 
 class Engine:
     """The flow engine: contacts move through published flows; what they must receive waits as
@@ -882,9 +891,18 @@ class Engine:
     ) -> None:
         """``default_time_zone`` (IANA, ``UTC`` when None) is the zone of contacts without one.
         Raises :class:`EngineError` ``engine.config.invalid``."""
-    def publish(self, flow: Union[Flow, JsonDocument], now: Instant) -> Published:
-        """Publish a flow (a new version of it when already published). Raises
-        :class:`EngineError` ``engine.flow.invalid`` / ``engine.keyword.taken``."""
+    def publish(
+        self,
+        flow: Union[Flow, JsonDocument],
+        now: Instant,
+        in_flight: Literal["migrate", "pin"] = "migrate",
+        node_map: Optional[Dict[str, str]] = None,
+    ) -> Published:
+        """Publish a flow (a new version of it when already published). Contacts inside move
+        onto it by node id (``node_map``: old node id → new node id for nodes that are gone,
+        else they exit with ``node_removed``), or stay on their version with ``in_flight="pin"``.
+        Raises :class:`EngineError` ``engine.flow.invalid`` / ``engine.keyword.taken`` /
+        ``engine.node.unknown``."""
     def set_status(
         self, flow_id: str, status: Literal["active", "paused", "archived"], now: Instant
     ) -> None:
@@ -969,6 +987,29 @@ class Engine:
     ) -> Tuple[ImportReport, Optional[EnrollOutcome]]:
         """Import a CSV file into the engine's audience as a new list (its list changes fire
         flows); with ``enroll`` the imported contacts enter that flow."""
+    # ---- versions and contacts in flight (issue 12) ----
+    def duplicate(self, flow_id: str, new_id: str, now: Instant) -> Dict[str, Any]:
+        """Duplicate a flow as a draft (version 1) without inbound keywords and without media
+        attachments; returns the new flow. Raises ``engine.flow.unknown`` / ``engine.flow.taken``."""
+    def skip_wait(
+        self, flow_id: str, contact_id: str, now: Instant, by: Optional[str] = None
+    ) -> None:
+        """End a waiting contact's wait now; recorded in its history with ``by``. Raises
+        ``engine.enrollment.not_waiting``."""
+    def move_to(
+        self,
+        flow_id: str,
+        contact_id: str,
+        node_id: str,
+        now: Instant,
+        by: Optional[str] = None,
+    ) -> None:
+        """Move a waiting contact to a node, which runs now; recorded with ``by``. Raises
+        ``engine.enrollment.not_waiting`` / ``engine.node.unknown`` / ``engine.flow.status``."""
+    def cancel(
+        self, flow_id: str, contact_id: str, now: Instant, by: Optional[str] = None
+    ) -> None:
+        """Take a waiting contact out of a flow (reason ``cancelled``); recorded with ``by``."""
 
 def new_feed_items(document: str, seen: List[str] = ...) -> List[Dict[str, Any]]:
     """The items of an RSS 2.0 / Atom document whose ids are not in ``seen``, in document order

@@ -41,7 +41,8 @@ describe('a missing engine vector file fails', () => {
       readFile: readRepoFile,
     });
     const cases = missing.flatMap((g) => g.cases);
-    assert.equal(cases.length, 1);
+    assert.equal(cases.length, 2);
+    await assert.rejects(async () => cases[1].run(), /engine_versions\.json does not exist/);
     await assert.rejects(async () => cases[0].run(), /engine_scenarios\.json does not exist/);
   });
 });
@@ -52,7 +53,12 @@ describe('engine TypeScript declarations', () => {
     for (const line of [
       'export class Engine {',
       'constructor(options?: EngineOptions | null);',
-      'publish(flow: Flow | string | object, now: Instant): Published;',
+      'publish(flow: Flow | string | object, now: Instant, options?: PublishOptions | null): Published;',
+      'duplicate(flow_id: string, new_id: string, now: Instant): model.Flow;',
+      'skipWait(flow_id: string, contact_id: string, now: Instant, options?: ActorOptions | null): void;',
+      'moveTo(flow_id: string, contact_id: string, node_id: string, now: Instant, options?: ActorOptions | null): void;',
+      'cancel(flow_id: string, contact_id: string, now: Instant, options?: ActorOptions | null): void;',
+      'export interface PublishOptions {',
       "setStatus(flow_id: string, status: 'active' | 'paused' | 'archived', now: Instant): void;",
       'upsertContact(contact: Contact | string, now: Instant): void;',
       'removeContact(contact_id: string, now: Instant): void;',

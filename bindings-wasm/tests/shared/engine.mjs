@@ -13,6 +13,8 @@
 import { checkError, jsonEqual, thrown } from './conditions.mjs';
 
 export const ENGINE_VECTOR_FILE = 'engine_scenarios.json';
+/** Every engine vector file the runtimes run (issue 12 adds the versions' scenarios). */
+export const ENGINE_VECTOR_FILES = [ENGINE_VECTOR_FILE, 'engine_versions.json'];
 
 function fail(message) {
   throw new Error(message);
@@ -55,8 +57,12 @@ async function step(api, eng, s, i, readFile) {
   const nothing = () => null;
   try {
     switch (s.op) {
-      case 'publish':
-        return eng.publish(a.file ? await readFile(a.file) : a.flow, now);
+      case 'publish': {
+        const flow = a.file ? await readFile(a.file) : a.flow;
+        // Versions (issue 12): `in_flight` / `node_map` as the camelCase options, when given.
+        if (!Object.hasOwn(a, 'in_flight') && !Object.hasOwn(a, 'node_map')) return eng.publish(flow, now);
+        return eng.publish(flow, now, { inFlight: a.in_flight ?? null, nodeMap: a.node_map ?? null });
+      }
       case 'set_status':
         return nothing(eng.setStatus(a.flow, a.status, now));
       case 'upsert_contact':
@@ -110,6 +116,15 @@ async function step(api, eng, s, i, readFile) {
         return eng.history(a.contact, a.flow);
       case 'stats':
         return eng.stats(a.flow);
+      // ---- versions and contacts in flight (issue 12) ----
+      case 'duplicate':
+        return eng.duplicate(a.flow, a.new_id, now);
+      case 'skip_wait':
+        return nothing(eng.skipWait(a.flow, a.contact, now, { by: a.by ?? null }));
+      case 'move_to':
+        return nothing(eng.moveTo(a.flow, a.contact, a.node, now, { by: a.by ?? null }));
+      case 'cancel':
+        return nothing(eng.cancel(a.flow, a.contact, now, { by: a.by ?? null }));
       default:
         return fail(`unknown op ${show(s.op)}`);
     }
@@ -130,17 +145,20 @@ function engineOptions(config, fields) {
  * Loads the engine scenario vectors and returns { groups: [{ file, cases }] }, a case per
  * scenario. A missing file is a failing case, never a skip.
  */
-export async function loadEngineGroups(api, { readVector, readFile }) {
-  const file = ENGINE_VECTOR_FILE;
+export async function loadEngineGroups(api, readers) {
+  const groups = [];
+  for (const file of ENGINE_VECTOR_FILES) groups.push(await loadEngineGroup(api, file, readers));
+  return { groups };
+}
+
+async function loadEngineGroup(api, file, { readVector, readFile }) {
   const text = await readVector(file);
   if (text === null) {
     return {
-      groups: [{
-        file,
-        cases: [{
-          name: `${file} exists`,
-          run: () => fail(`core/tests/vectors/${file} does not exist: the engine vectors must run`),
-        }],
+      file,
+      cases: [{
+        name: `${file} exists`,
+        run: () => fail(`core/tests/vectors/${file} does not exist: the engine vectors must run`),
       }],
     };
   }
@@ -150,7 +168,7 @@ export async function loadEngineGroups(api, { readVector, readFile }) {
     fail(`${file}: "scenarios" must be a non-empty array`);
   }
   const cases = vector.scenarios.map((sc) => ({
-    name: `engine scenario: ${sc.name}`,
+    name: `${file}: ${sc.name}`,
     async run() {
       const eng = new api.Engine(engineOptions(sc.config, fields));
       try {
@@ -170,7 +188,7 @@ export async function loadEngineGroups(api, { readVector, readFile }) {
       }
     },
   }));
-  return { groups: [{ file, cases }] };
+  return { file, cases };
 }
 
 // ---- the API: flows of the scenarios the issue names --------------------------------------------
@@ -275,6 +293,25 @@ function raises(fn, name, want) {
   return e;
 }
 
+const NURTURE = {
+  id: 'nurture',
+  name: 'Nurture',
+  status: 'active',
+  triggers: [{ type: 'manual', recipients: { kind: 'api' } }],
+  start: 'wait',
+  nodes: [
+    { id: 'wait', type: 'wait', duration: { amount: 2, unit: 'days' } },
+    { id: 'hello', type: 'send', channel: 'email', content: { subject: 'v1', body: 'Ciao' } },
+  ],
+  edges: [{ from: 'wait', to: 'hello' }],
+};
+
+function nurtureWith(eng, contacts, now = T0) {
+  eng.publish(NURTURE, now);
+  for (const c of contacts) eng.upsertContact({ id: c, email: `${c}@example.com` }, now);
+  eng.enroll('nurture', contacts, now);
+}
+
 /** The API cases, each with a fresh engine. */
 export function engineApiCases(api) {
   const { Engine } = api;
@@ -295,7 +332,7 @@ export function engineApiCases(api) {
 
   return [
     withEngine('engine: a welcome flow end to end with deliver', (eng) => {
-      expectEqual(eng.publish(WELCOME, T0), { flow: 'welcome', version: 1 }, 'publish');
+      expectEqual(eng.publish(WELCOME, T0), { flow: 'welcome', version: 1, moved: 0, exited: 0 }, 'publish');
       eng.upsertContact(ANNA, T0);
       signup(eng, ANNA);
       const sent = [];
@@ -632,6 +669,41 @@ export function engineApiCases(api) {
       raises(() => eng.addToList('l', 'ghost', T0), 'EngineError', { code: 'engine.contact.unknown' });
       raises(() => eng.removeFromList('l', 'ghost', T0), 'ListError', { code: 'list.contact.unknown' });
       raises(() => eng.registerSegment({ id: 's' }, T0), 'FormatError', { code: 'format.invalid', path: '' });
+    }),
+
+    // ---- versions and contacts in flight (issue 12) -------------------------------------------
+    withEngine('engine versions: publish migrates, pins, maps; bad nodeMap', (eng) => {
+      nurtureWith(eng, ['anna']);
+      expectEqual(eng.publish(NURTURE, at(10)), { flow: 'nurture', version: 2, moved: 1, exited: 0 }, 'migrate');
+      expectEqual(eng.publish(NURTURE, at(11), { inFlight: 'pin' }).moved, 0, 'pin');
+      const renamed = {
+        ...NURTURE, start: 'pause', nodes: [{ ...NURTURE.nodes[0], id: 'pause' }, NURTURE.nodes[1]],
+        edges: [{ from: 'pause', to: 'hello' }],
+      };
+      expectEqual(eng.publish(renamed, at(12), { nodeMap: { wait: 'pause' } }).moved, 1, 'nodeMap');
+      expectEqual(eng.enrollments({ flow: 'nurture' }).map((v) => [v.node, v.version]), [['pause', 4]], 'moved');
+      raises(() => eng.publish(NURTURE, at(12), { nodeMap: { nope: 'wait' } }), 'EngineError',
+        { code: 'engine.node.unknown', path: '/node_map/nope', node: 'nope', flow: 'nurture' });
+      raises(() => eng.publish(NURTURE, at(12), { inFlight: 'stay' }), 'FormatError', { code: 'format.invalid' });
+    }),
+    withEngine('engine versions: duplicate, skipWait, moveTo, cancel', (eng) => {
+      eng.publish(QUESTION, T0);
+      const copy = eng.duplicate('name-bot', 'name-bot-2', T0);
+      expectEqual([copy.id, copy.status, copy.version, copy.triggers],
+        ['name-bot-2', 'draft', 1, [{ type: 'manual', recipients: { kind: 'api' } }]], 'duplicate');
+      raises(() => eng.duplicate('name-bot', 'name-bot-2', T0), 'EngineError', { code: 'engine.flow.taken', path: '/new_id' });
+      nurtureWith(eng, ['anna', 'bruno', 'carla']);
+      eng.skipWait('nurture', 'anna', at(10), { by: 'ops@example.com' });
+      eng.moveTo('nurture', 'bruno', 'hello', at(10), { by: 'bea' });
+      eng.cancel('nurture', 'carla', at(10));
+      expectEqual(eng.effects().map((e) => e.contact), ['anna', 'bruno'], 'the sends');
+      const skipped = eng.history('anna').find((h) => h.action === 'wait_skipped');
+      expectEqual([skipped.by, skipped.at], ['ops@example.com', '2026-12-07T10:00:00Z'], 'who and when');
+      expectEqual(eng.enrollments({ contact: 'carla' }).map((v) => v.reason), ['cancelled'], 'cancelled');
+      raises(() => eng.cancel('nurture', 'carla', at(10)), 'EngineError',
+        { code: 'engine.enrollment.not_waiting', path: '/contact', contact: 'carla' });
+      raises(() => eng.moveTo('nurture', 'anna', 'nope', at(10)), 'EngineError', { code: 'engine.enrollment.not_waiting' });
+      if (!(thrown(() => eng.cancel('nurture', 'carla', at(10), { who: 'x' })) instanceof RangeError)) fail('an unknown option');
     }),
   ];
 }

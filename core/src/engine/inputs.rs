@@ -100,6 +100,8 @@ impl<S: Store> Engine<S> {
         Ok(Published {
             flow: flow.id,
             version,
+            moved: 0,
+            exited: 0,
         })
     }
 
@@ -650,8 +652,13 @@ impl<S: Store> Engine<S> {
         if effect.kind == EffectKind::ApiCall && e.is_waiting() && e.wait == WaitKind::Response {
             let cf = self.compiled(&e.flow, e.version)?;
             let on_node = effect.node.as_ref() == cf.node_id(e.node);
+            // The key as made, at the version of the effect (the contact may have migrated).
+            let made = crate::store::Enrollment {
+                version: effect.version,
+                ..e.clone()
+            };
             let current =
-                super::nodes::effect_key(&e, effect.node.as_ref().map_or("", |n| n.as_str()));
+                super::nodes::effect_key(&made, effect.node.as_ref().map_or("", |n| n.as_str()));
             if on_node && current == *key {
                 let ok = outcome == Outcome::Delivered
                     && response

@@ -50,12 +50,12 @@ impl Default for EngineConfig {
 }
 
 /// The result of [`Engine::publish`](super::Engine::publish). JSON: `{"flow": "welcome",
-/// "version": 2}`.
+/// "version": 2, "moved": 3, "exited": 1}`.
 ///
 /// ```
 /// use sequenza::engine::Published;
 /// let p: Published = serde_json::from_str(r#"{"flow": "welcome", "version": 1}"#)?;
-/// assert_eq!(p.version, 1);
+/// assert_eq!((p.version, p.moved, p.exited), (1, 0, 0));
 /// # Ok::<(), serde_json::Error>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -65,6 +65,14 @@ pub struct Published {
     pub flow: FlowId,
     /// The version number the engine gave it (1, then one more on every publish).
     pub version: u32,
+    /// Waiting contacts moved onto this version (`in_flight: "migrate"`), each with a
+    /// `migrated` history entry.
+    #[serde(default)]
+    pub moved: u64,
+    /// Waiting contacts that left the flow because their node is gone and the `node_map` names
+    /// no new one (reason `node_removed`).
+    #[serde(default)]
+    pub exited: u64,
 }
 
 /// An inbound WhatsApp or SMS message. JSON: `{"channel": "whatsapp", "from": "+39333…",
@@ -330,7 +338,8 @@ pub enum EnrollmentState {
 }
 
 /// One contact in one flow, as [`Engine::enrollments`](super::Engine::enrollments) shows it.
-/// JSON: `{"flow", "version", "contact", "node", "state", "due", "reason"}`.
+/// JSON: `{"flow", "version", "contact", "node", "state", "due", "reason", "since",
+/// "entered_at"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EnrollmentView {
@@ -349,6 +358,12 @@ pub struct EnrollmentView {
     pub due: Option<DateTime<Utc>>,
     /// What it waits for, or why it finished or exited.
     pub reason: Option<String>,
+    /// When the contact reached its current node.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<DateTime<Utc>>,
+    /// When the contact entered the flow (this entry).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub entered_at: Option<DateTime<Utc>>,
 }
 
 /// Counters of a flow, a node or a day.
@@ -456,6 +471,12 @@ pub enum Action {
     Acknowledged,
     /// An engagement (open, click) came back.
     Engaged,
+    /// Moved onto a new version of the flow when it was published (issue 12).
+    Migrated,
+    /// Moved to another node by hand ([`move_to`](super::Engine::move_to)).
+    Moved,
+    /// A wait ended early by hand ([`skip_wait`](super::Engine::skip_wait)).
+    WaitSkipped,
 }
 
 /// One entry of a contact's history, with the reason of the decision. JSON:
@@ -491,4 +512,7 @@ pub struct HistoryEntry {
     /// The effect concerned.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effect: Option<EffectKey>,
+    /// Who asked, for a step taken by hand (skip a wait, move, cancel), when the caller said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
 }

@@ -50,6 +50,7 @@ mod run;
 mod schedule;
 pub mod trigger;
 mod tx;
+mod versions;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
@@ -64,6 +65,7 @@ pub use io::{
     EnrollmentState, EnrollmentView, FlowStats, HistoryEntry, HttpRequest, InboundMessage, Outcome,
     Published, Refusal, RefusalReason,
 };
+pub use versions::{InFlight, PublishOptions};
 
 use crate::flow::{Flow, FlowStatus};
 use crate::list::{Activity, Audience, List};
@@ -179,7 +181,9 @@ impl<S: Store> Engine<S> {
 
     /// Publishes a flow (a new one, or a new version of one), with the status it carries
     /// (`draft` is kept as published but inactive). The engine numbers versions: 1, then one more
-    /// on every publish; contacts already inside stay on the version they entered.
+    /// on every publish. Contacts already inside move onto the new version by node id (those on
+    /// a node that is gone exit with reason `node_removed`): [`publish_with`](Self::publish_with)
+    /// with the default [`PublishOptions`]; it can pin them or map old nodes to new ones.
     ///
     /// Errors: `engine.flow.invalid` with the error-severity findings of
     /// [`validate_flow`](crate::validate_flow); `engine.keyword.taken` when an inbound keyword
@@ -198,7 +202,7 @@ impl<S: Store> Engine<S> {
     /// # Ok::<(), sequenza::Error>(())
     /// ```
     pub fn publish(&mut self, flow: Flow, now: DateTime<Utc>) -> crate::Result<Published> {
-        self.input(now, |eng, tx| eng.do_publish(tx, flow))
+        self.publish_with(flow, &PublishOptions::default(), now)
     }
 
     /// Sets a flow's status: `active`, `paused` or `archived`. Paused: nothing runs and nobody

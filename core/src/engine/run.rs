@@ -786,6 +786,8 @@ impl<S: Store> Engine<S> {
                 state: e.state,
                 due: e.due,
                 reason,
+                since: Some(e.since),
+                entered_at: Some(e.entered_at),
             });
         }
         Ok(out)

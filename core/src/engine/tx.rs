@@ -57,6 +57,8 @@ pub(crate) struct Tx {
     pub history: bool,
     /// The messages sent by this input, by contact (for frequency caps).
     pub sent_by: std::collections::HashMap<ContactId, Vec<crate::time::SentMessage>>,
+    /// Who asked for a step taken by hand, while it is logged (issue 12).
+    pub by: Option<String>,
 }
 
 /// True when an enrollment sits in the timer index.
@@ -86,6 +88,7 @@ impl Tx {
             late: None,
             history: true,
             sent_by: std::collections::HashMap::new(),
+            by: None,
         }
     }
 
@@ -172,6 +175,7 @@ impl Tx {
             action,
             reason,
             effect: effect.cloned(),
+            by: self.by.clone(),
         });
     }
 

@@ -279,6 +279,7 @@ fn stats_history_cursors<S: Store>(mut s: S) -> Result<(), String> {
         action: Action::Entered,
         reason: None,
         effect: None,
+        by: None,
     });
     b.cursors.push((flow_id.clone(), 0, t(3)));
     commit(&mut s, b)?;
