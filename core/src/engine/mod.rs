@@ -45,6 +45,7 @@ pub mod feed;
 mod inputs;
 mod io;
 mod nodes;
+mod preview;
 mod render;
 mod run;
 mod schedule;
@@ -64,6 +65,7 @@ pub use io::{
     EnrollmentState, EnrollmentView, FlowStats, HistoryEntry, HttpRequest, InboundMessage, Outcome,
     Published, Refusal, RefusalReason,
 };
+pub use preview::{ConflictReason, DeferReason, PreviewContact, ScheduleConflict, SchedulePreview};
 
 use crate::flow::{Flow, FlowStatus};
 use crate::list::{Activity, Audience, List};

@@ -302,6 +302,9 @@ code_enum! {
         SenderUnknown = "engine.message.sender_unknown": "an inbound message names no contact and no phone",
         EffectUnknown = "engine.effect.unknown": "an acknowledgement names an effect that is not in the outbox",
         ConfigInvalid = "engine.config.invalid": "the engine configuration cannot be used: an unknown time zone, an invalid frequency cap",
+        // preview_schedule (issue 12 §2)
+        PreviewNotScheduled = "engine.preview.not_scheduled": "a schedule preview asked of a flow that no schedule trigger starts (no automatic send)",
+        PreviewInactive = "engine.preview.inactive": "a schedule preview asked of a flow that is not active (paused, draft or archived flows run no check)",
     }
 }
 
