@@ -503,6 +503,31 @@ impl Engine {
         )?;
         to_js(env, &sequenza::text::camel_case_keys(out))
     }
+
+    // ---- preview_schedule (issue 12 §2) ----
+
+    /// Previews an automatic send (a flow started by a schedule trigger): the contacts its next
+    /// check selects, `{contact, check_at, would_send_at, deferred_by, node, channel, skipped,
+    /// depends_on}` — when each would get the first message after quiet hours, send windows,
+    /// zones and frequency caps, and why it is deferred or skipped. Changes nothing. Throws an
+    /// `EngineError` `engine.preview.not_scheduled`, `engine.preview.inactive`,
+    /// `engine.flow.unknown`.
+    #[napi(ts_args_type = "flowId: string, now: Instant", ts_return_type = "PreviewContact[]")]
+    pub fn preview_schedule<'e>(&self, env: &'e Env, flow_id: Arg, now: Arg) -> Result<Unknown<'e>> {
+        let flow = self::flow_id(env, flow_id, "flowId")?;
+        let now = instant(env, now, "now")?;
+        to_js(env, &self.inner.preview_schedule(&flow, now).or_throw(env)?.contacts)
+    }
+
+    /// The other active flows that conflict with a flow's automatic send at its next check:
+    /// `{flow, trigger, reason, shared, message}` (`same_condition`, `same_check`). Throws as
+    /// `previewSchedule`.
+    #[napi(ts_args_type = "flowId: string, now: Instant", ts_return_type = "ScheduleConflict[]")]
+    pub fn schedule_conflicts<'e>(&self, env: &'e Env, flow_id: Arg, now: Arg) -> Result<Unknown<'e>> {
+        let flow = self::flow_id(env, flow_id, "flowId")?;
+        let now = instant(env, now, "now")?;
+        to_js(env, &self.inner.schedule_conflicts(&flow, now).or_throw(env)?)
+    }
 }
 
 /// The options of `Engine.importCsv` that are its own (beside those of `importCsv`).
