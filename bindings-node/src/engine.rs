@@ -513,7 +513,12 @@ impl Engine {
     /// `EngineError` `engine.preview.not_scheduled`, `engine.preview.inactive`,
     /// `engine.flow.unknown`.
     #[napi(ts_args_type = "flowId: string, now: Instant", ts_return_type = "PreviewContact[]")]
-    pub fn preview_schedule<'e>(&self, env: &'e Env, flow_id: Arg, now: Arg) -> Result<Unknown<'e>> {
+    pub fn preview_schedule<'e>(
+        &self,
+        env: &'e Env,
+        flow_id: Arg,
+        now: Arg,
+    ) -> Result<Unknown<'e>> {
         let flow = self::flow_id(env, flow_id, "flowId")?;
         let now = instant(env, now, "now")?;
         to_js(env, &self.inner.preview_schedule(&flow, now).or_throw(env)?.contacts)
@@ -523,7 +528,12 @@ impl Engine {
     /// `{flow, trigger, reason, shared, message}` (`same_condition`, `same_check`). Throws as
     /// `previewSchedule`.
     #[napi(ts_args_type = "flowId: string, now: Instant", ts_return_type = "ScheduleConflict[]")]
-    pub fn schedule_conflicts<'e>(&self, env: &'e Env, flow_id: Arg, now: Arg) -> Result<Unknown<'e>> {
+    pub fn schedule_conflicts<'e>(
+        &self,
+        env: &'e Env,
+        flow_id: Arg,
+        now: Arg,
+    ) -> Result<Unknown<'e>> {
         let flow = self::flow_id(env, flow_id, "flowId")?;
         let now = instant(env, now, "now")?;
         to_js(env, &self.inner.schedule_conflicts(&flow, now).or_throw(env)?)
