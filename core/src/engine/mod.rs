@@ -45,6 +45,7 @@ pub mod feed;
 mod inputs;
 mod io;
 mod nodes;
+mod plan;
 mod preview;
 mod render;
 mod run;

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use super::compiled::CompiledFlow;
 use super::io::{Action, Effect, EffectKey, EffectKind, HttpRequest};
-use super::preview::Planned;
+use super::plan::Planned;
 use super::render::{render, render_content};
 use super::tx::{Tx, Work};
 use super::Engine;

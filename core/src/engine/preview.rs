@@ -1,7 +1,7 @@
 //! Previewing an automatic send (issue 12 §2, the source documents' "simulate automatic send"):
 //! who a schedule-started flow reaches at its next check, and when each contact actually gets
 //! its first message after quiet hours, send windows, time zones and frequency caps — computed
-//! read-only with the functions the engine runs ([`Engine::plan_for`] is the engine's own send
+//! read-only with the functions the engine runs (`Engine::plan_for`, in `plan.rs`, is the engine's own send
 //! decision), so a preview and what the engine then does cannot drift apart.
 //!
 //! ```
@@ -30,20 +30,19 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
 use super::compiled::CompiledFlow;
 use super::error::{EngineCode, EngineError};
-use super::nodes::{address, field_date, random_branch};
+use super::nodes::{field_date, random_branch};
+use super::plan::Planned;
 use super::render::render;
 use super::run::unknown_flow;
 use super::{Engine, STEP_LIMIT};
 use crate::condition::eval::EvalContext;
-use crate::flow::{FlowStatus, NodeKind, SendPolicy, Trigger, WaitUntil};
-use crate::model::{Channel, ConsentStatus, Contact, ContactId, FlowId, NodeId, Value};
+use crate::flow::{FlowStatus, NodeKind, Trigger, WaitUntil};
+use crate::model::{Channel, Contact, ContactId, FlowId, NodeId, Value};
 use crate::store::{Enrollment, Store};
-use crate::time::{plan_send, Decision, Policy, SentMessage};
 
 /// Why a contact's first send would go out later than the check. JSON: `"quiet_hours"`,
 /// `"send_window"` (outside the allowed hours or weekdays), `"frequency_cap"`.
@@ -173,21 +172,6 @@ pub struct SchedulePreview {
     pub contacts: Vec<PreviewContact>,
     /// Other active flows that conflict with this automatic send.
     pub conflicts: Vec<ScheduleConflict>,
-}
-
-/// A send decided: what [`Engine::plan_for`] answers to the engine and to the preview.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum Planned {
-    /// Skipped, with the statistic's reason and the history's words.
-    Skip { reason: &'static str, why: String },
-    /// Deferred to `until`.
-    Defer {
-        until: DateTime<Utc>,
-        by: DeferReason,
-        why: String,
-    },
-    /// Goes out now, to this address.
-    Now { to: String },
 }
 
 /// A flow's next check: when, and the schedule triggers that fire then.
@@ -591,87 +575,6 @@ impl<S: Store> Engine<S> {
         Reached::Nothing("step_limit")
     }
 
-    /// The engine's decision for a message to `c` from node `node` at `at`, given the
-    /// contact's sent messages (every flow's, the outbox's included): consent, address, then
-    /// [`plan_send`] (frequency caps, then the node's send policy in the contact's zone). The
-    /// engine's send step and the preview both call it.
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn plan_for(
-        &self,
-        c: &Contact,
-        cf: &CompiledFlow,
-        node: u32,
-        channel: Channel,
-        transactional: bool,
-        at: DateTime<Utc>,
-        history: &[SentMessage],
-    ) -> Planned {
-        if c.consent_status(channel) == ConsentStatus::OptedOut {
-            let bounced =
-                c.consent.get(&channel).and_then(|x| x.source.as_deref()) == Some("bounced");
-            let reason = if bounced { "bounced" } else { "no_consent" };
-            return Planned::Skip {
-                reason,
-                why: format!("skipped: {reason} on {channel}"),
-            };
-        }
-        let Some(to) = address(c, channel) else {
-            return Planned::Skip {
-                reason: "no_address",
-                why: format!("skipped: no address for {channel}"),
-            };
-        };
-        let zone = self.contact_zone(c, cf);
-        let policy = cf
-            .nodes
-            .get(node as usize)
-            .and_then(|p| p.policy.clone())
-            .unwrap_or_default();
-        let decision = plan_send(
-            at,
-            zone,
-            &policy,
-            &self.caps,
-            history,
-            channel,
-            transactional,
-        )
-        .unwrap_or(Decision::Skip);
-        let capped = !transactional
-            && self
-                .caps
-                .frees_at(history, channel, at)
-                .is_ok_and(|free| free > at);
-        let what = if capped {
-            "frequency cap".to_owned()
-        } else {
-            window_text(&cf.flow.settings.send_policy)
-        };
-        match decision {
-            Decision::Defer { until } => {
-                let local = until.with_timezone(&zone).format("%H:%M");
-                Planned::Defer {
-                    until,
-                    by: if capped {
-                        DeferReason::FrequencyCap
-                    } else {
-                        held_by(cf, node, at, zone)
-                    },
-                    why: format!("deferred: {what} ({zone}) until {local}"),
-                }
-            }
-            Decision::Skip => Planned::Skip {
-                reason: if capped {
-                    "frequency_cap"
-                } else {
-                    "outside_window"
-                },
-                why: format!("skipped: {what} ({zone})"),
-            },
-            _ => Planned::Now { to },
-        }
-    }
-
     /// The other active flows that conflict with a check.
     fn conflicts_of(&self, check: &Check) -> crate::Result<Vec<ScheduleConflict>> {
         let me = &check.cf.flow;
@@ -751,70 +654,5 @@ fn schedule_condition(t: &Trigger) -> Option<crate::condition::Condition> {
             condition: Some(c), ..
         } => Some(c.canonical()),
         _ => None,
-    }
-}
-
-/// Which rule of the send policies that apply to a node holds a send at `at` back: each rule
-/// (quiet hours; allowed hours and weekdays) is checked on its own with the engine's policy
-/// functions in the contact's zone, and the one that allows the send latest is the cause
-/// (quiet hours on a tie).
-fn held_by(cf: &CompiledFlow, node: u32, at: DateTime<Utc>, zone: Tz) -> DeferReason {
-    let mut parts: Vec<&SendPolicy> = vec![&cf.flow.settings.send_policy];
-    if let Some(NodeKind::Send(s)) = cf.flow.nodes.get(node as usize).map(|n| &n.kind) {
-        if let Some(p) = &s.policy {
-            parts.push(p);
-        }
-    }
-    let mut rules: Vec<(DeferReason, SendPolicy)> = Vec::new();
-    for p in &parts {
-        if !p.quiet_hours.is_empty() {
-            rules.push((
-                DeferReason::QuietHours,
-                SendPolicy {
-                    quiet_hours: p.quiet_hours.clone(),
-                    ..SendPolicy::default()
-                },
-            ));
-        }
-        if !p.hours.is_empty() || !p.weekdays.is_empty() {
-            rules.push((
-                DeferReason::SendWindow,
-                SendPolicy {
-                    hours: p.hours.clone(),
-                    weekdays: p.weekdays.clone(),
-                    ..SendPolicy::default()
-                },
-            ));
-        }
-    }
-    let mut best: Option<(DateTime<Utc>, DeferReason)> = None;
-    for (reason, rule) in rules {
-        let Ok(next) = Policy::from_send_policy(&rule).and_then(|p| p.next_allowed(at, zone))
-        else {
-            continue;
-        };
-        if next > at && best.is_none_or(|(b, _)| next > b) {
-            best = Some((next, reason));
-        }
-    }
-    best.map_or(DeferReason::SendWindow, |b| b.1)
-}
-
-/// The rules of a send policy, in words (the history's reason of a deferred send).
-fn window_text(p: &SendPolicy) -> String {
-    let mut parts = Vec::new();
-    for q in &p.quiet_hours {
-        parts.push(format!("quiet hours {}–{}", q.start, q.end));
-    }
-    for h in &p.hours {
-        parts.push(format!("send window {}–{}", h.start, h.end));
-    }
-    if !p.weekdays.is_empty() {
-        parts.push("allowed weekdays".to_owned());
-    }
-    if parts.is_empty() {
-        "the send policy".to_owned()
-    } else {
-        parts.join(", ")
     }
 }
