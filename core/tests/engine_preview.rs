@@ -33,10 +33,12 @@ const WEEKLY: &str = r#"{"id": "weekly", "name": "Weekly news", "status": "activ
   "settings": {"send_policy": {"quiet_hours": [{"start": "21:00", "end": "09:00"}], "time_zone": "Europe/Rome"},
                "reentry": {"mode": "restart"}}}"#;
 
-/// An event flow that sends at once (it fills the contact's e-mail cap).
-const WELCOME: &str = r#"{"id": "welcome", "name": "Welcome", "status": "active",
+/// An event flow that sends at once, or at 09:00 after its quiet hours (it fills the
+/// contact's e-mail cap).
+const WELCOME: &str = r#"{"id": "signup", "name": "Welcome", "status": "active",
   "triggers": [{"type": "event", "event": "signup"}], "start": "hello",
-  "nodes": [{"id": "hello", "type": "send", "channel": "email", "content": {"subject": "Ciao", "body": "…"}}]}"#;
+  "nodes": [{"id": "hello", "type": "send", "channel": "email", "content": {"subject": "Ciao", "body": "…"}}],
+  "settings": {"send_policy": {"quiet_hours": [{"start": "22:00", "end": "09:00"}]}}}"#;
 
 fn engine() -> Engine {
     let config: EngineConfig = serde_json::from_str(
@@ -55,6 +57,7 @@ fn engine() -> Engine {
         r#"{"id": "dario", "email": "dario@example.com", "consent": {"email": {"status": "opted_out"}}}"#,
         r#"{"id": "elena", "phone": "+393331234567"}"#,
         r#"{"id": "fabio", "email": "fabio@example.com", "fields": {"company": "Acme"}}"#,
+        r#"{"id": "gina", "email": "gina@example.com"}"#,
     ] {
         eng.upsert_contact(Contact::from_json(c).unwrap(), t0)
             .unwrap();
@@ -63,6 +66,14 @@ fn engine() -> Engine {
     let at = t("2026-12-06T19:00:00Z");
     eng.record_event(
         Event::from_json(r#"{"contact": "carla", "name": "signup", "at": "2026-12-06T19:00:00Z"}"#)
+            .unwrap(),
+        at,
+    )
+    .unwrap();
+    // Sunday 23:30 in Rome: gina signs up; her welcome e-mail waits for 09:00 on Monday.
+    let at = t("2026-12-06T22:30:00Z");
+    eng.record_event(
+        Event::from_json(r#"{"contact": "gina", "name": "signup", "at": "2026-12-06T22:30:00Z"}"#)
             .unwrap(),
         at,
     )
@@ -95,7 +106,7 @@ fn run(
 #[test]
 fn the_preview_is_what_the_engine_then_does() {
     let mut eng = engine();
-    let now = t("2026-12-06T20:00:00Z");
+    let now = t("2026-12-06T23:00:00Z");
     let preview: SchedulePreview = eng.preview_schedule(&"weekly".into(), now).unwrap();
     // Monday 07:00 in Rome.
     assert_eq!(preview.check_at, t("2026-12-07T06:00:00Z"));
@@ -149,6 +160,14 @@ fn the_preview_is_what_the_engine_then_does() {
         by["fabio"].node.as_ref().map(|n| n.as_str()),
         Some("office-mail")
     );
+    // Quiet hours until 09:00, when the welcome e-mail deferred to 09:00 goes first (the engine
+    // runs ties in flow id order: "signup" before "weekly") and fills the cap until Tuesday.
+    expect(
+        "gina",
+        Some("2026-12-08T08:00:00Z"),
+        Some(DeferReason::FrequencyCap),
+        None,
+    );
     // The preview changed nothing.
     assert!(eng
         .enrollments(Some(&"weekly".into()), None)
@@ -171,7 +190,7 @@ fn the_preview_is_what_the_engine_then_does() {
         .filter_map(|p| p.would_send_at.map(|at| (p.contact.to_string(), at)))
         .collect();
     assert_eq!(sent, previewed);
-    assert_eq!(sent.len(), 4);
+    assert_eq!(sent.len(), 5);
 }
 
 #[test]
@@ -272,17 +291,17 @@ fn same_condition_conflicts() {
 #[test]
 fn preview_errors() {
     let mut eng = engine();
-    let now = t("2026-12-06T20:00:00Z");
+    let now = t("2026-12-06T23:00:00Z");
     let err = eng.preview_schedule(&"nope".into(), now).unwrap_err();
     assert_eq!(err.code(), "engine.flow.unknown");
-    let err = eng.preview_schedule(&"welcome".into(), now).unwrap_err();
+    let err = eng.preview_schedule(&"signup".into(), now).unwrap_err();
     assert_eq!(
         (err.code(), err.path()),
         ("engine.preview.not_scheduled", Some("/triggers"))
     );
-    assert_eq!(err.location().flow.as_deref(), Some("welcome"));
+    assert_eq!(err.location().flow.as_deref(), Some("signup"));
     let err = eng
-        .preview_schedule(&"weekly".into(), t("2026-12-06T18:00:00Z"))
+        .preview_schedule(&"weekly".into(), t("2026-12-06T22:00:00Z"))
         .unwrap_err();
     assert_eq!(err.code(), "engine.clock.backwards");
     eng.set_status(&"weekly".into(), FlowStatus::Paused, now)

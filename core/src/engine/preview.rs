@@ -42,7 +42,12 @@ use super::{Engine, STEP_LIMIT};
 use crate::condition::eval::EvalContext;
 use crate::flow::{FlowStatus, NodeKind, Trigger, WaitUntil};
 use crate::model::{Channel, Contact, ContactId, FlowId, NodeId, Value};
-use crate::store::{Enrollment, Store};
+use crate::store::{Enrollment, Store, WaitKind};
+use crate::time::SentMessage;
+
+/// The most times a preview plans one send again (a deferral, then the check when it falls
+/// due …) before it gives up.
+const PLAN_ROUNDS: usize = 16;
 
 /// Why a contact's first send would go out later than the check. JSON: `"quiet_hours"`,
 /// `"send_window"` (outside the allowed hours or weekdays), `"frequency_cap"`.
@@ -204,9 +209,11 @@ impl<S: Store> Engine<S> {
     ///
     /// The next check is the first occurrence of the flow's recurrence the engine has not run
     /// yet (for an engine ticked up to `now`, the next one at or after `now`). Conditions and
-    /// policies are evaluated at that instant with the engine's own functions; the store is
-    /// not changed. What other inputs change before the check (contacts, events, other flows'
-    /// sends) is not foreseen.
+    /// policies are evaluated at that instant with the engine's own functions; the caps count
+    /// the messages sent so far and the deferred sends other flows hold for the contact, due
+    /// before the message (or at its instant, from a flow whose id sorts first: the engine runs
+    /// them in that order). The store is not changed. What other inputs change before the check
+    /// (contacts, events, new entries into other flows) is not foreseen.
     ///
     /// Errors: `engine.flow.unknown`; `engine.preview.not_scheduled` when no schedule trigger
     /// starts the flow; `engine.preview.inactive` when it is not active (a paused, draft or
@@ -429,15 +436,64 @@ impl<S: Store> Engine<S> {
             } => {
                 out.node = cf.node_id(node).cloned();
                 out.channel = Some(channel);
-                let history = self.store.sent(id)?;
-                match self.plan_for(&c, cf, node, channel, transactional, at, &history) {
-                    Planned::Skip { reason, .. } => out.skipped = Some(reason.to_owned()),
-                    Planned::Defer { until, by, .. } => {
-                        out.would_send_at = Some(until);
-                        out.deferred_by = Some(by);
+                let sent = self.store.sent(id)?;
+                let pending = self.pending_sends(&cf.flow.id, id)?;
+                // As the engine: plan at the step; a deferred send plans again when its timer
+                // fires, with what went out meanwhile (other flows' deferred sends due before
+                // it, or at the same instant from a flow that sorts first).
+                let mut t = at;
+                for _ in 0..PLAN_ROUNDS {
+                    let mut history = sent.clone();
+                    history.extend(
+                        pending
+                            .iter()
+                            .filter(|(d, f, _)| *d < t || (*d == t && *f < cf.flow.id))
+                            .map(|p| p.2),
+                    );
+                    match self.plan_for(&c, cf, node, channel, transactional, t, &history) {
+                        Planned::Skip { reason, .. } => {
+                            out.skipped = Some(reason.to_owned());
+                            break;
+                        }
+                        Planned::Defer { until, by, .. } => {
+                            out.deferred_by = Some(by);
+                            t = until;
+                        }
+                        Planned::Now { .. } => {
+                            out.would_send_at = Some(t);
+                            break;
+                        }
                     }
-                    Planned::Now { .. } => out.would_send_at = Some(at),
                 }
+                if out.skipped.is_some() {
+                    out.deferred_by = None;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The sends other active flows hold for a contact (deferred, waiting for their instant):
+    /// (due, flow, the message as the caps count it).
+    fn pending_sends(
+        &self,
+        me: &FlowId,
+        id: &ContactId,
+    ) -> crate::Result<Vec<(DateTime<Utc>, FlowId, SentMessage)>> {
+        let mut out = Vec::new();
+        for e in self.store.enrollments(None, Some(id))? {
+            let Some(due) = e.due.filter(|_| e.is_waiting() && e.wait == WaitKind::Send) else {
+                continue;
+            };
+            let active = self
+                .head(&e.flow)
+                .is_ok_and(|h| h.status == FlowStatus::Active);
+            if e.flow == *me || !active {
+                continue;
+            }
+            let cf = self.compiled_ro(&e.flow, e.version)?;
+            if let Some(NodeKind::Send(s)) = cf.flow.nodes.get(e.node as usize).map(|n| &n.kind) {
+                out.push((due, e.flow.clone(), (due, s.channel, s.transactional)));
             }
         }
         Ok(out)
