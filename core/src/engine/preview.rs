@@ -319,7 +319,9 @@ impl<S: Store> Engine<S> {
             // The cursor is set when the flow is published; before that, `now` counts.
             let after = match self.store.cursor(&cf.flow.id, i)? {
                 Some(c) => c,
-                None => now - chrono::TimeDelta::microseconds(1),
+                None => now
+                    .checked_sub_signed(chrono::TimeDelta::microseconds(1))
+                    .unwrap_or(now),
             };
             if let Ok(at) = r.next_after(after) {
                 out.push((i, at));
