@@ -692,3 +692,34 @@ export type EngineImportReport = model.CamelCaseKeys<model.ImportReport> & {
   /** The outcome of `enroll`, else `null`. */
   enrolled: EnrollOutcome | null
 }
+
+// ---- preview_schedule (issue 12 §2) ----
+
+/** One contact of an automatic send's next check (`Engine.previewSchedule`). */
+export interface PreviewContact {
+  contact: string
+  /** The check that selects the contact (RFC 3339). */
+  check_at: string
+  /** When the first message would reach the contact, `null` when it gets none (`skipped`) or it depends on the contact (`depends_on`). */
+  would_send_at: string | null
+  /** Why it goes out later than the step that sends it. */
+  deferred_by: 'quiet_hours' | 'send_window' | 'frequency_cap' | null
+  /** The node and channel of the first message. */
+  node: string | null
+  channel: string | null
+  /** Why the contact gets no message (`no_consent`, `no_address`, `frequency_cap`, `entry_condition`, `no_send` …). */
+  skipped: string | null
+  /** What the first message waits for when that depends on the contact. */
+  depends_on: string | null
+}
+
+/** Another active flow that conflicts with an automatic send (`Engine.scheduleConflicts`). */
+export interface ScheduleConflict {
+  flow: string
+  /** The index of its conflicting trigger. */
+  trigger: number
+  reason: 'same_condition' | 'same_check'
+  /** With `same_check`: how many contacts both checks select. */
+  shared: number | null
+  message: string
+}

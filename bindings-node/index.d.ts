@@ -693,6 +693,37 @@ export type EngineImportReport = model.CamelCaseKeys<model.ImportReport> & {
   enrolled: EnrollOutcome | null
 }
 
+// ---- preview_schedule (issue 12 §2) ----
+
+/** One contact of an automatic send's next check (`Engine.previewSchedule`). */
+export interface PreviewContact {
+  contact: string
+  /** The check that selects the contact (RFC 3339). */
+  check_at: string
+  /** When the first message would reach the contact, `null` when it gets none (`skipped`) or it depends on the contact (`depends_on`). */
+  would_send_at: string | null
+  /** Why it goes out later than the step that sends it. */
+  deferred_by: 'quiet_hours' | 'send_window' | 'frequency_cap' | null
+  /** The node and channel of the first message. */
+  node: string | null
+  channel: string | null
+  /** Why the contact gets no message (`no_consent`, `no_address`, `frequency_cap`, `entry_condition`, `no_send` …). */
+  skipped: string | null
+  /** What the first message waits for when that depends on the contact. */
+  depends_on: string | null
+}
+
+/** Another active flow that conflicts with an automatic send (`Engine.scheduleConflicts`). */
+export interface ScheduleConflict {
+  flow: string
+  /** The index of its conflicting trigger. */
+  trigger: number
+  reason: 'same_condition' | 'same_check'
+  /** With `same_check`: how many contacts both checks select. */
+  shared: number | null
+  message: string
+}
+
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
  * a native addon, otherwise the `platformArchABI` of the WASI flavor. Every
@@ -954,6 +985,20 @@ export declare class Engine {
    * `engine.enrollment.not_waiting`.
    */
   cancel(flowId: string, contactId: string, now: Instant, options?: ActorOptions | null): void
+   * Previews an automatic send (a flow started by a schedule trigger): the contacts its next
+   * check selects, `{contact, check_at, would_send_at, deferred_by, node, channel, skipped,
+   * depends_on}` — when each would get the first message after quiet hours, send windows,
+   * zones and frequency caps, and why it is deferred or skipped. Changes nothing. Throws an
+   * `EngineError` `engine.preview.not_scheduled`, `engine.preview.inactive`,
+   * `engine.flow.unknown`.
+   */
+  previewSchedule(flowId: string, now: Instant): PreviewContact[]
+  /**
+   * The other active flows that conflict with a flow's automatic send at its next check:
+   * `{flow, trigger, reason, shared, message}` (`same_condition`, `same_check`). Throws as
+   * `previewSchedule`.
+   */
+  scheduleConflicts(flowId: string, now: Instant): ScheduleConflict[]
 }
 
 /** A parsed flow: a handle that is read once and then validated, outlined or serialised. */

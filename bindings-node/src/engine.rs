@@ -182,7 +182,10 @@ impl Engine {
         let options = crate::convert::core_options(env, options)?;
         let options: PublishOptions =
             sequenza::error::from_json(&options.to_string()).or_throw(env)?;
-        to_js(env, &self.inner.publish_with(flow, &options, now).or_throw(env)?)
+        to_js(
+            env,
+            &self.inner.publish_with(flow, &options, now).or_throw(env)?,
+        )
     }
 
     /// Sets a flow's status: `'active'`, `'paused'` or `'archived'`. Throws an `EngineError`
@@ -565,7 +568,10 @@ impl Engine {
         let flow = self::flow_id(env, flow_id, "flowId")?;
         let new_id = self::flow_id(env, new_id, "newId")?;
         let now = instant(env, now, "now")?;
-        to_js(env, &self.inner.duplicate(&flow, &new_id, now).or_throw(env)?)
+        to_js(
+            env,
+            &self.inner.duplicate(&flow, &new_id, now).or_throw(env)?,
+        )
     }
 
     /// Ends a waiting contact's wait now, recorded in its history with `options.by` and `now`.
@@ -612,7 +618,9 @@ impl Engine {
         let node = NodeId::new(string(env, node_id, "nodeId")?);
         let now = instant(env, now, "now")?;
         let by = actor(env, options)?;
-        self.inner.move_to(&flow, &contact, &node, now, by).or_throw(env)
+        self.inner
+            .move_to(&flow, &contact, &node, now, by)
+            .or_throw(env)
     }
 
     /// Takes a waiting contact out of a flow: it exits with reason `cancelled` (recorded with
@@ -636,6 +644,57 @@ impl Engine {
         let now = instant(env, now, "now")?;
         let by = actor(env, options)?;
         self.inner.cancel(&flow, &contact, now, by).or_throw(env)
+    }
+
+    // ---- preview_schedule (issue 12 §2) ----
+
+    /// Previews an automatic send (a flow started by a schedule trigger): the contacts its next
+    /// check selects, `{contact, check_at, would_send_at, deferred_by, node, channel, skipped,
+    /// depends_on}` — when each would get the first message after quiet hours, send windows,
+    /// zones and frequency caps, and why it is deferred or skipped. Changes nothing. Throws an
+    /// `EngineError` `engine.preview.not_scheduled`, `engine.preview.inactive`,
+    /// `engine.flow.unknown`.
+    #[napi(
+        ts_args_type = "flowId: string, now: Instant",
+        ts_return_type = "PreviewContact[]"
+    )]
+    pub fn preview_schedule<'e>(
+        &self,
+        env: &'e Env,
+        flow_id: Arg,
+        now: Arg,
+    ) -> Result<Unknown<'e>> {
+        let flow = self::flow_id(env, flow_id, "flowId")?;
+        let now = instant(env, now, "now")?;
+        to_js(
+            env,
+            &self
+                .inner
+                .preview_schedule(&flow, now)
+                .or_throw(env)?
+                .contacts,
+        )
+    }
+
+    /// The other active flows that conflict with a flow's automatic send at its next check:
+    /// `{flow, trigger, reason, shared, message}` (`same_condition`, `same_check`). Throws as
+    /// `previewSchedule`.
+    #[napi(
+        ts_args_type = "flowId: string, now: Instant",
+        ts_return_type = "ScheduleConflict[]"
+    )]
+    pub fn schedule_conflicts<'e>(
+        &self,
+        env: &'e Env,
+        flow_id: Arg,
+        now: Arg,
+    ) -> Result<Unknown<'e>> {
+        let flow = self::flow_id(env, flow_id, "flowId")?;
+        let now = instant(env, now, "now")?;
+        to_js(
+            env,
+            &self.inner.schedule_conflicts(&flow, now).or_throw(env)?,
+        )
     }
 }
 

@@ -568,3 +568,52 @@ test('duplicate, skipWait, moveTo, cancel', () => {
   throwsCode(EngineError, 'engine.flow.unknown', () => eng.skipWait('nope', 'dario', at(10)));
   assert.throws(() => eng.cancel('nurture', 'dario', at(10), { who: 'x' }), RangeError);
 });
+
+// ---- preview_schedule (issue 12 §2) ----
+
+const WEEKLY = {
+  id: 'weekly',
+  name: 'Weekly news',
+  status: 'active',
+  triggers: [{ type: 'schedule', recurrence: { kind: 'weekly', weekdays: ['mon'], times: ['07:00'] } }],
+  start: 'mail',
+  nodes: [{ id: 'mail', type: 'send', channel: 'email', content: { subject: 'Novità', body: '…' } }],
+  settings: { send_policy: { quiet_hours: [{ start: '21:00', end: '09:00' }] } },
+};
+
+test('previewSchedule: who the next check reaches and when, then the engine does it', () => {
+  const eng = engine();
+  const sunday = at(12, 0, 6);
+  eng.publish(WEEKLY, sunday);
+  eng.upsertContact({ id: 'anna', email: 'anna@example.com' }, sunday);
+  eng.upsertContact({ id: 'bruno', email: 'b@example.com', time_zone: 'America/New_York' }, sunday);
+  eng.upsertContact({ id: 'carla', phone: '+393331234567' }, sunday);
+  const preview = eng.previewSchedule('weekly', sunday);
+  assert.deepEqual(
+    preview.map((p) => [p.contact, p.check_at, p.would_send_at, p.deferred_by, p.skipped]),
+    [
+      ['anna', '2026-12-07T06:00:00Z', '2026-12-07T08:00:00Z', 'quiet_hours', null],
+      ['bruno', '2026-12-07T06:00:00Z', '2026-12-07T14:00:00Z', 'quiet_hours', null],
+      ['carla', '2026-12-07T06:00:00Z', null, null, 'no_address'],
+    ],
+  );
+  assert.deepEqual(eng.enrollments({ flow: 'weekly' }), []);
+  assert.deepEqual(eng.scheduleConflicts('weekly', '2026-12-06T12:00:00Z'), []);
+  const sent = [];
+  for (const p of preview.filter((x) => x.would_send_at)) {
+    eng.deliver({ email: (e) => { sent.push([e.contact, e.at]); return 'delivered'; } }, p.would_send_at);
+  }
+  assert.deepEqual(sent, preview.filter((x) => x.would_send_at).map((p) => [p.contact, p.would_send_at]));
+});
+
+test('previewSchedule errors', () => {
+  const eng = engine();
+  eng.publish(WEEKLY, T0);
+  eng.publish(WELCOME, T0);
+  const e = throwsCode(EngineError, 'engine.preview.not_scheduled', () => eng.previewSchedule('welcome', T0));
+  assert.equal(e.path, '/triggers');
+  throwsCode(EngineError, 'engine.flow.unknown', () => eng.previewSchedule('nope', T0));
+  eng.setStatus('weekly', 'paused', T0);
+  throwsCode(EngineError, 'engine.preview.inactive', () => eng.scheduleConflicts('weekly', T0));
+  assert.throws(() => eng.previewSchedule('weekly', 12), { name: 'TypeError' });
+});

@@ -149,3 +149,34 @@ runScenarios('engine_scenarios.json', v, fields);
 const versions = JSON.parse(readFileSync(path.join(VECTORS, 'engine_versions.json'), 'utf8'));
 assert.ok(Array.isArray(versions.scenarios) && versions.scenarios.length > 0, 'engine_versions.json has scenarios');
 runScenarios('engine_versions.json', versions, versions.fields ? JSON.parse(readRepoText(versions.fields)) : null);
+// ---- preview_schedule (issue 12 §2): core/tests/vectors/engine_preview.json ----
+// The ops `preview_schedule` and `schedule_conflicts` beside every op of `step`.
+const preview = JSON.parse(readFileSync(path.join(VECTORS, 'engine_preview.json'), 'utf8'));
+assert.ok(Array.isArray(preview.scenarios) && preview.scenarios.length > 0, 'engine_preview.json has scenarios');
+
+function stepPreview(eng, s, i) {
+  const calls = { preview_schedule: 'previewSchedule', schedule_conflicts: 'scheduleConflicts' };
+  if (!(s.op in calls)) return step(eng, s, i);
+  try {
+    return eng[calls[s.op]](s.args.flow, i % 2 === 0 ? s.now : new Date(s.now));
+  } catch (e) {
+    if (!(e instanceof SequenzaError)) throw e;
+    return { error: e.code, path: e.path ?? null };
+  }
+}
+
+for (const sc of preview.scenarios) {
+  test(`engine_preview.json: ${sc.name}`, () => {
+    const config = sc.config ?? {};
+    const eng = new Engine({ defaultTimeZone: config.default_time_zone ?? null, caps: config.caps ?? null });
+    sc.steps.forEach((s, i) => {
+      const got = stepPreview(eng, s, i);
+      const ctx = `${sc.name} / step ${i} (${s.op})`;
+      if ('expect' in s) {
+        assert.ok(contains(got, s.expect), `${ctx}: expected ${JSON.stringify(s.expect)}, got ${JSON.stringify(got)}`);
+      } else {
+        assert.ok(!(got && typeof got === 'object' && 'error' in got), `${ctx}: unexpected error ${JSON.stringify(got)}`);
+      }
+    });
+  });
+}

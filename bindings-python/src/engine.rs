@@ -642,6 +642,46 @@ impl PyEngine {
         let (flow, contact) = (FlowId::new(flow_id), ContactId::new(contact_id));
         self.inner.cancel(&flow, &contact, now, by).or_raise(py)
     }
+
+    // ---- preview_schedule (issue 12 §2) ----
+
+    /// Previews an automatic send (a flow started by a schedule trigger): the contacts its next
+    /// check selects, as dicts ``{"contact", "check_at", "would_send_at", "deferred_by",
+    /// "node", "channel", "skipped", "depends_on"}`` — when each would get the first message
+    /// after quiet hours, send windows, zones and frequency caps, and why it is deferred
+    /// (``"quiet_hours"``, ``"send_window"``, ``"frequency_cap"``) or skipped. Changes nothing.
+    /// Raises ``EngineError`` ``engine.preview.not_scheduled``, ``engine.preview.inactive``,
+    /// ``engine.flow.unknown``.
+    fn preview_schedule<'py>(
+        &self,
+        py: Python<'py>,
+        flow_id: &str,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let now = instant(now, "now")?;
+        let flow = FlowId::new(flow_id);
+        let preview = py
+            .detach(|| self.inner.preview_schedule(&flow, now))
+            .or_raise(py)?;
+        to_py(py, &preview.contacts)
+    }
+
+    /// The other active flows that conflict with a flow's automatic send at its next check:
+    /// dicts ``{"flow", "trigger", "reason", "shared", "message"}``, ``reason`` being
+    /// ``"same_condition"`` or ``"same_check"``. Raises as ``preview_schedule``.
+    fn schedule_conflicts<'py>(
+        &self,
+        py: Python<'py>,
+        flow_id: &str,
+        now: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let now = instant(now, "now")?;
+        let flow = FlowId::new(flow_id);
+        let out = py
+            .detach(|| self.inner.schedule_conflicts(&flow, now))
+            .or_raise(py)?;
+        to_py(py, &out)
+    }
 }
 
 /// The options of `Engine.publish` (`in_flight`, `node_map`) read by the core as its

@@ -621,3 +621,53 @@ def test_skip_wait_move_to_cancel_record_who_asked(eng):
     e = raises(sequenza.EngineError, "engine.node.unknown", eng.move_to, "nurture", "dario", "nope", at(10))
     assert e.path == "/node"
     raises(sequenza.EngineError, "engine.flow.unknown", eng.skip_wait, "nope", "dario", at(10))
+# ---- preview_schedule (issue 12 §2) -------------------------------------------------------------
+
+WEEKLY = {
+    "id": "weekly",
+    "name": "Weekly news",
+    "status": "active",
+    "triggers": [
+        {"type": "schedule", "recurrence": {"kind": "weekly", "weekdays": ["mon"], "times": ["07:00"]}}
+    ],
+    "start": "mail",
+    "nodes": [{"id": "mail", "type": "send", "channel": "email", "content": {"subject": "Novità", "body": "…"}}],
+    "settings": {"send_policy": {"quiet_hours": [{"start": "21:00", "end": "09:00"}]}},
+}
+
+
+def test_preview_schedule_then_the_engine(eng):
+    sunday = at(12, day=6)
+    eng.publish(WEEKLY, sunday)
+    eng.upsert_contact({"id": "anna", "email": "anna@example.com"}, sunday)
+    eng.upsert_contact({"id": "bruno", "email": "b@example.com", "time_zone": "America/New_York"}, sunday)
+    eng.upsert_contact({"id": "carla", "phone": "+393331234567"}, sunday)
+    preview = eng.preview_schedule("weekly", sunday)
+    assert isinstance(preview, list)
+    assert [(p["contact"], p["would_send_at"], p["deferred_by"], p["skipped"]) for p in preview] == [
+        ("anna", "2026-12-07T08:00:00Z", "quiet_hours", None),
+        ("bruno", "2026-12-07T14:00:00Z", "quiet_hours", None),
+        ("carla", None, None, "no_address"),
+    ]
+    assert {p["check_at"] for p in preview} == {"2026-12-07T06:00:00Z"}
+    assert eng.enrollments(flow="weekly") == []  # the preview changed nothing
+    assert eng.schedule_conflicts("weekly", "2026-12-06T12:00:00Z") == []
+    # The engine then sends at the instants the preview named.
+    sent = []
+    for p in preview:
+        if p["would_send_at"]:
+            eng.deliver({"email": lambda e: sent.append((e["contact"], e["at"])) or "delivered"}, p["would_send_at"])
+    assert sent == [(p["contact"], p["would_send_at"]) for p in preview if p["would_send_at"]]
+
+
+def test_preview_schedule_errors(eng):
+    eng.publish(WEEKLY, T0)
+    eng.publish(WELCOME, T0)
+    e = raises(sequenza.EngineError, "engine.preview.not_scheduled", eng.preview_schedule, "welcome", T0)
+    assert (e.path, e.flow) == ("/triggers", "welcome")
+    raises(sequenza.EngineError, "engine.flow.unknown", eng.preview_schedule, "nope", T0)
+    eng.set_status("weekly", "paused", T0)
+    e = raises(sequenza.EngineError, "engine.preview.inactive", eng.schedule_conflicts, "weekly", T0)
+    assert e.path == "/status"
+    with pytest.raises(TypeError):
+        eng.preview_schedule("weekly", 12)

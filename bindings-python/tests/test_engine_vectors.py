@@ -204,3 +204,32 @@ def test_every_op_of_the_version_vectors_is_driven():
     driven = {"publish", "upsert_contact", "enroll", "enrollments", "effects", "deliver", "history",
               "stats", "set_status", "tick", "duplicate", "skip_wait", "move_to", "cancel"}
     assert ops <= driven, f"ops without a driver: {sorted(ops - driven)}"
+# ---- preview_schedule (issue 12 §2): core/tests/vectors/engine_preview.json ----------------------
+
+PREVIEW_VECTOR = ROOT / "core" / "tests" / "vectors" / "engine_preview.json"
+assert PREVIEW_VECTOR.is_file(), f"{PREVIEW_VECTOR} is missing: the preview vectors must exist"
+PREVIEW_SCENARIOS = json.loads(PREVIEW_VECTOR.read_text(encoding="utf-8"))["scenarios"]
+assert PREVIEW_SCENARIOS, f"{PREVIEW_VECTOR} has no scenarios"
+
+
+def step_preview(eng, s):
+    """``step``, with the ops ``preview_schedule`` and ``schedule_conflicts``."""
+    calls = {"preview_schedule": eng.preview_schedule, "schedule_conflicts": eng.schedule_conflicts}
+    if s["op"] not in calls:
+        return step(eng, s)
+    try:
+        return calls[s["op"]](s["args"]["flow"], instant(s["now"]))
+    except sequenza.SequenzaError as e:
+        return {"error": e.code, "path": e.path}
+
+
+@pytest.mark.parametrize("scenario", PREVIEW_SCENARIOS, ids=[s["name"] for s in PREVIEW_SCENARIOS])
+def test_engine_preview_scenario(scenario):
+    eng = sequenza.Engine(**(scenario.get("config") or {}))
+    for i, s in enumerate(scenario["steps"]):
+        got = step_preview(eng, s)
+        where = f"{scenario['name']} / step {i} ({s['op']})"
+        if "expect" in s:
+            assert contains(got, s["expect"]), f"{where}: expected {s['expect']!r}, got {got!r}"
+        else:
+            assert not (isinstance(got, dict) and "error" in got), f"{where}: unexpected error {got}"

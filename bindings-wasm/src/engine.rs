@@ -498,6 +498,30 @@ impl Engine {
             .map(|c| c.as_str().to_owned())
             .collect())
     }
+
+    // ---- preview_schedule (issue 12 §2) ----
+
+    /// Previews an automatic send (a flow started by a schedule trigger): the contacts its next
+    /// check selects, `{contact, check_at, would_send_at, deferred_by, node, channel, skipped,
+    /// depends_on}` — when each would get the first message after quiet hours, send windows,
+    /// zones and frequency caps, and why it is deferred or skipped. Changes nothing. Throws an
+    /// `EngineError` `engine.preview.not_scheduled`, `engine.preview.inactive`,
+    /// `engine.flow.unknown`.
+    #[wasm_bindgen(js_name = previewSchedule, unchecked_return_type = "PreviewContact[]")]
+    pub fn preview_schedule(&self, flow_id: Str, now: Instant) -> JsResult<JsValue> {
+        let flow = self::flow_id(&flow_id, "Engine.previewSchedule: flowId")?;
+        let now = instant(&now, "Engine.previewSchedule: now")?;
+        to_js(&core(self.inner.preview_schedule(&flow, now))?.contacts)
+    }
+
+    /// The other active flows that conflict with a flow's automatic send at its next check:
+    /// `{flow, trigger, reason, shared, message}` (`same_condition`, `same_check`).
+    #[wasm_bindgen(js_name = scheduleConflicts, unchecked_return_type = "ScheduleConflict[]")]
+    pub fn schedule_conflicts(&self, flow_id: Str, now: Instant) -> JsResult<JsValue> {
+        let flow = self::flow_id(&flow_id, "Engine.scheduleConflicts: flowId")?;
+        let now = instant(&now, "Engine.scheduleConflicts: now")?;
+        to_js(&core(self.inner.schedule_conflicts(&flow, now))?)
+    }
 }
 
 /// The items of an RSS 2.0 or Atom `document` whose ids are not in `seen`, in document order:

@@ -421,3 +421,48 @@ fn run_file(rel: &str) {
 fn engine_versions() {
     run_file("core/tests/vectors/engine_versions.json");
 }
+
+// ---- preview_schedule (issue 12 §2): core/tests/vectors/engine_preview.json ------------------
+// The ops `preview_schedule` (the contacts, as the bindings return them) and
+// `schedule_conflicts` beside every op of `step`.
+
+fn step_preview(eng: &mut Engine, s: &Value, ctx: &str) -> Value {
+    let now = || -> DateTime<Utc> { arg(s, "now", ctx) };
+    let flow = || -> sequenza::model::FlowId { arg(&s["args"], "flow", ctx) };
+    let r = match s["op"].as_str() {
+        Some("preview_schedule") => eng
+            .preview_schedule(&flow(), now())
+            .map(|p| json!(p.contacts)),
+        Some("schedule_conflicts") => eng.schedule_conflicts(&flow(), now()).map(|c| json!(c)),
+        _ => return step(eng, s, ctx),
+    };
+    r.unwrap_or_else(|e| json!({"error": e.code(), "path": e.path()}))
+}
+
+#[test]
+fn engine_preview() {
+    let v: Value = serde_json::from_str(&read("core/tests/vectors/engine_preview.json")).unwrap();
+    let scenarios = v["scenarios"].as_array().expect("no scenarios");
+    assert!(!scenarios.is_empty());
+    for sc in scenarios {
+        let name = sc["name"].as_str().unwrap_or("?");
+        let config: EngineConfig = serde_json::from_value(sc["config"].clone()).unwrap_or_default();
+        let mut eng = Engine::new(config).unwrap();
+        for (i, s) in sc["steps"].as_array().unwrap().iter().enumerate() {
+            let ctx = format!("{name} / step {i} ({})", s["op"]);
+            let got = step_preview(&mut eng, s, &ctx);
+            if std::env::var("SEQUENZA_SHOW").is_ok() {
+                println!("{ctx} -> {}", serde_json::to_string(&got).unwrap());
+            }
+            match s.get("expect") {
+                Some(expect) => assert!(
+                    contains(&got, expect),
+                    "{ctx}:\nexpected (contained in the result)\n{}\ngot\n{}",
+                    serde_json::to_string_pretty(expect).unwrap(),
+                    serde_json::to_string_pretty(&got).unwrap()
+                ),
+                None => assert!(got.get("error").is_none(), "{ctx}: unexpected error {got}"),
+            }
+        }
+    }
+}

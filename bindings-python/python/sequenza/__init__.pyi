@@ -140,7 +140,8 @@ class EngineError(SequenzaError):
     """An input the flow engine refuses (area ``engine``): ``engine.clock.backwards``,
     ``engine.flow.invalid`` (``findings`` lists the errors), ``engine.flow.unknown``,
     ``engine.flow.status``, ``engine.keyword.taken``, ``engine.contact.unknown``,
-    ``engine.message.sender_unknown``, ``engine.effect.unknown``, ``engine.config.invalid``;
+    ``engine.message.sender_unknown``, ``engine.effect.unknown``, ``engine.config.invalid``,
+    ``engine.preview.not_scheduled``, ``engine.preview.inactive``;
     ``path`` (JSON pointer into the input), ``flow``, ``node``, ``contact`` locate it."""
 
     path: str
@@ -877,6 +878,30 @@ class HistoryEntry(TypedDict, total=False):
     effect: str
     by: str
 
+# ---- preview_schedule (issue 12 §2) ----
+
+class PreviewContact(TypedDict):
+    """One contact of an automatic send's next check (:meth:`Engine.preview_schedule`)."""
+
+    contact: str
+    check_at: str
+    would_send_at: Optional[str]
+    deferred_by: Optional[Literal["quiet_hours", "send_window", "frequency_cap"]]
+    node: Optional[str]
+    channel: Optional[str]
+    skipped: Optional[str]
+    depends_on: Optional[str]
+
+class ScheduleConflict(TypedDict):
+    """Another active flow that conflicts with an automatic send
+    (:meth:`Engine.schedule_conflicts`)."""
+
+    flow: str
+    trigger: int
+    reason: Literal["same_condition", "same_check"]
+    shared: Optional[int]
+    message: str
+
 class Engine:
     """The flow engine: contacts move through published flows; what they must receive waits as
     effects in an outbox until acknowledged. Every input takes ``now`` (an aware ``datetime``
@@ -1010,6 +1035,18 @@ class Engine:
         self, flow_id: str, contact_id: str, now: Instant, by: Optional[str] = None
     ) -> None:
         """Take a waiting contact out of a flow (reason ``cancelled``); recorded with ``by``."""
+    # ---- preview_schedule (issue 12 §2) ----
+    def preview_schedule(self, flow_id: str, now: Instant) -> List[PreviewContact]:
+        """Simulate an automatic send: the contacts its next check selects, each with when the
+        first message would reach them (``would_send_at``, after quiet hours, send windows,
+        zones and frequency caps across every flow) and why it is later (``deferred_by``), or
+        why they get none (``skipped``). Changes nothing. Raises :class:`EngineError`
+        ``engine.preview.not_scheduled`` / ``engine.preview.inactive`` /
+        ``engine.flow.unknown``."""
+    def schedule_conflicts(self, flow_id: str, now: Instant) -> List[ScheduleConflict]:
+        """The other active flows that conflict with the flow's automatic send: the same start
+        condition (one keeps the other from starting) or the same check over the same
+        contacts (they share the frequency caps)."""
 
 def new_feed_items(document: str, seen: List[str] = ...) -> List[Dict[str, Any]]:
     """The items of an RSS 2.0 / Atom document whose ids are not in ``seen``, in document order

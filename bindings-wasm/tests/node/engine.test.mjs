@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 
 import { engineApiCases, engineImportCases, loadEngineGroups } from '../shared/engine.mjs';
+import { enginePreviewCases, loadEnginePreviewGroups } from '../shared/engine.mjs';
 import { lean, PACKAGE_DIR, readRepoFile, readVector, sequenza } from './helpers.mjs';
 
 const { groups } = await loadEngineGroups(sequenza, { readVector, readFile: readRepoFile });
@@ -90,4 +91,15 @@ describe('engine TypeScript declarations', () => {
       'pkg-full types Engine.importCsv',
     );
   });
+});
+
+// ---- preview_schedule (issue 12 §2) ----
+const previewGroups = await loadEnginePreviewGroups(sequenza, { readVector, readFile: readRepoFile });
+for (const group of previewGroups.groups) {
+  describe(group.file, () => {
+    for (const c of group.cases) test(c.name, c.run);
+  });
+}
+describe('engine previewSchedule (shared with the browser page)', () => {
+  for (const c of enginePreviewCases(sequenza)) test(c.name, c.run);
 });

@@ -759,3 +759,116 @@ export function engineImportCases(api) {
     },
   ];
 }
+
+// ---- preview_schedule (issue 12 §2): core/tests/vectors/engine_preview.json and the API ----
+
+export const ENGINE_PREVIEW_FILE = 'engine_preview.json';
+
+/** `step`, with the ops `preview_schedule` and `schedule_conflicts`. */
+async function stepPreview(api, eng, s, i, readFile) {
+  const calls = { preview_schedule: 'previewSchedule', schedule_conflicts: 'scheduleConflicts' };
+  if (!Object.hasOwn(calls, s.op)) return step(api, eng, s, i, readFile);
+  try {
+    return eng[calls[s.op]](s.args.flow, i % 2 === 0 ? s.now : new Date(s.now));
+  } catch (e) {
+    if (!(e instanceof api.SequenzaError)) throw e;
+    return { error: e.code, path: e.path ?? null };
+  }
+}
+
+/** The preview vectors as { groups: [{ file, cases }] }; a missing file is a failing case. */
+export async function loadEnginePreviewGroups(api, { readVector, readFile }) {
+  const file = ENGINE_PREVIEW_FILE;
+  const text = await readVector(file);
+  if (text === null) {
+    return {
+      groups: [{
+        file,
+        cases: [{ name: `${file} exists`, run: () => fail(`core/tests/vectors/${file} does not exist: the preview vectors must run`) }],
+      }],
+    };
+  }
+  const vector = JSON.parse(text);
+  if (!Array.isArray(vector.scenarios) || vector.scenarios.length === 0) fail(`${file}: no scenarios`);
+  const cases = vector.scenarios.map((sc) => ({
+    name: `engine preview: ${sc.name}`,
+    async run() {
+      const eng = new api.Engine(engineOptions(sc.config, undefined));
+      try {
+        for (const [i, s] of sc.steps.entries()) {
+          const got = await stepPreview(api, eng, s, i, readFile);
+          const ctx = `${sc.name} / step ${i} (${s.op} at ${s.now})`;
+          if (Object.hasOwn(s, 'expect')) {
+            if (!contains(got, s.expect)) fail(`${ctx}: expected ${show(s.expect)}, got ${show(got)}`);
+          } else if (got !== null && typeof got === 'object' && Object.hasOwn(got, 'error')) {
+            fail(`${ctx}: unexpected error ${show(got)}`);
+          }
+        }
+      } finally {
+        eng.free();
+      }
+    },
+  }));
+  return { groups: [{ file, cases }] };
+}
+
+const WEEKLY = {
+  id: 'weekly',
+  name: 'Weekly news',
+  status: 'active',
+  triggers: [{ type: 'schedule', recurrence: { kind: 'weekly', weekdays: ['mon'], times: ['07:00'] } }],
+  start: 'mail',
+  nodes: [{ id: 'mail', type: 'send', channel: 'email', content: { subject: 'Novità', body: '…' } }],
+  settings: { send_policy: { quiet_hours: [{ start: '21:00', end: '09:00' }] } },
+};
+
+/** previewSchedule / scheduleConflicts: a preview the engine then follows, and the errors. */
+export function enginePreviewCases(api) {
+  const run = (body) => () => {
+    const eng = new api.Engine({ defaultTimeZone: 'Europe/Rome' });
+    try {
+      body(eng);
+    } finally {
+      eng.free();
+    }
+  };
+  return [
+    {
+      name: 'engine: previewSchedule, then the engine sends at the instants it named',
+      run: run((eng) => {
+        const sunday = '2026-12-06T12:00:00Z';
+        eng.publish(WEEKLY, sunday);
+        eng.upsertContact({ id: 'anna', email: 'anna@example.com' }, sunday);
+        eng.upsertContact({ id: 'bruno', email: 'b@example.com', time_zone: 'America/New_York' }, sunday);
+        const preview = eng.previewSchedule('weekly', new Date(sunday));
+        expectEqual(
+          preview.map((p) => [p.contact, p.check_at, p.would_send_at, p.deferred_by]),
+          [
+            ['anna', '2026-12-07T06:00:00Z', '2026-12-07T08:00:00Z', 'quiet_hours'],
+            ['bruno', '2026-12-07T06:00:00Z', '2026-12-07T14:00:00Z', 'quiet_hours'],
+          ],
+          'previewSchedule',
+        );
+        expectEqual(eng.scheduleConflicts('weekly', sunday), [], 'scheduleConflicts');
+        const sent = [];
+        for (const p of preview) {
+          eng.deliver({ email: (e) => { sent.push([e.contact, e.at]); return 'delivered'; } }, p.would_send_at);
+        }
+        expectEqual(sent, preview.map((p) => [p.contact, p.would_send_at]), 'the sends');
+      }),
+    },
+    {
+      name: 'engine errors: previewSchedule, scheduleConflicts',
+      run: run((eng) => {
+        eng.publish(WEEKLY, T0);
+        eng.publish(WELCOME, T0);
+        raises(() => eng.previewSchedule('welcome', T0), 'EngineError',
+          { code: 'engine.preview.not_scheduled', path: '/triggers' });
+        raises(() => eng.previewSchedule('nope', T0), 'EngineError', { code: 'engine.flow.unknown' });
+        eng.setStatus('weekly', 'paused', T0);
+        raises(() => eng.scheduleConflicts('weekly', T0), 'EngineError',
+          { code: 'engine.preview.inactive', path: '/status' });
+      }),
+    },
+  ];
+}

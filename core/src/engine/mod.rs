@@ -45,6 +45,8 @@ pub mod feed;
 mod inputs;
 mod io;
 mod nodes;
+mod plan;
+mod preview;
 mod render;
 mod run;
 mod schedule;
@@ -65,6 +67,7 @@ pub use io::{
     EnrollmentState, EnrollmentView, FlowStats, HistoryEntry, HttpRequest, InboundMessage, Outcome,
     Published, Refusal, RefusalReason,
 };
+pub use preview::{ConflictReason, DeferReason, PreviewContact, ScheduleConflict, SchedulePreview};
 pub use versions::{InFlight, PublishOptions};
 
 use crate::flow::{Flow, FlowStatus};

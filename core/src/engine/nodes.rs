@@ -7,14 +7,15 @@ use chrono_tz::Tz;
 
 use super::compiled::CompiledFlow;
 use super::io::{Action, Effect, EffectKey, EffectKind, HttpRequest};
+use super::plan::Planned;
 use super::render::{render, render_content};
 use super::tx::{Tx, Work};
 use super::Engine;
 use crate::condition::eval::EvalContext;
 use crate::flow::{MessageContent, NodeKind, SendPolicy, WaitUntil};
-use crate::model::{Channel, ConsentStatus, Contact, Event, Value};
+use crate::model::{Channel, Contact, Event, Value};
 use crate::store::{Enrollment, StatKind, Store, WaitKind};
-use crate::time::{plan_send, Decision, ZoneChain};
+use crate::time::ZoneChain;
 
 /// Why a node runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,6 +66,31 @@ pub(crate) fn effect_key(e: &Enrollment, node: &str) -> EffectKey {
     ))
 }
 
+/// The branch a random split sends an enrollment's contact down (deterministic by flow,
+/// contact and node, so simulations and previews replay), with the contact's bucket.
+pub(crate) fn random_branch(
+    r: &crate::flow::RandomSplitNode,
+    e: &Enrollment,
+    node: &crate::model::NodeId,
+) -> (String, f64) {
+    let h = stable_hash(&[e.flow.as_str(), e.contact.as_str(), node.as_str()]);
+    let point = (h % 10_000) as f64 / 100.0;
+    let mut acc = 0.0;
+    let mut label = r
+        .variants
+        .last()
+        .map(|v| v.name.clone())
+        .unwrap_or_default();
+    for v in &r.variants {
+        acc += v.percent;
+        if point < acc {
+            label = v.name.clone();
+            break;
+        }
+    }
+    (label, point)
+}
+
 /// A date held by a field: `YYYY-MM-DD`, or the date part of an RFC 3339 text.
 pub(crate) fn field_date(c: &Contact, field: &str) -> Option<NaiveDate> {
     let Value::Text(t) = c.fields.get(field)? else {
@@ -75,7 +101,7 @@ pub(crate) fn field_date(c: &Contact, field: &str) -> Option<NaiveDate> {
 }
 
 /// The address of a contact on a channel.
-fn address(c: &Contact, channel: Channel) -> Option<String> {
+pub(crate) fn address(c: &Contact, channel: Channel) -> Option<String> {
     match channel {
         Channel::Email => c.email.clone(),
         Channel::Sms | Channel::WhatsApp => c.phone.clone(),
@@ -101,24 +127,6 @@ pub(crate) fn wait_reason(flow: &crate::flow::Flow, e: &Enrollment) -> String {
         WaitKind::Response => "waiting for the API response".to_owned(),
         WaitKind::Paused => format!("paused; fell due at {due}"),
         _ => "running".to_owned(),
-    }
-}
-
-fn window_text(p: &SendPolicy) -> String {
-    let mut parts = Vec::new();
-    for q in &p.quiet_hours {
-        parts.push(format!("quiet hours {}–{}", q.start, q.end));
-    }
-    for h in &p.hours {
-        parts.push(format!("send window {}–{}", h.start, h.end));
-    }
-    if !p.weekdays.is_empty() {
-        parts.push("allowed weekdays".to_owned());
-    }
-    if parts.is_empty() {
-        "the send policy".to_owned()
-    } else {
-        parts.join(", ")
     }
 }
 
@@ -318,21 +326,7 @@ impl<S: Store> Engine<S> {
                 Step::Go(label)
             }
             NodeKind::RandomSplit(r) => {
-                let h = stable_hash(&[e.flow.as_str(), e.contact.as_str(), node_id.as_str()]);
-                let point = (h % 10_000) as f64 / 100.0;
-                let mut acc = 0.0;
-                let mut label = r
-                    .variants
-                    .last()
-                    .map(|v| v.name.clone())
-                    .unwrap_or_default();
-                for v in &r.variants {
-                    acc += v.percent;
-                    if point < acc {
-                        label = v.name.clone();
-                        break;
-                    }
-                }
+                let (label, point) = random_branch(r, e, &node_id);
                 tx.log(
                     at,
                     e,
@@ -702,59 +696,13 @@ impl<S: Store> Engine<S> {
         let Some(c) = audience.contact(&e.contact) else {
             return Ok(Step::Exit("contact_removed".to_owned()));
         };
-        if c.consent_status(channel) == ConsentStatus::OptedOut {
-            let bounced =
-                c.consent.get(&channel).and_then(|x| x.source.as_deref()) == Some("bounced");
-            let reason = if bounced { "bounced" } else { "no_consent" };
-            return Ok(skip(
-                tx,
-                e,
-                reason,
-                format!("skipped: {reason} on {channel}"),
-            ));
-        }
-        let Some(to) = address(c, channel) else {
-            return Ok(skip(
-                tx,
-                e,
-                "no_address",
-                format!("skipped: no address for {channel}"),
-            ));
-        };
-        let zone = self.contact_zone(c, cf);
         let mut history = self.store.sent(&e.contact)?;
         if let Some(mine) = tx.sent_by.get(&e.contact) {
             history.extend(mine.iter().copied());
         }
-        let policy = cf
-            .nodes
-            .get(e.node as usize)
-            .and_then(|p| p.policy.clone())
-            .unwrap_or_default();
-        let decision = plan_send(
-            at,
-            zone,
-            &policy,
-            &self.caps,
-            &history,
-            channel,
-            transactional,
-        )
-        .unwrap_or(Decision::Skip);
-        let capped = !transactional
-            && self
-                .caps
-                .frees_at(&history, channel, at)
-                .is_ok_and(|free| free > at);
-        let what = if capped {
-            "frequency cap".to_owned()
-        } else {
-            window_text(&cf.flow.settings.send_policy)
-        };
-        match decision {
-            Decision::Defer { until } => {
-                let local = until.with_timezone(&zone).format("%H:%M");
-                let why = format!("deferred: {what} ({zone}) until {local}");
+        let to = match self.plan_for(c, cf, e.node, channel, transactional, at, &history) {
+            Planned::Skip { reason, why } => return Ok(skip(tx, e, reason, why)),
+            Planned::Defer { until, why, .. } => {
                 tx.stat(&e.flow, Some(&node_id), StatKind::Deferred, None, at);
                 tx.log(
                     at,
@@ -769,16 +717,8 @@ impl<S: Store> Engine<S> {
                 e.reason = Some(why);
                 return Ok(Step::Park);
             }
-            Decision::Skip => {
-                let reason = if capped {
-                    "frequency_cap"
-                } else {
-                    "outside_window"
-                };
-                return Ok(skip(tx, e, reason, format!("skipped: {what} ({zone})")));
-            }
-            _ => {}
-        }
+            Planned::Now { to } => to,
+        };
         let ev: Option<&Event> = e
             .event
             .and_then(|i| audience.events(&e.contact).get(i as usize));

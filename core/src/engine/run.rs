@@ -38,20 +38,7 @@ impl<S: Store> Engine<S> {
         now: DateTime<Utc>,
         f: impl FnOnce(&mut Self, &mut Tx) -> crate::Result<T>,
     ) -> crate::Result<T> {
-        if let Some(clock) = self.store.clock()? {
-            if now < clock {
-                return Err(EngineError::new(
-                    EngineCode::ClockBackwards,
-                    format!(
-                        "`now` ({}) is earlier than the last input ({})",
-                        now.to_rfc3339(),
-                        clock.to_rfc3339()
-                    ),
-                )
-                .path("/now")
-                .into_error());
-            }
-        }
+        self.check_clock(now)?;
         self.store.begin()?;
         if self.heads.is_none() {
             self.heads = Some(
@@ -88,6 +75,25 @@ impl<S: Store> Engine<S> {
                 Err(e)
             }
         }
+    }
+
+    /// `engine.clock.backwards` when `now` is earlier than the last input.
+    pub(super) fn check_clock(&self, now: DateTime<Utc>) -> crate::Result<()> {
+        if let Some(clock) = self.store.clock()? {
+            if now < clock {
+                return Err(EngineError::new(
+                    EngineCode::ClockBackwards,
+                    format!(
+                        "`now` ({}) is earlier than the last input ({})",
+                        now.to_rfc3339(),
+                        clock.to_rfc3339()
+                    ),
+                )
+                .path("/now")
+                .into_error());
+            }
+        }
+        Ok(())
     }
 
     fn run_input<T>(
@@ -456,7 +462,7 @@ impl<S: Store> Engine<S> {
     }
 
     /// Why a contact may not enter a flow now, if it may not.
-    fn entry_refusal(
+    pub(super) fn entry_refusal(
         &self,
         cf: &CompiledFlow,
         status: FlowStatus,

@@ -308,6 +308,9 @@ code_enum! {
         NodeUnknown = "engine.node.unknown": "a node id (of `move_to`, or of a publish call's `node_map`) names no node of the flow version it must be in",
         EnrollmentNotWaiting = "engine.enrollment.not_waiting": "the contact is not waiting in the flow: it never entered, or it finished or exited",
         FlowTaken = "engine.flow.taken": "the new id of a duplicated flow already belongs to a published flow",
+        // preview_schedule (issue 12 §2)
+        PreviewNotScheduled = "engine.preview.not_scheduled": "a schedule preview asked of a flow that no schedule trigger starts (no automatic send)",
+        PreviewInactive = "engine.preview.inactive": "a schedule preview asked of a flow that is not active (paused, draft or archived flows run no check)",
     }
 }
 

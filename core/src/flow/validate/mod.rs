@@ -24,6 +24,7 @@
 
 mod content;
 mod set;
+pub(crate) use set::schedule_clash;
 mod structure;
 
 use serde::{Deserialize, Serialize};

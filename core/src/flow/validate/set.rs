@@ -218,37 +218,8 @@ fn schedules(flows: &[Flow], out: &mut Vec<Finding>) {
                 }
                 let clash = fb.triggers.iter().any(|tb| match tb {
                     // Two equal automatic sends: report the pair once.
-                    Trigger::Schedule {
-                        condition: Some(other),
-                        ..
-                    } => a < b && other.canonical() == canon,
-                    Trigger::Segment {
-                        segment,
-                        on: MembershipChange::Entered,
-                    } => {
-                        matches!(&canon, Condition::InSegment { segment: s } if s == segment)
-                    }
-                    Trigger::List {
-                        list,
-                        on: MembershipChange::Entered,
-                    } => {
-                        matches!(&canon, Condition::InList { list: l } if l == list)
-                    }
-                    Trigger::FieldChanged { field, to } => match &canon {
-                        Condition::Field {
-                            field: f,
-                            op: FieldOp::Eq,
-                            value,
-                            ..
-                        } => f == field && (to.is_none() || to == value),
-                        Condition::Field {
-                            field: f,
-                            op: FieldOp::IsSet,
-                            ..
-                        } => f == field && to.is_none(),
-                        _ => false,
-                    },
-                    _ => false,
+                    Trigger::Schedule { .. } => a < b && schedule_clash(&canon, tb),
+                    _ => schedule_clash(&canon, tb),
                 });
                 if clash {
                     out.push(finding(
@@ -261,5 +232,41 @@ fn schedules(flows: &[Flow], out: &mut Vec<Finding>) {
                 }
             }
         }
+    }
+}
+
+/// Whether an automatic send whose condition is `canon` (in [`Condition::canonical`] form) starts
+/// on the same condition as `other`: another automatic send with an equal condition, entering
+/// the segment or list the condition tests, or a change of the field it tests. One can keep the
+/// other from ever starting (the source documents' warning). The engine's schedule preview
+/// reports the same clashes.
+pub(crate) fn schedule_clash(canon: &Condition, other: &Trigger) -> bool {
+    match other {
+        Trigger::Schedule {
+            condition: Some(c), ..
+        } => c.canonical() == *canon,
+        Trigger::Segment {
+            segment,
+            on: MembershipChange::Entered,
+        } => matches!(canon, Condition::InSegment { segment: s } if s == segment),
+        Trigger::List {
+            list,
+            on: MembershipChange::Entered,
+        } => matches!(canon, Condition::InList { list: l } if l == list),
+        Trigger::FieldChanged { field, to } => match canon {
+            Condition::Field {
+                field: f,
+                op: FieldOp::Eq,
+                value,
+                ..
+            } => f == field && (to.is_none() || to == value),
+            Condition::Field {
+                field: f,
+                op: FieldOp::IsSet,
+                ..
+            } => f == field && to.is_none(),
+            _ => false,
+        },
+        _ => false,
     }
 }
