@@ -9,7 +9,7 @@
 //! use sequenza::engine::{DeferReason, Engine, EngineConfig};
 //! use sequenza::{Contact, Flow};
 //!
-//! let t0 = Utc.with_ymd_and_hms(2026, 12, 7, 6, 0, 0).unwrap();
+//! let t0 = Utc.with_ymd_and_hms(2026, 12, 7, 5, 0, 0).unwrap(); // Monday 06:00 in Rome
 //! let mut eng = Engine::new(EngineConfig { default_time_zone: "Europe/Rome".into(), ..Default::default() })?;
 //! eng.publish(Flow::from_json(r#"{"id": "weekly", "name": "Weekly", "status": "active",
 //!   "triggers": [{"type": "schedule", "recurrence": {"kind": "weekly", "weekdays": ["mon"], "times": ["07:00"]}}],
