@@ -36,7 +36,9 @@ use crate::model::{Contact, ContactId, Event, SegmentId};
 
 pub use bulk::BulkTable;
 pub use index::SegmentIndex;
-pub use table::{ColumnValues, IdForm, TableColumns, TableOptions};
+pub use table::{
+    contacts_from_columns, events_from_columns, ColumnValues, IdForm, TableColumns, TableOptions,
+};
 
 pub use crate::engine::trigger::MembershipChange;
 

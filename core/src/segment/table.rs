@@ -26,6 +26,8 @@
 //! `format.column.missing`, `format.column.type`, `format.value.missing`, and `format.invalid`
 //! for a consent text or an event time that cannot be read.
 
+mod records;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
@@ -34,6 +36,8 @@ use serde::{Deserialize, Serialize};
 use crate::condition::bulk::{ContactTable, ContactTableBuilder, FxMap};
 use crate::error::{escape_pointer, Error, FormatCode, FormatError};
 use crate::model::{Channel, ConsentStatus, FieldSchema, FieldType};
+
+pub use records::{contacts_from_columns, events_from_columns};
 
 /// Which columns of a table are the ids, zones, tags, lists and consent, and the declared
 /// fields. JSON (every key optional): `{"id_column": "id", "tags_column": "tags",
