@@ -911,7 +911,7 @@ export declare class Engine {
   deliver(handlers: DeliveryHandlers, now: Instant): number
   /**
    * Enrollments, optionally of one flow and / or one contact (`options.flow`,
-   * `options.contact`): `{flow, version, contact, node, state, due, reason}`.
+   * `options.contact`): `{flow, version, contact, node, state, due, reason, since, entered_at}`.
    */
   enrollments(options?: EnrollmentsOptions | null): EnrollmentView[]
   /**

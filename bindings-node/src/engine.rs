@@ -386,7 +386,7 @@ impl Engine {
     }
 
     /// Enrollments, optionally of one flow and / or one contact (`options.flow`,
-    /// `options.contact`): `{flow, version, contact, node, state, due, reason}`.
+    /// `options.contact`): `{flow, version, contact, node, state, due, reason, since, entered_at}`.
     #[napi(
         ts_args_type = "options?: EnrollmentsOptions | null",
         ts_return_type = "EnrollmentView[]"

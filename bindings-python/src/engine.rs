@@ -382,7 +382,7 @@ impl PyEngine {
     }
 
     /// Enrollments, optionally of one flow and / or one contact: dicts ``{"flow", "version",
-    /// "contact", "node", "state", "due", "reason"}``.
+    /// "contact", "node", "state", "due", "reason", "since", "entered_at"}``.
     #[pyo3(signature = (flow = None, contact = None))]
     fn enrollments<'py>(
         &self,

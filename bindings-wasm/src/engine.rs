@@ -389,7 +389,7 @@ impl Engine {
     }
 
     /// Enrollments, optionally of one flow and / or one contact (`{flow?, contact?}`), in (flow,
-    /// contact) order: `{flow, version, contact, node, state, due, reason}`.
+    /// contact) order: `{flow, version, contact, node, state, due, reason, since, entered_at}`.
     #[wasm_bindgen(unchecked_return_type = "EnrollmentView[]")]
     pub fn enrollments(&self, filter: Option<EnrollmentsArg>) -> JsResult<JsValue> {
         let filter = filter.map(JsValue::from);

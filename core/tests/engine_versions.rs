@@ -212,3 +212,158 @@ fn acting_on_an_enrollment_of_a_paused_flow() {
         .unwrap_err();
     assert_eq!(err.code(), "engine.flow.unknown");
 }
+
+/// Version 1 of a flow whose contacts wait on every kind of waiting node: a wait, a wait for an
+/// event, a question and an API call (the split routes each contact by its `path` field).
+fn every_wait(suffix: &str) -> serde_json::Value {
+    let id = |n: &str| format!("{n}{suffix}");
+    let case = |n: &str| {
+        serde_json::json!({"name": n,
+            "condition": {"type": "field", "field": "path", "op": "eq", "value": n}})
+    };
+    serde_json::json!({
+        "id": "all", "name": "All", "status": "active",
+        "triggers": [{"type": "manual", "recipients": {"kind": "api"}}],
+        "start": "route",
+        "nodes": [
+            {"id": "route", "type": "split", "cases": [case("event"), case("ask"), case("call")]},
+            {"id": id("wait"), "type": "wait", "duration": {"amount": 1, "unit": "days"}},
+            {"id": id("event"), "type": "wait_for", "event": {"name": "buy"},
+             "timeout": {"amount": 1, "unit": "days"}},
+            {"id": id("ask"), "type": "question", "channel": "whatsapp", "prompt": "?",
+             "answer": {"type": "text"}, "timeout": {"amount": 1, "unit": "days"}},
+            {"id": id("call"), "type": "api_call", "method": "GET", "url": "https://x",
+             "timeout_seconds": 300},
+            {"id": "end", "type": "exit"}
+        ],
+        "edges": [
+            {"from": "route", "to": id("event"), "label": "event"},
+            {"from": "route", "to": id("ask"), "label": "ask"},
+            {"from": "route", "to": id("call"), "label": "call"},
+            {"from": "route", "to": id("wait"), "label": "else"},
+            {"from": id("wait"), "to": "end"},
+            {"from": id("event"), "to": "end", "label": "met"},
+            {"from": id("event"), "to": "end", "label": "timeout"},
+            {"from": id("ask"), "to": "end", "label": "answered"},
+            {"from": id("ask"), "to": "end", "label": "timeout"},
+            {"from": id("call"), "to": "end", "label": "success"},
+            {"from": id("call"), "to": "end", "label": "failure"}
+        ]
+    })
+}
+
+/// Every waiting node of `every_wait` turned into a send of the same id.
+fn every_wait_as_sends() -> serde_json::Value {
+    let mut v = every_wait("");
+    for n in v["nodes"].as_array_mut().unwrap() {
+        let id = n["id"].as_str().unwrap().to_owned();
+        if !["route", "end"].contains(&id.as_str()) {
+            *n = serde_json::json!({"id": id, "type": "send", "channel": "email",
+                "content": {"subject": "s", "body": "b"}});
+        }
+    }
+    v["edges"] = serde_json::json!([
+        {"from": "route", "to": "event", "label": "event"},
+        {"from": "route", "to": "ask", "label": "ask"},
+        {"from": "route", "to": "call", "label": "call"},
+        {"from": "route", "to": "wait", "label": "else"},
+        {"from": "wait", "to": "end"}, {"from": "event", "to": "end"},
+        {"from": "ask", "to": "end"}, {"from": "call", "to": "end"}
+    ]);
+    v
+}
+
+#[test]
+fn no_contact_is_left_stuck_whatever_the_new_version() {
+    let paths = ["wait", "event", "ask", "call"];
+    let only_exit = serde_json::json!({"id": "all", "name": "All", "status": "active",
+        "triggers": [{"type": "manual", "recipients": {"kind": "api"}}], "start": "end",
+        "nodes": [{"id": "end", "type": "exit"}]});
+    let renamed: std::collections::BTreeMap<sequenza::model::NodeId, sequenza::model::NodeId> =
+        paths
+            .iter()
+            .map(|p| ((*p).into(), format!("{p}2").as_str().into()))
+            .collect();
+    let variants: Vec<(&str, serde_json::Value, PublishOptions)> = vec![
+        ("same", every_wait(""), PublishOptions::default()),
+        ("removed", only_exit, PublishOptions::default()),
+        (
+            "kind changed",
+            every_wait_as_sends(),
+            PublishOptions::default(),
+        ),
+        (
+            "mapped",
+            every_wait("2"),
+            PublishOptions {
+                in_flight: InFlight::Migrate,
+                node_map: renamed,
+            },
+        ),
+        (
+            "pinned",
+            every_wait("2"),
+            PublishOptions {
+                in_flight: InFlight::Pin,
+                ..PublishOptions::default()
+            },
+        ),
+    ];
+    for (name, v2, options) in variants {
+        let mut eng = Engine::new(EngineConfig::default()).unwrap();
+        eng.publish(flow(every_wait("")), t0()).unwrap();
+        for p in paths {
+            let c: Contact = serde_json::from_value(serde_json::json!({"id": p,
+                "email": format!("{p}@example.com"), "phone": "+393331234567",
+                "fields": {"path": p}}))
+            .unwrap();
+            eng.upsert_contact(c, t0()).unwrap();
+        }
+        let ids: Vec<_> = paths.iter().map(|p| (*p).into()).collect();
+        eng.enroll(&"all".into(), &ids, t0()).unwrap();
+        let before = eng.enrollments(None, None).unwrap();
+        assert!(
+            before.iter().all(|e| e.state == EnrollmentState::Waiting),
+            "{name}"
+        );
+        let t1 = t0() + TimeDelta::minutes(1);
+        let p = eng.publish_with(flow(v2), &options, t1).unwrap();
+        let pinned = options.in_flight == InFlight::Pin;
+        assert_eq!(p.moved + p.exited, if pinned { 0 } else { 4 }, "{name}");
+        for view in eng.enrollments(None, None).unwrap() {
+            let who = format!("{name} / {}", view.contact);
+            match view.state {
+                EnrollmentState::Waiting => {
+                    assert_eq!(view.version, if pinned { 1 } else { 2 }, "{who}");
+                    assert!(view.node.is_some() && view.reason.is_some(), "{who}");
+                }
+                _ => assert!(view.reason.is_some(), "{who}: ended without a reason"),
+            }
+            if !pinned {
+                // The move (or the exit) is in the contact's history at the publish instant.
+                let h = eng.history(&view.contact, None).unwrap();
+                assert!(
+                    h.iter().any(|e| e.at == t1
+                        && (e.action == Action::Migrated
+                            || (e.action == Action::Exited
+                                && e.reason
+                                    .as_deref()
+                                    .unwrap_or("")
+                                    .starts_with("node_removed")))),
+                    "{who}: {h:?}"
+                );
+            }
+        }
+        // Nobody waits forever: two days later every wait has ended (API calls unanswered).
+        let later = t0() + TimeDelta::days(2);
+        eng.tick(later).unwrap();
+        for view in eng.enrollments(None, None).unwrap() {
+            assert_ne!(
+                view.state,
+                EnrollmentState::Waiting,
+                "{name} / {}",
+                view.contact
+            );
+        }
+    }
+}
