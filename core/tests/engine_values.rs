@@ -1,6 +1,8 @@
 //! Values a flow writes land where conditions and merge fields read them: `email`, `phone`,
 //! `time_zone` and `locale` are the contact's own attributes, everything else a profile field.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use chrono::{DateTime, TimeZone, Utc};
 use sequenza::engine::{Engine, EngineConfig, InboundMessage};
 use sequenza::model::Channel;
