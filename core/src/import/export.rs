@@ -126,6 +126,10 @@ pub fn export_audience_csv<W: Write>(
 ) -> crate::Result<u64> {
     let contacts = audience.contacts_in(list)?;
     export_csv(contacts.iter().copied(), out).map_err(|e| {
-        super::error::ImportError::new(crate::error::ImportCode::Io, format!("cannot write the CSV: {e}")).into()
+        super::error::ImportError::new(
+            crate::error::ImportCode::Io,
+            format!("cannot write the CSV: {e}"),
+        )
+        .into()
     })
 }

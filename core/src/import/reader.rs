@@ -29,7 +29,10 @@ pub(crate) struct Source<R> {
 }
 
 fn io_error(e: &std::io::Error) -> ImportError {
-    ImportError::new(crate::error::ImportCode::Io, format!("cannot read the file: {e}"))
+    ImportError::new(
+        crate::error::ImportCode::Io,
+        format!("cannot read the file: {e}"),
+    )
 }
 
 impl<R: Read> Source<R> {
