@@ -3,13 +3,13 @@
 use std::sync::OnceLock;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyString};
 use sequenza::condition::eval::{CompiledCondition, EvalContext};
 use sequenza::condition::Condition;
 use sequenza::model::SegmentId;
 use sequenza::{Contact, Event};
 
-use super::convert::{document_text, instant, time_zone, to_py, to_value};
+use super::convert::{document_text, instant, items, time_zone, to_py, to_value};
 use super::errors::OrRaise;
 use super::table::{self, Options};
 use super::{internal, json_text, parse_fields, to_py_err, type_error};
@@ -90,22 +90,11 @@ fn segment_ids(segments: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<SegmentId>> 
 
 /// The events of one contact: an iterable of dicts / JSON texts.
 fn parse_events(events: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Event>> {
-    const EXPECTED: &str = "an iterable of events (dict, str or bytes)";
     let Some(obj) = events.filter(|e| !e.is_none()) else {
         return Ok(Vec::new());
     };
-    if obj.is_instance_of::<PyString>()
-        || obj.is_instance_of::<PyBytes>()
-        || obj.is_instance_of::<PyDict>()
-    {
-        return Err(type_error(obj, "events", EXPECTED));
-    }
-    let items = obj
-        .try_iter()
-        .map_err(|_| type_error(obj, "events", EXPECTED))?;
     let mut out = Vec::new();
-    for item in items {
-        let item = item?;
+    for item in items(obj, "events", "an iterable of events (dict, str or bytes)")? {
         let text = document_text(&item, "every event", "a dict, str or bytes")?;
         out.push(Event::from_json(&text).or_raise(item.py())?);
     }
