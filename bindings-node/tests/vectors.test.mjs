@@ -1,8 +1,8 @@
 // Runs every case of the shared, language-neutral vectors in core/tests/vectors/.
 //
 // The format is described in core/tests/vectors/README.md; every path inside a vector file is
-// relative to the repository root. A vector file that does not exist (yet) gives one skipped
-// test saying so; a file that exists is always run in full, and one without cases fails.
+// relative to the repository root. A vector file that does not exist fails; a file that exists
+// is always run in full, and one without cases fails.
 //
 // SEQUENZA_VECTORS_DIR points the runner at another folder (to try it on uncommitted vectors).
 
@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
+import { findingsAt } from '../../bindings-wasm/tests/shared/vectors.mjs';
 import { ROOT, readRepoText, sequenza } from './helpers.mjs';
 
 const VECTORS = process.env.SEQUENZA_VECTORS_DIR
@@ -72,6 +73,8 @@ vectorCases('validate_flow.json', (vector, c) => {
   assert.deepEqual(codesOf(asObject), expected, `${c.file} (object)`);
   const handle = sequenza.validateFlow(sequenza.Flow.fromJson(text), fields);
   assert.deepEqual(handle, fromText, `${c.file} (Flow handle)`);
+  // Where each finding is: node and path as well as the code.
+  if (c.findings) assert.deepEqual(findingsAt(fromText), c.findings, `${c.file} (node and path)`);
 });
 
 vectorCases('validate_flows.json', (vector, c) => {

@@ -51,6 +51,22 @@ pub(crate) fn to_value(obj: &Bound<'_, PyAny>, _what: &str) -> PyResult<serde_js
     super::errors::OrRaise::or_raise(sequenza::text::json_value(&dumps(obj)?), obj.py())
 }
 
+/// The items of a sequence argument: any iterable but a `str`, `bytes` or `dict` (one document,
+/// not a sequence of them); a `TypeError` otherwise.
+pub(crate) fn items<'py>(
+    obj: &Bound<'py, PyAny>,
+    what: &str,
+    expected: &str,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let single = obj.is_instance_of::<PyString>()
+        || obj.is_instance_of::<PyBytes>()
+        || obj.is_instance_of::<PyDict>();
+    match obj.try_iter() {
+        Ok(iter) if !single => iter.collect(),
+        _ => Err(type_error(obj, what, expected)),
+    }
+}
+
 /// A serde value as a Python value (dicts, lists, str, int, float, bool, None), through
 /// `pythonize`.
 pub(crate) fn to_py<'py, T: serde::Serialize + ?Sized>(

@@ -392,25 +392,9 @@ pub(crate) fn export_csv<'py>(
         let id = list_id.map(ListId::new);
         held.inner.contacts_in(id.as_ref()).or_raise(py)?
     } else {
-        if contacts.is_instance_of::<PyString>()
-            || contacts.is_instance_of::<PyBytes>()
-            || contacts.is_instance_of::<PyDict>()
-        {
-            return Err(type_error(
-                contacts,
-                "contacts",
-                "an Audience or an iterable of contact dicts",
-            ));
-        }
         let mut all = Vec::new();
-        for item in contacts.try_iter().map_err(|_| {
-            type_error(
-                contacts,
-                "contacts",
-                "an Audience or an iterable of contact dicts",
-            )
-        })? {
-            let item = item?;
+        let expected = "an Audience or an iterable of contact dicts";
+        for item in super::convert::items(contacts, "contacts", expected)? {
             let text = document_text(&item, "every contact", "a dict, str or bytes")?;
             all.push(sequenza::Contact::from_json(&text).or_raise(py)?);
         }

@@ -3,15 +3,15 @@
 use chrono::{DateTime, Utc};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use pyo3::types::PyList;
 use sequenza::model::{ContactId, SegmentId};
 use sequenza::segment::{ContactChange, MembershipDelta, SegmentIndex};
 use sequenza::{Contact, Event};
 
 use super::convert::{document_text, instant, py_datetime, records_to_py, time_zone};
 use super::errors::OrRaise;
+use super::parse_fields;
 use super::segment::PySegment;
-use super::{parse_fields, type_error};
 
 /// Keeps segment membership of contacts up to date, incrementally.
 ///
@@ -36,14 +36,8 @@ pub(crate) fn core_segment(obj: &Bound<'_, PyAny>) -> PyResult<sequenza::segment
     if let Ok(s) = obj.cast::<PySegment>() {
         return s.get().to_core();
     }
-    if obj.is_instance_of::<PyString>()
-        || obj.is_instance_of::<PyBytes>()
-        || obj.is_instance_of::<PyDict>()
-    {
-        let text = super::json_text(obj, "segment", "a Segment, str, bytes or dict")?;
-        return sequenza::segment::Segment::from_json(&text).or_raise(obj.py());
-    }
-    Err(type_error(obj, "segment", "a Segment, str, bytes or dict"))
+    let text = super::json_text(obj, "segment", "a Segment, str, bytes or dict")?;
+    sequenza::segment::Segment::from_json(&text).or_raise(obj.py())
 }
 
 impl PySegmentIndex {
@@ -102,20 +96,12 @@ impl PySegmentIndex {
         segments: &Bound<'py, PyAny>,
         now: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<Bound<'py, PyList>> {
-        const EXPECTED: &str = "an iterable of Segment, str, bytes or dict";
-        if segments.is_instance_of::<PyString>()
-            || segments.is_instance_of::<PyBytes>()
-            || segments.is_instance_of::<PyDict>()
-        {
-            return Err(type_error(segments, "segments", EXPECTED));
-        }
-        let items = segments
-            .try_iter()
-            .map_err(|_| type_error(segments, "segments", EXPECTED))?;
-        let mut all = Vec::new();
-        for item in items {
-            all.push(core_segment(&item?)?);
-        }
+        let expected = "an iterable of Segment, str, bytes or dict";
+        let items = super::convert::items(segments, "segments", expected)?;
+        let all = items
+            .iter()
+            .map(core_segment)
+            .collect::<PyResult<Vec<_>>>()?;
         let now = self.registration_time(now)?;
         let out = self.inner.register_all(all, now).or_raise(py)?;
         deltas(py, &out)

@@ -87,23 +87,12 @@ fn parse_flow(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyResult<se
 /// A sequence of flows (any iterable but `str`, `bytes` or `dict`) whose items are `Flow`
 /// objects, JSON text or dicts.
 fn parse_flows(flows: &Bound<'_, PyAny>) -> PyResult<Vec<sequenza::Flow>> {
-    const EXPECTED: &str = "a sequence of Flow, str, bytes or dict";
-    if flows.is_instance_of::<PyString>()
-        || flows.is_instance_of::<PyBytes>()
-        || flows.is_instance_of::<PyDict>()
-    {
-        return Err(type_error(flows, "flows", EXPECTED));
-    }
-    let items = flows
-        .try_iter()
-        .map_err(|_| type_error(flows, "flows", EXPECTED))?;
+    let items = convert::items(flows, "flows", "a sequence of Flow, str, bytes or dict")?;
     items
-        .map(|item| {
-            let item = item?;
-            match item.cast::<PyFlow>() {
-                Ok(handle) => Ok(handle.get().inner.clone()),
-                Err(_) => parse_flow(&item, "every item of flows", "a Flow, str, bytes or dict"),
-            }
+        .into_iter()
+        .map(|item| match item.cast::<PyFlow>() {
+            Ok(handle) => Ok(handle.get().inner.clone()),
+            Err(_) => parse_flow(&item, "every item of flows", "a Flow, str, bytes or dict"),
         })
         .collect()
 }

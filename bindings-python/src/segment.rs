@@ -4,7 +4,7 @@ use std::sync::OnceLock;
 
 use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::{PyBytes, PyString};
 use sequenza::condition::bulk::Bitmap;
 use sequenza::condition::eval::{CompiledCondition, EvalContext};
 use sequenza::condition::Condition;
@@ -13,7 +13,7 @@ use sequenza::segment::{BulkTable, TableOptions};
 use sequenza::time::Tz;
 use sequenza::{Contact, Event, FieldSchema};
 
-use super::convert::{document_text, instant, time_zone, to_py, to_value};
+use super::convert::{document_text, instant, items, time_zone, to_py, to_value};
 use super::errors::OrRaise;
 use super::table::{self, PyContactTable};
 use super::{internal, json_text, parse_fields, to_py_err, type_error};
@@ -94,22 +94,11 @@ fn segment_ids(segments: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<SegmentId>> 
 
 /// The events of one contact: an iterable of dicts / JSON texts.
 fn parse_events(events: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Event>> {
-    const EXPECTED: &str = "an iterable of events (dict, str or bytes)";
     let Some(obj) = events.filter(|e| !e.is_none()) else {
         return Ok(Vec::new());
     };
-    if obj.is_instance_of::<PyString>()
-        || obj.is_instance_of::<PyBytes>()
-        || obj.is_instance_of::<PyDict>()
-    {
-        return Err(type_error(obj, "events", EXPECTED));
-    }
-    let items = obj
-        .try_iter()
-        .map_err(|_| type_error(obj, "events", EXPECTED))?;
     let mut out = Vec::new();
-    for item in items {
-        let item = item?;
+    for item in items(obj, "events", "an iterable of events (dict, str or bytes)")? {
         let text = document_text(&item, "every event", "a dict, str or bytes")?;
         out.push(Event::from_json(&text).or_raise(item.py())?);
     }

@@ -74,6 +74,10 @@ def test_validate_flow_vector(vector, case):
     flow = sequenza.Flow.from_json(read_text(case["file"]))
     findings = sequenza.validate_flow(flow, fields=fields_of(vector))
     assert check_findings(findings) == sorted(case["expect"]), case["file"]
+    if "findings" in case:  # where each finding is: node and path as well as the code
+        at = [{"code": f["code"], "node": f["node"], "path": f["path"]} for f in findings]
+        at.sort(key=lambda f: f"{f['code']}\0{f['node'] or ''}\0{f['path']}")
+        assert at == case["findings"], case["file"]
 
 
 @pytest.mark.parametrize(("vector", "case"), load_cases("validate_flows.json"))

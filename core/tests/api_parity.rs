@@ -3,6 +3,8 @@
 //! Python, Node, WebAssembly on Node and WebAssembly in Chromium must give too. A missing file
 //! fails. `SEQUENZA_PARITY_FILL=1` writes the core's outcome into entries marked `"FILL"`.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};

@@ -88,6 +88,28 @@ fn validate_flow_vectors() {
                 describe(&findings)
             ));
         }
+        // Where each finding is: node and path as well as the code.
+        if let Some(want) = case.get("findings") {
+            let mut at: Vec<Value> = findings
+                .iter()
+                .map(|f| serde_json::json!({"code": f.code.as_str(), "node": f.node.as_ref().map(|n| n.as_str()), "path": f.path}))
+                .collect();
+            let key = |v: &Value| {
+                format!(
+                    "{}\0{}\0{}",
+                    v["code"].as_str().unwrap_or(""),
+                    v["node"].as_str().unwrap_or(""),
+                    v["path"].as_str().unwrap_or("")
+                )
+            };
+            at.sort_by_key(key);
+            if &Value::Array(at.clone()) != want {
+                failures.push(format!(
+                    "{file}: expected findings {want}, got {}",
+                    Value::Array(at)
+                ));
+            }
+        }
     }
     assert!(
         failures.is_empty(),

@@ -315,7 +315,7 @@ export function timeApiCases(api) {
           'time.time.malformed', '/hours/0/end');
         checkCoreError(thrown(() => new SendPolicy({ timeZone: 'Europe/Atlantis' })),
           'time.zone.unknown', '/time_zone');
-        checkCoreError(thrown(() => SendPolicy.fromJson({}, 'Europe/Atlantis')), 'time.zone.unknown', '');
+        checkCoreError(thrown(() => SendPolicy.fromJson({}, 'Europe/Atlantis')), 'time.zone.unknown', '/time_zone');
         checkCoreError(thrown(() => new SendPolicy({ quietHours: [['00:00', '12:00'], ['12:00', '00:00']] })),
           'time.policy.never_allowed', '');
         checkCoreError(thrown(() => new SendPolicy({ weekdays: ['funday'] })), 'format.invalid', '/weekdays/0');

@@ -77,8 +77,21 @@ function validateFlowCase(api, vector, c, i, read) {
       if (!sameList(got, want)) {
         fail(`${c.file}: expected codes ${JSON.stringify(want)}, got ${JSON.stringify(got)}`);
       }
+      if (c.findings) {
+        const at = findingsAt(api.validateFlow(flow, fields));
+        if (JSON.stringify(at) !== JSON.stringify(c.findings)) {
+          fail(`${c.file}: expected findings ${JSON.stringify(c.findings)}, got ${JSON.stringify(at)}`);
+        }
+      }
     },
   };
+}
+
+/** Where each finding is (code, node, path), sorted as the vectors write them. */
+export function findingsAt(findings) {
+  const key = (f) => `${f.code}\0${f.node ?? ''}\0${f.path}`;
+  const at = findings.map((f) => ({ code: f.code, node: f.node ?? null, path: f.path }));
+  return at.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 function validateFlowsCase(api, vector, c, i, read) {
