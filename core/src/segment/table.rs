@@ -1,30 +1,7 @@
-//! Building a [`ContactTable`] from a host's columns (Arrow record batches in the bindings): which
-//! column is what, by name and type, and how values are coerced. The bindings only move buffers
-//! into [`ColumnValues`]; every decision is made here, so the three faces cannot disagree.
-//!
-//! | values | column | becomes |
-//! |---|---|---|
-//! | text or integers, no missing value | `id_column` (`"id"`) | the contact ids |
-//! | text | `time_zone_column` (`"time_zone"`) | each contact's zone (an unknown name: the default zone) |
-//! | lists of text | `tags_column` / `lists_column` (`"tags"` / `"lists"`) | the tags / the lists |
-//! | text (`opted_in`, `opted_out`, `unknown`) or booleans (true: opted in, false: opted out) | `consent_columns` (default `consent_<channel>`) | consent per channel (missing: unknown) |
-//! | integers, floats | any other | a `number` field |
-//! | text | any other | a `text` field; `choice` / `date` / `datetime` when `fields` declares it so (a `datetime` reads RFC 3339 text; other text is no instant) |
-//! | booleans | any other | a `boolean` field |
-//! | day numbers | any other | a `date` field |
-//! | instants (a timestamp with a time zone) | any other | a `datetime` field |
-//! | lists of text | any other | a `text_list` field |
-//! | only missing values | any other | a field of its declared type without values |
-//!
-//! Timestamps without a time zone are refused: they are wall-clock readings, not instants. The
-//! events table has the columns `contact` (ids as in the id column), `name` (text) and `at`
-//! (instants, or RFC 3339 text); every other number or text column is an event property (a
-//! missing value is a missing property); events of contacts not in the table are ignored.
-//!
-//! Errors are [`Error::Format`](crate::Error::Format) with the path of the column
-//! (`/columns/<name>`, `/events/columns/<name>`, a row appended for a value):
-//! `format.column.missing`, `format.column.type`, `format.value.missing`, and `format.invalid`
-//! for a consent text or an event time that cannot be read.
+//! Building a [`ContactTable`] from a host's columns (Arrow record batches in the bindings):
+//! which column is what, by name and type, and how values are coerced; the rules are on
+//! [`TableColumns`]. The bindings only move buffers into [`ColumnValues`]; every decision is
+//! made here, so the three faces cannot disagree.
 
 mod records;
 
@@ -192,7 +169,31 @@ pub enum IdForm {
 }
 
 /// The columns of a contacts table and, optionally, of its events table, by name and in table
-/// order, ready for [`build`](TableColumns::build).
+/// order, ready for [`build`](TableColumns::build), which decides what each column is:
+///
+/// | values | column | becomes |
+/// |---|---|---|
+/// | text or integers, no missing value | `id_column` (`"id"`) | the contact ids |
+/// | text | `time_zone_column` (`"time_zone"`) | each contact's zone (an unknown name: the default zone) |
+/// | lists of text | `tags_column` / `lists_column` (`"tags"` / `"lists"`) | the tags / the lists |
+/// | text (`opted_in`, `opted_out`, `unknown`) or booleans (true: opted in, false: opted out) | `consent_columns` (default `consent_<channel>`) | consent per channel (missing: unknown) |
+/// | integers, floats | any other | a `number` field |
+/// | text | any other | a `text` field; `choice` / `date` / `datetime` when `fields` declares it so (a `datetime` reads RFC 3339 text; other text is no instant) |
+/// | booleans | any other | a `boolean` field |
+/// | day numbers | any other | a `date` field |
+/// | instants (a timestamp with a time zone) | any other | a `datetime` field |
+/// | lists of text | any other | a `text_list` field |
+/// | only missing values | any other | a field of its declared type without values |
+///
+/// Timestamps without a time zone are refused: they are wall-clock readings, not instants. The
+/// events table has the columns `contact` (ids as in the id column), `name` (text) and `at`
+/// (instants, or RFC 3339 text); every other number or text column is an event property (a
+/// missing value is a missing property); events of contacts not in the table are ignored.
+///
+/// Errors are [`Error::Format`](crate::Error::Format) with the path of the column
+/// (`/columns/<name>`, `/events/columns/<name>`, a row appended for a value):
+/// `format.column.missing`, `format.column.type`, `format.value.missing`, and `format.invalid`
+/// for a consent text or an event time that cannot be read.
 ///
 /// ```
 /// use chrono::{TimeZone, Utc};
@@ -337,7 +338,7 @@ impl<'a> TableColumns<'a> {
         self
     }
 
-    /// Builds the table as the [module documentation](self) describes.
+    /// Builds the table by the rules above ([`TableColumns`]).
     pub fn build(self, options: &TableOptions) -> crate::Result<super::BulkTable> {
         let TableColumns { contacts, events } = self;
         let mut columns: Vec<(&str, ColumnValues<'_>)> = Vec::with_capacity(contacts.len());
