@@ -23,7 +23,7 @@ use super::type_error;
 const MAX_NESTING: usize = 1024;
 
 /// `json.dumps(obj, allow_nan=False, default=json_default)`.
-fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(crate) fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     let py = obj.py();
     let kwargs = PyDict::new(py);
     kwargs.set_item("allow_nan", false)?;

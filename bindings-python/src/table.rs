@@ -70,7 +70,7 @@ pub(crate) struct Selection {
 }
 
 /// The Arrow type of the id column, so that ids come back as they went in.
-enum IdKind {
+pub(crate) enum IdKind {
     Text,
     Signed(Vec<i64>),
     Unsigned(Vec<u64>),
@@ -115,7 +115,7 @@ impl Selection {
 
 /// A failure inside the GIL-free part: a Python exception, or a core error (mapped to its class
 /// once the GIL is held again).
-enum Failure {
+pub(crate) enum Failure {
     Py(PyErr),
     Core(sequenza::Error),
 }
@@ -126,9 +126,9 @@ impl From<PyErr> for Failure {
     }
 }
 
-type Res<T> = Result<T, Failure>;
+pub(crate) type Res<T> = Result<T, Failure>;
 
-fn value_error(message: String) -> Failure {
+pub(crate) fn value_error(message: String) -> Failure {
     Failure::Py(PyValueError::new_err(message))
 }
 
@@ -172,25 +172,25 @@ pub(crate) fn select(
 }
 
 /// A whole table: its schema and its record batches.
-struct Batches {
-    schema: SchemaRef,
+pub(crate) struct Batches {
+    pub(crate) schema: SchemaRef,
     batches: Vec<RecordBatch>,
 }
 
 impl Batches {
-    fn rows(&self) -> usize {
+    pub(crate) fn rows(&self) -> usize {
         self.batches.iter().map(RecordBatch::num_rows).sum()
     }
 
     /// The arrays of column `index`, one per batch.
-    fn column(&self, index: usize) -> Vec<&dyn Array> {
+    pub(crate) fn column(&self, index: usize) -> Vec<&dyn Array> {
         self.batches
             .iter()
             .map(|b| b.column(index).as_ref())
             .collect()
     }
 
-    fn find(&self, name: &str, what: &str) -> Res<usize> {
+    pub(crate) fn find(&self, name: &str, what: &str) -> Res<usize> {
         self.schema.index_of(name).map_err(|_| {
             let columns: Vec<&str> = self
                 .schema
@@ -206,7 +206,7 @@ impl Batches {
 }
 
 /// Imports every record batch of `obj` through the Arrow PyCapsule stream interface.
-fn read_stream(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Batches> {
+pub(crate) fn read_stream(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Batches> {
     let py = obj.py();
     let source = if obj.hasattr("__arrow_c_stream__")? {
         obj.clone()
@@ -313,7 +313,12 @@ fn build(
     Ok((table, kind))
 }
 
-fn unsupported(column: &str, what: &str, data_type: &DataType, expected: &str) -> Failure {
+pub(crate) fn unsupported(
+    column: &str,
+    what: &str,
+    data_type: &DataType,
+    expected: &str,
+) -> Failure {
     Failure::Py(PyTypeError::new_err(format!(
         "the column {column:?} of {what} has the Arrow type {data_type}, which sequenza cannot \
          read as {expected}; drop the column or cast it"
@@ -402,7 +407,7 @@ fn add_column(
     })
 }
 
-fn naive_timestamps(column: &str, what: &str) -> Failure {
+pub(crate) fn naive_timestamps(column: &str, what: &str) -> Failure {
     value_error(format!(
         "the column {column:?} of {what} holds timestamps without a time zone, which are not \
          instants: give it one (pandas: df[{column:?}].dt.tz_localize(\"UTC\"); polars: \
@@ -411,7 +416,7 @@ fn naive_timestamps(column: &str, what: &str) -> Failure {
 }
 
 /// `f` over every batch's array, concatenated; `None` when one array is not of the kind.
-fn gather<'a, T>(
+pub(crate) fn gather<'a, T>(
     arrays: &[&'a dyn Array],
     f: impl Fn(&'a dyn Array) -> Option<Vec<T>>,
 ) -> Option<Vec<T>> {
@@ -422,7 +427,7 @@ fn gather<'a, T>(
     Some(out)
 }
 
-fn is_text(t: &DataType) -> bool {
+pub(crate) fn is_text(t: &DataType) -> bool {
     match t {
         DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
         DataType::Dictionary(_, values) => is_text(values),
@@ -431,7 +436,7 @@ fn is_text(t: &DataType) -> bool {
 }
 
 /// The values of a text array (utf8, large_utf8, utf8_view, or a dictionary of those).
-fn texts(array: &dyn Array) -> Option<Vec<Option<&str>>> {
+pub(crate) fn texts(array: &dyn Array) -> Option<Vec<Option<&str>>> {
     if let Some(a) = array.as_string_opt::<i32>() {
         return Some(a.iter().collect());
     }
@@ -460,7 +465,7 @@ fn texts(array: &dyn Array) -> Option<Vec<Option<&str>>> {
 }
 
 /// The values of a list-of-text array: a null list is an empty one, null items are skipped.
-fn text_lists(array: &dyn Array) -> Option<Vec<Vec<&str>>> {
+pub(crate) fn text_lists(array: &dyn Array) -> Option<Vec<Vec<&str>>> {
     fn ranges<'a, O: OffsetSizeTrait>(
         values: &[Option<&'a str>],
         len: usize,
@@ -528,7 +533,7 @@ fn text_lists(array: &dyn Array) -> Option<Vec<Vec<&str>>> {
 }
 
 /// The values of a numeric array as `f64`; NaN is a missing value.
-fn numbers(array: &dyn Array) -> Option<Vec<Option<f64>>> {
+pub(crate) fn numbers(array: &dyn Array) -> Option<Vec<Option<f64>>> {
     fn finite(v: Option<f64>) -> Option<f64> {
         v.filter(|x| !x.is_nan())
     }
@@ -583,7 +588,7 @@ fn days(array: &dyn Array) -> Option<Vec<Option<i32>>> {
 
 /// The instants of a timestamp array (the values are UTC whatever the zone); out of range is
 /// missing.
-fn instants(array: &dyn Array) -> Option<Vec<Option<DateTime<Utc>>>> {
+pub(crate) fn instants(array: &dyn Array) -> Option<Vec<Option<DateTime<Utc>>>> {
     let DataType::Timestamp(unit, _) = array.data_type() else {
         return None;
     };
@@ -611,14 +616,18 @@ fn instants(array: &dyn Array) -> Option<Vec<Option<DateTime<Utc>>>> {
     })
 }
 
-fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+pub(crate) fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(text)
         .ok()
         .map(|t| t.with_timezone(&Utc))
 }
 
 /// The id column as strings, with its kind; a null id is a `ValueError`.
-fn id_values(arrays: &[&dyn Array], column: &str, what: &str) -> Res<(Vec<String>, IdKind)> {
+pub(crate) fn id_values(
+    arrays: &[&dyn Array],
+    column: &str,
+    what: &str,
+) -> Res<(Vec<String>, IdKind)> {
     fn no_nulls<T>(values: Vec<Option<T>>, column: &str, what: &str) -> Res<Vec<T>> {
         let mut out = Vec::with_capacity(values.len());
         for (row, v) in values.into_iter().enumerate() {

@@ -331,4 +331,5 @@ ts_types! {
     OutcomeArg = "EffectOutcome", ResponseArg = "ApiResponse | string",
     HandlersArg = "DeliveryHandlers", EnrollmentsArg = "EnrollmentsFilter",
     EngineImportCsvOptions = "EngineImportCsvOptions",
+    EventsArg = "Array<ContactEvent | string>",
 }

@@ -39,6 +39,7 @@
 //! ```
 
 mod answer;
+mod batch;
 mod compiled;
 pub mod error;
 pub mod feed;
