@@ -52,7 +52,9 @@ mod schedule;
 pub mod trigger;
 mod tx;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::hash::FastMap as HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -152,8 +154,8 @@ impl<S: Store> Engine<S> {
             zone,
             fields: config.fields,
             caps,
-            compiled: HashMap::new(),
-            anniversaries: HashMap::new(),
+            compiled: HashMap::default(),
+            anniversaries: HashMap::default(),
             heads: None,
         })
     }
