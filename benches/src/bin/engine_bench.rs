@@ -116,12 +116,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let mut c = Contact::new(format!("c{i:07}"));
         c.email = Some(format!("c{i}@example.com"));
         c.fields.insert("first_name".into(), format!("N{i}").into());
-        let tier = if i % 3 == 0 { "gold" } else { "silver" };
+        let tier = if i.is_multiple_of(3) {
+            "gold"
+        } else {
+            "silver"
+        };
         c.fields.insert("tier".into(), tier.into());
         c.fields
             .insert("city".into(), ["Roma", "Milano", "Napoli"][i % 3].into());
         c.fields.insert("score".into(), ((i % 100) as f64).into());
-        c.tags.insert(if i % 2 == 0 { "vip" } else { "new" }.into());
+        c.tags
+            .insert(if i.is_multiple_of(2) { "vip" } else { "new" }.into());
         c
     };
     let (before, heap_before) = (rss(), heap());
