@@ -999,6 +999,16 @@ export declare class Engine {
    * `previewSchedule`.
    */
   scheduleConflicts(flowId: string, now: Instant): ScheduleConflict[]
+   * Inserts or replaces many contacts as ONE input (the same as one `upsertContact` each, in
+   * order); returns how many were written. A bad contact refuses the whole batch: its error's
+   * `path` starts with its index (`/3/fields/points`).
+   */
+  upsertContacts(contacts: Array<Contact | string>, now: Instant): number
+  /**
+   * Records many events as ONE input (the same as one `recordEvent` each, in order); returns
+   * how many were recorded. A malformed event's error `path` starts with its index.
+   */
+  recordEvents(events: Array<Event | string>, now: Instant): number
 }
 
 /** A parsed flow: a handle that is read once and then validated, outlined or serialised. */

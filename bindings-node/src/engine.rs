@@ -696,6 +696,34 @@ impl Engine {
             &self.inner.schedule_conflicts(&flow, now).or_throw(env)?,
         )
     }
+
+    // --- perf: batch inputs (issue 12 §3) ---------------------------------------------------
+
+    /// Inserts or replaces many contacts as ONE input (the same as one `upsertContact` each, in
+    /// order); returns how many were written. A bad contact refuses the whole batch: its error's
+    /// `path` starts with its index (`/3/fields/points`).
+    #[napi(ts_args_type = "contacts: Array<Contact | string>, now: Instant")]
+    pub fn upsert_contacts(&mut self, env: &Env, contacts: Arg, now: Arg) -> Result<u32> {
+        let contacts = crate::convert::array(env, contacts, "contacts", Contact::from_json)?;
+        let now = instant(env, now, "now")?;
+        self.inner
+            .upsert_contacts(contacts, now)
+            .map(count)
+            .or_throw(env)
+    }
+
+    /// Records many events as ONE input (the same as one `recordEvent` each, in order); returns
+    /// how many were recorded. A malformed event's error `path` starts with its index.
+    #[napi(ts_args_type = "events: Array<Event | string>, now: Instant")]
+    pub fn record_events(&mut self, env: &Env, events: Arg, now: Arg) -> Result<u32> {
+        let events = crate::convert::array(env, events, "events", Event::from_json)?;
+        let now = instant(env, now, "now")?;
+        self.inner
+            .record_events(events, now)
+            .map(count)
+            .or_throw(env)
+    }
+    // --- end perf: batch inputs ---------------------------------------------------------------
 }
 
 /// Who asked for a step taken by hand: `options.by` (issue 12).

@@ -17,7 +17,7 @@ use sequenza::time::Tz;
 use super::type_error;
 
 /// `json.dumps(obj, allow_nan=False, default=json_default)`.
-fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+pub(crate) fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
     let py = obj.py();
     let kwargs = PyDict::new(py);
     kwargs.set_item("allow_nan", false)?;

@@ -682,6 +682,64 @@ impl PyEngine {
             .or_raise(py)?;
         to_py(py, &out)
     }
+
+    // --- perf: batch inputs (issue 12 §3) ---------------------------------------------------
+
+    /// Inserts or replaces many contacts as ONE input (the same as one ``upsert_contact`` each,
+    /// in order): an iterable of contacts (``dict`` or JSON text), or a table with
+    /// ``__arrow_c_stream__`` (pyarrow, polars, pandas) with the columns ``id``, ``email``,
+    /// ``phone``, ``tags`` (a list of text) and one column per field. One crossing; the core
+    /// runs without the GIL. A bad item refuses the whole batch: its error's ``path`` starts with
+    /// its index (``/3/fields/points``). Returns how many contacts were written.
+    fn upsert_contacts(
+        &mut self,
+        py: Python<'_>,
+        contacts: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<usize> {
+        let now = instant(now, "now")?;
+        let engine = &mut self.inner;
+        match super::batch::items(contacts, "contacts")? {
+            super::batch::Items::Json(text) => py
+                .detach(|| {
+                    let all: Vec<Contact> = sequenza::error::from_json(&text)?;
+                    engine.upsert_contacts(all, now)
+                })
+                .or_raise(py),
+            super::batch::Items::Table(t) => {
+                let all = super::batch::table_contacts(py, &t)?;
+                py.detach(|| engine.upsert_contacts(all, now)).or_raise(py)
+            }
+        }
+    }
+
+    /// Records many events as ONE input (the same as one ``record_event`` each, in order): an
+    /// iterable of events (``dict`` or JSON text), or a table with ``__arrow_c_stream__`` with
+    /// the columns ``contact``, ``name``, ``at`` (a timestamp with a time zone, or RFC 3339 text)
+    /// and one column per property. One crossing; the core runs without the GIL. Returns how many
+    /// events were recorded.
+    fn record_events(
+        &mut self,
+        py: Python<'_>,
+        events: &Bound<'_, PyAny>,
+        now: &Bound<'_, PyAny>,
+    ) -> PyResult<usize> {
+        let now = instant(now, "now")?;
+        let engine = &mut self.inner;
+        match super::batch::items(events, "events")? {
+            super::batch::Items::Json(text) => py
+                .detach(|| {
+                    let all: Vec<Event> = sequenza::error::from_json(&text)?;
+                    engine.record_events(all, now)
+                })
+                .or_raise(py),
+            super::batch::Items::Table(t) => {
+                let all = super::batch::table_events(py, &t)?;
+                py.detach(|| engine.record_events(all, now)).or_raise(py)
+            }
+        }
+    }
+    // --- end perf: batch inputs ---------------------------------------------------------------
 }
 
 /// The options of `Engine.publish` (`in_flight`, `node_map`) read by the core as its

@@ -18,6 +18,7 @@
 //!   attributes of the core's error data ([`errors`]). A wrong argument type is a `TypeError`;
 //!   nothing here panics.
 
+mod batch;
 mod convert;
 mod csv_import;
 mod engine;

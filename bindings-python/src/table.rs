@@ -53,14 +53,14 @@ pub(crate) struct PyContactTable {
 }
 
 /// A whole table: its schema and its record batches.
-struct Batches {
+pub(crate) struct Batches {
     schema: SchemaRef,
     batches: Vec<RecordBatch>,
 }
 
 impl Batches {
     /// Every column as the core's values, in table order.
-    fn columns(&self) -> Vec<(&str, ColumnValues<'_>)> {
+    pub(crate) fn columns(&self) -> Vec<(&str, ColumnValues<'_>)> {
         let n: usize = self.batches.iter().map(RecordBatch::num_rows).sum();
         self.schema
             .fields()
@@ -325,7 +325,7 @@ pub(crate) fn mask<'py>(py: Python<'py>, rows: &Bitmap) -> PyResult<Bound<'py, P
 }
 
 /// Imports every record batch of `obj` through the Arrow PyCapsule stream interface.
-fn read_stream(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Batches> {
+pub(crate) fn read_stream(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Batches> {
     let py = obj.py();
     let source = if obj.hasattr("__arrow_c_stream__")? {
         obj.clone()

@@ -317,4 +317,5 @@ ts_types! {
     HandlersArg = "DeliveryHandlers", EnrollmentsArg = "EnrollmentsFilter",
     EngineImportCsvOptions = "EngineImportCsvOptions",
     PublishOptionsArg = "PublishOptions", ActorArg = "ActorOptions",
+    EventsArg = "Array<ContactEvent | string>",
 }

@@ -522,6 +522,32 @@ impl Engine {
         let now = instant(&now, "Engine.scheduleConflicts: now")?;
         to_js(&core(self.inner.schedule_conflicts(&flow, now))?)
     }
+
+    // --- perf: batch inputs (issue 12 §3) ---------------------------------------------------
+
+    /// Inserts or replaces many contacts as ONE input (the same as one `upsertContact` each, in
+    /// order); returns how many were written. A bad contact refuses the whole batch: its error's
+    /// `path` starts with its index (`/3/fields/points`).
+    #[wasm_bindgen(js_name = upsertContacts)]
+    pub fn upsert_contacts(&mut self, contacts: ContactsArg, now: Instant) -> JsResult<u32> {
+        let contacts = docs(
+            &contacts,
+            "Engine.upsertContacts: contacts",
+            Contact::from_json,
+        )?;
+        let now = instant(&now, "Engine.upsertContacts: now")?;
+        Ok(core(self.inner.upsert_contacts(contacts, now))? as u32)
+    }
+
+    /// Records many events as ONE input (the same as one `recordEvent` each, in order); returns
+    /// how many were recorded.
+    #[wasm_bindgen(js_name = recordEvents)]
+    pub fn record_events(&mut self, events: EventsArg, now: Instant) -> JsResult<u32> {
+        let events = docs(&events, "Engine.recordEvents: events", Event::from_json)?;
+        let now = instant(&now, "Engine.recordEvents: now")?;
+        Ok(core(self.inner.record_events(events, now))? as u32)
+    }
+    // --- end perf: batch inputs ---------------------------------------------------------------
 }
 
 /// The items of an RSS 2.0 or Atom `document` whose ids are not in `seen`, in document order:

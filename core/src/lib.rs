@@ -36,6 +36,7 @@ pub mod condition;
 pub mod engine;
 pub mod error;
 pub mod flow;
+mod hash;
 #[cfg(feature = "import")]
 pub mod import;
 pub mod jsonlogic;

@@ -1047,6 +1047,20 @@ class Engine:
         """The other active flows that conflict with the flow's automatic send: the same start
         condition (one keeps the other from starting) or the same check over the same
         contacts (they share the frequency caps)."""
+    # perf: batch inputs (issue 12 §3)
+    def upsert_contacts(
+        self, contacts: Union[Iterable[JsonDocument], TableLike], now: Instant
+    ) -> int:
+        """Insert or replace many contacts as ONE input (as one ``upsert_contact`` each, in
+        order): dicts / JSON texts, or an Arrow table (columns ``id``, ``email``, ``phone``,
+        ``tags``, one per field). A bad item refuses the whole batch; its error's ``path`` starts
+        with the item's index. Returns how many were written."""
+    def record_events(
+        self, events: Union[Iterable[JsonDocument], TableLike], now: Instant
+    ) -> int:
+        """Record many events as ONE input (as one ``record_event`` each, in order): dicts /
+        JSON texts, or an Arrow table (columns ``contact``, ``name``, ``at``, one per property).
+        Returns how many were recorded."""
 
 def new_feed_items(document: str, seen: List[str] = ...) -> List[Dict[str, Any]]:
     """The items of an RSS 2.0 / Atom document whose ids are not in ``seen``, in document order

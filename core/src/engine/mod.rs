@@ -39,6 +39,7 @@
 //! ```
 
 mod answer;
+mod batch;
 mod compiled;
 pub mod error;
 pub mod feed;
@@ -54,7 +55,9 @@ pub mod trigger;
 mod tx;
 mod versions;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use crate::hash::FastMap as HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -156,8 +159,8 @@ impl<S: Store> Engine<S> {
             zone,
             fields: config.fields,
             caps,
-            compiled: HashMap::new(),
-            anniversaries: HashMap::new(),
+            compiled: HashMap::default(),
+            anniversaries: HashMap::default(),
             heads: None,
         })
     }

@@ -15,7 +15,7 @@ use crate::condition::eval::EvalContext;
 use crate::flow::{MessageContent, NodeKind, SendPolicy, WaitUntil};
 use crate::model::{Channel, Contact, Event, Value};
 use crate::store::{Enrollment, StatKind, Store, WaitKind};
-use crate::time::ZoneChain;
+use crate::time::{ZoneChain, ZoneSource};
 
 /// Why a node runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,10 +134,13 @@ impl<S: Store> Engine<S> {
     /// The zone of a contact in a flow.
     pub(super) fn contact_zone(&self, c: &Contact, cf: &CompiledFlow) -> Tz {
         let account = SendPolicy::default();
+        // The engine's zone is the last link: taken as is rather than parsed back from its name
+        // at every step (the profile of `engine-bench`).
         ZoneChain::for_contact(c)
             .policies(&cf.flow.settings.send_policy, &account)
-            .account(Some(self.zone.name()))
             .resolve()
+            .ok()
+            .filter(|z| z.source != ZoneSource::Default)
             .map_or(self.zone, |z| z.zone)
     }
 

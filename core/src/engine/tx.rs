@@ -1,9 +1,14 @@
 //! The writes of one input: an overlay of the enrollments it changed (read before the store),
 //! their timers, and the [`Batch`] committed at the end.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
-use chrono::{DateTime, Utc};
+use crate::hash::FastMap as HashMap;
+
+use std::hash::BuildHasher;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use foldhash::fast::FixedState;
 
 use super::io::{Action, Effect, HistoryEntry};
 use crate::model::{ContactId, FlowId, NodeId};
@@ -56,9 +61,11 @@ pub(crate) struct Tx {
     /// Whether history entries are kept.
     pub history: bool,
     /// The messages sent by this input, by contact (for frequency caps).
-    pub sent_by: std::collections::HashMap<ContactId, Vec<crate::time::SentMessage>>,
+    pub sent_by: HashMap<ContactId, Vec<crate::time::SentMessage>>,
     /// Who asked for a step taken by hand, while it is logged (issue 12).
     pub by: Option<String>,
+    /// Where each counter's merged delta is in `batch.stats`, by the hash of its key.
+    stat_slots: HashMap<u64, Vec<u32>>,
 }
 
 /// True when an enrollment sits in the timer index.
@@ -78,7 +85,7 @@ impl Tx {
                 clock: Some(now),
                 ..Batch::default()
             },
-            overlay: HashMap::new(),
+            overlay: HashMap::default(),
             timers: BTreeSet::new(),
             steps: 0,
             queue: VecDeque::new(),
@@ -87,8 +94,9 @@ impl Tx {
             cursors: BTreeMap::new(),
             late: None,
             history: true,
-            sent_by: std::collections::HashMap::new(),
+            sent_by: HashMap::default(),
             by: None,
+            stat_slots: HashMap::default(),
         }
     }
 
@@ -101,7 +109,7 @@ impl Tx {
     pub fn put(&mut self, original: Option<Enrollment>, e: Enrollment) {
         let new_timer = timed(&e).map(|d| (d, e.flow.clone(), e.contact.clone()));
         if !self.overlay.contains_key(&e.flow) {
-            self.overlay.insert(e.flow.clone(), HashMap::new());
+            self.overlay.insert(e.flow.clone(), HashMap::default());
         }
         let Some(by_contact) = self.overlay.get_mut(&e.flow) else {
             return;
@@ -142,13 +150,46 @@ impl Tx {
         reason: Option<&str>,
         at: DateTime<Utc>,
     ) {
+        self.add_stat(flow, node, at.date_naive(), kind, reason, 1);
+    }
+
+    /// Adds `delta` to a counter, merged with the input's earlier delta of the same counter
+    /// (flow, node, day, kind, reason): one [`StatDelta`] per counter and input instead of one
+    /// per step, so that a tick of a million steps neither clones ids per step nor makes the
+    /// store apply a million deltas (the profile of `engine-bench`: `benches/RESULTS.md`).
+    fn add_stat(
+        &mut self,
+        flow: &FlowId,
+        node: Option<&NodeId>,
+        day: NaiveDate,
+        kind: StatKind,
+        reason: Option<&str>,
+        delta: i64,
+    ) {
+        let key = (flow.as_str(), node.map(NodeId::as_str), day, kind, reason);
+        let hash = FixedState::default().hash_one(key);
+        let same = |d: &StatDelta| {
+            d.flow == *flow
+                && d.node.as_ref() == node
+                && d.day == day
+                && d.kind == kind
+                && d.reason.as_deref() == reason
+        };
+        let slots = self.stat_slots.entry(hash).or_default();
+        for &i in slots.iter() {
+            if let Some(d) = self.batch.stats.get_mut(i as usize).filter(|d| same(d)) {
+                d.delta += delta;
+                return;
+            }
+        }
+        slots.push(self.batch.stats.len() as u32);
         self.batch.stats.push(StatDelta {
             flow: flow.clone(),
             node: node.cloned(),
-            day: at.date_naive(),
+            day,
             kind,
             reason: reason.map(str::to_owned),
-            delta: 1,
+            delta,
         });
     }
 
@@ -197,21 +238,11 @@ impl Tx {
                 .map(&node_of);
             let after = (parked(&e) && e.node != NO_NODE).then(|| node_of(&e));
             if before != after {
-                let mut delta = |node: Option<NodeId>, d: i64| {
-                    self.batch.stats.push(StatDelta {
-                        flow: e.flow.clone(),
-                        node,
-                        day,
-                        kind: StatKind::Waiting,
-                        reason: None,
-                        delta: d,
-                    });
-                };
                 if let Some(n) = before {
-                    delta(n, -1);
+                    self.add_stat(&e.flow, n.as_ref(), day, StatKind::Waiting, None, -1);
                 }
                 if let Some(n) = after {
-                    delta(n, 1);
+                    self.add_stat(&e.flow, n.as_ref(), day, StatKind::Waiting, None, 1);
                 }
             }
             self.batch.enrollments.push(e);

@@ -221,6 +221,13 @@ impl Audience {
         mut contact: Contact,
         now: DateTime<Utc>,
     ) -> crate::Result<Vec<ListChange>> {
+        self.check_contact(&mut contact)?;
+        Ok(self.write_contact(contact, now))
+    }
+
+    /// Fills a contact's absent fields with the schema's defaults and checks it fits the field
+    /// schema (`list.field.invalid` / `list.field.required` at `/fields/<key>`), writing nothing.
+    pub(crate) fn check_contact(&self, contact: &mut Contact) -> crate::Result<()> {
         self.fields.apply(&mut contact.fields).map_err(|p| {
             let code = if p.required {
                 ListCode::FieldRequired
@@ -232,8 +239,7 @@ impl Audience {
                 format!("/fields/{}", crate::error::escape_pointer(&p.field)),
                 p.message,
             )
-        })?;
-        Ok(self.write_contact(contact, now))
+        })
     }
 
     /// Writes a contact already checked against the field schema.

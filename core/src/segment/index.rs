@@ -1,6 +1,8 @@
 //! The incremental segment index.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::hash::FastMap as HashMap;
 use std::fmt;
 
 use chrono::{DateTime, Utc};
@@ -124,12 +126,12 @@ impl SegmentIndex {
             schema: None,
             default_time_zone: Tz::UTC,
             segs: Vec::new(),
-            ids: HashMap::new(),
-            by_field: HashMap::new(),
-            by_tag: HashMap::new(),
-            by_list: HashMap::new(),
-            by_consent: HashMap::new(),
-            by_event: HashMap::new(),
+            ids: HashMap::default(),
+            by_field: HashMap::default(),
+            by_tag: HashMap::default(),
+            by_list: HashMap::default(),
+            by_consent: HashMap::default(),
+            by_event: HashMap::default(),
             contacts: BTreeMap::new(),
             wakeups: BTreeSet::new(),
             evaluations: 0,

@@ -1,6 +1,6 @@
 //! The e-mail and phone key index shared by every contact store.
 
-use std::collections::HashMap;
+use crate::hash::FastMap as HashMap;
 
 use crate::model::{Contact, ContactId};
 use crate::phone::PhoneNormalizer;

@@ -1,7 +1,9 @@
 //! The in-memory store: the audience plus the engine's state, compact (interned ids, fixed-size
 //! enrollment slots, timers in a B-tree by due time).
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::hash::FastMap as HashMap;
 
 use chrono::{DateTime, Utc};
 

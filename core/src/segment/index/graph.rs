@@ -260,7 +260,11 @@ impl SegmentIndex {
         };
         let deps = e.compiled.dependencies().clone();
         let refs = e.refs.clone();
-        fn drop_from<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<u32>>, key: &K, slot: u32) {
+        fn drop_from<K: std::hash::Hash + Eq>(
+            map: &mut crate::hash::FastMap<K, Vec<u32>>,
+            key: &K,
+            slot: u32,
+        ) {
             if let Some(v) = map.get_mut(key) {
                 v.retain(|s| *s != slot);
                 if v.is_empty() {

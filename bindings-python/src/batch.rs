@@ -1,0 +1,65 @@
+//! The arguments of the batch inputs `Engine.upsert_contacts` / `Engine.record_events`
+//! (issue 12 §3): an iterable of documents read as ONE JSON array by the core's reader (so that
+//! a malformed item's error path is `/<index>/…`), or an Arrow table whose columns the core reads
+//! as it reads a `ContactTable`'s ([`sequenza::segment::contacts_from_columns`] /
+//! [`events_from_columns`](sequenza::segment::events_from_columns)): no Python code per row.
+
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString};
+use sequenza::segment::{contacts_from_columns, events_from_columns, TableOptions};
+use sequenza::{Contact, Event};
+
+use super::convert::{document_text, dumps};
+use super::errors::OrRaise;
+use super::table::{read_stream, Batches};
+
+/// The items of a batch: JSON text of an array, or an Arrow table.
+pub(crate) enum Items {
+    Json(String),
+    Table(Batches),
+}
+
+/// Reads a batch argument: an object with `__arrow_c_stream__` is a table; any other iterable
+/// gives its items (`dict`s or JSON text), written as one JSON array.
+pub(crate) fn items(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Items> {
+    let is_text = obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>();
+    if !is_text && !obj.is_instance_of::<PyDict>() && obj.hasattr("__arrow_c_stream__")? {
+        return Ok(Items::Table(read_stream(obj, what)?));
+    }
+    if is_text || obj.is_instance_of::<PyDict>() {
+        return Err(super::type_error(
+            obj,
+            what,
+            "an iterable of dicts (or JSON texts), or an Arrow table",
+        ));
+    }
+    let list = match obj.cast::<PyList>() {
+        Ok(l) => l.clone(),
+        Err(_) => PyList::new(obj.py(), obj.try_iter()?.collect::<PyResult<Vec<_>>>()?)?,
+    };
+    if list.iter().all(|i| i.is_instance_of::<PyDict>()) {
+        return Ok(Items::Json(dumps(list.as_any())?));
+    }
+    let mut text = String::from("[");
+    for (i, item) in list.iter().enumerate() {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&document_text(&item, what, "a dict, str or bytes")?);
+    }
+    text.push(']');
+    Ok(Items::Json(text))
+}
+
+/// The contacts of a table: the id column `id` (text or integers), `email`, `phone`, `locale`,
+/// `time_zone`, `tags` and `lists`, `consent_<channel>`, every other column a field — the
+/// columns of `ContactTable.from_arrow`.
+pub(crate) fn table_contacts(py: Python<'_>, t: &Batches) -> PyResult<Vec<Contact>> {
+    contacts_from_columns(t.columns(), &TableOptions::default()).or_raise(py)
+}
+
+/// The events of a table: `contact`, `name`, `at` (timestamps with a zone, or RFC 3339 text),
+/// every other column a property.
+pub(crate) fn table_events(py: Python<'_>, t: &Batches) -> PyResult<Vec<Event>> {
+    events_from_columns(t.columns()).or_raise(py)
+}
