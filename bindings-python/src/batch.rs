@@ -9,7 +9,7 @@ use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 use sequenza::segment::{contacts_from_columns, events_from_columns, TableOptions};
 use sequenza::{Contact, Event};
 
-use super::convert::{document_text, dumps};
+use super::convert::{self, document_text, dumps};
 use super::errors::OrRaise;
 use super::table::{read_stream, Batches};
 
@@ -22,21 +22,14 @@ pub(crate) enum Items {
 /// Reads a batch argument: an object with `__arrow_c_stream__` is a table; any other iterable
 /// gives its items (`dict`s or JSON text), written as one JSON array.
 pub(crate) fn items(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Items> {
-    let is_text = obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>();
-    if !is_text && !obj.is_instance_of::<PyDict>() && obj.hasattr("__arrow_c_stream__")? {
+    const EXPECTED: &str = "an iterable of dicts (or JSON texts), or an Arrow table";
+    let document = obj.is_instance_of::<PyString>()
+        || obj.is_instance_of::<PyBytes>()
+        || obj.is_instance_of::<PyDict>();
+    if !document && obj.hasattr("__arrow_c_stream__")? {
         return Ok(Items::Table(read_stream(obj, what)?));
     }
-    if is_text || obj.is_instance_of::<PyDict>() {
-        return Err(super::type_error(
-            obj,
-            what,
-            "an iterable of dicts (or JSON texts), or an Arrow table",
-        ));
-    }
-    let list = match obj.cast::<PyList>() {
-        Ok(l) => l.clone(),
-        Err(_) => PyList::new(obj.py(), obj.try_iter()?.collect::<PyResult<Vec<_>>>()?)?,
-    };
+    let list = PyList::new(obj.py(), convert::items(obj, what, EXPECTED)?)?;
     if list.iter().all(|i| i.is_instance_of::<PyDict>()) {
         return Ok(Items::Json(dumps(list.as_any())?));
     }
