@@ -502,9 +502,11 @@ fn arb_leaf() -> BoxedStrategy<Condition> {
             prop::collection::vec(arb_text(), 0..4)
         )
             .prop_map(|(op, tags)| Condition::Tags { op, tags }),
-        arb_text().prop_map(|l| Condition::InList { list: ListId(l) }),
+        arb_text().prop_map(|l| Condition::InList {
+            list: ListId::from(l)
+        }),
         arb_text().prop_map(|s| Condition::InSegment {
-            segment: SegmentId(s)
+            segment: SegmentId::from(s)
         }),
         (
             prop::sample::select(Channel::ALL.to_vec()),

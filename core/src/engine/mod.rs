@@ -41,6 +41,7 @@
 mod answer;
 mod batch;
 mod compiled;
+mod entry;
 pub mod error;
 pub mod feed;
 mod inputs;

@@ -114,7 +114,7 @@ impl Segment {
             serde_json::from_str(bare).unwrap_or_default();
         if shape.contains_key("condition") && !shape.contains_key("type") {
             let s = Segment::from_json(json)?;
-            return Ok((Some(s.id.0), Some(s.name), s.condition));
+            return Ok((Some(s.id.as_str().to_owned()), Some(s.name), s.condition));
         }
         Ok((None, None, Condition::from_json(json)?))
     }

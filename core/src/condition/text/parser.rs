@@ -252,11 +252,13 @@ impl<'a> Parser<'a> {
             "in" => {
                 if self.eat("list") {
                     let list = self.string("a list id in quotes")?;
-                    Ok(Condition::InList { list: ListId(list) })
+                    Ok(Condition::InList {
+                        list: ListId::from(list),
+                    })
                 } else if self.eat("segment") {
                     let segment = self.string("a segment id in quotes")?;
                     Ok(Condition::InSegment {
-                        segment: SegmentId(segment),
+                        segment: SegmentId::from(segment),
                     })
                 } else {
                     Err(self.error())
