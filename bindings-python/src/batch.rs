@@ -6,8 +6,9 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
-use sequenza::segment::{contacts_from_columns, events_from_columns, TableOptions};
-use sequenza::{Contact, Event};
+use sequenza::segment::{contacts_from_columns, ColumnValues, TableOptions};
+use sequenza::Contact;
+use serde::de::DeserializeOwned;
 
 use super::convert::{self, document_text, dumps};
 use super::errors::OrRaise;
@@ -44,15 +45,27 @@ pub(crate) fn items(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Items> {
     Ok(Items::Json(text))
 }
 
-/// The contacts of a table: the id column `id` (text or integers), `email`, `phone`, `locale`,
-/// `time_zone`, `tags` and `lists`, `consent_<channel>`, every other column a field — the
-/// columns of `ContactTable.from_arrow`.
-pub(crate) fn table_contacts(py: Python<'_>, t: &Batches) -> PyResult<Vec<Contact>> {
-    contacts_from_columns(t.columns(), &TableOptions::default()).or_raise(py)
+/// A core reader of table columns (contacts or events).
+type ColumnReader<T> = fn(Vec<(&str, ColumnValues<'_>)>) -> sequenza::Result<Vec<T>>;
+
+impl Items {
+    /// The items as the core reads them: JSON through its reader (without the GIL), a table
+    /// through the core's column reader `columns` (contacts or events).
+    pub(crate) fn read<T: DeserializeOwned + Send>(
+        self,
+        py: Python<'_>,
+        columns: ColumnReader<T>,
+    ) -> PyResult<Vec<T>> {
+        match self {
+            Items::Json(text) => py.detach(|| sequenza::error::from_json(&text)).or_raise(py),
+            Items::Table(t) => columns(t.columns()).or_raise(py),
+        }
+    }
 }
 
-/// The events of a table: `contact`, `name`, `at` (timestamps with a zone, or RFC 3339 text),
-/// every other column a property.
-pub(crate) fn table_events(py: Python<'_>, t: &Batches) -> PyResult<Vec<Event>> {
-    events_from_columns(t.columns()).or_raise(py)
+/// The contacts of a table's columns: the id column `id` (text or integers), `email`, `phone`,
+/// `locale`, `time_zone`, `tags` and `lists`, `consent_<channel>`, every other column a field —
+/// the columns of `ContactTable.from_arrow`.
+pub(crate) fn contacts(columns: Vec<(&str, ColumnValues<'_>)>) -> sequenza::Result<Vec<Contact>> {
+    contacts_from_columns(columns, &TableOptions::default())
 }

@@ -19,6 +19,7 @@ use sequenza::engine::{ApiResponse, Effect, EffectKey, Engine, EngineConfig, Pub
 use sequenza::import::{ImportList, ImportOptions, Progress};
 use sequenza::model::{ContactId, FlowId, ListId, NodeId};
 use sequenza::runtime::{route_of, Channel, Delivery};
+use sequenza::segment::events_from_columns;
 use sequenza::{Contact, Event, Flow};
 
 use super::convert::{document_text, instant, py_datetime, to_py, to_value};
@@ -698,19 +699,9 @@ impl PyEngine {
         now: &Bound<'_, PyAny>,
     ) -> PyResult<usize> {
         let now = instant(now, "now")?;
-        let engine = &mut self.inner;
-        match super::batch::items(contacts, "contacts")? {
-            super::batch::Items::Json(text) => py
-                .detach(|| {
-                    let all: Vec<Contact> = sequenza::error::from_json(&text)?;
-                    engine.upsert_contacts(all, now)
-                })
-                .or_raise(py),
-            super::batch::Items::Table(t) => {
-                let all = super::batch::table_contacts(py, &t)?;
-                py.detach(|| engine.upsert_contacts(all, now)).or_raise(py)
-            }
-        }
+        let all = super::batch::items(contacts, "contacts")?.read(py, super::batch::contacts)?;
+        py.detach(|| self.inner.upsert_contacts(all, now))
+            .or_raise(py)
     }
 
     /// Records many events as ONE input (the same as one ``record_event`` each, in order): an
@@ -725,19 +716,9 @@ impl PyEngine {
         now: &Bound<'_, PyAny>,
     ) -> PyResult<usize> {
         let now = instant(now, "now")?;
-        let engine = &mut self.inner;
-        match super::batch::items(events, "events")? {
-            super::batch::Items::Json(text) => py
-                .detach(|| {
-                    let all: Vec<Event> = sequenza::error::from_json(&text)?;
-                    engine.record_events(all, now)
-                })
-                .or_raise(py),
-            super::batch::Items::Table(t) => {
-                let all = super::batch::table_events(py, &t)?;
-                py.detach(|| engine.record_events(all, now)).or_raise(py)
-            }
-        }
+        let all = super::batch::items(events, "events")?.read(py, events_from_columns)?;
+        py.detach(|| self.inner.record_events(all, now))
+            .or_raise(py)
     }
     // --- end perf: batch inputs ---------------------------------------------------------------
 }

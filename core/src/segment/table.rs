@@ -323,6 +323,56 @@ fn consent_status(text: &str) -> Option<ConsentStatus> {
     }
 }
 
+/// The consent statuses of a consent column: booleans (`true` is opted in), or the texts
+/// `opted_in` / `opted_out` / `unknown`; a missing value is no recorded consent.
+fn consent_statuses(
+    name: &str,
+    values: ColumnValues<'_>,
+) -> crate::Result<Vec<Option<ConsentStatus>>> {
+    Ok(match values {
+        ColumnValues::Booleans(v) => v
+            .into_iter()
+            .map(|b| {
+                b.map(|b| {
+                    if b {
+                        ConsentStatus::OptedIn
+                    } else {
+                        ConsentStatus::OptedOut
+                    }
+                })
+            })
+            .collect(),
+        ColumnValues::Text(v) => {
+            let mut out = Vec::with_capacity(v.len());
+            for (row, t) in v.into_iter().enumerate() {
+                out.push(match t {
+                    None => None,
+                    Some(t) => Some(consent_status(t).ok_or_else(|| {
+                        format_error(
+                            FormatCode::Invalid,
+                            format!("{}/{row}", column_path(false, name)),
+                            format!(
+                                "The consent column \"{name}\" holds {t:?} at row {row}: \
+                                 expected opted_in, opted_out or unknown."
+                            ),
+                        )
+                    })?),
+                });
+            }
+            out
+        }
+        ColumnValues::Nulls(n) => vec![None; n],
+        other => {
+            return Err(wrong_type(
+                false,
+                name,
+                &other,
+                "consent (booleans, or opted_in / opted_out / unknown)",
+            ))
+        }
+    })
+}
+
 impl<'a> TableColumns<'a> {
     /// The columns of the contacts table.
     pub fn new(contacts: Vec<(&'a str, ColumnValues<'a>)>) -> Self {
@@ -420,48 +470,7 @@ fn add_column<'a>(
         });
     }
     if let Some(channel) = consent_channel(options, name) {
-        let statuses = match values {
-            ColumnValues::Booleans(v) => v
-                .into_iter()
-                .map(|b| {
-                    b.map(|b| {
-                        if b {
-                            ConsentStatus::OptedIn
-                        } else {
-                            ConsentStatus::OptedOut
-                        }
-                    })
-                })
-                .collect(),
-            ColumnValues::Text(v) => {
-                let mut out = Vec::with_capacity(v.len());
-                for (row, t) in v.into_iter().enumerate() {
-                    out.push(match t {
-                        None => None,
-                        Some(t) => Some(consent_status(t).ok_or_else(|| {
-                            format_error(
-                                FormatCode::Invalid,
-                                format!("{}/{row}", column_path(false, name)),
-                                format!(
-                                    "The consent column \"{name}\" holds {t:?} at row {row}: \
-                                     expected opted_in, opted_out or unknown."
-                                ),
-                            )
-                        })?),
-                    });
-                }
-                out
-            }
-            ColumnValues::Nulls(n) => vec![None; n],
-            other => {
-                return Err(wrong_type(
-                    false,
-                    name,
-                    &other,
-                    "consent (booleans, or opted_in / opted_out / unknown)",
-                ))
-            }
-        };
+        let statuses = consent_statuses(name, values)?;
         return Ok(builder.consent(channel, statuses));
     }
     let declared = options

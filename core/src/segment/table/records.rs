@@ -7,11 +7,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDate, SecondsFormat, TimeDelta, Utc};
 
 use super::{
-    column_path, consent_status, format_error, ids, missing_value, parse_instant, wrong_type,
-    ColumnValues, TableOptions,
+    column_path, format_error, ids, missing_value, parse_instant, wrong_type, ColumnValues,
+    TableOptions,
 };
 use crate::error::FormatCode;
-use crate::model::{Consent, ConsentStatus, Contact, ContactId, Event, Value};
+use crate::model::{Consent, Contact, ContactId, Event, Value};
 
 const FIELD: &str = "a contact field (numbers, text, booleans, dates, timestamps with a time \
                      zone, lists of text)";
@@ -131,48 +131,7 @@ pub fn contacts_from_columns(
                 }
             }
         } else if let Some(channel) = super::consent_channel(options, name) {
-            let statuses: Vec<Option<ConsentStatus>> = match column {
-                ColumnValues::Booleans(v) => v
-                    .into_iter()
-                    .map(|b| {
-                        b.map(|b| {
-                            if b {
-                                ConsentStatus::OptedIn
-                            } else {
-                                ConsentStatus::OptedOut
-                            }
-                        })
-                    })
-                    .collect(),
-                ColumnValues::Text(v) => {
-                    let mut statuses = Vec::with_capacity(v.len());
-                    for (row, t) in v.into_iter().enumerate() {
-                        statuses.push(match t {
-                            None => None,
-                            Some(t) => Some(consent_status(t).ok_or_else(|| {
-                                format_error(
-                                    FormatCode::Invalid,
-                                    format!("{}/{row}", column_path(false, name)),
-                                    format!(
-                                        "The consent column \"{name}\" holds {t:?} at row {row}: \
-                                         expected opted_in, opted_out or unknown."
-                                    ),
-                                )
-                            })?),
-                        });
-                    }
-                    statuses
-                }
-                ColumnValues::Nulls(n) => vec![None; n],
-                other => {
-                    return Err(wrong_type(
-                        false,
-                        name,
-                        &other,
-                        "consent (booleans, or opted_in / opted_out / unknown)",
-                    ))
-                }
-            };
+            let statuses = super::consent_statuses(name, column)?;
             for (c, s) in out.iter_mut().zip(statuses) {
                 if let Some(status) = s {
                     let consent = Consent {
