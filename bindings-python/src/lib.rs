@@ -28,6 +28,7 @@ mod lists;
 mod segment;
 mod table;
 mod time;
+mod time_arrays;
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyUnicodeDecodeError};
 
