@@ -65,6 +65,10 @@ function step(eng, s, i) {
         return eng.removeContact(a.contact, now) ?? null;
       case 'record_event':
         return eng.recordEvent(a.event, now) ?? null;
+      case 'upsert_contacts':
+        return eng.upsertContacts(a.contacts, now);
+      case 'record_events':
+        return eng.recordEvents(a.events, now);
       case 'receive_message':
         return eng.receiveMessage(a.message, now) ?? null;
       case 'enroll':
@@ -149,6 +153,11 @@ runScenarios('engine_scenarios.json', v, fields);
 const versions = JSON.parse(readFileSync(path.join(VECTORS, 'engine_versions.json'), 'utf8'));
 assert.ok(Array.isArray(versions.scenarios) && versions.scenarios.length > 0, 'engine_versions.json has scenarios');
 runScenarios('engine_versions.json', versions, versions.fields ? JSON.parse(readRepoText(versions.fields)) : null);
+
+// ---- batch inputs (issue 12 §3): engine_batch.json (a missing file fails) ----
+const batch = JSON.parse(readFileSync(path.join(VECTORS, 'engine_batch.json'), 'utf8'));
+assert.ok(Array.isArray(batch.scenarios) && batch.scenarios.length > 0, 'engine_batch.json has scenarios');
+runScenarios('engine_batch.json', batch, batch.fields ? JSON.parse(readRepoText(batch.fields)) : null);
 // ---- preview_schedule (issue 12 §2): core/tests/vectors/engine_preview.json ----
 // The ops `preview_schedule` and `schedule_conflicts` beside every op of `step`.
 const preview = JSON.parse(readFileSync(path.join(VECTORS, 'engine_preview.json'), 'utf8'));

@@ -96,6 +96,10 @@ def step(eng, s):
             return eng.remove_contact(args["contact"], now)
         if op == "record_event":
             return eng.record_event(args["event"], now)
+        if op == "upsert_contacts":
+            return eng.upsert_contacts(args["contacts"], now)
+        if op == "record_events":
+            return eng.record_events(args["events"], now)
         if op == "receive_message":
             return eng.receive_message(args["message"], now)
         if op == "enroll":
@@ -204,6 +208,23 @@ def test_every_op_of_the_version_vectors_is_driven():
     driven = {"publish", "upsert_contact", "enroll", "enrollments", "effects", "deliver", "history",
               "stats", "set_status", "tick", "duplicate", "skip_wait", "move_to", "cancel"}
     assert ops <= driven, f"ops without a driver: {sorted(ops - driven)}"
+
+
+# ---- batch inputs (issue 12 §3): core/tests/vectors/engine_batch.json ----------------------------
+
+BATCH = ROOT / "core" / "tests" / "vectors" / "engine_batch.json"
+assert BATCH.is_file(), f"{BATCH} is missing: the batch vectors must exist"
+BATCH_DATA = json.loads(BATCH.read_text(encoding="utf-8"))
+assert BATCH_DATA.get("scenarios"), f"{BATCH} has no scenarios"
+
+
+@pytest.mark.parametrize(
+    "scenario", BATCH_DATA["scenarios"], ids=[s["name"] for s in BATCH_DATA["scenarios"]]
+)
+def test_engine_batch_scenario(scenario):
+    test_engine_scenario(scenario, BATCH_DATA)
+
+
 # ---- preview_schedule (issue 12 §2): core/tests/vectors/engine_preview.json ----------------------
 
 PREVIEW_VECTOR = ROOT / "core" / "tests" / "vectors" / "engine_preview.json"

@@ -118,6 +118,27 @@ pub(crate) fn each<T>(
     Ok(out)
 }
 
+/// An array of documents read by the core as ONE array (the batch inputs of the engine), so
+/// that a bad element's error is located as `/<index>/…` as in every binding; an array with JSON
+/// texts among its elements goes through [`docs`] (its error then carries `index`).
+pub(crate) fn doc_array<T: DeserializeOwned>(
+    value: &JsValue,
+    what: &str,
+    read: impl Fn(&str) -> sequenza::Result<T>,
+) -> JsResult<Vec<T>> {
+    if let Some(items) = value.dyn_ref::<js_sys::Array>() {
+        if items
+            .iter()
+            .all(|v| v.is_object() && !js_sys::Array::is_array(&v))
+        {
+            if let Some(all) = js_sys::JSON::stringify(value)?.as_string() {
+                return core(sequenza::error::from_json(&all));
+            }
+        }
+    }
+    docs(value, what, read)
+}
+
 /// An array of documents (contacts, events). When every element is a plain object, one
 /// `JSON.stringify` of the whole array and one serde pass read them all; otherwise (or when that
 /// fails) each is read by the core's `read`, which locates the error (and `index`).

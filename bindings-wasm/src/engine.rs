@@ -530,7 +530,7 @@ impl Engine {
     /// `path` starts with its index (`/3/fields/points`).
     #[wasm_bindgen(js_name = upsertContacts)]
     pub fn upsert_contacts(&mut self, contacts: ContactsArg, now: Instant) -> JsResult<u32> {
-        let contacts = docs(
+        let contacts = doc_array(
             &contacts,
             "Engine.upsertContacts: contacts",
             Contact::from_json,
@@ -543,7 +543,7 @@ impl Engine {
     /// how many were recorded.
     #[wasm_bindgen(js_name = recordEvents)]
     pub fn record_events(&mut self, events: EventsArg, now: Instant) -> JsResult<u32> {
-        let events = docs(&events, "Engine.recordEvents: events", Event::from_json)?;
+        let events = doc_array(&events, "Engine.recordEvents: events", Event::from_json)?;
         let now = instant(&now, "Engine.recordEvents: now")?;
         Ok(core(self.inner.record_events(events, now))? as u32)
     }

@@ -195,6 +195,13 @@ fn step(eng: &mut Engine, s: &Value, ctx: &str) -> Value {
                 arg(args, "by", ctx),
             )
             .map(|()| Value::Null),
+        // Batch inputs (issue 12 §3): the items as one JSON array, read by the core's reader.
+        "upsert_contacts" => sequenza::error::from_json(&args["contacts"].to_string())
+            .and_then(|all: Vec<Contact>| eng.upsert_contacts(all, now()))
+            .map(|n| json!(n)),
+        "record_events" => sequenza::error::from_json(&args["events"].to_string())
+            .and_then(|all: Vec<Event>| eng.record_events(all, now()))
+            .map(|n| json!(n)),
         other => panic!("{ctx}: unknown op `{other}`"),
     };
     match r {
@@ -420,6 +427,12 @@ fn run_file(rel: &str) {
 #[test]
 fn engine_versions() {
     run_file("core/tests/vectors/engine_versions.json");
+}
+
+/// Batch inputs (issue 12 §3): the same as one call each, a bad item refuses the batch.
+#[test]
+fn engine_batch() {
+    run_file("core/tests/vectors/engine_batch.json");
 }
 
 // ---- preview_schedule (issue 12 §2): core/tests/vectors/engine_preview.json ------------------

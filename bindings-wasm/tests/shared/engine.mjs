@@ -14,7 +14,7 @@ import { checkError, jsonEqual, thrown } from './conditions.mjs';
 
 export const ENGINE_VECTOR_FILE = 'engine_scenarios.json';
 /** Every engine vector file the runtimes run (issue 12 adds the versions' scenarios). */
-export const ENGINE_VECTOR_FILES = [ENGINE_VECTOR_FILE, 'engine_versions.json'];
+export const ENGINE_VECTOR_FILES = [ENGINE_VECTOR_FILE, 'engine_versions.json', 'engine_batch.json'];
 
 function fail(message) {
   throw new Error(message);
@@ -71,6 +71,10 @@ async function step(api, eng, s, i, readFile) {
         return nothing(eng.removeContact(a.contact, now));
       case 'record_event':
         return nothing(eng.recordEvent(a.event, now));
+      case 'upsert_contacts':
+        return eng.upsertContacts(a.contacts, now);
+      case 'record_events':
+        return eng.recordEvents(a.events, now);
       case 'receive_message':
         return nothing(eng.receiveMessage(a.message, now));
       case 'enroll':
