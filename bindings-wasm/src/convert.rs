@@ -118,6 +118,7 @@ pub(crate) fn each<T>(
     Ok(out)
 }
 
+#[cfg(feature = "engine")]
 /// An array of documents read by the core as ONE array (the batch inputs of the engine), so
 /// that a bad element's error is located as `/<index>/…` as in every binding; an array with JSON
 /// texts among its elements goes through [`docs`] (its error then carries `index`).
