@@ -42,7 +42,8 @@ describe('a missing engine vector file fails', () => {
       readFile: readRepoFile,
     });
     const cases = missing.flatMap((g) => g.cases);
-    assert.equal(cases.length, 2);
+    assert.equal(cases.length, 3);
+    await assert.rejects(async () => cases[2].run(), /engine_batch\.json does not exist/);
     await assert.rejects(async () => cases[1].run(), /engine_versions\.json does not exist/);
     await assert.rejects(async () => cases[0].run(), /engine_scenarios\.json does not exist/);
   });
