@@ -323,63 +323,10 @@ fn write_vectors(v: &Value) -> String {
 
 #[test]
 fn engine_scenarios() {
-    let v: Value = serde_json::from_str(&read("core/tests/vectors/engine_scenarios.json")).unwrap();
-    let fields = v["fields"]
-        .as_str()
-        .map(|f| FieldSchema::from_json(&read(f)).unwrap());
-    let scenarios = v["scenarios"].as_array().expect("no scenarios");
-    assert!(!scenarios.is_empty());
-    let only = std::env::var("SEQUENZA_SCENARIO").ok();
-    let bless = std::env::var("SEQUENZA_BLESS").is_ok();
-    let mut blessed = v.clone();
-    for (n, sc) in scenarios.iter().enumerate() {
-        if only
-            .as_deref()
-            .is_some_and(|o| sc["name"].as_str() != Some(o))
-        {
-            continue;
-        }
-        let mut sc = sc.clone();
-        if bless {
-            // Results are recomputed: drop the expectations of the ops that are blessed.
-            for st in sc["steps"].as_array_mut().unwrap() {
-                if st.get("expect") == Some(&json!("bless")) {
-                    st.as_object_mut().unwrap().remove("expect");
-                }
-            }
-        }
-        let results = run_scenario(fields.as_ref(), &sc);
-        if bless {
-            let steps = blessed["scenarios"][n]["steps"].as_array_mut().unwrap();
-            for (st, r) in steps.iter_mut().zip(&results) {
-                if st.get("expect") == Some(&json!("bless")) {
-                    let op = st["op"].as_str().unwrap_or("").to_owned();
-                    st["expect"] = trimmed(&op, r);
-                }
-            }
-        }
-        if std::env::var("SEQUENZA_SHOW").is_ok() {
-            println!("== {}", sc["name"]);
-            for (s, r) in sc["steps"].as_array().unwrap().iter().zip(&results) {
-                println!(
-                    "{} {} -> {}",
-                    s["now"],
-                    s["op"],
-                    serde_json::to_string(r).unwrap()
-                );
-            }
-        }
-    }
-    if bless {
-        std::fs::write(
-            root().join("core/tests/vectors/engine_scenarios.json"),
-            write_vectors(&blessed),
-        )
-        .unwrap();
-    }
+    run_file("core/tests/vectors/engine_scenarios.json");
 }
 
-// ---- versions and contacts in flight (issue 12): core/tests/vectors/engine_versions.json ----
+// ---- one vector file of scenarios (engine_scenarios, engine_versions, engine_batch) ----
 
 /// Runs the scenarios of one vector file (a missing file fails); with `SEQUENZA_BLESS`, rewrites
 /// the expectations marked `"bless"`.
@@ -416,6 +363,17 @@ fn run_file(rel: &str) {
                     let op = st["op"].as_str().unwrap_or("").to_owned();
                     st["expect"] = trimmed(&op, r);
                 }
+            }
+        }
+        if std::env::var("SEQUENZA_SHOW").is_ok() {
+            println!("== {}", sc["name"]);
+            for (s, r) in sc["steps"].as_array().unwrap().iter().zip(&results) {
+                println!(
+                    "{} {} -> {}",
+                    s["now"],
+                    s["op"],
+                    serde_json::to_string(r).unwrap()
+                );
             }
         }
     }
