@@ -11,7 +11,7 @@ use sequenza::Contact;
 use serde::de::DeserializeOwned;
 
 use super::convert::{self, document_text, dumps};
-use super::errors::OrRaise;
+use super::errors::Result;
 use super::table::{read_stream, Batches};
 
 /// The items of a batch: JSON text of an array, or an Arrow table.
@@ -55,11 +55,11 @@ impl Items {
         self,
         py: Python<'_>,
         columns: ColumnReader<T>,
-    ) -> PyResult<Vec<T>> {
-        match self {
-            Items::Json(text) => py.detach(|| sequenza::error::from_json(&text)).or_raise(py),
-            Items::Table(t) => columns(t.columns()).or_raise(py),
-        }
+    ) -> Result<Vec<T>> {
+        Ok(match self {
+            Items::Json(text) => py.detach(|| sequenza::error::from_json(&text))?,
+            Items::Table(t) => columns(t.columns())?,
+        })
     }
 }
 

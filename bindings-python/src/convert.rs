@@ -7,7 +7,7 @@
 //! Python value. A naive `datetime` is refused with a `ValueError`: it is no instant.
 
 use chrono::{DateTime, Datelike, SecondsFormat, Timelike, Utc};
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyTypeError, PyUnicodeDecodeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -28,18 +28,27 @@ pub(crate) fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
         .extract()
 }
 
-/// The JSON text of a document argument (a contact, an event): a `str`, UTF-8 `bytes`, or a
-/// `dict` serialised with [`dumps`] (so that it may hold `datetime`s, `date`s and sets).
+/// The JSON text of a document argument (a flow, a contact, an event …): a `str`, UTF-8 `bytes`,
+/// or a `dict` serialised with [`dumps`] (so that it may hold `datetime`s, `date`s and sets).
 pub(crate) fn document_text(
     obj: &Bound<'_, PyAny>,
     what: &str,
     expected: &str,
 ) -> PyResult<String> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        return s.extract();
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        let bytes = b.as_bytes();
+        return match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(s.to_owned()),
+            Err(e) => Err(PyErr::from_value(
+                PyUnicodeDecodeError::new_utf8(obj.py(), bytes, e)?.into_any(),
+            )),
+        };
+    }
     if obj.is_instance_of::<PyDict>() {
         return dumps(obj);
-    }
-    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
-        return super::json_text(obj, what, expected);
     }
     Err(type_error(obj, what, expected))
 }
@@ -48,7 +57,7 @@ pub(crate) fn document_text(
 /// the core (nesting up to `sequenza::text::MAX_JSON_DEPTH`). A `str` is a JSON string, not JSON
 /// text. (`_what` names the argument for the callers' reading; the core locates its errors.)
 pub(crate) fn to_value(obj: &Bound<'_, PyAny>, _what: &str) -> PyResult<serde_json::Value> {
-    super::errors::OrRaise::or_raise(sequenza::text::json_value(&dumps(obj)?), obj.py())
+    sequenza::text::json_value(&dumps(obj)?).map_err(|e| super::to_py_err(obj.py(), &e))
 }
 
 /// The items of a sequence argument: any iterable but a `str`, `bytes` or `dict` (one document,
@@ -195,7 +204,7 @@ pub(crate) fn instant(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<DateTime<U
         Ok(delta) => delta,
         Err(e) if obj.call_method0(intern!(py, "utcoffset"))?.is_none() => {
             drop(e);
-            return Err(super::naive_datetime_error(
+            return Err(super::errors::naive_datetime_error(
                 py,
                 format!(
                     "{what} is a naive datetime (it has no time zone), so it is not an instant: \
@@ -268,5 +277,184 @@ pub(crate) fn _instant_echo<'py>(dt: &Bound<'py, PyAny>) -> PyResult<Bound<'py, 
 /// An IANA time zone by name (`"Europe/Rome"`, `"UTC"`): the core's `parse_zone`
 /// (`TimeError` `time.zone.unknown`).
 pub(crate) fn time_zone(py: Python<'_>, name: &str) -> PyResult<Tz> {
-    super::errors::OrRaise::or_raise(sequenza::time::parse_zone(name), py)
+    sequenza::time::parse_zone(name).map_err(|e| super::to_py_err(py, &e))
+}
+
+// ---- argument and result types: a method converts, calls the core, converts back ----------
+
+/// Instant arguments, one type per argument name (the name is in the error message): an aware
+/// `datetime` or RFC 3339 text read by [`instant`].
+macro_rules! instant_args {
+    ($($ty:ident = $name:literal),* $(,)?) => {$(
+        #[doc = concat!("The instant argument `", $name, "`, read by [`instant`].")]
+        #[derive(Debug, Clone, Copy)]
+        pub(crate) struct $ty(pub DateTime<Utc>);
+
+        impl<'py> FromPyObject<'_, 'py> for $ty {
+            type Error = PyErr;
+
+            fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+                instant(&obj, $name).map($ty)
+            }
+        }
+    )*};
+}
+
+instant_args!(Now = "now", At = "at", Dt = "dt", A = "a", B = "b");
+
+/// A document type that an argument holds as a `dict`, JSON text or UTF-8 bytes, read by its
+/// core reader: a malformed one is a `FlowFormatError` with its JSON pointer. `NAME` names the
+/// argument in a `TypeError`.
+pub(crate) trait Document: Sized {
+    const NAME: &'static str;
+
+    fn read(json: &str) -> sequenza::Result<Self>;
+}
+
+macro_rules! documents {
+    ($($ty:ty => $name:literal, $read:path;)*) => {$(
+        impl Document for $ty {
+            const NAME: &'static str = $name;
+
+            fn read(json: &str) -> sequenza::Result<Self> {
+                $read(json)
+            }
+        }
+    )*};
+}
+
+documents! {
+    sequenza::Contact => "contact", sequenza::Contact::from_json;
+    sequenza::Event => "event", sequenza::Event::from_json;
+    sequenza::Flow => "flow", sequenza::Flow::from_json;
+    sequenza::FieldSchema => "fields", sequenza::FieldSchema::from_json;
+    sequenza::list::List => "list", sequenza::list::List::from_json;
+    sequenza::list::Source => "source", sequenza::list::Source::from_json;
+    sequenza::list::Activity => "activity", sequenza::error::from_json;
+    sequenza::segment::Segment => "segment", sequenza::segment::Segment::from_json;
+    sequenza::flow::WaitNode => "wait", sequenza::flow::WaitNode::from_json;
+    sequenza::time::RecurrenceRule => "rule", sequenza::time::RecurrenceRule::from_json;
+    sequenza::time::ZonedPolicy => "policy", sequenza::time::ZonedPolicy::from_json;
+    sequenza::time::CapPolicy => "caps", sequenza::time::CapPolicy::from_json;
+    sequenza::engine::InboundMessage => "message", sequenza::error::from_json;
+    sequenza::engine::ApiResponse => "response", sequenza::error::from_json;
+    sequenza::runtime::Delivery => "the reply of a handler", sequenza::error::from_json;
+}
+
+/// A `T` read from `obj` (a `dict`, JSON text or UTF-8 bytes) by its core reader.
+pub(crate) fn read<T: Document>(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyResult<T> {
+    let text = document_text(obj, what, expected)?;
+    T::read(&text).map_err(|e| super::to_py_err(obj.py(), &e))
+}
+
+/// A document argument (a `dict`, JSON text or UTF-8 bytes), read by [`Document::read`].
+#[derive(Debug)]
+pub(crate) struct Doc<T>(pub T);
+
+impl<'py, T: Document> FromPyObject<'_, 'py> for Doc<T> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        read(&obj, T::NAME, "a dict, str or bytes").map(Doc)
+    }
+}
+
+/// The `data` argument of a `from_json`: JSON text, UTF-8 bytes or a `dict`.
+#[derive(Debug)]
+pub(crate) struct Data<T>(pub T);
+
+impl<'py, T: Document> FromPyObject<'_, 'py> for Data<T> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        read(&obj, "data", "str, bytes or dict").map(Data)
+    }
+}
+
+/// A Python class that holds a core value, so that an argument takes the object itself or the
+/// value's JSON form.
+pub(crate) trait Holds: pyo3::PyClass {
+    type Value: Document;
+    /// What the argument may be, for a `TypeError`.
+    const EXPECTED: &'static str;
+
+    fn value(&self) -> PyResult<Self::Value>;
+}
+
+/// An argument that is a `H` or the JSON form of its value.
+#[derive(Debug)]
+pub(crate) struct Obj<H: Holds>(pub H::Value);
+
+impl<'py, H: Holds> FromPyObject<'_, 'py> for Obj<H> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        match obj.cast::<H>() {
+            Ok(held) => held.borrow().value().map(Obj),
+            Err(_) => read(&obj, H::Value::NAME, H::EXPECTED).map(Obj),
+        }
+    }
+}
+
+/// A result in its serde JSON form, as Python values (through `pythonize`).
+#[derive(Debug)]
+pub(crate) struct Json<T>(pub T);
+
+impl<'py, T: serde::Serialize> IntoPyObject<'py> for Json<T> {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        to_py(py, &self.0)
+    }
+}
+
+/// An instant as an aware UTC `datetime` ([`py_datetime`]).
+#[derive(Debug)]
+pub(crate) struct Datetime(pub DateTime<Utc>);
+
+impl<'py> IntoPyObject<'py> for Datetime {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        py_datetime(py, &self.0)
+    }
+}
+
+/// A record with an instant `at` (a list change, a membership delta, a trigger hit).
+pub(crate) trait Dated: serde::Serialize {
+    fn at(&self) -> DateTime<Utc>;
+}
+
+macro_rules! dated {
+    ($($ty:ty),*) => {$(
+        impl Dated for $ty {
+            fn at(&self) -> DateTime<Utc> {
+                self.at
+            }
+        }
+    )*};
+}
+
+dated!(
+    sequenza::list::ListChange,
+    sequenza::list::TriggerHit,
+    sequenza::segment::MembershipDelta
+);
+
+/// Records as a list of dicts with ``at`` an aware UTC ``datetime`` ([`records_to_py`]).
+#[derive(Debug)]
+pub(crate) struct Records<T>(pub Vec<T>);
+
+impl<'py, T: Dated> IntoPyObject<'py> for Records<T> {
+    type Target = PyList;
+    type Output = Bound<'py, PyList>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        records_to_py(py, &self.0, Dated::at)
+    }
 }

@@ -14,48 +14,60 @@ use std::io::Read;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyMemoryView, PyString};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyMemoryView, PyString};
+use pyo3::IntoPyObjectExt;
 use sequenza::import::{
     import_csv_to, preview_csv_reader, CsvSource, ImportList, ImportOptions, ImportReport,
     Progress, Stoppable,
 };
 use sequenza::list::ListChange;
 use sequenza::model::ListId;
-use sequenza::FieldSchema;
+use sequenza::{Contact, FieldSchema};
+use serde::Serialize;
 
-use super::convert::{document_text, instant, to_py, to_value};
-use super::errors::OrRaise;
-use super::lists::{changes_to_py, PyAudience};
-use super::{parse_fields, to_py_err, type_error};
+use super::convert::{read, to_py, to_value, Doc, Json, Now, Records};
+use super::errors::Result;
+use super::lists::PyAudience;
+use super::{to_py_err, type_error};
 
 const SOURCE_EXPECTED: &str = "a path (str or os.PathLike), bytes, bytearray or memoryview";
 
 /// Where the CSV comes from: a path (`str` or `os.PathLike`) or bytes.
-fn source(obj: &Bound<'_, PyAny>) -> PyResult<CsvSource> {
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        return Ok(CsvSource::Bytes(b.as_bytes().to_vec()));
+pub(crate) struct Input(CsvSource);
+
+impl<'py> FromPyObject<'_, 'py> for Input {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        if let Ok(b) = obj.cast::<PyBytes>() {
+            return Ok(Input(CsvSource::Bytes(b.as_bytes().to_vec())));
+        }
+        if let Ok(b) = obj.cast::<PyByteArray>() {
+            return Ok(Input(CsvSource::Bytes(b.to_vec())));
+        }
+        if obj.is_instance_of::<PyMemoryView>() {
+            let b = obj.call_method0("tobytes")?;
+            return Ok(Input(CsvSource::Bytes(
+                b.cast::<PyBytes>()?.as_bytes().to_vec(),
+            )));
+        }
+        if obj.is_instance_of::<PyString>() || obj.hasattr("__fspath__")? {
+            return Ok(Input(CsvSource::Path(fs_path(&obj)?.into())));
+        }
+        Err(type_error(&obj, "source", SOURCE_EXPECTED))
     }
-    if let Ok(b) = obj.cast::<PyByteArray>() {
-        return Ok(CsvSource::Bytes(b.to_vec()));
-    }
-    if obj.is_instance_of::<PyMemoryView>() {
-        let b = obj.call_method0("tobytes")?;
-        return Ok(CsvSource::Bytes(b.cast::<PyBytes>()?.as_bytes().to_vec()));
-    }
-    if obj.is_instance_of::<PyString>() || obj.hasattr("__fspath__")? {
-        let path = PyModule::import(obj.py(), "os")?
-            .getattr("fsdecode")?
-            .call1((obj,))?
-            .extract::<String>()?;
-        return Ok(CsvSource::Path(path.into()));
-    }
-    Err(type_error(obj, "source", SOURCE_EXPECTED))
+}
+
+/// A path argument (`str` or `os.PathLike`) as `os.fsdecode` gives it.
+fn fs_path(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+    let fsdecode = PyModule::import(obj.py(), "os")?.getattr("fsdecode")?;
+    fsdecode.call1((obj,))?.extract()
 }
 
 /// The import options from the keyword arguments (the core checks names and types).
-fn options(py: Python<'_>, kwargs: &Bound<'_, PyDict>) -> PyResult<ImportOptions> {
+fn options(kwargs: &Bound<'_, PyDict>) -> Result<ImportOptions> {
     let value = to_value(kwargs, "the import options")?;
-    ImportOptions::from_json_value(value).map_err(|e| to_py_err(py, &e.into()))
+    Ok(ImportOptions::from_json_value(value).map_err(sequenza::Error::from)?)
 }
 
 /// Previews a CSV file before importing it: the detected settings, the suggested (or given)
@@ -73,21 +85,18 @@ fn options(py: Python<'_>, kwargs: &Bound<'_, PyDict>) -> PyResult<ImportOptions
 /// file that cannot be imported at all or an unknown / ill-typed option.
 #[pyfunction]
 #[pyo3(signature = (source, fields = None, **overrides))]
-pub(crate) fn preview_csv<'py>(
-    py: Python<'py>,
-    source: &Bound<'py, PyAny>,
-    fields: Option<&Bound<'py, PyAny>>,
-    overrides: Option<&Bound<'py, PyDict>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let input = self::source(source)?;
-    let kwargs = overrides.cloned().unwrap_or_else(|| PyDict::new(py));
-    let options = options(py, &kwargs)?;
-    let fields = parse_fields(fields)?.unwrap_or_default();
-    let reader = input.open()?;
-    let preview = py
-        .detach(|| preview_csv_reader(reader, &options, &fields))
-        .or_raise(py)?;
-    to_py(py, &preview)
+pub(crate) fn preview_csv(
+    py: Python<'_>,
+    source: Input,
+    fields: Option<Doc<FieldSchema>>,
+    overrides: Option<&Bound<'_, PyDict>>,
+) -> Result<Json<impl Serialize>> {
+    let options = options(&overrides.cloned().unwrap_or_else(|| PyDict::new(py)))?;
+    let fields = fields.map(|f| f.0).unwrap_or_default();
+    let reader = source.0.open()?;
+    Ok(Json(py.detach(|| {
+        preview_csv_reader(reader, &options, &fields)
+    })?))
 }
 
 /// The outcome of ``import_csv``: every data row is counted once in ``imported``, ``updated``,
@@ -148,23 +157,23 @@ impl PyImportReport {
     }
     /// Every problem of every rejected row, as dicts.
     #[getter]
-    fn rejected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.report.rejections)
+    fn rejected(&self) -> Json<impl Serialize + '_> {
+        Json(&self.report.rejections)
     }
     /// Every duplicate row as dicts ``{"row", "of_row", "contact"}``.
     #[getter]
-    fn duplicate_rows<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.report.duplicate_rows)
+    fn duplicate_rows(&self) -> Json<impl Serialize + '_> {
+        Json(&self.report.duplicate_rows)
     }
     /// The settings used (detected or given), as a dict.
     #[getter]
-    fn detected<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.report.detected)
+    fn detected(&self) -> Json<impl Serialize + '_> {
+        Json(&self.report.detected)
     }
     /// The mapping used: one dict per column.
     #[getter]
-    fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.report.columns)
+    fn columns(&self) -> Json<impl Serialize + '_> {
+        Json(&self.report.columns)
     }
     /// Bytes read from the file.
     #[getter]
@@ -178,8 +187,8 @@ impl PyImportReport {
     }
     /// The list changes the import caused in the audience (dicts, as ``Audience`` returns them).
     #[getter]
-    fn changes<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
-        changes_to_py(py, &self.changes)
+    fn changes(&self) -> Records<ListChange> {
+        Records(self.changes.clone())
     }
     /// The report as a ``dict`` (its JSON form: ``rejected`` is the count there, the problems
     /// are under ``rejections``; ``at`` of changes is RFC 3339 text).
@@ -231,33 +240,23 @@ impl PyImportReport {
 #[pyo3(signature = (source, *, now = None, mapping = None, default_region = None, on_progress = None,
                     audience = None, fields = None, list_name = None, **options))]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn import_csv<'py>(
-    py: Python<'py>,
-    source: &Bound<'py, PyAny>,
-    now: Option<&Bound<'py, PyAny>>,
-    mapping: Option<&Bound<'py, PyAny>>,
-    default_region: Option<&Bound<'py, PyAny>>,
+pub(crate) fn import_csv(
+    py: Python<'_>,
+    source: Input,
+    now: Option<Now>,
+    mapping: Option<&Bound<'_, PyAny>>,
+    default_region: Option<&Bound<'_, PyAny>>,
     on_progress: Option<Py<PyAny>>,
-    audience: Option<&Bound<'py, PyAny>>,
-    fields: Option<&Bound<'py, PyAny>>,
+    audience: Option<PyRefMut<'_, PyAudience>>,
+    fields: Option<Doc<FieldSchema>>,
     list_name: Option<String>,
-    options: Option<&Bound<'py, PyDict>>,
-) -> PyResult<PyImportReport> {
+    options: Option<&Bound<'_, PyDict>>,
+) -> Result<PyImportReport> {
     // The binding may read the clock; the core never does.
-    let now = match now.filter(|n| !n.is_none()) {
-        Some(n) => instant(n, "now")?,
-        None => chrono::DateTime::from(std::time::SystemTime::now()),
-    };
-    let call = ImportCall::new(source, mapping, default_region, on_progress, options)?;
-    let fields: FieldSchema = parse_fields(fields)?.unwrap_or_default();
-    let mut audience = match audience.filter(|a| !a.is_none()) {
-        Some(a) => Some(
-            a.cast::<PyAudience>()
-                .map_err(|_| type_error(a, "audience", "an Audience or None"))?
-                .borrow_mut(),
-        ),
-        None => None,
-    };
+    let now = now.map_or_else(|| std::time::SystemTime::now().into(), |n| n.0);
+    let call = ImportCall::new(py, source, mapping, default_region, on_progress, options)?;
+    let fields = fields.map(|f| f.0).unwrap_or_default();
+    let mut audience = audience;
     let audience = audience.as_mut().map(|a| &mut a.inner);
     let list = ImportList {
         name: list_name,
@@ -282,30 +281,27 @@ impl ImportCall {
     /// Reads the arguments common to every import: ``source``, ``mapping``,
     /// ``default_region``, ``on_progress`` and the other options.
     pub(crate) fn new(
-        source: &Bound<'_, PyAny>,
+        py: Python<'_>,
+        source: Input,
         mapping: Option<&Bound<'_, PyAny>>,
         default_region: Option<&Bound<'_, PyAny>>,
         on_progress: Option<Py<PyAny>>,
         options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Self> {
-        let py = source.py();
-        let input = self::source(source)?;
+    ) -> Result<Self> {
         let kwargs = options.cloned().unwrap_or_else(|| PyDict::new(py));
-        if let Some(m) = mapping.filter(|m| !m.is_none()) {
+        if let Some(m) = mapping {
             kwargs.set_item("mapping", m)?;
         }
         // None keeps the core's default region, "IT".
-        if let Some(r) = default_region.filter(|r| !r.is_none()) {
+        if let Some(r) = default_region {
             kwargs.set_item("default_region", r)?;
         }
-        let options = self::options(py, &kwargs)?;
-        if let Some(cb) = &on_progress {
-            if !cb.bind(py).is_callable() {
-                return Err(type_error(cb.bind(py), "on_progress", "a callable or None"));
-            }
+        let options = self::options(&kwargs)?;
+        if let Some(cb) = on_progress.as_ref().filter(|cb| !cb.bind(py).is_callable()) {
+            return Err(type_error(cb.bind(py), "on_progress", "a callable or None").into());
         }
         Ok(ImportCall {
-            input,
+            input: source.0,
             options,
             on_progress,
         })
@@ -384,41 +380,26 @@ pub(crate) fn export_csv<'py>(
     contacts: &Bound<'py, PyAny>,
     path: Option<&Bound<'py, PyAny>>,
     list_id: Option<&str>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let owned: Vec<sequenza::Contact>;
-    let held;
-    let refs: Vec<&sequenza::Contact> = if let Ok(a) = contacts.cast::<PyAudience>() {
+) -> Result<Bound<'py, PyAny>> {
+    let (owned, held): (Vec<Contact>, _);
+    let refs: Vec<&Contact> = if let Ok(a) = contacts.cast::<PyAudience>() {
         held = a.borrow();
-        let id = list_id.map(ListId::new);
-        held.inner.contacts_in(id.as_ref()).or_raise(py)?
+        held.inner.contacts_in(list_id.map(ListId::new).as_ref())?
     } else {
-        let mut all = Vec::new();
         let expected = "an Audience or an iterable of contact dicts";
-        for item in super::convert::items(contacts, "contacts", expected)? {
-            let text = document_text(&item, "every contact", "a dict, str or bytes")?;
-            all.push(sequenza::Contact::from_json(&text).or_raise(py)?);
-        }
-        owned = all;
+        let items = super::convert::items(contacts, "contacts", expected)?;
+        let contact = |item: &Bound<'_, PyAny>| read(item, "every contact", "a dict, str or bytes");
+        owned = items.iter().map(contact).collect::<PyResult<_>>()?;
         owned.iter().collect()
     };
-    match path.filter(|p| !p.is_none()) {
-        Some(p) => {
-            let path: String = PyModule::import(py, "os")?
-                .getattr("fsdecode")?
-                .call1((p,))?
-                .extract()?;
-            let file = File::create(path)?;
-            let mut out = std::io::BufWriter::new(file);
-            let n = sequenza::import::export_csv(refs.iter().copied(), &mut out)?;
-            std::io::Write::flush(&mut out)?;
-            Ok(n.into_pyobject(py)?.into_any())
-        }
-        None => {
-            let mut out = Vec::new();
-            sequenza::import::export_csv(refs.iter().copied(), &mut out)?;
-            let text =
-                String::from_utf8(out).map_err(|e| super::internal("the exported CSV", e))?;
-            Ok(PyString::new(py, &text).into_any())
-        }
-    }
+    let Some(path) = path else {
+        let mut out = Vec::new();
+        sequenza::import::export_csv(refs.iter().copied(), &mut out)?;
+        let text = String::from_utf8(out).map_err(|e| super::internal("the exported CSV", e))?;
+        return Ok(PyString::new(py, &text).into_any());
+    };
+    let mut out = std::io::BufWriter::new(File::create(fs_path(path)?)?);
+    let n = sequenza::import::export_csv(refs.iter().copied(), &mut out)?;
+    std::io::Write::flush(&mut out)?;
+    Ok(n.into_bound_py_any(py)?)
 }

@@ -1,12 +1,13 @@
 //! The flow engine (`sequenza::engine::Engine`) as `sequenza.Engine`.
 //!
 //! Every method converts its arguments (documents through the core's JSON readers, instants
-//! through [`instant`]), calls one core method, and converts the result through its serde form
-//! (`pythonize`: instants stay RFC 3339 text, except `next_wakeup`, an aware UTC `datetime`).
-//! Errors go through the one mapping of [`errors`](super::errors): `EngineError` (`engine.*`),
-//! `StoreError` (`store.*`), `FlowFormatError` for a malformed document … The inputs that may
-//! touch many contacts (`tick`, `enroll`, `enroll_matching`, `register_segment`, `import_csv`)
-//! run without the GIL; `deliver` keeps it to call the handlers.
+//! through [`instant`](super::convert::instant)), calls one core method, and converts the result
+//! through its serde form (`pythonize`: instants stay RFC 3339 text, except `next_wakeup`, an
+//! aware UTC `datetime`). Errors go through the one mapping of [`errors`](super::errors):
+//! `EngineError` (`engine.*`), `StoreError` (`store.*`), `FlowFormatError` for a malformed
+//! document … The inputs that may touch many contacts (`tick`, `enroll`, `enroll_matching`,
+//! `register_segment`, `import_csv`) run without the GIL; `deliver` keeps it to call the
+//! handlers.
 
 use std::io::Read;
 
@@ -14,44 +15,55 @@ use pyo3::exceptions::PyKeyError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use serde::de::DeserializeOwned;
+use serde::Serialize;
 
-use sequenza::engine::{ApiResponse, Effect, EffectKey, Engine, EngineConfig, PublishOptions};
+use sequenza::engine::feed::FeedItem;
+use sequenza::engine::{
+    ApiResponse, Effect, EffectKey, Engine, EngineConfig, InboundMessage, Outcome, PublishOptions,
+};
 use sequenza::import::{ImportList, ImportOptions, Progress};
+use sequenza::list::{Activity, List};
 use sequenza::model::{ContactId, FlowId, ListId, NodeId};
 use sequenza::runtime::{route_of, Channel, Delivery};
 use sequenza::segment::events_from_columns;
-use sequenza::{Contact, Event, Flow};
+use sequenza::{Contact, Event, FieldSchema};
 
-use super::convert::{document_text, instant, py_datetime, to_py, to_value};
-use super::csv_import::{ImportCall, PyImportReport};
-use super::errors::OrRaise;
-use super::index::core_segment;
+use super::convert::{read, to_py, to_value, At, Datetime, Doc, Json, Now, Obj};
+use super::csv_import::{ImportCall, Input, PyImportReport};
+use super::errors::Result;
+use super::index::SegmentArg;
 use super::time::PyFrequencyCaps;
-use super::{parse_fields, parse_flow, type_error, PyFlow};
+use super::{type_error, PyFlow};
 
-const DOCUMENT: &str = "a dict, str or bytes";
+/// A word argument (a flow status, an outcome) read by the core as the JSON string it is.
+struct Word<T>(T);
 
-/// A document argument (a `dict`, JSON text, or a `list` for a list document) read by the
-/// core's JSON reader: a malformed one is a `FlowFormatError` with its JSON pointer.
-fn document<T: DeserializeOwned>(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<T> {
-    let text = if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-        to_value(obj, what)?.to_string()
-    } else {
-        document_text(obj, what, DOCUMENT)?
-    };
-    sequenza::error::from_json(&text).or_raise(obj.py())
+impl<'py, T: DeserializeOwned> FromPyObject<'_, 'py> for Word<T> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let text = serde_json::Value::from(obj.extract::<String>()?).to_string();
+        sequenza::error::from_json(&text)
+            .map(Word)
+            .map_err(|e| super::to_py_err(obj.py(), &e))
+    }
 }
 
-/// A word argument (a flow status, an outcome) read as the JSON string it is.
-fn word<T: DeserializeOwned>(py: Python<'_>, text: &str) -> PyResult<T> {
-    sequenza::error::from_json(&serde_json::Value::from(text).to_string()).or_raise(py)
-}
+/// The items of `Engine.feed_items`: a list of item dicts, or the JSON text of one.
+struct FeedItems(Vec<FeedItem>);
 
-/// A flow: a `Flow`, or anything `Flow.from_json` reads.
-fn flow_arg(obj: &Bound<'_, PyAny>) -> PyResult<Flow> {
-    match obj.cast::<PyFlow>() {
-        Ok(handle) => Ok(handle.get().inner.clone()),
-        Err(_) => parse_flow(obj, "flow", "a Flow, str, bytes or dict"),
+impl<'py> FromPyObject<'_, 'py> for FeedItems {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let text = if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+            to_value(&obj, "items")?.to_string()
+        } else {
+            super::convert::document_text(&obj, "items", "a list, dict, str or bytes")?
+        };
+        sequenza::error::from_json(&text)
+            .map(FeedItems)
+            .map_err(|e| super::to_py_err(obj.py(), &e))
     }
 }
 
@@ -78,20 +90,18 @@ impl Handlers<'_, '_> {
             return Ok(None);
         }
         // An outcome alone (`"delivered"`), or the core's `Delivery` JSON form.
-        if let Ok(text) = reply.cast::<PyString>() {
+        if reply.is_instance_of::<PyString>() {
+            let outcome = reply.extract::<Word<_>>()?.0;
             return Ok(Some(Delivery {
-                outcome: word(py, &text.to_cow()?)?,
+                outcome,
                 response: None,
             }));
         }
         if !reply.is_instance_of::<PyDict>() {
-            return Err(type_error(
-                &reply,
-                "the reply of a handler",
-                "an outcome str, a dict {\"outcome\", \"response\"} or None",
-            ));
+            let expected = "an outcome str, a dict {\"outcome\", \"response\"} or None";
+            return Err(type_error(&reply, "the reply of a handler", expected));
         }
-        document(&reply, "the reply of a handler").map(Some)
+        read(&reply, "the reply of a handler", "a dict").map(Some)
     }
 }
 
@@ -129,24 +139,20 @@ impl PyEngine {
     #[new]
     #[pyo3(signature = (default_time_zone = None, fields = None, caps = None))]
     fn new(
-        py: Python<'_>,
         default_time_zone: Option<String>,
-        fields: Option<&Bound<'_, PyAny>>,
-        caps: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
+        fields: Option<Doc<FieldSchema>>,
+        caps: Option<Obj<PyFrequencyCaps>>,
+    ) -> Result<Self> {
         let mut config = EngineConfig {
-            fields: parse_fields(fields)?,
-            caps: caps
-                .filter(|c| !c.is_none())
-                .map(PyFrequencyCaps::of)
-                .transpose()?,
+            fields: fields.map(|f| f.0),
+            caps: caps.map(|c| c.0),
             ..EngineConfig::default()
         };
         if let Some(zone) = default_time_zone {
             config.default_time_zone = zone;
         }
         Ok(PyEngine {
-            inner: Engine::new(config).or_raise(py)?,
+            inner: Engine::new(config)?,
         })
     }
 
@@ -158,75 +164,47 @@ impl PyEngine {
     /// ``engine.flow.invalid`` (``findings`` lists the errors), ``engine.keyword.taken`` or
     /// ``engine.node.unknown`` (a bad ``node_map`` entry, at ``/node_map/<old id>``).
     #[pyo3(signature = (flow, now, in_flight = "migrate", node_map = None))]
-    fn publish<'py>(
+    fn publish(
         &mut self,
-        py: Python<'py>,
-        flow: &Bound<'py, PyAny>,
-        now: &Bound<'py, PyAny>,
+        flow: Obj<PyFlow>,
+        now: Now,
         in_flight: &str,
-        node_map: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let flow = flow_arg(flow)?;
-        let now = instant(now, "now")?;
-        let options = publish_options(py, in_flight, node_map)?;
-        to_py(
-            py,
-            &self.inner.publish_with(flow, &options, now).or_raise(py)?,
-        )
+        node_map: Option<&Bound<'_, PyAny>>,
+    ) -> Result<Json<impl Serialize>> {
+        let node_map = node_map.map(|m| to_value(m, "node_map")).transpose()?;
+        let node_map = node_map.unwrap_or_else(|| serde_json::json!({}));
+        let options = serde_json::json!({"in_flight": in_flight, "node_map": node_map});
+        let options: PublishOptions = sequenza::error::from_json(&options.to_string())?;
+        Ok(Json(self.inner.publish_with(flow.0, &options, now.0)?))
     }
 
     /// Sets a flow's status: ``"active"``, ``"paused"`` or ``"archived"``.
     fn set_status(
         &mut self,
-        py: Python<'_>,
         flow_id: &str,
-        status: &str,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let status = word(py, status)?;
-        let now = instant(now, "now")?;
-        self.inner
-            .set_status(&FlowId::new(flow_id), status, now)
-            .or_raise(py)
+        status: Word<sequenza::flow::FlowStatus>,
+        now: Now,
+    ) -> Result<()> {
+        Ok(self
+            .inner
+            .set_status(&FlowId::new(flow_id), status.0, now.0)?)
     }
 
     /// Inserts or replaces a contact (a ``dict`` or JSON text); the triggers it fires run.
-    fn upsert_contact(
-        &mut self,
-        py: Python<'_>,
-        contact: &Bound<'_, PyAny>,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let text = document_text(contact, "contact", DOCUMENT)?;
-        let contact = Contact::from_json(&text).or_raise(py)?;
-        let now = instant(now, "now")?;
-        self.inner.upsert_contact(contact, now).or_raise(py)
+    fn upsert_contact(&mut self, contact: Doc<Contact>, now: Now) -> Result<()> {
+        Ok(self.inner.upsert_contact(contact.0, now.0)?)
     }
 
     /// Removes a contact: it exits every flow and leaves every list.
-    fn remove_contact(
-        &mut self,
-        py: Python<'_>,
-        contact_id: &str,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let now = instant(now, "now")?;
-        self.inner
-            .remove_contact(&ContactId::new(contact_id), now)
-            .or_raise(py)
+    fn remove_contact(&mut self, contact_id: &str, now: Now) -> Result<()> {
+        Ok(self
+            .inner
+            .remove_contact(&ContactId::new(contact_id), now.0)?)
     }
 
     /// Records an event ``{"contact", "name", "at", "properties"}``.
-    fn record_event(
-        &mut self,
-        py: Python<'_>,
-        event: &Bound<'_, PyAny>,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let text = document_text(event, "event", DOCUMENT)?;
-        let event = Event::from_json(&text).or_raise(py)?;
-        let now = instant(now, "now")?;
-        self.inner.record_event(event, now).or_raise(py)
+    fn record_event(&mut self, event: Doc<Event>, now: Now) -> Result<()> {
+        Ok(self.inner.record_event(event.0, now.0)?)
     }
 
     /// Records an activity of a contact done at ``at`` (``{"type": "coupon_downloaded",
@@ -234,104 +212,79 @@ impl PyEngine {
     /// with the triggers that fire.
     fn record_activity(
         &mut self,
-        py: Python<'_>,
         contact_id: &str,
-        activity: &Bound<'_, PyAny>,
-        at: &Bound<'_, PyAny>,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let activity: sequenza::list::Activity = document(activity, "activity")?;
-        let at = instant(at, "at")?;
-        let now = instant(now, "now")?;
-        self.inner
-            .record_activity(&ContactId::new(contact_id), activity, at, now)
-            .or_raise(py)
+        activity: Doc<Activity>,
+        at: At,
+        now: Now,
+    ) -> Result<()> {
+        let contact = ContactId::new(contact_id);
+        Ok(self
+            .inner
+            .record_activity(&contact, activity.0, at.0, now.0)?)
     }
 
     /// Receives an inbound WhatsApp / SMS message ``{"channel", "from" or "contact", "text",
     /// "media", "at", "ad"}``.
-    fn receive_message(
-        &mut self,
-        py: Python<'_>,
-        message: &Bound<'_, PyAny>,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let message = document(message, "message")?;
-        let now = instant(now, "now")?;
-        self.inner.receive_message(message, now).or_raise(py)
+    fn receive_message(&mut self, message: Doc<InboundMessage>, now: Now) -> Result<()> {
+        Ok(self.inner.receive_message(message.0, now.0)?)
     }
 
     /// Enrolls contacts by id; returns ``{"entered": [...], "refused": [{"contact",
     /// "reason"}]}``.
-    fn enroll<'py>(
+    fn enroll(
         &mut self,
-        py: Python<'py>,
+        py: Python<'_>,
         flow_id: &str,
         contact_ids: Vec<String>,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+        now: Now,
+    ) -> Result<Json<impl Serialize>> {
         let ids: Vec<ContactId> = contact_ids.into_iter().map(ContactId::from).collect();
-        let now = instant(now, "now")?;
-        let engine = &mut self.inner;
         let flow = FlowId::new(flow_id);
-        let out = py.detach(|| engine.enroll(&flow, &ids, now)).or_raise(py)?;
-        to_py(py, &out)
+        Ok(Json(py.detach(|| self.inner.enroll(&flow, &ids, now.0))?))
     }
 
     /// Enrolls every contact matching the flow's manual ``filter`` (or its entry restriction);
     /// returns ``{"entered", "refused"}``.
-    fn enroll_matching<'py>(
+    fn enroll_matching(
         &mut self,
-        py: Python<'py>,
+        py: Python<'_>,
         flow_id: &str,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let now = instant(now, "now")?;
-        let engine = &mut self.inner;
+        now: Now,
+    ) -> Result<Json<impl Serialize>> {
         let flow = FlowId::new(flow_id);
-        let out = py
-            .detach(|| engine.enroll_matching(&flow, now))
-            .or_raise(py)?;
-        to_py(py, &out)
+        Ok(Json(
+            py.detach(|| self.inner.enroll_matching(&flow, now.0))?,
+        ))
     }
 
     /// New items of the feed at ``url`` (dicts ``{"id", "title", "link", "published",
     /// "summary"}``) start the flows with a ``feed`` trigger on it; returns ``{"entered",
     /// "refused"}``.
-    fn feed_items<'py>(
+    fn feed_items(
         &mut self,
-        py: Python<'py>,
         url: &str,
-        items: &Bound<'py, PyAny>,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let items: Vec<sequenza::engine::feed::FeedItem> = document(items, "items")?;
-        let now = instant(now, "now")?;
-        to_py(py, &self.inner.feed_items(url, &items, now).or_raise(py)?)
+        items: FeedItems,
+        now: Now,
+    ) -> Result<Json<impl Serialize>> {
+        Ok(Json(self.inner.feed_items(url, &items.0, now.0)?))
     }
 
     /// Runs everything due up to ``now``, each step at its own instant; returns the number of
     /// steps run.
-    fn tick(&mut self, py: Python<'_>, now: &Bound<'_, PyAny>) -> PyResult<usize> {
-        let now = instant(now, "now")?;
-        let engine = &mut self.inner;
-        py.detach(|| engine.tick(now)).or_raise(py)
+    fn tick(&mut self, py: Python<'_>, now: Now) -> Result<usize> {
+        Ok(py.detach(|| self.inner.tick(now.0))?)
     }
 
     /// The earliest instant at which ``tick`` has something to do (an aware UTC ``datetime``),
     /// or None.
-    fn next_wakeup<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.inner
-            .next_wakeup()
-            .or_raise(py)?
-            .map(|t| py_datetime(py, &t))
-            .transpose()
+    fn next_wakeup(&self) -> Result<Option<Datetime>> {
+        Ok(self.inner.next_wakeup()?.map(Datetime))
     }
 
     /// The outbox, oldest first: dicts ``{"key", "kind", "flow", "version", "node",
     /// "contact", "channel", "to", "at", "content" | "request", "team"}``.
-    fn effects<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.inner.effects().or_raise(py)?)
+    fn effects(&self) -> Result<Json<impl Serialize>> {
+        Ok(Json(self.inner.effects()?))
     }
 
     /// Acknowledges an effect by key: ``outcome`` is ``"delivered"``, ``"failed"`` or
@@ -339,21 +292,15 @@ impl PyEngine {
     #[pyo3(signature = (key, outcome, now, response = None))]
     fn ack(
         &mut self,
-        py: Python<'_>,
         key: &str,
-        outcome: &str,
-        now: &Bound<'_, PyAny>,
-        response: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<()> {
-        let outcome = word(py, outcome)?;
-        let response: Option<ApiResponse> = response
-            .filter(|r| !r.is_none())
-            .map(|r| document(r, "response"))
-            .transpose()?;
-        let now = instant(now, "now")?;
-        self.inner
-            .ack(&EffectKey::from(key), outcome, now, response)
-            .or_raise(py)
+        outcome: Word<Outcome>,
+        now: Now,
+        response: Option<Doc<ApiResponse>>,
+    ) -> Result<()> {
+        let response = response.map(|r| r.0);
+        Ok(self
+            .inner
+            .ack(&EffectKey::from(key), outcome.0, now.0, response)?)
     }
 
     /// Ticks at ``now``, then calls ``handlers[route](effect)`` for each effect of the outbox
@@ -364,20 +311,14 @@ impl PyEngine {
     /// Returns how many effects were acknowledged. An exception raised by a handler propagates
     /// once the effects handled before it are acknowledged. A handler must not call the engine
     /// (that raises ``RuntimeError``): it delivers and answers.
-    fn deliver(
-        &mut self,
-        py: Python<'_>,
-        handlers: &Bound<'_, PyAny>,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<usize> {
-        let now = instant(now, "now")?;
+    fn deliver(&mut self, handlers: &Bound<'_, PyAny>, now: Now) -> Result<usize> {
         let mut channel = Handlers {
             handlers,
             failure: None,
         };
-        let done = self.inner.deliver(&mut channel, now).or_raise(py)?;
+        let done = self.inner.deliver(&mut channel, now.0)?;
         match channel.failure {
-            Some(e) => Err(e),
+            Some(e) => Err(e.into()),
             None => Ok(done),
         }
     }
@@ -385,147 +326,77 @@ impl PyEngine {
     /// Enrollments, optionally of one flow and / or one contact: dicts ``{"flow", "version",
     /// "contact", "node", "state", "due", "reason", "since", "entered_at"}``.
     #[pyo3(signature = (flow = None, contact = None))]
-    fn enrollments<'py>(
+    fn enrollments(
         &self,
-        py: Python<'py>,
         flow: Option<&str>,
         contact: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let flow = flow.map(FlowId::new);
-        let contact = contact.map(ContactId::new);
-        let out = self
-            .inner
-            .enrollments(flow.as_ref(), contact.as_ref())
-            .or_raise(py)?;
-        to_py(py, &out)
+    ) -> Result<Json<impl Serialize>> {
+        let (flow, contact) = (flow.map(FlowId::new), contact.map(ContactId::new));
+        Ok(Json(
+            self.inner.enrollments(flow.as_ref(), contact.as_ref())?,
+        ))
     }
 
     /// A flow's statistics: the totals (``entered``, ``waiting``, ``completed``, ``exited``,
     /// ``sent`` …) beside ``flow``, ``refused``, ``goals_by_name``, ``nodes`` and ``days``.
-    fn stats<'py>(&self, py: Python<'py>, flow_id: &str) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.inner.stats(&FlowId::new(flow_id)).or_raise(py)?)
+    fn stats(&self, flow_id: &str) -> Result<Json<impl Serialize>> {
+        Ok(Json(self.inner.stats(&FlowId::new(flow_id))?))
     }
 
     /// A contact's history (optionally in one flow), oldest first: dicts ``{"at", "flow",
     /// "version", "contact", "node", "action", "reason", "effect"}``.
     #[pyo3(signature = (contact_id, flow = None))]
-    fn history<'py>(
-        &self,
-        py: Python<'py>,
-        contact_id: &str,
-        flow: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    fn history(&self, contact_id: &str, flow: Option<&str>) -> Result<Json<impl Serialize>> {
         let flow = flow.map(FlowId::new);
-        let out = self
-            .inner
-            .history(&ContactId::new(contact_id), flow.as_ref())
-            .or_raise(py)?;
-        to_py(py, &out)
+        Ok(Json(
+            self.inner
+                .history(&ContactId::new(contact_id), flow.as_ref())?,
+        ))
     }
 
     /// A contact as a dict, or None.
-    fn contact<'py>(
-        &self,
-        py: Python<'py>,
-        contact_id: &str,
-    ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.inner
-            .contact(&ContactId::new(contact_id))
-            .map(|c| to_py(py, c))
-            .transpose()
+    fn contact(&self, contact_id: &str) -> Option<Json<&Contact>> {
+        self.inner.contact(&ContactId::new(contact_id)).map(Json)
     }
 
     /// Registers a segment (a ``Segment``, ``dict`` or JSON text); its entries and exits fire
     /// segment triggers. Returns how many contacts are in it.
-    fn register_segment(
-        &mut self,
-        py: Python<'_>,
-        segment: &Bound<'_, PyAny>,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<usize> {
-        let segment = core_segment(segment)?;
-        let now = instant(now, "now")?;
-        let engine = &mut self.inner;
-        py.detach(|| engine.register_segment(segment, now))
-            .or_raise(py)
+    fn register_segment(&mut self, py: Python<'_>, segment: SegmentArg, now: Now) -> Result<usize> {
+        Ok(py.detach(|| self.inner.register_segment(segment.0, now.0))?)
     }
 
     /// Creates a list (its JSON form, as ``Audience.create_list`` takes); returns how many
     /// contacts went in.
-    fn create_list(
-        &mut self,
-        py: Python<'_>,
-        list: &Bound<'_, PyAny>,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<usize> {
-        let text = document_text(list, "list", DOCUMENT)?;
-        let list = sequenza::list::List::from_json(&text).or_raise(py)?;
-        let now = instant(now, "now")?;
-        self.inner.create_list(list, now).or_raise(py)
+    fn create_list(&mut self, list: Doc<List>, now: Now) -> Result<usize> {
+        Ok(self.inner.create_list(list.0, now.0)?)
     }
 
     /// Deletes a list.
-    fn delete_list(
-        &mut self,
-        py: Python<'_>,
-        list_id: &str,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let now = instant(now, "now")?;
-        self.inner
-            .delete_list(&ListId::new(list_id), now)
-            .or_raise(py)
+    fn delete_list(&mut self, list_id: &str, now: Now) -> Result<()> {
+        Ok(self.inner.delete_list(&ListId::new(list_id), now.0)?)
     }
 
     /// Renames a list.
-    fn rename_list(
-        &mut self,
-        py: Python<'_>,
-        list_id: &str,
-        name: &str,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let now = instant(now, "now")?;
-        self.inner
-            .rename_list(&ListId::new(list_id), name, now)
-            .or_raise(py)
+    fn rename_list(&mut self, list_id: &str, name: &str, now: Now) -> Result<()> {
+        Ok(self.inner.rename_list(&ListId::new(list_id), name, now.0)?)
     }
 
     /// Adds a contact to a list by hand; list triggers fire.
-    fn add_to_list(
-        &mut self,
-        py: Python<'_>,
-        list_id: &str,
-        contact_id: &str,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let now = instant(now, "now")?;
-        self.inner
-            .add_to_list(&ListId::new(list_id), &ContactId::new(contact_id), now)
-            .or_raise(py)
+    fn add_to_list(&mut self, list_id: &str, contact_id: &str, now: Now) -> Result<()> {
+        let (list, contact) = (ListId::new(list_id), ContactId::new(contact_id));
+        Ok(self.inner.add_to_list(&list, &contact, now.0)?)
     }
 
     /// Takes a contact out of a list by hand; list triggers fire.
-    fn remove_from_list(
-        &mut self,
-        py: Python<'_>,
-        list_id: &str,
-        contact_id: &str,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let now = instant(now, "now")?;
-        self.inner
-            .remove_from_list(&ListId::new(list_id), &ContactId::new(contact_id), now)
-            .or_raise(py)
+    fn remove_from_list(&mut self, list_id: &str, contact_id: &str, now: Now) -> Result<()> {
+        let (list, contact) = (ListId::new(list_id), ContactId::new(contact_id));
+        Ok(self.inner.remove_from_list(&list, &contact, now.0)?)
     }
 
     /// The ids of a list's members, in id order (empty for an unknown list).
     fn member_ids(&self, list_id: &str) -> Vec<String> {
-        self.inner
-            .audience()
-            .member_ids(&ListId::new(list_id))
-            .map(|c| c.as_str().to_owned())
-            .collect()
+        let ids = self.inner.audience().member_ids(&ListId::new(list_id));
+        ids.map(|c| c.as_str().to_owned()).collect()
     }
 
     /// Imports a CSV file into the engine's audience as a new static list (``list_name``, else
@@ -539,17 +410,16 @@ impl PyEngine {
     fn import_csv<'py>(
         &mut self,
         py: Python<'py>,
-        source: &Bound<'py, PyAny>,
-        now: &Bound<'py, PyAny>,
+        source: Input,
+        now: Now,
         list_name: Option<String>,
         enroll: Option<String>,
         mapping: Option<&Bound<'py, PyAny>>,
         default_region: Option<&Bound<'py, PyAny>>,
         on_progress: Option<Py<PyAny>>,
         options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<(PyImportReport, Bound<'py, PyAny>)> {
-        let now = instant(now, "now")?;
-        let call = ImportCall::new(source, mapping, default_region, on_progress, options)?;
+    ) -> Result<(PyImportReport, Json<impl Serialize>)> {
+        let call = ImportCall::new(py, source, mapping, default_region, on_progress, options)?;
         let list = ImportList {
             name: list_name,
             file: call.file_name(),
@@ -559,11 +429,11 @@ impl PyEngine {
         let (import, enrolled) = call.run(
             py,
             |reader: &mut dyn Read, options: &ImportOptions, progress: &mut dyn FnMut(Progress)| {
-                engine.import_csv(reader, options, &list, enroll.as_ref(), now, progress)
+                engine.import_csv(reader, options, &list, enroll.as_ref(), now.0, progress)
             },
         )?;
         let report = PyImportReport::new(import.report, Some(import.list_id), import.changes);
-        Ok((report, to_py(py, &enrolled)?))
+        Ok((report, Json(enrolled)))
     }
 
     fn __repr__(&self) -> String {
@@ -575,19 +445,9 @@ impl PyEngine {
     /// Duplicates a flow under ``new_id`` as a draft (version 1) without its inbound keywords
     /// and without media attachments; returns the new flow as a dict. Raises ``EngineError``
     /// ``engine.flow.unknown`` or ``engine.flow.taken`` (at ``/new_id``).
-    fn duplicate<'py>(
-        &mut self,
-        py: Python<'py>,
-        flow_id: &str,
-        new_id: &str,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let now = instant(now, "now")?;
-        let flow = self
-            .inner
-            .duplicate(&FlowId::new(flow_id), &FlowId::new(new_id), now)
-            .or_raise(py)?;
-        to_py(py, &flow)
+    fn duplicate(&mut self, flow_id: &str, new_id: &str, now: Now) -> Result<Json<impl Serialize>> {
+        let (flow, new) = (FlowId::new(flow_id), FlowId::new(new_id));
+        Ok(Json(self.inner.duplicate(&flow, &new, now.0)?))
     }
 
     /// Ends a waiting contact's wait now (recorded in its history with ``by`` and ``now``).
@@ -595,15 +455,13 @@ impl PyEngine {
     #[pyo3(signature = (flow_id, contact_id, now, by = None))]
     fn skip_wait(
         &mut self,
-        py: Python<'_>,
         flow_id: &str,
         contact_id: &str,
-        now: &Bound<'_, PyAny>,
+        now: Now,
         by: Option<String>,
-    ) -> PyResult<()> {
-        let now = instant(now, "now")?;
+    ) -> Result<()> {
         let (flow, contact) = (FlowId::new(flow_id), ContactId::new(contact_id));
-        self.inner.skip_wait(&flow, &contact, now, by).or_raise(py)
+        Ok(self.inner.skip_wait(&flow, &contact, now.0, by)?)
     }
 
     /// Moves a waiting contact to a node, which runs now (recorded with ``by`` and ``now``).
@@ -612,19 +470,16 @@ impl PyEngine {
     #[pyo3(signature = (flow_id, contact_id, node_id, now, by = None))]
     fn move_to(
         &mut self,
-        py: Python<'_>,
         flow_id: &str,
         contact_id: &str,
         node_id: &str,
-        now: &Bound<'_, PyAny>,
+        now: Now,
         by: Option<String>,
-    ) -> PyResult<()> {
-        let now = instant(now, "now")?;
+    ) -> Result<()> {
         let (flow, contact) = (FlowId::new(flow_id), ContactId::new(contact_id));
-        let node = NodeId::new(node_id);
-        self.inner
-            .move_to(&flow, &contact, &node, now, by)
-            .or_raise(py)
+        Ok(self
+            .inner
+            .move_to(&flow, &contact, &NodeId::new(node_id), now.0, by)?)
     }
 
     /// Takes a waiting contact out of a flow: it exits with reason ``cancelled`` (recorded with
@@ -633,15 +488,13 @@ impl PyEngine {
     #[pyo3(signature = (flow_id, contact_id, now, by = None))]
     fn cancel(
         &mut self,
-        py: Python<'_>,
         flow_id: &str,
         contact_id: &str,
-        now: &Bound<'_, PyAny>,
+        now: Now,
         by: Option<String>,
-    ) -> PyResult<()> {
-        let now = instant(now, "now")?;
+    ) -> Result<()> {
         let (flow, contact) = (FlowId::new(flow_id), ContactId::new(contact_id));
-        self.inner.cancel(&flow, &contact, now, by).or_raise(py)
+        Ok(self.inner.cancel(&flow, &contact, now.0, by)?)
     }
 
     // ---- preview_schedule (issue 12 §2) ----
@@ -653,35 +506,30 @@ impl PyEngine {
     /// (``"quiet_hours"``, ``"send_window"``, ``"frequency_cap"``) or skipped. Changes nothing.
     /// Raises ``EngineError`` ``engine.preview.not_scheduled``, ``engine.preview.inactive``,
     /// ``engine.flow.unknown``.
-    fn preview_schedule<'py>(
+    fn preview_schedule(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         flow_id: &str,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let now = instant(now, "now")?;
+        now: Now,
+    ) -> Result<Json<impl Serialize>> {
         let flow = FlowId::new(flow_id);
-        let preview = py
-            .detach(|| self.inner.preview_schedule(&flow, now))
-            .or_raise(py)?;
-        to_py(py, &preview.contacts)
+        let preview = py.detach(|| self.inner.preview_schedule(&flow, now.0))?;
+        Ok(Json(preview.contacts))
     }
 
     /// The other active flows that conflict with a flow's automatic send at its next check:
     /// dicts ``{"flow", "trigger", "reason", "shared", "message"}``, ``reason`` being
     /// ``"same_condition"`` or ``"same_check"``. Raises as ``preview_schedule``.
-    fn schedule_conflicts<'py>(
+    fn schedule_conflicts(
         &self,
-        py: Python<'py>,
+        py: Python<'_>,
         flow_id: &str,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let now = instant(now, "now")?;
+        now: Now,
+    ) -> Result<Json<impl Serialize>> {
         let flow = FlowId::new(flow_id);
-        let out = py
-            .detach(|| self.inner.schedule_conflicts(&flow, now))
-            .or_raise(py)?;
-        to_py(py, &out)
+        Ok(Json(
+            py.detach(|| self.inner.schedule_conflicts(&flow, now.0))?,
+        ))
     }
 
     // --- perf: batch inputs (issue 12 §3) ---------------------------------------------------
@@ -696,12 +544,10 @@ impl PyEngine {
         &mut self,
         py: Python<'_>,
         contacts: &Bound<'_, PyAny>,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<usize> {
-        let now = instant(now, "now")?;
+        now: Now,
+    ) -> Result<usize> {
         let all = super::batch::items(contacts, "contacts")?.read(py, super::batch::contacts)?;
-        py.detach(|| self.inner.upsert_contacts(all, now))
-            .or_raise(py)
+        Ok(py.detach(|| self.inner.upsert_contacts(all, now.0))?)
     }
 
     /// Records many events as ONE input (the same as one ``record_event`` each, in order): an
@@ -713,29 +559,12 @@ impl PyEngine {
         &mut self,
         py: Python<'_>,
         events: &Bound<'_, PyAny>,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<usize> {
-        let now = instant(now, "now")?;
+        now: Now,
+    ) -> Result<usize> {
         let all = super::batch::items(events, "events")?.read(py, events_from_columns)?;
-        py.detach(|| self.inner.record_events(all, now))
-            .or_raise(py)
+        Ok(py.detach(|| self.inner.record_events(all, now.0))?)
     }
     // --- end perf: batch inputs ---------------------------------------------------------------
-}
-
-/// The options of `Engine.publish` (`in_flight`, `node_map`) read by the core as its
-/// `PublishOptions` JSON form: an unknown `in_flight` is a located format error.
-fn publish_options(
-    py: Python<'_>,
-    in_flight: &str,
-    node_map: Option<&Bound<'_, PyAny>>,
-) -> PyResult<PublishOptions> {
-    let node_map = match node_map.filter(|m| !m.is_none()) {
-        Some(m) => to_value(m, "node_map")?,
-        None => serde_json::json!({}),
-    };
-    let options = serde_json::json!({"in_flight": in_flight, "node_map": node_map});
-    sequenza::error::from_json(&options.to_string()).or_raise(py)
 }
 
 /// The items of an RSS 2.0 or Atom ``document`` whose ids are not in ``seen``, in document
@@ -743,10 +572,6 @@ fn publish_options(
 /// ``Engine.feed_items`` takes.
 #[pyfunction]
 #[pyo3(signature = (document, seen = Vec::new()))]
-pub(crate) fn new_feed_items<'py>(
-    py: Python<'py>,
-    document: &str,
-    seen: Vec<String>,
-) -> PyResult<Bound<'py, PyAny>> {
-    to_py(py, &sequenza::engine::feed::new_items(document, &seen))
+pub(crate) fn new_feed_items(document: &str, seen: Vec<String>) -> Json<Vec<FeedItem>> {
+    Json(sequenza::engine::feed::new_items(document, &seen))
 }

@@ -145,14 +145,41 @@ pub(crate) fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
     raise(&class, err.to_string(), &err.data())
 }
 
-/// A core result as a Python one: `.or_raise(py)?` maps the error with [`to_py_err`].
-pub(crate) trait OrRaise<T> {
-    fn or_raise(self, py: Python<'_>) -> PyResult<T>;
+/// The error of a binding method: a core error (mapped by [`to_py_err`] on its way out) or a
+/// Python one, so that a method body uses `?` on both.
+#[derive(Debug)]
+pub(crate) enum Error {
+    Core(sequenza::Error),
+    Py(PyErr),
 }
 
-impl<T> OrRaise<T> for sequenza::Result<T> {
-    fn or_raise(self, py: Python<'_>) -> PyResult<T> {
-        self.map_err(|e| to_py_err(py, &e))
+/// The result of a binding method.
+pub(crate) type Result<T> = std::result::Result<T, Error>;
+
+impl From<sequenza::Error> for Error {
+    fn from(e: sequenza::Error) -> Self {
+        Error::Core(e)
+    }
+}
+
+impl From<PyErr> for Error {
+    fn from(e: PyErr) -> Self {
+        Error::Py(e)
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Error::Py(e.into())
+    }
+}
+
+impl From<Error> for PyErr {
+    fn from(e: Error) -> PyErr {
+        match e {
+            Error::Core(e) => Python::attach(|py| to_py_err(py, &e)),
+            Error::Py(e) => e,
+        }
     }
 }
 

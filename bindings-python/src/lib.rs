@@ -30,11 +30,16 @@ mod table;
 mod time;
 mod time_arrays;
 
-use pyo3::exceptions::{PyRuntimeError, PyTypeError, PyUnicodeDecodeError};
-
-use errors::{naive_datetime_error, to_py_err, OrRaise};
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyString};
+use pyo3::types::PyString;
+use sequenza::FieldSchema;
+
+use convert::{Data, Doc, Json, Obj};
+use errors::to_py_err;
+
+/// Findings as a list of dicts, through the core's serde JSON form.
+type Findings = Json<Vec<sequenza::Finding>>;
 
 /// The committed JSON Schema of a flow document.
 const FLOW_SCHEMA: &str = include_str!("../../core/schema/flow.schema.json");
@@ -53,77 +58,33 @@ fn type_error(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyErr {
     PyTypeError::new_err(format!("{what} must be {expected}, not {found}"))
 }
 
-/// The JSON text of a document argument: a `str`, UTF-8 `bytes`, or a `dict` serialised with
-/// `json.dumps` (non-finite floats are refused there with a `ValueError`).
-fn json_text(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyResult<String> {
-    let py = obj.py();
-    if let Ok(s) = obj.cast::<PyString>() {
-        return s.extract();
-    }
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        let bytes = b.as_bytes();
-        return match std::str::from_utf8(bytes) {
-            Ok(s) => Ok(s.to_owned()),
-            Err(e) => Err(PyErr::from_value(
-                PyUnicodeDecodeError::new_utf8(py, bytes, e)?.into_any(),
-            )),
-        };
-    }
-    if obj.is_instance_of::<PyDict>() {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("allow_nan", false)?;
-        return PyModule::import(py, "json")?
-            .getattr("dumps")?
-            .call((obj,), Some(&kwargs))?
-            .extract();
-    }
-    Err(type_error(obj, what, expected))
-}
+impl convert::Holds for PyFlow {
+    type Value = sequenza::Flow;
+    const EXPECTED: &'static str = "a Flow, str, bytes or dict";
 
-/// Parses a flow from a `str`, `bytes` or `dict`.
-fn parse_flow(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyResult<sequenza::Flow> {
-    let text = json_text(obj, what, expected)?;
-    sequenza::Flow::from_json(&text).or_raise(obj.py())
+    fn value(&self) -> PyResult<sequenza::Flow> {
+        Ok(self.inner.clone())
+    }
 }
 
 /// A sequence of flows (any iterable but `str`, `bytes` or `dict`) whose items are `Flow`
 /// objects, JSON text or dicts.
-fn parse_flows(flows: &Bound<'_, PyAny>) -> PyResult<Vec<sequenza::Flow>> {
-    let items = convert::items(flows, "flows", "a sequence of Flow, str, bytes or dict")?;
-    items
-        .into_iter()
-        .map(|item| match item.cast::<PyFlow>() {
+struct FlowList(Vec<sequenza::Flow>);
+
+impl<'py> FromPyObject<'_, 'py> for FlowList {
+    type Error = PyErr;
+
+    fn extract(flows: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let items = convert::items(&flows, "flows", "a sequence of Flow, str, bytes or dict")?;
+        let read = |item: &Bound<'_, PyAny>| match item.cast::<PyFlow>() {
             Ok(handle) => Ok(handle.get().inner.clone()),
-            Err(_) => parse_flow(&item, "every item of flows", "a Flow, str, bytes or dict"),
-        })
-        .collect()
-}
-
-/// Reads the optional `fields` argument (a field schema as `str`, `bytes` or `dict`).
-fn parse_fields(fields: Option<&Bound<'_, PyAny>>) -> PyResult<Option<sequenza::FieldSchema>> {
-    let Some(obj) = fields.filter(|f| !f.is_none()) else {
-        return Ok(None);
-    };
-    let text = json_text(obj, "fields", "str, bytes, dict or None")?;
-    sequenza::FieldSchema::from_json(&text)
-        .map(Some)
-        .or_raise(obj.py())
-}
-
-/// Findings as `list[dict]`, through the core's serde JSON form.
-fn findings_to_py<'py>(
-    py: Python<'py>,
-    findings: &[sequenza::Finding],
-) -> PyResult<Bound<'py, PyAny>> {
-    convert::to_py(py, findings)
-}
-
-/// The serde JSON string of a unit enum value (`"draft"`, `"error"` …).
-fn enum_str(value: serde_json::Result<serde_json::Value>, what: &str) -> PyResult<String> {
-    match value {
-        Ok(serde_json::Value::String(s)) => Ok(s),
-        Ok(other) => Err(internal(what, format!("not a string: {other}"))),
-        Err(e) => Err(internal(what, e)),
+            Err(_) => convert::read(item, "every item of flows", "a Flow, str, bytes or dict"),
+        };
+        items
+            .iter()
+            .map(read)
+            .collect::<PyResult<_>>()
+            .map(FlowList)
     }
 }
 
@@ -145,10 +106,8 @@ impl PyFlow {
     /// serialised with ``json.dumps`` first: ``path`` locates the problem, ``line`` / ``column``
     /// then refer to that serialised text.
     #[staticmethod]
-    fn from_json(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        Ok(PyFlow {
-            inner: parse_flow(data, "data", "str, bytes or dict")?,
-        })
+    fn from_json(data: Data<sequenza::Flow>) -> Self {
+        PyFlow { inner: data.0 }
     }
 
     /// The flow's stable id.
@@ -165,8 +124,8 @@ impl PyFlow {
 
     /// The life-cycle state: ``"draft"``, ``"active"``, ``"paused"`` or ``"archived"``.
     #[getter]
-    fn status(&self) -> PyResult<String> {
-        enum_str(serde_json::to_value(self.inner.status), "status")
+    fn status(&self) -> &'static str {
+        self.inner.status.as_str()
     }
 
     /// The version number, raised on every published change.
@@ -186,8 +145,8 @@ impl PyFlow {
     }
 
     /// The canonical JSON form as a ``dict`` (``json.loads(self.to_json())``).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        convert::to_py(py, &self.inner)
+    fn to_dict(&self) -> Json<&sequenza::Flow> {
+        Json(&self.inner)
     }
 
     /// A readable outline: trigger, nodes with their branches, one per line.
@@ -201,7 +160,7 @@ impl PyFlow {
             "Flow(id={}, name={}, status={}, version={})",
             repr(self.inner.id.as_str())?,
             repr(&self.inner.name)?,
-            repr(&self.status()?)?,
+            repr(self.status())?,
             self.inner.version
         ))
     }
@@ -217,20 +176,9 @@ impl PyFlow {
 /// that is not a flow (or a field schema) raises ``FlowFormatError``.
 #[pyfunction]
 #[pyo3(signature = (flow, fields = None))]
-fn validate_flow<'py>(
-    py: Python<'py>,
-    flow: &Bound<'py, PyAny>,
-    fields: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let fields = parse_fields(fields)?;
-    let findings = if let Ok(handle) = flow.cast::<PyFlow>() {
-        let inner = &handle.get().inner;
-        py.detach(|| sequenza::validate_flow(inner, fields.as_ref()))
-    } else {
-        let parsed = parse_flow(flow, "flow", "Flow, str, bytes or dict")?;
-        py.detach(|| sequenza::validate_flow(&parsed, fields.as_ref()))
-    };
-    findings_to_py(py, &findings)
+fn validate_flow(py: Python<'_>, flow: Obj<PyFlow>, fields: Option<Doc<FieldSchema>>) -> Findings {
+    let fields = fields.map(|f| f.0);
+    Json(py.detach(|| sequenza::validate_flow(&flow.0, fields.as_ref())))
 }
 
 /// Validates a set of flows: every flow on its own, then the checks across flows (duplicate
@@ -240,22 +188,16 @@ fn validate_flow<'py>(
 /// ``Flow`` objects, JSON text or dicts. Returns the findings as ``validate_flow`` does.
 #[pyfunction]
 #[pyo3(signature = (flows, fields = None))]
-fn validate_flows<'py>(
-    py: Python<'py>,
-    flows: &Bound<'py, PyAny>,
-    fields: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let parsed = parse_flows(flows)?;
-    let fields = parse_fields(fields)?;
-    let findings = py.detach(|| sequenza::validate_flows(&parsed, fields.as_ref()));
-    findings_to_py(py, &findings)
+fn validate_flows(py: Python<'_>, flows: FlowList, fields: Option<Doc<FieldSchema>>) -> Findings {
+    let fields = fields.map(|f| f.0);
+    Json(py.detach(|| sequenza::validate_flows(&flows.0, fields.as_ref())))
 }
 
 /// Every finding code, as a list of dicts with the keys ``code``, ``severity`` (``"error"`` /
 /// ``"warning"``) and ``description``.
 #[pyfunction]
-fn finding_codes(py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
-    convert::to_py(py, &sequenza::error::finding_codes())
+fn finding_codes() -> Json<impl serde::Serialize> {
+    Json(sequenza::error::finding_codes())
 }
 
 /// The JSON Schema (draft 2020-12) of a flow document, as JSON text.

@@ -6,17 +6,15 @@
 //! aware UTC `datetime`.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString};
-use sequenza::list::{ActivityRecord, Audience, List, ListChange, Source};
+use sequenza::list::{Activity, Audience, List, ListChange, Source};
 use sequenza::model::{ContactId, ListId};
-use sequenza::{Contact, Event};
+use sequenza::{Contact, Event, FieldSchema};
+use serde::Serialize;
 
-use super::convert::{
-    document_text, instant, py_datetime, records_to_py, time_zone, to_py, to_value,
-};
-use super::errors::OrRaise;
+use super::convert::{document_text, time_zone, to_value, At, Datetime, Doc, Json, Now, Records};
+use super::errors::Result;
 use super::segment::PySegment;
-use super::{parse_flows, type_error};
+use super::FlowList;
 
 /// Contacts, their events and activities, the segment index and the contact lists, kept
 /// consistent.
@@ -32,29 +30,8 @@ pub(crate) struct PyAudience {
     pub(crate) inner: Audience,
 }
 
-/// List changes as a list of dicts ``{"list", "contact", "change", "at"}``.
-pub(crate) fn changes_to_py<'py>(
-    py: Python<'py>,
-    changes: &[ListChange],
-) -> PyResult<Bound<'py, PyList>> {
-    records_to_py(py, changes, |c| c.at)
-}
-
-fn parse_list(obj: &Bound<'_, PyAny>) -> PyResult<List> {
-    let text = document_text(obj, "list", "a dict, str or bytes")?;
-    List::from_json(&text).or_raise(obj.py())
-}
-
-fn parse_contact(obj: &Bound<'_, PyAny>) -> PyResult<Contact> {
-    let text = document_text(obj, "contact", "a dict, str or bytes")?;
-    Contact::from_json(&text).or_raise(obj.py())
-}
-
-/// A source: a `dict` or JSON text of the source JSON form.
-fn parse_source(obj: &Bound<'_, PyAny>) -> PyResult<Source> {
-    let text = document_text(obj, "source", "a dict, str or bytes")?;
-    Source::from_json(&text).or_raise(obj.py())
-}
+/// List changes: dicts ``{"list", "contact", "change", "at"}``.
+type Changes = Records<ListChange>;
 
 #[pymethods]
 impl PyAudience {
@@ -68,54 +45,34 @@ impl PyAudience {
     fn new(
         py: Python<'_>,
         default_time_zone: &str,
-        fields: Option<&Bound<'_, PyAny>>,
+        fields: Option<Doc<FieldSchema>>,
     ) -> PyResult<Self> {
+        let audience = Audience::new().with_default_time_zone(time_zone(py, default_time_zone)?);
+        let fields = fields.map(|f| f.0).unwrap_or_default();
         Ok(PyAudience {
-            inner: Audience::new()
-                .with_default_time_zone(time_zone(py, default_time_zone)?)
-                .with_fields(super::parse_fields(fields)?.unwrap_or_default()),
+            inner: audience.with_fields(fields),
         })
     }
 
     /// Adds a contact or replaces (edits) it whole, at ``now`` (a contact ``dict`` or its JSON
     /// text); its ``lists`` are the audience's to keep and are ignored. Returns the list changes.
-    fn upsert_contact<'py>(
-        &mut self,
-        py: Python<'py>,
-        contact: &Bound<'py, PyAny>,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let contact = parse_contact(contact)?;
-        let now = instant(now, "now")?;
-        let changes = self.inner.upsert_contact(contact, now).or_raise(py)?;
-        changes_to_py(py, &changes)
+    fn upsert_contact(&mut self, contact: Doc<Contact>, now: Now) -> Result<Changes> {
+        Ok(Records(self.inner.upsert_contact(contact.0, now.0)?))
     }
 
     /// Forgets a contact and its events at ``now``; it leaves every list it was in. Returns the
     /// list changes (none for an unknown contact).
-    fn remove_contact<'py>(
-        &mut self,
-        py: Python<'py>,
-        contact_id: &str,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let now = instant(now, "now")?;
-        let out = self.inner.remove_contact(&ContactId::new(contact_id), now);
-        changes_to_py(py, &out)
+    fn remove_contact(&mut self, contact_id: &str, now: Now) -> Changes {
+        Records(
+            self.inner
+                .remove_contact(&ContactId::new(contact_id), now.0),
+        )
     }
 
     /// Records an event (``{"contact", "name", "at", "properties"}`` or its JSON text) at
     /// ``now``; a contact not seen before is created with only its id. Returns the list changes.
-    fn record_event<'py>(
-        &mut self,
-        py: Python<'py>,
-        event: &Bound<'py, PyAny>,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let text = document_text(event, "event", "a dict, str or bytes")?;
-        let event = Event::from_json(&text).or_raise(py)?;
-        let now = instant(now, "now")?;
-        changes_to_py(py, &self.inner.record_event(event, now))
+    fn record_event(&mut self, event: Doc<Event>, now: Now) -> Changes {
+        Records(self.inner.record_event(event.0, now.0))
     }
 
     /// Records an activity of a contact that happened at ``at``, evaluated at ``now``:
@@ -125,67 +82,41 @@ impl PyAudience {
     /// ``newsletter_signup``, ``web_push_subscribed``, ``tag_assigned``). Returns the list
     /// changes. A malformed activity raises ``FlowFormatError`` whose ``path`` starts with
     /// ``/activity``.
-    fn record<'py>(
+    fn record(
         &mut self,
-        py: Python<'py>,
         contact_id: &str,
-        activity: &Bound<'py, PyAny>,
-        at: &Bound<'py, PyAny>,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let at = instant(at, "at")?;
-        let now = instant(now, "now")?;
-        let activity =
-            if activity.is_instance_of::<PyString>() || activity.is_instance_of::<PyBytes>() {
-                let text = super::json_text(activity, "activity", "a dict, str or bytes")?;
-                serde_json::from_str::<serde_json::Value>(&text)
-                    .unwrap_or(serde_json::Value::String(text))
-            } else if activity.is_instance_of::<PyDict>() {
-                to_value(activity, "activity")?
-            } else {
-                return Err(type_error(activity, "activity", "a dict, str or bytes"));
-            };
-        let record = serde_json::json!({"contact": contact_id, "at": at, "activity": activity});
-        let record = ActivityRecord::from_json(&record.to_string()).or_raise(py)?;
-        let out = self
-            .inner
-            .record(&record.contact, record.activity, record.at, now);
-        changes_to_py(py, &out)
+        activity: &Bound<'_, PyAny>,
+        at: At,
+        now: Now,
+    ) -> Result<Changes> {
+        let text = document_text(activity, "activity", "a dict, str or bytes")?;
+        let activity = Activity::from_argument(&text)?;
+        Ok(Records(self.inner.record(
+            &ContactId::new(contact_id),
+            activity,
+            at.0,
+            now.0,
+        )))
     }
 
     /// Re-evaluates the time-relative lists due at ``now``; returns the list changes.
-    fn tick<'py>(
-        &mut self,
-        py: Python<'py>,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let now = instant(now, "now")?;
-        changes_to_py(py, &self.inner.tick(now))
+    fn tick(&mut self, now: Now) -> Changes {
+        Records(self.inner.tick(now.0))
     }
 
     /// The earliest instant at which ``tick`` can change a list (aware UTC ``datetime``), or None.
-    fn next_wakeup<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.inner
-            .next_wakeup()
-            .map(|t| py_datetime(py, &t))
-            .transpose()
+    fn next_wakeup(&self) -> Option<Datetime> {
+        self.inner.next_wakeup().map(Datetime)
     }
 
     /// A contact as a ``dict`` (its ``lists`` say which lists it is in), or None.
-    fn contact<'py>(
-        &self,
-        py: Python<'py>,
-        contact_id: &str,
-    ) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.inner
-            .contact(&ContactId::new(contact_id))
-            .map(|c| to_py(py, c))
-            .transpose()
+    fn contact(&self, contact_id: &str) -> Option<Json<&Contact>> {
+        self.inner.contact(&ContactId::new(contact_id)).map(Json)
     }
 
     /// The events of a contact, in arrival order, as dicts.
-    fn events<'py>(&self, py: Python<'py>, contact_id: &str) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.inner.events(&ContactId::new(contact_id)))
+    fn events(&self, contact_id: &str) -> Json<impl Serialize + '_> {
+        Json(self.inner.events(&ContactId::new(contact_id)))
     }
 
     /// How many contacts there are.
@@ -202,75 +133,51 @@ impl PyAudience {
     ///
     /// Raises ``ListError``: ``list.duplicate``, ``list.name.empty``, ``list.filter.invalid``
     /// (``path`` ``/source/...``), ``list.static_only``; ``FlowFormatError`` for a malformed list.
-    fn create_list(
-        &mut self,
-        py: Python<'_>,
-        list: &Bound<'_, PyAny>,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<usize> {
-        let list = parse_list(list)?;
-        let now = instant(now, "now")?;
-        self.inner.create_list(list, now).or_raise(py)
+    fn create_list(&mut self, list: Doc<List>, now: Now) -> Result<usize> {
+        Ok(self.inner.create_list(list.0, now.0)?)
     }
 
     /// Renames a list. Raises ``ListError`` (``list.unknown``, ``list.name.empty``).
-    fn rename_list(&mut self, py: Python<'_>, list_id: &str, name: &str) -> PyResult<()> {
-        self.inner
-            .rename_list(&ListId::new(list_id), name)
-            .or_raise(py)
+    fn rename_list(&mut self, list_id: &str, name: &str) -> Result<()> {
+        Ok(self.inner.rename_list(&ListId::new(list_id), name)?)
     }
 
     /// Deletes a list at ``now``; its contacts no longer name it. Raises ``ListError``
     /// (``list.unknown``).
-    fn delete_list(
-        &mut self,
-        py: Python<'_>,
-        list_id: &str,
-        now: &Bound<'_, PyAny>,
-    ) -> PyResult<()> {
-        let now = instant(now, "now")?;
-        self.inner
-            .delete_list(&ListId::new(list_id), now)
-            .or_raise(py)
+    fn delete_list(&mut self, list_id: &str, now: Now) -> Result<()> {
+        Ok(self.inner.delete_list(&ListId::new(list_id), now.0)?)
     }
 
     /// A list as a ``dict`` (its JSON form), or None.
-    fn get_list<'py>(&self, py: Python<'py>, list_id: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.inner
-            .list(&ListId::new(list_id))
-            .map(|l| to_py(py, l))
-            .transpose()
+    fn get_list(&self, list_id: &str) -> Option<Json<&List>> {
+        self.inner.list(&ListId::new(list_id)).map(Json)
     }
 
     /// Every list as a ``dict``, in id order.
-    fn lists<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let all: Vec<&List> = self.inner.lists().collect();
-        to_py(py, &all)
+    fn lists(&self) -> Json<Vec<&List>> {
+        Json(self.inner.lists().collect())
     }
 
     /// One page of a list's members, in contact id order: ``{"total", "offset", "contacts"}``
     /// (``limit`` contact dicts from ``offset``). Raises ``ListError`` (``list.unknown``).
     #[pyo3(signature = (list_id, offset = 0, limit = 50))]
-    fn members<'py>(
+    fn members(
         &self,
-        py: Python<'py>,
         list_id: &str,
         offset: usize,
         limit: usize,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let page = self
-            .inner
-            .members(&ListId::new(list_id), offset, limit)
-            .or_raise(py)?;
-        to_py(py, &page)
+    ) -> Result<Json<impl Serialize + '_>> {
+        Ok(Json(self.inner.members(
+            &ListId::new(list_id),
+            offset,
+            limit,
+        )?))
     }
 
     /// The ids of a list's members, sorted (empty for an unknown list).
     fn member_ids(&self, list_id: &str) -> Vec<String> {
-        self.inner
-            .member_ids(&ListId::new(list_id))
-            .map(|c| c.as_str().to_owned())
-            .collect()
+        let ids = self.inner.member_ids(&ListId::new(list_id));
+        ids.map(|c| c.as_str().to_owned()).collect()
     }
 
     /// How many members a list has (None for an unknown list).
@@ -280,44 +187,28 @@ impl PyAudience {
 
     /// True when the contact is in the list.
     fn is_member(&self, list_id: &str, contact_id: &str) -> bool {
-        self.inner
-            .is_member(&ListId::new(list_id), &ContactId::new(contact_id))
+        let (list, contact) = (ListId::new(list_id), ContactId::new(contact_id));
+        self.inner.is_member(&list, &contact)
     }
 
     /// Adds a contact to a list by hand at ``now`` (``contact`` is a contact ``dict`` or JSON
     /// text; it is inserted or updated first). Returns the list changes. Raises ``ListError``
     /// (``list.unknown``).
-    fn add_to_list<'py>(
-        &mut self,
-        py: Python<'py>,
-        list_id: &str,
-        contact: &Bound<'py, PyAny>,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let contact = parse_contact(contact)?;
-        let now = instant(now, "now")?;
-        let out = self
-            .inner
-            .add_to_list(&ListId::new(list_id), contact, now)
-            .or_raise(py)?;
-        changes_to_py(py, &out)
+    fn add_to_list(&mut self, list_id: &str, contact: Doc<Contact>, now: Now) -> Result<Changes> {
+        Ok(Records(self.inner.add_to_list(
+            &ListId::new(list_id),
+            contact.0,
+            now.0,
+        )?))
     }
 
     /// Takes a contact out of a list by hand at ``now``; returns the list changes. Raises
     /// ``ListError`` (``list.unknown``, ``list.contact.unknown``).
-    fn remove_from_list<'py>(
-        &mut self,
-        py: Python<'py>,
-        list_id: &str,
-        contact_id: &str,
-        now: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let now = instant(now, "now")?;
-        let out = self
-            .inner
-            .remove_from_list(&ListId::new(list_id), &ContactId::new(contact_id), now)
-            .or_raise(py)?;
-        changes_to_py(py, &out)
+    fn remove_from_list(&mut self, list_id: &str, contact_id: &str, now: Now) -> Result<Changes> {
+        let (list, contact) = (ListId::new(list_id), ContactId::new(contact_id));
+        Ok(Records(
+            self.inner.remove_from_list(&list, &contact, now.0)?,
+        ))
     }
 
     fn __repr__(&self) -> String {
@@ -333,9 +224,8 @@ impl PyAudience {
 /// ``str()``, get its JSON with ``to_dict()``, evaluate it with ``matches`` / ``filter``.
 /// ``source`` is the source JSON form, e.g. ``{"type": "coupon", "used": False}``.
 #[pyfunction]
-pub(crate) fn source_condition(source: &Bound<'_, PyAny>) -> PyResult<PySegment> {
-    let source = parse_source(source)?;
-    Ok(PySegment::new(source.to_condition(), None, None))
+pub(crate) fn source_condition(source: Doc<Source>) -> PySegment {
+    PySegment::new(source.0.to_condition(), None, None)
 }
 
 /// The flows whose list trigger the list changes fire (``entered`` fires ``on: entered``,
@@ -343,18 +233,17 @@ pub(crate) fn source_condition(source: &Bound<'_, PyAny>) -> PyResult<PySegment>
 /// "change", "at"}``, in change order then flow order. ``changes`` are list change dicts (as the
 /// ``Audience`` methods return them); ``flows`` are ``Flow`` objects, JSON text or dicts.
 #[pyfunction]
-pub(crate) fn list_trigger_hits<'py>(
-    py: Python<'py>,
-    changes: &Bound<'py, PyAny>,
-    flows: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyList>> {
+pub(crate) fn list_trigger_hits(
+    changes: &Bound<'_, PyAny>,
+    flows: FlowList,
+) -> PyResult<Records<sequenza::list::TriggerHit>> {
     let value = to_value(changes, "changes")?;
     let changes: Vec<ListChange> = serde_json::from_value(value).map_err(|e| {
         pyo3::exceptions::PyValueError::new_err(format!(
             "changes must be a list of list changes {{\"list\", \"contact\", \"change\", \"at\"}}: {e}"
         ))
     })?;
-    let parsed = parse_flows(flows)?;
-    let hits = sequenza::list::list_trigger_hits(&changes, &parsed);
-    records_to_py(py, &hits, |h| h.at)
+    Ok(Records(sequenza::list::list_trigger_hits(
+        &changes, &flows.0,
+    )))
 }

@@ -2,7 +2,6 @@
 
 use std::sync::OnceLock;
 
-use chrono::{DateTime, Utc};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use sequenza::condition::bulk::Bitmap;
@@ -10,13 +9,12 @@ use sequenza::condition::eval::{CompiledCondition, EvalContext};
 use sequenza::condition::Condition;
 use sequenza::model::SegmentId;
 use sequenza::segment::{BulkTable, TableOptions};
-use sequenza::time::Tz;
 use sequenza::{Contact, Event, FieldSchema};
 
-use super::convert::{document_text, instant, items, time_zone, to_py, to_value};
-use super::errors::OrRaise;
+use super::convert::{items, read, time_zone, to_value, Data, Doc, Document, Json, Now};
+use super::errors::Result;
 use super::table::{self, PyContactTable};
-use super::{internal, json_text, parse_fields, to_py_err, type_error};
+use super::{internal, to_py_err, type_error};
 
 /// A segment: a condition over contacts, with an optional ``id`` and ``name``.
 ///
@@ -30,7 +28,7 @@ pub(crate) struct PySegment {
     name: Option<String>,
     condition: Condition,
     /// The condition compiled without a field schema, on first use.
-    compiled: OnceLock<Result<CompiledCondition, sequenza::Error>>,
+    compiled: OnceLock<std::result::Result<CompiledCondition, sequenza::Error>>,
 }
 
 impl PySegment {
@@ -50,59 +48,70 @@ impl PySegment {
                 "this segment has no id: a SegmentIndex needs one (Segment.parse(text, id=...))",
             ));
         };
+        let name = self.name.clone().unwrap_or_default();
         Ok(sequenza::segment::Segment::new(
             id.as_str(),
-            self.name.clone().unwrap_or_default(),
+            name,
             self.condition.clone(),
         ))
     }
 
     fn compiled(&self, py: Python<'_>) -> PyResult<&CompiledCondition> {
-        self.compiled
-            .get_or_init(|| CompiledCondition::compile(&self.condition, None))
-            .as_ref()
-            .map_err(|e| to_py_err(py, e))
-    }
-
-    fn condition_json(&self) -> PyResult<String> {
-        serde_json::to_string(&self.condition).map_err(|e| internal("the condition", e))
+        let compiled = self
+            .compiled
+            .get_or_init(|| CompiledCondition::compile(&self.condition, None));
+        compiled.as_ref().map_err(|e| to_py_err(py, e))
     }
 }
 
-/// The segment ids the contact is in, for `in_segment`.
-fn segment_ids(segments: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<SegmentId>> {
-    const EXPECTED: &str = "an iterable of segment ids (str)";
-    let Some(obj) = segments.filter(|s| !s.is_none()) else {
-        return Ok(Vec::new());
-    };
-    if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
-        return Err(type_error(obj, "segments", EXPECTED));
+/// What `Segment.from_json` reads: a segment object or a condition's JSON form.
+struct SegmentDoc(Option<String>, Option<String>, Condition);
+
+impl Document for SegmentDoc {
+    const NAME: &'static str = "data";
+
+    fn read(json: &str) -> sequenza::Result<Self> {
+        let (id, name, condition) = sequenza::segment::Segment::from_json_or_condition(json)?;
+        Ok(SegmentDoc(id, name, condition))
     }
-    let items = obj
-        .try_iter()
-        .map_err(|_| type_error(obj, "segments", EXPECTED))?;
-    let mut out = Vec::new();
-    for item in items {
-        let item = item?;
-        let id = item
-            .cast::<PyString>()
-            .map_err(|_| type_error(&item, "every item of segments", "a segment id (str)"))?;
-        out.push(SegmentId::new(id.to_cow()?.into_owned()));
+}
+
+/// The segment ids the contact is in, for `in_segment`: an iterable of `str`.
+struct SegmentIds(Vec<SegmentId>);
+
+impl<'py> FromPyObject<'_, 'py> for SegmentIds {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        const EXPECTED: &str = "an iterable of segment ids (str)";
+        if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyBytes>() {
+            return Err(type_error(&obj, "segments", EXPECTED));
+        }
+        let items = obj
+            .try_iter()
+            .map_err(|_| type_error(&obj, "segments", EXPECTED))?;
+        let id = |item: PyResult<Bound<'_, PyAny>>| {
+            let item = item?;
+            let id = item.cast::<PyString>();
+            let id =
+                id.map_err(|_| type_error(&item, "every item of segments", "a segment id (str)"))?;
+            Ok(SegmentId::new(id.to_cow()?.into_owned()))
+        };
+        items.map(id).collect::<PyResult<_>>().map(SegmentIds)
     }
-    Ok(out)
 }
 
 /// The events of one contact: an iterable of dicts / JSON texts.
-fn parse_events(events: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<Event>> {
-    let Some(obj) = events.filter(|e| !e.is_none()) else {
-        return Ok(Vec::new());
-    };
-    let mut out = Vec::new();
-    for item in items(obj, "events", "an iterable of events (dict, str or bytes)")? {
-        let text = document_text(&item, "every event", "a dict, str or bytes")?;
-        out.push(Event::from_json(&text).or_raise(item.py())?);
+struct Events(Vec<Event>);
+
+impl<'py> FromPyObject<'_, 'py> for Events {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let items = items(&obj, "events", "an iterable of events (dict, str or bytes)")?;
+        let event = |item: &Bound<'_, PyAny>| read(item, "every event", "a dict, str or bytes");
+        items.iter().map(event).collect::<PyResult<_>>().map(Events)
     }
-    Ok(out)
 }
 
 #[pymethods]
@@ -114,14 +123,8 @@ impl PySegment {
     /// when the text cannot be parsed.
     #[staticmethod]
     #[pyo3(signature = (text, id = None, name = None))]
-    fn parse(
-        py: Python<'_>,
-        text: &str,
-        id: Option<String>,
-        name: Option<String>,
-    ) -> PyResult<Self> {
-        let condition = Condition::parse(text).or_raise(py)?;
-        Ok(PySegment::new(condition, id, name))
+    fn parse(text: &str, id: Option<String>, name: Option<String>) -> Result<Self> {
+        Ok(PySegment::new(Condition::parse(text)?, id, name))
     }
 
     /// Reads condition JSON (``{"type": "field", ...}``) or a segment object
@@ -132,16 +135,9 @@ impl PySegment {
     /// not a condition, and ``TypeError`` for any other type of argument.
     #[staticmethod]
     #[pyo3(signature = (data, id = None, name = None))]
-    fn from_json(
-        data: &Bound<'_, PyAny>,
-        id: Option<String>,
-        name: Option<String>,
-    ) -> PyResult<Self> {
-        let py = data.py();
-        let text = json_text(data, "data", "str, bytes or dict")?;
-        let (doc_id, doc_name, condition) =
-            sequenza::segment::Segment::from_json_or_condition(&text).or_raise(py)?;
-        Ok(PySegment::new(condition, id.or(doc_id), name.or(doc_name)))
+    fn from_json(data: Data<SegmentDoc>, id: Option<String>, name: Option<String>) -> Self {
+        let SegmentDoc(doc_id, doc_name, condition) = data.0;
+        PySegment::new(condition, id.or(doc_id), name.or(doc_name))
     }
 
     /// Translates a JsonLogic rule (a ``dict``, as exported by query builders such as
@@ -155,9 +151,8 @@ impl PySegment {
         rule: &Bound<'_, PyAny>,
         id: Option<String>,
         name: Option<String>,
-    ) -> PyResult<Self> {
-        let value = to_value(rule, "rule")?;
-        let condition = Condition::from_jsonlogic(&value).or_raise(rule.py())?;
+    ) -> Result<Self> {
+        let condition = Condition::from_jsonlogic(&to_value(rule, "rule")?)?;
         Ok(PySegment::new(condition, id, name))
     }
 
@@ -181,16 +176,17 @@ impl PySegment {
     /// The condition as JSON text; indented when ``pretty`` is true.
     #[pyo3(signature = (pretty = false))]
     fn to_json(&self, pretty: bool) -> PyResult<String> {
-        if pretty {
-            serde_json::to_string_pretty(&self.condition).map_err(|e| internal("the condition", e))
+        let text = if pretty {
+            serde_json::to_string_pretty(&self.condition)
         } else {
-            self.condition_json()
-        }
+            serde_json::to_string(&self.condition)
+        };
+        text.map_err(|e| internal("the condition", e))
     }
 
     /// The condition as a ``dict`` (``json.loads(self.to_json())``).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.condition)
+    fn to_dict(&self) -> Json<&Condition> {
+        Json(&self.condition)
     }
 
     /// Checks the condition: field names, operators and values against ``fields`` (a field
@@ -198,13 +194,14 @@ impl PySegment {
     /// dates, values and nesting always. Returns None; raises ``ConditionError`` (``code``,
     /// ``path``) on the first problem, ``FlowFormatError`` for a malformed field schema.
     #[pyo3(signature = (fields = None))]
-    fn check(&self, py: Python<'_>, fields: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
-        match parse_fields(fields)? {
-            Some(schema) => CompiledCondition::compile(&self.condition, Some(&schema))
-                .map(|_| ())
-                .or_raise(py),
-            None => self.compiled(py).map(|_| ()),
+    fn check(&self, py: Python<'_>, fields: Option<Doc<FieldSchema>>) -> Result<()> {
+        match fields {
+            Some(schema) => {
+                CompiledCondition::compile(&self.condition, Some(&schema.0)).map(|_| ())?
+            }
+            None => self.compiled(py).map(|_| ())?,
         }
+        Ok(())
     }
 
     /// True when ``contact`` is in the segment at ``now``.
@@ -223,23 +220,20 @@ impl PySegment {
     fn matches(
         &self,
         py: Python<'_>,
-        contact: &Bound<'_, PyAny>,
-        now: &Bound<'_, PyAny>,
-        events: Option<&Bound<'_, PyAny>>,
+        contact: Doc<Contact>,
+        now: Now,
+        events: Option<Events>,
         default_time_zone: &str,
-        segments: Option<&Bound<'_, PyAny>>,
+        segments: Option<SegmentIds>,
     ) -> PyResult<bool> {
         let compiled = self.compiled(py)?;
-        let now = instant(now, "now")?;
         let tz = time_zone(py, default_time_zone)?;
-        let text = document_text(contact, "contact", "a dict, str or bytes")?;
-        let contact = Contact::from_json(&text).or_raise(py)?;
-        let events = parse_events(events)?;
-        let segments = segment_ids(segments)?;
-        let ctx = EvalContext::new(now)
+        let (events, segments) = (events.map(|e| e.0), segments.map(|s| s.0));
+        let (events, segments) = (events.unwrap_or_default(), segments.unwrap_or_default());
+        let ctx = EvalContext::new(now.0)
             .with_default_time_zone(tz)
             .with_segments(&segments);
-        Ok(compiled.matches(&contact, &events, &ctx))
+        Ok(compiled.matches(&contact.0, &events, &ctx))
     }
 
     /// The ids of the rows of ``table`` that are in the segment at ``now``, in table order.
@@ -255,18 +249,17 @@ impl PySegment {
     /// ``FlowFormatError`` for a table that cannot be read (``format.column.*``, duplicate ids),
     /// ``TypeError`` for an object that is not a table, ``ValueError`` for a naive ``now``.
     #[pyo3(signature = (table, now, *, id_column = "id", events = None, default_time_zone = "UTC", fields = None))]
-    #[allow(clippy::too_many_arguments)]
     fn filter<'py>(
         &self,
         py: Python<'py>,
         table: &Bound<'py, PyAny>,
-        now: &Bound<'py, PyAny>,
+        now: Now,
         id_column: &str,
         events: Option<&Bound<'py, PyAny>>,
         default_time_zone: &str,
-        fields: Option<&Bound<'py, PyAny>>,
+        fields: Option<Doc<FieldSchema>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let args = Args::read(now, id_column, events, default_time_zone, fields)?;
+        let args = Args::new(py, now, id_column, events, default_time_zone, fields)?;
         self.rows(py, table, args, |t, rows| {
             Ok(table::ids(py, t, &rows)?.into_any())
         })
@@ -275,18 +268,17 @@ impl PySegment {
     /// How many rows of ``table`` are in the segment at ``now``: ``len(self.filter(...))``
     /// without building the list of ids. Same arguments and errors as ``filter``.
     #[pyo3(signature = (table, now, *, id_column = "id", events = None, default_time_zone = "UTC", fields = None))]
-    #[allow(clippy::too_many_arguments)]
     fn count<'py>(
         &self,
         py: Python<'py>,
         table: &Bound<'py, PyAny>,
-        now: &Bound<'py, PyAny>,
+        now: Now,
         id_column: &str,
         events: Option<&Bound<'py, PyAny>>,
         default_time_zone: &str,
-        fields: Option<&Bound<'py, PyAny>>,
+        fields: Option<Doc<FieldSchema>>,
     ) -> PyResult<usize> {
-        let args = Args::read(now, id_column, events, default_time_zone, fields)?;
+        let args = Args::new(py, now, id_column, events, default_time_zone, fields)?;
         self.rows(py, table, args, |_, rows| Ok(rows.count()))
     }
 
@@ -295,18 +287,17 @@ impl PySegment {
     /// ``__arrow_c_array__``), e.g. ``df.filter(pl.Series(segment.mask(table, now)))``. Same
     /// arguments and errors as ``filter``.
     #[pyo3(signature = (table, now, *, id_column = "id", events = None, default_time_zone = "UTC", fields = None))]
-    #[allow(clippy::too_many_arguments)]
     fn mask<'py>(
         &self,
         py: Python<'py>,
         table: &Bound<'py, PyAny>,
-        now: &Bound<'py, PyAny>,
+        now: Now,
         id_column: &str,
         events: Option<&Bound<'py, PyAny>>,
         default_time_zone: &str,
-        fields: Option<&Bound<'py, PyAny>>,
+        fields: Option<Doc<FieldSchema>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        let args = Args::read(now, id_column, events, default_time_zone, fields)?;
+        let args = Args::new(py, now, id_column, events, default_time_zone, fields)?;
         self.rows(py, table, args, |_, rows| table::mask(py, &rows))
     }
 
@@ -332,27 +323,31 @@ impl PySegment {
 
 /// The arguments `filter`, `count` and `mask` share.
 struct Args<'a, 'py> {
-    now: DateTime<Utc>,
-    default_time_zone: Tz,
-    id_column: &'a str,
+    now: Now,
+    default_time_zone: sequenza::time::Tz,
+    options: TableOptions,
     events: Option<&'a Bound<'py, PyAny>>,
-    fields: Option<FieldSchema>,
 }
 
 impl<'a, 'py> Args<'a, 'py> {
-    fn read(
-        now: &Bound<'py, PyAny>,
-        id_column: &'a str,
+    fn new(
+        py: Python<'_>,
+        now: Now,
+        id_column: &str,
         events: Option<&'a Bound<'py, PyAny>>,
         default_time_zone: &str,
-        fields: Option<&Bound<'py, PyAny>>,
+        fields: Option<Doc<FieldSchema>>,
     ) -> PyResult<Self> {
+        let mut options = TableOptions::default();
+        options.id_column = id_column.to_owned();
+        options.fields = fields.map(|f| f.0);
+        let default_time_zone = time_zone(py, default_time_zone)?;
+        let events = events.filter(|e| !e.is_none());
         Ok(Args {
-            now: instant(now, "now")?,
-            default_time_zone: time_zone(now.py(), default_time_zone)?,
-            id_column,
-            events: events.filter(|e| !e.is_none()),
-            fields: parse_fields(fields)?,
+            now,
+            default_time_zone,
+            options,
+            events,
         })
     }
 }
@@ -367,12 +362,16 @@ impl PySegment {
         args: Args<'_, 'py>,
         then: impl FnOnce(&BulkTable, Bitmap) -> PyResult<T>,
     ) -> PyResult<T> {
-        if let Some(schema) = &args.fields {
+        if let Some(schema) = &args.options.fields {
             // The same check as `Segment.check(fields)`.
-            CompiledCondition::compile(&self.condition, Some(schema)).or_raise(py)?;
+            CompiledCondition::compile(&self.condition, Some(schema))
+                .map_err(|e| to_py_err(py, &e))?;
         }
-        let (now, tz) = (args.now, args.default_time_zone);
-        let condition = &self.condition;
+        let (now, tz, condition) = (args.now.0, args.default_time_zone, &self.condition);
+        let evaluate = |built: &BulkTable| {
+            let rows = py.detach(|| built.evaluate(condition, now, tz));
+            rows.map_err(|e| to_py_err(py, &e))
+        };
         if let Ok(built) = table.cast::<PyContactTable>() {
             if args.events.is_some() {
                 return Err(pyo3::exceptions::PyValueError::new_err(
@@ -380,19 +379,10 @@ impl PySegment {
                 ));
             }
             let built = &built.get().inner;
-            let rows = py
-                .detach(|| built.evaluate(condition, now, tz))
-                .or_raise(py)?;
-            return then(built, rows);
+            return then(built, evaluate(built)?);
         }
-        let mut options = TableOptions::default();
-        options.id_column = args.id_column.to_owned();
-        options.fields = args.fields;
-        let built = table::build(py, table, args.events, &options)?;
-        let rows = py
-            .detach(|| built.evaluate(condition, now, tz))
-            .or_raise(py)?;
-        then(&built, rows)
+        let built = table::build(py, table, args.events, &args.options)?;
+        then(&built, evaluate(&built)?)
     }
 }
 
@@ -412,12 +402,9 @@ pub(crate) fn jsonlogic_apply<'py>(
     data: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let rule = to_value(rule, "rule")?;
-    let data = match data {
-        Some(d) => to_value(d, "data")?,
-        None => serde_json::Value::Null,
-    };
-    let result = py
-        .detach(|| sequenza::jsonlogic::apply(&rule, &data))
-        .map_err(|e| to_py_err(py, &e.into()))?;
-    to_py(py, &result)
+    let data = data.map(|d| to_value(d, "data")).transpose()?;
+    let data = data.unwrap_or(serde_json::Value::Null);
+    let result = py.detach(|| sequenza::jsonlogic::apply(&rule, &data));
+    let result = result.map_err(|e| to_py_err(py, &e.into()))?;
+    super::convert::to_py(py, &result)
 }

@@ -24,7 +24,10 @@ use arrow_array::types::{
     Int32Type, Int64Type, Int8Type, TimestampMicrosecondType, TimestampMillisecondType,
     TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
-use arrow_array::{Array, BooleanArray, OffsetSizeTrait, RecordBatch, RecordBatchReader};
+use arrow_array::{
+    Array, BooleanArray, GenericListArray, GenericListViewArray, OffsetSizeTrait, RecordBatch,
+    RecordBatchReader,
+};
 use arrow_buffer::{BooleanBuffer, Buffer};
 use arrow_schema::{DataType, SchemaRef, TimeUnit};
 use chrono::{DateTime, Utc};
@@ -34,9 +37,12 @@ use pyo3::types::{PyCapsule, PyDict, PyList, PyString, PyTuple};
 use sequenza::condition::bulk::Bitmap;
 use sequenza::segment::{BulkTable, ColumnValues, IdForm, TableColumns, TableOptions};
 
-use super::errors::OrRaise;
-use super::index::{core_segment, PySegmentIndex};
-use super::{json_text, parse_fields, type_error};
+use sequenza::FieldSchema;
+
+use super::convert::{document_text, Doc};
+use super::errors::Result;
+use super::index::{PySegmentIndex, SegmentArg};
+use super::type_error;
 
 const TABLE_TYPES: &str =
     "a pandas or polars DataFrame, a pyarrow Table, or any object with __arrow_c_stream__";
@@ -108,30 +114,42 @@ fn values<'a>(data_type: &DataType, arrays: &[&'a dyn Array], n: usize) -> Colum
     out.unwrap_or_else(unsupported)
 }
 
-/// The table options from keyword arguments (``fields`` as anything `parse_fields` reads).
-fn table_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<TableOptions> {
+/// The table options from keyword arguments (``fields`` as a `Doc` reads it).
+fn table_options(options: Option<&Bound<'_, PyDict>>) -> Result<TableOptions> {
     let Some(options) = options.filter(|o| !o.is_empty()) else {
         return Ok(TableOptions::default());
     };
-    let py = options.py();
     let options = options.copy()?;
-    let fields = options.get_item("fields")?;
+    let fields = options.get_item("fields")?.filter(|f| !f.is_none());
     options.del_item("fields").ok();
-    let text = json_text(options.as_any(), "options", "keyword arguments")?;
-    let mut out = TableOptions::from_json(&text).or_raise(py)?;
-    out.fields = parse_fields(fields.as_ref())?;
+    let text = document_text(options.as_any(), "options", "keyword arguments")?;
+    let mut out = TableOptions::from_json(&text)?;
+    out.fields = fields
+        .map(|f| f.extract::<Doc<FieldSchema>>())
+        .transpose()?
+        .map(|f| f.0);
     Ok(out)
 }
 
 /// The memberships argument: ``{segment id: iterable of contact ids (str or int)}``.
 fn memberships(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Vec<String>)>> {
     const EXPECTED: &str = "a dict {segment id: iterable of contact ids}";
-    let Some(obj) = obj.filter(|m| !m.is_none()) else {
+    let Some(obj) = obj else {
         return Ok(Vec::new());
     };
     let dict = obj
         .cast::<PyDict>()
         .map_err(|_| type_error(obj, "memberships", EXPECTED))?;
+    let id = |id: PyResult<Bound<'_, PyAny>>| -> PyResult<String> {
+        let id = id?;
+        match id.cast::<PyString>() {
+            Ok(s) => Ok(s.to_cow()?.into_owned()),
+            Err(_) => id
+                .extract::<i128>()
+                .map(|i| i.to_string())
+                .map_err(|_| type_error(&id, "every contact id of memberships", "str or int")),
+        }
+    };
     let mut out = Vec::with_capacity(dict.len());
     for (segment, members) in dict.iter() {
         let segment: String = segment
@@ -140,40 +158,30 @@ fn memberships(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, Vec<Stri
         if members.is_instance_of::<PyString>() {
             return Err(type_error(&members, "every value of memberships", EXPECTED));
         }
-        let mut ids = Vec::new();
-        for id in members.try_iter()? {
-            let id = id?;
-            ids.push(match id.cast::<PyString>() {
-                Ok(s) => s.to_cow()?.into_owned(),
-                Err(_) => id.extract::<i128>().map(|i| i.to_string()).map_err(|_| {
-                    type_error(&id, "every contact id of memberships", "str or int")
-                })?,
-            });
-        }
-        out.push((segment, ids));
+        out.push((
+            segment,
+            members.try_iter()?.map(id).collect::<PyResult<_>>()?,
+        ));
     }
     Ok(out)
 }
 
 /// The segments argument: a `SegmentIndex` (its registered segments) or an iterable of segments.
 fn segments(obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<sequenza::segment::Segment>> {
-    let Some(obj) = obj.filter(|s| !s.is_none()) else {
+    const EXPECTED: &str = "a SegmentIndex or an iterable of segments";
+    let Some(obj) = obj else {
         return Ok(Vec::new());
     };
     if let Ok(index) = obj.cast::<PySegmentIndex>() {
         return Ok(index.borrow().registered());
     }
     if obj.is_instance_of::<PyString>() || obj.is_instance_of::<PyDict>() {
-        return Err(type_error(
-            obj,
-            "segments",
-            "a SegmentIndex or an iterable of segments",
-        ));
+        return Err(type_error(obj, "segments", EXPECTED));
     }
-    obj.try_iter()
-        .map_err(|_| type_error(obj, "segments", "a SegmentIndex or an iterable of segments"))?
-        .map(|s| core_segment(&s?))
-        .collect()
+    let items = obj
+        .try_iter()
+        .map_err(|_| type_error(obj, "segments", EXPECTED))?;
+    items.map(|s| Ok(s?.extract::<SegmentArg>()?.0)).collect()
 }
 
 /// Reads `table` (and `events`) and builds the core's table without the GIL.
@@ -182,20 +190,17 @@ pub(crate) fn build(
     table: &Bound<'_, PyAny>,
     events: Option<&Bound<'_, PyAny>>,
     options: &TableOptions,
-) -> PyResult<BulkTable> {
+) -> Result<BulkTable> {
     let contacts = read_stream(table, "table")?;
-    let events = match events.filter(|e| !e.is_none()) {
-        Some(e) => Some(read_stream(e, "events")?),
-        None => None,
-    };
-    py.detach(|| {
+    let events = events.map(|e| read_stream(e, "events")).transpose()?;
+    let build = || {
         let mut columns = TableColumns::new(contacts.columns());
         if let Some(events) = &events {
             columns = columns.with_events(events.columns());
         }
         columns.build(options)
-    })
-    .or_raise(py)
+    };
+    Ok(py.detach(build)?)
 }
 
 #[pymethods]
@@ -225,7 +230,7 @@ impl PyContactTable {
         memberships: Option<&Bound<'_, PyAny>>,
         segments: Option<&Bound<'_, PyAny>>,
         options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<Self> {
+    ) -> Result<Self> {
         let options = table_options(options)?;
         let members = self::memberships(memberships)?;
         let definitions = self::segments(segments)?;
@@ -441,70 +446,45 @@ fn texts(array: &dyn Array) -> Option<Vec<Option<&str>>> {
 
 /// The values of a list-of-text array: a null list is an empty one, null items are skipped.
 fn text_lists(array: &dyn Array) -> Option<Vec<Vec<&str>>> {
-    fn ranges<'a, O: OffsetSizeTrait>(
+    /// The lists of `array` from the text `values` and each list's `(start, end)` range.
+    fn ranges<'a>(
+        array: &dyn Array,
         values: &[Option<&'a str>],
-        len: usize,
-        is_null: impl Fn(usize) -> bool,
-        range: impl Fn(usize) -> Option<(O, O)>,
+        range: impl Fn(usize) -> Option<(usize, usize)>,
     ) -> Option<Vec<Vec<&'a str>>> {
-        (0..len)
-            .map(|i| {
-                if is_null(i) {
-                    return Some(Vec::new());
-                }
-                let (start, end) = range(i)?;
-                let items = values.get(start.as_usize()..end.as_usize())?;
-                Some(items.iter().flatten().copied().collect())
-            })
-            .collect()
+        let list = |i| {
+            if array.is_null(i) {
+                return Some(Vec::new());
+            }
+            let (start, end) = range(i)?;
+            Some(values.get(start..end)?.iter().flatten().copied().collect())
+        };
+        (0..array.len()).map(list).collect()
+    }
+    fn list<O: OffsetSizeTrait>(l: &GenericListArray<O>) -> Option<Vec<Vec<&str>>> {
+        let (values, o) = (texts(l.values().as_ref())?, l.value_offsets());
+        ranges(l, &values, |i| {
+            Some((o.get(i)?.as_usize(), o.get(i + 1)?.as_usize()))
+        })
+    }
+    fn view<O: OffsetSizeTrait>(l: &GenericListViewArray<O>) -> Option<Vec<Vec<&str>>> {
+        let values = texts(l.values().as_ref())?;
+        let (o, s) = (l.value_offsets(), l.value_sizes());
+        ranges(l, &values, |i| {
+            let start = o.get(i)?.as_usize();
+            Some((start, start.checked_add(s.get(i)?.as_usize())?))
+        })
     }
     if let Some(l) = array.as_list_opt::<i32>() {
-        let values = texts(l.values().as_ref())?;
-        let offsets = l.value_offsets();
-        return ranges(
-            &values,
-            l.len(),
-            |i| l.is_null(i),
-            |i| Some((*offsets.get(i)?, *offsets.get(i + 1)?)),
-        );
+        return list(l);
     }
     if let Some(l) = array.as_list_opt::<i64>() {
-        let values = texts(l.values().as_ref())?;
-        let offsets = l.value_offsets();
-        return ranges(
-            &values,
-            l.len(),
-            |i| l.is_null(i),
-            |i| Some((*offsets.get(i)?, *offsets.get(i + 1)?)),
-        );
+        return list(l);
     }
     if let Some(l) = array.as_list_view_opt::<i32>() {
-        let values = texts(l.values().as_ref())?;
-        let (offsets, sizes) = (l.value_offsets(), l.value_sizes());
-        return ranges(
-            &values,
-            l.len(),
-            |i| l.is_null(i),
-            |i| {
-                let start = *offsets.get(i)?;
-                Some((start, start.checked_add(*sizes.get(i)?)?))
-            },
-        );
+        return view(l);
     }
-    if let Some(l) = array.as_list_view_opt::<i64>() {
-        let values = texts(l.values().as_ref())?;
-        let (offsets, sizes) = (l.value_offsets(), l.value_sizes());
-        return ranges(
-            &values,
-            l.len(),
-            |i| l.is_null(i),
-            |i| {
-                let start = *offsets.get(i)?;
-                Some((start, start.checked_add(*sizes.get(i)?)?))
-            },
-        );
-    }
-    None
+    view(array.as_list_view_opt::<i64>()?)
 }
 
 /// The values of a numeric array as `f64`; NaN is a missing value.

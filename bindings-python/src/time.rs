@@ -2,61 +2,90 @@
 //! arrays or Arrow timestamps: `time_arrays`), `FrequencyCaps`, `wait_end`, `plan_send`,
 //! `resolve_time_zone` and `local_to_utc`.
 //!
-//! The keyword arguments of `SendPolicy(...)` are turned into the flow model's send policy JSON
-//! (a `("22:00", "08:00")` pair becomes `{"start": "22:00", "end": "08:00"}`) and compiled by
-//! the core, so errors carry the core's codes and JSON pointers (`/quiet_hours/0/end`). Instants
-//! come in as aware `datetime`s (or RFC 3339 text) and go out as aware UTC `datetime`s. The zone
-//! of a call is the one given to the call, else the policy's zone as the core's zone chain
-//! resolves it (`time_zone`, then `fallback_time_zone`, then UTC).
+//! The keyword arguments of `SendPolicy(...)` are read by the core as the flow model's send
+//! policy JSON (`send_policy_from_kwargs`: a `("22:00", "08:00")` pair is a window), so errors
+//! carry the core's codes and JSON pointers (`/quiet_hours/0/end`). Instants come in as aware
+//! `datetime`s (or RFC 3339 text) and go out as aware UTC `datetime`s. The zone of a call is the
+//! one given to the call, else the policy's zone as the core's zone chain resolves it
+//! (`time_zone`, then `fallback_time_zone`, then UTC).
 
 use chrono::{NaiveDate, NaiveDateTime};
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyDict, PyList, PyString};
 use sequenza::flow::{SendPolicy, WaitNode};
 use sequenza::model::{Channel, Contact};
 use sequenza::time::{
     call_zone, history_from_json, send_policy_from_kwargs, CapPolicy, Decision, RecurrenceRule,
-    Recurring, SentMessage, ZonedPolicy,
+    Recurring, SentMessage, Tz, ZonedPolicy,
 };
 
-use super::convert::{date_kind, document_text, instant, py_datetime, to_py, to_value};
-use super::errors::OrRaise;
+use super::convert::{
+    date_kind, instant, py_datetime, read, to_py, to_value, At, Data, Datetime, Doc, Dt, Holds,
+    Json, Obj, A, B,
+};
+use super::errors::Result;
 use super::time_arrays::{arrow_out, instants, instants_out, numpy_array, Form};
-use super::{internal, json_text, type_error};
+use super::{internal, type_error};
 
 /// A decision as a ``dict`` (its JSON form): ``{"decision": "allow"}``, ``{"decision": "defer",
 /// "until": <aware UTC datetime>}`` or ``{"decision": "skip"}``.
-fn decision_dict(py: Python<'_>, decision: Decision) -> PyResult<Bound<'_, PyDict>> {
-    let out = to_py(py, &decision)?.cast_into::<PyDict>()?;
-    if let Decision::Defer { until } = decision {
-        out.set_item("until", py_datetime(py, &until)?)?;
+pub(crate) struct DecisionDict(Decision);
+
+impl<'py> IntoPyObject<'py> for DecisionDict {
+    type Target = PyDict;
+    type Output = Bound<'py, PyDict>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
+        let out = to_py(py, &self.0)?.cast_into::<PyDict>()?;
+        if let Decision::Defer { until } = self.0 {
+            out.set_item("until", py_datetime(py, &until)?)?;
+        }
+        Ok(out)
     }
-    Ok(out)
 }
 
 /// A channel name (``"email"``, ``"sms"``, ``"web_push"``, ``"whatsapp"``).
-fn channel_arg(name: &str) -> PyResult<Channel> {
-    serde_json::from_value(serde_json::Value::String(name.to_owned())).map_err(|_| {
-        PyValueError::new_err(format!(
-            "channel must be one of \"email\", \"sms\", \"web_push\", \"whatsapp\", not {name:?}"
-        ))
-    })
+pub(crate) struct ChannelName(Channel);
+
+impl<'py> FromPyObject<'_, 'py> for ChannelName {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let name: String = obj.extract()?;
+        let channel = serde_json::from_value(serde_json::Value::String(name.clone()));
+        channel.map(ChannelName).map_err(|_| {
+            PyValueError::new_err(format!(
+                "channel must be one of \"email\", \"sms\", \"web_push\", \"whatsapp\", not {name:?}"
+            ))
+        })
+    }
 }
 
-/// A send history: ``None`` (nothing sent) or a list of ``(at, channel)`` /
-/// ``(at, channel, transactional)`` tuples or ``{"at", "channel", "transactional"}`` dicts, read
-/// by the core (``FlowFormatError`` with the entry's JSON pointer, ``/1/1``).
-fn history_arg(py: Python<'_>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<SentMessage>> {
-    let Some(obj) = obj.filter(|o| !o.is_none()) else {
-        return Ok(Vec::new());
-    };
-    let text = if obj.is_instance_of::<pyo3::types::PyString>() {
-        obj.extract::<String>()?
-    } else {
-        to_value(obj, "history")?.to_string()
-    };
-    history_from_json(&text).or_raise(py)
+/// A send history: a list of ``(at, channel)`` / ``(at, channel, transactional)`` tuples or
+/// ``{"at", "channel", "transactional"}`` dicts (or its JSON text), read by the core
+/// (``FlowFormatError`` with the entry's JSON pointer, ``/1/1``).
+pub(crate) struct History(Vec<SentMessage>);
+
+impl<'py> FromPyObject<'_, 'py> for History {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let text = match obj.cast::<PyString>() {
+            Ok(s) => s.to_cow()?.into_owned(),
+            Err(_) => to_value(&obj, "history")?.to_string(),
+        };
+        let history = history_from_json(&text);
+        history
+            .map(History)
+            .map_err(|e| super::to_py_err(obj.py(), &e))
+    }
+}
+
+/// A history argument (None: nothing sent).
+fn sent(history: Option<History>) -> Vec<SentMessage> {
+    history.map(|h| h.0).unwrap_or_default()
 }
 
 /// A send policy: quiet hours, allowed weekdays and allowed hours (send windows) in a
@@ -80,25 +109,24 @@ pub(crate) struct PySendPolicy {
     inner: ZonedPolicy,
 }
 
-impl PySendPolicy {
-    fn of(obj: &Bound<'_, PyAny>) -> PyResult<ZonedPolicy> {
-        if let Ok(p) = obj.cast::<PySendPolicy>() {
-            return Ok(p.get().inner.clone());
-        }
-        let text = json_text(obj, "policy", "SendPolicy, str, bytes, dict or None")?;
-        ZonedPolicy::from_json(&text).or_raise(obj.py())
-    }
+impl Holds for PySendPolicy {
+    type Value = ZonedPolicy;
+    const EXPECTED: &'static str = "SendPolicy, str, bytes, dict or None";
 
-    /// An optional policy argument (``None``: no policy).
-    fn opt(policy: Option<&Bound<'_, PyAny>>) -> PyResult<Option<ZonedPolicy>> {
-        policy.filter(|p| !p.is_none()).map(Self::of).transpose()
-    }
-
-    /// The zone of a call on this policy: ``timezone`` when given, else the policy's.
-    fn zone(&self, py: Python<'_>, timezone: Option<&str>) -> PyResult<sequenza::time::Tz> {
-        call_zone(timezone, Some(&self.inner)).or_raise(py)
+    fn value(&self) -> PyResult<ZonedPolicy> {
+        Ok(self.inner.clone())
     }
 }
+
+impl PySendPolicy {
+    /// The zone of a call on this policy: ``timezone`` when given, else the policy's.
+    fn zone(&self, timezone: Option<&str>) -> Result<Tz> {
+        Ok(call_zone(timezone, Some(&self.inner))?)
+    }
+}
+
+/// A policy argument: a `SendPolicy` or its JSON form.
+type PolicyArg = Obj<PySendPolicy>;
 
 #[pymethods]
 impl PySendPolicy {
@@ -120,7 +148,7 @@ impl PySendPolicy {
         timezone: Option<&str>,
         fallback_timezone: Option<&str>,
         outside_window: Option<&str>,
-    ) -> PyResult<Self> {
+    ) -> Result<Self> {
         let kwargs = PyDict::new(py);
         kwargs.set_item("quiet_hours", quiet_hours)?;
         kwargs.set_item("weekdays", weekdays)?;
@@ -128,20 +156,18 @@ impl PySendPolicy {
         kwargs.set_item("timezone", timezone)?;
         kwargs.set_item("fallback_timezone", fallback_timezone)?;
         kwargs.set_item("outside_window", outside_window)?;
-        let source =
-            send_policy_from_kwargs(to_value(&kwargs, "the send policy options")?).or_raise(py)?;
-        let inner = ZonedPolicy::new(source).or_raise(py)?;
-        Ok(PySendPolicy { inner })
+        let source = send_policy_from_kwargs(to_value(&kwargs, "the send policy options")?)?;
+        Ok(PySendPolicy {
+            inner: ZonedPolicy::new(source)?,
+        })
     }
 
     /// Reads a send policy in the flow model's JSON form (text, UTF-8 bytes or a dict:
     /// ``{"quiet_hours": [{"start": "22:00", "end": "08:00"}], "weekdays": [...], "hours":
     /// [...], "time_zone": "Europe/Rome", "outside_window": "defer"}``).
     #[staticmethod]
-    fn from_json(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let text = json_text(data, "data", "str, bytes or dict")?;
-        let inner = ZonedPolicy::from_json(&text).or_raise(data.py())?;
-        Ok(PySendPolicy { inner })
+    fn from_json(data: Data<ZonedPolicy>) -> Self {
+        PySendPolicy { inner: data.0 }
     }
 
     /// The first instant at or after ``dt`` when a send may go out, as an aware ``datetime`` in
@@ -150,43 +176,28 @@ impl PySendPolicy {
     #[pyo3(signature = (dt, timezone = None))]
     fn next_allowed<'py>(
         &self,
-        py: Python<'py>,
         dt: &Bound<'py, PyAny>,
         timezone: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
+    ) -> Result<Bound<'py, PyAny>> {
         let at = instant(dt, "dt")?;
-        let zone = self.zone(py, timezone)?;
-        let next = self.inner.policy.next_allowed(at, zone).or_raise(py)?;
-        super::convert::same_or_new(dt, at, &next)
+        let next = self.inner.policy.next_allowed(at, self.zone(timezone)?)?;
+        Ok(super::convert::same_or_new(dt, at, &next)?)
     }
 
     /// Whether a send may go out at ``dt`` (arguments as for ``next_allowed``).
     #[pyo3(signature = (dt, timezone = None))]
-    fn is_allowed(
-        &self,
-        py: Python<'_>,
-        dt: &Bound<'_, PyAny>,
-        timezone: Option<&str>,
-    ) -> PyResult<bool> {
-        let at = instant(dt, "dt")?;
-        let zone = self.zone(py, timezone)?;
-        Ok(self.inner.policy.is_allowed(at, zone))
+    fn is_allowed(&self, dt: Dt, timezone: Option<&str>) -> Result<bool> {
+        Ok(self.inner.policy.is_allowed(dt.0, self.zone(timezone)?))
     }
 
     /// What to do with a send at ``dt``: ``{"decision": "allow"}``, ``{"decision": "defer",
     /// "until": <aware UTC datetime>}`` or ``{"decision": "skip"}`` (arguments as for
     /// ``next_allowed``).
     #[pyo3(signature = (dt, timezone = None))]
-    fn decide<'py>(
-        &self,
-        py: Python<'py>,
-        dt: &Bound<'py, PyAny>,
-        timezone: Option<&str>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let at = instant(dt, "dt")?;
-        let zone = self.zone(py, timezone)?;
-        let decision = self.inner.policy.decide(at, zone).or_raise(py)?;
-        decision_dict(py, decision)
+    fn decide(&self, dt: Dt, timezone: Option<&str>) -> Result<DecisionDict> {
+        Ok(DecisionDict(
+            self.inner.policy.decide(dt.0, self.zone(timezone)?)?,
+        ))
     }
 
     /// ``next_allowed`` for many instants at once: ``dts`` is a list of aware ``datetime``s /
@@ -199,14 +210,11 @@ impl PySendPolicy {
         py: Python<'py>,
         dts: &Bound<'py, PyAny>,
         timezone: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (ats, numpy) = instants(dts, "dts")?;
-        let zone = self.zone(py, timezone)?;
-        let policy = &self.inner.policy;
-        let out = py
-            .detach(|| policy.next_allowed_many(&ats, zone))
-            .or_raise(py)?;
-        instants_out(py, &out, numpy)
+    ) -> Result<Bound<'py, PyAny>> {
+        let (ats, form) = instants(dts, "dts")?;
+        let (zone, policy) = (self.zone(timezone)?, &self.inner.policy);
+        let out = py.detach(|| policy.next_allowed_many(&ats, zone))?;
+        Ok(instants_out(py, &out, form)?)
     }
 
     /// ``is_allowed`` for many instants at once (``dts`` as for ``next_allowed_many``): a list
@@ -217,25 +225,20 @@ impl PySendPolicy {
         py: Python<'py>,
         dts: &Bound<'py, PyAny>,
         timezone: Option<&str>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (ats, numpy) = instants(dts, "dts")?;
-        let zone = self.zone(py, timezone)?;
-        let policy = &self.inner.policy;
-        let out: Vec<bool> = py.detach(|| {
-            ats.iter()
-                .map(|t| t.is_some_and(|t| policy.is_allowed(t, zone)))
-                .collect()
-        });
-        if numpy != Form::List {
-            let bytes: Vec<u8> = out.iter().map(|&b| u8::from(b)).collect();
-            let array = numpy_array(py, &bytes, "bool")?;
-            return if numpy == Form::Arrow {
-                arrow_out(py, array)
-            } else {
-                Ok(array)
-            };
+    ) -> Result<Bound<'py, PyAny>> {
+        let (ats, form) = instants(dts, "dts")?;
+        let (zone, policy) = (self.zone(timezone)?, &self.inner.policy);
+        let allowed = |t: &Option<_>| t.is_some_and(|t| policy.is_allowed(t, zone));
+        let out: Vec<bool> = py.detach(|| ats.iter().map(allowed).collect());
+        if form == Form::List {
+            return Ok(PyList::new(py, out)?.into_any());
         }
-        Ok(PyList::new(py, out)?.into_any())
+        let bytes: Vec<u8> = out.iter().map(|&b| u8::from(b)).collect();
+        let array = numpy_array(py, &bytes, "bool")?;
+        match form {
+            Form::Arrow => Ok(arrow_out(py, array)?),
+            _ => Ok(array),
+        }
     }
 
     /// Several policies together (account default, flow, node …): a send must satisfy all of
@@ -245,35 +248,34 @@ impl PySendPolicy {
     /// left. ``to_dict()`` of the result gives the combined rule, which reads back the same.
     #[staticmethod]
     #[pyo3(signature = (policies, timezone = None))]
-    fn combine(
-        py: Python<'_>,
-        policies: &Bound<'_, PyAny>,
-        timezone: Option<&str>,
-    ) -> PyResult<Self> {
+    fn combine(policies: &Bound<'_, PyAny>, timezone: Option<&str>) -> Result<Self> {
         let mut docs = Vec::new();
         for (i, item) in policies.try_iter()?.enumerate() {
             let item = item?;
             docs.push(match item.cast::<PySendPolicy>() {
                 Ok(p) => p.get().inner.doc.clone(),
                 Err(_) => {
-                    let text = json_text(&item, "policies[i]", "SendPolicy, str, bytes or dict")?;
-                    SendPolicy::from_json(&text)
-                        .map_err(|e| e.in_element(i))
-                        .or_raise(py)?
+                    let text = super::convert::document_text(
+                        &item,
+                        "policies[i]",
+                        "SendPolicy, str, bytes or dict",
+                    )?;
+                    SendPolicy::from_json(&text).map_err(|e| e.in_element(i))?
                 }
             });
         }
-        let inner = ZonedPolicy::combine(&docs, timezone).or_raise(py)?;
-        Ok(PySendPolicy { inner })
+        Ok(PySendPolicy {
+            inner: ZonedPolicy::combine(&docs, timezone)?,
+        })
     }
 
     /// This policy and ``other`` (a ``SendPolicy`` or its JSON form) together: the stricter
     /// wins (the intersection; ``skip`` when either skips). Keeps this policy's zone. Raises
     /// ``TimeError`` ``time.policy.never_allowed`` when nothing is left.
-    fn stricter(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let other = PySendPolicy::of(other)?;
-        let inner = self.inner.stricter(&other).or_raise(py)?;
-        Ok(PySendPolicy { inner })
+    fn stricter(&self, other: PolicyArg) -> Result<Self> {
+        Ok(PySendPolicy {
+            inner: self.inner.stricter(&other.0)?,
+        })
     }
 
     /// The zone used when a call gives none (IANA name).
@@ -283,8 +285,8 @@ impl PySendPolicy {
     }
 
     /// The policy in the flow model's JSON form, as a ``dict``.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.inner.doc)
+    fn to_dict(&self) -> Json<&SendPolicy> {
+        Json(&self.inner.doc)
     }
 
     fn __repr__(&self) -> PyResult<String> {
@@ -316,14 +318,14 @@ pub(crate) struct PyRecurrence {
 
 impl PyRecurrence {
     fn build(
-        py: Python<'_>,
         rule: &RecurrenceRule,
         timezone: Option<&str>,
-        policy: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let policy = PySendPolicy::opt(policy)?;
-        let inner = rule.compile_for(timezone, policy.as_ref()).or_raise(py)?;
-        Ok(PyRecurrence { inner })
+        policy: Option<PolicyArg>,
+    ) -> Result<Self> {
+        let policy = policy.map(|p| p.0);
+        Ok(PyRecurrence {
+            inner: rule.compile_for(timezone, policy.as_ref())?,
+        })
     }
 }
 
@@ -332,14 +334,12 @@ impl PyRecurrence {
     #[new]
     #[pyo3(signature = (rule, timezone = None, policy = None))]
     fn new(
-        py: Python<'_>,
         rule: &Bound<'_, PyAny>,
         timezone: Option<&str>,
-        policy: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let text = json_text(rule, "rule", "str, bytes or dict")?;
-        let rule = RecurrenceRule::from_json(&text).or_raise(py)?;
-        PyRecurrence::build(py, &rule, timezone, policy)
+        policy: Option<PolicyArg>,
+    ) -> Result<Self> {
+        let rule: RecurrenceRule = read(rule, "rule", "str, bytes or dict")?;
+        PyRecurrence::build(&rule, timezone, policy)
     }
 
     /// Reads an RFC 5545 RRULE (the subset sequenza prints: ``"FREQ=MINUTELY;INTERVAL=15"``,
@@ -348,26 +348,14 @@ impl PyRecurrence {
     /// ``TimeError`` ``time.rrule.malformed`` / ``time.rrule.unsupported`` outside the subset.
     #[staticmethod]
     #[pyo3(signature = (text, timezone = None, policy = None))]
-    fn from_rrule(
-        py: Python<'_>,
-        text: &str,
-        timezone: Option<&str>,
-        policy: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Self> {
-        let rule = RecurrenceRule::from_rrule(text).or_raise(py)?;
-        PyRecurrence::build(py, &rule, timezone, policy)
+    fn from_rrule(text: &str, timezone: Option<&str>, policy: Option<PolicyArg>) -> Result<Self> {
+        PyRecurrence::build(&RecurrenceRule::from_rrule(text)?, timezone, policy)
     }
 
     /// The first occurrence strictly after ``dt`` (an aware ``datetime`` or RFC 3339 text), as
     /// an aware ``datetime`` in UTC.
-    fn next_after<'py>(
-        &self,
-        py: Python<'py>,
-        dt: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let t = instant(dt, "dt")?;
-        let next = self.inner.next_after(t).or_raise(py)?;
-        py_datetime(py, &next)
+    fn next_after(&self, dt: Dt) -> Result<Datetime> {
+        Ok(Datetime(self.inner.next_after(dt.0)?))
     }
 
     /// ``next_after`` for many instants at once: a list of aware ``datetime``s / RFC 3339
@@ -377,45 +365,28 @@ impl PyRecurrence {
         &self,
         py: Python<'py>,
         dts: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let (ats, numpy) = instants(dts, "dts")?;
-        let recurring = &self.inner;
-        let out = py
-            .detach(|| {
-                ats.iter()
-                    .map(|t| t.map(|t| recurring.next_after(t)).transpose())
-                    .collect::<sequenza::Result<Vec<_>>>()
-            })
-            .or_raise(py)?;
-        instants_out(py, &out, numpy)
+    ) -> Result<Bound<'py, PyAny>> {
+        let (ats, form) = instants(dts, "dts")?;
+        let next = |t: &Option<_>| t.map(|t| self.inner.next_after(t)).transpose();
+        let out = py.detach(|| ats.iter().map(next).collect::<sequenza::Result<Vec<_>>>())?;
+        Ok(instants_out(py, &out, form)?)
     }
 
     /// Every occurrence in ``[a, b)``, in order, as aware UTC ``datetime``s (``TimeError``
     /// ``time.recurrence.too_many`` for more than the core's maximum).
-    fn between<'py>(
-        &self,
-        py: Python<'py>,
-        a: &Bound<'py, PyAny>,
-        b: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyList>> {
-        let a = instant(a, "a")?;
-        let b = instant(b, "b")?;
-        let all = self.inner.occurrences_between(a, b).or_raise(py)?;
-        let out = PyList::empty(py);
-        for t in &all {
-            out.append(py_datetime(py, t)?)?;
-        }
-        Ok(out)
+    fn between(&self, a: A, b: B) -> Result<Vec<Datetime>> {
+        let all = self.inner.occurrences_between(a.0, b.0)?;
+        Ok(all.into_iter().map(Datetime).collect())
     }
 
     /// The rule as an RFC 5545 RRULE (``TimeError`` when it has no RRULE form).
-    fn to_rrule(&self, py: Python<'_>) -> PyResult<String> {
-        self.inner.rule().to_rrule().or_raise(py)
+    fn to_rrule(&self) -> Result<String> {
+        Ok(self.inner.rule().to_rrule()?)
     }
 
     /// The rule in its JSON form, as a ``dict``.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, self.inner.rule())
+    fn to_dict(&self) -> Json<&RecurrenceRule> {
+        Json(self.inner.rule())
     }
 
     /// The zone of the local times (IANA name).
@@ -427,32 +398,36 @@ impl PyRecurrence {
     fn __repr__(&self) -> PyResult<String> {
         let text =
             serde_json::to_string(self.inner.rule()).map_err(|e| internal("a recurrence", e))?;
-        Ok(format!(
-            "Recurrence({text:?}, timezone={:?})",
-            self.inner.zone().name()
-        ))
+        let zone = self.inner.zone().name();
+        Ok(format!("Recurrence({text:?}, timezone={zone:?})"))
     }
 }
 
 /// A date argument: a ``datetime.date`` (a ``datetime``'s date part) or ``"YYYY-MM-DD"``.
-fn date_arg(obj: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
-    let text: String = match date_kind(obj)? {
-        _ if obj.is_instance_of::<pyo3::types::PyString>() => obj.extract()?,
-        Some(true) => obj
-            .call_method0("date")?
-            .call_method0("isoformat")?
-            .extract()?,
-        Some(false) => obj.call_method0("isoformat")?.extract()?,
-        None => {
-            let expected = "a datetime.date or a \"YYYY-MM-DD\" string";
-            return Err(type_error(obj, "date", expected));
-        }
-    };
-    text.trim().parse().map_err(|e| {
-        PyValueError::new_err(format!(
-            "date must be a date such as \"1990-06-12\", not {text:?} ({e})"
-        ))
-    })
+pub(crate) struct DateArg(NaiveDate);
+
+impl<'py> FromPyObject<'_, 'py> for DateArg {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        let text: String = match date_kind(&obj)? {
+            _ if obj.is_instance_of::<PyString>() => obj.extract()?,
+            Some(true) => obj
+                .call_method0("date")?
+                .call_method0("isoformat")?
+                .extract()?,
+            Some(false) => obj.call_method0("isoformat")?.extract()?,
+            None => {
+                let expected = "a datetime.date or a \"YYYY-MM-DD\" string";
+                return Err(type_error(&obj, "date", expected));
+            }
+        };
+        text.trim().parse().map(DateArg).map_err(|e| {
+            PyValueError::new_err(format!(
+                "date must be a date such as \"1990-06-12\", not {text:?} ({e})"
+            ))
+        })
+    }
 }
 
 /// When a flow's wait node ends for a contact, then moved into what ``policy`` allows.
@@ -472,22 +447,17 @@ fn date_arg(obj: &Bound<'_, PyAny>) -> PyResult<NaiveDate> {
 /// ``time.time.malformed`` at ``/until/time``, ``time.zone.unknown``) or ``FlowFormatError``.
 #[pyfunction]
 #[pyo3(signature = (wait, at, timezone = None, *, date = None, policy = None))]
-pub(crate) fn wait_end<'py>(
-    py: Python<'py>,
-    wait: &Bound<'py, PyAny>,
-    at: &Bound<'py, PyAny>,
+pub(crate) fn wait_end(
+    wait: &Bound<'_, PyAny>,
+    at: At,
     timezone: Option<&str>,
-    date: Option<&Bound<'py, PyAny>>,
-    policy: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let text = json_text(wait, "wait", "str, bytes or dict")?;
-    let node = WaitNode::from_json(&text).or_raise(py)?;
-    let at = instant(at, "at")?;
-    let date = date.filter(|d| !d.is_none()).map(date_arg).transpose()?;
-    let policy = PySendPolicy::opt(policy)?;
-    let end =
-        sequenza::time::wait_end_for(at, &node, timezone, date, policy.as_ref()).or_raise(py)?;
-    py_datetime(py, &end)
+    date: Option<DateArg>,
+    policy: Option<PolicyArg>,
+) -> Result<Datetime> {
+    let node: WaitNode = read(wait, "wait", "str, bytes or dict")?;
+    let (date, policy) = (date.map(|d| d.0), policy.map(|p| p.0));
+    let end = sequenza::time::wait_end_for(at.0, &node, timezone, date, policy.as_ref())?;
+    Ok(Datetime(end))
 }
 
 /// A local wall time in ``timezone`` as an aware UTC ``datetime``, by sequenza's one
@@ -495,21 +465,18 @@ pub(crate) fn wait_end<'py>(
 /// a time that exists twice is its first occurrence. ``local`` is a *naive* ``datetime`` or
 /// ISO text without an offset (``"2025-03-30T02:30:00"``).
 #[pyfunction]
-pub(crate) fn local_to_utc<'py>(
-    py: Python<'py>,
-    local: &Bound<'py, PyAny>,
-    timezone: &str,
-) -> PyResult<Bound<'py, PyAny>> {
-    let text: String = if local.is_instance_of::<pyo3::types::PyString>() {
+pub(crate) fn local_to_utc(local: &Bound<'_, PyAny>, timezone: &str) -> Result<Datetime> {
+    let text: String = if local.is_instance_of::<PyString>() {
         local.extract()?
     } else {
         if date_kind(local)? != Some(true) {
-            return Err(type_error(local, "local", "a naive datetime or ISO text"));
+            return Err(type_error(local, "local", "a naive datetime or ISO text").into());
         }
         if !local.call_method0("utcoffset")?.is_none() {
             return Err(PyValueError::new_err(
                 "local must be a naive datetime (a wall time); this one has a time zone",
-            ));
+            )
+            .into());
         }
         local.call_method0("isoformat")?.extract()?
     };
@@ -519,9 +486,8 @@ pub(crate) fn local_to_utc<'py>(
              not {text:?} ({e})"
         ))
     })?;
-    let zone = sequenza::time::parse_zone(timezone).or_raise(py)?;
-    let t = sequenza::time::local_to_utc(zone, naive).or_raise(py)?;
-    py_datetime(py, &t)
+    let zone = sequenza::time::parse_zone(timezone)?;
+    Ok(Datetime(sequenza::time::local_to_utc(zone, naive)?))
 }
 
 /// A recipient's time zone, as ``resolve_time_zone`` found it.
@@ -568,28 +534,17 @@ impl PyResolvedZone {
 #[pyfunction]
 #[pyo3(signature = (contact, flow_zone = None, account_zone = None))]
 pub(crate) fn resolve_time_zone(
-    py: Python<'_>,
-    contact: Option<&Bound<'_, PyAny>>,
+    contact: Option<Doc<Contact>>,
     flow_zone: Option<&str>,
     account_zone: Option<&str>,
-) -> PyResult<PyResolvedZone> {
-    let contact = match contact.filter(|c| !c.is_none()) {
-        Some(obj) => {
-            let text = document_text(obj, "contact", "dict, str, bytes or None")?;
-            Some(Contact::from_json(&text).or_raise(py)?)
-        }
-        None => None,
-    };
-    let resolved =
-        sequenza::time::resolve_zone(contact.as_ref(), flow_zone, account_zone).or_raise(py)?;
+) -> Result<PyResolvedZone> {
+    let contact = contact.map(|c| c.0);
+    let resolved = sequenza::time::resolve_zone(contact.as_ref(), flow_zone, account_zone)?;
+    let skipped = resolved.skipped.iter().map(|s| s.as_str().to_owned());
     Ok(PyResolvedZone {
         zone: resolved.zone.name().to_owned(),
         source: resolved.source.as_str().to_owned(),
-        skipped: resolved
-            .skipped
-            .iter()
-            .map(|s| s.as_str().to_owned())
-            .collect(),
+        skipped: skipped.collect(),
     })
 }
 
@@ -610,13 +565,12 @@ pub(crate) struct PyFrequencyCaps {
     inner: CapPolicy,
 }
 
-impl PyFrequencyCaps {
-    pub(crate) fn of(obj: &Bound<'_, PyAny>) -> PyResult<CapPolicy> {
-        if let Ok(c) = obj.cast::<PyFrequencyCaps>() {
-            return Ok(c.get().inner.clone());
-        }
-        let text = json_text(obj, "caps", "FrequencyCaps, str, bytes or dict")?;
-        CapPolicy::from_json(&text).or_raise(obj.py())
+impl Holds for PyFrequencyCaps {
+    type Value = CapPolicy;
+    const EXPECTED: &'static str = "FrequencyCaps, str, bytes or dict";
+
+    fn value(&self) -> PyResult<CapPolicy> {
+        Ok(self.inner.clone())
     }
 }
 
@@ -624,72 +578,50 @@ impl PyFrequencyCaps {
 impl PyFrequencyCaps {
     #[new]
     #[pyo3(signature = (caps = None, *, when_capped = None))]
-    fn new(
-        py: Python<'_>,
-        caps: Option<&Bound<'_, PyAny>>,
-        when_capped: Option<String>,
-    ) -> PyResult<Self> {
-        let mut map = serde_json::Map::new();
-        if let Some(c) = caps.filter(|c| !c.is_none()) {
-            map.insert("caps".to_owned(), to_value(c, "caps")?);
-        }
-        if let Some(w) = when_capped {
-            map.insert("when_capped".to_owned(), serde_json::Value::String(w));
-        }
-        let text = serde_json::Value::Object(map).to_string();
-        let inner = CapPolicy::from_json(&text).or_raise(py)?;
-        Ok(PyFrequencyCaps { inner })
+    fn new(caps: Option<&Bound<'_, PyAny>>, when_capped: Option<String>) -> Result<Self> {
+        let caps = caps.map(|c| to_value(c, "caps")).transpose()?;
+        let options = serde_json::json!({"caps": caps, "when_capped": when_capped});
+        Ok(PyFrequencyCaps {
+            inner: CapPolicy::from_kwargs(options)?,
+        })
     }
 
     /// Reads the JSON form ``{"caps": [...], "when_capped": "defer"}`` (text, bytes or dict).
     #[staticmethod]
-    fn from_json(data: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let text = json_text(data, "data", "str, bytes or dict")?;
-        let inner = CapPolicy::from_json(&text).or_raise(data.py())?;
-        Ok(PyFrequencyCaps { inner })
+    fn from_json(data: Data<CapPolicy>) -> Self {
+        PyFrequencyCaps { inner: data.0 }
     }
 
     /// What to do with a message on ``channel`` at ``at`` given ``history``:
     /// ``{"decision": "allow"}``, ``{"decision": "defer", "until": <aware UTC datetime>}`` or
     /// ``{"decision": "skip"}``.
     #[pyo3(signature = (history, channel, at, *, transactional = false))]
-    fn decide<'py>(
+    fn decide(
         &self,
-        py: Python<'py>,
-        history: Option<&Bound<'py, PyAny>>,
-        channel: &str,
-        at: &Bound<'py, PyAny>,
+        history: Option<History>,
+        channel: ChannelName,
+        at: At,
         transactional: bool,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let history = history_arg(py, history)?;
-        let channel = channel_arg(channel)?;
-        let at = instant(at, "at")?;
-        let d = self
+    ) -> Result<DecisionDict> {
+        let decision = self
             .inner
-            .decide(&history, channel, transactional, at)
-            .or_raise(py)?;
-        decision_dict(py, d)
+            .decide(&sent(history), channel.0, transactional, at.0)?;
+        Ok(DecisionDict(decision))
     }
 
     /// The first instant at or after ``at`` when one more (non-transactional) message on
     /// ``channel`` fits every cap, as an aware UTC ``datetime``.
-    fn frees_at<'py>(
-        &self,
-        py: Python<'py>,
-        history: Option<&Bound<'py, PyAny>>,
-        channel: &str,
-        at: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let history = history_arg(py, history)?;
-        let channel = channel_arg(channel)?;
-        let at = instant(at, "at")?;
-        let t = self.inner.frees_at(&history, channel, at).or_raise(py)?;
-        py_datetime(py, &t)
+    fn frees_at(&self, history: Option<History>, channel: ChannelName, at: At) -> Result<Datetime> {
+        Ok(Datetime(self.inner.frees_at(
+            &sent(history),
+            channel.0,
+            at.0,
+        )?))
     }
 
     /// The caps in their JSON form, as a ``dict``.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.inner)
+    fn to_dict(&self) -> Json<&CapPolicy> {
+        Json(&self.inner)
     }
 
     fn __repr__(&self) -> PyResult<String> {
@@ -706,27 +638,19 @@ impl PyFrequencyCaps {
 /// allow>}`` or ``{"decision": "skip"}`` (when the rule holding the send back says so).
 #[pyfunction]
 #[pyo3(signature = (at, channel, *, timezone = None, policy = None, caps = None, history = None, transactional = false))]
-#[allow(clippy::too_many_arguments)]
-pub(crate) fn plan_send<'py>(
-    py: Python<'py>,
-    at: &Bound<'py, PyAny>,
-    channel: &str,
+pub(crate) fn plan_send(
+    at: At,
+    channel: ChannelName,
     timezone: Option<&str>,
-    policy: Option<&Bound<'py, PyAny>>,
-    caps: Option<&Bound<'py, PyAny>>,
-    history: Option<&Bound<'py, PyAny>>,
+    policy: Option<PolicyArg>,
+    caps: Option<Obj<PyFrequencyCaps>>,
+    history: Option<History>,
     transactional: bool,
-) -> PyResult<Bound<'py, PyDict>> {
-    let at = instant(at, "at")?;
-    let channel = channel_arg(channel)?;
-    let policy = PySendPolicy::opt(policy)?;
-    let caps = caps
-        .filter(|c| !c.is_none())
-        .map(PyFrequencyCaps::of)
-        .transpose()?
-        .unwrap_or_default();
-    let history = history_arg(py, history)?;
-    let d = sequenza::time::plan_send_for(
+) -> Result<DecisionDict> {
+    let (policy, caps) = (policy.map(|p| p.0), caps.map(|c| c.0).unwrap_or_default());
+    let (at, channel, history) = (at.0, channel.0, sent(history));
+    let plan = sequenza::time::plan_send_for;
+    let d = plan(
         at,
         channel,
         timezone,
@@ -734,7 +658,6 @@ pub(crate) fn plan_send<'py>(
         &caps,
         &history,
         transactional,
-    )
-    .or_raise(py)?;
-    decision_dict(py, d)
+    )?;
+    Ok(DecisionDict(d))
 }

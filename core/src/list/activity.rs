@@ -342,3 +342,47 @@ impl ActivityRecord {
         crate::error::from_json_str(json)
     }
 }
+
+// ---- an activity argument (issue 9 §1: the bindings' `Audience.record`) ------------------------
+
+impl Activity {
+    /// Reads the activity argument of a binding's `Audience.record`: its JSON form (`{"type":
+    /// "coupon_downloaded", "coupon": "SUMMER"}`), or text that is not JSON, read as a JSON
+    /// string. Errors are located as inside an [`ActivityRecord`]: `/activity/...`.
+    ///
+    /// ```
+    /// use sequenza::list::Activity;
+    /// let a = Activity::from_argument(r#"{"type": "coupon_downloaded", "coupon": "X"}"#)?;
+    /// assert_eq!(a.event_name(), "coupon.downloaded");
+    /// let err = Activity::from_argument(r#"{"type": "coupon_downloaded"}"#).unwrap_err();
+    /// assert_eq!(err.code(), "format.invalid");
+    /// assert!(err.path().is_some_and(|p| p.starts_with("/activity")));
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn from_argument(text: &str) -> crate::Result<Activity> {
+        #[derive(Deserialize)]
+        struct Argument {
+            activity: Activity,
+        }
+        let value = serde_json::from_str::<serde_json::Value>(text)
+            .unwrap_or_else(|_| serde_json::Value::String(text.to_owned()));
+        let document = serde_json::json!({ "activity": value }).to_string();
+        crate::error::from_json_str::<Argument>(&document).map(|a| a.activity)
+    }
+}
+
+#[cfg(test)]
+mod argument_tests {
+    use super::Activity;
+
+    #[test]
+    fn an_activity_argument_is_located_under_activity() {
+        let a = Activity::from_argument(r#"{"type": "coupon_downloaded", "coupon": "X"}"#);
+        assert_eq!(a.unwrap().event_name(), "coupon.downloaded");
+        let err = Activity::from_argument("coupon").unwrap_err();
+        assert_eq!(err.code(), "format.invalid");
+        assert!(err.path().is_some_and(|p| p.starts_with("/activity")));
+        let err = Activity::from_argument(r#"{"type": "nope"}"#).unwrap_err();
+        assert_eq!(err.path(), Some("/activity/type"));
+    }
+}

@@ -106,3 +106,55 @@ pub fn send_policy_from_kwargs(options: serde_json::Value) -> crate::Result<Send
     };
     send_policy_from_options(&options.to_string())
 }
+
+// ---- frequency caps from keyword arguments (issue 9 §1: the Python binding's `FrequencyCaps`) ----
+
+impl super::CapPolicy {
+    /// Frequency caps from the keyword arguments of Python's `FrequencyCaps(caps, when_capped=)`:
+    /// the JSON form `{"caps": [...], "when_capped": "defer" | "skip"}` where a `null` option
+    /// means an absent one (no caps, the default `defer`). Errors as [`CapPolicy::from_json`]
+    /// (`time.cap.invalid` at `/caps/0/max`, `format.*` for a wrong shape).
+    ///
+    /// [`CapPolicy::from_json`]: super::CapPolicy::from_json
+    ///
+    /// ```
+    /// use sequenza::time::CapPolicy;
+    /// let caps = CapPolicy::from_kwargs(serde_json::json!({"caps": null, "when_capped": null}))?;
+    /// assert_eq!(caps, CapPolicy::default());
+    /// let bad = serde_json::json!({"caps": [{"max": 0, "per": {"amount": 1, "unit": "days"}}]});
+    /// let err = CapPolicy::from_kwargs(bad).unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("time.cap.invalid", Some("/caps/0/max")));
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn from_kwargs(options: serde_json::Value) -> crate::Result<super::CapPolicy> {
+        let options = match options {
+            serde_json::Value::Object(mut map) => {
+                map.retain(|_, v| !v.is_null());
+                serde_json::Value::Object(map)
+            }
+            other => other,
+        };
+        super::CapPolicy::from_json(&options.to_string())
+    }
+}
+
+#[cfg(test)]
+mod cap_kwargs_tests {
+    use crate::time::CapPolicy;
+
+    #[test]
+    fn null_options_are_absent_and_errors_keep_their_codes() {
+        let none = CapPolicy::from_kwargs(serde_json::json!({})).unwrap();
+        assert_eq!(none, CapPolicy::default());
+        let skip = serde_json::json!({"caps": null, "when_capped": "skip"});
+        let skip = CapPolicy::from_kwargs(skip).unwrap();
+        assert_eq!(serde_json::to_value(&skip).unwrap()["when_capped"], "skip");
+        let err = CapPolicy::from_kwargs(serde_json::json!({"when_capped": "later"})).unwrap_err();
+        assert_eq!(
+            (err.code(), err.path()),
+            ("format.invalid", Some("/when_capped"))
+        );
+        let err = CapPolicy::from_kwargs(serde_json::json!([1])).unwrap_err();
+        assert_eq!(err.code(), "format.invalid");
+    }
+}
