@@ -32,14 +32,14 @@ pub(crate) fn items(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Items> {
     }
     let list = PyList::new(obj.py(), convert::items(obj, what, EXPECTED)?)?;
     if list.iter().all(|i| i.is_instance_of::<PyDict>()) {
-        return Ok(Items::Json(dumps(list.as_any())?));
+        return Ok(Items::Json(dumps(list.as_any(), true)?));
     }
     let mut text = String::from("[");
     for (i, item) in list.iter().enumerate() {
         if i > 0 {
             text.push(',');
         }
-        text.push_str(&document_text(&item, what, "a dict, str or bytes")?);
+        text.push_str(&document_text(&item, what, "a dict, str or bytes", true)?);
     }
     text.push(']');
     Ok(Items::Json(text))

@@ -16,12 +16,15 @@ use sequenza::time::Tz;
 
 use super::type_error;
 
-/// `json.dumps(obj, allow_nan=False, default=json_default)`.
-pub(crate) fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
+/// `json.dumps(obj, allow_nan=False, default=json_default)`; without the `default=` hook when
+/// `data` is false.
+pub(crate) fn dumps(obj: &Bound<'_, PyAny>, data: bool) -> PyResult<String> {
     let py = obj.py();
     let kwargs = PyDict::new(py);
     kwargs.set_item("allow_nan", false)?;
-    kwargs.set_item("default", wrap_pyfunction!(json_default, py)?)?;
+    if data {
+        kwargs.set_item("default", wrap_pyfunction!(json_default, py)?)?;
+    }
     PyModule::import(py, "json")?
         .getattr("dumps")?
         .call((obj,), Some(&kwargs))?
@@ -29,11 +32,13 @@ pub(crate) fn dumps(obj: &Bound<'_, PyAny>) -> PyResult<String> {
 }
 
 /// The JSON text of a document argument (a flow, a contact, an event …): a `str`, UTF-8 `bytes`,
-/// or a `dict` serialised with [`dumps`] (so that it may hold `datetime`s, `date`s and sets).
+/// or a `dict` serialised with [`dumps`] (a `data` document such as a contact may hold
+/// `datetime`s, `date`s and sets; a model document such as a flow is plain JSON).
 pub(crate) fn document_text(
     obj: &Bound<'_, PyAny>,
     what: &str,
     expected: &str,
+    data: bool,
 ) -> PyResult<String> {
     if let Ok(s) = obj.cast::<PyString>() {
         return s.extract();
@@ -48,16 +53,16 @@ pub(crate) fn document_text(
         };
     }
     if obj.is_instance_of::<PyDict>() {
-        return dumps(obj);
+        return dumps(obj, data);
     }
     Err(type_error(obj, what, expected))
 }
 
 /// A Python value (anything `json.dumps` takes, with [`json_default`]) as a JSON value, read by
 /// the core (nesting up to `sequenza::text::MAX_JSON_DEPTH`). A `str` is a JSON string, not JSON
-/// text. (`_what` names the argument for the callers' reading; the core locates its errors.)
-pub(crate) fn to_value(obj: &Bound<'_, PyAny>, _what: &str) -> PyResult<serde_json::Value> {
-    sequenza::text::json_value(&dumps(obj)?).map_err(|e| super::to_py_err(obj.py(), &e))
+/// text.
+pub(crate) fn to_value(obj: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
+    sequenza::text::json_value(&dumps(obj, true)?).map_err(|e| super::to_py_err(obj.py(), &e))
 }
 
 /// The items of a sequence argument: any iterable but a `str`, `bytes` or `dict` (one document,
@@ -304,17 +309,19 @@ instant_args!(Now = "now", At = "at", Dt = "dt", A = "a", B = "b");
 
 /// A document type that an argument holds as a `dict`, JSON text or UTF-8 bytes, read by its
 /// core reader: a malformed one is a `FlowFormatError` with its JSON pointer. `NAME` names the
-/// argument in a `TypeError`.
+/// argument in a `TypeError`; `DATA` says whether a `dict` may hold `datetime`s, `date`s and sets.
 pub(crate) trait Document: Sized {
     const NAME: &'static str;
+    const DATA: bool;
 
     fn read(json: &str) -> sequenza::Result<Self>;
 }
 
 macro_rules! documents {
-    ($($ty:ty => $name:literal, $read:path;)*) => {$(
+    ($($ty:ty => $name:literal, $data:literal, $read:path;)*) => {$(
         impl Document for $ty {
             const NAME: &'static str = $name;
+            const DATA: bool = $data;
 
             fn read(json: &str) -> sequenza::Result<Self> {
                 $read(json)
@@ -324,26 +331,26 @@ macro_rules! documents {
 }
 
 documents! {
-    sequenza::Contact => "contact", sequenza::Contact::from_json;
-    sequenza::Event => "event", sequenza::Event::from_json;
-    sequenza::Flow => "flow", sequenza::Flow::from_json;
-    sequenza::FieldSchema => "fields", sequenza::FieldSchema::from_json;
-    sequenza::list::List => "list", sequenza::list::List::from_json;
-    sequenza::list::Source => "source", sequenza::list::Source::from_json;
-    sequenza::list::Activity => "activity", sequenza::error::from_json;
-    sequenza::segment::Segment => "segment", sequenza::segment::Segment::from_json;
-    sequenza::flow::WaitNode => "wait", sequenza::flow::WaitNode::from_json;
-    sequenza::time::RecurrenceRule => "rule", sequenza::time::RecurrenceRule::from_json;
-    sequenza::time::ZonedPolicy => "policy", sequenza::time::ZonedPolicy::from_json;
-    sequenza::time::CapPolicy => "caps", sequenza::time::CapPolicy::from_json;
-    sequenza::engine::InboundMessage => "message", sequenza::error::from_json;
-    sequenza::engine::ApiResponse => "response", sequenza::error::from_json;
-    sequenza::runtime::Delivery => "the reply of a handler", sequenza::error::from_json;
+    sequenza::Contact => "contact", true, sequenza::Contact::from_json;
+    sequenza::Event => "event", true, sequenza::Event::from_json;
+    sequenza::Flow => "flow", false, sequenza::Flow::from_json;
+    sequenza::FieldSchema => "fields", false, sequenza::FieldSchema::from_json;
+    sequenza::list::List => "list", true, sequenza::list::List::from_json;
+    sequenza::list::Source => "source", true, sequenza::list::Source::from_json;
+    sequenza::list::Activity => "activity", true, sequenza::error::from_json;
+    sequenza::segment::Segment => "segment", false, sequenza::segment::Segment::from_json;
+    sequenza::flow::WaitNode => "wait", false, sequenza::flow::WaitNode::from_json;
+    sequenza::time::RecurrenceRule => "rule", false, sequenza::time::RecurrenceRule::from_json;
+    sequenza::time::ZonedPolicy => "policy", false, sequenza::time::ZonedPolicy::from_json;
+    sequenza::time::CapPolicy => "caps", false, sequenza::time::CapPolicy::from_json;
+    sequenza::engine::InboundMessage => "message", true, sequenza::error::from_json;
+    sequenza::engine::ApiResponse => "response", true, sequenza::error::from_json;
+    sequenza::runtime::Delivery => "the reply of a handler", true, sequenza::error::from_json;
 }
 
 /// A `T` read from `obj` (a `dict`, JSON text or UTF-8 bytes) by its core reader.
 pub(crate) fn read<T: Document>(obj: &Bound<'_, PyAny>, what: &str, expected: &str) -> PyResult<T> {
-    let text = document_text(obj, what, expected)?;
+    let text = document_text(obj, what, expected, T::DATA)?;
     T::read(&text).map_err(|e| super::to_py_err(obj.py(), &e))
 }
 
@@ -456,5 +463,25 @@ impl<'py, T: Dated> IntoPyObject<'py> for Records<T> {
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Self::Output> {
         records_to_py(py, &self.0, Dated::at)
+    }
+}
+
+/// An id argument (`str`) as the core's id type (`FlowId`, `ContactId` …); it derefs to it.
+#[derive(Debug)]
+pub(crate) struct Id<T>(pub T);
+
+impl<'py, T: From<String>> FromPyObject<'_, 'py> for Id<T> {
+    type Error = PyErr;
+
+    fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+        Ok(Id(T::from(obj.extract::<String>()?)))
+    }
+}
+
+impl<T> std::ops::Deref for Id<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
     }
 }

@@ -26,7 +26,7 @@ use sequenza::{Contact, FieldSchema};
 use serde::Serialize;
 
 use super::convert::{read, to_py, to_value, Doc, Json, Now, Records};
-use super::errors::Result;
+use super::errors::{Out, Result};
 use super::lists::PyAudience;
 use super::{to_py_err, type_error};
 
@@ -66,7 +66,7 @@ fn fs_path(obj: &Bound<'_, PyAny>) -> PyResult<String> {
 
 /// The import options from the keyword arguments (the core checks names and types).
 fn options(kwargs: &Bound<'_, PyDict>) -> Result<ImportOptions> {
-    let value = to_value(kwargs, "the import options")?;
+    let value = to_value(kwargs)?;
     Ok(ImportOptions::from_json_value(value).map_err(sequenza::Error::from)?)
 }
 
@@ -90,7 +90,7 @@ pub(crate) fn preview_csv(
     source: Input,
     fields: Option<Doc<FieldSchema>>,
     overrides: Option<&Bound<'_, PyDict>>,
-) -> Result<Json<impl Serialize>> {
+) -> Out<impl Serialize> {
     let options = options(&overrides.cloned().unwrap_or_else(|| PyDict::new(py)))?;
     let fields = fields.map(|f| f.0).unwrap_or_default();
     let reader = source.0.open()?;

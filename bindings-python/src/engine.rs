@@ -28,9 +28,9 @@ use sequenza::runtime::{route_of, Channel, Delivery};
 use sequenza::segment::events_from_columns;
 use sequenza::{Contact, Event, FieldSchema};
 
-use super::convert::{read, to_py, to_value, At, Datetime, Doc, Json, Now, Obj};
+use super::convert::{read, to_py, to_value, At, Datetime, Doc, Id, Json, Now, Obj};
 use super::csv_import::{ImportCall, Input, PyImportReport};
-use super::errors::Result;
+use super::errors::{Out, Result};
 use super::index::SegmentArg;
 use super::time::PyFrequencyCaps;
 use super::{type_error, PyFlow};
@@ -57,9 +57,9 @@ impl<'py> FromPyObject<'_, 'py> for FeedItems {
 
     fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         let text = if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-            to_value(&obj, "items")?.to_string()
+            to_value(&obj)?.to_string()
         } else {
-            super::convert::document_text(&obj, "items", "a list, dict, str or bytes")?
+            super::convert::document_text(&obj, "items", "a list, dict, str or bytes", true)?
         };
         sequenza::error::from_json(&text)
             .map(FeedItems)
@@ -170,8 +170,8 @@ impl PyEngine {
         now: Now,
         in_flight: &str,
         node_map: Option<&Bound<'_, PyAny>>,
-    ) -> Result<Json<impl Serialize>> {
-        let node_map = node_map.map(|m| to_value(m, "node_map")).transpose()?;
+    ) -> Out<impl Serialize> {
+        let node_map = node_map.map(to_value).transpose()?;
         let node_map = node_map.unwrap_or_else(|| serde_json::json!({}));
         let options = serde_json::json!({"in_flight": in_flight, "node_map": node_map});
         let options: PublishOptions = sequenza::error::from_json(&options.to_string())?;
@@ -181,13 +181,11 @@ impl PyEngine {
     /// Sets a flow's status: ``"active"``, ``"paused"`` or ``"archived"``.
     fn set_status(
         &mut self,
-        flow_id: &str,
+        flow_id: Id<FlowId>,
         status: Word<sequenza::flow::FlowStatus>,
         now: Now,
     ) -> Result<()> {
-        Ok(self
-            .inner
-            .set_status(&FlowId::new(flow_id), status.0, now.0)?)
+        Ok(self.inner.set_status(&flow_id, status.0, now.0)?)
     }
 
     /// Inserts or replaces a contact (a ``dict`` or JSON text); the triggers it fires run.
@@ -196,10 +194,8 @@ impl PyEngine {
     }
 
     /// Removes a contact: it exits every flow and leaves every list.
-    fn remove_contact(&mut self, contact_id: &str, now: Now) -> Result<()> {
-        Ok(self
-            .inner
-            .remove_contact(&ContactId::new(contact_id), now.0)?)
+    fn remove_contact(&mut self, contact_id: Id<ContactId>, now: Now) -> Result<()> {
+        Ok(self.inner.remove_contact(&contact_id, now.0)?)
     }
 
     /// Records an event ``{"contact", "name", "at", "properties"}``.
@@ -212,15 +208,14 @@ impl PyEngine {
     /// with the triggers that fire.
     fn record_activity(
         &mut self,
-        contact_id: &str,
+        contact_id: Id<ContactId>,
         activity: Doc<Activity>,
         at: At,
         now: Now,
     ) -> Result<()> {
-        let contact = ContactId::new(contact_id);
         Ok(self
             .inner
-            .record_activity(&contact, activity.0, at.0, now.0)?)
+            .record_activity(&contact_id, activity.0, at.0, now.0)?)
     }
 
     /// Receives an inbound WhatsApp / SMS message ``{"channel", "from" or "contact", "text",
@@ -234,13 +229,13 @@ impl PyEngine {
     fn enroll(
         &mut self,
         py: Python<'_>,
-        flow_id: &str,
+        flow_id: Id<FlowId>,
         contact_ids: Vec<String>,
         now: Now,
-    ) -> Result<Json<impl Serialize>> {
+    ) -> Out<impl Serialize> {
         let ids: Vec<ContactId> = contact_ids.into_iter().map(ContactId::from).collect();
-        let flow = FlowId::new(flow_id);
-        Ok(Json(py.detach(|| self.inner.enroll(&flow, &ids, now.0))?))
+        let out = py.detach(|| self.inner.enroll(&flow_id, &ids, now.0))?;
+        Ok(Json(out))
     }
 
     /// Enrolls every contact matching the flow's manual ``filter`` (or its entry restriction);
@@ -248,24 +243,17 @@ impl PyEngine {
     fn enroll_matching(
         &mut self,
         py: Python<'_>,
-        flow_id: &str,
+        flow_id: Id<FlowId>,
         now: Now,
-    ) -> Result<Json<impl Serialize>> {
-        let flow = FlowId::new(flow_id);
-        Ok(Json(
-            py.detach(|| self.inner.enroll_matching(&flow, now.0))?,
-        ))
+    ) -> Out<impl Serialize> {
+        let out = py.detach(|| self.inner.enroll_matching(&flow_id, now.0))?;
+        Ok(Json(out))
     }
 
     /// New items of the feed at ``url`` (dicts ``{"id", "title", "link", "published",
     /// "summary"}``) start the flows with a ``feed`` trigger on it; returns ``{"entered",
     /// "refused"}``.
-    fn feed_items(
-        &mut self,
-        url: &str,
-        items: FeedItems,
-        now: Now,
-    ) -> Result<Json<impl Serialize>> {
+    fn feed_items(&mut self, url: &str, items: FeedItems, now: Now) -> Out<impl Serialize> {
         Ok(Json(self.inner.feed_items(url, &items.0, now.0)?))
     }
 
@@ -283,7 +271,7 @@ impl PyEngine {
 
     /// The outbox, oldest first: dicts ``{"key", "kind", "flow", "version", "node",
     /// "contact", "channel", "to", "at", "content" | "request", "team"}``.
-    fn effects(&self) -> Result<Json<impl Serialize>> {
+    fn effects(&self) -> Out<impl Serialize> {
         Ok(Json(self.inner.effects()?))
     }
 
@@ -326,11 +314,7 @@ impl PyEngine {
     /// Enrollments, optionally of one flow and / or one contact: dicts ``{"flow", "version",
     /// "contact", "node", "state", "due", "reason", "since", "entered_at"}``.
     #[pyo3(signature = (flow = None, contact = None))]
-    fn enrollments(
-        &self,
-        flow: Option<&str>,
-        contact: Option<&str>,
-    ) -> Result<Json<impl Serialize>> {
+    fn enrollments(&self, flow: Option<&str>, contact: Option<&str>) -> Out<impl Serialize> {
         let (flow, contact) = (flow.map(FlowId::new), contact.map(ContactId::new));
         Ok(Json(
             self.inner.enrollments(flow.as_ref(), contact.as_ref())?,
@@ -339,24 +323,21 @@ impl PyEngine {
 
     /// A flow's statistics: the totals (``entered``, ``waiting``, ``completed``, ``exited``,
     /// ``sent`` …) beside ``flow``, ``refused``, ``goals_by_name``, ``nodes`` and ``days``.
-    fn stats(&self, flow_id: &str) -> Result<Json<impl Serialize>> {
-        Ok(Json(self.inner.stats(&FlowId::new(flow_id))?))
+    fn stats(&self, flow_id: Id<FlowId>) -> Out<impl Serialize> {
+        Ok(Json(self.inner.stats(&flow_id)?))
     }
 
     /// A contact's history (optionally in one flow), oldest first: dicts ``{"at", "flow",
     /// "version", "contact", "node", "action", "reason", "effect"}``.
     #[pyo3(signature = (contact_id, flow = None))]
-    fn history(&self, contact_id: &str, flow: Option<&str>) -> Result<Json<impl Serialize>> {
+    fn history(&self, contact_id: Id<ContactId>, flow: Option<&str>) -> Out<impl Serialize> {
         let flow = flow.map(FlowId::new);
-        Ok(Json(
-            self.inner
-                .history(&ContactId::new(contact_id), flow.as_ref())?,
-        ))
+        Ok(Json(self.inner.history(&contact_id, flow.as_ref())?))
     }
 
     /// A contact as a dict, or None.
-    fn contact(&self, contact_id: &str) -> Option<Json<&Contact>> {
-        self.inner.contact(&ContactId::new(contact_id)).map(Json)
+    fn contact(&self, contact_id: Id<ContactId>) -> Option<Json<&Contact>> {
+        self.inner.contact(&contact_id).map(Json)
     }
 
     /// Registers a segment (a ``Segment``, ``dict`` or JSON text); its entries and exits fire
@@ -372,30 +353,38 @@ impl PyEngine {
     }
 
     /// Deletes a list.
-    fn delete_list(&mut self, list_id: &str, now: Now) -> Result<()> {
-        Ok(self.inner.delete_list(&ListId::new(list_id), now.0)?)
+    fn delete_list(&mut self, list_id: Id<ListId>, now: Now) -> Result<()> {
+        Ok(self.inner.delete_list(&list_id, now.0)?)
     }
 
     /// Renames a list.
-    fn rename_list(&mut self, list_id: &str, name: &str, now: Now) -> Result<()> {
-        Ok(self.inner.rename_list(&ListId::new(list_id), name, now.0)?)
+    fn rename_list(&mut self, list_id: Id<ListId>, name: &str, now: Now) -> Result<()> {
+        Ok(self.inner.rename_list(&list_id, name, now.0)?)
     }
 
     /// Adds a contact to a list by hand; list triggers fire.
-    fn add_to_list(&mut self, list_id: &str, contact_id: &str, now: Now) -> Result<()> {
-        let (list, contact) = (ListId::new(list_id), ContactId::new(contact_id));
-        Ok(self.inner.add_to_list(&list, &contact, now.0)?)
+    fn add_to_list(
+        &mut self,
+        list_id: Id<ListId>,
+        contact_id: Id<ContactId>,
+        now: Now,
+    ) -> Result<()> {
+        Ok(self.inner.add_to_list(&list_id, &contact_id, now.0)?)
     }
 
     /// Takes a contact out of a list by hand; list triggers fire.
-    fn remove_from_list(&mut self, list_id: &str, contact_id: &str, now: Now) -> Result<()> {
-        let (list, contact) = (ListId::new(list_id), ContactId::new(contact_id));
-        Ok(self.inner.remove_from_list(&list, &contact, now.0)?)
+    fn remove_from_list(
+        &mut self,
+        list_id: Id<ListId>,
+        contact_id: Id<ContactId>,
+        now: Now,
+    ) -> Result<()> {
+        Ok(self.inner.remove_from_list(&list_id, &contact_id, now.0)?)
     }
 
     /// The ids of a list's members, in id order (empty for an unknown list).
-    fn member_ids(&self, list_id: &str) -> Vec<String> {
-        let ids = self.inner.audience().member_ids(&ListId::new(list_id));
+    fn member_ids(&self, list_id: Id<ListId>) -> Vec<String> {
+        let ids = self.inner.audience().member_ids(&list_id);
         ids.map(|c| c.as_str().to_owned()).collect()
     }
 
@@ -445,9 +434,13 @@ impl PyEngine {
     /// Duplicates a flow under ``new_id`` as a draft (version 1) without its inbound keywords
     /// and without media attachments; returns the new flow as a dict. Raises ``EngineError``
     /// ``engine.flow.unknown`` or ``engine.flow.taken`` (at ``/new_id``).
-    fn duplicate(&mut self, flow_id: &str, new_id: &str, now: Now) -> Result<Json<impl Serialize>> {
-        let (flow, new) = (FlowId::new(flow_id), FlowId::new(new_id));
-        Ok(Json(self.inner.duplicate(&flow, &new, now.0)?))
+    fn duplicate(
+        &mut self,
+        flow_id: Id<FlowId>,
+        new_id: Id<FlowId>,
+        now: Now,
+    ) -> Out<impl Serialize> {
+        Ok(Json(self.inner.duplicate(&flow_id, &new_id, now.0)?))
     }
 
     /// Ends a waiting contact's wait now (recorded in its history with ``by`` and ``now``).
@@ -455,13 +448,12 @@ impl PyEngine {
     #[pyo3(signature = (flow_id, contact_id, now, by = None))]
     fn skip_wait(
         &mut self,
-        flow_id: &str,
-        contact_id: &str,
+        flow_id: Id<FlowId>,
+        contact_id: Id<ContactId>,
         now: Now,
         by: Option<String>,
     ) -> Result<()> {
-        let (flow, contact) = (FlowId::new(flow_id), ContactId::new(contact_id));
-        Ok(self.inner.skip_wait(&flow, &contact, now.0, by)?)
+        Ok(self.inner.skip_wait(&flow_id, &contact_id, now.0, by)?)
     }
 
     /// Moves a waiting contact to a node, which runs now (recorded with ``by`` and ``now``).
@@ -470,16 +462,15 @@ impl PyEngine {
     #[pyo3(signature = (flow_id, contact_id, node_id, now, by = None))]
     fn move_to(
         &mut self,
-        flow_id: &str,
-        contact_id: &str,
-        node_id: &str,
+        flow_id: Id<FlowId>,
+        contact_id: Id<ContactId>,
+        node_id: Id<NodeId>,
         now: Now,
         by: Option<String>,
     ) -> Result<()> {
-        let (flow, contact) = (FlowId::new(flow_id), ContactId::new(contact_id));
         Ok(self
             .inner
-            .move_to(&flow, &contact, &NodeId::new(node_id), now.0, by)?)
+            .move_to(&flow_id, &contact_id, &node_id, now.0, by)?)
     }
 
     /// Takes a waiting contact out of a flow: it exits with reason ``cancelled`` (recorded with
@@ -488,13 +479,12 @@ impl PyEngine {
     #[pyo3(signature = (flow_id, contact_id, now, by = None))]
     fn cancel(
         &mut self,
-        flow_id: &str,
-        contact_id: &str,
+        flow_id: Id<FlowId>,
+        contact_id: Id<ContactId>,
         now: Now,
         by: Option<String>,
     ) -> Result<()> {
-        let (flow, contact) = (FlowId::new(flow_id), ContactId::new(contact_id));
-        Ok(self.inner.cancel(&flow, &contact, now.0, by)?)
+        Ok(self.inner.cancel(&flow_id, &contact_id, now.0, by)?)
     }
 
     // ---- preview_schedule (issue 12 §2) ----
@@ -509,11 +499,10 @@ impl PyEngine {
     fn preview_schedule(
         &self,
         py: Python<'_>,
-        flow_id: &str,
+        flow_id: Id<FlowId>,
         now: Now,
-    ) -> Result<Json<impl Serialize>> {
-        let flow = FlowId::new(flow_id);
-        let preview = py.detach(|| self.inner.preview_schedule(&flow, now.0))?;
+    ) -> Out<impl Serialize> {
+        let preview = py.detach(|| self.inner.preview_schedule(&flow_id, now.0))?;
         Ok(Json(preview.contacts))
     }
 
@@ -523,13 +512,12 @@ impl PyEngine {
     fn schedule_conflicts(
         &self,
         py: Python<'_>,
-        flow_id: &str,
+        flow_id: Id<FlowId>,
         now: Now,
-    ) -> Result<Json<impl Serialize>> {
-        let flow = FlowId::new(flow_id);
-        Ok(Json(
-            py.detach(|| self.inner.schedule_conflicts(&flow, now.0))?,
-        ))
+    ) -> Out<impl Serialize> {
+        Ok(Json(py.detach(|| {
+            self.inner.schedule_conflicts(&flow_id, now.0)
+        })?))
     }
 
     // --- perf: batch inputs (issue 12 §3) ---------------------------------------------------

@@ -9,120 +9,60 @@ use pyo3::exceptions::{PyException, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyString, PyType};
-use sequenza::error::Area;
+use sequenza::error::{Area, ErrorData};
 
 use super::convert::to_py;
 
-create_exception!(
-    sequenza,
-    SequenzaError,
-    PyException,
-    "Base class of every error raised by sequenza. Attributes: ``area``, ``code`` (stable, see \
-     ``error_codes()``), ``message`` (without the location) and the location fields that apply \
-     (``path``, ``line``, ``column``, ``row``, ``csv_column``, ``column_name``, ``byte_offset``, \
-     ``node``, ``flow``, ``contact``), else None."
-);
-create_exception!(
-    sequenza,
-    FlowFormatError,
-    SequenzaError,
-    "A JSON document of the wrong form (area ``format``): ``format.syntax``, ``format.eof``, \
-     ``format.invalid``, with ``path``, ``line`` and ``column``."
-);
-create_exception!(
-    sequenza,
-    ConditionSyntaxError,
-    SequenzaError,
-    "Condition text that cannot be parsed (area ``parse``, ``condition.syntax``): ``line``, \
-     ``column``, ``expected`` and ``found``."
-);
-create_exception!(
-    sequenza,
-    ConditionError,
-    SequenzaError,
-    "A condition that cannot be evaluated as written (area ``condition``), with ``path``."
-);
-create_exception!(
-    sequenza,
-    SegmentError,
-    ConditionError,
-    "A segment problem (area ``segment``: ``segment.cycle``, ``segment.unknown``, \
-     ``segment.duplicate``), with ``path``; also a ``ConditionError``."
-);
-create_exception!(
-    sequenza,
-    TimeError,
-    SequenzaError,
-    "A time rule that cannot be used as written (area ``time``: ``time.zone.unknown``, \
-     ``time.policy.never_allowed`` …), with ``path``."
-);
-create_exception!(
-    sequenza,
-    ListError,
-    SequenzaError,
-    "A list operation that cannot be done (area ``list``), with ``path``."
-);
-create_exception!(
-    sequenza,
-    CsvImportError,
-    SequenzaError,
-    "A CSV file or import option that cannot be imported at all (area ``import``): ``row`` \
-     (1-based, the header is row 1), ``csv_column`` (0-based), ``column_name``, ``byte_offset``; \
-     ``report`` the partial report when the import stopped part-way."
-);
-create_exception!(
-    sequenza,
-    JsonLogicError,
-    SequenzaError,
-    "A JsonLogic rule that cannot be evaluated (area ``jsonlogic``), with ``path`` and \
-     ``operator``."
-);
-create_exception!(
-    sequenza,
-    MergeSyntaxError,
-    SequenzaError,
-    "A malformed ``{{ … }}`` merge field in message text (area ``merge``), with ``byte_offset``."
-);
-create_exception!(
-    sequenza,
-    FlowError,
-    SequenzaError,
-    "A flow that cannot be used as written (area ``flow``), with ``flow`` and ``node``."
-);
-create_exception!(
-    sequenza,
-    EngineError,
-    SequenzaError,
-    "An engine step that cannot be done (area ``engine``)."
-);
-create_exception!(
-    sequenza,
-    StoreError,
-    SequenzaError,
-    "A store that cannot be read or written (area ``store``)."
-);
+/// The exception classes, each with its base and docstring; [`classes`] lists them, base first.
+macro_rules! exceptions {
+    ($($name:ident($base:ident): $doc:literal;)*) => {
+        $(create_exception!(sequenza, $name, $base, $doc);)*
 
-/// The attributes every exception has (None when they do not apply).
-const ATTRIBUTES: &[&str] = &[
-    "area",
-    "code",
-    "message",
-    "path",
-    "line",
-    "column",
-    "row",
-    "csv_column",
-    "column_name",
-    "byte_offset",
-    "node",
-    "flow",
-    "contact",
-    "report",
-    "findings",
-    "expected",
-    "found",
-    "operator",
-];
+        /// Every exception class made by `create_exception!`, the base class first.
+        fn classes(py: Python<'_>) -> Vec<Bound<'_, PyType>> {
+            vec![$(py.get_type::<$name>()),*]
+        }
+    };
+}
+
+exceptions! {
+    SequenzaError(PyException):
+        "Base class of every error raised by sequenza. Attributes: ``area``, ``code`` (stable, see \
+        ``error_codes()``), ``message`` (without the location) and the location fields that apply \
+        (``path``, ``line``, ``column``, ``row``, ``csv_column``, ``column_name``, ``byte_offset``, \
+        ``node``, ``flow``, ``contact``), else None.";
+    FlowFormatError(SequenzaError):
+        "A JSON document of the wrong form (area ``format``): ``format.syntax``, ``format.eof``, \
+        ``format.invalid``, with ``path``, ``line`` and ``column``.";
+    ConditionSyntaxError(SequenzaError):
+        "Condition text that cannot be parsed (area ``parse``, ``condition.syntax``): ``line``, \
+        ``column``, ``expected`` and ``found``.";
+    ConditionError(SequenzaError):
+        "A condition that cannot be evaluated as written (area ``condition``), with ``path``.";
+    SegmentError(ConditionError):
+        "A segment problem (area ``segment``: ``segment.cycle``, ``segment.unknown``, \
+        ``segment.duplicate``), with ``path``; also a ``ConditionError``.";
+    TimeError(SequenzaError):
+        "A time rule that cannot be used as written (area ``time``: ``time.zone.unknown``, \
+        ``time.policy.never_allowed`` …), with ``path``.";
+    ListError(SequenzaError):
+        "A list operation that cannot be done (area ``list``), with ``path``.";
+    CsvImportError(SequenzaError):
+        "A CSV file or import option that cannot be imported at all (area ``import``): ``row`` \
+        (1-based, the header is row 1), ``csv_column`` (0-based), ``column_name``, ``byte_offset``; \
+        ``report`` the partial report when the import stopped part-way.";
+    JsonLogicError(SequenzaError):
+        "A JsonLogic rule that cannot be evaluated (area ``jsonlogic``), with ``path`` and \
+        ``operator``.";
+    MergeSyntaxError(SequenzaError):
+        "A malformed ``{{ … }}`` merge field in message text (area ``merge``), with ``byte_offset``.";
+    FlowError(SequenzaError):
+        "A flow that cannot be used as written (area ``flow``), with ``flow`` and ``node``.";
+    EngineError(SequenzaError):
+        "An engine step that cannot be done (area ``engine``).";
+    StoreError(SequenzaError):
+        "A store that cannot be read or written (area ``store``).";
+}
 
 /// Maps a core error to its exception: the class by area, the attributes from its data.
 pub(crate) fn to_py_err(py: Python<'_>, err: &sequenza::Error) -> PyErr {
@@ -155,6 +95,9 @@ pub(crate) enum Error {
 
 /// The result of a binding method.
 pub(crate) type Result<T> = std::result::Result<T, Error>;
+
+/// The result of a binding method that returns a value in its serde JSON form.
+pub(crate) type Out<T> = Result<super::convert::Json<T>>;
 
 impl From<sequenza::Error> for Error {
     fn from(e: sequenza::Error) -> Self {
@@ -222,25 +165,10 @@ pub(crate) fn error_codes(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
 /// Adds the exception classes to the module, with their default attributes.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
-    let base = py.get_type::<SequenzaError>();
-    for attr in ATTRIBUTES {
-        base.setattr(*attr, py.None())?;
+    for attr in ErrorData::FIELDS {
+        py.get_type::<SequenzaError>().setattr(*attr, py.None())?;
     }
-    for class in [
-        base,
-        py.get_type::<FlowFormatError>(),
-        py.get_type::<ConditionSyntaxError>(),
-        py.get_type::<ConditionError>(),
-        py.get_type::<SegmentError>(),
-        py.get_type::<TimeError>(),
-        py.get_type::<ListError>(),
-        py.get_type::<CsvImportError>(),
-        py.get_type::<JsonLogicError>(),
-        py.get_type::<MergeSyntaxError>(),
-        py.get_type::<FlowError>(),
-        py.get_type::<EngineError>(),
-        py.get_type::<StoreError>(),
-    ] {
+    for class in classes(py) {
         m.add(class.name()?, class)?;
     }
     let namespace = PyDict::new(py);

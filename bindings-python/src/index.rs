@@ -7,7 +7,7 @@ use sequenza::model::{ContactId, SegmentId};
 use sequenza::segment::{ContactChange, MembershipDelta, Segment, SegmentIndex};
 use sequenza::{Contact, Event, FieldSchema};
 
-use super::convert::{items, time_zone, Datetime, Doc, Holds, Now, Obj, Records};
+use super::convert::{items, time_zone, Datetime, Doc, Holds, Id, Now, Obj, Records};
 use super::errors::Result;
 use super::segment::PySegment;
 
@@ -129,21 +129,20 @@ impl PySegmentIndex {
     }
 
     /// The ids of the members of a segment, sorted (empty for an unknown segment).
-    fn members(&self, segment_id: &str) -> Vec<String> {
-        let ids = self.inner.members(&SegmentId::new(segment_id));
+    fn members(&self, segment_id: Id<SegmentId>) -> Vec<String> {
+        let ids = self.inner.members(&segment_id);
         ids.map(|c| c.as_str().to_owned()).collect()
     }
 
     /// The ids of the segments a contact is in, a segment before the segments that read it.
-    fn segments_of(&self, contact_id: &str) -> Vec<String> {
-        let ids = self.inner.segments_of(&ContactId::new(contact_id));
+    fn segments_of(&self, contact_id: Id<ContactId>) -> Vec<String> {
+        let ids = self.inner.segments_of(&contact_id);
         ids.into_iter().map(|s| s.as_str().to_owned()).collect()
     }
 
     /// True when the contact is in the segment.
-    fn is_member(&self, segment_id: &str, contact_id: &str) -> bool {
-        let (segment, contact) = (SegmentId::new(segment_id), ContactId::new(contact_id));
-        self.inner.is_member(&segment, &contact)
+    fn is_member(&self, segment_id: Id<SegmentId>, contact_id: Id<ContactId>) -> bool {
+        self.inner.is_member(&segment_id, &contact_id)
     }
 
     /// How many contacts the index holds.

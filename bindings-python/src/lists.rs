@@ -11,8 +11,10 @@ use sequenza::model::{ContactId, ListId};
 use sequenza::{Contact, Event, FieldSchema};
 use serde::Serialize;
 
-use super::convert::{document_text, time_zone, to_value, At, Datetime, Doc, Json, Now, Records};
-use super::errors::Result;
+use super::convert::{
+    document_text, time_zone, to_value, At, Datetime, Doc, Id, Json, Now, Records,
+};
+use super::errors::{Out, Result};
 use super::segment::PySegment;
 use super::FlowList;
 
@@ -62,11 +64,8 @@ impl PyAudience {
 
     /// Forgets a contact and its events at ``now``; it leaves every list it was in. Returns the
     /// list changes (none for an unknown contact).
-    fn remove_contact(&mut self, contact_id: &str, now: Now) -> Changes {
-        Records(
-            self.inner
-                .remove_contact(&ContactId::new(contact_id), now.0),
-        )
+    fn remove_contact(&mut self, contact_id: Id<ContactId>, now: Now) -> Changes {
+        Records(self.inner.remove_contact(&contact_id, now.0))
     }
 
     /// Records an event (``{"contact", "name", "at", "properties"}`` or its JSON text) at
@@ -84,15 +83,15 @@ impl PyAudience {
     /// ``/activity``.
     fn record(
         &mut self,
-        contact_id: &str,
+        contact_id: Id<ContactId>,
         activity: &Bound<'_, PyAny>,
         at: At,
         now: Now,
     ) -> Result<Changes> {
-        let text = document_text(activity, "activity", "a dict, str or bytes")?;
+        let text = document_text(activity, "activity", "a dict, str or bytes", true)?;
         let activity = Activity::from_argument(&text)?;
         Ok(Records(self.inner.record(
-            &ContactId::new(contact_id),
+            &contact_id,
             activity,
             at.0,
             now.0,
@@ -110,13 +109,13 @@ impl PyAudience {
     }
 
     /// A contact as a ``dict`` (its ``lists`` say which lists it is in), or None.
-    fn contact(&self, contact_id: &str) -> Option<Json<&Contact>> {
-        self.inner.contact(&ContactId::new(contact_id)).map(Json)
+    fn contact(&self, contact_id: Id<ContactId>) -> Option<Json<&Contact>> {
+        self.inner.contact(&contact_id).map(Json)
     }
 
     /// The events of a contact, in arrival order, as dicts.
-    fn events(&self, contact_id: &str) -> Json<impl Serialize + '_> {
-        Json(self.inner.events(&ContactId::new(contact_id)))
+    fn events(&self, contact_id: Id<ContactId>) -> Json<impl Serialize + '_> {
+        Json(self.inner.events(&contact_id))
     }
 
     /// How many contacts there are.
@@ -138,19 +137,19 @@ impl PyAudience {
     }
 
     /// Renames a list. Raises ``ListError`` (``list.unknown``, ``list.name.empty``).
-    fn rename_list(&mut self, list_id: &str, name: &str) -> Result<()> {
-        Ok(self.inner.rename_list(&ListId::new(list_id), name)?)
+    fn rename_list(&mut self, list_id: Id<ListId>, name: &str) -> Result<()> {
+        Ok(self.inner.rename_list(&list_id, name)?)
     }
 
     /// Deletes a list at ``now``; its contacts no longer name it. Raises ``ListError``
     /// (``list.unknown``).
-    fn delete_list(&mut self, list_id: &str, now: Now) -> Result<()> {
-        Ok(self.inner.delete_list(&ListId::new(list_id), now.0)?)
+    fn delete_list(&mut self, list_id: Id<ListId>, now: Now) -> Result<()> {
+        Ok(self.inner.delete_list(&list_id, now.0)?)
     }
 
     /// A list as a ``dict`` (its JSON form), or None.
-    fn get_list(&self, list_id: &str) -> Option<Json<&List>> {
-        self.inner.list(&ListId::new(list_id)).map(Json)
+    fn get_list(&self, list_id: Id<ListId>) -> Option<Json<&List>> {
+        self.inner.list(&list_id).map(Json)
     }
 
     /// Every list as a ``dict``, in id order.
@@ -163,52 +162,54 @@ impl PyAudience {
     #[pyo3(signature = (list_id, offset = 0, limit = 50))]
     fn members(
         &self,
-        list_id: &str,
+        list_id: Id<ListId>,
         offset: usize,
         limit: usize,
-    ) -> Result<Json<impl Serialize + '_>> {
-        Ok(Json(self.inner.members(
-            &ListId::new(list_id),
-            offset,
-            limit,
-        )?))
+    ) -> Out<impl Serialize + '_> {
+        Ok(Json(self.inner.members(&list_id, offset, limit)?))
     }
 
     /// The ids of a list's members, sorted (empty for an unknown list).
-    fn member_ids(&self, list_id: &str) -> Vec<String> {
-        let ids = self.inner.member_ids(&ListId::new(list_id));
+    fn member_ids(&self, list_id: Id<ListId>) -> Vec<String> {
+        let ids = self.inner.member_ids(&list_id);
         ids.map(|c| c.as_str().to_owned()).collect()
     }
 
     /// How many members a list has (None for an unknown list).
-    fn member_count(&self, list_id: &str) -> Option<usize> {
-        self.inner.member_count(&ListId::new(list_id))
+    fn member_count(&self, list_id: Id<ListId>) -> Option<usize> {
+        self.inner.member_count(&list_id)
     }
 
     /// True when the contact is in the list.
-    fn is_member(&self, list_id: &str, contact_id: &str) -> bool {
-        let (list, contact) = (ListId::new(list_id), ContactId::new(contact_id));
-        self.inner.is_member(&list, &contact)
+    fn is_member(&self, list_id: Id<ListId>, contact_id: Id<ContactId>) -> bool {
+        self.inner.is_member(&list_id, &contact_id)
     }
 
     /// Adds a contact to a list by hand at ``now`` (``contact`` is a contact ``dict`` or JSON
     /// text; it is inserted or updated first). Returns the list changes. Raises ``ListError``
     /// (``list.unknown``).
-    fn add_to_list(&mut self, list_id: &str, contact: Doc<Contact>, now: Now) -> Result<Changes> {
-        Ok(Records(self.inner.add_to_list(
-            &ListId::new(list_id),
-            contact.0,
-            now.0,
-        )?))
+    fn add_to_list(
+        &mut self,
+        list_id: Id<ListId>,
+        contact: Doc<Contact>,
+        now: Now,
+    ) -> Result<Changes> {
+        Ok(Records(self.inner.add_to_list(&list_id, contact.0, now.0)?))
     }
 
     /// Takes a contact out of a list by hand at ``now``; returns the list changes. Raises
     /// ``ListError`` (``list.unknown``, ``list.contact.unknown``).
-    fn remove_from_list(&mut self, list_id: &str, contact_id: &str, now: Now) -> Result<Changes> {
-        let (list, contact) = (ListId::new(list_id), ContactId::new(contact_id));
-        Ok(Records(
-            self.inner.remove_from_list(&list, &contact, now.0)?,
-        ))
+    fn remove_from_list(
+        &mut self,
+        list_id: Id<ListId>,
+        contact_id: Id<ContactId>,
+        now: Now,
+    ) -> Result<Changes> {
+        Ok(Records(self.inner.remove_from_list(
+            &list_id,
+            &contact_id,
+            now.0,
+        )?))
     }
 
     fn __repr__(&self) -> String {
@@ -237,7 +238,7 @@ pub(crate) fn list_trigger_hits(
     changes: &Bound<'_, PyAny>,
     flows: FlowList,
 ) -> PyResult<Records<sequenza::list::TriggerHit>> {
-    let value = to_value(changes, "changes")?;
+    let value = to_value(changes)?;
     let changes: Vec<ListChange> = serde_json::from_value(value).map_err(|e| {
         pyo3::exceptions::PyValueError::new_err(format!(
             "changes must be a list of list changes {{\"list\", \"contact\", \"change\", \"at\"}}: {e}"

@@ -69,6 +69,7 @@ struct SegmentDoc(Option<String>, Option<String>, Condition);
 
 impl Document for SegmentDoc {
     const NAME: &'static str = "data";
+    const DATA: bool = false;
 
     fn read(json: &str) -> sequenza::Result<Self> {
         let (id, name, condition) = sequenza::segment::Segment::from_json_or_condition(json)?;
@@ -152,7 +153,7 @@ impl PySegment {
         id: Option<String>,
         name: Option<String>,
     ) -> Result<Self> {
-        let condition = Condition::from_jsonlogic(&to_value(rule, "rule")?)?;
+        let condition = Condition::from_jsonlogic(&to_value(rule)?)?;
         Ok(PySegment::new(condition, id, name))
     }
 
@@ -249,6 +250,7 @@ impl PySegment {
     /// ``FlowFormatError`` for a table that cannot be read (``format.column.*``, duplicate ids),
     /// ``TypeError`` for an object that is not a table, ``ValueError`` for a naive ``now``.
     #[pyo3(signature = (table, now, *, id_column = "id", events = None, default_time_zone = "UTC", fields = None))]
+    #[allow(clippy::too_many_arguments)]
     fn filter<'py>(
         &self,
         py: Python<'py>,
@@ -268,6 +270,7 @@ impl PySegment {
     /// How many rows of ``table`` are in the segment at ``now``: ``len(self.filter(...))``
     /// without building the list of ids. Same arguments and errors as ``filter``.
     #[pyo3(signature = (table, now, *, id_column = "id", events = None, default_time_zone = "UTC", fields = None))]
+    #[allow(clippy::too_many_arguments)]
     fn count<'py>(
         &self,
         py: Python<'py>,
@@ -287,6 +290,7 @@ impl PySegment {
     /// ``__arrow_c_array__``), e.g. ``df.filter(pl.Series(segment.mask(table, now)))``. Same
     /// arguments and errors as ``filter``.
     #[pyo3(signature = (table, now, *, id_column = "id", events = None, default_time_zone = "UTC", fields = None))]
+    #[allow(clippy::too_many_arguments)]
     fn mask<'py>(
         &self,
         py: Python<'py>,
@@ -401,8 +405,8 @@ pub(crate) fn jsonlogic_apply<'py>(
     rule: &Bound<'py, PyAny>,
     data: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let rule = to_value(rule, "rule")?;
-    let data = data.map(|d| to_value(d, "data")).transpose()?;
+    let rule = to_value(rule)?;
+    let data = data.map(to_value).transpose()?;
     let data = data.unwrap_or(serde_json::Value::Null);
     let result = py.detach(|| sequenza::jsonlogic::apply(&rule, &data));
     let result = result.map_err(|e| to_py_err(py, &e.into()))?;

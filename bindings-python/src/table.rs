@@ -122,7 +122,7 @@ fn table_options(options: Option<&Bound<'_, PyDict>>) -> Result<TableOptions> {
     let options = options.copy()?;
     let fields = options.get_item("fields")?.filter(|f| !f.is_none());
     options.del_item("fields").ok();
-    let text = document_text(options.as_any(), "options", "keyword arguments")?;
+    let text = document_text(options.as_any(), "options", "keyword arguments", false)?;
     let mut out = TableOptions::from_json(&text)?;
     out.fields = fields
         .map(|f| f.extract::<Doc<FieldSchema>>())
@@ -256,32 +256,19 @@ pub(crate) fn ids<'py>(
     table: &BulkTable,
     rows: &Bitmap,
 ) -> PyResult<Bound<'py, PyList>> {
-    let list = PyList::empty(py);
+    fn pick<T: Copy>(values: &[T], rows: &Bitmap) -> Vec<T> {
+        rows.iter()
+            .filter_map(|row| values.get(row).copied())
+            .collect()
+    }
     match table.id_form() {
-        IdForm::Integers(values) => {
-            for row in rows.iter() {
-                if let Some(id) = values.get(row) {
-                    list.append(*id)?;
-                }
-            }
-        }
-        IdForm::Unsigned(values) => {
-            for row in rows.iter() {
-                if let Some(id) = values.get(row) {
-                    list.append(*id)?;
-                }
-            }
-        }
+        IdForm::Integers(values) => PyList::new(py, pick(values, rows)),
+        IdForm::Unsigned(values) => PyList::new(py, pick(values, rows)),
         _ => {
-            let ids = table.table().ids();
-            for row in rows.iter() {
-                if let Some(id) = ids.get(row) {
-                    list.append(id.as_str())?;
-                }
-            }
+            let ids: Vec<&str> = rows.ids(table.table()).map(|id| id.as_str()).collect();
+            PyList::new(py, ids)
         }
     }
-    Ok(list)
 }
 
 /// A boolean Arrow array handed out through the Arrow PyCapsule interface.
@@ -499,18 +486,8 @@ fn numbers(array: &dyn Array) -> Option<Vec<Option<f64>>> {
             }
         )*};
     }
-    cast!(
-        Int8Type,
-        Int16Type,
-        Int32Type,
-        Int64Type,
-        UInt8Type,
-        UInt16Type,
-        UInt32Type,
-        UInt64Type,
-        Float32Type,
-        Float64Type
-    );
+    cast!(Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type);
+    cast!(UInt16Type, UInt32Type, UInt64Type, Float32Type, Float64Type);
     if let Some(a) = array.as_primitive_opt::<Float16Type>() {
         return Some(a.iter().map(|v| finite(v.map(|x| x.to_f64()))).collect());
     }

@@ -74,7 +74,7 @@ impl<'py> FromPyObject<'_, 'py> for History {
     fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
         let text = match obj.cast::<PyString>() {
             Ok(s) => s.to_cow()?.into_owned(),
-            Err(_) => to_value(&obj, "history")?.to_string(),
+            Err(_) => to_value(&obj)?.to_string(),
         };
         let history = history_from_json(&text);
         history
@@ -156,7 +156,7 @@ impl PySendPolicy {
         kwargs.set_item("timezone", timezone)?;
         kwargs.set_item("fallback_timezone", fallback_timezone)?;
         kwargs.set_item("outside_window", outside_window)?;
-        let source = send_policy_from_kwargs(to_value(&kwargs, "the send policy options")?)?;
+        let source = send_policy_from_kwargs(to_value(&kwargs)?)?;
         Ok(PySendPolicy {
             inner: ZonedPolicy::new(source)?,
         })
@@ -259,6 +259,7 @@ impl PySendPolicy {
                         &item,
                         "policies[i]",
                         "SendPolicy, str, bytes or dict",
+                        false,
                     )?;
                     SendPolicy::from_json(&text).map_err(|e| e.in_element(i))?
                 }
@@ -579,7 +580,7 @@ impl PyFrequencyCaps {
     #[new]
     #[pyo3(signature = (caps = None, *, when_capped = None))]
     fn new(caps: Option<&Bound<'_, PyAny>>, when_capped: Option<String>) -> Result<Self> {
-        let caps = caps.map(|c| to_value(c, "caps")).transpose()?;
+        let caps = caps.map(to_value).transpose()?;
         let options = serde_json::json!({"caps": caps, "when_capped": when_capped});
         Ok(PyFrequencyCaps {
             inner: CapPolicy::from_kwargs(options)?,

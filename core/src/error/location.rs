@@ -124,3 +124,66 @@ pub struct ErrorData {
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
+
+// ---- the keys of an error's data (issue 9 §1: one list for every binding) -----------------------
+
+impl ErrorData {
+    /// Every key the JSON form of an [`ErrorData`] can have: `area`, `code`, `message`, the
+    /// [`Location`] fields, `report`, `findings`, and the extra keys of condition syntax errors
+    /// (`expected`, `found`) and JsonLogic errors (`operator`). A binding gives its exceptions
+    /// all of them, `None` when one does not apply.
+    ///
+    /// ```
+    /// use sequenza::error::ErrorData;
+    /// let err = sequenza::condition::Condition::parse("city = ").unwrap_err();
+    /// let json = serde_json::to_value(err.data()).unwrap();
+    /// let keys = json.as_object().unwrap().keys();
+    /// assert!(keys.into_iter().all(|k| ErrorData::FIELDS.contains(&k.as_str())));
+    /// ```
+    pub const FIELDS: &'static [&'static str] = &[
+        "area",
+        "code",
+        "message",
+        "path",
+        "line",
+        "column",
+        "row",
+        "csv_column",
+        "column_name",
+        "byte_offset",
+        "node",
+        "flow",
+        "contact",
+        "report",
+        "findings",
+        "expected",
+        "found",
+        "operator",
+    ];
+}
+
+#[cfg(test)]
+mod fields_tests {
+    use super::{ErrorData, Location};
+
+    #[test]
+    fn every_location_field_is_listed() {
+        let location = Location {
+            path: Some("/a".into()),
+            line: Some(1),
+            column: Some(2),
+            row: Some(3),
+            csv_column: Some(4),
+            column_name: Some("x".into()),
+            byte_offset: Some(5),
+            node: Some("n".into()),
+            flow: Some("f".into()),
+            contact: Some("c".into()),
+        };
+        let json = serde_json::to_value(&location).unwrap();
+        let keys = json.as_object().unwrap().keys();
+        assert!(keys
+            .into_iter()
+            .all(|k| ErrorData::FIELDS.contains(&k.as_str())));
+    }
+}
