@@ -3,12 +3,9 @@
 //! (`sequenza::segment::TableOptions`, see the core's `segment::table` for the rules).
 //!
 //! The table's `__arrow_c_stream__()` gives a PyCapsule holding an `ArrowArrayStream`; its record
-//! batches are imported with arrow-rs (no copy of the buffers) and each column is handed over as
-//! the [`ColumnValues`] of its Arrow type: text (utf8, large_utf8, utf8_view, dictionaries of
-//! those), integers, floats and decimal128 (as numbers), bool, date32 / date64 (as days),
-//! timestamps (with a zone: instants; without: refused by the core), lists of text, null; any
-//! other type is handed over by name and refused by the core. No Python code runs per row, and
-//! the conversion and the build run without the GIL.
+//! batches are imported with arrow-rs (no copy of the buffers) and the core reads their columns
+//! (`sequenza::segment::arrow::columns`: the [`ColumnValues`] of each Arrow type). No Python code
+//! runs per row, and the conversion and the build run without the GIL.
 //!
 //! `ContactTable.from_arrow` builds once; `Segment.filter / count / mask` evaluate on it (or build
 //! a table from their argument first). `mask` hands a boolean Arrow array back through
@@ -16,21 +13,11 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use arrow_array::cast::AsArray;
 use arrow_array::ffi::to_ffi;
 use arrow_array::ffi_stream::{ArrowArrayStreamReader, FFI_ArrowArrayStream};
-use arrow_array::types::{
-    Date32Type, Date64Type, Decimal128Type, Float16Type, Float32Type, Float64Type, Int16Type,
-    Int32Type, Int64Type, Int8Type, TimestampMicrosecondType, TimestampMillisecondType,
-    TimestampNanosecondType, TimestampSecondType, UInt16Type, UInt32Type, UInt64Type, UInt8Type,
-};
-use arrow_array::{
-    Array, BooleanArray, GenericListArray, GenericListViewArray, OffsetSizeTrait, RecordBatch,
-    RecordBatchReader,
-};
+use arrow_array::{Array, BooleanArray, RecordBatch, RecordBatchReader};
 use arrow_buffer::{BooleanBuffer, Buffer};
-use arrow_schema::{DataType, SchemaRef, TimeUnit};
-use chrono::{DateTime, Utc};
+use arrow_schema::SchemaRef;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict, PyList, PyString, PyTuple};
@@ -65,53 +52,10 @@ pub(crate) struct Batches {
 }
 
 impl Batches {
-    /// Every column as the core's values, in table order.
+    /// Every column as the core's values, in table order (`sequenza::segment::arrow`).
     pub(crate) fn columns(&self) -> Vec<(&str, ColumnValues<'_>)> {
-        let n: usize = self.batches.iter().map(RecordBatch::num_rows).sum();
-        self.schema
-            .fields()
-            .iter()
-            .enumerate()
-            .map(|(index, field)| {
-                let arrays: Vec<&dyn Array> = self
-                    .batches
-                    .iter()
-                    .map(|b| b.column(index).as_ref())
-                    .collect();
-                (field.name().as_str(), values(field.data_type(), &arrays, n))
-            })
-            .collect()
+        sequenza::segment::arrow::columns(&self.schema, &self.batches)
     }
-}
-
-/// The values of a column from its arrays (one per batch).
-fn values<'a>(data_type: &DataType, arrays: &[&'a dyn Array], n: usize) -> ColumnValues<'a> {
-    let unsupported = || ColumnValues::Unsupported(data_type.to_string());
-    let out = match data_type {
-        t if is_text(t) => gather(arrays, texts).map(ColumnValues::Text),
-        DataType::List(item)
-        | DataType::LargeList(item)
-        | DataType::ListView(item)
-        | DataType::LargeListView(item)
-            if is_text(item.data_type()) =>
-        {
-            gather(arrays, text_lists).map(ColumnValues::TextLists)
-        }
-        DataType::Boolean => gather(arrays, |a| Some(a.as_boolean_opt()?.iter().collect()))
-            .map(ColumnValues::Booleans),
-        DataType::Date32 | DataType::Date64 => gather(arrays, days).map(ColumnValues::Days),
-        DataType::Timestamp(_, None) => Some(ColumnValues::LocalTimestamps),
-        DataType::Timestamp(_, Some(_)) => gather(arrays, instants).map(ColumnValues::Instants),
-        DataType::Null => Some(ColumnValues::Nulls(n)),
-        DataType::Int8 | DataType::Int16 | DataType::Int32 | DataType::Int64 => {
-            gather(arrays, signed).map(ColumnValues::Integers)
-        }
-        DataType::UInt8 | DataType::UInt16 | DataType::UInt32 | DataType::UInt64 => {
-            gather(arrays, unsigned).map(ColumnValues::Unsigned)
-        }
-        _ => gather(arrays, numbers).map(ColumnValues::Numbers),
-    };
-    out.unwrap_or_else(unsupported)
 }
 
 /// The table options from keyword arguments (``fields`` as a `Doc` reads it).
@@ -380,196 +324,4 @@ pub(crate) fn read_stream(obj: &Bound<'_, PyAny>, what: &str) -> PyResult<Batche
         }
     }
     Ok(Batches { schema, batches })
-}
-
-/// `f` over every batch's array, concatenated; `None` when one array is not of the kind.
-fn gather<'a, T>(
-    arrays: &[&'a dyn Array],
-    f: impl Fn(&'a dyn Array) -> Option<Vec<T>>,
-) -> Option<Vec<T>> {
-    let mut out = Vec::with_capacity(arrays.iter().map(|a| a.len()).sum());
-    for array in arrays {
-        out.extend(f(*array)?);
-    }
-    Some(out)
-}
-
-fn is_text(t: &DataType) -> bool {
-    match t {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => true,
-        DataType::Dictionary(_, values) => is_text(values),
-        _ => false,
-    }
-}
-
-/// The values of a text array (utf8, large_utf8, utf8_view, or a dictionary of those).
-fn texts(array: &dyn Array) -> Option<Vec<Option<&str>>> {
-    if let Some(a) = array.as_string_opt::<i32>() {
-        return Some(a.iter().collect());
-    }
-    if let Some(a) = array.as_string_opt::<i64>() {
-        return Some(a.iter().collect());
-    }
-    if let Some(a) = array.as_string_view_opt() {
-        return Some(a.iter().collect());
-    }
-    if let Some(d) = array.as_any_dictionary_opt() {
-        let values = texts(d.values().as_ref())?;
-        let keys = d.normalized_keys();
-        return Some(
-            (0..array.len())
-                .map(|i| {
-                    if array.is_null(i) {
-                        None
-                    } else {
-                        keys.get(i).and_then(|k| values.get(*k).copied().flatten())
-                    }
-                })
-                .collect(),
-        );
-    }
-    None
-}
-
-/// The values of a list-of-text array: a null list is an empty one, null items are skipped.
-fn text_lists(array: &dyn Array) -> Option<Vec<Vec<&str>>> {
-    /// The lists of `array` from the text `values` and each list's `(start, end)` range.
-    fn ranges<'a>(
-        array: &dyn Array,
-        values: &[Option<&'a str>],
-        range: impl Fn(usize) -> Option<(usize, usize)>,
-    ) -> Option<Vec<Vec<&'a str>>> {
-        let list = |i| {
-            if array.is_null(i) {
-                return Some(Vec::new());
-            }
-            let (start, end) = range(i)?;
-            Some(values.get(start..end)?.iter().flatten().copied().collect())
-        };
-        (0..array.len()).map(list).collect()
-    }
-    fn list<O: OffsetSizeTrait>(l: &GenericListArray<O>) -> Option<Vec<Vec<&str>>> {
-        let (values, o) = (texts(l.values().as_ref())?, l.value_offsets());
-        ranges(l, &values, |i| {
-            Some((o.get(i)?.as_usize(), o.get(i + 1)?.as_usize()))
-        })
-    }
-    fn view<O: OffsetSizeTrait>(l: &GenericListViewArray<O>) -> Option<Vec<Vec<&str>>> {
-        let values = texts(l.values().as_ref())?;
-        let (o, s) = (l.value_offsets(), l.value_sizes());
-        ranges(l, &values, |i| {
-            let start = o.get(i)?.as_usize();
-            Some((start, start.checked_add(s.get(i)?.as_usize())?))
-        })
-    }
-    if let Some(l) = array.as_list_opt::<i32>() {
-        return list(l);
-    }
-    if let Some(l) = array.as_list_opt::<i64>() {
-        return list(l);
-    }
-    if let Some(l) = array.as_list_view_opt::<i32>() {
-        return view(l);
-    }
-    view(array.as_list_view_opt::<i64>()?)
-}
-
-/// The values of a numeric array as `f64`; NaN is a missing value.
-fn numbers(array: &dyn Array) -> Option<Vec<Option<f64>>> {
-    fn finite(v: Option<f64>) -> Option<f64> {
-        v.filter(|x| !x.is_nan())
-    }
-    macro_rules! cast {
-        ($($t:ty),*) => {$(
-            if let Some(a) = array.as_primitive_opt::<$t>() {
-                return Some(a.iter().map(|v| finite(v.map(|x| x as f64))).collect());
-            }
-        )*};
-    }
-    cast!(Int8Type, Int16Type, Int32Type, Int64Type, UInt8Type);
-    cast!(UInt16Type, UInt32Type, UInt64Type, Float32Type, Float64Type);
-    if let Some(a) = array.as_primitive_opt::<Float16Type>() {
-        return Some(a.iter().map(|v| finite(v.map(|x| x.to_f64()))).collect());
-    }
-    if let (Some(a), DataType::Decimal128(_, scale)) = (
-        array.as_primitive_opt::<Decimal128Type>(),
-        array.data_type(),
-    ) {
-        let div = 10f64.powi(i32::from(*scale));
-        return Some(
-            a.iter()
-                .map(|v| finite(v.map(|x| x as f64 / div)))
-                .collect(),
-        );
-    }
-    None
-}
-
-/// Day numbers since 1970-01-01 of a date32 / date64 array.
-fn days(array: &dyn Array) -> Option<Vec<Option<i32>>> {
-    if let Some(a) = array.as_primitive_opt::<Date32Type>() {
-        return Some(a.iter().collect());
-    }
-    let a = array.as_primitive_opt::<Date64Type>()?;
-    Some(
-        a.iter()
-            .map(|v| v.and_then(|ms| i32::try_from(ms.div_euclid(86_400_000)).ok()))
-            .collect(),
-    )
-}
-
-/// The instants of a timestamp array (the values are UTC whatever the zone); out of range is
-/// missing.
-fn instants(array: &dyn Array) -> Option<Vec<Option<DateTime<Utc>>>> {
-    let DataType::Timestamp(unit, _) = array.data_type() else {
-        return None;
-    };
-    Some(match unit {
-        TimeUnit::Second => array
-            .as_primitive_opt::<TimestampSecondType>()?
-            .iter()
-            .map(|v| v.and_then(|s| DateTime::from_timestamp(s, 0)))
-            .collect(),
-        TimeUnit::Millisecond => array
-            .as_primitive_opt::<TimestampMillisecondType>()?
-            .iter()
-            .map(|v| v.and_then(DateTime::from_timestamp_millis))
-            .collect(),
-        TimeUnit::Microsecond => array
-            .as_primitive_opt::<TimestampMicrosecondType>()?
-            .iter()
-            .map(|v| v.and_then(DateTime::from_timestamp_micros))
-            .collect(),
-        TimeUnit::Nanosecond => array
-            .as_primitive_opt::<TimestampNanosecondType>()?
-            .iter()
-            .map(|v| v.map(DateTime::from_timestamp_nanos))
-            .collect(),
-    })
-}
-
-/// The values of a signed integer array.
-fn signed(array: &dyn Array) -> Option<Vec<Option<i64>>> {
-    macro_rules! cast {
-        ($($t:ty),*) => {$(
-            if let Some(a) = array.as_primitive_opt::<$t>() {
-                return Some(a.iter().map(|v| v.map(i64::from)).collect());
-            }
-        )*};
-    }
-    cast!(Int8Type, Int16Type, Int32Type, Int64Type);
-    None
-}
-
-/// The values of an unsigned integer array.
-fn unsigned(array: &dyn Array) -> Option<Vec<Option<u64>>> {
-    macro_rules! cast {
-        ($($t:ty),*) => {$(
-            if let Some(a) = array.as_primitive_opt::<$t>() {
-                return Some(a.iter().map(|v| v.map(u64::from)).collect());
-            }
-        )*};
-    }
-    cast!(UInt8Type, UInt16Type, UInt32Type, UInt64Type);
-    None
 }

@@ -181,3 +181,7 @@ crate::tagged::tagged_enum! {
     },
 }
 }
+
+// ---- Arrow record batches as table columns (issue 9 §1: read by the core, not the binding) ----
+#[cfg(feature = "arrow")]
+pub mod arrow;
