@@ -35,7 +35,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 use sequenza::FieldSchema;
 
-use convert::{Data, Doc, Json, Obj};
+use convert::{Data, Doc, Json};
 use errors::to_py_err;
 
 /// Findings as a list of dicts, through the core's serde JSON form.
@@ -176,9 +176,24 @@ impl PyFlow {
 /// that is not a flow (or a field schema) raises ``FlowFormatError``.
 #[pyfunction]
 #[pyo3(signature = (flow, fields = None))]
-fn validate_flow(py: Python<'_>, flow: Obj<PyFlow>, fields: Option<Doc<FieldSchema>>) -> Findings {
+fn validate_flow(
+    py: Python<'_>,
+    flow: &Bound<'_, PyAny>,
+    fields: Option<Doc<FieldSchema>>,
+) -> PyResult<Findings> {
     let fields = fields.map(|f| f.0);
-    Json(py.detach(|| sequenza::validate_flow(&flow.0, fields.as_ref())))
+    // A `Flow` is validated in place, without a copy.
+    let parsed: sequenza::Flow;
+    let flow = match flow.cast::<PyFlow>() {
+        Ok(handle) => &handle.get().inner,
+        Err(_) => {
+            parsed = convert::read(flow, "flow", "a Flow, str, bytes or dict")?;
+            &parsed
+        }
+    };
+    Ok(Json(
+        py.detach(|| sequenza::validate_flow(flow, fields.as_ref())),
+    ))
 }
 
 /// Validates a set of flows: every flow on its own, then the checks across flows (duplicate
