@@ -64,10 +64,10 @@ setup-chromium:
 lint:
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --features sequenza/schema -- -D warnings
-	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p sequenza --features schema,import
+	RUSTDOCFLAGS="-D warnings" cargo doc --no-deps -p sequenza --features schema,import,arrow
 
 test-rust:
-	cargo test -p sequenza --features schema,import
+	cargo test -p sequenza --features schema,import,arrow
 	cargo test -p sequenza-examples -p sequenza-benches
 
 # --release: the same build `make dist` packages into the wheel (one release build, not two).
