@@ -307,8 +307,7 @@ impl Engine {
         ts_return_type = "HistoryEntry[]"
     )]
     pub fn history(&self, id: ContactId, flow: Option<InFlow>) -> Out<'_> {
-        let flow = flow.map(|f| f.0);
-        out(self.inner.history(&id.0, flow.as_ref()))
+        out(self.inner.history(&id.0, flow.as_ref().map(|f| &f.0)))
     }
 
     /// A contact, or `null`.

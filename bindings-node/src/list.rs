@@ -212,15 +212,9 @@ impl Audience {
         at: At,
         now: Option<Now>,
     ) -> Result<Out<'_>> {
-        let activity = activity.0 .0;
         let (at, now) = (at.0, now.map_or(at.0, |n| n.0));
-        // Read inside a record, so that its errors locate inside the activity (`/activity/…`).
-        let id = serde_json::Value::String(id.0.as_str().to_owned());
-        let record = format!(
-            r#"{{"contact": {id}, "at": "{}", "activity": {activity}}}"#,
-            iso(at)
-        );
-        let r = ActivityRecord::from_json(&record).or_throw(env)?;
+        // Read as a record's `activity` (errors at `/activity/…`).
+        let r = ActivityRecord::from_parts(id.0.as_str(), at, &activity.0 .0).or_throw(env)?;
         Ok(self.with_mut(|a| value(a.record(&r.contact, r.activity, r.at, now))))
     }
 

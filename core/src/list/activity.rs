@@ -342,3 +342,27 @@ impl ActivityRecord {
         crate::error::from_json_str(json)
     }
 }
+
+// ---- issue 9: an activity record from its parts (the bindings' `Audience.record`) ----------
+
+impl ActivityRecord {
+    /// A record from its parts: the contact, the instant and the activity as JSON text, read as
+    /// the record's `activity`, so that an error in it has a `path` under `/activity` (what
+    /// every binding's `Audience.record` takes).
+    ///
+    /// ```
+    /// use sequenza::list::ActivityRecord;
+    /// let at = "2026-11-25T09:00:00Z".parse()?;
+    /// let r = ActivityRecord::from_parts("anna", at, r#"{"type": "tag_assigned", "tag": "vip"}"#)?;
+    /// assert_eq!((r.contact.as_str(), r.activity.event_name()), ("anna", "tag.assigned"));
+    /// let err = ActivityRecord::from_parts("anna", at, r#"{"type": "tag_assigned"}"#).unwrap_err();
+    /// assert_eq!((err.code(), err.path()), ("format.invalid", Some("/activity")));
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn from_parts(contact: &str, at: DateTime<Utc>, activity: &str) -> crate::Result<Self> {
+        let contact = serde_json::Value::from(contact);
+        let at = at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+        let record = format!(r#"{{"contact": {contact}, "at": "{at}", "activity": {activity}}}"#);
+        Self::from_json(&record)
+    }
+}
