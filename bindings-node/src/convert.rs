@@ -26,36 +26,28 @@ use crate::errors::OrThrow;
 /// An optional JS argument.
 pub(crate) type Arg<'a> = Option<Unknown<'a>>;
 
+/// A core reader of a document's JSON text (`Contact::from_json` …).
+pub(crate) type Reader<T> = fn(&str) -> sequenza::Result<T>;
+
 /// Throws a `TypeError` with Node's `ERR_INVALID_ARG_TYPE` and returns napi's "already thrown".
 pub(crate) fn type_error(env: &Env, message: &str) -> Error {
-    thrown(
-        env.throw_type_error(message, Some("ERR_INVALID_ARG_TYPE")),
-        message,
-    )
+    let code = Some("ERR_INVALID_ARG_TYPE");
+    thrown(env.throw_type_error(message, code), message)
 }
 
 /// Throws a `RangeError` with Node's `ERR_INVALID_ARG_VALUE` (right type, wrong value).
 pub(crate) fn range_error(env: &Env, message: &str) -> Error {
-    thrown(
-        env.throw_range_error(message, Some("ERR_INVALID_ARG_VALUE")),
-        message,
-    )
+    let code = Some("ERR_INVALID_ARG_VALUE");
+    thrown(env.throw_range_error(message, code), message)
 }
 
 fn thrown(result: Result<()>, message: &str) -> Error {
-    result.map_or_else(
-        |e| e,
-        |()| Error::new(Status::PendingException, message.to_owned()),
-    )
+    let pending = || Error::new(Status::PendingException, message.to_owned());
+    result.map_or_else(|e| e, |()| pending())
 }
 
 /// `The "name" argument must be {expected}. Received …`, as a `TypeError`.
-pub(crate) fn wrong_type(
-    env: &Env,
-    value: Option<&Unknown<'_>>,
-    name: &str,
-    expected: &str,
-) -> Error {
+pub(crate) fn wrong_type(env: &Env, value: Option<&Unknown>, name: &str, expected: &str) -> Error {
     let received = match value.map(|v| (v.get_type(), v.is_array())) {
         None | Some((Ok(ValueType::Undefined), _)) => "undefined".to_owned(),
         Some((Ok(ValueType::Null), _)) => "null".to_owned(),
@@ -63,10 +55,8 @@ pub(crate) fn wrong_type(
         Some((Ok(t), _)) => format!("type {}", format!("{t}").to_lowercase()),
         Some((Err(_), _)) => "an unreadable value".to_owned(),
     };
-    type_error(
-        env,
-        &format!("The \"{name}\" argument must be {expected}. Received {received}"),
-    )
+    let message = format!("The \"{name}\" argument must be {expected}. Received {received}");
+    type_error(env, &message)
 }
 
 /// The value unless it is `undefined` or `null`.
@@ -89,21 +79,16 @@ pub(crate) fn strings(env: &Env, value: Arg, name: &str) -> Result<Vec<String>> 
     each(env, value, name, "an array of strings")
 }
 
-/// Every element of a JS array read as `T`, named `name[i]` (`expected`: the message when it
-/// is not an array).
-pub(crate) fn each<T: FromArg>(
-    env: &Env,
-    value: Arg,
-    name: &str,
-    expected: &str,
-) -> Result<Vec<T>> {
+/// Every element of a JS array read as `T`, named `name[i]` (`what`: the message when it is not
+/// an array).
+pub(crate) fn each<T: FromArg>(env: &Env, value: Arg, name: &str, what: &str) -> Result<Vec<T>> {
     match value {
         Some(v) if v.is_array()? => {
             let list = v.coerce_to_object()?;
             let item = |i| T::from_arg(env, Some(list.get_element(i)?), &format!("{name}[{i}]"));
             (0..list.get_array_length()?).map(item).collect()
         }
-        other => Err(wrong_type(env, other.as_ref(), name, expected)),
+        other => Err(wrong_type(env, other.as_ref(), name, what)),
     }
 }
 
@@ -125,22 +110,12 @@ pub(crate) fn json_text(env: &Env, value: Arg, name: &str) -> Result<String> {
 }
 
 /// A document read by the core from [`json_text`]; the core's error is thrown as is.
-pub(crate) fn doc<T>(
-    env: &Env,
-    value: Arg,
-    name: &str,
-    read: impl FnOnce(&str) -> sequenza::Result<T>,
-) -> Result<T> {
+pub(crate) fn doc<T>(env: &Env, value: Arg, name: &str, read: Reader<T>) -> Result<T> {
     read(&json_text(env, value, name)?).or_throw(env)
 }
 
 /// An optional document (`undefined` / `null` for none).
-pub(crate) fn opt_doc<T>(
-    env: &Env,
-    value: Arg,
-    name: &str,
-    read: impl FnOnce(&str) -> sequenza::Result<T>,
-) -> Result<Option<T>> {
+pub(crate) fn opt_doc<T>(env: &Env, value: Arg, name: &str, read: Reader<T>) -> Result<Option<T>> {
     given(value)
         .map(|v| doc(env, Some(v), name, read))
         .transpose()
@@ -193,12 +168,7 @@ pub(crate) fn json_value(
 
 /// Every element of a JS array read by the core (one `JSON.stringify` for the whole array); a
 /// format error of element `i` gets the JSON pointer `/i/…`.
-pub(crate) fn array<T>(
-    env: &Env,
-    value: Arg,
-    name: &str,
-    read: impl Fn(&str) -> sequenza::Result<T>,
-) -> Result<Vec<T>> {
+pub(crate) fn array<T>(env: &Env, value: Arg, name: &str, read: Reader<T>) -> Result<Vec<T>> {
     let text = match &value {
         Some(v) if v.is_array()? => stringify(env, *v)?,
         _ => None,
@@ -249,10 +219,7 @@ pub(crate) fn iso(t: DateTime<Utc>) -> String {
 }
 
 /// A core value in its serde form, as a JS value.
-pub(crate) fn to_js<'env, T: Serialize + ?Sized>(
-    env: &'env Env,
-    value: &T,
-) -> Result<Unknown<'env>> {
+pub(crate) fn to_js<'e, T: Serialize + ?Sized>(env: &'e Env, value: &T) -> Result<Unknown<'e>> {
     env.to_js_value(&value)
 }
 
@@ -276,11 +243,11 @@ pub(crate) trait FromArg: Sized {
 #[allow(unsafe_code)]
 pub(crate) unsafe fn from_napi<T: FromArg>(
     env: napi_env,
-    value: napi_value,
+    raw: napi_value,
     name: &str,
 ) -> Result<T> {
     // SAFETY: napi's own env and value, as the caller's contract says.
-    let value = unsafe { Option::<Unknown<'_>>::from_napi_value(env, value) }?;
+    let value = unsafe { Option::<Unknown<'_>>::from_napi_value(env, raw) }?;
     T::from_arg(&Env::from_raw(env), value, name)
 }
 

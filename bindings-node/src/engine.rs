@@ -237,18 +237,18 @@ impl Engine {
     /// `response` (`{status, body}`) answers an API call. Throws an `EngineError`
     /// `engine.effect.unknown`.
     #[napi(
-        ts_args_type = "key: string, outcome: Outcome, now: Instant, response?: ApiResponse | null"
+        ts_args_type = "key: string, outcome: Outcome, now: Instant, response?: ApiResponse | null",
+        ts_return_type = "void"
     )]
     pub fn ack(
         &mut self,
-        env: &Env,
         key: Key,
         outcome: Outcome,
         now: Now,
         response: Option<Response>,
-    ) -> Result<()> {
+    ) -> Out<'_> {
         let (key, response) = (EffectKey(key.0), response.map(|r| r.0));
-        ok(env, self.inner.ack(&key, outcome.0, now.0, response))
+        done(self.inner.ack(&key, outcome.0, now.0, response))
     }
 
     /// Ticks at `now`, then calls `handlers[route](effect)` for each effect of the outbox and

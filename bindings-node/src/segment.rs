@@ -71,12 +71,7 @@ impl Segment {
     }
 
     /// Evaluates the condition over an array of contacts at once.
-    fn evaluate_all(
-        &self,
-        env: &Env,
-        all: Contacts,
-        options: Arg,
-    ) -> Result<(ContactTable, Bitmap)> {
+    fn evaluate(&self, env: &Env, all: Contacts, options: Arg) -> Result<(ContactTable, Bitmap)> {
         let (opts, o) = Segment::options(env, options)?;
         let table = ContactTable::from_contacts(&all.0, &o.events, o.schema.as_ref());
         let table = table.or_throw(env)?;
@@ -273,14 +268,14 @@ impl Segment {
     /// whole array is evaluated column-wise at once).
     #[napi(ts_args_type = "contacts: Array<Contact>, options: FilterOptions")]
     pub fn filter(&self, env: &Env, contacts: Contacts, options: Arg) -> Result<Vec<String>> {
-        let (table, hits) = self.evaluate_all(env, contacts, options)?;
+        let (table, hits) = self.evaluate(env, contacts, options)?;
         Ok(hits.ids(&table).map(|id| id.as_str().to_owned()).collect())
     }
 
     /// How many contacts satisfy the condition at `options.now` (`filter(…).length`).
     #[napi(ts_args_type = "contacts: Array<Contact>, options: FilterOptions")]
     pub fn count(&self, env: &Env, contacts: Contacts, options: Arg) -> Result<u32> {
-        let (_, hits) = self.evaluate_all(env, contacts, options)?;
+        let (_, hits) = self.evaluate(env, contacts, options)?;
         Ok(count(hits.count()))
     }
 }
