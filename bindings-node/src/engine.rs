@@ -135,8 +135,7 @@ impl Engine {
     pub fn publish(&mut self, env: &Env, flow: Flow, now: Now, options: Arg) -> Result<Out<'_>> {
         let options = crate::convert::core_options(env, options)?.to_string();
         let options: PublishOptions = sequenza::error::from_json(&options).or_throw(env)?;
-        let result = self.inner.publish_with(flow.0, &options, now.0);
-        Ok(out(result))
+        Ok(out(self.inner.publish_with(flow.0, &options, now.0)))
     }
 
     /// Sets a flow's status: `'active'`, `'paused'` or `'archived'`. Throws an `EngineError`

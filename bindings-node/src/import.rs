@@ -54,18 +54,12 @@ fn parse<'a>(
     own: &[&str],
 ) -> Result<(Opts<'a>, ImportOptions, FieldSchema)> {
     let opts = Opts::read(env, options, "options", &[])?;
-    let mut settings = match options.filter(|_| opts.object().is_some()) {
-        Some(o) => sequenza::text::snake_case_keys(json_value(env, Some(o), "options", false)?),
-        None => Value::Object(Default::default()),
+    let json = match options.filter(|_| opts.object().is_some()) {
+        Some(o) => json_value(env, Some(o), "options", false)?,
+        None => Value::Null,
     };
-    if let Value::Object(map) = &mut settings {
-        for key in OWN.iter().chain(own) {
-            map.remove(&sequenza::text::snake_case(key));
-        }
-    }
-    let settings = ImportOptions::from_json_value(settings)
-        .map_err(sequenza::Error::from)
-        .or_throw(env)?;
+    let own: Vec<&str> = OWN.iter().chain(own).copied().collect();
+    let settings = ImportOptions::from_call_options(json, &own).or_throw(env)?;
     let schema = opts.opt("fields")?.unwrap_or_default();
     Ok((opts, settings, schema))
 }

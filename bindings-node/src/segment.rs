@@ -16,7 +16,7 @@ use sequenza::{Event, FieldSchema};
 
 use crate::arg::{Contact, Contacts, Fields, Id, Name, Text};
 use crate::convert::{
-    count, each, json_text, json_value, range_error, strings, value, wrong_type, Arg, FromArg,
+    count, each, json_text, json_value, ok, range_error, strings, value, wrong_type, Arg, FromArg,
     Opts, Out,
 };
 use crate::errors::OrThrow;
@@ -83,9 +83,7 @@ impl Segment {
         if let Some(members) = &members {
             evaluation = evaluation.with_segments(members);
         }
-        let hits = table
-            .evaluate_with(&self.condition, &evaluation)
-            .or_throw(env)?;
+        let hits = ok(env, table.evaluate_with(&self.condition, &evaluation))?;
         Ok((table, hits))
     }
 

@@ -96,8 +96,7 @@ impl SendPolicy {
         ts_return_type = "SendDecision"
     )]
     pub fn decide(&self, env: &Env, at: At, zone: Option<TimeZone>) -> Result<Out<'_>> {
-        let decision = self.inner.policy.decide(at.0, self.zone(env, zone)?);
-        Ok(out(decision))
+        Ok(out(self.inner.policy.decide(at.0, self.zone(env, zone)?)))
     }
 
     /// The policy in the core's JSON form (what `SendPolicy.fromJson` reads).
@@ -172,9 +171,7 @@ pub fn local_to_utc(env: &Env, local: Local, zone: Zone) -> Result<String> {
         );
         crate::convert::range_error(env, &message)
     })?;
-    sequenza::time::local_to_utc(zone, naive)
-        .map(iso)
-        .or_throw(env)
+    ok(env, sequenza::time::local_to_utc(zone, naive).map(iso))
 }
 
 /// A recurrence compiled in a time zone, optionally kept inside a send policy.
@@ -296,9 +293,8 @@ pub fn wait_end(env: &Env, wait: Wait, at: At, options: Arg) -> Result<String> {
             format!("The \"options.date\" argument must be a date such as '1990-06-12' ({e})");
         crate::convert::range_error(env, &message)
     })?;
-    sequenza::time::wait_end_for(at.0, &wait.0, zone.as_deref(), date, policy.as_ref())
-        .map(iso)
-        .or_throw(env)
+    let end = sequenza::time::wait_end_for(at.0, &wait.0, zone.as_deref(), date, policy.as_ref());
+    ok(env, end.map(iso))
 }
 
 /// Frequency caps: at most N messages per channel (or over every channel) within a rolling
@@ -371,17 +367,14 @@ impl FrequencyCaps {
     ts_return_type = "SendDecision"
 )]
 pub fn plan_send(env: &Env, at: At, channel: Channel, options: Arg) -> Result<Out<'static>> {
-    let (at, channel) = (at.0, channel.0);
     let known = ["timeZone", "policy", "caps", "history", "transactional"];
     let opts = Opts::read(env, options, "options", &known)?;
     let zone: Option<String> = opts.opt("timeZone")?;
     let policy: Option<ZonedPolicy> = opts.opt("policy")?;
-    let caps: Option<CapPolicy> = opts.opt("caps")?;
-    let history: Sent = opts.opt("history")?.unwrap_or_default();
-    let transactional = opts.opt("transactional")?.unwrap_or(false);
-    let caps = caps.unwrap_or_default();
+    let caps: CapPolicy = opts.opt("caps")?.unwrap_or_default();
+    let sent: Sent = opts.opt("history")?.unwrap_or_default();
+    let once = opts.opt("transactional")?.unwrap_or(false);
     let (zone, policy) = (zone.as_deref(), policy.as_ref());
-    let d =
-        sequenza::time::plan_send_for(at, channel, zone, policy, &caps, &history.0, transactional);
+    let d = sequenza::time::plan_send_for(at.0, channel.0, zone, policy, &caps, &sent.0, once);
     Ok(out(d))
 }
