@@ -208,6 +208,11 @@ pub(crate) fn instant(env: &Env, value: Arg, name: &str) -> Result<DateTime<Utc>
     }
 }
 
+/// Ids as JS strings.
+pub(crate) fn ids<T: AsRef<str>>(ids: impl IntoIterator<Item = T>) -> Vec<String> {
+    ids.into_iter().map(|id| id.as_ref().to_owned()).collect()
+}
+
 /// A count for JS (`u32`, saturating).
 pub(crate) fn count(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)

@@ -21,7 +21,7 @@ use crate::arg::{
     Segment, Status, Url,
 };
 use crate::convert::{
-    count, doc, done, given, iso, ok, out, to_js, value, wrong_type, Arg, FromArg, Opts, Out,
+    count, doc, done, given, ids, iso, ok, out, to_js, value, wrong_type, Arg, FromArg, Opts, Out,
 };
 use crate::errors::OrThrow;
 
@@ -364,8 +364,7 @@ impl Engine {
     /// The ids of a list's members, in id order (none for an unknown list).
     #[napi(ts_args_type = "listId: string")]
     pub fn member_ids(&self, id: ListId) -> Vec<String> {
-        let ids = self.inner.audience().member_ids(&id.0);
-        ids.map(|c| c.as_str().to_owned()).collect()
+        ids(self.inner.audience().member_ids(&id.0))
     }
 
     /// Imports a CSV file (a path, read in chunks, or a `Buffer` / `Uint8Array`) into the

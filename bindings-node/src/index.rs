@@ -7,7 +7,7 @@ use napi_derive::napi;
 use sequenza::segment::ContactChange;
 
 use crate::arg::{Contact, ContactId, Event, Now, Segment, SegmentId, Segments};
-use crate::convert::{count, iso, out, value, Arg, Opts, Out};
+use crate::convert::{count, ids, iso, out, value, Arg, Opts, Out};
 
 /// Keeps segment membership of contacts up to date, incrementally: register segments, then feed
 /// contact changes, events and the passing of time; each call returns the membership deltas it
@@ -127,17 +127,13 @@ impl SegmentIndex {
     /// The ids of the members of a segment (none for an unknown segment), sorted.
     #[napi(ts_args_type = "segmentId: string")]
     pub fn members(&self, id: SegmentId) -> Vec<String> {
-        self.inner
-            .members(&id.0)
-            .map(|c| c.as_str().to_owned())
-            .collect()
+        ids(self.inner.members(&id.0))
     }
 
     /// The ids of the segments a contact is in, in evaluation order.
     #[napi(ts_args_type = "contactId: string")]
     pub fn segments_of(&self, id: ContactId) -> Vec<String> {
-        let ids = self.inner.segments_of(&id.0).into_iter();
-        ids.map(|s| s.as_str().to_owned()).collect()
+        ids(self.inner.segments_of(&id.0))
     }
 
     /// True when the contact is in the segment.
@@ -155,9 +151,6 @@ impl SegmentIndex {
     /// The ids of the registered segments, in registration order.
     #[napi(getter)]
     pub fn segment_ids(&self) -> Vec<String> {
-        self.inner
-            .segments()
-            .map(|s| s.id.as_str().to_owned())
-            .collect()
+        ids(self.inner.segments().map(|s| &s.id))
     }
 }

@@ -10,7 +10,7 @@ use crate::arg::{
     ActivityJson, At, Changes, Contact, ContactId, Event, Flows, List, ListId, Name, Now, Record,
     Source,
 };
-use crate::convert::{count, iso, out, range_error, value, Arg, Opts, Out};
+use crate::convert::{count, ids, iso, out, range_error, value, Arg, Opts, Out};
 use crate::errors::OrThrow;
 
 /// Contacts, their activities and events, and the contact lists, kept consistent by the core:
@@ -123,8 +123,7 @@ impl Audience {
     /// The ids of a list's members, in id order (none for an unknown list).
     #[napi(ts_args_type = "listId: string")]
     pub fn member_ids(&self, env: &Env, id: ListId) -> Result<Vec<String>> {
-        let ids = self.get(env)?.member_ids(&id.0);
-        Ok(ids.map(|c| c.as_str().to_owned()).collect())
+        Ok(ids(self.get(env)?.member_ids(&id.0)))
     }
 
     /// How many members a list has, `null` for an unknown list.

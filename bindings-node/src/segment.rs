@@ -16,8 +16,8 @@ use sequenza::{Event, FieldSchema};
 
 use crate::arg::{Contact, Contacts, Fields, Id, Name, Text};
 use crate::convert::{
-    count, each, json_text, json_value, ok, range_error, strings, value, wrong_type, Arg, FromArg,
-    Opts, Out,
+    count, each, ids, json_text, json_value, ok, range_error, strings, value, wrong_type, Arg,
+    FromArg, Opts, Out,
 };
 use crate::errors::OrThrow;
 
@@ -267,7 +267,7 @@ impl Segment {
     #[napi(ts_args_type = "contacts: Array<Contact>, options: FilterOptions")]
     pub fn filter(&self, env: &Env, contacts: Contacts, options: Arg) -> Result<Vec<String>> {
         let (table, hits) = self.evaluate(env, contacts, options)?;
-        Ok(hits.ids(&table).map(|id| id.as_str().to_owned()).collect())
+        Ok(ids(hits.ids(&table)))
     }
 
     /// How many contacts satisfy the condition at `options.now` (`filter(…).length`).
