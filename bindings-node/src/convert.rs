@@ -20,6 +20,7 @@ use sequenza::time::{CapPolicy, RecurrenceRule, Tz, ZonedPolicy};
 use sequenza::{Contact, Event, FieldSchema};
 use serde::Serialize;
 use serde_json::value::RawValue;
+use serde_json::Value;
 
 use crate::errors::OrThrow;
 
@@ -140,28 +141,16 @@ pub(crate) fn json_value(
     value: Arg,
     name: &str,
     undefined_is_null: bool,
-) -> Result<serde_json::Value> {
-    let text = match &value {
-        None => None,
-        Some(v)
-            if matches!(
-                v.get_type()?,
-                ValueType::Undefined | ValueType::Function | ValueType::Symbol
-            ) =>
-        {
-            None
-        }
-        Some(v) => stringify(env, *v)?,
+) -> Result<Value> {
+    use ValueType::{Function, Symbol, Undefined};
+    let kind = value.as_ref().map(|v| v.get_type()).transpose()?;
+    let text = match (&value, kind) {
+        (Some(v), Some(k)) if !matches!(k, Undefined | Function | Symbol) => stringify(env, *v)?,
+        _ => None,
     };
     match text {
         Some(text) => sequenza::text::json_value(&text).or_throw(env),
-        None if undefined_is_null
-            && value
-                .as_ref()
-                .is_none_or(|v| v.get_type().ok() == Some(ValueType::Undefined)) =>
-        {
-            Ok(serde_json::Value::Null)
-        }
+        None if undefined_is_null && matches!(kind, None | Some(Undefined)) => Ok(Value::Null),
         None => Err(wrong_type(env, value.as_ref(), name, "a JSON value")),
     }
 }

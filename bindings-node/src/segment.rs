@@ -12,6 +12,7 @@ use sequenza::condition::bulk::{Bitmap, ContactTable, Evaluation};
 use sequenza::condition::eval::{CompiledCondition, EvalContext};
 use sequenza::condition::Condition;
 use sequenza::model::SegmentId;
+use sequenza::segment::Segment as CoreSegment;
 use sequenza::{Event, FieldSchema};
 
 use crate::arg::{Contact, Contacts, Fields, Id, Name, Text};
@@ -91,13 +92,13 @@ impl Segment {
     /// when it has a `condition` and no `type`, else a condition.
     pub(crate) fn read(env: &Env, data: Arg, name: &str) -> Result<Self> {
         let text = json_text(env, data, name)?;
-        let doc = sequenza::segment::Segment::from_json_or_condition(&text);
+        let doc = CoreSegment::from_json_or_condition(&text);
         let (id, name, condition) = doc.or_throw(env)?;
         Ok(Segment::new(condition, id, name))
     }
 
     /// The core segment, for a `SegmentIndex`: it needs an id (the name defaults to `""`).
-    pub(crate) fn to_core(&self, env: &Env, name: &str) -> Result<sequenza::segment::Segment> {
+    pub(crate) fn to_core(&self, env: &Env, name: &str) -> Result<CoreSegment> {
         let Some(id) = &self.id else {
             let message = format!(
                 "The \"{name}\" argument is a segment without an id; a SegmentIndex needs one \
@@ -105,17 +106,16 @@ impl Segment {
             );
             return Err(range_error(env, &message));
         };
-        let name = self.name.clone().unwrap_or_default();
-        Ok(sequenza::segment::Segment::new(
-            id.as_str(),
-            name,
+        let (name, condition) = (
+            self.name.clone().unwrap_or_default(),
             self.condition.clone(),
-        ))
+        );
+        Ok(CoreSegment::new(id.as_str(), name, condition))
     }
 }
 
 /// A segment argument as a core segment: a `Segment` handle, JSON text or an object.
-impl FromArg for sequenza::segment::Segment {
+impl FromArg for CoreSegment {
     fn from_arg(env: &Env, value: Arg, name: &str) -> Result<Self> {
         if let Some(handle) = value.and_then(|v| ClassInstance::<Segment>::from_unknown(v).ok()) {
             return handle.to_core(env, name);
@@ -124,7 +124,7 @@ impl FromArg for sequenza::segment::Segment {
     }
 }
 
-impl FromArg for Vec<sequenza::segment::Segment> {
+impl FromArg for Vec<CoreSegment> {
     fn from_arg(env: &Env, value: Arg, name: &str) -> Result<Self> {
         each(env, value, name, "an array")
     }

@@ -130,8 +130,7 @@ pub fn resolve_time_zone(env: &Env, contact: Arg, options: Arg) -> Result<Out<'s
         let (flow, account): (Option<String>, Option<String>) =
             (opts.opt("flowZone")?, opts.opt("accountZone")?);
         let contact = opt_doc(env, contact, "contact", sequenza::Contact::from_json)?;
-        let (flow, account) = (flow.as_deref(), account.as_deref());
-        sequenza::time::resolve_zone(contact.as_ref(), flow, account).or_throw(env)?
+        sequenza::time::resolve_zone(contact.as_ref(), flow.as_deref(), account.as_deref())
     } else {
         const LINKS: [&str; 5] = ["contact", "country", "phone", "flow", "account"];
         let opts = Opts::read(env, contact, "chain", &LINKS)?;
@@ -147,9 +146,9 @@ pub fn resolve_time_zone(env: &Env, contact: Arg, options: Arg) -> Result<Out<'s
             flow,
             account,
         };
-        chain.resolve().or_throw(env)?
+        chain.resolve()
     };
-    Ok(value(resolved))
+    Ok(out(resolved))
 }
 
 fn has_id(value: &Unknown<'_>) -> Result<bool> {
