@@ -10,55 +10,20 @@
 use napi::bindgen_prelude::{FromNapiValue, Function, JsObjectValue, Object, Unknown};
 use napi::{Env, JsValue, Result, ValueType};
 use napi_derive::napi;
-use serde::de::DeserializeOwned;
-use serde::Deserialize;
 
-use sequenza::engine::{ApiResponse, Effect, EffectKey, EngineConfig, Outcome, PublishOptions};
+use sequenza::engine::{Effect, EffectKey, EngineConfig, PublishOptions};
 use sequenza::import::ImportList;
-use sequenza::model::{ContactId, FlowId, ListId, NodeId};
 use sequenza::runtime::{route_of, Channel, Delivery};
-use sequenza::{Contact, Event};
 
-use crate::convert::{doc, given, instant, iso, opt_string, string, to_js};
-use crate::convert::{wrong_type, Arg, Opts};
+use crate::arg::{
+    Activity, At, By, Contact, ContactId, ContactIds, Contacts, Event, Events, Flow, FlowId,
+    InFlow, Items, Key, List, ListId, Message, Name, NewId, NodeId, Now, Outcome, Response,
+    Segment, Status, Url,
+};
+use crate::convert::{
+    count, doc, done, given, ids, iso, ok, out, to_js, value, wrong_type, Arg, FromArg, Opts, Out,
+};
 use crate::errors::OrThrow;
-
-/// A document with no reader of its own (an inbound message, an API response, feed items, an
-/// activity), read by the core's `from_json`: a malformed one is a located `FormatError`.
-fn document<T: DeserializeOwned>(env: &Env, value: Arg, name: &str) -> Result<T> {
-    doc(env, value, name, sequenza::error::from_json)
-}
-
-/// A word (a flow status, an outcome) read by the core as the JSON string it is.
-fn word<T: DeserializeOwned>(env: &Env, value: Arg, name: &str) -> Result<T> {
-    let text = string(env, value, name)?;
-    sequenza::error::from_json(&serde_json::Value::from(text).to_string()).or_throw(env)
-}
-
-fn flow_id(env: &Env, value: Arg, name: &str) -> Result<FlowId> {
-    string(env, value, name).map(FlowId::new)
-}
-
-fn contact_id(env: &Env, value: Arg, name: &str) -> Result<ContactId> {
-    string(env, value, name).map(ContactId::new)
-}
-
-fn list_id(env: &Env, value: Arg) -> Result<ListId> {
-    string(env, value, "listId").map(ListId::new)
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// What a delivery handler returns for an API call: `{outcome, response}`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HandlerReply {
-    outcome: Outcome,
-    #[serde(default)]
-    response: Option<ApiResponse>,
-}
 
 /// The handlers of `deliver` as the core's [`Channel`]: the handler of an effect's route is
 /// called with the effect (its JSON form). The first exception (or unreadable reply) is kept and
@@ -88,21 +53,20 @@ impl Handlers<'_, '_> {
             return Ok(None);
         };
         let name = format!("the reply of handlers.{route}");
-        let reply: HandlerReply = match reply.get_type()? {
-            ValueType::String => HandlerReply {
-                outcome: word(env, Some(reply), &name)?,
+        // An outcome string, or `{outcome, response}` (an API call's response).
+        match reply.get_type()? {
+            ValueType::String => Ok(Some(Delivery {
+                outcome: FromArg::from_arg(env, Some(reply), &name)?,
                 response: None,
-            },
-            ValueType::Object if !reply.is_array()? => document(env, Some(reply), &name)?,
+            })),
+            ValueType::Object if !reply.is_array()? => {
+                doc(env, Some(reply), &name, sequenza::error::from_json).map(Some)
+            }
             _ => {
                 let expected = "an outcome string, an object {outcome, response}, or undefined";
-                return Err(wrong_type(env, Some(&reply), &name, expected));
+                Err(wrong_type(env, Some(&reply), &name, expected))
             }
-        };
-        Ok(Some(Delivery {
-            outcome: reply.outcome,
-            response: reply.response,
-        }))
+        }
     }
 }
 
@@ -146,13 +110,11 @@ impl Engine {
         let known = ["defaultTimeZone", "fields", "caps"];
         let opts = Opts::read(env, options, "options", &known)?;
         let mut config = EngineConfig {
-            fields: crate::convert::schema(env, opts.get("fields")?, "options.fields")?,
-            caps: crate::time::caps(env, opts.get("caps")?, "options.caps")?,
+            fields: opts.opt("fields")?,
+            caps: opts.opt("caps")?,
             ..EngineConfig::default()
         };
-        if let Some(zone) =
-            opt_string(env, opts.get("defaultTimeZone")?, "options.defaultTimeZone")?
-        {
+        if let Some(zone) = opts.opt("defaultTimeZone")? {
             config.default_time_zone = zone;
         }
         let inner = sequenza::Engine::new(config).or_throw(env)?;
@@ -170,88 +132,54 @@ impl Engine {
         ts_args_type = "flow: Flow | object | string, now: Instant, options?: PublishOptions | null",
         ts_return_type = "Published"
     )]
-    pub fn publish<'e>(
-        &mut self,
-        env: &'e Env,
-        flow: Arg,
-        now: Arg,
-        options: Arg,
-    ) -> Result<Unknown<'e>> {
-        let flow = crate::flow::flow(env, flow, "flow")?;
-        let now = instant(env, now, "now")?;
-        let options = crate::convert::core_options(env, options)?;
-        let options: PublishOptions =
-            sequenza::error::from_json(&options.to_string()).or_throw(env)?;
-        to_js(
-            env,
-            &self.inner.publish_with(flow, &options, now).or_throw(env)?,
-        )
+    pub fn publish(&mut self, env: &Env, flow: Flow, now: Now, options: Arg) -> Result<Out<'_>> {
+        let options = crate::convert::core_options(env, options)?.to_string();
+        let options: PublishOptions = sequenza::error::from_json(&options).or_throw(env)?;
+        Ok(out(self.inner.publish_with(flow.0, &options, now.0)))
     }
 
     /// Sets a flow's status: `'active'`, `'paused'` or `'archived'`. Throws an `EngineError`
     /// `engine.flow.unknown` or `engine.flow.status`.
     #[napi(ts_args_type = "flowId: string, status: FlowStatus, now: Instant")]
-    pub fn set_status(&mut self, env: &Env, flow_id: Arg, status: Arg, now: Arg) -> Result<()> {
-        let flow = self::flow_id(env, flow_id, "flowId")?;
-        let status = word(env, status, "status")?;
-        let now = instant(env, now, "now")?;
-        self.inner.set_status(&flow, status, now).or_throw(env)
+    pub fn set_status(&mut self, env: &Env, flow: FlowId, status: Status, now: Now) -> Result<()> {
+        ok(env, self.inner.set_status(&flow.0, status.0, now.0))
     }
 
     /// Inserts or replaces a contact; the triggers it fires run.
     #[napi(ts_args_type = "contact: Contact | string, now: Instant")]
-    pub fn upsert_contact(&mut self, env: &Env, contact: Arg, now: Arg) -> Result<()> {
-        let contact = doc(env, contact, "contact", Contact::from_json)?;
-        let now = instant(env, now, "now")?;
-        self.inner.upsert_contact(contact, now).or_throw(env)
+    pub fn upsert_contact(&mut self, env: &Env, contact: Contact, now: Now) -> Result<()> {
+        ok(env, self.inner.upsert_contact(contact.0, now.0))
     }
 
     /// Removes a contact: it exits every flow and leaves every list. Throws an `EngineError`
     /// `engine.contact.unknown`.
     #[napi(ts_args_type = "contactId: string, now: Instant")]
-    pub fn remove_contact(&mut self, env: &Env, contact_id: Arg, now: Arg) -> Result<()> {
-        let id = self::contact_id(env, contact_id, "contactId")?;
-        let now = instant(env, now, "now")?;
-        self.inner.remove_contact(&id, now).or_throw(env)
+    pub fn remove_contact(&mut self, env: &Env, id: ContactId, now: Now) -> Result<()> {
+        ok(env, self.inner.remove_contact(&id.0, now.0))
     }
 
     /// Records an event `{contact, name, at, properties?}`.
     #[napi(ts_args_type = "event: Event | string, now: Instant")]
-    pub fn record_event(&mut self, env: &Env, event: Arg, now: Arg) -> Result<()> {
-        let event = doc(env, event, "event", Event::from_json)?;
-        let now = instant(env, now, "now")?;
-        self.inner.record_event(event, now).or_throw(env)
+    pub fn record_event(&mut self, env: &Env, event: Event, now: Now) -> Result<()> {
+        ok(env, self.inner.record_event(event.0, now.0))
     }
 
     /// Records an activity of a contact done at `at` (`{type: 'coupon_downloaded', coupon:
     /// 'XMAS'}` …, as `Audience.record` takes): its contact state and its event, with the
     /// triggers that fire.
     #[napi(
-        ts_args_type = "contactId: string, activity: Activity | string, at: Instant, now: Instant"
+        ts_args_type = "contactId: string, activity: Activity | string, at: Instant, now: Instant",
+        ts_return_type = "void"
     )]
-    pub fn record_activity(
-        &mut self,
-        env: &Env,
-        contact_id: Arg,
-        activity: Arg,
-        at: Arg,
-        now: Arg,
-    ) -> Result<()> {
-        let id = self::contact_id(env, contact_id, "contactId")?;
-        let activity = document(env, activity, "activity")?;
-        let (at, now) = (instant(env, at, "at")?, instant(env, now, "now")?);
-        self.inner
-            .record_activity(&id, activity, at, now)
-            .or_throw(env)
+    pub fn record_activity(&mut self, id: ContactId, act: Activity, at: At, now: Now) -> Out<'_> {
+        done(self.inner.record_activity(&id.0, act.0, at.0, now.0))
     }
 
     /// Receives an inbound WhatsApp / SMS message `{channel, from (a phone) or contact, text,
     /// media, at, ad}`. Throws an `EngineError` `engine.message.sender_unknown`.
     #[napi(ts_args_type = "message: InboundMessage | string, now: Instant")]
-    pub fn receive_message(&mut self, env: &Env, message: Arg, now: Arg) -> Result<()> {
-        let message = document(env, message, "message")?;
-        let now = instant(env, now, "now")?;
-        self.inner.receive_message(message, now).or_throw(env)
+    pub fn receive_message(&mut self, env: &Env, message: Message, now: Now) -> Result<()> {
+        ok(env, self.inner.receive_message(message.0, now.0))
     }
 
     /// Enrolls contacts by id; returns `{entered, refused: [{contact, reason}]}`. Throws an
@@ -260,18 +188,8 @@ impl Engine {
         ts_args_type = "flowId: string, contactIds: string[], now: Instant",
         ts_return_type = "EnrollOutcome"
     )]
-    pub fn enroll<'e>(
-        &mut self,
-        env: &'e Env,
-        flow_id: Arg,
-        contact_ids: Arg,
-        now: Arg,
-    ) -> Result<Unknown<'e>> {
-        let flow = self::flow_id(env, flow_id, "flowId")?;
-        let ids = crate::convert::strings(env, contact_ids, "contactIds")?;
-        let ids: Vec<ContactId> = ids.into_iter().map(ContactId::new).collect();
-        let now = instant(env, now, "now")?;
-        to_js(env, &self.inner.enroll(&flow, &ids, now).or_throw(env)?)
+    pub fn enroll(&mut self, flow: FlowId, ids: ContactIds, now: Now) -> Out<'_> {
+        out(self.inner.enroll(&flow.0, &ids.0, now.0))
     }
 
     /// Enrolls every contact matching the flow's manual `filter` (or its entry restriction);
@@ -280,15 +198,8 @@ impl Engine {
         ts_args_type = "flowId: string, now: Instant",
         ts_return_type = "EnrollOutcome"
     )]
-    pub fn enroll_matching<'e>(
-        &mut self,
-        env: &'e Env,
-        flow_id: Arg,
-        now: Arg,
-    ) -> Result<Unknown<'e>> {
-        let flow = self::flow_id(env, flow_id, "flowId")?;
-        let now = instant(env, now, "now")?;
-        to_js(env, &self.inner.enroll_matching(&flow, now).or_throw(env)?)
+    pub fn enroll_matching(&mut self, flow: FlowId, now: Now) -> Out<'_> {
+        out(self.inner.enroll_matching(&flow.0, now.0))
     }
 
     /// New items of the feed at `url` (`{id, title, link, published, summary}`) start the flows
@@ -297,28 +208,15 @@ impl Engine {
         ts_args_type = "url: string, items: FeedItem[] | string, now: Instant",
         ts_return_type = "EnrollOutcome"
     )]
-    pub fn feed_items<'e>(
-        &mut self,
-        env: &'e Env,
-        url: Arg,
-        items: Arg,
-        now: Arg,
-    ) -> Result<Unknown<'e>> {
-        let url = string(env, url, "url")?;
-        let items: Vec<sequenza::engine::feed::FeedItem> = document(env, items, "items")?;
-        let now = instant(env, now, "now")?;
-        to_js(
-            env,
-            &self.inner.feed_items(&url, &items, now).or_throw(env)?,
-        )
+    pub fn feed_items(&mut self, url: Url, items: Items, now: Now) -> Out<'_> {
+        out(self.inner.feed_items(&url.0, &items.0, now.0))
     }
 
     /// Runs everything due up to `now`, each step at its own instant; returns the number of
     /// steps run.
     #[napi(ts_args_type = "now: Instant")]
-    pub fn tick(&mut self, env: &Env, now: Arg) -> Result<u32> {
-        let now = instant(env, now, "now")?;
-        self.inner.tick(now).map(count).or_throw(env)
+    pub fn tick(&mut self, env: &Env, now: Now) -> Result<u32> {
+        ok(env, self.inner.tick(now.0).map(count))
     }
 
     /// The earliest instant at which `tick` has something to do (RFC 3339), or `null`.
@@ -330,31 +228,26 @@ impl Engine {
     /// The outbox, oldest first: `{key, kind, flow, version, node, contact, channel, to, at,
     /// content | request, team}` (absent keys left out).
     #[napi(ts_return_type = "Effect[]")]
-    pub fn effects<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        to_js(env, &self.inner.effects().or_throw(env)?)
+    pub fn effects(&self) -> Out<'_> {
+        out(self.inner.effects())
     }
 
     /// Acknowledges an effect by key: `outcome` is `'delivered'`, `'failed'` or `'bounced'`;
     /// `response` (`{status, body}`) answers an API call. Throws an `EngineError`
     /// `engine.effect.unknown`.
     #[napi(
-        ts_args_type = "key: string, outcome: Outcome, now: Instant, response?: ApiResponse | null"
+        ts_args_type = "key: string, outcome: Outcome, now: Instant, response?: ApiResponse | null",
+        ts_return_type = "void"
     )]
     pub fn ack(
         &mut self,
-        env: &Env,
-        key: Arg,
-        outcome: Arg,
-        now: Arg,
-        response: Arg,
-    ) -> Result<()> {
-        let key = EffectKey(string(env, key, "key")?);
-        let outcome = word(env, outcome, "outcome")?;
-        let now = instant(env, now, "now")?;
-        let response: Option<ApiResponse> = given(response)
-            .map(|r| document(env, Some(r), "response"))
-            .transpose()?;
-        self.inner.ack(&key, outcome, now, response).or_throw(env)
+        key: Key,
+        outcome: Outcome,
+        now: Now,
+        response: Option<Response>,
+    ) -> Out<'_> {
+        let (key, response) = (EffectKey(key.0), response.map(|r| r.0));
+        done(self.inner.ack(&key, outcome.0, now.0, response))
     }
 
     /// Ticks at `now`, then calls `handlers[route](effect)` for each effect of the outbox and
@@ -372,16 +265,16 @@ impl Engine {
             }
             other => return Err(wrong_type(env, other.as_ref(), "handlers", "an object")),
         };
-        let now = instant(env, now, "now")?;
+        let now = crate::convert::instant(env, now, "now")?;
         let mut channel = Handlers {
             env,
             handlers: &handlers,
             failure: None,
         };
-        let done = self.inner.deliver(&mut channel, now).or_throw(env)?;
+        let acked = self.inner.deliver(&mut channel, now).or_throw(env)?;
         match channel.failure {
             Some(e) => Err(e),
-            None => Ok(count(done)),
+            None => Ok(count(acked)),
         }
     }
 
@@ -391,25 +284,19 @@ impl Engine {
         ts_args_type = "options?: EnrollmentsOptions | null",
         ts_return_type = "EnrollmentView[]"
     )]
-    pub fn enrollments<'e>(&self, env: &'e Env, options: Arg) -> Result<Unknown<'e>> {
+    pub fn enrollments(&self, env: &Env, options: Arg) -> Result<Out<'_>> {
         let opts = Opts::read(env, options, "options", &["flow", "contact"])?;
-        let flow = opt_string(env, opts.get("flow")?, "options.flow")?.map(FlowId::new);
-        let contact = opt_string(env, opts.get("contact")?, "options.contact")?;
-        let contact = contact.map(ContactId::new);
-        let out = self
-            .inner
-            .enrollments(flow.as_ref(), contact.as_ref())
-            .or_throw(env)?;
-        to_js(env, &out)
+        let (flow, contact) = (opts.opt("flow")?, opts.opt("contact")?);
+        let result = self.inner.enrollments(flow.as_ref(), contact.as_ref());
+        Ok(out(result))
     }
 
     /// A flow's statistics: the totals (`entered`, `waiting`, `completed`, `exited`, `sent` …)
     /// beside `flow`, `refused`, `goals_by_name`, `nodes` and `days`. Throws an `EngineError`
     /// `engine.flow.unknown`.
     #[napi(ts_args_type = "flowId: string", ts_return_type = "FlowStats")]
-    pub fn stats<'e>(&self, env: &'e Env, flow_id: Arg) -> Result<Unknown<'e>> {
-        let flow = self::flow_id(env, flow_id, "flowId")?;
-        to_js(env, &self.inner.stats(&flow).or_throw(env)?)
+    pub fn stats(&self, flow: FlowId) -> Out<'_> {
+        out(self.inner.stats(&flow.0))
     }
 
     /// A contact's history (optionally in one flow), oldest first: `{at, flow, version,
@@ -418,99 +305,66 @@ impl Engine {
         ts_args_type = "contactId: string, flow?: string | null",
         ts_return_type = "HistoryEntry[]"
     )]
-    pub fn history<'e>(&self, env: &'e Env, contact_id: Arg, flow: Arg) -> Result<Unknown<'e>> {
-        let id = self::contact_id(env, contact_id, "contactId")?;
-        let flow = opt_string(env, flow, "flow")?.map(FlowId::new);
-        to_js(env, &self.inner.history(&id, flow.as_ref()).or_throw(env)?)
+    pub fn history(&self, id: ContactId, flow: Option<InFlow>) -> Out<'_> {
+        out(self.inner.history(&id.0, flow.as_ref().map(|f| &f.0)))
     }
 
     /// A contact, or `null`.
     #[napi(ts_args_type = "contactId: string", ts_return_type = "Contact | null")]
-    pub fn contact<'e>(&self, env: &'e Env, contact_id: Arg) -> Result<Unknown<'e>> {
-        let id = self::contact_id(env, contact_id, "contactId")?;
-        to_js(env, &self.inner.contact(&id))
+    pub fn contact(&self, id: ContactId) -> Out<'_> {
+        value(self.inner.contact(&id.0))
     }
 
     /// Registers a segment (a `Segment` with an id, `{id, name, condition}` or JSON text); its
     /// entries and exits fire segment triggers. Returns how many contacts are in it.
     #[napi(ts_args_type = "segment: Segment | SegmentDocument | string, now: Instant")]
-    pub fn register_segment(&mut self, env: &Env, segment: Arg, now: Arg) -> Result<u32> {
-        let segment = crate::segment::core_segment(env, segment, "segment")?;
-        let now = instant(env, now, "now")?;
-        self.inner
-            .register_segment(segment, now)
-            .map(count)
-            .or_throw(env)
+    pub fn register_segment(&mut self, env: &Env, segment: Segment, now: Now) -> Result<u32> {
+        ok(
+            env,
+            self.inner.register_segment(segment.0, now.0).map(count),
+        )
     }
 
     /// Creates a list (its JSON form, as `Audience.createList` takes); its changes fire flows.
     /// Returns how many contacts went in. Throws a `ListError`.
     #[napi(ts_args_type = "list: List | string, now: Instant")]
-    pub fn create_list(&mut self, env: &Env, list: Arg, now: Arg) -> Result<u32> {
-        let list = doc(env, list, "list", sequenza::list::List::from_json)?;
-        let now = instant(env, now, "now")?;
-        self.inner.create_list(list, now).map(count).or_throw(env)
+    pub fn create_list(&mut self, env: &Env, list: List, now: Now) -> Result<u32> {
+        ok(env, self.inner.create_list(list.0, now.0).map(count))
     }
 
     /// Deletes a list. Throws a `ListError` `list.unknown`.
     #[napi(ts_args_type = "listId: string, now: Instant")]
-    pub fn delete_list(&mut self, env: &Env, list_id: Arg, now: Arg) -> Result<()> {
-        let (id, now) = (self::list_id(env, list_id)?, instant(env, now, "now")?);
-        self.inner.delete_list(&id, now).or_throw(env)
+    pub fn delete_list(&mut self, env: &Env, id: ListId, now: Now) -> Result<()> {
+        ok(env, self.inner.delete_list(&id.0, now.0))
     }
 
     /// Renames a list. Throws a `ListError` (`list.unknown`, `list.name.empty`).
     #[napi(ts_args_type = "listId: string, name: string, now: Instant")]
-    pub fn rename_list(&mut self, env: &Env, list_id: Arg, name: Arg, now: Arg) -> Result<()> {
-        let (id, name) = (self::list_id(env, list_id)?, string(env, name, "name")?);
-        let now = instant(env, now, "now")?;
-        self.inner.rename_list(&id, &name, now).or_throw(env)
+    pub fn rename_list(&mut self, env: &Env, id: ListId, name: Name, now: Now) -> Result<()> {
+        ok(env, self.inner.rename_list(&id.0, &name.0, now.0))
     }
 
     /// Adds a known contact to a list by hand; list triggers fire. Throws a `ListError`
     /// `list.unknown` or an `EngineError` `engine.contact.unknown`.
     #[napi(ts_args_type = "listId: string, contactId: string, now: Instant")]
-    pub fn add_to_list(
-        &mut self,
-        env: &Env,
-        list_id: Arg,
-        contact_id: Arg,
-        now: Arg,
-    ) -> Result<()> {
-        let list = self::list_id(env, list_id)?;
-        let contact = self::contact_id(env, contact_id, "contactId")?;
-        let now = instant(env, now, "now")?;
-        self.inner.add_to_list(&list, &contact, now).or_throw(env)
+    pub fn add_to_list(&mut self, env: &Env, list: ListId, id: ContactId, now: Now) -> Result<()> {
+        ok(env, self.inner.add_to_list(&list.0, &id.0, now.0))
     }
 
     /// Takes a contact out of a list by hand; list triggers fire. Throws a `ListError`
     /// (`list.unknown`, `list.contact.unknown`).
-    #[napi(ts_args_type = "listId: string, contactId: string, now: Instant")]
-    pub fn remove_from_list(
-        &mut self,
-        env: &Env,
-        list_id: Arg,
-        contact_id: Arg,
-        now: Arg,
-    ) -> Result<()> {
-        let list = self::list_id(env, list_id)?;
-        let contact = self::contact_id(env, contact_id, "contactId")?;
-        let now = instant(env, now, "now")?;
-        self.inner
-            .remove_from_list(&list, &contact, now)
-            .or_throw(env)
+    #[napi(
+        ts_args_type = "listId: string, contactId: string, now: Instant",
+        ts_return_type = "void"
+    )]
+    pub fn remove_from_list(&mut self, list: ListId, id: ContactId, now: Now) -> Out<'_> {
+        done(self.inner.remove_from_list(&list.0, &id.0, now.0))
     }
 
     /// The ids of a list's members, in id order (none for an unknown list).
     #[napi(ts_args_type = "listId: string")]
-    pub fn member_ids(&self, env: &Env, list_id: Arg) -> Result<Vec<String>> {
-        let id = self::list_id(env, list_id)?;
-        Ok(self
-            .inner
-            .audience()
-            .member_ids(&id)
-            .map(|c| c.as_str().to_owned())
-            .collect())
+    pub fn member_ids(&self, id: ListId) -> Vec<String> {
+        ids(self.inner.audience().member_ids(&id.0))
     }
 
     /// Imports a CSV file (a path, read in chunks, or a `Buffer` / `Uint8Array`) into the
@@ -523,22 +377,18 @@ impl Engine {
         ts_args_type = "pathOrBuffer: string | Uint8Array, options: EngineImportCsvOptions",
         ts_return_type = "EngineImportReport"
     )]
-    pub fn import_csv<'e>(
-        &mut self,
-        env: &'e Env,
-        path_or_buffer: Arg,
-        options: Arg,
-    ) -> Result<Unknown<'e>> {
+    pub fn import_csv(&mut self, env: &Env, path_or_buffer: Arg, options: Arg) -> Result<Out<'_>> {
         let call = crate::import::ImportCall::read(env, path_or_buffer, options, &ENGINE_OWN)?;
         let list = ImportList {
-            name: opt_string(env, call.option("listName")?, "options.listName")?,
-            file: call.file.clone(),
+            name: call.opts.opt("listName")?,
+            file: call.job.file.clone(),
         };
-        let enroll = opt_string(env, call.option("enroll")?, "options.enroll")?.map(FlowId::new);
+        let enroll: Option<sequenza::model::FlowId> = call.opts.opt("enroll")?;
         let engine = &mut self.inner;
-        let out = call.run(
+        let result = call.run(
             env,
-            Box::new(|reader, settings, _schema, now, progress| {
+            Box::new(|reader, job, progress| {
+                let (settings, now) = (&job.settings, job.now);
                 let (import, enrolled) =
                     engine.import_csv(reader, settings, &list, enroll.as_ref(), now, progress)?;
                 let mut out = serde_json::to_value(import).unwrap_or_default();
@@ -546,7 +396,7 @@ impl Engine {
                 Ok(out)
             }),
         )?;
-        to_js(env, &sequenza::text::camel_case_keys(out))
+        Ok(value(sequenza::text::camel_case_keys(result)))
     }
 
     // ---- versions and contacts in flight (issue 12) --------------------------------------------
@@ -558,92 +408,47 @@ impl Engine {
         ts_args_type = "flowId: string, newId: string, now: Instant",
         ts_return_type = "FlowDocument"
     )]
-    pub fn duplicate<'e>(
-        &mut self,
-        env: &'e Env,
-        flow_id: Arg,
-        new_id: Arg,
-        now: Arg,
-    ) -> Result<Unknown<'e>> {
-        let flow = self::flow_id(env, flow_id, "flowId")?;
-        let new_id = self::flow_id(env, new_id, "newId")?;
-        let now = instant(env, now, "now")?;
-        to_js(
-            env,
-            &self.inner.duplicate(&flow, &new_id, now).or_throw(env)?,
-        )
+    pub fn duplicate(&mut self, flow: FlowId, new_id: NewId, now: Now) -> Out<'_> {
+        out(self.inner.duplicate(&flow.0, &new_id.0, now.0))
     }
 
     /// Ends a waiting contact's wait now, recorded in its history with `options.by` and `now`.
     /// Throws an `EngineError` `engine.flow.unknown` or `engine.enrollment.not_waiting`.
     #[napi(
-        ts_args_type = "flowId: string, contactId: string, now: Instant, options?: ActorOptions | null"
+        ts_args_type = "flowId: string, contactId: string, now: Instant, options?: ActorOptions | null",
+        ts_return_type = "void"
     )]
-    pub fn skip_wait(
-        &mut self,
-        env: &Env,
-        flow_id: Arg,
-        contact_id: Arg,
-        now: Arg,
-        options: Arg,
-    ) -> Result<()> {
-        let (flow, contact) = (
-            self::flow_id(env, flow_id, "flowId")?,
-            self::contact_id(env, contact_id, "contactId")?,
-        );
-        let now = instant(env, now, "now")?;
-        let by = actor(env, options)?;
-        self.inner.skip_wait(&flow, &contact, now, by).or_throw(env)
+    pub fn skip_wait(&mut self, flow: FlowId, id: ContactId, now: Now, by: By) -> Out<'_> {
+        done(self.inner.skip_wait(&flow.0, &id.0, now.0, by.0 .0))
     }
 
     /// Moves a waiting contact to a node, which runs now (recorded with `options.by` and `now`).
     /// Throws an `EngineError` `engine.flow.unknown`, `engine.enrollment.not_waiting`,
     /// `engine.node.unknown` (at `/node`) or `engine.flow.status` (a paused flow).
     #[napi(
-        ts_args_type = "flowId: string, contactId: string, nodeId: string, now: Instant, options?: ActorOptions | null"
+        ts_args_type = "flowId: string, contactId: string, nodeId: string, now: Instant, options?: ActorOptions | null",
+        ts_return_type = "void"
     )]
     pub fn move_to(
         &mut self,
-        env: &Env,
-        flow_id: Arg,
-        contact_id: Arg,
-        node_id: Arg,
-        now: Arg,
-        options: Arg,
-    ) -> Result<()> {
-        let (flow, contact) = (
-            self::flow_id(env, flow_id, "flowId")?,
-            self::contact_id(env, contact_id, "contactId")?,
-        );
-        let node = NodeId::new(string(env, node_id, "nodeId")?);
-        let now = instant(env, now, "now")?;
-        let by = actor(env, options)?;
-        self.inner
-            .move_to(&flow, &contact, &node, now, by)
-            .or_throw(env)
+        flow: FlowId,
+        id: ContactId,
+        node: NodeId,
+        now: Now,
+        by: By,
+    ) -> Out<'_> {
+        done(self.inner.move_to(&flow.0, &id.0, &node.0, now.0, by.0 .0))
     }
 
     /// Takes a waiting contact out of a flow: it exits with reason `cancelled` (recorded with
     /// `options.by` and `now`). Throws an `EngineError` `engine.flow.unknown` or
     /// `engine.enrollment.not_waiting`.
     #[napi(
-        ts_args_type = "flowId: string, contactId: string, now: Instant, options?: ActorOptions | null"
+        ts_args_type = "flowId: string, contactId: string, now: Instant, options?: ActorOptions | null",
+        ts_return_type = "void"
     )]
-    pub fn cancel(
-        &mut self,
-        env: &Env,
-        flow_id: Arg,
-        contact_id: Arg,
-        now: Arg,
-        options: Arg,
-    ) -> Result<()> {
-        let (flow, contact) = (
-            self::flow_id(env, flow_id, "flowId")?,
-            self::contact_id(env, contact_id, "contactId")?,
-        );
-        let now = instant(env, now, "now")?;
-        let by = actor(env, options)?;
-        self.inner.cancel(&flow, &contact, now, by).or_throw(env)
+    pub fn cancel(&mut self, flow: FlowId, id: ContactId, now: Now, by: By) -> Out<'_> {
+        done(self.inner.cancel(&flow.0, &id.0, now.0, by.0 .0))
     }
 
     // ---- preview_schedule (issue 12 §2) ----
@@ -658,22 +463,9 @@ impl Engine {
         ts_args_type = "flowId: string, now: Instant",
         ts_return_type = "PreviewContact[]"
     )]
-    pub fn preview_schedule<'e>(
-        &self,
-        env: &'e Env,
-        flow_id: Arg,
-        now: Arg,
-    ) -> Result<Unknown<'e>> {
-        let flow = self::flow_id(env, flow_id, "flowId")?;
-        let now = instant(env, now, "now")?;
-        to_js(
-            env,
-            &self
-                .inner
-                .preview_schedule(&flow, now)
-                .or_throw(env)?
-                .contacts,
-        )
+    pub fn preview_schedule(&self, env: &Env, flow: FlowId, now: Now) -> Result<Out<'_>> {
+        let preview = ok(env, self.inner.preview_schedule(&flow.0, now.0))?;
+        Ok(value(preview.contacts))
     }
 
     /// The other active flows that conflict with a flow's automatic send at its next check:
@@ -683,18 +475,8 @@ impl Engine {
         ts_args_type = "flowId: string, now: Instant",
         ts_return_type = "ScheduleConflict[]"
     )]
-    pub fn schedule_conflicts<'e>(
-        &self,
-        env: &'e Env,
-        flow_id: Arg,
-        now: Arg,
-    ) -> Result<Unknown<'e>> {
-        let flow = self::flow_id(env, flow_id, "flowId")?;
-        let now = instant(env, now, "now")?;
-        to_js(
-            env,
-            &self.inner.schedule_conflicts(&flow, now).or_throw(env)?,
-        )
+    pub fn schedule_conflicts(&self, flow: FlowId, now: Now) -> Out<'_> {
+        out(self.inner.schedule_conflicts(&flow.0, now.0))
     }
 
     // --- perf: batch inputs (issue 12 §3) ---------------------------------------------------
@@ -703,33 +485,30 @@ impl Engine {
     /// order); returns how many were written. A bad contact refuses the whole batch: its error's
     /// `path` starts with its index (`/3/fields/points`).
     #[napi(ts_args_type = "contacts: Array<Contact | string>, now: Instant")]
-    pub fn upsert_contacts(&mut self, env: &Env, contacts: Arg, now: Arg) -> Result<u32> {
-        let contacts = crate::convert::array(env, contacts, "contacts", Contact::from_json)?;
-        let now = instant(env, now, "now")?;
-        self.inner
-            .upsert_contacts(contacts, now)
-            .map(count)
-            .or_throw(env)
+    pub fn upsert_contacts(&mut self, env: &Env, contacts: Contacts, now: Now) -> Result<u32> {
+        ok(
+            env,
+            self.inner.upsert_contacts(contacts.0, now.0).map(count),
+        )
     }
 
     /// Records many events as ONE input (the same as one `recordEvent` each, in order); returns
     /// how many were recorded. A malformed event's error `path` starts with its index.
     #[napi(ts_args_type = "events: Array<Event | string>, now: Instant")]
-    pub fn record_events(&mut self, env: &Env, events: Arg, now: Arg) -> Result<u32> {
-        let events = crate::convert::array(env, events, "events", Event::from_json)?;
-        let now = instant(env, now, "now")?;
-        self.inner
-            .record_events(events, now)
-            .map(count)
-            .or_throw(env)
+    pub fn record_events(&mut self, env: &Env, events: Events, now: Now) -> Result<u32> {
+        ok(env, self.inner.record_events(events.0, now.0).map(count))
     }
     // --- end perf: batch inputs ---------------------------------------------------------------
 }
 
-/// Who asked for a step taken by hand: `options.by` (issue 12).
-fn actor(env: &Env, options: Arg) -> Result<Option<String>> {
-    let opts = Opts::read(env, options, "options", &["by"])?;
-    opt_string(env, opts.get("by")?, "options.by")
+/// `options.by` of a step taken by hand: who asked for it (issue 12).
+#[derive(Debug)]
+pub struct Actor(Option<String>);
+
+impl FromArg for Actor {
+    fn from_arg(env: &Env, value: Arg, name: &str) -> Result<Self> {
+        Opts::read(env, value, name, &["by"])?.opt("by").map(Actor)
+    }
 }
 
 /// The options of `Engine.importCsv` that are its own (beside those of `importCsv`).

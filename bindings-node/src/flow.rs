@@ -1,11 +1,11 @@
 //! Flows and their validation (issue 2).
 
-use napi::bindgen_prelude::{ClassInstance, FromNapiValue, JsObjectValue, Unknown};
-use napi::{Env, JsValue, Result};
+use napi::bindgen_prelude::{ClassInstance, FromNapiValue, Unknown};
+use napi::{Env, Result};
 use napi_derive::napi;
 
-use crate::convert::{doc, schema, serde_string, to_js, wrong_type, Arg};
-use crate::errors::OrThrow;
+use crate::arg;
+use crate::convert::{doc, each, out, serde_string, to_js, value, Arg, FromArg, Out};
 
 /// A parsed flow: a handle that is read once and then validated, outlined or serialised.
 #[napi]
@@ -59,8 +59,8 @@ impl Flow {
 
     /// The canonical JSON form as a plain object.
     #[napi(ts_return_type = "Record<string, unknown>")]
-    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        to_js(env, &self.inner)
+    pub fn to_object(&self) -> Out<'_> {
+        value(&self.inner)
     }
 
     /// A readable outline: trigger, nodes with their branches, one per line.
@@ -71,24 +71,19 @@ impl Flow {
 }
 
 /// A flow argument: a `Flow` handle, JSON text or a plain object.
-pub(crate) fn flow(env: &Env, value: Arg, name: &str) -> Result<sequenza::Flow> {
-    if let Some(v) = &value {
-        if let Ok(handle) = ClassInstance::<Flow>::from_unknown(*v) {
+impl FromArg for sequenza::Flow {
+    fn from_arg(env: &Env, value: Arg, name: &str) -> Result<Self> {
+        if let Some(handle) = value.and_then(|v| ClassInstance::<Flow>::from_unknown(v).ok()) {
             return Ok(handle.inner.clone());
         }
+        doc(env, value, name, sequenza::Flow::from_json)
     }
-    doc(env, value, name, sequenza::Flow::from_json)
 }
 
 /// An array of flow arguments.
-pub(crate) fn flows(env: &Env, value: Arg, name: &str) -> Result<Vec<sequenza::Flow>> {
-    match &value {
-        Some(v) if v.is_array()? => {
-            let list = v.coerce_to_object()?;
-            let item = |i| flow(env, Some(list.get_element(i)?), &format!("{name}[{i}]"));
-            (0..list.get_array_length()?).map(item).collect()
-        }
-        other => Err(wrong_type(env, other.as_ref(), name, "an array")),
+impl FromArg for Vec<sequenza::Flow> {
+    fn from_arg(env: &Env, value: Arg, name: &str) -> Result<Self> {
+        each(env, value, name, "an array")
     }
 }
 
@@ -98,10 +93,9 @@ pub(crate) fn flows(env: &Env, value: Arg, name: &str) -> Result<Vec<sequenza::F
     ts_args_type = "flow: Flow | string | object, fields?: string | object | null",
     ts_return_type = "Finding[]"
 )]
-pub fn validate_flow<'e>(env: &'e Env, flow: Arg, fields: Arg) -> Result<Unknown<'e>> {
-    let flow = self::flow(env, flow, "flow")?;
-    let fields = schema(env, fields, "fields")?;
-    to_js(env, &sequenza::validate_flow(&flow, fields.as_ref()))
+pub fn validate_flow(flow: arg::Flow, fields: Option<arg::Fields>) -> Out<'static> {
+    let fields = fields.map(|f| f.0);
+    value(sequenza::validate_flow(&flow.0, fields.as_ref()))
 }
 
 /// Validates a set of flows: every flow on its own, then the checks across flows.
@@ -109,10 +103,9 @@ pub fn validate_flow<'e>(env: &'e Env, flow: Arg, fields: Arg) -> Result<Unknown
     ts_args_type = "flows: Array<Flow | string | object>, fields?: string | object | null",
     ts_return_type = "Finding[]"
 )]
-pub fn validate_flows<'e>(env: &'e Env, flows: Arg, fields: Arg) -> Result<Unknown<'e>> {
-    let flows = self::flows(env, flows, "flows")?;
-    let fields = schema(env, fields, "fields")?;
-    to_js(env, &sequenza::validate_flows(&flows, fields.as_ref()))
+pub fn validate_flows(flows: arg::Flows, fields: Option<arg::Fields>) -> Out<'static> {
+    let fields = fields.map(|f| f.0);
+    value(sequenza::validate_flows(&flows.0, fields.as_ref()))
 }
 
 /// Every finding code with its severity and what it means.
@@ -134,13 +127,9 @@ pub fn flow_schema() -> &'static str {
     ts_args_type = "rule: JsonLogicRule, data?: JsonValue",
     ts_return_type = "JsonValue"
 )]
-pub fn jsonlogic_apply<'e>(
-    env: &'e Env,
-    rule: Unknown<'_>,
-    data: Unknown<'_>,
-) -> Result<Unknown<'e>> {
+pub fn jsonlogic_apply(env: &Env, rule: Unknown<'_>, data: Unknown<'_>) -> Result<Out<'static>> {
     let rule = crate::convert::json_value(env, Some(rule), "rule", false)?;
     let data = crate::convert::json_value(env, Some(data), "data", true)?;
     let result = sequenza::jsonlogic::apply(&rule, &data);
-    to_js(env, &result.map_err(sequenza::Error::from).or_throw(env)?)
+    Ok(out(result.map_err(sequenza::Error::from)))
 }

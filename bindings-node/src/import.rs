@@ -13,18 +13,18 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use napi::bindgen_prelude::{
-    AsyncTask, ClassInstance, Either, FromNapiValue, Function, JsObjectValue, Object, Reference,
-    Uint8Array, Unknown,
+    AsyncTask, ClassInstance, Either, FromNapiValue, Function, Reference, Uint8Array, Unknown,
 };
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi::{Env, Result, Status, Task, ValueType};
 use napi_derive::napi;
 use sequenza::import::{CsvSource, ImportList, ImportOptions, Progress, Stoppable};
+use sequenza::model::ListId;
 use sequenza::text::camel_case_keys;
+use sequenza::FieldSchema;
 use serde_json::Value;
 
-use crate::convert::{array, instant, json_value, opt_string, range_error, schema};
-use crate::convert::{to_js, wrong_type, Arg};
+use crate::convert::{array, json_value, range_error, to_js, value, wrong_type, Arg, Opts, Out};
 use crate::errors::{core_error, OrThrow};
 use crate::list::Audience;
 
@@ -46,27 +46,22 @@ fn input(env: &Env, value: Arg) -> Result<CsvSource> {
     }
 }
 
-/// The options object, the core's `ImportOptions` (every option but the binding's own) and the
-/// field schema.
-type Parsed<'a> = (Option<Object<'a>>, ImportOptions, sequenza::FieldSchema);
-
-fn parse<'a>(env: &Env, options: Arg<'a>, own: &[&str]) -> Result<Parsed<'a>> {
-    let opts = crate::convert::Opts::read(env, options, "options", &[])?;
-    let object = opts.object();
-    let mut settings = match options.filter(|_| object.is_some()) {
-        Some(o) => sequenza::text::snake_case_keys(json_value(env, Some(o), "options", false)?),
-        None => Value::Object(Default::default()),
+/// The options object, the core's `ImportOptions` (every option but the binding's own and
+/// `own`) and the field schema.
+fn parse<'a>(
+    env: &Env,
+    options: Arg<'a>,
+    own: &[&str],
+) -> Result<(Opts<'a>, ImportOptions, FieldSchema)> {
+    let opts = Opts::read(env, options, "options", &[])?;
+    let json = match options.filter(|_| opts.object().is_some()) {
+        Some(o) => json_value(env, Some(o), "options", false)?,
+        None => Value::Null,
     };
-    if let Value::Object(map) = &mut settings {
-        for key in OWN.iter().chain(own) {
-            map.remove(&sequenza::text::snake_case(key));
-        }
-    }
-    let settings = ImportOptions::from_json_value(settings)
-        .map_err(sequenza::Error::from)
-        .or_throw(env)?;
-    let schema = schema(env, opts.get("fields")?, "options.fields")?.unwrap_or_default();
-    Ok((object, settings, schema))
+    let own: Vec<&str> = OWN.iter().chain(own).copied().collect();
+    let settings = ImportOptions::from_call_options(json, &own).or_throw(env)?;
+    let schema = opts.opt("fields")?.unwrap_or_default();
+    Ok((opts, settings, schema))
 }
 
 /// Previews a CSV file (a path, read only as far as needed, or bytes): the detected settings,
@@ -76,12 +71,12 @@ fn parse<'a>(env: &Env, options: Arg<'a>, own: &[&str]) -> Result<Parsed<'a>> {
     ts_args_type = "pathOrBuffer: string | Uint8Array, options?: CsvOptions | null",
     ts_return_type = "CsvPreview"
 )]
-pub fn preview_csv<'e>(env: &'e Env, path_or_buffer: Arg, options: Arg) -> Result<Unknown<'e>> {
+pub fn preview_csv(env: &Env, path_or_buffer: Arg, options: Arg) -> Result<Out<'static>> {
     let (_, settings, schema) = parse(env, options, &[])?;
     let input = input(env, path_or_buffer)?;
     let preview = sequenza::import::preview_csv_reader(input.reader(), &settings, &schema);
     let preview = serde_json::to_value(preview.or_throw(env)?).unwrap_or_default();
-    to_js(env, &camel_case_keys(preview))
+    Ok(value(camel_case_keys(preview)))
 }
 
 thread_local! {
@@ -93,11 +88,7 @@ thread_local! {
 /// (called on the JS thread; returning `true` stops the import) and the stop flag it sets.
 #[allow(missing_debug_implementations)] // holds a threadsafe function, which has no Debug
 pub struct Import {
-    input: CsvSource,
-    settings: ImportOptions,
-    schema: sequenza::FieldSchema,
-    now: DateTime<Utc>,
-    file: Option<String>,
+    job: Job,
     audience: Option<(u32, sequenza::list::Audience)>,
     progress: Option<ThreadsafeFunction<Value, Option<bool>, Value, Status, false>>,
     stop: Arc<AtomicBool>,
@@ -111,13 +102,14 @@ impl Import {
     fn run(&mut self, progress: &mut dyn FnMut(Value)) -> Outcome {
         let mut on =
             |p: Progress| progress(serde_json::json!({"bytesRead": p.bytes_read, "rows": p.rows}));
-        let reader = Stoppable::new(self.input.reader(), Arc::clone(&self.stop));
+        let job = &self.job;
+        let reader = Stoppable::new(job.input.reader(), Arc::clone(&self.stop));
         let list = ImportList {
             name: None,
-            file: self.file.clone(),
+            file: job.file.clone(),
         };
         let audience = self.audience.as_mut().map(|(_, a)| a);
-        let (s, f, now) = (&self.settings, &self.schema, self.now);
+        let (s, f, now) = (&job.settings, &job.schema, job.now);
         let r = sequenza::import::import_csv_to(reader, s, f, audience, &list, now, &mut on)?;
         Ok(serde_json::to_value(r).unwrap_or_default())
     }
@@ -197,48 +189,20 @@ pub fn import_csv<'e>(
     path_or_buffer: Arg,
     options: Arg,
 ) -> Result<Either<Unknown<'e>, AsyncTask<Import>>> {
-    let (object, settings, schema) = parse(env, options, &[])?;
-    let get = |key: &str| -> Result<Arg> {
-        let value = object
-            .as_ref()
-            .map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
-        Ok(crate::convert::given(value.transpose()?))
-    };
-    let now = instant(env, get("now")?, "options.now")?;
-    let on_progress = match get("onProgress")? {
-        Some(f) if f.get_type()? == ValueType::Function => {
-            Some(Function::<Value, Option<bool>>::from_unknown(f)?)
-        }
-        None => None,
-        other => {
-            return Err(wrong_type(
-                env,
-                other.as_ref(),
-                "options.onProgress",
-                "a function",
-            ))
-        }
-    };
-    let mut handle = match get("audience")? {
+    let call = ImportCall::read(env, path_or_buffer, options, &[])?;
+    let mut handle = match call.opts.get("audience")? {
         Some(a) => match Reference::<Audience>::from_unknown(a) {
             Ok(handle) => Some(handle),
             Err(_) => return Err(wrong_type(env, Some(&a), "options.audience", "an Audience")),
         },
         None => None,
     };
-    let file = opt_string(env, get("fileName")?, "options.fileName")?;
-    let input = input(env, path_or_buffer)?;
-    let file = file.or_else(|| input.file_name());
-    let stop = Arc::new(AtomicBool::new(false));
+    let on_progress = call.progress::<Option<bool>>()?;
     let mut import = Import {
-        input,
-        settings,
-        schema,
-        now,
-        file,
+        job: call.job,
         audience: None,
         progress: None,
-        stop,
+        stop: Arc::new(AtomicBool::new(false)),
     };
     if let Some(h) = &mut handle {
         if h.busy {
@@ -252,7 +216,7 @@ pub fn import_csv<'e>(
     if let (Some(h), Some((id, _))) = (handle, &import.audience) {
         BUSY.with(|b| b.borrow_mut().push((*id, h)));
     }
-    if let CsvSource::Path(_) = import.input {
+    if let CsvSource::Path(_) = import.job.input {
         if let Some(f) = on_progress {
             import.progress = Some(
                 f.build_threadsafe_function()
@@ -277,12 +241,12 @@ pub fn import_csv<'e>(
             }
         }
     };
-    let out = import.run(&mut progress);
+    let result = import.run(&mut progress);
     import.give_back();
     if let Some(e) = failed {
         return Err(e);
     }
-    let report = out.or_throw(env)?;
+    let report = result.or_throw(env)?;
     Ok(Either::A(to_js(env, &camel_case_keys(report))?))
 }
 
@@ -302,16 +266,12 @@ fn next_id() -> u32 {
     ts_return_type = "string | number"
 )]
 pub fn export_csv(env: &Env, source: Arg, options: Arg) -> Result<Either<String, f64>> {
-    let opts = crate::convert::Opts::read(env, options, "options", &["list", "path"])?;
-    let list = opt_string(env, opts.get("list")?, "options.list")?;
-    let path = opt_string(env, opts.get("path")?, "options.path")?;
+    let opts = Opts::read(env, options, "options", &["list", "path"])?;
+    let (list, path): (Option<ListId>, Option<String>) = (opts.opt("list")?, opts.opt("path")?);
     let handle = source.and_then(|s| ClassInstance::<Audience>::from_unknown(s).ok());
     let owned;
     let contacts: Vec<&sequenza::Contact> = match &handle {
-        Some(h) => {
-            let id = list.map(sequenza::model::ListId::new);
-            h.get(env)?.contacts_in(id.as_ref()).or_throw(env)?
-        }
+        Some(h) => h.get(env)?.contacts_in(list.as_ref()).or_throw(env)?,
         None => {
             owned = array(env, source, "source", sequenza::Contact::from_json)?;
             owned.iter().collect()
@@ -332,78 +292,70 @@ pub fn export_csv(env: &Env, source: Arg, options: Arg) -> Result<Either<String,
     Ok(Either::B(n as f64))
 }
 
-/// An import into another owner of contacts (`Engine.importCsv`), run at once on this thread:
-/// the input, the options read as `importCsv` reads them, and the progress callback.
+/// The arguments of an import, read as `importCsv` reads them: the input, the options (`now`
+/// required, `onProgress`, `fileName`, the CSV settings), the field schema. `Engine.importCsv`
+/// runs it at once on this thread (`run`).
 pub(crate) struct ImportCall<'a> {
-    object: Option<Object<'a>>,
-    settings: ImportOptions,
-    schema: sequenza::FieldSchema,
-    now: DateTime<Utc>,
-    on_progress: Option<Function<'a, Value, ()>>,
+    pub(crate) opts: Opts<'a>,
+    on_progress: Option<Unknown<'a>>,
+    pub(crate) job: Job,
+}
+
+/// What an import reads and writes with: the input, the CSV settings, the field schema, `now`
+/// and the file's name for the list's source (`options.fileName`, else the path's).
+pub(crate) struct Job {
     input: CsvSource,
-    /// The file's name for the list's source: `options.fileName`, else the path's.
+    pub(crate) settings: ImportOptions,
+    schema: FieldSchema,
+    pub(crate) now: DateTime<Utc>,
     pub(crate) file: Option<String>,
 }
 
-/// What `ImportCall::run` runs: the reader, the settings, the field schema, `now` and the
-/// progress callback to the core's import.
-pub(crate) type ImportFn<'r> = dyn FnOnce(
-        &mut dyn Read,
-        &ImportOptions,
-        &sequenza::FieldSchema,
-        DateTime<Utc>,
-        &mut dyn FnMut(Progress),
-    ) -> sequenza::Result<Value>
-    + 'r;
+/// What `ImportCall::run` runs: the reader, the job and the progress callback to the core's
+/// import.
+pub(crate) type ImportFn<'r> =
+    dyn FnOnce(&mut dyn Read, &Job, &mut dyn FnMut(Progress)) -> sequenza::Result<Value> + 'r;
 
 impl<'a> ImportCall<'a> {
-    /// Reads the input and the options; `own` names the caller's own options (left out of the
+    /// Reads the options and the input; `own` names the caller's own options (left out of the
     /// CSV settings).
     pub(crate) fn read(env: &Env, input: Arg, options: Arg<'a>, own: &[&str]) -> Result<Self> {
-        let (object, settings, schema) = parse(env, options, own)?;
-        let mut call = ImportCall {
-            object,
+        let (opts, settings, schema) = parse(env, options, own)?;
+        let now = opts.must("now")?;
+        let on_progress = match opts.get("onProgress")? {
+            Some(f) if f.get_type()? != ValueType::Function => {
+                let name = "options.onProgress";
+                return Err(wrong_type(env, Some(&f), name, "a function"));
+            }
+            f => f,
+        };
+        let file = opts.opt("fileName")?;
+        let input = self::input(env, input)?;
+        let file = file.or_else(|| input.file_name());
+        let job = Job {
+            input,
             settings,
             schema,
-            now: DateTime::<Utc>::MIN_UTC,
-            on_progress: None,
-            input: self::input(env, input)?,
-            file: None,
+            now,
+            file,
         };
-        call.now = instant(env, call.option("now")?, "options.now")?;
-        call.on_progress = match call.option("onProgress")? {
-            Some(f) if f.get_type()? == ValueType::Function => {
-                Some(Function::<Value, ()>::from_unknown(f)?)
-            }
-            None => None,
-            other => {
-                return Err(wrong_type(
-                    env,
-                    other.as_ref(),
-                    "options.onProgress",
-                    "a function",
-                ))
-            }
-        };
-        let file = opt_string(env, call.option("fileName")?, "options.fileName")?;
-        call.file = file.or_else(|| call.input.file_name());
-        Ok(call)
+        Ok(ImportCall {
+            opts,
+            on_progress,
+            job,
+        })
     }
 
-    /// An option's value (`None` when absent, `undefined` or `null`).
-    pub(crate) fn option(&self, key: &str) -> Result<Arg<'a>> {
-        let value = self
-            .object
-            .as_ref()
-            .map(|o| o.get_named_property_unchecked::<Unknown<'_>>(key));
-        Ok(crate::convert::given(value.transpose()?))
+    /// The progress callback, returning `R`.
+    fn progress<R: FromNapiValue>(&self) -> Result<Option<Function<'a, Value, R>>> {
+        self.on_progress.map(Function::from_unknown).transpose()
     }
 
     /// Runs the import; `onProgress({bytesRead, rows})` is called on this thread (the first
     /// exception it throws stops further calls and is thrown once the import has ended).
     pub(crate) fn run(self, env: &Env, import: Box<ImportFn<'_>>) -> Result<Value> {
         let mut failed = None;
-        let on_progress = self.on_progress;
+        let on_progress = self.progress::<()>()?;
         let mut progress = |p: Progress| {
             if let (Some(f), None) = (&on_progress, &failed) {
                 let v = serde_json::json!({"bytesRead": p.bytes_read, "rows": p.rows});
@@ -412,17 +364,10 @@ impl<'a> ImportCall<'a> {
                 }
             }
         };
-        let mut reader = self.input.reader();
-        let out = import(
-            &mut reader,
-            &self.settings,
-            &self.schema,
-            self.now,
-            &mut progress,
-        );
+        let result = import(&mut self.job.input.reader(), &self.job, &mut progress);
         if let Some(e) = failed {
             return Err(e);
         }
-        out.or_throw(env)
+        result.or_throw(env)
     }
 }

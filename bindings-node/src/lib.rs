@@ -3,6 +3,7 @@
 
 // The exported modules are `pub` so that the exports count as used in every build (napi-derive
 // registers them with Node only outside `cfg(test)`).
+mod arg;
 mod convert;
 pub mod engine;
 pub mod errors;

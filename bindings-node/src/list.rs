@@ -2,18 +2,16 @@
 //! free functions `sourceCondition` and `listTriggerHits`. Lists, sources, contacts, activities
 //! and list changes are the core's JSON forms; every rule is the core's.
 
-use napi::bindgen_prelude::Unknown;
-use napi::{Env, JsValue, Result};
+use napi::{Env, Result};
 use napi_derive::napi;
-use sequenza::list::{ActivityRecord, List, ListChange, Source};
-use sequenza::model::{ContactId, ListId};
-use sequenza::{Contact, Event};
+use sequenza::list::Activity;
 
-use crate::convert::{
-    doc, given, instant, iso, range_error, schema, string, to_js, zone, Arg, Opts,
+use crate::arg::{
+    ActivityJson, At, Changes, Contact, ContactId, Event, Flows, List, ListId, Name, Now, Record,
+    Source,
 };
+use crate::convert::{count, ids, iso, out, range_error, value, Arg, Opts, Out};
 use crate::errors::OrThrow;
-use crate::flow::flows;
 
 /// Contacts, their activities and events, and the contact lists, kept consistent by the core:
 /// auto-updating lists follow every change, and each change returns the list changes it caused
@@ -30,10 +28,7 @@ impl Audience {
     /// The audience, unless `importCsv` is writing into it.
     pub(crate) fn get(&self, env: &Env) -> Result<&sequenza::list::Audience> {
         if self.busy {
-            return Err(range_error(
-                env,
-                "The Audience is busy: importCsv is writing into it",
-            ));
+            return Err(range_error(env, BUSY));
         }
         Ok(&self.inner)
     }
@@ -42,41 +37,27 @@ impl Audience {
         self.get(env)?;
         Ok(&mut self.inner)
     }
-}
 
-fn list_id(env: &Env, value: Arg) -> Result<ListId> {
-    string(env, value, "listId").map(ListId::new)
-}
-
-fn contact_id(env: &Env, value: Arg) -> Result<ContactId> {
-    string(env, value, "contactId").map(ContactId::new)
-}
-
-fn count(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// A whole number ≥ 0 option (`offset`, `limit`).
-fn count_option(env: &Env, opts: &Opts<'_>, key: &str, default: usize) -> Result<usize> {
-    let Some(value) = opts.get(key)? else {
-        return Ok(default);
-    };
-    let name = format!("options.{key}");
-    if value.get_type()? != napi::ValueType::Number {
-        return Err(crate::convert::wrong_type(
-            env,
-            Some(&value),
-            &name,
-            "of type number",
-        ));
+    /// `f` of the audience, unless `importCsv` is writing into it (then a `RangeError`).
+    fn with<'a>(&'a self, f: impl FnOnce(&'a sequenza::list::Audience) -> Out<'a>) -> Out<'a> {
+        match self.busy {
+            true => Out::range_error(BUSY),
+            false => f(&self.inner),
+        }
     }
-    let n = value.coerce_to_number()?.get_double()?;
-    if !(n.is_finite() && n >= 0.0 && n.fract() == 0.0) {
-        let message = format!("The \"{name}\" argument must be a whole number >= 0. Received {n}");
-        return Err(range_error(env, &message));
+
+    /// `f` of the audience to change, unless `importCsv` is writing into it.
+    fn with_mut<'a>(&'a mut self, f: impl FnOnce(&'a mut Inner) -> Out<'a>) -> Out<'a> {
+        match self.busy {
+            true => Out::range_error(BUSY),
+            false => f(&mut self.inner),
+        }
     }
-    Ok(n as usize)
 }
+
+type Inner = sequenza::list::Audience;
+
+const BUSY: &str = "The Audience is busy: importCsv is writing into it";
 
 #[napi]
 impl Audience {
@@ -88,51 +69,42 @@ impl Audience {
     #[napi(constructor, ts_args_type = "options?: AudienceOptions")]
     pub fn new(env: &Env, options: Arg) -> Result<Self> {
         let opts = Opts::read(env, options, "options", &["defaultTimeZone", "fields"])?;
-        let tz = zone(env, opts.get("defaultTimeZone")?, "options.defaultTimeZone")?;
-        let fields = schema(env, opts.get("fields")?, "options.fields")?.unwrap_or_default();
         let inner = sequenza::list::Audience::new()
-            .with_default_time_zone(tz.unwrap_or_default())
-            .with_fields(fields);
+            .with_default_time_zone(opts.opt("defaultTimeZone")?.unwrap_or_default())
+            .with_fields(opts.opt("fields")?.unwrap_or_default());
         Ok(Audience { inner, busy: false })
     }
 
     /// Creates a list (`{id, name, source, auto_update?, remove_exits?}`) and fills it from its
     /// source at `now`; returns how many contacts went in. Throws a `ListError`.
     #[napi(ts_args_type = "list: string | List, now: Instant")]
-    pub fn create_list(&mut self, env: &Env, list: Arg, now: Arg) -> Result<u32> {
-        let list = doc(env, list, "list", List::from_json)?;
-        let now = instant(env, now, "now")?;
-        self.get_mut(env)?
-            .create_list(list, now)
-            .map(count)
-            .or_throw(env)
+    pub fn create_list(&mut self, env: &Env, list: List, now: Now) -> Result<u32> {
+        let result = self.get_mut(env)?.create_list(list.0, now.0);
+        result.map(count).or_throw(env)
     }
 
     /// Renames a list. Throws a `ListError` (`list.unknown`, `list.name.empty`).
     #[napi(ts_args_type = "listId: string, name: string")]
-    pub fn rename_list(&mut self, env: &Env, list_id: Arg, name: Arg) -> Result<()> {
-        let (id, name) = (self::list_id(env, list_id)?, string(env, name, "name")?);
-        self.get_mut(env)?.rename_list(&id, name).or_throw(env)
+    pub fn rename_list(&mut self, env: &Env, id: ListId, name: Name) -> Result<()> {
+        self.get_mut(env)?.rename_list(&id.0, name.0).or_throw(env)
     }
 
     /// Deletes a list; its contacts no longer name it. Throws a `ListError` (`list.unknown`).
     #[napi(ts_args_type = "listId: string, now: Instant")]
-    pub fn delete_list(&mut self, env: &Env, list_id: Arg, now: Arg) -> Result<()> {
-        let (id, now) = (self::list_id(env, list_id)?, instant(env, now, "now")?);
-        self.get_mut(env)?.delete_list(&id, now).or_throw(env)
+    pub fn delete_list(&mut self, env: &Env, id: ListId, now: Now) -> Result<()> {
+        self.get_mut(env)?.delete_list(&id.0, now.0).or_throw(env)
     }
 
     /// A list, or `null` for an unknown id.
     #[napi(ts_args_type = "listId: string", ts_return_type = "List | null")]
-    pub fn list<'e>(&self, env: &'e Env, list_id: Arg) -> Result<Unknown<'e>> {
-        let id = self::list_id(env, list_id)?;
-        to_js(env, &self.get(env)?.list(&id))
+    pub fn list(&self, id: ListId) -> Out<'_> {
+        self.with(|a| value(a.list(&id.0)))
     }
 
     /// Every list, in id order.
     #[napi(ts_return_type = "List[]")]
-    pub fn lists<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        to_js(env, &self.get(env)?.lists().collect::<Vec<_>>())
+    pub fn lists(&self) -> Out<'_> {
+        self.with(|a| value(a.lists().collect::<Vec<_>>()))
     }
 
     /// One page of a list's members, in contact id order: `{total, offset, contacts}`
@@ -141,43 +113,29 @@ impl Audience {
         ts_args_type = "listId: string, options?: MembersOptions | null",
         ts_return_type = "MemberPage"
     )]
-    pub fn members<'e>(&self, env: &'e Env, list_id: Arg, options: Arg) -> Result<Unknown<'e>> {
-        let id = self::list_id(env, list_id)?;
+    pub fn members(&self, env: &Env, id: ListId, options: Arg) -> Result<Out<'_>> {
         let opts = Opts::read(env, options, "options", &["offset", "limit"])?;
-        let offset = count_option(env, &opts, "offset", 0)?;
-        let limit = count_option(env, &opts, "limit", 50)?;
-        to_js(
-            env,
-            &self.get(env)?.members(&id, offset, limit).or_throw(env)?,
-        )
+        let (offset, limit) = (opts.opt("offset")?, opts.opt("limit")?);
+        let (offset, limit) = (offset.unwrap_or(0), limit.unwrap_or(50));
+        Ok(self.with(|a| out(a.members(&id.0, offset, limit))))
     }
 
     /// The ids of a list's members, in id order (none for an unknown list).
     #[napi(ts_args_type = "listId: string")]
-    pub fn member_ids(&self, env: &Env, list_id: Arg) -> Result<Vec<String>> {
-        let id = self::list_id(env, list_id)?;
-        Ok(self
-            .get(env)?
-            .member_ids(&id)
-            .map(|c| c.as_str().to_owned())
-            .collect())
+    pub fn member_ids(&self, env: &Env, id: ListId) -> Result<Vec<String>> {
+        Ok(ids(self.get(env)?.member_ids(&id.0)))
     }
 
     /// How many members a list has, `null` for an unknown list.
     #[napi(ts_args_type = "listId: string")]
-    pub fn member_count(&self, env: &Env, list_id: Arg) -> Result<Option<u32>> {
-        let id = self::list_id(env, list_id)?;
-        Ok(self.get(env)?.member_count(&id).map(count))
+    pub fn member_count(&self, env: &Env, id: ListId) -> Result<Option<u32>> {
+        Ok(self.get(env)?.member_count(&id.0).map(count))
     }
 
     /// True when the contact is in the list.
     #[napi(ts_args_type = "listId: string, contactId: string")]
-    pub fn is_member(&self, env: &Env, list_id: Arg, contact_id: Arg) -> Result<bool> {
-        let (list, contact) = (
-            self::list_id(env, list_id)?,
-            self::contact_id(env, contact_id)?,
-        );
-        Ok(self.get(env)?.is_member(&list, &contact))
+    pub fn is_member(&self, env: &Env, list: ListId, id: ContactId) -> Result<bool> {
+        Ok(self.get(env)?.is_member(&list.0, &id.0))
     }
 
     /// Adds a contact to a list by hand (inserting or updating the contact first) at `now`;
@@ -186,23 +144,8 @@ impl Audience {
         ts_args_type = "listId: string, contact: string | Contact, now: Instant",
         ts_return_type = "ListChange[]"
     )]
-    pub fn add_to_list<'e>(
-        &mut self,
-        env: &'e Env,
-        list_id: Arg,
-        contact: Arg,
-        now: Arg,
-    ) -> Result<Unknown<'e>> {
-        let id = self::list_id(env, list_id)?;
-        let contact = doc(env, contact, "contact", Contact::from_json)?;
-        let now = instant(env, now, "now")?;
-        to_js(
-            env,
-            &self
-                .get_mut(env)?
-                .add_to_list(&id, contact, now)
-                .or_throw(env)?,
-        )
+    pub fn add_to_list(&mut self, id: ListId, contact: Contact, now: Now) -> Out<'_> {
+        self.with_mut(|a| out(a.add_to_list(&id.0, contact.0, now.0)))
     }
 
     /// Takes a contact out of a list by hand at `now`; returns the list changes. Throws a
@@ -211,23 +154,8 @@ impl Audience {
         ts_args_type = "listId: string, contactId: string, now: Instant",
         ts_return_type = "ListChange[]"
     )]
-    pub fn remove_from_list<'e>(
-        &mut self,
-        env: &'e Env,
-        list_id: Arg,
-        contact_id: Arg,
-        now: Arg,
-    ) -> Result<Unknown<'e>> {
-        let (id, contact) = (
-            self::list_id(env, list_id)?,
-            self::contact_id(env, contact_id)?,
-        );
-        let now = instant(env, now, "now")?;
-        let out = self
-            .get_mut(env)?
-            .remove_from_list(&id, &contact, now)
-            .or_throw(env)?;
-        to_js(env, &out)
+    pub fn remove_from_list(&mut self, id: ListId, contact: ContactId, now: Now) -> Out<'_> {
+        self.with_mut(|a| out(a.remove_from_list(&id.0, &contact.0, now.0)))
     }
 
     /// Inserts a contact or replaces one whole (the lists it is in are kept) at `now`; returns
@@ -237,21 +165,8 @@ impl Audience {
         ts_args_type = "contact: string | Contact, now: Instant",
         ts_return_type = "ListChange[]"
     )]
-    pub fn upsert_contact<'e>(
-        &mut self,
-        env: &'e Env,
-        contact: Arg,
-        now: Arg,
-    ) -> Result<Unknown<'e>> {
-        let contact = doc(env, contact, "contact", Contact::from_json)?;
-        let now = instant(env, now, "now")?;
-        to_js(
-            env,
-            &self
-                .get_mut(env)?
-                .upsert_contact(contact, now)
-                .or_throw(env)?,
-        )
+    pub fn upsert_contact(&mut self, contact: Contact, now: Now) -> Out<'_> {
+        self.with_mut(|a| out(a.upsert_contact(contact.0, now.0)))
     }
 
     /// Forgets a contact and its events at `now`; it leaves every list it was in.
@@ -259,31 +174,20 @@ impl Audience {
         ts_args_type = "contactId: string, now: Instant",
         ts_return_type = "ListChange[]"
     )]
-    pub fn remove_contact<'e>(
-        &mut self,
-        env: &'e Env,
-        contact_id: Arg,
-        now: Arg,
-    ) -> Result<Unknown<'e>> {
-        let (id, now) = (
-            self::contact_id(env, contact_id)?,
-            instant(env, now, "now")?,
-        );
-        to_js(env, &self.get_mut(env)?.remove_contact(&id, now))
+    pub fn remove_contact(&mut self, id: ContactId, now: Now) -> Out<'_> {
+        self.with_mut(|a| value(a.remove_contact(&id.0, now.0)))
     }
 
     /// A contact, or `null`.
     #[napi(ts_args_type = "contactId: string", ts_return_type = "Contact | null")]
-    pub fn contact<'e>(&self, env: &'e Env, contact_id: Arg) -> Result<Unknown<'e>> {
-        let id = self::contact_id(env, contact_id)?;
-        to_js(env, &self.get(env)?.contact(&id))
+    pub fn contact(&self, id: ContactId) -> Out<'_> {
+        self.with(|a| value(a.contact(&id.0)))
     }
 
     /// The events of a contact, in arrival order.
     #[napi(ts_args_type = "contactId: string", ts_return_type = "Event[]")]
-    pub fn events<'e>(&self, env: &'e Env, contact_id: Arg) -> Result<Unknown<'e>> {
-        let id = self::contact_id(env, contact_id)?;
-        to_js(env, self.get(env)?.events(&id))
+    pub fn events(&self, id: ContactId) -> Out<'_> {
+        self.with(|a| value(a.events(&id.0)))
     }
 
     /// How many contacts the audience holds.
@@ -299,29 +203,18 @@ impl Audience {
         ts_args_type = "contactId: string, activity: string | Activity, at: Instant, now?: Instant | null",
         ts_return_type = "ListChange[]"
     )]
-    pub fn record<'e>(
+    pub fn record(
         &mut self,
-        env: &'e Env,
-        contact_id: Arg,
-        activity: Arg,
-        at: Arg,
-        now: Arg,
-    ) -> Result<Unknown<'e>> {
-        let id = string(env, contact_id, "contactId")?;
-        let activity = crate::convert::json_text(env, activity, "activity")?;
-        let at = instant(env, at, "at")?;
-        let now = given(now).map_or(Ok(at), |n| instant(env, Some(n), "now"))?;
-        // Read inside a record, so that its errors locate inside the activity (`/activity/…`).
-        let id = serde_json::Value::String(id);
-        let record = format!(
-            r#"{{"contact": {id}, "at": "{}", "activity": {activity}}}"#,
-            iso(at)
-        );
-        let r = ActivityRecord::from_json(&record).or_throw(env)?;
-        to_js(
-            env,
-            &self.get_mut(env)?.record(&r.contact, r.activity, r.at, now),
-        )
+        env: &Env,
+        id: ContactId,
+        activity: ActivityJson,
+        at: At,
+        now: Option<Now>,
+    ) -> Result<Out<'_>> {
+        let (at, now) = (at.0, now.map_or(at.0, |n| n.0));
+        // Read as a record's `activity` (errors at `/activity/…`).
+        let activity = Activity::from_argument(&activity.0 .0).or_throw(env)?;
+        Ok(self.with_mut(|a| value(a.record(&id.0, activity, at, now))))
     }
 
     /// Records an activity record `{contact, at, activity}` (the core's JSON form), evaluated
@@ -330,18 +223,9 @@ impl Audience {
         ts_args_type = "record: string | ActivityRecord, now: Instant",
         ts_return_type = "ListChange[]"
     )]
-    pub fn record_activity<'e>(
-        &mut self,
-        env: &'e Env,
-        record: Arg,
-        now: Arg,
-    ) -> Result<Unknown<'e>> {
-        let r = doc(env, record, "record", ActivityRecord::from_json)?;
-        let now = instant(env, now, "now")?;
-        to_js(
-            env,
-            &self.get_mut(env)?.record(&r.contact, r.activity, r.at, now),
-        )
+    pub fn record_activity(&mut self, r: Record, now: Now) -> Out<'_> {
+        let r = r.0;
+        self.with_mut(|a| value(a.record(&r.contact, r.activity, r.at, now.0)))
     }
 
     /// Records an event (`{contact, name, at, properties?}`) at `now`; returns the list changes.
@@ -349,17 +233,14 @@ impl Audience {
         ts_args_type = "event: string | Event, now: Instant",
         ts_return_type = "ListChange[]"
     )]
-    pub fn record_event<'e>(&mut self, env: &'e Env, event: Arg, now: Arg) -> Result<Unknown<'e>> {
-        let event = doc(env, event, "event", Event::from_json)?;
-        let now = instant(env, now, "now")?;
-        to_js(env, &self.get_mut(env)?.record_event(event, now))
+    pub fn record_event(&mut self, event: Event, now: Now) -> Out<'_> {
+        self.with_mut(|a| value(a.record_event(event.0, now.0)))
     }
 
     /// Re-evaluates the time-relative lists due at `now`; returns the list changes.
     #[napi(ts_args_type = "now: Instant", ts_return_type = "ListChange[]")]
-    pub fn tick<'e>(&mut self, env: &'e Env, now: Arg) -> Result<Unknown<'e>> {
-        let now = instant(env, now, "now")?;
-        to_js(env, &self.get_mut(env)?.tick(now))
+    pub fn tick(&mut self, now: Now) -> Out<'_> {
+        self.with_mut(|a| value(a.tick(now.0)))
     }
 
     /// The earliest instant at which `tick` can change a list, or `null`.
@@ -372,10 +253,9 @@ impl Audience {
 /// The condition a list source (with its filters) compiles to, in the core's JSON form. Throws
 /// a `ListError` `list.filter.invalid` with the `path` inside the source.
 #[napi(ts_args_type = "source: string | Source", ts_return_type = "Condition")]
-pub fn source_condition<'e>(env: &'e Env, source: Arg) -> Result<Unknown<'e>> {
-    let source = doc(env, source, "source", Source::from_json)?;
-    source.validate().or_throw(env)?;
-    to_js(env, &source.to_condition())
+pub fn source_condition(env: &Env, source: Source) -> Result<Out<'static>> {
+    source.0.validate().or_throw(env)?;
+    Ok(value(source.0.to_condition()))
 }
 
 /// The (flow, change) pairs where a list change fires a list trigger of an active flow, in
@@ -384,8 +264,6 @@ pub fn source_condition<'e>(env: &'e Env, source: Arg) -> Result<Unknown<'e>> {
     ts_args_type = "changes: ListChange[], flows: Array<Flow | string | object>",
     ts_return_type = "TriggerHit[]"
 )]
-pub fn list_trigger_hits<'e>(env: &'e Env, changes: Arg, flows: Arg) -> Result<Unknown<'e>> {
-    let changes = crate::convert::array(env, changes, "changes", ListChange::from_json)?;
-    let flows = self::flows(env, flows, "flows")?;
-    to_js(env, &sequenza::list::list_trigger_hits(&changes, &flows))
+pub fn list_trigger_hits(changes: Changes, flows: Flows) -> Out<'static> {
+    value(sequenza::list::list_trigger_hits(&changes.0, &flows.0))
 }

@@ -12,11 +12,13 @@ use sequenza::condition::bulk::{Bitmap, ContactTable, Evaluation};
 use sequenza::condition::eval::{CompiledCondition, EvalContext};
 use sequenza::condition::Condition;
 use sequenza::model::SegmentId;
-use sequenza::{Contact, Event};
+use sequenza::segment::Segment as CoreSegment;
+use sequenza::{Event, FieldSchema};
 
+use crate::arg::{Contact, Contacts, Fields, Id, Name, Text};
 use crate::convert::{
-    array, doc, given, instant, json_text, json_value, opt_string, range_error, schema, string,
-    strings, to_js, wrong_type, zone, Arg, Opts,
+    count, each, ids, json_text, json_value, ok, range_error, strings, value, wrong_type, Arg,
+    FromArg, Opts, Out,
 };
 use crate::errors::OrThrow;
 
@@ -45,52 +47,34 @@ impl Segment {
         }
     }
 
-    /// The condition compiled without a schema (once), or with one (each time).
-    fn compiled(
-        &self,
-        env: &Env,
-        schema: Option<&sequenza::FieldSchema>,
-    ) -> Result<CompiledRef<'_>> {
+    /// `f` of the condition compiled without a schema (once), or with one (each time).
+    fn compiled<R>(&self, env: &Env, schema: Option<&FieldSchema>, f: Compiled<R>) -> Result<R> {
         if let (None, Some(c)) = (schema, self.compiled.get()) {
-            return Ok(CompiledRef::Cached(c));
+            return Ok(f(c));
         }
         let compiled = CompiledCondition::compile(&self.condition, schema).or_throw(env)?;
         match schema {
-            Some(_) => Ok(CompiledRef::Fresh(Box::new(compiled))),
-            None => Ok(CompiledRef::Cached(self.compiled.get_or_init(|| compiled))),
+            Some(_) => Ok(f(&compiled)),
+            None => Ok(f(self.compiled.get_or_init(|| compiled))),
         }
     }
 
     /// The options of `matches` / `filter` / `count`: now, events, zone, schema.
     fn options<'a>(env: &Env, options: Arg<'a>) -> Result<(Opts<'a>, Evaluated)> {
         let opts = Opts::read(env, options, "options", OPTIONS)?;
-        let now = instant(env, opts.get("now")?, "options.now")?;
-        let events = opts.get("events")?;
-        let events = events.map(|e| array(env, Some(e), "options.events", Event::from_json));
-        let zone = zone(env, opts.get("defaultTimeZone")?, "options.defaultTimeZone")?;
-        let schema = schema(env, opts.get("fields")?, "options.fields")?;
-        let events = events.transpose()?.unwrap_or_default();
-        Ok((
-            opts,
-            Evaluated {
-                now,
-                events,
-                zone: zone.unwrap_or_default(),
-                schema,
-            },
-        ))
+        let evaluated = Evaluated {
+            now: opts.must("now")?,
+            events: opts.opt("events")?.unwrap_or_default(),
+            zone: opts.opt("defaultTimeZone")?.unwrap_or_default(),
+            schema: opts.opt("fields")?,
+        };
+        Ok((opts, evaluated))
     }
 
     /// Evaluates the condition over an array of contacts at once.
-    fn evaluate_all(
-        &self,
-        env: &Env,
-        contacts: Arg,
-        options: Arg,
-    ) -> Result<(ContactTable, Bitmap)> {
-        let contacts = array(env, contacts, "contacts", Contact::from_json)?;
+    fn evaluate(&self, env: &Env, all: Contacts, options: Arg) -> Result<(ContactTable, Bitmap)> {
         let (opts, o) = Segment::options(env, options)?;
-        let table = ContactTable::from_contacts(&contacts, &o.events, o.schema.as_ref());
+        let table = ContactTable::from_contacts(&all.0, &o.events, o.schema.as_ref());
         let table = table.or_throw(env)?;
         let members = match opts.get("segments")? {
             Some(value) => Some(members(env, value, &table)?),
@@ -100,9 +84,7 @@ impl Segment {
         if let Some(members) = &members {
             evaluation = evaluation.with_segments(members);
         }
-        let hits = table
-            .evaluate_with(&self.condition, &evaluation)
-            .or_throw(env)?;
+        let hits = ok(env, table.evaluate_with(&self.condition, &evaluation))?;
         Ok((table, hits))
     }
 
@@ -110,13 +92,13 @@ impl Segment {
     /// when it has a `condition` and no `type`, else a condition.
     pub(crate) fn read(env: &Env, data: Arg, name: &str) -> Result<Self> {
         let text = json_text(env, data, name)?;
-        let doc = sequenza::segment::Segment::from_json_or_condition(&text);
+        let doc = CoreSegment::from_json_or_condition(&text);
         let (id, name, condition) = doc.or_throw(env)?;
         Ok(Segment::new(condition, id, name))
     }
 
     /// The core segment, for a `SegmentIndex`: it needs an id (the name defaults to `""`).
-    pub(crate) fn to_core(&self, env: &Env, name: &str) -> Result<sequenza::segment::Segment> {
+    pub(crate) fn to_core(&self, env: &Env, name: &str) -> Result<CoreSegment> {
         let Some(id) = &self.id else {
             let message = format!(
                 "The \"{name}\" argument is a segment without an id; a SegmentIndex needs one \
@@ -124,25 +106,28 @@ impl Segment {
             );
             return Err(range_error(env, &message));
         };
-        let name = self.name.clone().unwrap_or_default();
-        Ok(sequenza::segment::Segment::new(
-            id.as_str(),
-            name,
+        let (name, condition) = (
+            self.name.clone().unwrap_or_default(),
             self.condition.clone(),
-        ))
+        );
+        Ok(CoreSegment::new(id.as_str(), name, condition))
     }
 }
 
 /// A segment argument as a core segment: a `Segment` handle, JSON text or an object.
-pub(crate) fn core_segment(
-    env: &Env,
-    value: Arg,
-    name: &str,
-) -> Result<sequenza::segment::Segment> {
-    if let Some(handle) = value.and_then(|v| ClassInstance::<Segment>::from_unknown(v).ok()) {
-        return handle.to_core(env, name);
+impl FromArg for CoreSegment {
+    fn from_arg(env: &Env, value: Arg, name: &str) -> Result<Self> {
+        if let Some(handle) = value.and_then(|v| ClassInstance::<Segment>::from_unknown(v).ok()) {
+            return handle.to_core(env, name);
+        }
+        Segment::read(env, value, name)?.to_core(env, name)
     }
-    Segment::read(env, value, name)?.to_core(env, name)
+}
+
+impl FromArg for Vec<CoreSegment> {
+    fn from_arg(env: &Env, value: Arg, name: &str) -> Result<Self> {
+        each(env, value, name, "an array")
+    }
 }
 
 /// What `matches` / `filter` / `count` read from their options.
@@ -150,31 +135,14 @@ struct Evaluated {
     now: chrono::DateTime<chrono::Utc>,
     events: Vec<Event>,
     zone: sequenza::time::Tz,
-    schema: Option<sequenza::FieldSchema>,
+    schema: Option<FieldSchema>,
 }
 
-/// A compiled condition: the segment's cached one, or one compiled with a schema.
-enum CompiledRef<'a> {
-    Cached(&'a CompiledCondition),
-    Fresh(Box<CompiledCondition>),
-}
-
-impl std::ops::Deref for CompiledRef<'_> {
-    type Target = CompiledCondition;
-    fn deref(&self) -> &CompiledCondition {
-        match self {
-            CompiledRef::Cached(c) => c,
-            CompiledRef::Fresh(c) => c,
-        }
-    }
-}
+/// What is done with a compiled condition.
+type Compiled<'f, R> = &'f dyn Fn(&CompiledCondition) -> R;
 
 /// `options.segments` of `filter`: segment id → ids of its members, as bitmaps over the table.
-fn members(
-    env: &Env,
-    value: Unknown<'_>,
-    table: &ContactTable,
-) -> Result<HashMap<SegmentId, Bitmap>> {
+fn members(env: &Env, value: Unknown, table: &ContactTable) -> Result<HashMap<SegmentId, Bitmap>> {
     let name = "options.segments";
     if value.get_type()? != ValueType::Object || value.is_array()? {
         let expected = "an object mapping segment ids to arrays of contact ids";
@@ -185,11 +153,8 @@ fn members(
     let mut out = HashMap::new();
     for i in 0..keys.get_array_length()? {
         let key: String = keys.get_element(i)?;
-        let ids = strings(
-            env,
-            Some(object.get_named_property_unchecked(&key)?),
-            &format!("{name}.{key}"),
-        )?;
+        let value = object.get_named_property_unchecked(&key)?;
+        let ids = strings(env, Some(value), &format!("{name}.{key}"))?;
         let hits = ids.iter().filter_map(|id| table.row_of(id));
         out.insert(SegmentId::new(key), Bitmap::from_rows(table.len(), hits));
     }
@@ -205,14 +170,9 @@ impl Segment {
         factory,
         ts_args_type = "text: string, id?: string | null, name?: string | null"
     )]
-    pub fn parse(env: &Env, text: Arg, id: Arg, name: Arg) -> Result<Self> {
-        let text = string(env, text, "text")?;
-        let (id, name) = (opt_string(env, id, "id")?, opt_string(env, name, "name")?);
-        Ok(Segment::new(
-            Condition::parse(&text).or_throw(env)?,
-            id,
-            name,
-        ))
+    pub fn parse(env: &Env, text: Text, id: Option<Id>, name: Option<Name>) -> Result<Self> {
+        let condition = Condition::parse(&text.0).or_throw(env)?;
+        Ok(Segment::new(condition, id.map(|i| i.0), name.map(|n| n.0)))
     }
 
     /// Reads a condition (JSON text or an object, `{"type": …}`) or a whole segment document
@@ -279,51 +239,41 @@ impl Segment {
 
     /// The condition's canonical JSON form as a plain object.
     #[napi(ts_return_type = "Condition")]
-    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        to_js(env, &self.condition)
+    pub fn to_object(&self) -> Out<'_> {
+        value(&self.condition)
     }
 
     /// Checks the condition without evaluating it: value shapes, regular expressions, dates,
     /// nesting and, with `fields`, field names and types. Throws a `ConditionError`.
     #[napi(ts_args_type = "fields?: string | FieldSchema | null")]
-    pub fn check(&self, env: &Env, fields: Arg) -> Result<()> {
-        let schema = schema(env, fields, "fields")?;
-        self.compiled(env, schema.as_ref()).map(|_| ())
+    pub fn check(&self, env: &Env, fields: Option<Fields>) -> Result<()> {
+        self.compiled(env, fields.map(|f| f.0).as_ref(), &|_| ())
     }
 
     /// True when the contact (with `options.events`) satisfies the condition at `options.now`.
     #[napi(ts_args_type = "contact: string | Contact, options: MatchOptions")]
-    pub fn matches(&self, env: &Env, contact: Arg, options: Arg) -> Result<bool> {
-        let contact = doc(env, contact, "contact", Contact::from_json)?;
+    pub fn matches(&self, env: &Env, contact: Contact, options: Arg) -> Result<bool> {
         let (opts, o) = Segment::options(env, options)?;
-        let segments = given(opts.get("segments")?);
-        let segments = segments
-            .map(|s| strings(env, Some(s), "options.segments"))
-            .transpose()?;
-        let segments: Vec<SegmentId> = segments
-            .unwrap_or_default()
-            .into_iter()
-            .map(SegmentId::new)
-            .collect();
-        let compiled = self.compiled(env, o.schema.as_ref())?;
+        let segments: Vec<SegmentId> = opts.opt("segments")?.unwrap_or_default();
         let ctx = EvalContext::new(o.now)
             .with_default_time_zone(o.zone)
             .with_segments(&segments);
-        Ok(compiled.matches(&contact, &o.events, &ctx))
+        let matches = |c: &CompiledCondition| c.matches(&contact.0, &o.events, &ctx);
+        self.compiled(env, o.schema.as_ref(), &matches)
     }
 
     /// The ids of the contacts that satisfy the condition at `options.now`, in input order (the
     /// whole array is evaluated column-wise at once).
     #[napi(ts_args_type = "contacts: Array<Contact>, options: FilterOptions")]
-    pub fn filter(&self, env: &Env, contacts: Arg, options: Arg) -> Result<Vec<String>> {
-        let (table, hits) = self.evaluate_all(env, contacts, options)?;
-        Ok(hits.ids(&table).map(|id| id.as_str().to_owned()).collect())
+    pub fn filter(&self, env: &Env, contacts: Contacts, options: Arg) -> Result<Vec<String>> {
+        let (table, hits) = self.evaluate(env, contacts, options)?;
+        Ok(ids(hits.ids(&table)))
     }
 
     /// How many contacts satisfy the condition at `options.now` (`filter(…).length`).
     #[napi(ts_args_type = "contacts: Array<Contact>, options: FilterOptions")]
-    pub fn count(&self, env: &Env, contacts: Arg, options: Arg) -> Result<u32> {
-        let (_, hits) = self.evaluate_all(env, contacts, options)?;
-        Ok(u32::try_from(hits.count()).unwrap_or(u32::MAX))
+    pub fn count(&self, env: &Env, contacts: Contacts, options: Arg) -> Result<u32> {
+        let (_, hits) = self.evaluate(env, contacts, options)?;
+        Ok(count(hits.count()))
     }
 }

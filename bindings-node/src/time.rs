@@ -2,13 +2,13 @@
 //! `resolveTimeZone`, `localToUtc`. Every rule is the core's; instants come in as a `Date` or an
 //! RFC 3339 string and go out as RFC 3339 strings in UTC.
 
-use napi::bindgen_prelude::{ClassInstance, FromNapiValue, Unknown};
+use napi::bindgen_prelude::Unknown;
 use napi::{Env, JsValue, Result};
 use napi_derive::napi;
-use sequenza::flow::WaitNode;
-use sequenza::time::{call_zone, parse_zone, CapPolicy, RecurrenceRule, Recurring, ZonedPolicy};
+use sequenza::time::{call_zone, CapPolicy, RecurrenceRule, Recurring, SentMessage, ZonedPolicy};
 
-use crate::convert::{doc, given, instant, iso, opt_doc, opt_string, string, to_js, Arg, Opts};
+use crate::arg::{At, Channel, History, Local, Other, Rule, Text, TimeZone, Wait, Zone, A, B, T};
+use crate::convert::{doc, given, iso, ok, opt_doc, out, value, Arg, FromArg, Opts, Out};
 use crate::errors::OrThrow;
 
 /// A send policy: when a message may go out, in the policy's time zone (UTC when it has none)
@@ -47,23 +47,22 @@ impl SendPolicy {
         factory,
         ts_args_type = "policies: Array<SendPolicy | SendPolicyDocument | string>, timeZone?: string | null"
     )]
-    pub fn combine(env: &Env, policies: Arg, time_zone: Arg) -> Result<Self> {
+    pub fn combine(env: &Env, policies: Arg, zone: Option<TimeZone>) -> Result<Self> {
         let docs = crate::convert::array(env, policies, "policies", |raw| {
             // A string element is JSON text of a policy; the rules are checked by `combine`.
             let text = serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.to_owned());
             sequenza::flow::SendPolicy::from_json(&text)
         })?;
-        let zone = opt_string(env, time_zone, "timeZone")?;
-        let inner = ZonedPolicy::combine(&docs, zone.as_deref()).or_throw(env)?;
+        let zone = zone.as_ref().map(|z| z.0.as_str());
+        let inner = ZonedPolicy::combine(&docs, zone).or_throw(env)?;
         Ok(SendPolicy { inner })
     }
 
     /// This policy and `other` (a `SendPolicy`, its JSON form or JSON text) together: the
     /// stricter wins. Keeps this policy's zone.
     #[napi(ts_args_type = "other: SendPolicy | SendPolicyDocument | string")]
-    pub fn stricter(&self, env: &Env, other: Arg) -> Result<SendPolicy> {
-        let other = doc(env, other, "other", ZonedPolicy::from_json)?;
-        let inner = self.inner.stricter(&other).or_throw(env)?;
+    pub fn stricter(&self, env: &Env, other: Other) -> Result<SendPolicy> {
+        let inner = self.inner.stricter(&other.0).or_throw(env)?;
         Ok(SendPolicy { inner })
     }
 
@@ -73,31 +72,22 @@ impl SendPolicy {
         self.inner.zone.name().to_owned()
     }
 
-    fn at_zone(&self, env: &Env, at: Arg, zone: Arg) -> Result<(Timestamp, sequenza::time::Tz)> {
-        let at = instant(env, at, "at")?;
-        let zone = opt_string(env, zone, "timeZone")?;
-        Ok((
-            at,
-            call_zone(zone.as_deref(), Some(&self.inner)).or_throw(env)?,
-        ))
+    /// The zone of a call: `timeZone`, else the policy's.
+    fn zone(&self, env: &Env, zone: Option<TimeZone>) -> Result<sequenza::time::Tz> {
+        call_zone(zone.as_ref().map(|z| z.0.as_str()), Some(&self.inner)).or_throw(env)
     }
 
     /// True when a send may go out at `at` (in `timeZone`, else the policy's zone).
     #[napi(ts_args_type = "at: Instant, timeZone?: string | null")]
-    pub fn is_allowed(&self, env: &Env, at: Arg, time_zone: Arg) -> Result<bool> {
-        let (at, zone) = self.at_zone(env, at, time_zone)?;
-        Ok(self.inner.policy.is_allowed(at, zone))
+    pub fn is_allowed(&self, env: &Env, at: At, zone: Option<TimeZone>) -> Result<bool> {
+        Ok(self.inner.policy.is_allowed(at.0, self.zone(env, zone)?))
     }
 
     /// The first instant at or after `at` when a send may go out.
     #[napi(ts_args_type = "at: Instant, timeZone?: string | null")]
-    pub fn next_allowed(&self, env: &Env, at: Arg, time_zone: Arg) -> Result<String> {
-        let (at, zone) = self.at_zone(env, at, time_zone)?;
-        self.inner
-            .policy
-            .next_allowed(at, zone)
-            .map(iso)
-            .or_throw(env)
+    pub fn next_allowed(&self, env: &Env, at: At, zone: Option<TimeZone>) -> Result<String> {
+        let next = self.inner.policy.next_allowed(at.0, self.zone(env, zone)?);
+        next.map(iso).or_throw(env)
     }
 
     /// What to do with a send at `at`: `{decision: 'allow' | 'defer' | 'skip', until?}`.
@@ -105,25 +95,22 @@ impl SendPolicy {
         ts_args_type = "at: Instant, timeZone?: string | null",
         ts_return_type = "SendDecision"
     )]
-    pub fn decide<'e>(&self, env: &'e Env, at: Arg, time_zone: Arg) -> Result<Unknown<'e>> {
-        let (at, zone) = self.at_zone(env, at, time_zone)?;
-        to_js(env, &self.inner.policy.decide(at, zone).or_throw(env)?)
+    pub fn decide(&self, env: &Env, at: At, zone: Option<TimeZone>) -> Result<Out<'_>> {
+        Ok(out(self.inner.policy.decide(at.0, self.zone(env, zone)?)))
     }
 
     /// The policy in the core's JSON form (what `SendPolicy.fromJson` reads).
     #[napi(ts_return_type = "SendPolicyDocument")]
-    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        to_js(env, &self.inner.doc)
+    pub fn to_object(&self) -> Out<'_> {
+        value(&self.inner.doc)
     }
 
     /// `JSON.stringify(policy)` gives the core's JSON form.
     #[napi(js_name = "toJSON", ts_return_type = "SendPolicyDocument")]
-    pub fn to_json_value<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        to_js(env, &self.inner.doc)
+    pub fn to_json_value(&self) -> Out<'_> {
+        value(&self.inner.doc)
     }
 }
-
-type Timestamp = chrono::DateTime<chrono::Utc>;
 
 /// The recipient's time zone through the fallback chain: contact zone → country → phone → flow
 /// → account → UTC: `{zone, source, skipped}`. Two forms: `resolveTimeZone(contact,
@@ -133,24 +120,23 @@ type Timestamp = chrono::DateTime<chrono::Utc>;
     ts_args_type = "contact?: Contact | string | ZoneChain | null, options?: ResolveTimeZoneOptions | null",
     ts_return_type = "ResolvedZone"
 )]
-pub fn resolve_time_zone<'e>(env: &'e Env, contact: Arg, options: Arg) -> Result<Unknown<'e>> {
+pub fn resolve_time_zone(env: &Env, contact: Arg, options: Arg) -> Result<Out<'static>> {
     let contact_form = match given(contact) {
         Some(v) => v.get_type()? == napi::ValueType::String || has_id(&v)?,
         None => given(options).is_some(),
     };
     let resolved = if contact_form {
         let opts = Opts::read(env, options, "options", &["flowZone", "accountZone"])?;
-        let flow = opt_string(env, opts.get("flowZone")?, "options.flowZone")?;
-        let account = opt_string(env, opts.get("accountZone")?, "options.accountZone")?;
+        let (flow, account): (Option<String>, Option<String>) =
+            (opts.opt("flowZone")?, opts.opt("accountZone")?);
         let contact = opt_doc(env, contact, "contact", sequenza::Contact::from_json)?;
-        let (flow, account) = (flow.as_deref(), account.as_deref());
-        sequenza::time::resolve_zone(contact.as_ref(), flow, account).or_throw(env)?
+        sequenza::time::resolve_zone(contact.as_ref(), flow.as_deref(), account.as_deref())
     } else {
         const LINKS: [&str; 5] = ["contact", "country", "phone", "flow", "account"];
         let opts = Opts::read(env, contact, "chain", &LINKS)?;
         let mut l: [Option<String>; 5] = Default::default();
         for (slot, key) in l.iter_mut().zip(LINKS) {
-            *slot = opt_string(env, opts.get(key)?, &format!("chain.{key}"))?;
+            *slot = opts.opt(key)?;
         }
         let [contact, country, phone, flow, account] = l.each_ref().map(Option::as_deref);
         let chain = sequenza::time::ZoneChain {
@@ -160,9 +146,9 @@ pub fn resolve_time_zone<'e>(env: &'e Env, contact: Arg, options: Arg) -> Result
             flow,
             account,
         };
-        chain.resolve().or_throw(env)?
+        chain.resolve()
     };
-    to_js(env, &resolved)
+    Ok(out(resolved))
 }
 
 fn has_id(value: &Unknown<'_>) -> Result<bool> {
@@ -175,9 +161,8 @@ fn has_id(value: &Unknown<'_>) -> Result<bool> {
 /// the spring-forward gap is the first valid instant after it; a repeated time its first
 /// occurrence.
 #[napi(ts_args_type = "local: string, timeZone: string")]
-pub fn local_to_utc(env: &Env, local: Arg, time_zone: Arg) -> Result<String> {
-    let text = string(env, local, "local")?;
-    let zone = parse_zone(&string(env, time_zone, "timeZone")?).or_throw(env)?;
+pub fn local_to_utc(env: &Env, local: Local, zone: Zone) -> Result<String> {
+    let (text, zone) = (local.0, zone.0);
     let naive = text.parse().map_err(|e| {
         let message = format!(
             "The \"local\" argument must be a local date-time without an offset, such as \
@@ -185,9 +170,7 @@ pub fn local_to_utc(env: &Env, local: Arg, time_zone: Arg) -> Result<String> {
         );
         crate::convert::range_error(env, &message)
     })?;
-    sequenza::time::local_to_utc(zone, naive)
-        .map(iso)
-        .or_throw(env)
+    ok(env, sequenza::time::local_to_utc(zone, naive).map(iso))
 }
 
 /// A recurrence compiled in a time zone, optionally kept inside a send policy.
@@ -201,8 +184,8 @@ impl Recurrence {
     /// Compiles `rule` with the options `{timeZone, policy}`.
     fn build(env: &Env, rule: &RecurrenceRule, options: Arg) -> Result<Self> {
         let opts = Opts::read(env, options, "options", &["timeZone", "policy"])?;
-        let zone = opt_string(env, opts.get("timeZone")?, "options.timeZone")?;
-        let policy = policy(env, opts.get("policy")?)?;
+        let zone: Option<String> = opts.opt("timeZone")?;
+        let policy: Option<ZonedPolicy> = opts.opt("policy")?;
         let recurring = rule.compile_for(zone.as_deref(), policy.as_ref());
         Ok(Recurrence {
             recurring: recurring.or_throw(env)?,
@@ -219,9 +202,8 @@ impl Recurrence {
         constructor,
         ts_args_type = "rule: string | RecurrenceRule, options?: RecurrenceOptions | null"
     )]
-    pub fn new(env: &Env, rule: Arg, options: Arg) -> Result<Self> {
-        let rule = doc(env, rule, "rule", RecurrenceRule::from_json)?;
-        Recurrence::build(env, &rule, options)
+    pub fn new(env: &Env, rule: Rule, options: Arg) -> Result<Self> {
+        Recurrence::build(env, &rule.0, options)
     }
 
     /// A recurrence from RFC 5545 RRULE text (the subset the core reads). Throws a `TimeError`
@@ -230,9 +212,8 @@ impl Recurrence {
         factory,
         ts_args_type = "text: string, options?: RecurrenceOptions | null"
     )]
-    pub fn from_rrule(env: &Env, text: Arg, options: Arg) -> Result<Self> {
-        let text = string(env, text, "text")?;
-        let rule = RecurrenceRule::from_rrule(&text).or_throw(env)?;
+    pub fn from_rrule(env: &Env, text: Text, options: Arg) -> Result<Self> {
+        let rule = RecurrenceRule::from_rrule(&text.0).or_throw(env)?;
         Recurrence::build(env, &rule, options)
     }
 
@@ -244,16 +225,14 @@ impl Recurrence {
 
     /// The first occurrence strictly after `t`.
     #[napi(ts_args_type = "t: Instant")]
-    pub fn next_after(&self, env: &Env, t: Arg) -> Result<String> {
-        let t = instant(env, t, "t")?;
-        self.recurring.next_after(t).map(iso).or_throw(env)
+    pub fn next_after(&self, env: &Env, t: T) -> Result<String> {
+        self.recurring.next_after(t.0).map(iso).or_throw(env)
     }
 
     /// Every occurrence in `[a, b)`, in order (`time.recurrence.too_many` past 200 000).
     #[napi(ts_args_type = "a: Instant, b: Instant")]
-    pub fn between(&self, env: &Env, a: Arg, b: Arg) -> Result<Vec<String>> {
-        let (a, b) = (instant(env, a, "a")?, instant(env, b, "b")?);
-        let all = self.recurring.occurrences_between(a, b).or_throw(env)?;
+    pub fn between(&self, env: &Env, a: A, b: B) -> Result<Vec<String>> {
+        let all = self.recurring.occurrences_between(a.0, b.0).or_throw(env)?;
         Ok(all.into_iter().map(iso).collect())
     }
 
@@ -265,33 +244,37 @@ impl Recurrence {
 
     /// The rule in the core's JSON form.
     #[napi(ts_return_type = "RecurrenceRule")]
-    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        to_js(env, self.recurring.rule())
+    pub fn to_object(&self) -> Out<'_> {
+        value(self.recurring.rule())
     }
 }
 
-/// An optional `options.policy` argument: a send policy's JSON form or text.
-fn policy(env: &Env, value: Arg) -> Result<Option<ZonedPolicy>> {
-    opt_doc(env, value, "options.policy", ZonedPolicy::from_json)
-}
-
 /// A channel argument (`'email'`, `'sms'`, `'web_push'`, `'whatsapp'`).
-fn channel(env: &Env, value: Arg) -> Result<sequenza::model::Channel> {
-    let text = string(env, value, "channel")?;
-    serde_json::from_value(serde_json::Value::String(text.clone())).map_err(|e| {
-        crate::convert::range_error(env, &format!("The \"channel\" argument is invalid: {e}"))
-    })
+impl FromArg for sequenza::model::Channel {
+    fn from_arg(env: &Env, value: Arg, name: &str) -> Result<Self> {
+        let text = crate::convert::string(env, value, name)?;
+        serde_json::from_value(serde_json::Value::String(text)).map_err(|e| {
+            let message = format!("The \"{name}\" argument is invalid: {e}");
+            crate::convert::range_error(env, &message)
+        })
+    }
 }
 
 /// A send history (`undefined` / `null`: nothing sent): `[at, channel, transactional?]` or
 /// `{at, channel, transactional}` entries, read by the core.
-fn history(env: &Env, value: Arg, name: &str) -> Result<Vec<sequenza::time::SentMessage>> {
-    if let Some(v) = given(value) {
-        if !v.is_array()? && v.get_type()? != napi::ValueType::String {
-            return Err(crate::convert::wrong_type(env, Some(&v), name, "an array"));
+#[derive(Debug, Default)]
+pub struct Sent(Vec<SentMessage>);
+
+impl FromArg for Sent {
+    fn from_arg(env: &Env, value: Arg, name: &str) -> Result<Self> {
+        if let Some(v) = given(value) {
+            if !v.is_array()? && v.get_type()? != napi::ValueType::String {
+                return Err(crate::convert::wrong_type(env, Some(&v), name, "an array"));
+            }
         }
+        let sent = opt_doc(env, value, name, sequenza::time::history_from_json)?;
+        Ok(Sent(sent.unwrap_or_default()))
     }
-    Ok(opt_doc(env, value, name, sequenza::time::history_from_json)?.unwrap_or_default())
 }
 
 /// When a flow's wait node (`{duration: {amount, unit}}` or `{until: {kind, …}}`) started at `at`
@@ -299,31 +282,18 @@ fn history(env: &Env, value: Arg, name: &str) -> Result<Vec<sequenza::time::Sent
 /// the first instant `options.policy` allows. `options.date` is the contact's value of the node's
 /// date field (`'1990-06-12'`). Never before `at`.
 #[napi(ts_args_type = "wait: WaitNode | string, at: Instant, options?: WaitEndOptions | null")]
-pub fn wait_end(env: &Env, wait: Arg, at: Arg, options: Arg) -> Result<String> {
-    let node = doc(env, wait, "wait", WaitNode::from_json)?;
-    let at = instant(env, at, "at")?;
+pub fn wait_end(env: &Env, wait: Wait, at: At, options: Arg) -> Result<String> {
     let opts = Opts::read(env, options, "options", &["timeZone", "date", "policy"])?;
-    let zone = opt_string(env, opts.get("timeZone")?, "options.timeZone")?;
-    let policy = policy(env, opts.get("policy")?)?;
-    let date = opt_string(env, opts.get("date")?, "options.date")?;
+    let zone: Option<String> = opts.opt("timeZone")?;
+    let policy: Option<ZonedPolicy> = opts.opt("policy")?;
+    let date: Option<String> = opts.opt("date")?;
     let date = date.map(|d| d.trim().parse()).transpose().map_err(|e| {
         let message =
             format!("The \"options.date\" argument must be a date such as '1990-06-12' ({e})");
         crate::convert::range_error(env, &message)
     })?;
-    sequenza::time::wait_end_for(at, &node, zone.as_deref(), date, policy.as_ref())
-        .map(iso)
-        .or_throw(env)
-}
-
-/// A caps argument (`undefined` / `null` for none): a `FrequencyCaps` or its JSON form.
-pub(crate) fn caps(env: &Env, value: Arg, name: &str) -> Result<Option<CapPolicy>> {
-    if let Some(handle) =
-        given(value).and_then(|v| ClassInstance::<FrequencyCaps>::from_unknown(v).ok())
-    {
-        return Ok(Some(handle.caps.clone()));
-    }
-    opt_doc(env, value, name, CapPolicy::from_json)
+    let end = sequenza::time::wait_end_for(at.0, &wait.0, zone.as_deref(), date, policy.as_ref());
+    ok(env, end.map(iso))
 }
 
 /// Frequency caps: at most N messages per channel (or over every channel) within a rolling
@@ -359,46 +329,32 @@ impl FrequencyCaps {
         ts_args_type = "history: SentMessage[] | null | undefined, channel: Channel, at: Instant, transactional?: boolean | null",
         ts_return_type = "SendDecision"
     )]
-    pub fn decide<'e>(
-        &self,
-        env: &'e Env,
-        history: Arg,
-        channel: Arg,
-        at: Arg,
-        transactional: Option<bool>,
-    ) -> Result<Unknown<'e>> {
-        let sent = self::history(env, history, "history")?;
-        let (channel, at) = (self::channel(env, channel)?, instant(env, at, "at")?);
-        let once = transactional.unwrap_or(false);
-        to_js(
-            env,
-            &self.caps.decide(&sent, channel, once, at).or_throw(env)?,
-        )
+    pub fn decide(&self, sent: History, channel: Channel, at: At, once: Option<bool>) -> Out<'_> {
+        let once = once.unwrap_or(false);
+        out(self.caps.decide(&sent.0 .0, channel.0, once, at.0))
     }
 
     /// The first instant at or after `at` when one more message on `channel` fits every cap.
     #[napi(
         ts_args_type = "history: SentMessage[] | null | undefined, channel: Channel, at: Instant"
     )]
-    pub fn frees_at(&self, env: &Env, history: Arg, channel: Arg, at: Arg) -> Result<String> {
-        let sent = self::history(env, history, "history")?;
-        let (channel, at) = (self::channel(env, channel)?, instant(env, at, "at")?);
-        self.caps
-            .frees_at(&sent, channel, at)
-            .map(iso)
-            .or_throw(env)
+    pub fn frees_at(&self, env: &Env, sent: History, channel: Channel, at: At) -> Result<String> {
+        ok(
+            env,
+            self.caps.frees_at(&sent.0 .0, channel.0, at.0).map(iso),
+        )
     }
 
     /// The caps in the core's JSON form.
     #[napi(ts_return_type = "FrequencyCapsDocument")]
-    pub fn to_object<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        to_js(env, &self.caps)
+    pub fn to_object(&self) -> Out<'_> {
+        value(&self.caps)
     }
 
     /// `JSON.stringify(caps)` gives the core's JSON form.
     #[napi(js_name = "toJSON", ts_return_type = "FrequencyCapsDocument")]
-    pub fn to_json_value<'e>(&self, env: &'e Env) -> Result<Unknown<'e>> {
-        to_js(env, &self.caps)
+    pub fn to_json_value(&self) -> Out<'_> {
+        value(&self.caps)
     }
 }
 
@@ -409,30 +365,15 @@ impl FrequencyCaps {
     ts_args_type = "at: Instant, channel: Channel, options?: PlanSendOptions | null",
     ts_return_type = "SendDecision"
 )]
-pub fn plan_send<'e>(env: &'e Env, at: Arg, channel: Arg, options: Arg) -> Result<Unknown<'e>> {
-    let (at, channel) = (instant(env, at, "at")?, self::channel(env, channel)?);
+pub fn plan_send(env: &Env, at: At, channel: Channel, options: Arg) -> Result<Out<'static>> {
     let known = ["timeZone", "policy", "caps", "history", "transactional"];
     let opts = Opts::read(env, options, "options", &known)?;
-    let zone = opt_string(env, opts.get("timeZone")?, "options.timeZone")?;
-    let policy = policy(env, opts.get("policy")?)?;
-    let caps = opt_doc(env, opts.get("caps")?, "options.caps", CapPolicy::from_json)?;
-    let history = history(env, opts.get("history")?, "options.history")?;
-    let transactional = match opts.get("transactional")? {
-        Some(v) if v.get_type()? == napi::ValueType::Boolean => v.coerce_to_bool()?,
-        Some(v) => {
-            let name = "options.transactional";
-            return Err(crate::convert::wrong_type(
-                env,
-                Some(&v),
-                name,
-                "of type boolean",
-            ));
-        }
-        None => false,
-    };
-    let caps = caps.unwrap_or_default();
+    let zone: Option<String> = opts.opt("timeZone")?;
+    let policy: Option<ZonedPolicy> = opts.opt("policy")?;
+    let caps: CapPolicy = opts.opt("caps")?.unwrap_or_default();
+    let sent: Sent = opts.opt("history")?.unwrap_or_default();
+    let once = opts.opt("transactional")?.unwrap_or(false);
     let (zone, policy) = (zone.as_deref(), policy.as_ref());
-    let d =
-        sequenza::time::plan_send_for(at, channel, zone, policy, &caps, &history, transactional);
-    to_js(env, &d.or_throw(env)?)
+    let d = sequenza::time::plan_send_for(at.0, channel.0, zone, policy, &caps, &sent.0, once);
+    Ok(out(d))
 }

@@ -367,6 +367,37 @@ impl ImportTarget for AudienceTarget<'_> {
     }
 }
 
+// ---- issue 9: the import options among a binding call's options ----------------------------
+
+impl ImportOptions {
+    /// The import options among the options of a binding call (`importCsv(input, {now,
+    /// delimiter, …})`): every key but the call's `own` ones (`now`, `onProgress` …), in camelCase
+    /// or snake_case, read as [`from_json_value`](Self::from_json_value) reads them (an unknown
+    /// key is `import.option.invalid` naming it). `null` is no option.
+    ///
+    /// ```
+    /// use sequenza::import::ImportOptions;
+    /// let call = serde_json::json!({"now": "2026-11-25T09:00:00Z", "previewRows": 5});
+    /// let o = ImportOptions::from_call_options(call, &["now"])?;
+    /// assert_eq!(o.preview_rows, 5);
+    /// let err = ImportOptions::from_call_options(serde_json::json!({"delimeter": ";"}), &[]);
+    /// assert_eq!(err.unwrap_err().code(), "import.option.invalid");
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn from_call_options(options: serde_json::Value, own: &[&str]) -> crate::Result<Self> {
+        let mut options = match options {
+            serde_json::Value::Null => serde_json::Value::Object(Default::default()),
+            options => crate::text::snake_case_keys(options),
+        };
+        if let serde_json::Value::Object(map) = &mut options {
+            for key in own {
+                map.remove(&crate::text::snake_case(key));
+            }
+        }
+        Ok(ImportOptions::from_json_value(options)?)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
