@@ -38,7 +38,7 @@ enum Memberships {
 impl EvalOptions {
     fn read(value: impl Into<JsValue>, call: &str) -> JsResult<(EvalOptions, DateTime<Utc>)> {
         let o: EvalOptions = options(Some(value), call)?;
-        let now = instant(&o.now.0, &format!("{call}: now"))?;
+        let now = now_of(&o.now.0, call)?;
         Ok((o, now))
     }
 
@@ -441,7 +441,7 @@ impl SegmentIndex {
 impl SegmentIndex {
     /// `now` of a registration, required once the index holds contacts (they are evaluated at it).
     fn registration_time(&self, now: Option<Instant>, what: &str) -> JsResult<DateTime<Utc>> {
-        match opt_instant(now, what)? {
+        match opt(now, |n| instant(n, what))? {
             Some(now) => Ok(now),
             None if self.inner.contact_count() == 0 => Ok(DateTime::UNIX_EPOCH),
             None => instant(&JsValue::UNDEFINED, what),

@@ -92,19 +92,24 @@ pub(crate) struct ProgressCallback {
 impl ProgressCallback {
     /// The callback of an `onProgress` option (none when absent).
     pub(crate) fn new(value: &JsValue, call: &str) -> JsResult<Self> {
-        let f = match absent(value) {
-            true => None,
-            false => Some(
-                value
-                    .clone()
-                    .dyn_into::<js_sys::Function>()
-                    .map_err(|_| type_error(&format!("{call}: onProgress must be a function")))?,
-            ),
-        };
+        let f = opt(Some(value), |v| {
+            let wrong = || type_error(&format!("{call}: onProgress must be a function"));
+            v.clone()
+                .dyn_into::<js_sys::Function>()
+                .map_err(|_| wrong())
+        })?;
         Ok(ProgressCallback {
             f,
             thrown: RefCell::new(None),
         })
+    }
+
+    /// A reader over `data` that fails once the callback threw.
+    pub(crate) fn reader<'a>(&'a self, data: &'a [u8]) -> Stoppable<'a> {
+        Stoppable {
+            inner: data,
+            thrown: &self.thrown,
+        }
     }
 
     /// Reports progress, unless the callback threw before.
@@ -160,18 +165,14 @@ pub fn preview_csv(data: Bytes, options: Option<CsvOptions>) -> JsResult<JsValue
 #[wasm_bindgen(js_name = importCsv, unchecked_return_type = "ImportReport")]
 pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
     let (o, settings, schema) = read_options(Some(options.into()), "importCsv")?;
-    let now = instant(&o.now.0, "importCsv: now")?;
+    let now = now_of(&o.now.0, "importCsv")?;
     let progress = ProgressCallback::new(&o.on_progress.0, "importCsv")?;
-    let audience = match absent(&o.audience.0) {
-        true => None,
-        false => Some(audience_of(&o.audience.0, "importCsv: audience")?),
-    };
+    let audience = opt(Some(o.audience.0), |a| {
+        audience_of(a, "importCsv: audience")
+    })?;
     let data = bytes(&data, "importCsv")?;
     let mut progress_fn = |p: Progress| progress.call(p);
-    let reader = Stoppable {
-        inner: data.as_slice(),
-        thrown: &progress.thrown,
-    };
+    let reader = progress.reader(&data);
     let report = match &audience {
         Some(shared) => {
             let mut inner = shared.try_borrow_mut().map_err(|_| busy())?;

@@ -261,7 +261,7 @@ impl Audience {
         let id = string(&contact, "contactId")?;
         let activity = text(&activity, "an activity")?;
         let at = instant(&at, "Audience.record: at")?;
-        let now = opt_instant(now, "Audience.record: now")?.unwrap_or(at);
+        let now = opt(now, |n| now_of(n, "Audience.record"))?.unwrap_or(at);
         // Read inside a record, so that the core's errors locate inside it (`/activity/…`).
         let record = format!(
             r#"{{"contact":{},"at":"{}","activity":{activity}}}"#,

@@ -33,8 +33,13 @@ impl SendPolicy {
 
     /// An optional policy argument: a `SendPolicy`, its JSON form or text.
     fn read(value: JsValue, what: &str) -> JsResult<Option<ZonedPolicy>> {
-        let doc = opt_doc(Some(value), what, time::send_policy_from_options)?;
-        doc.map(|doc| core(ZonedPolicy::new(doc))).transpose()
+        opt(Some(value), |v| {
+            core(ZonedPolicy::new(doc(
+                v,
+                what,
+                time::send_policy_from_options,
+            )?))
+        })
     }
 }
 
@@ -236,7 +241,9 @@ pub fn resolve_time_zone(
     options: Option<ResolveTimeZoneOptions>,
 ) -> JsResult<JsValue> {
     let o: ResolveOptions = crate::options(options, "resolveTimeZone")?;
-    let contact = opt_doc(Some(contact), "a contact", sequenza::Contact::from_json)?;
+    let contact = opt(Some(contact), |c| {
+        doc(c, "a contact", sequenza::Contact::from_json)
+    })?;
     let (flow, account) = (o.flow_zone.as_deref(), o.account_zone.as_deref());
     to_js(&core(time::resolve_zone(contact.as_ref(), flow, account))?)
 }
@@ -307,7 +314,10 @@ impl FrequencyCaps {
 /// A send history (`[at, channel, transactional?]` or `{at, channel, transactional}` entries),
 /// read by the core; `undefined` and `null` mean nothing was sent.
 fn history_arg(value: impl Into<JsValue>) -> JsResult<Vec<time::SentMessage>> {
-    Ok(opt_doc(Some(value), "a send history", time::history_from_json)?.unwrap_or_default())
+    let history = opt(Some(value), |h| {
+        doc(h, "a send history", time::history_from_json)
+    })?;
+    Ok(history.unwrap_or_default())
 }
 
 /// The options of `planSend`.
@@ -332,12 +342,9 @@ pub fn plan_send(
     let channel: Channel = arg(channel, "planSend: channel")?;
     let o: PlanSendOpts = crate::options(options, "planSend")?;
     let policy = SendPolicy::read(o.policy.0, "planSend: options.policy")?;
-    let caps = opt_doc(
-        Some(o.caps.0),
-        "planSend: options.caps",
-        CapPolicy::from_json,
-    )?
-    .unwrap_or_default();
+    let caps = opt(Some(o.caps.0), |c| {
+        doc(c, "planSend: options.caps", CapPolicy::from_json)
+    })?;
     let history = history_arg(o.history.0)?;
     let (zone, policy) = (o.time_zone.as_deref(), policy.as_ref());
     let transactional = o.transactional.unwrap_or(false);
@@ -346,7 +353,7 @@ pub fn plan_send(
         channel,
         zone,
         policy,
-        &caps,
+        &caps.unwrap_or_default(),
         &history,
         transactional,
     ))?)
