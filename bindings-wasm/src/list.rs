@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use sequenza::list::{ActivityRecord, List, ListChange, Source};
-use sequenza::model::{ContactId, ListId};
+use sequenza::model::ListId;
 use sequenza::{Contact, Event};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -78,16 +78,6 @@ impl Audience {
     }
 }
 
-/// A list id argument.
-fn list_id(value: &JsValue) -> JsResult<ListId> {
-    string(value, "listId").map(ListId::new)
-}
-
-/// A contact id argument.
-fn contact_id(value: &JsValue) -> JsResult<ContactId> {
-    string(value, "contactId").map(ContactId::new)
-}
-
 /// The options of `Audience.members`.
 #[derive(Deserialize, Default)]
 struct Page {
@@ -135,21 +125,24 @@ impl Audience {
     /// Renames a list.
     #[wasm_bindgen(js_name = renameList)]
     pub fn rename_list(&mut self, list: Str, name: Str) -> JsResult<()> {
-        let (id, name) = (list_id(&list)?, string(&name, "name")?);
-        core(self.write(|a| a.rename_list(&id, name))?)
+        let (list, name): (ListId, _) = (id(&list, "listId")?, string(&name, "name")?);
+        core(self.write(|a| a.rename_list(&list, name))?)
     }
 
     /// Deletes a list; its contacts no longer name it.
     #[wasm_bindgen(js_name = deleteList)]
     pub fn delete_list(&mut self, list: Str, now: Instant) -> JsResult<()> {
-        let (id, now) = (list_id(&list)?, instant(&now, "Audience.deleteList: now")?);
+        let (id, now) = (
+            id(&list, "listId")?,
+            instant(&now, "Audience.deleteList: now")?,
+        );
         core(self.write(|a| a.delete_list(&id, now))?)
     }
 
     /// A list's JSON form, or `null` for an unknown id.
     #[wasm_bindgen(unchecked_return_type = "List | null")]
     pub fn list(&self, list: Str) -> JsResult<JsValue> {
-        let id = list_id(&list)?;
+        let id = id(&list, "listId")?;
         self.read(|a| to_js(&a.list(&id)))?
     }
 
@@ -162,7 +155,7 @@ impl Audience {
     /// One page of a list's members (`{total, offset, contacts}`); `options`: `{offset?, limit?}`.
     #[wasm_bindgen(unchecked_return_type = "MemberPage")]
     pub fn members(&self, list: Str, options: Option<MembersOptions>) -> JsResult<JsValue> {
-        let id = list_id(&list)?;
+        let id = id(&list, "listId")?;
         let page: Page = crate::options(options, "Audience.members")?;
         let (offset, limit) = (page.offset.unwrap_or(0), page.limit.unwrap_or(50));
         to_js(&core(self.read(|a| a.members(&id, offset, limit))?)?)
@@ -171,14 +164,14 @@ impl Audience {
     /// The ids of a list's members, in id order.
     #[wasm_bindgen(js_name = memberIds)]
     pub fn member_ids(&self, list: Str) -> JsResult<Vec<String>> {
-        let id = list_id(&list)?;
+        let id = id(&list, "listId")?;
         self.read(|a| a.member_ids(&id).map(|c| c.as_str().to_owned()).collect())
     }
 
     /// How many members a list has, or `null` for an unknown list.
     #[wasm_bindgen(js_name = memberCount, unchecked_return_type = "number | null")]
     pub fn member_count(&self, list: Str) -> JsResult<JsValue> {
-        let id = list_id(&list)?;
+        let id = id(&list, "listId")?;
         self.read(|a| {
             a.member_count(&id)
                 .map_or(JsValue::NULL, |n| (n as f64).into())
@@ -188,14 +181,14 @@ impl Audience {
     /// True when the contact is in the list.
     #[wasm_bindgen(js_name = isMember)]
     pub fn is_member(&self, list: Str, contact: Str) -> JsResult<bool> {
-        let (list, contact) = (list_id(&list)?, contact_id(&contact)?);
+        let (list, contact) = (id(&list, "listId")?, id(&contact, "contactId")?);
         self.read(|a| a.is_member(&list, &contact))
     }
 
     /// Adds a contact (inserted or updated first) to a list by hand; returns the list changes.
     #[wasm_bindgen(js_name = addToList, unchecked_return_type = "ListChange[]")]
     pub fn add_to_list(&mut self, list: Str, contact: Doc, now: Instant) -> JsResult<JsValue> {
-        let id = list_id(&list)?;
+        let id = id(&list, "listId")?;
         let contact = doc(&contact, "a contact", Contact::from_json)?;
         let now = instant(&now, "Audience.addToList: now")?;
         to_js(&core(self.write(|a| a.add_to_list(&id, contact, now))?)?)
@@ -204,7 +197,7 @@ impl Audience {
     /// Takes a contact out of a list by hand; returns the list changes.
     #[wasm_bindgen(js_name = removeFromList, unchecked_return_type = "ListChange[]")]
     pub fn remove_from_list(&mut self, list: Str, contact: Str, now: Instant) -> JsResult<JsValue> {
-        let (id, contact) = (list_id(&list)?, contact_id(&contact)?);
+        let (id, contact) = (id(&list, "listId")?, id(&contact, "contactId")?);
         let now = instant(&now, "Audience.removeFromList: now")?;
         to_js(&core(
             self.write(|a| a.remove_from_list(&id, &contact, now))?,
@@ -223,7 +216,7 @@ impl Audience {
     #[wasm_bindgen(js_name = removeContact, unchecked_return_type = "ListChange[]")]
     pub fn remove_contact(&mut self, contact: Str, now: Instant) -> JsResult<JsValue> {
         let (id, now) = (
-            contact_id(&contact)?,
+            id(&contact, "contactId")?,
             instant(&now, "Audience.removeContact: now")?,
         );
         self.changes(|a| a.remove_contact(&id, now))
@@ -232,14 +225,14 @@ impl Audience {
     /// A contact's JSON form (with its `lists`), or `null`.
     #[wasm_bindgen(unchecked_return_type = "object | null")]
     pub fn contact(&self, contact: Str) -> JsResult<JsValue> {
-        let id = contact_id(&contact)?;
+        let id = id(&contact, "contactId")?;
         self.read(|a| to_js(&a.contact(&id)))?
     }
 
     /// The events of a contact, in arrival order.
     #[wasm_bindgen(unchecked_return_type = "object[]")]
     pub fn events(&self, contact: Str) -> JsResult<JsValue> {
-        let id = contact_id(&contact)?;
+        let id = id(&contact, "contactId")?;
         self.read(|a| to_js(a.events(&id)))?
     }
 
