@@ -6,9 +6,8 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sequenza::condition::bulk::{self, Bitmap, Evaluation};
 use sequenza::condition::eval::{CompiledCondition, EvalContext};
-use sequenza::condition::Condition;
 use sequenza::model::{ContactId, SegmentId};
-use sequenza::segment::ContactChange;
+use sequenza::segment::{ContactChange, NamedCondition};
 use sequenza::{Contact, Event};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
@@ -67,22 +66,15 @@ impl EvalOptions {
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Segment {
-    id: Option<String>,
-    name: Option<String>,
-    condition: Condition,
+    inner: NamedCondition,
     /// The condition compiled without a field schema, on first use by `matches`.
     compiled: OnceCell<CompiledCondition>,
 }
 
 impl Segment {
-    fn new(id: Option<String>, name: Option<String>, condition: Condition) -> Segment {
-        let name = name.or_else(|| id.clone());
-        Segment {
-            id,
-            name,
-            condition,
-            compiled: OnceCell::new(),
-        }
+    fn new(inner: NamedCondition) -> Segment {
+        let compiled = OnceCell::new();
+        Segment { inner, compiled }
     }
 
     /// The rows of `table` that match at `now`, with the `defaultTimeZone` and `segments` options.
@@ -105,7 +97,7 @@ impl Segment {
         let evaluation = Evaluation::new(now)
             .with_time_zone(tz)
             .with_segments(&members);
-        core(table.evaluate_with(&self.condition, &evaluation))
+        core(table.evaluate_with(&self.inner.condition, &evaluation))
     }
 }
 
@@ -114,16 +106,14 @@ impl Segment {
     /// Reads a condition written in the text syntax (a `ConditionError` `condition.syntax`).
     pub fn parse(text: Str, id: Option<String>, name: Option<String>) -> JsResult<Segment> {
         let text = string(&text, "Segment.parse: text")?;
-        Ok(Segment::new(id, name, core(Condition::parse(&text))?))
+        core(NamedCondition::parse(&text, id, name)).map(Segment::new)
     }
 
     /// Reads a condition's JSON form, or a segment document `{id, name, condition}`.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(data: ConditionArg) -> JsResult<Segment> {
         let text = text(&data, "a condition or a segment")?;
-        let doc = sequenza::segment::Segment::from_json_or_condition(&text);
-        let (id, name, condition) = core(doc)?;
-        Ok(Segment::new(id, name, condition))
+        core(NamedCondition::from_json(&text)).map(Segment::new)
     }
 
     /// Translates a JsonLogic rule (a string is its JSON text) into a condition, where an exact
@@ -134,74 +124,63 @@ impl Segment {
         id: Option<String>,
         name: Option<String>,
     ) -> JsResult<Segment> {
-        let rule = doc(&rule, "a JsonLogic rule", sequenza::text::json_value)?;
-        Ok(Segment::new(
-            id,
-            name,
-            core(Condition::from_jsonlogic(&rule))?,
-        ))
+        let rule = text(&rule, "a JsonLogic rule")?;
+        core(NamedCondition::from_jsonlogic(&rule, id, name)).map(Segment::new)
     }
 
     /// The segment's id, or `null`.
     #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
     pub fn id(&self) -> JsValue {
-        self.id.as_deref().map_or(JsValue::NULL, JsValue::from_str)
+        let id = self.inner.id.as_deref();
+        id.map_or(JsValue::NULL, JsValue::from_str)
     }
 
     /// The segment's name, or `null`.
     #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
     pub fn name(&self) -> JsValue {
-        self.name
-            .as_deref()
-            .map_or(JsValue::NULL, JsValue::from_str)
+        let name = self.inner.name.as_deref();
+        name.map_or(JsValue::NULL, JsValue::from_str)
     }
 
     /// The condition in the readable text syntax (what `Segment.parse` reads).
     #[wasm_bindgen(js_name = toText)]
     pub fn to_text(&self) -> String {
-        self.condition.to_string()
+        self.inner.condition.to_string()
     }
 
     /// Same as `toText()`.
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {
-        self.condition.to_string()
+        self.inner.condition.to_string()
     }
 
     /// The condition's JSON text; indented when `pretty` is true.
     #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(&self, pretty: Option<bool>) -> String {
-        let text = match pretty {
-            Some(true) => serde_json::to_string_pretty(&self.condition),
-            _ => serde_json::to_string(&self.condition),
-        };
-        text.unwrap_or_default()
+        self.inner.condition_json(pretty.unwrap_or(false))
     }
 
     /// The condition as a plain object.
     #[wasm_bindgen(js_name = toObject, unchecked_return_type = "Condition")]
     pub fn to_object(&self) -> JsResult<JsValue> {
-        to_js(&self.condition)
+        to_js(&self.inner.condition)
     }
 
     /// Called by `JSON.stringify(segment)`.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "SegmentObject | Condition")]
     pub fn to_json_value(&self) -> JsResult<JsValue> {
-        match (&self.id, &self.name) {
-            (Some(id), Some(name)) => to_js(&sequenza::segment::Segment::new(
-                id.as_str(),
-                name.as_str(),
-                self.condition.clone(),
-            )),
-            _ => to_js(&self.condition),
-        }
+        to_js(&self.inner)
     }
 
     /// Checks the condition without evaluating it, with a field schema when given (a
     /// `ConditionError` when it cannot be evaluated).
     pub fn check(&self, fields: Option<FieldsArg>) -> JsResult<()> {
         let fields = field_schema(fields)?;
-        core(CompiledCondition::compile(&self.condition, fields.as_ref())).map(|_| ())
+        core(CompiledCondition::compile(
+            &self.inner.condition,
+            fields.as_ref(),
+        ))
+        .map(|_| ())
     }
 
     /// True when the contact (with its `events`) satisfies the condition at `now`.
@@ -221,11 +200,14 @@ impl Segment {
             .with_segments(&segments);
         let events = o.events()?;
         match field_schema(Some(o.fields.0))? {
-            Some(schema) => core(CompiledCondition::compile(&self.condition, Some(&schema)))
-                .map(|c| c.matches(&contact, &events, &ctx)),
+            Some(schema) => core(CompiledCondition::compile(
+                &self.inner.condition,
+                Some(&schema),
+            ))
+            .map(|c| c.matches(&contact, &events, &ctx)),
             None => {
                 if self.compiled.get().is_none() {
-                    let compiled = core(CompiledCondition::compile(&self.condition, None))?;
+                    let compiled = core(CompiledCondition::compile(&self.inner.condition, None))?;
                     let _ = self.compiled.set(compiled);
                 }
                 Ok(self
