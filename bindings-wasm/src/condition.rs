@@ -42,18 +42,19 @@ impl EvalOptions {
     }
 
     fn events(&self) -> JsResult<Vec<Event>> {
-        if absent(&self.events.0) {
-            return Ok(Vec::new());
-        }
-        docs(&self.events.0, "events", Event::from_json)
+        let events = opt(Some(&self.events.0), |e| {
+            docs(e, "events", Event::from_json)
+        })?;
+        Ok(events.unwrap_or_default())
     }
 
     fn table(&self, contacts: &JsValue, call: &str) -> JsResult<bulk::ContactTable> {
         let contacts = docs(contacts, &format!("{call}: contacts"), Contact::from_json)?;
         let fields = field_schema(Some(self.fields.0.clone()))?;
+        let events = self.events()?;
         core(bulk::ContactTable::from_contacts(
             &contacts,
-            &self.events()?,
+            &events,
             fields.as_ref(),
         ))
     }
@@ -176,11 +177,7 @@ impl Segment {
     /// `ConditionError` when it cannot be evaluated).
     pub fn check(&self, fields: Option<FieldsArg>) -> JsResult<()> {
         let fields = field_schema(fields)?;
-        core(CompiledCondition::compile(
-            &self.inner.condition,
-            fields.as_ref(),
-        ))
-        .map(|_| ())
+        core(self.inner.compile(fields.as_ref())).map(|_| ())
     }
 
     /// True when the contact (with its `events`) satisfies the condition at `now`.
@@ -200,15 +197,12 @@ impl Segment {
             .with_segments(&segments);
         let events = o.events()?;
         match field_schema(Some(o.fields.0))? {
-            Some(schema) => core(CompiledCondition::compile(
-                &self.inner.condition,
-                Some(&schema),
-            ))
-            .map(|c| c.matches(&contact, &events, &ctx)),
+            Some(schema) => {
+                core(self.inner.compile(Some(&schema))).map(|c| c.matches(&contact, &events, &ctx))
+            }
             None => {
                 if self.compiled.get().is_none() {
-                    let compiled = core(CompiledCondition::compile(&self.inner.condition, None))?;
-                    let _ = self.compiled.set(compiled);
+                    let _ = self.compiled.set(core(self.inner.compile(None))?);
                 }
                 Ok(self
                     .compiled

@@ -525,31 +525,19 @@ impl Engine {
         data: Bytes,
         options: EngineImportCsvOptions,
     ) -> JsResult<JsValue> {
-        #[derive(Deserialize, Default)]
-        #[serde(default, rename_all = "camelCase")]
-        struct CallOptions {
-            now: Js,
-            on_progress: Js,
-            file_name: Option<String>,
-            list_name: Option<String>,
-            enroll: Option<FlowId>,
-        }
         const CALL_KEYS: &[&str] = &["now", "on_progress", "file_name", "list_name", "enroll"];
-        let options: JsValue = options.into();
         let call = "Engine.importCsv";
-        let o: CallOptions = crate::options(Some(options.clone()), call)?;
-        let settings = crate::import::settings(&options, call, CALL_KEYS)?;
+        let (o, settings) = crate::import::read_options(Some(options.into()), call, CALL_KEYS)?;
         let now = now_of(&o.now.0, call)?;
         let progress = crate::import::ProgressCallback::new(&o.on_progress.0, call)?;
         let data = crate::import::bytes(&data, call)?;
-        let list = sequenza::import::ImportList {
-            name: o.list_name,
-            file: o.file_name,
-        };
+        let (name, file) = (o.list_name, o.file_name);
+        let list = sequenza::import::ImportList { name, file };
         let reader = progress.reader(&data);
+        let enroll: Option<FlowId> = opt(Some(&o.enroll.0), |f| id(f, "Engine.importCsv: enroll"))?;
         let result =
             self.inner
-                .import_csv(reader, &settings, &list, o.enroll.as_ref(), now, &mut |p| {
+                .import_csv(reader, &settings, &list, enroll.as_ref(), now, &mut |p| {
                     progress.call(p)
                 });
         progress.rethrow(&result)?;

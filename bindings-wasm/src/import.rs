@@ -14,19 +14,22 @@ use wasm_bindgen::JsCast;
 use crate::list::{audience_of, busy};
 use crate::*;
 
-/// The options of `previewCsv` and `importCsv` besides the core's settings.
+/// The options of the import calls (`previewCsv`, `importCsv`, `Engine.importCsv`) besides the
+/// core's settings.
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
-struct CallOptions {
+pub(crate) struct CallOptions {
     fields: Js,
-    now: Js,
-    on_progress: Js,
+    pub(crate) now: Js,
+    pub(crate) on_progress: Js,
     audience: Js,
-    file_name: Option<String>,
-    list_name: Option<String>,
+    pub(crate) enroll: Js,
+    pub(crate) file_name: Option<String>,
+    pub(crate) list_name: Option<String>,
 }
 
-/// The call's own option keys (snake_case), which the core's `ImportOptions` does not read.
+/// The own option keys (snake_case) of `previewCsv` and `importCsv`, which the core's
+/// `ImportOptions` does not read.
 const CALL_KEYS: &[&str] = &[
     "fields",
     "now",
@@ -38,11 +41,7 @@ const CALL_KEYS: &[&str] = &[
 
 /// The core's `ImportOptions` of an options object: every key but the call's own (`call_keys`,
 /// snake_case), read by the core.
-pub(crate) fn settings(
-    options: &JsValue,
-    call: &str,
-    call_keys: &[&str],
-) -> JsResult<ImportOptions> {
+fn settings(options: &JsValue, call: &str, call_keys: &[&str]) -> JsResult<ImportOptions> {
     let mut settings = match absent(options) {
         false => snake_case_keys(options, call)?,
         true => serde_json::Value::Object(Default::default()),
@@ -55,15 +54,15 @@ pub(crate) fn settings(
     ImportOptions::from_json_value(settings).map_err(|e| js_error(e.into()))
 }
 
-/// The call's options and the core's `ImportOptions` (every other key, read by the core).
-fn read_options(
+/// The call's options (its own keys `call_keys`) and the core's `ImportOptions` (every other
+/// key, read by the core).
+pub(crate) fn read_options(
     options: Option<JsValue>,
     call: &str,
-) -> JsResult<(CallOptions, ImportOptions, sequenza::FieldSchema)> {
+    call_keys: &[&str],
+) -> JsResult<(CallOptions, ImportOptions)> {
     let o: CallOptions = crate::options(options.clone(), call)?;
-    let settings = settings(&options.unwrap_or(JsValue::UNDEFINED), call, CALL_KEYS)?;
-    let schema = field_schema(Some(o.fields.0.clone()))?.unwrap_or_default();
-    Ok((o, settings, schema))
+    Ok((o, settings(&options.unwrap_or_default(), call, call_keys)?))
 }
 
 /// A reader over the bytes that fails once the progress callback threw: the import stops at the
@@ -152,7 +151,8 @@ pub(crate) fn bytes(value: &JsValue, call: &str) -> JsResult<Vec<u8>> {
 /// imported, before anything is written.
 #[wasm_bindgen(js_name = previewCsv, unchecked_return_type = "CsvPreview")]
 pub fn preview_csv(data: Bytes, options: Option<CsvOptions>) -> JsResult<JsValue> {
-    let (_, settings, schema) = read_options(options.map(Into::into), "previewCsv")?;
+    let (o, settings) = read_options(options.map(Into::into), "previewCsv", CALL_KEYS)?;
+    let schema = field_schema(Some(o.fields.0))?.unwrap_or_default();
     let data = bytes(&data, "previewCsv")?;
     to_js_camel(&core(import::preview_csv(&data, &settings, &schema))?)
 }
@@ -164,10 +164,11 @@ pub fn preview_csv(data: Bytes, options: Option<CsvOptions>) -> JsResult<JsValue
 /// import stopped part-way: `err.data().report` of the core).
 #[wasm_bindgen(js_name = importCsv, unchecked_return_type = "ImportReport")]
 pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
-    let (o, settings, schema) = read_options(Some(options.into()), "importCsv")?;
+    let (o, settings) = read_options(Some(options.into()), "importCsv", CALL_KEYS)?;
+    let schema = field_schema(Some(o.fields.0))?.unwrap_or_default();
     let now = now_of(&o.now.0, "importCsv")?;
     let progress = ProgressCallback::new(&o.on_progress.0, "importCsv")?;
-    let audience = opt(Some(o.audience.0), |a| {
+    let audience = opt(Some(&o.audience.0), |a| {
         audience_of(a, "importCsv: audience")
     })?;
     let data = bytes(&data, "importCsv")?;
@@ -176,10 +177,8 @@ pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
     let report = match &audience {
         Some(shared) => {
             let mut inner = shared.try_borrow_mut().map_err(|_| busy())?;
-            let list = ImportList {
-                name: o.list_name,
-                file: o.file_name,
-            };
+            let (name, file) = (o.list_name, o.file_name);
+            let list = ImportList { name, file };
             import::import_csv_into_audience(
                 reader,
                 &settings,

@@ -251,17 +251,11 @@ impl Audience {
         at: Instant,
         now: Option<Instant>,
     ) -> JsResult<JsValue> {
-        let id = string(&contact, "contactId")?;
+        let contact = string(&contact, "contactId")?;
         let activity = text(&activity, "an activity")?;
         let at = instant(&at, "Audience.record: at")?;
         let now = opt(now, |n| now_of(n, "Audience.record"))?.unwrap_or(at);
-        // Read inside a record, so that the core's errors locate inside it (`/activity/…`).
-        let record = format!(
-            r#"{{"contact":{},"at":"{}","activity":{activity}}}"#,
-            serde_json::json!(id),
-            iso(at)
-        );
-        let r = core(ActivityRecord::from_json(&record))?;
+        let r = core(ActivityRecord::from_activity_json(&contact, at, &activity))?;
         self.changes(|a| a.record(&r.contact, r.activity, r.at, now))
     }
 

@@ -342,3 +342,33 @@ impl ActivityRecord {
         crate::error::from_json_str(json)
     }
 }
+
+// ---- a binding's `Audience.record(contact, activity, at)` (issue 9 §1, WASM binding) ---------
+
+impl ActivityRecord {
+    /// The record of `contact`'s activity at `at`, the activity given as its JSON text: read
+    /// inside a record, so that an error is located as in [`ActivityRecord::from_json`]
+    /// (`/activity/…`).
+    ///
+    /// ```
+    /// use chrono::{TimeZone, Utc};
+    /// use sequenza::list::ActivityRecord;
+    /// let at = Utc.with_ymd_and_hms(2026, 11, 25, 9, 0, 0).unwrap();
+    /// let r = ActivityRecord::from_activity_json("anna", at, r#"{"type": "walk_in"}"#)?;
+    /// assert_eq!((r.contact.as_str(), r.at), ("anna", at));
+    /// let err = ActivityRecord::from_activity_json("anna", at, r#"{"type": "teleport"}"#).unwrap_err();
+    /// assert!(err.path().is_some_and(|p| p.starts_with("/activity")));
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn from_activity_json(
+        contact: &str,
+        at: chrono::DateTime<chrono::Utc>,
+        activity: &str,
+    ) -> crate::Result<Self> {
+        let at = at.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true);
+        let contact = serde_json::Value::from(contact);
+        Self::from_json(&format!(
+            r#"{{"contact":{contact},"at":"{at}","activity":{activity}}}"#
+        ))
+    }
+}

@@ -4,7 +4,9 @@
 use serde::{Serialize, Serializer};
 
 use super::Segment;
+use crate::condition::eval::CompiledCondition;
 use crate::condition::Condition;
+use crate::FieldSchema;
 
 /// A condition with an optional id and name, the name defaulting to the id: what a binding's
 /// `Segment` object holds, so that reading either form and the JSON form it gives back are
@@ -86,6 +88,18 @@ impl NamedCondition {
     pub fn from_json(json: &str) -> crate::Result<Self> {
         let (id, name, condition) = Segment::from_json_or_condition(json)?;
         Ok(Self::new(id, name, condition))
+    }
+
+    /// The condition compiled for evaluation, checked against `fields` when given
+    /// ([`CompiledCondition::compile`]).
+    ///
+    /// ```
+    /// let s = sequenza::segment::NamedCondition::parse("age >= 18", None, None)?;
+    /// assert!(s.compile(None).is_ok());
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn compile(&self, fields: Option<&FieldSchema>) -> crate::Result<CompiledCondition> {
+        CompiledCondition::compile(&self.condition, fields)
     }
 
     /// The condition's JSON text; indented when `pretty`.
