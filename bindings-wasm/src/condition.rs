@@ -51,11 +51,9 @@ impl EvalOptions {
     fn table(&self, contacts: &JsValue, call: &str) -> JsResult<bulk::ContactTable> {
         let contacts = docs(contacts, &format!("{call}: contacts"), Contact::from_json)?;
         let fields = field_schema(Some(self.fields.0.clone()))?;
-        let events = self.events()?;
+        let (events, fields) = (self.events()?, fields.as_ref());
         core(bulk::ContactTable::from_contacts(
-            &contacts,
-            &events,
-            fields.as_ref(),
+            &contacts, &events, fields,
         ))
     }
 }
@@ -216,11 +214,7 @@ impl Segment {
     pub fn filter(&self, contacts: ContactsArg, options: FilterOptions) -> JsResult<Vec<String>> {
         let (o, now) = EvalOptions::read(options, "Segment.filter")?;
         let table = o.table(&contacts, "Segment.filter")?;
-        Ok(self
-            .evaluate(&table, &o, now)?
-            .ids(&table)
-            .map(|id| id.as_str().to_owned())
-            .collect())
+        Ok(strings(self.evaluate(&table, &o, now)?.ids(&table)))
     }
 
     /// How many contacts satisfy the condition at `now`.
@@ -261,20 +255,13 @@ impl ContactTable {
 
     /// The contact ids, in the order they were given.
     pub fn ids(&self) -> Vec<String> {
-        self.inner
-            .ids()
-            .iter()
-            .map(|id| id.as_str().to_owned())
-            .collect()
+        strings(self.inner.ids())
     }
 
     /// The ids of the contacts that satisfy the segment at `now`, in table order.
     pub fn filter(&self, segment: &Segment, options: TableFilterOptions) -> JsResult<Vec<String>> {
         let hits = self.evaluate(segment, options, "ContactTable.filter")?;
-        Ok(hits
-            .ids(&self.inner)
-            .map(|id| id.as_str().to_owned())
-            .collect())
+        Ok(strings(hits.ids(&self.inner)))
     }
 
     /// How many contacts satisfy the segment at `now`.
@@ -377,27 +364,18 @@ impl SegmentIndex {
     /// The earliest instant at which `tick` has work to do, or `null`.
     #[wasm_bindgen(js_name = nextWakeup, unchecked_return_type = "string | null")]
     pub fn next_wakeup(&self) -> JsValue {
-        self.inner
-            .next_wakeup()
-            .map_or(JsValue::NULL, |t| iso(t).into())
+        opt_iso(self.inner.next_wakeup())
     }
 
     /// The ids of the members of a segment.
     pub fn members(&self, segment: String) -> Vec<String> {
-        self.inner
-            .members(&SegmentId::from(segment))
-            .map(|id| id.as_str().to_owned())
-            .collect()
+        strings(self.inner.members(&SegmentId::from(segment)))
     }
 
     /// The ids of the segments a contact is in, in evaluation order.
     #[wasm_bindgen(js_name = segmentsOf)]
     pub fn segments_of(&self, contact: String) -> Vec<String> {
-        self.inner
-            .segments_of(&ContactId::from(contact))
-            .into_iter()
-            .map(|id| id.as_str().to_owned())
-            .collect()
+        strings(self.inner.segments_of(&ContactId::from(contact)))
     }
 
     /// True when the contact is in the segment.

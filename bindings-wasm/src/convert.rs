@@ -249,6 +249,11 @@ pub(crate) fn instant(value: &JsValue, what: impl std::fmt::Display) -> JsResult
     )))
 }
 
+/// An optional instant as RFC 3339 text, or `null`.
+pub(crate) fn opt_iso(t: Option<DateTime<Utc>>) -> JsValue {
+    t.map_or(JsValue::NULL, |t| iso(t).into())
+}
+
 /// The `now` argument of `call` (`<call>: now` in errors).
 pub(crate) fn now_of(value: &JsValue, call: &str) -> JsResult<DateTime<Utc>> {
     instant(value, format_args!("{call}: now"))
@@ -268,6 +273,11 @@ pub(crate) fn zone(name: Option<&str>, path: &str) -> JsResult<sequenza::time::T
 /// An id argument (a string) as the core's id type.
 pub(crate) fn id<T: From<String>>(value: &JsValue, what: &str) -> JsResult<T> {
     string(value, what).map(T::from)
+}
+
+/// Ids (of contacts, segments …) as the strings they are.
+pub(crate) fn strings<T: AsRef<str>>(ids: impl IntoIterator<Item = T>) -> Vec<String> {
+    ids.into_iter().map(|id| id.as_ref().to_owned()).collect()
 }
 
 /// A string argument (an id, a name).

@@ -26,10 +26,8 @@ fn document<T: DeserializeOwned>(value: &JsValue, what: &str) -> JsResult<T> {
 
 /// A word of the core (a flow status, an outcome) read as the JSON string it is.
 fn word<T: DeserializeOwned>(value: &JsValue, what: &str) -> JsResult<T> {
-    let text = string(value, what)?;
-    core(sequenza::error::from_json(
-        &serde_json::Value::from(text).to_string(),
-    ))
+    let json = serde_json::Value::from(string(value, what)?).to_string();
+    core(sequenza::error::from_json(&json))
 }
 
 /// The options object of `call` read into `T`, refusing a key `keys` does not name (a misspelt
@@ -295,7 +293,7 @@ impl Engine {
     /// The earliest instant at which `tick` has something to do (RFC 3339), or `null`.
     #[wasm_bindgen(js_name = nextWakeup, unchecked_return_type = "string | null")]
     pub fn next_wakeup(&self) -> JsResult<JsValue> {
-        Ok(core(self.inner.next_wakeup())?.map_or(JsValue::NULL, |t| iso(t).into()))
+        Ok(opt_iso(core(self.inner.next_wakeup())?))
     }
 
     /// The outbox, oldest first: `{key, kind, flow, version, node?, contact, channel?, to?, at,
@@ -441,8 +439,7 @@ impl Engine {
     #[wasm_bindgen(js_name = memberIds)]
     pub fn member_ids(&self, list_id: Str) -> JsResult<Vec<String>> {
         let list = id(&list_id, "Engine.memberIds: listId")?;
-        let ids = self.inner.audience().member_ids(&list);
-        Ok(ids.map(|c| c.as_str().to_owned()).collect())
+        Ok(strings(self.inner.audience().member_ids(&list)))
     }
 
     // ---- preview_schedule (issue 12 §2) ----
@@ -498,15 +495,9 @@ impl Engine {
 #[wasm_bindgen(js_name = newFeedItems, unchecked_return_type = "FeedItem[]")]
 pub fn new_feed_items(document: Str, seen: Option<Ids>) -> JsResult<JsValue> {
     let document = string(&document, "newFeedItems: document")?;
-    let seen = opt(seen, |s| {
-        each(s, "newFeedItems: seen", |v| {
-            string(v, "newFeedItems: an id")
-        })
-    })?;
-    to_js(&sequenza::engine::feed::new_items(
-        &document,
-        &seen.unwrap_or_default(),
-    ))
+    let id = |v: &JsValue| string(v, "newFeedItems: an id");
+    let seen = opt(seen, |s| each(s, "newFeedItems: seen", id))?.unwrap_or_default();
+    to_js(&sequenza::engine::feed::new_items(&document, &seen))
 }
 
 #[cfg(feature = "import")]

@@ -95,10 +95,8 @@ impl Flow {
 #[wasm_bindgen(js_name = validateFlow, unchecked_return_type = "Finding[]")]
 pub fn validate_flow(flow: FlowArg, fields: Option<FieldsArg>) -> JsResult<JsValue> {
     let flow = doc(&flow, "a flow", sequenza::Flow::from_json)?;
-    to_js(&sequenza::validate_flow(
-        &flow,
-        field_schema(fields)?.as_ref(),
-    ))
+    let fields = field_schema(fields)?;
+    to_js(&sequenza::validate_flow(&flow, fields.as_ref()))
 }
 
 /// Validates a set of flows: each on its own, then the checks across flows. An error about one
@@ -108,10 +106,8 @@ pub fn validate_flows(flows: FlowsArg, fields: Option<FieldsArg>) -> JsResult<Js
     let flows = each(&flows, "validateFlows: flows", |f| {
         doc(f, "a flow", sequenza::Flow::from_json)
     })?;
-    to_js(&sequenza::validate_flows(
-        &flows,
-        field_schema(fields)?.as_ref(),
-    ))
+    let fields = field_schema(fields)?;
+    to_js(&sequenza::validate_flows(&flows, fields.as_ref()))
 }
 
 /// Every finding code, with its severity and what it means.

@@ -165,7 +165,7 @@ impl Audience {
     #[wasm_bindgen(js_name = memberIds)]
     pub fn member_ids(&self, list: Str) -> JsResult<Vec<String>> {
         let id = id(&list, "listId")?;
-        self.read(|a| a.member_ids(&id).map(|c| c.as_str().to_owned()).collect())
+        self.read(|a| strings(a.member_ids(&id)))
     }
 
     /// How many members a list has, or `null` for an unknown list.
@@ -285,7 +285,7 @@ impl Audience {
     /// The earliest instant at which `tick` can change a list, or `null`.
     #[wasm_bindgen(js_name = nextWakeup, unchecked_return_type = "string | null")]
     pub fn next_wakeup(&self) -> JsResult<JsValue> {
-        self.read(|a| a.next_wakeup().map_or(JsValue::NULL, |t| iso(t).into()))
+        self.read(|a| opt_iso(a.next_wakeup()))
     }
 }
 

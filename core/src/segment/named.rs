@@ -38,7 +38,7 @@ impl NamedCondition {
     ///
     /// ```
     /// use sequenza::segment::NamedCondition;
-    /// let s = NamedCondition::new(Some("vip".into()), None, sequenza::condition::Condition::parse("tags has vip")?);
+    /// let s = NamedCondition::new(Some("vip".into()), None, sequenza::condition::Condition::parse("age >= 18")?);
     /// assert_eq!(s.name.as_deref(), Some("vip"));
     /// # Ok::<(), sequenza::Error>(())
     /// ```
