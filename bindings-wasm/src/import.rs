@@ -3,8 +3,9 @@
 //! with camelCase keys.
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use sequenza::import::{self, ImportList, ImportOptions, MemoryTarget, Progress};
+use sequenza::import::{self, ImportList, ImportOptions, Progress, Stoppable};
 use sequenza::model::ListId;
 use sequenza::Contact;
 use serde::Deserialize;
@@ -65,27 +66,13 @@ pub(crate) fn read_options(
     Ok((o, settings(&options.unwrap_or_default(), call, call_keys)?))
 }
 
-/// A reader over the bytes that fails once the progress callback threw: the import stops at the
-/// next chunk.
-pub(crate) struct Stoppable<'a> {
-    pub(crate) inner: &'a [u8],
-    pub(crate) thrown: &'a RefCell<Option<JsValue>>,
-}
-
-impl std::io::Read for Stoppable<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.thrown.borrow().is_some() {
-            return Err(std::io::Error::other("stopped: onProgress threw"));
-        }
-        self.inner.read(buf)
-    }
-}
-
 /// An `onProgress` callback: called with each progress report (camelCase keys) until it throws;
 /// what it threw is rethrown after the import.
 pub(crate) struct ProgressCallback {
     f: Option<js_sys::Function>,
-    pub(crate) thrown: RefCell<Option<JsValue>>,
+    thrown: RefCell<Option<JsValue>>,
+    /// Set once the callback threw: the core's `Stoppable` reader then stops the import.
+    stop: AtomicBool,
 }
 
 impl ProgressCallback {
@@ -97,18 +84,14 @@ impl ProgressCallback {
                 .dyn_into::<js_sys::Function>()
                 .map_err(|_| wrong())
         })?;
-        Ok(ProgressCallback {
-            f,
-            thrown: RefCell::new(None),
-        })
+        let (thrown, stop) = Default::default();
+        Ok(ProgressCallback { f, thrown, stop })
     }
 
-    /// A reader over `data` that fails once the callback threw.
-    pub(crate) fn reader<'a>(&'a self, data: &'a [u8]) -> Stoppable<'a> {
-        Stoppable {
-            inner: data,
-            thrown: &self.thrown,
-        }
+    /// A reader over `data` that fails once the callback threw: the import stops at the next
+    /// chunk.
+    pub(crate) fn reader<'a>(&'a self, data: &'a [u8]) -> Stoppable<&'a [u8], &'a AtomicBool> {
+        Stoppable::new(data, &self.stop)
     }
 
     /// Reports progress, unless the callback threw before.
@@ -118,6 +101,8 @@ impl ProgressCallback {
         };
         let arg = to_js_camel(&p).unwrap_or(JsValue::NULL);
         *self.thrown.borrow_mut() = f.call1(&JsValue::NULL, &arg).err();
+        self.stop
+            .store(self.thrown.borrow().is_some(), Ordering::Relaxed);
     }
 
     /// What the callback threw, as the error of the call; with the partial report of the
@@ -174,34 +159,27 @@ pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
     let data = bytes(&data, "importCsv")?;
     let mut progress_fn = |p: Progress| progress.call(p);
     let reader = progress.reader(&data);
-    let report = match &audience {
-        Some(shared) => {
-            let mut inner = shared.try_borrow_mut().map_err(|_| busy())?;
-            let (name, file) = (o.list_name, o.file_name);
-            let list = ImportList { name, file };
-            import::import_csv_into_audience(
-                reader,
-                &settings,
-                &schema,
-                &mut inner,
-                &list,
-                now,
-                &mut progress_fn,
-            )
-            .map(|r| to_js_camel(&r))
-        }
-        None => import::import_csv_reader(
-            reader,
-            &settings,
-            &schema,
-            &mut MemoryTarget::default(),
-            now,
-            &mut progress_fn,
-        )
-        .map(|r| to_js_camel(&r)),
+    let mut inner = match &audience {
+        Some(shared) => Some(shared.try_borrow_mut().map_err(|_| busy())?),
+        None => None,
     };
+    let (name, file) = (o.list_name, o.file_name);
+    let (list, into) = (ImportList { name, file }, inner.as_deref_mut());
+    let report = import::import_csv_to(
+        reader,
+        &settings,
+        &schema,
+        into,
+        &list,
+        now,
+        &mut progress_fn,
+    );
     progress.rethrow(&report)?;
-    report.map_err(js_error)?
+    let done = core(report)?;
+    match done.list_id {
+        Some(_) => to_js_camel(&done),
+        None => to_js_camel(&done.report),
+    }
 }
 
 /// Writes contacts (an array, or an `Audience`: the members of `options.list`, every contact
