@@ -15,28 +15,24 @@ use wasm_bindgen::prelude::*;
 use crate::*;
 
 /// The options of the evaluating calls (`matches`, `filter`, `count`, `new ContactTable`).
+/// `segments` (`S`): the ids of the segments a contact is in (`matches`), or the members of
+/// each segment ([`Members`]: `filter`, `count`).
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
-struct EvalOptions {
+struct EvalOptions<S = Members> {
     now: Js,
     events: Js,
     default_time_zone: Option<String>,
-    segments: Option<Memberships>,
+    segments: Option<S>,
     fields: Js,
 }
 
-/// `segments`: the ids of the segments a contact is in (`matches`), or the members of each
-/// segment (`filter`, `count`).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Memberships {
-    Ids(Vec<String>),
-    Members(HashMap<String, Vec<String>>),
-}
+/// The members of each segment, by segment id.
+type Members = HashMap<String, Vec<String>>;
 
-impl EvalOptions {
-    fn read(value: impl Into<JsValue>, call: &str) -> JsResult<(EvalOptions, DateTime<Utc>)> {
-        let o: EvalOptions = options(Some(value), call)?;
+impl<S: serde::de::DeserializeOwned + Default> EvalOptions<S> {
+    fn read(value: impl Into<JsValue>, call: &str) -> JsResult<(Self, DateTime<Utc>)> {
+        let o: Self = options(Some(value), call)?;
         let now = now_of(&o.now.0, call)?;
         Ok((o, now))
     }
@@ -84,15 +80,12 @@ impl Segment {
         now: DateTime<Utc>,
     ) -> JsResult<Bitmap> {
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
-        let members = match &o.segments {
-            Some(Memberships::Members(map)) => {
-                table.segment_rows(map.iter().map(|(s, m)| (s.as_str(), m.as_slice())))
-            }
-            Some(Memberships::Ids(_)) => {
-                return Err(type_error("segments must map segment ids to contact ids"))
-            }
-            None => HashMap::new(),
-        };
+        let members = o
+            .segments
+            .iter()
+            .flatten()
+            .map(|(s, m)| (s.as_str(), &m[..]));
+        let members = table.segment_rows(members);
         let evaluation = Evaluation::new(now)
             .with_time_zone(tz)
             .with_segments(&members);
@@ -180,16 +173,10 @@ impl Segment {
 
     /// True when the contact (with its `events`) satisfies the condition at `now`.
     pub fn matches(&self, contact: ContactArg, options: MatchOptions) -> JsResult<bool> {
-        let (mut o, now) = EvalOptions::read(options, "Segment.matches")?;
+        let (mut o, now) = EvalOptions::<Vec<SegmentId>>::read(options, "Segment.matches")?;
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
         let contact = doc(&contact, "a contact", Contact::from_json)?;
-        let segments: Vec<SegmentId> = match o.segments.take() {
-            Some(Memberships::Ids(ids)) => ids.into_iter().map(SegmentId::from).collect(),
-            Some(Memberships::Members(_)) => {
-                return Err(type_error("segments must be an array of segment ids"))
-            }
-            None => Vec::new(),
-        };
+        let segments = o.segments.take().unwrap_or_default();
         let ctx = EvalContext::new(now)
             .with_default_time_zone(tz)
             .with_segments(&segments);

@@ -69,13 +69,6 @@ impl Audience {
     fn write<T>(&self, f: impl FnOnce(&mut sequenza::list::Audience) -> T) -> JsResult<T> {
         Ok(f(&mut *self.inner.try_borrow_mut().map_err(|_| busy())?))
     }
-
-    fn changes(
-        &self,
-        f: impl FnOnce(&mut sequenza::list::Audience) -> Vec<ListChange>,
-    ) -> JsResult<JsValue> {
-        to_js(&self.write(f)?)
-    }
 }
 
 /// The options of `Audience.members`.
@@ -219,7 +212,7 @@ impl Audience {
             id(&contact, "contactId")?,
             instant(&now, "Audience.removeContact: now")?,
         );
-        self.changes(|a| a.remove_contact(&id, now))
+        to_js(&self.write(|a| a.remove_contact(&id, now))?)
     }
 
     /// A contact's JSON form (with its `lists`), or `null`.
@@ -256,7 +249,7 @@ impl Audience {
         let at = instant(&at, "Audience.record: at")?;
         let now = opt(now, |n| now_of(n, "Audience.record"))?.unwrap_or(at);
         let r = core(ActivityRecord::from_activity_json(&contact, at, &activity))?;
-        self.changes(|a| a.record(&r.contact, r.activity, r.at, now))
+        to_js(&self.write(|a| a.record(&r.contact, r.activity, r.at, now))?)
     }
 
     /// Records an activity record `{contact, at, activity}` evaluated at `now`.
@@ -264,7 +257,7 @@ impl Audience {
     pub fn record_activity(&mut self, record: Doc, now: Instant) -> JsResult<JsValue> {
         let r = doc(&record, "an activity record", ActivityRecord::from_json)?;
         let now = instant(&now, "Audience.recordActivity: now")?;
-        self.changes(|a| a.record(&r.contact, r.activity, r.at, now))
+        to_js(&self.write(|a| a.record(&r.contact, r.activity, r.at, now))?)
     }
 
     /// Records an event at `now`; returns the list changes.
@@ -272,14 +265,14 @@ impl Audience {
     pub fn record_event(&mut self, event: Doc, now: Instant) -> JsResult<JsValue> {
         let event = doc(&event, "an event", Event::from_json)?;
         let now = instant(&now, "Audience.recordEvent: now")?;
-        self.changes(|a| a.record_event(event, now))
+        to_js(&self.write(|a| a.record_event(event, now))?)
     }
 
     /// Re-evaluates the time-relative lists due at `now`.
     #[wasm_bindgen(unchecked_return_type = "ListChange[]")]
     pub fn tick(&mut self, now: Instant) -> JsResult<JsValue> {
         let now = instant(&now, "Audience.tick: now")?;
-        self.changes(|a| a.tick(now))
+        to_js(&self.write(|a| a.tick(now))?)
     }
 
     /// The earliest instant at which `tick` can change a list, or `null`.

@@ -123,10 +123,8 @@ impl Recurrence {
     /// A recurrence from the rule's JSON form.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(rule: RuleArg, options: Option<RecurrenceOptions>) -> JsResult<Recurrence> {
-        Recurrence::compile(
-            doc(&rule, "a recurrence rule", RecurrenceRule::from_json)?,
-            options,
-        )
+        let rule = doc(&rule, "a recurrence rule", RecurrenceRule::from_json)?;
+        Recurrence::compile(rule, options)
     }
 
     /// A recurrence from RFC 5545 RRULE text (the supported subset).
