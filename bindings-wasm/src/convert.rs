@@ -172,10 +172,8 @@ pub(crate) fn options<T: DeserializeOwned + Default>(
     let Some(value) = value.map(Into::into).filter(|v| !absent(v)) else {
         return Ok(T::default());
     };
-    if !value.is_object()
-        || js_sys::Array::is_array(&value)
-        || value.is_instance_of::<js_sys::Date>()
-    {
+    let plain = value.is_object() && !js_sys::Array::is_array(&value);
+    if !plain || value.is_instance_of::<js_sys::Date>() {
         return Err(type_error(&format!(
             "{call}: the options must be an object"
         )));

@@ -125,13 +125,7 @@ impl Channel for Handlers<'_> {
         if self.failure.is_some() {
             return None;
         }
-        match self.call(effect) {
-            Ok(delivery) => delivery,
-            Err(e) => {
-                self.failure = Some(e);
-                None
-            }
-        }
+        self.call(effect).map_err(|e| self.failure = Some(e)).ok()?
     }
 }
 

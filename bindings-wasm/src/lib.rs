@@ -77,10 +77,9 @@ impl Flow {
     /// The canonical JSON text of the flow; indented when `pretty` is true.
     #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(&self, pretty: Option<bool>) -> String {
-        if pretty.unwrap_or(false) {
-            self.inner.to_json_pretty()
-        } else {
-            self.inner.to_json()
+        match pretty {
+            Some(true) => self.inner.to_json_pretty(),
+            _ => self.inner.to_json(),
         }
     }
 

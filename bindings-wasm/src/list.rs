@@ -89,11 +89,8 @@ impl Audience {
         let o: IndexOptions = crate::options(options, "new Audience")?;
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
         let fields = field_schema(Some(o.fields.0))?.unwrap_or_default();
-        let inner = Rc::new(RefCell::new(
-            sequenza::list::Audience::new()
-                .with_default_time_zone(tz)
-                .with_fields(fields),
-        ));
+        let audience = sequenza::list::Audience::new().with_default_time_zone(tz);
+        let inner = Rc::new(RefCell::new(audience.with_fields(fields)));
         static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
         let handle = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         #[cfg(feature = "import")]

@@ -92,12 +92,16 @@ impl SendPolicy {
     }
 }
 
-/// The options of a `Recurrence`.
+/// The options of `Recurrence`, `waitEnd` and `planSend` (each reads those it documents).
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
-struct RecurrenceOpts {
+struct TimeOptions {
     time_zone: Option<String>,
+    date: Option<chrono::NaiveDate>,
     policy: Js,
+    caps: Js,
+    history: Js,
+    transactional: Option<bool>,
 }
 
 /// A recurrence in a time zone, optionally kept inside a send policy's allowed time.
@@ -170,20 +174,11 @@ impl Recurrence {
 
 impl Recurrence {
     fn compile(rule: RecurrenceRule, options: Option<RecurrenceOptions>) -> JsResult<Recurrence> {
-        let o: RecurrenceOpts = crate::options(options, "Recurrence")?;
+        let o: TimeOptions = crate::options(options, "Recurrence")?;
         let policy = SendPolicy::opt(o.policy.0, "Recurrence: options.policy")?;
         let inner = core(rule.compile_for(o.time_zone.as_deref(), policy.as_ref()))?;
         Ok(Recurrence { inner })
     }
-}
-
-/// The options of `waitEnd`.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct WaitEndOpts {
-    time_zone: Option<String>,
-    date: Option<chrono::NaiveDate>,
-    policy: Js,
 }
 
 /// When a flow's wait node started at `at` ends for a recipient in `options.timeZone` (else
@@ -192,7 +187,7 @@ struct WaitEndOpts {
 pub fn wait_end(wait: WaitArg, at: Instant, options: Option<WaitEndOptions>) -> JsResult<String> {
     let node = doc(&wait, "waitEnd: wait", WaitNode::from_json)?;
     let at = instant(&at, "waitEnd: at")?;
-    let o: WaitEndOpts = crate::options(options, "waitEnd")?;
+    let o: TimeOptions = crate::options(options, "waitEnd")?;
     let policy = SendPolicy::opt(o.policy.0, "waitEnd: options.policy")?;
     let zone = o.time_zone.as_deref();
     core(time::wait_end_for(at, &node, zone, o.date, policy.as_ref())).map(iso)
@@ -293,17 +288,6 @@ fn history_arg(value: impl Into<JsValue>) -> JsResult<Vec<time::SentMessage>> {
     Ok(opt(Some(value), read)?.unwrap_or_default())
 }
 
-/// The options of `planSend`.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct PlanSendOpts {
-    time_zone: Option<String>,
-    policy: Js,
-    caps: Js,
-    history: Js,
-    transactional: Option<bool>,
-}
-
 /// Everything checked before a send, in order: transactional, frequency caps, send policy.
 #[wasm_bindgen(js_name = planSend, unchecked_return_type = "Decision")]
 pub fn plan_send(
@@ -313,7 +297,7 @@ pub fn plan_send(
 ) -> JsResult<JsValue> {
     let at = instant(&at, "planSend: at")?;
     let channel: Channel = arg(channel, "planSend: channel")?;
-    let o: PlanSendOpts = crate::options(options, "planSend")?;
+    let o: TimeOptions = crate::options(options, "planSend")?;
     let policy = SendPolicy::opt(o.policy.0, "planSend: options.policy")?;
     let read_caps = |c: &JsValue| doc(c, "planSend: options.caps", CapPolicy::from_json);
     let caps = opt(Some(o.caps.0), read_caps)?.unwrap_or_default();
