@@ -48,9 +48,8 @@ impl<S: serde::de::DeserializeOwned + Default> EvalOptions<S> {
         let contacts = docs(contacts, &format!("{call}: contacts"), Contact::from_json)?;
         let fields = field_schema(Some(self.fields.0.clone()))?;
         let (events, fields) = (self.events()?, fields.as_ref());
-        core(bulk::ContactTable::from_contacts(
-            &contacts, &events, fields,
-        ))
+        let table = bulk::ContactTable::from_contacts(&contacts, &events, fields);
+        core(table)
     }
 }
 

@@ -122,10 +122,8 @@ impl Audience {
     /// Deletes a list; its contacts no longer name it.
     #[wasm_bindgen(js_name = deleteList)]
     pub fn delete_list(&mut self, list: Str, now: Instant) -> JsResult<()> {
-        let (id, now) = (
-            id(&list, "listId")?,
-            instant(&now, "Audience.deleteList: now")?,
-        );
+        let id = id(&list, "listId")?;
+        let now = instant(&now, "Audience.deleteList: now")?;
         core(self.write(|a| a.delete_list(&id, now))?)
     }
 
@@ -189,9 +187,8 @@ impl Audience {
     pub fn remove_from_list(&mut self, list: Str, contact: Str, now: Instant) -> JsResult<JsValue> {
         let (id, contact) = (id(&list, "listId")?, id(&contact, "contactId")?);
         let now = instant(&now, "Audience.removeFromList: now")?;
-        to_js(&core(
-            self.write(|a| a.remove_from_list(&id, &contact, now))?,
-        )?)
+        let changes = self.write(|a| a.remove_from_list(&id, &contact, now))?;
+        to_js(&core(changes)?)
     }
 
     /// Inserts or edits a contact; returns the list changes it caused.
@@ -205,10 +202,8 @@ impl Audience {
     /// Forgets a contact and its events; it leaves every list it was in.
     #[wasm_bindgen(js_name = removeContact, unchecked_return_type = "ListChange[]")]
     pub fn remove_contact(&mut self, contact: Str, now: Instant) -> JsResult<JsValue> {
-        let (id, now) = (
-            id(&contact, "contactId")?,
-            instant(&now, "Audience.removeContact: now")?,
-        );
+        let id = id(&contact, "contactId")?;
+        let now = instant(&now, "Audience.removeContact: now")?;
         to_js(&self.write(|a| a.remove_contact(&id, now))?)
     }
 
