@@ -14,21 +14,22 @@ use wasm_bindgen::prelude::*;
 
 use crate::*;
 
-/// The options of the evaluating calls (`matches`, `filter`, `count`, `new ContactTable`).
+/// The options of the evaluating calls (`matches`, `filter`, `count`, `new ContactTable`), and
+/// of `new SegmentIndex` and `new Audience` (`defaultTimeZone`, `fields`).
 /// `segments` (`S`): the ids of the segments a contact is in (`matches`), or the members of
 /// each segment ([`Members`]: `filter`, `count`).
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
-struct EvalOptions<S = Members> {
+pub(crate) struct EvalOptions<S = Members> {
     now: Js,
     events: Js,
-    default_time_zone: Option<String>,
+    pub(crate) default_time_zone: Option<String>,
     segments: Option<S>,
-    fields: Js,
+    pub(crate) fields: Js,
 }
 
 /// The members of each segment, by segment id.
-type Members = HashMap<String, Vec<String>>;
+pub(crate) type Members = HashMap<String, Vec<String>>;
 
 impl<S: serde::de::DeserializeOwned + Default> EvalOptions<S> {
     fn read(value: impl Into<JsValue>, call: &str) -> JsResult<(Self, DateTime<Utc>)> {
@@ -273,14 +274,6 @@ impl ContactTable {
     }
 }
 
-/// The options of `new SegmentIndex` and `new Audience`.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-pub(crate) struct IndexOptions {
-    pub(crate) default_time_zone: Option<String>,
-    pub(crate) fields: Js,
-}
-
 /// Keeps segment membership of contacts up to date, incrementally; each change returns the
 /// membership changes it caused (`{contact, segment, change, at}`).
 #[wasm_bindgen]
@@ -294,7 +287,7 @@ impl SegmentIndex {
     /// An empty index. `options`: `{fields?, defaultTimeZone?}`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<SegmentIndexOptions>) -> JsResult<SegmentIndex> {
-        let o: IndexOptions = crate::options(options, "new SegmentIndex")?;
+        let o: EvalOptions = crate::options(options, "new SegmentIndex")?;
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
         let mut inner = sequenza::segment::SegmentIndex::new().with_default_time_zone(tz);
         if let Some(schema) = field_schema(Some(o.fields.0))? {
@@ -400,9 +393,7 @@ pub fn jsonlogic_apply(rule: Json, data: Option<Json>) -> JsResult<JsValue> {
         ))),
     };
     let rule = value(&rule, "the rule")?;
-    let data = match data {
-        Some(data) => value(&data, "the data")?,
-        None => serde_json::Value::Null,
-    };
+    let data = data.map(|d| value(&d, "the data")).transpose()?;
+    let data = data.unwrap_or_default();
     to_js(&sequenza::jsonlogic::apply(&rule, &data).map_err(|e| js_error(e.into()))?)
 }

@@ -40,37 +40,33 @@ fn known_options<T: DeserializeOwned + Default>(
     call: &str,
 ) -> JsResult<T> {
     let value = value.map(Into::into);
-    let options = crate::options(value.clone(), call)?;
-    let Some(object) = value.filter(|v| v.is_object() && !js_sys::Array::is_array(v)) else {
-        return Ok(options);
-    };
-    for key in js_sys::Object::keys(object.unchecked_ref::<js_sys::Object>()).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !keys.contains(&key.as_str()) {
-            return Err(range_error(&format!(
-                "{call}: unknown option `{key}` (expected one of {})",
-                keys.join(", ")
-            )));
+    let plain = |v: &&JsValue| v.is_object() && !js_sys::Array::is_array(v);
+    if let Some(object) = value.as_ref().filter(plain) {
+        for key in js_sys::Object::keys(object.unchecked_ref::<js_sys::Object>()) {
+            let key = key.as_string().unwrap_or_default();
+            if !keys.contains(&key.as_str()) {
+                return Err(range_error(&format!(
+                    "{call}: unknown option `{key}` (expected one of {})",
+                    keys.join(", ")
+                )));
+            }
         }
     }
-    Ok(options)
+    crate::options(value, call)
 }
 
-/// The options of `new Engine`.
+/// The options of `new Engine` (`defaultTimeZone`, `fields`, `caps`), the filters of
+/// `Engine.enrollments` (`flow`, `contact`) and the `by` of the steps taken by hand: each call
+/// refuses the keys that are not its own ([`known_options`]).
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
 struct EngineOptions {
     default_time_zone: Option<String>,
     fields: Js,
     caps: Js,
-}
-
-/// The filters of `Engine.enrollments`.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct EnrollmentFilter {
     flow: Option<FlowId>,
     contact: Option<ContactId>,
+    by: Option<String>,
 }
 
 /// The handlers of `Engine.deliver` as the core's [`Channel`]: the handler of an effect's route
@@ -342,7 +338,7 @@ impl Engine {
     #[wasm_bindgen(unchecked_return_type = "EnrollmentView[]")]
     pub fn enrollments(&self, filter: Option<EnrollmentsArg>) -> JsResult<JsValue> {
         let keys = ["flow", "contact"];
-        let f: EnrollmentFilter = known_options(filter, &keys, "Engine.enrollments")?;
+        let f: EngineOptions = known_options(filter, &keys, "Engine.enrollments")?;
         let found = self.inner.enrollments(f.flow.as_ref(), f.contact.as_ref());
         to_js(&core(found)?)
     }
@@ -601,14 +597,7 @@ impl Engine {
     }
 }
 
-/// The options of `skipWait`, `moveTo` and `cancel`: `{by?}`, who asked (issue 12).
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ActorOptions {
-    by: Option<String>,
-}
-
-/// Who asked for a step taken by hand: `options.by`.
+/// Who asked for a step taken by hand (`skipWait`, `moveTo`, `cancel`; issue 12): `options.by`.
 fn actor(options: Option<ActorArg>, call: &str) -> JsResult<Option<String>> {
-    Ok(known_options::<ActorOptions>(options, &["by"], call)?.by)
+    Ok(known_options::<EngineOptions>(options, &["by"], call)?.by)
 }

@@ -126,10 +126,8 @@ pub(crate) fn bytes(value: &JsValue, call: &str) -> JsResult<Vec<u8>> {
         return Ok(js_sys::Uint8Array::new(b).to_vec());
     }
     let wrong = || type_error(&format!("{call}: bytes must be a Uint8Array"));
-    Ok(value
-        .dyn_ref::<js_sys::Uint8Array>()
-        .ok_or_else(wrong)?
-        .to_vec())
+    let array = value.dyn_ref::<js_sys::Uint8Array>().ok_or_else(wrong)?;
+    Ok(array.to_vec())
 }
 
 /// Previews CSV bytes: detected settings, suggested mapping and the first rows as they would be

@@ -11,7 +11,7 @@ use sequenza::{Contact, Event};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use crate::condition::IndexOptions;
+use crate::condition::EvalOptions;
 use crate::*;
 
 /// The core audience, shared with `importCsv({audience})` (which finds it by its handle).
@@ -86,7 +86,7 @@ impl Audience {
     /// `list.field.invalid` / `list.field.required` at `/fields/<key>`).
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<AudienceOptions>) -> JsResult<Audience> {
-        let o: IndexOptions = crate::options(options, "new Audience")?;
+        let o: EvalOptions = crate::options(options, "new Audience")?;
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
         let fields = field_schema(Some(o.fields.0))?.unwrap_or_default();
         let audience = sequenza::list::Audience::new().with_default_time_zone(tz);

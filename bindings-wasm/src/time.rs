@@ -92,7 +92,8 @@ impl SendPolicy {
     }
 }
 
-/// The options of `Recurrence`, `waitEnd` and `planSend` (each reads those it documents).
+/// The options of `Recurrence`, `waitEnd`, `planSend` and `resolveTimeZone` (each reads those
+/// it documents).
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
 struct TimeOptions {
@@ -102,6 +103,8 @@ struct TimeOptions {
     caps: Js,
     history: Js,
     transactional: Option<bool>,
+    flow_zone: Option<String>,
+    account_zone: Option<String>,
 }
 
 /// A recurrence in a time zone, optionally kept inside a send policy's allowed time.
@@ -203,14 +206,6 @@ pub fn local_to_utc(local: Str, time_zone: Str) -> JsResult<String> {
     core(time::local_to_utc(zone, naive)).map(iso)
 }
 
-/// The options of `resolveTimeZone`.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct ResolveOptions {
-    flow_zone: Option<String>,
-    account_zone: Option<String>,
-}
-
 /// A contact's time zone through the core's fallback chain (contact, country, phone, flow,
 /// account, UTC), with the link that gave it and the links skipped.
 #[wasm_bindgen(js_name = resolveTimeZone, unchecked_return_type = "ResolvedZone")]
@@ -218,7 +213,7 @@ pub fn resolve_time_zone(
     contact: MaybeContact,
     options: Option<ResolveTimeZoneOptions>,
 ) -> JsResult<JsValue> {
-    let o: ResolveOptions = crate::options(options, "resolveTimeZone")?;
+    let o: TimeOptions = crate::options(options, "resolveTimeZone")?;
     let contact = opt(Some(contact), |c| {
         doc(c, "a contact", sequenza::Contact::from_json)
     })?;
