@@ -189,10 +189,8 @@ impl Segment {
                 if self.compiled.get().is_none() {
                     let _ = self.compiled.set(core(self.inner.compile(None))?);
                 }
-                Ok(self
-                    .compiled
-                    .get()
-                    .is_some_and(|c| c.matches(&contact, &events, &ctx)))
+                let compiled = self.compiled.get();
+                Ok(compiled.is_some_and(|c| c.matches(&contact, &events, &ctx)))
             }
         }
     }
