@@ -21,13 +21,13 @@ pub struct SendPolicy {
 impl SendPolicy {
     /// A policy in its options form, `time_zone` replacing the document's when given.
     fn read(text: &str, time_zone: Option<&str>) -> JsResult<SendPolicy> {
-        core(ZonedPolicy::from_options(text, time_zone)).map(|inner| SendPolicy { inner })
+        core(ZonedPolicy::from_options_in(text, time_zone)).map(|inner| SendPolicy { inner })
     }
 
     /// An optional policy argument: a `SendPolicy`, its JSON form or text.
     fn opt(value: JsValue, what: &str) -> JsResult<Option<ZonedPolicy>> {
         opt(Some(value), |v| {
-            core(ZonedPolicy::from_options(&text(v, what)?, None))
+            core(ZonedPolicy::from_options_in(&text(v, what)?, None))
         })
     }
 }

@@ -48,16 +48,16 @@ fn a_named_condition_reports_the_core_errors() {
 fn a_policy_in_its_options_form_takes_the_zone_override() {
     let options = r#"{"quiet_hours": [["22:00", "08:00"]], "time_zone": "Europe/Rome"}"#;
     assert_eq!(
-        ZonedPolicy::from_options(options, None)
+        ZonedPolicy::from_options_in(options, None)
             .unwrap()
             .zone
             .name(),
         "Europe/Rome"
     );
-    let tokyo = ZonedPolicy::from_options(options, Some("Asia/Tokyo")).unwrap();
+    let tokyo = ZonedPolicy::from_options_in(options, Some("Asia/Tokyo")).unwrap();
     assert_eq!(tokyo.zone.name(), "Asia/Tokyo");
     assert_eq!(tokyo.doc.time_zone.as_deref(), Some("Asia/Tokyo"));
-    let err = ZonedPolicy::from_options("{}", Some("Mars/Base")).unwrap_err();
+    let err = ZonedPolicy::from_options_in("{}", Some("Mars/Base")).unwrap_err();
     assert_eq!(
         (err.code(), err.path()),
         ("time.zone.unknown", Some("/time_zone"))

@@ -119,12 +119,12 @@ impl ZonedPolicy {
     ///
     /// ```
     /// use sequenza::time::ZonedPolicy;
-    /// let p = ZonedPolicy::from_options(r#"{"quiet_hours": [["22:00", "08:00"]]}"#, Some("Asia/Tokyo"))?;
+    /// let p = ZonedPolicy::from_options_in(r#"{"quiet_hours": [["22:00", "08:00"]]}"#, Some("Asia/Tokyo"))?;
     /// assert_eq!(p.zone.name(), "Asia/Tokyo");
-    /// assert_eq!(ZonedPolicy::from_options("{}", None)?.zone.name(), "UTC");
+    /// assert_eq!(ZonedPolicy::from_options_in("{}", None)?.zone.name(), "UTC");
     /// # Ok::<(), sequenza::Error>(())
     /// ```
-    pub fn from_options(json: &str, time_zone: Option<&str>) -> crate::Result<Self> {
+    pub fn from_options_in(json: &str, time_zone: Option<&str>) -> crate::Result<Self> {
         let mut doc = super::send_policy_from_options(json)?;
         if let Some(zone) = time_zone {
             doc.time_zone = Some(zone.to_owned());
