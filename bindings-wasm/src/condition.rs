@@ -6,57 +6,51 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 use sequenza::condition::bulk::{self, Bitmap, Evaluation};
 use sequenza::condition::eval::{CompiledCondition, EvalContext};
-use sequenza::condition::Condition;
 use sequenza::model::{ContactId, SegmentId};
-use sequenza::segment::ContactChange;
+use sequenza::segment::{ContactChange, NamedCondition};
 use sequenza::{Contact, Event};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use crate::*;
 
-/// The options of the evaluating calls (`matches`, `filter`, `count`, `new ContactTable`).
+/// The options of the evaluating calls (`matches`, `filter`, `count`, `new ContactTable`), and
+/// of `new SegmentIndex` and `new Audience` (`defaultTimeZone`, `fields`).
+/// `segments` (`S`): the ids of the segments a contact is in (`matches`), or the members of
+/// each segment ([`Members`]: `filter`, `count`).
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
-struct EvalOptions {
+pub(crate) struct EvalOptions<S = Members> {
     now: Js,
     events: Js,
-    default_time_zone: Option<String>,
-    segments: Option<Memberships>,
-    fields: Js,
+    pub(crate) default_time_zone: Option<String>,
+    segments: Option<S>,
+    pub(crate) fields: Js,
 }
 
-/// `segments`: the ids of the segments a contact is in (`matches`), or the members of each
-/// segment (`filter`, `count`).
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Memberships {
-    Ids(Vec<String>),
-    Members(HashMap<String, Vec<String>>),
-}
+/// The members of each segment, by segment id.
+pub(crate) type Members = HashMap<String, Vec<String>>;
 
-impl EvalOptions {
-    fn read(value: impl Into<JsValue>, call: &str) -> JsResult<(EvalOptions, DateTime<Utc>)> {
-        let o: EvalOptions = options(Some(value), call)?;
-        let now = instant(&o.now.0, &format!("{call}: now"))?;
+impl<S: serde::de::DeserializeOwned + Default> EvalOptions<S> {
+    fn read(value: impl Into<JsValue>, call: &str) -> JsResult<(Self, DateTime<Utc>)> {
+        let o: Self = options(Some(value), call)?;
+        let now = now_of(&o.now.0, call)?;
         Ok((o, now))
     }
 
     fn events(&self) -> JsResult<Vec<Event>> {
-        if absent(&self.events.0) {
-            return Ok(Vec::new());
-        }
-        docs(&self.events.0, "events", Event::from_json)
+        let events = opt(Some(&self.events.0), |e| {
+            docs(e, "events", Event::from_json)
+        })?;
+        Ok(events.unwrap_or_default())
     }
 
     fn table(&self, contacts: &JsValue, call: &str) -> JsResult<bulk::ContactTable> {
         let contacts = docs(contacts, &format!("{call}: contacts"), Contact::from_json)?;
         let fields = field_schema(Some(self.fields.0.clone()))?;
-        core(bulk::ContactTable::from_contacts(
-            &contacts,
-            &self.events()?,
-            fields.as_ref(),
-        ))
+        let (events, fields) = (self.events()?, fields.as_ref());
+        let table = bulk::ContactTable::from_contacts(&contacts, &events, fields);
+        core(table)
     }
 }
 
@@ -67,22 +61,15 @@ impl EvalOptions {
 #[wasm_bindgen]
 #[derive(Debug)]
 pub struct Segment {
-    id: Option<String>,
-    name: Option<String>,
-    condition: Condition,
+    inner: NamedCondition,
     /// The condition compiled without a field schema, on first use by `matches`.
     compiled: OnceCell<CompiledCondition>,
 }
 
 impl Segment {
-    fn new(id: Option<String>, name: Option<String>, condition: Condition) -> Segment {
-        let name = name.or_else(|| id.clone());
-        Segment {
-            id,
-            name,
-            condition,
-            compiled: OnceCell::new(),
-        }
+    fn new(inner: NamedCondition) -> Segment {
+        let compiled = OnceCell::new();
+        Segment { inner, compiled }
     }
 
     /// The rows of `table` that match at `now`, with the `defaultTimeZone` and `segments` options.
@@ -93,19 +80,16 @@ impl Segment {
         now: DateTime<Utc>,
     ) -> JsResult<Bitmap> {
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
-        let members = match &o.segments {
-            Some(Memberships::Members(map)) => {
-                table.segment_rows(map.iter().map(|(s, m)| (s.as_str(), m.as_slice())))
-            }
-            Some(Memberships::Ids(_)) => {
-                return Err(type_error("segments must map segment ids to contact ids"))
-            }
-            None => HashMap::new(),
-        };
+        let members = o
+            .segments
+            .iter()
+            .flatten()
+            .map(|(s, m)| (s.as_str(), &m[..]));
+        let members = table.segment_rows(members);
         let evaluation = Evaluation::new(now)
             .with_time_zone(tz)
             .with_segments(&members);
-        core(table.evaluate_with(&self.condition, &evaluation))
+        core(table.evaluate_with(&self.inner.condition, &evaluation))
     }
 }
 
@@ -114,16 +98,14 @@ impl Segment {
     /// Reads a condition written in the text syntax (a `ConditionError` `condition.syntax`).
     pub fn parse(text: Str, id: Option<String>, name: Option<String>) -> JsResult<Segment> {
         let text = string(&text, "Segment.parse: text")?;
-        Ok(Segment::new(id, name, core(Condition::parse(&text))?))
+        core(NamedCondition::parse(&text, id, name)).map(Segment::new)
     }
 
     /// Reads a condition's JSON form, or a segment document `{id, name, condition}`.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(data: ConditionArg) -> JsResult<Segment> {
         let text = text(&data, "a condition or a segment")?;
-        let doc = sequenza::segment::Segment::from_json_or_condition(&text);
-        let (id, name, condition) = core(doc)?;
-        Ok(Segment::new(id, name, condition))
+        core(NamedCondition::from_json(&text)).map(Segment::new)
     }
 
     /// Translates a JsonLogic rule (a string is its JSON text) into a condition, where an exact
@@ -134,104 +116,81 @@ impl Segment {
         id: Option<String>,
         name: Option<String>,
     ) -> JsResult<Segment> {
-        let rule = doc(&rule, "a JsonLogic rule", sequenza::text::json_value)?;
-        Ok(Segment::new(
-            id,
-            name,
-            core(Condition::from_jsonlogic(&rule))?,
-        ))
+        let rule = text(&rule, "a JsonLogic rule")?;
+        core(NamedCondition::from_jsonlogic(&rule, id, name)).map(Segment::new)
     }
 
     /// The segment's id, or `null`.
     #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
     pub fn id(&self) -> JsValue {
-        self.id.as_deref().map_or(JsValue::NULL, JsValue::from_str)
+        let id = self.inner.id.as_deref();
+        id.map_or(JsValue::NULL, JsValue::from_str)
     }
 
     /// The segment's name, or `null`.
     #[wasm_bindgen(getter, unchecked_return_type = "string | null")]
     pub fn name(&self) -> JsValue {
-        self.name
-            .as_deref()
-            .map_or(JsValue::NULL, JsValue::from_str)
+        let name = self.inner.name.as_deref();
+        name.map_or(JsValue::NULL, JsValue::from_str)
     }
 
     /// The condition in the readable text syntax (what `Segment.parse` reads).
     #[wasm_bindgen(js_name = toText)]
     pub fn to_text(&self) -> String {
-        self.condition.to_string()
+        self.inner.condition.to_string()
     }
 
     /// Same as `toText()`.
     #[wasm_bindgen(js_name = toString)]
     pub fn to_string_js(&self) -> String {
-        self.condition.to_string()
+        self.inner.condition.to_string()
     }
 
     /// The condition's JSON text; indented when `pretty` is true.
     #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(&self, pretty: Option<bool>) -> String {
-        let text = match pretty {
-            Some(true) => serde_json::to_string_pretty(&self.condition),
-            _ => serde_json::to_string(&self.condition),
-        };
-        text.unwrap_or_default()
+        self.inner.condition_json(pretty.unwrap_or(false))
     }
 
     /// The condition as a plain object.
     #[wasm_bindgen(js_name = toObject, unchecked_return_type = "Condition")]
     pub fn to_object(&self) -> JsResult<JsValue> {
-        to_js(&self.condition)
+        to_js(&self.inner.condition)
     }
 
     /// Called by `JSON.stringify(segment)`.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "SegmentObject | Condition")]
     pub fn to_json_value(&self) -> JsResult<JsValue> {
-        match (&self.id, &self.name) {
-            (Some(id), Some(name)) => to_js(&sequenza::segment::Segment::new(
-                id.as_str(),
-                name.as_str(),
-                self.condition.clone(),
-            )),
-            _ => to_js(&self.condition),
-        }
+        to_js(&self.inner)
     }
 
     /// Checks the condition without evaluating it, with a field schema when given (a
     /// `ConditionError` when it cannot be evaluated).
     pub fn check(&self, fields: Option<FieldsArg>) -> JsResult<()> {
         let fields = field_schema(fields)?;
-        core(CompiledCondition::compile(&self.condition, fields.as_ref())).map(|_| ())
+        core(self.inner.compile(fields.as_ref())).map(|_| ())
     }
 
     /// True when the contact (with its `events`) satisfies the condition at `now`.
     pub fn matches(&self, contact: ContactArg, options: MatchOptions) -> JsResult<bool> {
-        let (mut o, now) = EvalOptions::read(options, "Segment.matches")?;
+        let (mut o, now) = EvalOptions::<Vec<SegmentId>>::read(options, "Segment.matches")?;
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
         let contact = doc(&contact, "a contact", Contact::from_json)?;
-        let segments: Vec<SegmentId> = match o.segments.take() {
-            Some(Memberships::Ids(ids)) => ids.into_iter().map(SegmentId::from).collect(),
-            Some(Memberships::Members(_)) => {
-                return Err(type_error("segments must be an array of segment ids"))
-            }
-            None => Vec::new(),
-        };
+        let segments = o.segments.take().unwrap_or_default();
         let ctx = EvalContext::new(now)
             .with_default_time_zone(tz)
             .with_segments(&segments);
         let events = o.events()?;
         match field_schema(Some(o.fields.0))? {
-            Some(schema) => core(CompiledCondition::compile(&self.condition, Some(&schema)))
-                .map(|c| c.matches(&contact, &events, &ctx)),
+            Some(schema) => {
+                core(self.inner.compile(Some(&schema))).map(|c| c.matches(&contact, &events, &ctx))
+            }
             None => {
                 if self.compiled.get().is_none() {
-                    let compiled = core(CompiledCondition::compile(&self.condition, None))?;
-                    let _ = self.compiled.set(compiled);
+                    let _ = self.compiled.set(core(self.inner.compile(None))?);
                 }
-                Ok(self
-                    .compiled
-                    .get()
-                    .is_some_and(|c| c.matches(&contact, &events, &ctx)))
+                let compiled = self.compiled.get();
+                Ok(compiled.is_some_and(|c| c.matches(&contact, &events, &ctx)))
             }
         }
     }
@@ -240,11 +199,7 @@ impl Segment {
     pub fn filter(&self, contacts: ContactsArg, options: FilterOptions) -> JsResult<Vec<String>> {
         let (o, now) = EvalOptions::read(options, "Segment.filter")?;
         let table = o.table(&contacts, "Segment.filter")?;
-        Ok(self
-            .evaluate(&table, &o, now)?
-            .ids(&table)
-            .map(|id| id.as_str().to_owned())
-            .collect())
+        Ok(strings(self.evaluate(&table, &o, now)?.ids(&table)))
     }
 
     /// How many contacts satisfy the condition at `now`.
@@ -285,20 +240,13 @@ impl ContactTable {
 
     /// The contact ids, in the order they were given.
     pub fn ids(&self) -> Vec<String> {
-        self.inner
-            .ids()
-            .iter()
-            .map(|id| id.as_str().to_owned())
-            .collect()
+        strings(self.inner.ids())
     }
 
     /// The ids of the contacts that satisfy the segment at `now`, in table order.
     pub fn filter(&self, segment: &Segment, options: TableFilterOptions) -> JsResult<Vec<String>> {
         let hits = self.evaluate(segment, options, "ContactTable.filter")?;
-        Ok(hits
-            .ids(&self.inner)
-            .map(|id| id.as_str().to_owned())
-            .collect())
+        Ok(strings(hits.ids(&self.inner)))
     }
 
     /// How many contacts satisfy the segment at `now`.
@@ -324,14 +272,6 @@ impl ContactTable {
     }
 }
 
-/// The options of `new SegmentIndex` and `new Audience`.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-pub(crate) struct IndexOptions {
-    pub(crate) default_time_zone: Option<String>,
-    pub(crate) fields: Js,
-}
-
 /// Keeps segment membership of contacts up to date, incrementally; each change returns the
 /// membership changes it caused (`{contact, segment, change, at}`).
 #[wasm_bindgen]
@@ -345,7 +285,7 @@ impl SegmentIndex {
     /// An empty index. `options`: `{fields?, defaultTimeZone?}`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<SegmentIndexOptions>) -> JsResult<SegmentIndex> {
-        let o: IndexOptions = crate::options(options, "new SegmentIndex")?;
+        let o: EvalOptions = crate::options(options, "new SegmentIndex")?;
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
         let mut inner = sequenza::segment::SegmentIndex::new().with_default_time_zone(tz);
         if let Some(schema) = field_schema(Some(o.fields.0))? {
@@ -401,27 +341,18 @@ impl SegmentIndex {
     /// The earliest instant at which `tick` has work to do, or `null`.
     #[wasm_bindgen(js_name = nextWakeup, unchecked_return_type = "string | null")]
     pub fn next_wakeup(&self) -> JsValue {
-        self.inner
-            .next_wakeup()
-            .map_or(JsValue::NULL, |t| iso(t).into())
+        opt_iso(self.inner.next_wakeup())
     }
 
     /// The ids of the members of a segment.
     pub fn members(&self, segment: String) -> Vec<String> {
-        self.inner
-            .members(&SegmentId::from(segment))
-            .map(|id| id.as_str().to_owned())
-            .collect()
+        strings(self.inner.members(&SegmentId::from(segment)))
     }
 
     /// The ids of the segments a contact is in, in evaluation order.
     #[wasm_bindgen(js_name = segmentsOf)]
     pub fn segments_of(&self, contact: String) -> Vec<String> {
-        self.inner
-            .segments_of(&ContactId::from(contact))
-            .into_iter()
-            .map(|id| id.as_str().to_owned())
-            .collect()
+        strings(self.inner.segments_of(&ContactId::from(contact)))
     }
 
     /// True when the contact is in the segment.
@@ -441,7 +372,7 @@ impl SegmentIndex {
 impl SegmentIndex {
     /// `now` of a registration, required once the index holds contacts (they are evaluated at it).
     fn registration_time(&self, now: Option<Instant>, what: &str) -> JsResult<DateTime<Utc>> {
-        match opt_instant(now, what)? {
+        match opt(now, |n| instant(n, what))? {
             Some(now) => Ok(now),
             None if self.inner.contact_count() == 0 => Ok(DateTime::UNIX_EPOCH),
             None => instant(&JsValue::UNDEFINED, what),
@@ -460,9 +391,7 @@ pub fn jsonlogic_apply(rule: Json, data: Option<Json>) -> JsResult<JsValue> {
         ))),
     };
     let rule = value(&rule, "the rule")?;
-    let data = match data {
-        Some(data) => value(&data, "the data")?,
-        None => serde_json::Value::Null,
-    };
+    let data = data.map(|d| value(&d, "the data")).transpose()?;
+    let data = data.unwrap_or_default();
     to_js(&sequenza::jsonlogic::apply(&rule, &data).map_err(|e| js_error(e.into()))?)
 }

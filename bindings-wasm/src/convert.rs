@@ -78,14 +78,13 @@ pub(crate) fn doc<T>(
     core(read(&text(data, what)?))
 }
 
-/// An optional document: `undefined` and `null` give `None`.
-pub(crate) fn opt_doc<T>(
-    data: Option<impl Into<JsValue>>,
-    what: &str,
-    read: impl FnOnce(&str) -> sequenza::Result<T>,
+/// An optional argument or option read by `read`: `undefined` and `null` give `None`.
+pub(crate) fn opt<T>(
+    value: Option<impl Into<JsValue>>,
+    read: impl FnOnce(&JsValue) -> JsResult<T>,
 ) -> JsResult<Option<T>> {
-    match data.map(Into::into) {
-        Some(v) if !absent(&v) => doc(&v, what, read).map(Some),
+    match value.map(Into::into) {
+        Some(v) if !absent(&v) => read(&v).map(Some),
         _ => Ok(None),
     }
 }
@@ -94,7 +93,9 @@ pub(crate) fn opt_doc<T>(
 pub(crate) fn field_schema(
     fields: Option<impl Into<JsValue>>,
 ) -> JsResult<Option<sequenza::FieldSchema>> {
-    opt_doc(fields, "a field schema", sequenza::FieldSchema::from_json)
+    opt(fields, |f| {
+        doc(f, "a field schema", sequenza::FieldSchema::from_json)
+    })
 }
 
 /// Reads each element of an array with `read`; an error about one element carries `index`.
@@ -118,6 +119,21 @@ pub(crate) fn each<T>(
     Ok(out)
 }
 
+/// The JSON text of an array whose elements are all plain objects (one `JSON.stringify`), else
+/// `None`.
+fn objects_text(value: &JsValue) -> JsResult<Option<String>> {
+    let Some(items) = value.dyn_ref::<js_sys::Array>() else {
+        return Ok(None);
+    };
+    if !items
+        .iter()
+        .all(|v| v.is_object() && !js_sys::Array::is_array(&v))
+    {
+        return Ok(None);
+    }
+    Ok(js_sys::JSON::stringify(value)?.as_string())
+}
+
 #[cfg(feature = "engine")]
 /// An array of documents read by the core as ONE array (the batch inputs of the engine), so
 /// that a bad element's error is located as `/<index>/…` as in every binding; an array with JSON
@@ -127,17 +143,10 @@ pub(crate) fn doc_array<T: DeserializeOwned>(
     what: &str,
     read: impl Fn(&str) -> sequenza::Result<T>,
 ) -> JsResult<Vec<T>> {
-    if let Some(items) = value.dyn_ref::<js_sys::Array>() {
-        if items
-            .iter()
-            .all(|v| v.is_object() && !js_sys::Array::is_array(&v))
-        {
-            if let Some(all) = js_sys::JSON::stringify(value)?.as_string() {
-                return core(sequenza::error::from_json(&all));
-            }
-        }
+    match objects_text(value)? {
+        Some(all) => core(sequenza::error::from_json(&all)),
+        None => docs(value, what, read),
     }
-    docs(value, what, read)
 }
 
 /// An array of documents (contacts, events). When every element is a plain object, one
@@ -148,18 +157,8 @@ pub(crate) fn docs<T: DeserializeOwned>(
     what: &str,
     read: impl Fn(&str) -> sequenza::Result<T>,
 ) -> JsResult<Vec<T>> {
-    if let Some(items) = value.dyn_ref::<js_sys::Array>() {
-        if items
-            .iter()
-            .all(|v| v.is_object() && !js_sys::Array::is_array(&v))
-        {
-            if let Some(Ok(all)) = js_sys::JSON::stringify(value)?
-                .as_string()
-                .map(|t| serde_json::from_str(&t))
-            {
-                return Ok(all);
-            }
-        }
+    if let Some(Ok(all)) = objects_text(value)?.map(|t| serde_json::from_str(&t)) {
+        return Ok(all);
     }
     each(value, what, |item| doc(item, what, &read))
 }
@@ -173,10 +172,8 @@ pub(crate) fn options<T: DeserializeOwned + Default>(
     let Some(value) = value.map(Into::into).filter(|v| !absent(v)) else {
         return Ok(T::default());
     };
-    if !value.is_object()
-        || js_sys::Array::is_array(&value)
-        || value.is_instance_of::<js_sys::Date>()
-    {
+    let plain = value.is_object() && !js_sys::Array::is_array(&value);
+    if !plain || value.is_instance_of::<js_sys::Date>() {
         return Err(type_error(&format!(
             "{call}: the options must be an object"
         )));
@@ -224,7 +221,7 @@ pub(crate) fn to_js_camel<T: Serialize + ?Sized>(value: &T) -> JsResult<JsValue>
 }
 
 /// An instant from a `Date` or an RFC 3339 string (`what` names it in errors).
-pub(crate) fn instant(value: &JsValue, what: &str) -> JsResult<DateTime<Utc>> {
+pub(crate) fn instant(value: &JsValue, what: impl std::fmt::Display) -> JsResult<DateTime<Utc>> {
     if let Some(text) = value.as_string() {
         return match DateTime::parse_from_rfc3339(text.trim()) {
             Ok(t) => Ok(t.with_timezone(&Utc)),
@@ -250,15 +247,14 @@ pub(crate) fn instant(value: &JsValue, what: &str) -> JsResult<DateTime<Utc>> {
     )))
 }
 
-/// An optional instant: `undefined` and `null` give `None`.
-pub(crate) fn opt_instant(
-    value: Option<impl Into<JsValue>>,
-    what: &str,
-) -> JsResult<Option<DateTime<Utc>>> {
-    match value.map(Into::into) {
-        Some(v) if !absent(&v) => instant(&v, what).map(Some),
-        _ => Ok(None),
-    }
+/// An optional instant as RFC 3339 text, or `null`.
+pub(crate) fn opt_iso(t: Option<DateTime<Utc>>) -> JsValue {
+    t.map_or(JsValue::NULL, |t| iso(t).into())
+}
+
+/// The `now` argument of `call` (`<call>: now` in errors).
+pub(crate) fn now_of(value: &JsValue, call: &str) -> JsResult<DateTime<Utc>> {
+    instant(value, format_args!("{call}: now"))
 }
 
 /// An instant as RFC 3339 in UTC (`2026-11-25T09:00:00Z`, a fraction only when there is one).
@@ -270,6 +266,16 @@ pub(crate) fn iso(t: DateTime<Utc>) -> String {
 /// the option is absent.
 pub(crate) fn zone(name: Option<&str>, path: &str) -> JsResult<sequenza::time::Tz> {
     core(sequenza::time::parse_zone_at(name.unwrap_or("UTC"), path))
+}
+
+/// An id argument (a string) as the core's id type.
+pub(crate) fn id<T: From<String>>(value: &JsValue, what: &str) -> JsResult<T> {
+    string(value, what).map(T::from)
+}
+
+/// Ids (of contacts, segments …) as the strings they are.
+pub(crate) fn strings<T: AsRef<str>>(ids: impl IntoIterator<Item = T>) -> Vec<String> {
+    ids.into_iter().map(|id| id.as_ref().to_owned()).collect()
 }
 
 /// A string argument (an id, a name).

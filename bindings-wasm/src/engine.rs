@@ -6,8 +6,8 @@
 //! `errors.rs`: `EngineError` (`engine.*`), `StoreError` (`store.*`), `FormatError` for a
 //! malformed document … Nothing reads the clock: every input takes `now`.
 
-use sequenza::engine::{ApiResponse, Effect, EffectKey, EngineConfig, Outcome};
-use sequenza::model::{ContactId, FlowId, ListId};
+use sequenza::engine::{Effect, EffectKey, EngineConfig};
+use sequenza::model::{ContactId, FlowId};
 use sequenza::runtime::{route_of, Channel, Delivery};
 use sequenza::{Contact, Event, Flow};
 use serde::de::DeserializeOwned;
@@ -26,79 +26,47 @@ fn document<T: DeserializeOwned>(value: &JsValue, what: &str) -> JsResult<T> {
 
 /// A word of the core (a flow status, an outcome) read as the JSON string it is.
 fn word<T: DeserializeOwned>(value: &JsValue, what: &str) -> JsResult<T> {
-    let text = string(value, what)?;
-    core(sequenza::error::from_json(
-        &serde_json::Value::from(text).to_string(),
-    ))
+    let json = serde_json::Value::from(string(value, what)?).to_string();
+    core(sequenza::error::from_json(&json))
 }
 
-/// A flow id argument.
-fn flow_id(value: &JsValue, what: &str) -> JsResult<FlowId> {
-    string(value, what).map(FlowId::new)
-}
-
-/// A contact id argument.
-fn contact_id(value: &JsValue, what: &str) -> JsResult<ContactId> {
-    string(value, what).map(ContactId::new)
-}
-
-/// A list id argument.
-fn list_id(value: &JsValue, what: &str) -> JsResult<ListId> {
-    string(value, what).map(ListId::new)
-}
-
-/// An optional id (`undefined` and `null` give `None`).
-fn opt_string(value: &JsValue, what: &str) -> JsResult<Option<String>> {
-    if absent(value) {
-        return Ok(None);
-    }
-    string(value, what).map(Some)
-}
-
-/// Refuses an options object with a key `keys` does not name (a misspelt option is an error, not
-/// a silent default): a `RangeError` as the other argument errors. serde-wasm-bindgen reads only
-/// the keys a struct names, so `deny_unknown_fields` cannot see the others.
-fn known_keys(value: Option<&JsValue>, keys: &[&str], call: &str) -> JsResult<()> {
-    let Some(object) = value.filter(|v| v.is_object() && !js_sys::Array::is_array(v)) else {
-        return Ok(());
-    };
-    let object: &js_sys::Object = object.unchecked_ref();
-    for key in js_sys::Object::keys(object).iter() {
-        let key = key.as_string().unwrap_or_default();
-        if !keys.contains(&key.as_str()) {
-            return Err(range_error(&format!(
-                "{call}: unknown option `{key}` (expected one of {})",
-                keys.join(", ")
-            )));
+/// The options object of `call` read into `T`, refusing a key `keys` does not name (a misspelt
+/// option is an error, not a silent default): a `RangeError` as the other argument errors.
+/// serde-wasm-bindgen reads only the keys a struct names, so `deny_unknown_fields` cannot see
+/// the others.
+fn known_options<T: DeserializeOwned + Default>(
+    value: Option<impl Into<JsValue>>,
+    keys: &[&str],
+    call: &str,
+) -> JsResult<T> {
+    let value = value.map(Into::into);
+    let plain = |v: &&JsValue| v.is_object() && !js_sys::Array::is_array(v);
+    if let Some(object) = value.as_ref().filter(plain) {
+        for key in js_sys::Object::keys(object.unchecked_ref::<js_sys::Object>()) {
+            let key = key.as_string().unwrap_or_default();
+            if !keys.contains(&key.as_str()) {
+                return Err(range_error(&format!(
+                    "{call}: unknown option `{key}` (expected one of {})",
+                    keys.join(", ")
+                )));
+            }
         }
     }
-    Ok(())
+    crate::options(value, call)
 }
 
-/// The options of `new Engine`.
+/// The options of `new Engine` (`defaultTimeZone`, `fields`, `caps`), the filters of
+/// `Engine.enrollments` (`flow`, `contact`) and the `by` of the steps taken by hand: each call
+/// refuses the keys that are not its own ([`known_options`]).
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
 struct EngineOptions {
     default_time_zone: Option<String>,
     fields: Js,
     caps: Js,
-}
-
-/// The filters of `Engine.enrollments`.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct EnrollmentFilter {
-    flow: Option<String>,
-    contact: Option<String>,
-}
-
-/// What a delivery handler returns besides an outcome string: `{outcome, response}`.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HandlerReply {
-    outcome: Outcome,
-    #[serde(default)]
-    response: Option<ApiResponse>,
+    flow: Option<FlowId>,
+    contact: Option<ContactId>,
+    by: Option<String>,
 }
 
 /// The handlers of `Engine.deliver` as the core's [`Channel`]: the handler of an effect's route
@@ -128,10 +96,8 @@ impl Handlers<'_> {
         }
         if reply.is_string() {
             let outcome = word(&reply, "Engine.deliver: the reply of a handler")?;
-            return Ok(Some(Delivery {
-                outcome,
-                response: None,
-            }));
+            let response = None;
+            return Ok(Some(Delivery { outcome, response }));
         }
         let then = js_sys::Reflect::get(&reply, &JsValue::from_str("then")).ok();
         if reply.is_object() && then.is_some_and(|t| t.is_function()) {
@@ -146,11 +112,7 @@ impl Handlers<'_> {
                  {{outcome, response}}, or null / undefined to leave the effect in the outbox"
             )));
         }
-        let reply: HandlerReply = document(&reply, "the reply of a handler")?;
-        Ok(Some(Delivery {
-            outcome: reply.outcome,
-            response: reply.response,
-        }))
+        document(&reply, "the reply of a handler").map(Some)
     }
 }
 
@@ -159,13 +121,7 @@ impl Channel for Handlers<'_> {
         if self.failure.is_some() {
             return None;
         }
-        match self.call(effect) {
-            Ok(delivery) => delivery,
-            Err(e) => {
-                self.failure = Some(e);
-                None
-            }
-        }
+        self.call(effect).map_err(|e| self.failure = Some(e)).ok()?
     }
 }
 
@@ -189,20 +145,15 @@ impl Engine {
     /// caps across every flow (a `FrequencyCaps` or its JSON form).
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<EngineOptionsArg>) -> JsResult<Engine> {
-        let options = options.map(JsValue::from);
-        let o: EngineOptions = crate::options(options.clone(), "new Engine")?;
-        known_keys(
-            options.as_ref(),
-            &["defaultTimeZone", "fields", "caps"],
-            "new Engine",
-        )?;
+        let keys = ["defaultTimeZone", "fields", "caps"];
+        let o: EngineOptions = known_options(options, &keys, "new Engine")?;
+        let fields = field_schema(Some(o.fields.0))?;
+        let caps = opt(Some(o.caps.0), |c| {
+            doc(c, "frequency caps", sequenza::time::CapPolicy::from_json)
+        })?;
         let mut config = EngineConfig {
-            fields: field_schema(Some(o.fields.0))?,
-            caps: opt_doc(
-                Some(o.caps.0),
-                "frequency caps",
-                sequenza::time::CapPolicy::from_json,
-            )?,
+            fields,
+            caps,
             ..EngineConfig::default()
         };
         if let Some(zone) = o.default_time_zone {
@@ -226,7 +177,7 @@ impl Engine {
         options: Option<PublishOptionsArg>,
     ) -> JsResult<JsValue> {
         let flow = doc(&flow, "a flow", Flow::from_json)?;
-        let now = instant(&now, "Engine.publish: now")?;
+        let now = now_of(&now, "Engine.publish")?;
         let options = options_text(options, "Engine.publish: options")?;
         let options = core(sequenza::error::from_json(&options))?;
         to_js(&core(self.inner.publish_with(flow, &options, now))?)
@@ -235,9 +186,9 @@ impl Engine {
     /// Sets a flow's status: `'active'`, `'paused'` or `'archived'`.
     #[wasm_bindgen(js_name = setStatus)]
     pub fn set_status(&mut self, flow_id: Str, status: StatusArg, now: Instant) -> JsResult<()> {
-        let flow = self::flow_id(&flow_id, "Engine.setStatus: flowId")?;
+        let flow = id(&flow_id, "Engine.setStatus: flowId")?;
         let status = word(&status, "Engine.setStatus: status")?;
-        let now = instant(&now, "Engine.setStatus: now")?;
+        let now = now_of(&now, "Engine.setStatus")?;
         core(self.inner.set_status(&flow, status, now))
     }
 
@@ -245,23 +196,23 @@ impl Engine {
     #[wasm_bindgen(js_name = upsertContact)]
     pub fn upsert_contact(&mut self, contact: ContactArg, now: Instant) -> JsResult<()> {
         let contact = doc(&contact, "a contact", Contact::from_json)?;
-        let now = instant(&now, "Engine.upsertContact: now")?;
+        let now = now_of(&now, "Engine.upsertContact")?;
         core(self.inner.upsert_contact(contact, now))
     }
 
     /// Removes a contact: it exits every flow and leaves every list.
     #[wasm_bindgen(js_name = removeContact)]
     pub fn remove_contact(&mut self, contact_id: Str, now: Instant) -> JsResult<()> {
-        let id = self::contact_id(&contact_id, "Engine.removeContact: contactId")?;
-        let now = instant(&now, "Engine.removeContact: now")?;
-        core(self.inner.remove_contact(&id, now))
+        let contact = id(&contact_id, "Engine.removeContact: contactId")?;
+        let now = now_of(&now, "Engine.removeContact")?;
+        core(self.inner.remove_contact(&contact, now))
     }
 
     /// Records an event `{contact, name, at, properties?}`.
     #[wasm_bindgen(js_name = recordEvent)]
     pub fn record_event(&mut self, event: EventArg, now: Instant) -> JsResult<()> {
         let event = doc(&event, "an event", Event::from_json)?;
-        let now = instant(&now, "Engine.recordEvent: now")?;
+        let now = now_of(&now, "Engine.recordEvent")?;
         core(self.inner.record_event(event, now))
     }
 
@@ -275,11 +226,11 @@ impl Engine {
         at: Instant,
         now: Instant,
     ) -> JsResult<()> {
-        let id = self::contact_id(&contact_id, "Engine.recordActivity: contactId")?;
+        let contact: ContactId = id(&contact_id, "Engine.recordActivity: contactId")?;
         let activity = document(&activity, "an activity")?;
         let at = instant(&at, "Engine.recordActivity: at")?;
-        let now = instant(&now, "Engine.recordActivity: now")?;
-        core(self.inner.record_activity(&id, activity, at, now))
+        let now = now_of(&now, "Engine.recordActivity")?;
+        core(self.inner.record_activity(&contact, activity, at, now))
     }
 
     /// Receives an inbound WhatsApp / SMS message `{channel, from | contact, text?, media?, at,
@@ -288,18 +239,18 @@ impl Engine {
     #[wasm_bindgen(js_name = receiveMessage)]
     pub fn receive_message(&mut self, message: MessageArg, now: Instant) -> JsResult<()> {
         let message = document(&message, "an inbound message")?;
-        let now = instant(&now, "Engine.receiveMessage: now")?;
+        let now = now_of(&now, "Engine.receiveMessage")?;
         core(self.inner.receive_message(message, now))
     }
 
     /// Enrolls contacts by id; returns `{entered, refused: [{contact, reason}]}`.
     #[wasm_bindgen(unchecked_return_type = "EnrollOutcome")]
     pub fn enroll(&mut self, flow_id: Str, contact_ids: Ids, now: Instant) -> JsResult<JsValue> {
-        let flow = self::flow_id(&flow_id, "Engine.enroll: flowId")?;
+        let flow = id(&flow_id, "Engine.enroll: flowId")?;
         let ids = each(&contact_ids, "Engine.enroll: contactIds", |c| {
-            self::contact_id(c, "Engine.enroll: a contact id")
+            id(c, "Engine.enroll: a contact id")
         })?;
-        let now = instant(&now, "Engine.enroll: now")?;
+        let now = now_of(&now, "Engine.enroll")?;
         to_js(&core(self.inner.enroll(&flow, &ids, now))?)
     }
 
@@ -307,8 +258,8 @@ impl Engine {
     /// returns `{entered, refused}`.
     #[wasm_bindgen(js_name = enrollMatching, unchecked_return_type = "EnrollOutcome")]
     pub fn enroll_matching(&mut self, flow_id: Str, now: Instant) -> JsResult<JsValue> {
-        let flow = self::flow_id(&flow_id, "Engine.enrollMatching: flowId")?;
-        let now = instant(&now, "Engine.enrollMatching: now")?;
+        let flow = id(&flow_id, "Engine.enrollMatching: flowId")?;
+        let now = now_of(&now, "Engine.enrollMatching")?;
         to_js(&core(self.inner.enroll_matching(&flow, now))?)
     }
 
@@ -318,21 +269,21 @@ impl Engine {
     pub fn feed_items(&mut self, url: Str, items: FeedItemsArg, now: Instant) -> JsResult<JsValue> {
         let url = string(&url, "Engine.feedItems: url")?;
         let items: Vec<sequenza::engine::feed::FeedItem> = document(&items, "feed items")?;
-        let now = instant(&now, "Engine.feedItems: now")?;
+        let now = now_of(&now, "Engine.feedItems")?;
         to_js(&core(self.inner.feed_items(&url, &items, now))?)
     }
 
     /// Runs everything due up to `now`, each step at its own instant; returns the number of
     /// steps run.
     pub fn tick(&mut self, now: Instant) -> JsResult<u32> {
-        let now = instant(&now, "Engine.tick: now")?;
+        let now = now_of(&now, "Engine.tick")?;
         Ok(core(self.inner.tick(now))? as u32)
     }
 
     /// The earliest instant at which `tick` has something to do (RFC 3339), or `null`.
     #[wasm_bindgen(js_name = nextWakeup, unchecked_return_type = "string | null")]
     pub fn next_wakeup(&self) -> JsResult<JsValue> {
-        Ok(core(self.inner.next_wakeup())?.map_or(JsValue::NULL, |t| iso(t).into()))
+        Ok(opt_iso(core(self.inner.next_wakeup())?))
     }
 
     /// The outbox, oldest first: `{key, kind, flow, version, node?, contact, channel?, to?, at,
@@ -353,11 +304,8 @@ impl Engine {
     ) -> JsResult<()> {
         let key = EffectKey(string(&key, "Engine.ack: key")?);
         let outcome = word(&outcome, "Engine.ack: outcome")?;
-        let now = instant(&now, "Engine.ack: now")?;
-        let response: Option<ApiResponse> = match response.map(JsValue::from) {
-            Some(r) if !absent(&r) => Some(document(&r, "an API response")?),
-            _ => None,
-        };
+        let now = now_of(&now, "Engine.ack")?;
+        let response = opt(response, |r| document(r, "an API response"))?;
         core(self.inner.ack(&key, outcome, now, response))
     }
 
@@ -376,37 +324,30 @@ impl Engine {
                 "Engine.deliver: handlers must be an object of functions by route",
             ));
         }
-        let now = instant(&now, "Engine.deliver: now")?;
+        let now = now_of(&now, "Engine.deliver")?;
         let mut channel = Handlers {
             handlers: &handlers,
             failure: None,
         };
         let done = core(self.inner.deliver(&mut channel, now))?;
-        match channel.failure {
-            Some(e) => Err(e),
-            None => Ok(done as u32),
-        }
+        channel.failure.map_or(Ok(done as u32), Err)
     }
 
     /// Enrollments, optionally of one flow and / or one contact (`{flow?, contact?}`), in (flow,
     /// contact) order: `{flow, version, contact, node, state, due, reason, since, entered_at}`.
     #[wasm_bindgen(unchecked_return_type = "EnrollmentView[]")]
     pub fn enrollments(&self, filter: Option<EnrollmentsArg>) -> JsResult<JsValue> {
-        let filter = filter.map(JsValue::from);
-        let f: EnrollmentFilter = crate::options(filter.clone(), "Engine.enrollments")?;
-        known_keys(filter.as_ref(), &["flow", "contact"], "Engine.enrollments")?;
-        let flow = f.flow.map(FlowId::new);
-        let contact = f.contact.map(ContactId::new);
-        to_js(&core(
-            self.inner.enrollments(flow.as_ref(), contact.as_ref()),
-        )?)
+        let keys = ["flow", "contact"];
+        let f: EngineOptions = known_options(filter, &keys, "Engine.enrollments")?;
+        let found = self.inner.enrollments(f.flow.as_ref(), f.contact.as_ref());
+        to_js(&core(found)?)
     }
 
     /// A flow's statistics: the totals (`entered`, `waiting`, `completed`, `exited`, `sent` …)
     /// beside `flow`, `refused`, `goals_by_name`, `nodes` and `days`.
     #[wasm_bindgen(unchecked_return_type = "FlowStats")]
     pub fn stats(&self, flow_id: Str) -> JsResult<JsValue> {
-        let flow = self::flow_id(&flow_id, "Engine.stats: flowId")?;
+        let flow = id(&flow_id, "Engine.stats: flowId")?;
         to_js(&core(self.inner.stats(&flow))?)
     }
 
@@ -414,19 +355,16 @@ impl Engine {
     /// `{at, flow, version, contact, node?, action, reason?, effect?}`.
     #[wasm_bindgen(unchecked_return_type = "HistoryEntry[]")]
     pub fn history(&self, contact_id: Str, flow: Option<Str>) -> JsResult<JsValue> {
-        let id = self::contact_id(&contact_id, "Engine.history: contactId")?;
-        let flow = match flow.map(JsValue::from) {
-            Some(f) => opt_string(&f, "Engine.history: flow")?.map(FlowId::new),
-            None => None,
-        };
-        to_js(&core(self.inner.history(&id, flow.as_ref()))?)
+        let contact = id(&contact_id, "Engine.history: contactId")?;
+        let flow: Option<FlowId> = opt(flow, |f| id(f, "Engine.history: flow"))?;
+        to_js(&core(self.inner.history(&contact, flow.as_ref()))?)
     }
 
     /// A contact's JSON form, or `null`.
     #[wasm_bindgen(unchecked_return_type = "Contact | null")]
     pub fn contact(&self, contact_id: Str) -> JsResult<JsValue> {
-        let id = self::contact_id(&contact_id, "Engine.contact: contactId")?;
-        to_js(&self.inner.contact(&id))
+        let contact = id(&contact_id, "Engine.contact: contactId")?;
+        to_js(&self.inner.contact(&contact))
     }
 
     /// Registers a segment (a `Segment`, `{id, name, condition}` or its text); its entries and
@@ -434,7 +372,7 @@ impl Engine {
     #[wasm_bindgen(js_name = registerSegment)]
     pub fn register_segment(&mut self, segment: SegmentArg, now: Instant) -> JsResult<u32> {
         let segment = doc(&segment, "a segment", sequenza::segment::Segment::from_json)?;
-        let now = instant(&now, "Engine.registerSegment: now")?;
+        let now = now_of(&now, "Engine.registerSegment")?;
         Ok(core(self.inner.register_segment(segment, now))? as u32)
     }
 
@@ -443,33 +381,33 @@ impl Engine {
     #[wasm_bindgen(js_name = createList)]
     pub fn create_list(&mut self, list: ListArg, now: Instant) -> JsResult<u32> {
         let list = doc(&list, "a list", sequenza::list::List::from_json)?;
-        let now = instant(&now, "Engine.createList: now")?;
+        let now = now_of(&now, "Engine.createList")?;
         Ok(core(self.inner.create_list(list, now))? as u32)
     }
 
     /// Deletes a list.
     #[wasm_bindgen(js_name = deleteList)]
     pub fn delete_list(&mut self, list_id: Str, now: Instant) -> JsResult<()> {
-        let id = self::list_id(&list_id, "Engine.deleteList: listId")?;
-        let now = instant(&now, "Engine.deleteList: now")?;
-        core(self.inner.delete_list(&id, now))
+        let list = id(&list_id, "Engine.deleteList: listId")?;
+        let now = now_of(&now, "Engine.deleteList")?;
+        core(self.inner.delete_list(&list, now))
     }
 
     /// Renames a list.
     #[wasm_bindgen(js_name = renameList)]
     pub fn rename_list(&mut self, list_id: Str, name: Str, now: Instant) -> JsResult<()> {
-        let id = self::list_id(&list_id, "Engine.renameList: listId")?;
+        let list = id(&list_id, "Engine.renameList: listId")?;
         let name = string(&name, "Engine.renameList: name")?;
-        let now = instant(&now, "Engine.renameList: now")?;
-        core(self.inner.rename_list(&id, &name, now))
+        let now = now_of(&now, "Engine.renameList")?;
+        core(self.inner.rename_list(&list, &name, now))
     }
 
     /// Adds a known contact to a list by hand; list triggers fire.
     #[wasm_bindgen(js_name = addToList)]
     pub fn add_to_list(&mut self, list_id: Str, contact_id: Str, now: Instant) -> JsResult<()> {
-        let list = self::list_id(&list_id, "Engine.addToList: listId")?;
-        let contact = self::contact_id(&contact_id, "Engine.addToList: contactId")?;
-        let now = instant(&now, "Engine.addToList: now")?;
+        let list = id(&list_id, "Engine.addToList: listId")?;
+        let contact = id(&contact_id, "Engine.addToList: contactId")?;
+        let now = now_of(&now, "Engine.addToList")?;
         core(self.inner.add_to_list(&list, &contact, now))
     }
 
@@ -481,22 +419,17 @@ impl Engine {
         contact_id: Str,
         now: Instant,
     ) -> JsResult<()> {
-        let list = self::list_id(&list_id, "Engine.removeFromList: listId")?;
-        let contact = self::contact_id(&contact_id, "Engine.removeFromList: contactId")?;
-        let now = instant(&now, "Engine.removeFromList: now")?;
+        let list = id(&list_id, "Engine.removeFromList: listId")?;
+        let contact = id(&contact_id, "Engine.removeFromList: contactId")?;
+        let now = now_of(&now, "Engine.removeFromList")?;
         core(self.inner.remove_from_list(&list, &contact, now))
     }
 
     /// The ids of a list's members, in id order (empty for an unknown list).
     #[wasm_bindgen(js_name = memberIds)]
     pub fn member_ids(&self, list_id: Str) -> JsResult<Vec<String>> {
-        let id = self::list_id(&list_id, "Engine.memberIds: listId")?;
-        Ok(self
-            .inner
-            .audience()
-            .member_ids(&id)
-            .map(|c| c.as_str().to_owned())
-            .collect())
+        let list = id(&list_id, "Engine.memberIds: listId")?;
+        Ok(strings(self.inner.audience().member_ids(&list)))
     }
 
     // ---- preview_schedule (issue 12 §2) ----
@@ -509,8 +442,8 @@ impl Engine {
     /// `engine.flow.unknown`.
     #[wasm_bindgen(js_name = previewSchedule, unchecked_return_type = "PreviewContact[]")]
     pub fn preview_schedule(&self, flow_id: Str, now: Instant) -> JsResult<JsValue> {
-        let flow = self::flow_id(&flow_id, "Engine.previewSchedule: flowId")?;
-        let now = instant(&now, "Engine.previewSchedule: now")?;
+        let flow = id(&flow_id, "Engine.previewSchedule: flowId")?;
+        let now = now_of(&now, "Engine.previewSchedule")?;
         to_js(&core(self.inner.preview_schedule(&flow, now))?.contacts)
     }
 
@@ -518,8 +451,8 @@ impl Engine {
     /// `{flow, trigger, reason, shared, message}` (`same_condition`, `same_check`).
     #[wasm_bindgen(js_name = scheduleConflicts, unchecked_return_type = "ScheduleConflict[]")]
     pub fn schedule_conflicts(&self, flow_id: Str, now: Instant) -> JsResult<JsValue> {
-        let flow = self::flow_id(&flow_id, "Engine.scheduleConflicts: flowId")?;
-        let now = instant(&now, "Engine.scheduleConflicts: now")?;
+        let flow = id(&flow_id, "Engine.scheduleConflicts: flowId")?;
+        let now = now_of(&now, "Engine.scheduleConflicts")?;
         to_js(&core(self.inner.schedule_conflicts(&flow, now))?)
     }
 
@@ -530,12 +463,9 @@ impl Engine {
     /// `path` starts with its index (`/3/fields/points`).
     #[wasm_bindgen(js_name = upsertContacts)]
     pub fn upsert_contacts(&mut self, contacts: ContactsArg, now: Instant) -> JsResult<u32> {
-        let contacts = doc_array(
-            &contacts,
-            "Engine.upsertContacts: contacts",
-            Contact::from_json,
-        )?;
-        let now = instant(&now, "Engine.upsertContacts: now")?;
+        let what = "Engine.upsertContacts: contacts";
+        let contacts = doc_array(&contacts, what, Contact::from_json)?;
+        let now = now_of(&now, "Engine.upsertContacts")?;
         Ok(core(self.inner.upsert_contacts(contacts, now))? as u32)
     }
 
@@ -544,7 +474,7 @@ impl Engine {
     #[wasm_bindgen(js_name = recordEvents)]
     pub fn record_events(&mut self, events: EventsArg, now: Instant) -> JsResult<u32> {
         let events = doc_array(&events, "Engine.recordEvents: events", Event::from_json)?;
-        let now = instant(&now, "Engine.recordEvents: now")?;
+        let now = now_of(&now, "Engine.recordEvents")?;
         Ok(core(self.inner.record_events(events, now))? as u32)
     }
     // --- end perf: batch inputs ---------------------------------------------------------------
@@ -555,12 +485,8 @@ impl Engine {
 #[wasm_bindgen(js_name = newFeedItems, unchecked_return_type = "FeedItem[]")]
 pub fn new_feed_items(document: Str, seen: Option<Ids>) -> JsResult<JsValue> {
     let document = string(&document, "newFeedItems: document")?;
-    let seen = match seen.map(JsValue::from) {
-        Some(s) if !absent(&s) => each(&s, "newFeedItems: seen", |v| {
-            string(v, "newFeedItems: an id")
-        })?,
-        _ => Vec::new(),
-    };
+    let id = |v: &JsValue| string(v, "newFeedItems: an id");
+    let seen = opt(seen, |s| each(s, "newFeedItems: seen", id))?.unwrap_or_default();
     to_js(&sequenza::engine::feed::new_items(&document, &seen))
 }
 
@@ -580,32 +506,16 @@ impl Engine {
         data: Bytes,
         options: EngineImportCsvOptions,
     ) -> JsResult<JsValue> {
-        #[derive(Deserialize, Default)]
-        #[serde(default, rename_all = "camelCase")]
-        struct CallOptions {
-            now: Js,
-            on_progress: Js,
-            file_name: Option<String>,
-            list_name: Option<String>,
-            enroll: Option<String>,
-        }
         const CALL_KEYS: &[&str] = &["now", "on_progress", "file_name", "list_name", "enroll"];
-        let options: JsValue = options.into();
         let call = "Engine.importCsv";
-        let o: CallOptions = crate::options(Some(options.clone()), call)?;
-        let settings = crate::import::settings(&options, call, CALL_KEYS)?;
-        let now = instant(&o.now.0, "Engine.importCsv: now")?;
+        let (o, settings) = crate::import::read_options(Some(options.into()), call, CALL_KEYS)?;
+        let now = now_of(&o.now.0, call)?;
         let progress = crate::import::ProgressCallback::new(&o.on_progress.0, call)?;
         let data = crate::import::bytes(&data, call)?;
-        let list = sequenza::import::ImportList {
-            name: o.list_name,
-            file: o.file_name,
-        };
-        let enroll = o.enroll.map(FlowId::new);
-        let reader = crate::import::Stoppable {
-            inner: data.as_slice(),
-            thrown: &progress.thrown,
-        };
+        let (name, file) = (o.list_name, o.file_name);
+        let list = sequenza::import::ImportList { name, file };
+        let reader = progress.reader(&data);
+        let enroll: Option<FlowId> = opt(Some(&o.enroll.0), |f| id(f, "Engine.importCsv: enroll"))?;
         let result =
             self.inner
                 .import_csv(reader, &settings, &list, enroll.as_ref(), now, &mut |p| {
@@ -626,9 +536,9 @@ impl Engine {
     /// `engine.flow.taken` (at `/new_id`).
     #[wasm_bindgen(unchecked_return_type = "model.Flow")]
     pub fn duplicate(&mut self, flow_id: Str, new_id: Str, now: Instant) -> JsResult<JsValue> {
-        let flow = self::flow_id(&flow_id, "Engine.duplicate: flowId")?;
-        let new_id = self::flow_id(&new_id, "Engine.duplicate: newId")?;
-        let now = instant(&now, "Engine.duplicate: now")?;
+        let flow = id(&flow_id, "Engine.duplicate: flowId")?;
+        let new_id = id(&new_id, "Engine.duplicate: newId")?;
+        let now = now_of(&now, "Engine.duplicate")?;
         to_js(&core(self.inner.duplicate(&flow, &new_id, now))?)
     }
 
@@ -642,9 +552,9 @@ impl Engine {
         now: Instant,
         options: Option<ActorArg>,
     ) -> JsResult<()> {
-        let flow = self::flow_id(&flow_id, "Engine.skipWait: flowId")?;
-        let contact = self::contact_id(&contact_id, "Engine.skipWait: contactId")?;
-        let now = instant(&now, "Engine.skipWait: now")?;
+        let flow = id(&flow_id, "Engine.skipWait: flowId")?;
+        let contact = id(&contact_id, "Engine.skipWait: contactId")?;
+        let now = now_of(&now, "Engine.skipWait")?;
         let by = actor(options, "Engine.skipWait")?;
         core(self.inner.skip_wait(&flow, &contact, now, by))
     }
@@ -661,10 +571,10 @@ impl Engine {
         now: Instant,
         options: Option<ActorArg>,
     ) -> JsResult<()> {
-        let flow = self::flow_id(&flow_id, "Engine.moveTo: flowId")?;
-        let contact = self::contact_id(&contact_id, "Engine.moveTo: contactId")?;
-        let node = sequenza::model::NodeId::new(string(&node_id, "Engine.moveTo: nodeId")?);
-        let now = instant(&now, "Engine.moveTo: now")?;
+        let flow = id(&flow_id, "Engine.moveTo: flowId")?;
+        let contact = id(&contact_id, "Engine.moveTo: contactId")?;
+        let node = id(&node_id, "Engine.moveTo: nodeId")?;
+        let now = now_of(&now, "Engine.moveTo")?;
         let by = actor(options, "Engine.moveTo")?;
         core(self.inner.move_to(&flow, &contact, &node, now, by))
     }
@@ -679,25 +589,15 @@ impl Engine {
         now: Instant,
         options: Option<ActorArg>,
     ) -> JsResult<()> {
-        let flow = self::flow_id(&flow_id, "Engine.cancel: flowId")?;
-        let contact = self::contact_id(&contact_id, "Engine.cancel: contactId")?;
-        let now = instant(&now, "Engine.cancel: now")?;
+        let flow = id(&flow_id, "Engine.cancel: flowId")?;
+        let contact = id(&contact_id, "Engine.cancel: contactId")?;
+        let now = now_of(&now, "Engine.cancel")?;
         let by = actor(options, "Engine.cancel")?;
         core(self.inner.cancel(&flow, &contact, now, by))
     }
 }
 
-/// The options of `skipWait`, `moveTo` and `cancel`: `{by?}`, who asked (issue 12).
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct ActorOptions {
-    by: Option<String>,
-}
-
-/// Who asked for a step taken by hand: `options.by`.
+/// Who asked for a step taken by hand (`skipWait`, `moveTo`, `cancel`; issue 12): `options.by`.
 fn actor(options: Option<ActorArg>, call: &str) -> JsResult<Option<String>> {
-    let options = options.map(JsValue::from);
-    let o: ActorOptions = crate::options(options.clone(), call)?;
-    known_keys(options.as_ref(), &["by"], call)?;
-    Ok(o.by)
+    Ok(known_options::<EngineOptions>(options, &["by"], call)?.by)
 }

@@ -6,9 +6,10 @@ use wasm_bindgen::prelude::*;
 
 use crate::{to_js, to_js_camel, JsResult};
 
-/// Declares the error classes of `js/errors.js`, each re-exported by the package.
+/// Declares the error classes of `js/errors.js`, each re-exported by the package, and the one
+/// match from an area to its class.
 macro_rules! classes {
-    ($($name:ident),* $(,)?) => {
+    ($($area:ident => $name:ident),* $(,)?) => {
         #[wasm_bindgen(module = "/js/errors.js")]
         extern "C" {
             /// The base class of every error the core reports.
@@ -23,37 +24,31 @@ macro_rules! classes {
                 fn new(message: &str, fields: JsValue) -> $name;
             )*
         }
+
+        /// An instance of the class of `area`.
+        fn instance(area: Area, message: &str, fields: JsValue) -> JsValue {
+            match area {
+                $(Area::$area => $name::new(message, fields).into(),)*
+                // An area added to the core later: the base class until it has its own.
+                _ => SequenzaError::new(message, fields).into(),
+            }
+        }
     };
 }
 
 // One class per area (see `js/errors.js` and `types.d.ts`).
 classes! {
-    FormatError, ConditionSyntaxError, ConditionError, SegmentError, TimeError, ListError,
-    CsvImportError, JsonLogicError, MergeSyntaxError, FlowError, EngineError, StoreError
+    Format => FormatError, Parse => ConditionSyntaxError, Condition => ConditionError,
+    Segment => SegmentError, Time => TimeError, List => ListError, Import => CsvImportError,
+    JsonLogic => JsonLogicError, Merge => MergeSyntaxError, Flow => FlowError,
+    Engine => EngineError, Store => StoreError,
 }
 
 /// A core error as an instance of its area's class, carrying `area`, `code` and the location
 /// fields that apply (`path`, `line`, `column`, `row`, `csvColumn`, `columnName`, `byteOffset` …).
 pub(crate) fn js_error(err: sequenza::Error) -> JsValue {
     let fields = to_js_camel(&err.data()).unwrap_or(JsValue::NULL);
-    let message = err.to_string();
-    let m = message.as_str();
-    match err.area() {
-        Area::Format => FormatError::new(m, fields).into(),
-        Area::Parse => ConditionSyntaxError::new(m, fields).into(),
-        Area::Condition => ConditionError::new(m, fields).into(),
-        Area::Segment => SegmentError::new(m, fields).into(),
-        Area::Time => TimeError::new(m, fields).into(),
-        Area::List => ListError::new(m, fields).into(),
-        Area::Import => CsvImportError::new(m, fields).into(),
-        Area::JsonLogic => JsonLogicError::new(m, fields).into(),
-        Area::Merge => MergeSyntaxError::new(m, fields).into(),
-        Area::Flow => FlowError::new(m, fields).into(),
-        Area::Engine => EngineError::new(m, fields).into(),
-        Area::Store => StoreError::new(m, fields).into(),
-        // An area added to the core later: the base class until it has its own.
-        _ => SequenzaError::new(m, fields).into(),
-    }
+    instance(err.area(), &err.to_string(), fields)
 }
 
 /// Every code of the core's registry: `{code, area, severity?, meaning}`.

@@ -3,8 +3,9 @@
 //! with camelCase keys.
 
 use std::cell::RefCell;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use sequenza::import::{self, ImportList, ImportOptions, MemoryTarget, Progress};
+use sequenza::import::{self, ImportList, ImportOptions, Progress, Stoppable};
 use sequenza::model::ListId;
 use sequenza::Contact;
 use serde::Deserialize;
@@ -14,19 +15,22 @@ use wasm_bindgen::JsCast;
 use crate::list::{audience_of, busy};
 use crate::*;
 
-/// The options of `previewCsv` and `importCsv` besides the core's settings.
+/// The options of the import calls (`previewCsv`, `importCsv`, `Engine.importCsv`) besides the
+/// core's settings.
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
-struct CallOptions {
+pub(crate) struct CallOptions {
     fields: Js,
-    now: Js,
-    on_progress: Js,
+    pub(crate) now: Js,
+    pub(crate) on_progress: Js,
     audience: Js,
-    file_name: Option<String>,
-    list_name: Option<String>,
+    pub(crate) enroll: Js,
+    pub(crate) file_name: Option<String>,
+    pub(crate) list_name: Option<String>,
 }
 
-/// The call's own option keys (snake_case), which the core's `ImportOptions` does not read.
+/// The own option keys (snake_case) of `previewCsv` and `importCsv`, which the core's
+/// `ImportOptions` does not read.
 const CALL_KEYS: &[&str] = &[
     "fields",
     "now",
@@ -38,11 +42,7 @@ const CALL_KEYS: &[&str] = &[
 
 /// The core's `ImportOptions` of an options object: every key but the call's own (`call_keys`,
 /// snake_case), read by the core.
-pub(crate) fn settings(
-    options: &JsValue,
-    call: &str,
-    call_keys: &[&str],
-) -> JsResult<ImportOptions> {
+fn settings(options: &JsValue, call: &str, call_keys: &[&str]) -> JsResult<ImportOptions> {
     let mut settings = match absent(options) {
         false => snake_case_keys(options, call)?,
         true => serde_json::Value::Object(Default::default()),
@@ -55,56 +55,43 @@ pub(crate) fn settings(
     ImportOptions::from_json_value(settings).map_err(|e| js_error(e.into()))
 }
 
-/// The call's options and the core's `ImportOptions` (every other key, read by the core).
-fn read_options(
+/// The call's options (its own keys `call_keys`) and the core's `ImportOptions` (every other
+/// key, read by the core).
+pub(crate) fn read_options(
     options: Option<JsValue>,
     call: &str,
-) -> JsResult<(CallOptions, ImportOptions, sequenza::FieldSchema)> {
+    call_keys: &[&str],
+) -> JsResult<(CallOptions, ImportOptions)> {
     let o: CallOptions = crate::options(options.clone(), call)?;
-    let settings = settings(&options.unwrap_or(JsValue::UNDEFINED), call, CALL_KEYS)?;
-    let schema = field_schema(Some(o.fields.0.clone()))?.unwrap_or_default();
-    Ok((o, settings, schema))
-}
-
-/// A reader over the bytes that fails once the progress callback threw: the import stops at the
-/// next chunk.
-pub(crate) struct Stoppable<'a> {
-    pub(crate) inner: &'a [u8],
-    pub(crate) thrown: &'a RefCell<Option<JsValue>>,
-}
-
-impl std::io::Read for Stoppable<'_> {
-    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
-        if self.thrown.borrow().is_some() {
-            return Err(std::io::Error::other("stopped: onProgress threw"));
-        }
-        self.inner.read(buf)
-    }
+    Ok((o, settings(&options.unwrap_or_default(), call, call_keys)?))
 }
 
 /// An `onProgress` callback: called with each progress report (camelCase keys) until it throws;
 /// what it threw is rethrown after the import.
 pub(crate) struct ProgressCallback {
     f: Option<js_sys::Function>,
-    pub(crate) thrown: RefCell<Option<JsValue>>,
+    thrown: RefCell<Option<JsValue>>,
+    /// Set once the callback threw: the core's `Stoppable` reader then stops the import.
+    stop: AtomicBool,
 }
 
 impl ProgressCallback {
     /// The callback of an `onProgress` option (none when absent).
     pub(crate) fn new(value: &JsValue, call: &str) -> JsResult<Self> {
-        let f = match absent(value) {
-            true => None,
-            false => Some(
-                value
-                    .clone()
-                    .dyn_into::<js_sys::Function>()
-                    .map_err(|_| type_error(&format!("{call}: onProgress must be a function")))?,
-            ),
-        };
-        Ok(ProgressCallback {
-            f,
-            thrown: RefCell::new(None),
-        })
+        let f = opt(Some(value), |v| {
+            let wrong = || type_error(&format!("{call}: onProgress must be a function"));
+            v.clone()
+                .dyn_into::<js_sys::Function>()
+                .map_err(|_| wrong())
+        })?;
+        let (thrown, stop) = Default::default();
+        Ok(ProgressCallback { f, thrown, stop })
+    }
+
+    /// A reader over `data` that fails once the callback threw: the import stops at the next
+    /// chunk.
+    pub(crate) fn reader<'a>(&'a self, data: &'a [u8]) -> Stoppable<&'a [u8], &'a AtomicBool> {
+        Stoppable::new(data, &self.stop)
     }
 
     /// Reports progress, unless the callback threw before.
@@ -114,6 +101,8 @@ impl ProgressCallback {
         };
         let arg = to_js_camel(&p).unwrap_or(JsValue::NULL);
         *self.thrown.borrow_mut() = f.call1(&JsValue::NULL, &arg).err();
+        self.stop
+            .store(self.thrown.borrow().is_some(), Ordering::Relaxed);
     }
 
     /// What the callback threw, as the error of the call; with the partial report of the
@@ -137,17 +126,16 @@ pub(crate) fn bytes(value: &JsValue, call: &str) -> JsResult<Vec<u8>> {
         return Ok(js_sys::Uint8Array::new(b).to_vec());
     }
     let wrong = || type_error(&format!("{call}: bytes must be a Uint8Array"));
-    Ok(value
-        .dyn_ref::<js_sys::Uint8Array>()
-        .ok_or_else(wrong)?
-        .to_vec())
+    let array = value.dyn_ref::<js_sys::Uint8Array>().ok_or_else(wrong)?;
+    Ok(array.to_vec())
 }
 
 /// Previews CSV bytes: detected settings, suggested mapping and the first rows as they would be
 /// imported, before anything is written.
 #[wasm_bindgen(js_name = previewCsv, unchecked_return_type = "CsvPreview")]
 pub fn preview_csv(data: Bytes, options: Option<CsvOptions>) -> JsResult<JsValue> {
-    let (_, settings, schema) = read_options(options.map(Into::into), "previewCsv")?;
+    let (o, settings) = read_options(options.map(Into::into), "previewCsv", CALL_KEYS)?;
+    let schema = field_schema(Some(o.fields.0))?.unwrap_or_default();
     let data = bytes(&data, "previewCsv")?;
     to_js_camel(&core(import::preview_csv(&data, &settings, &schema))?)
 }
@@ -159,49 +147,37 @@ pub fn preview_csv(data: Bytes, options: Option<CsvOptions>) -> JsResult<JsValue
 /// import stopped part-way: `err.data().report` of the core).
 #[wasm_bindgen(js_name = importCsv, unchecked_return_type = "ImportReport")]
 pub fn import_csv(data: Bytes, options: ImportCsvOptions) -> JsResult<JsValue> {
-    let (o, settings, schema) = read_options(Some(options.into()), "importCsv")?;
-    let now = instant(&o.now.0, "importCsv: now")?;
+    let (o, settings) = read_options(Some(options.into()), "importCsv", CALL_KEYS)?;
+    let schema = field_schema(Some(o.fields.0))?.unwrap_or_default();
+    let now = now_of(&o.now.0, "importCsv")?;
     let progress = ProgressCallback::new(&o.on_progress.0, "importCsv")?;
-    let audience = match absent(&o.audience.0) {
-        true => None,
-        false => Some(audience_of(&o.audience.0, "importCsv: audience")?),
-    };
+    let audience = opt(Some(&o.audience.0), |a| {
+        audience_of(a, "importCsv: audience")
+    })?;
     let data = bytes(&data, "importCsv")?;
     let mut progress_fn = |p: Progress| progress.call(p);
-    let reader = Stoppable {
-        inner: data.as_slice(),
-        thrown: &progress.thrown,
+    let reader = progress.reader(&data);
+    let mut inner = match &audience {
+        Some(shared) => Some(shared.try_borrow_mut().map_err(|_| busy())?),
+        None => None,
     };
-    let report = match &audience {
-        Some(shared) => {
-            let mut inner = shared.try_borrow_mut().map_err(|_| busy())?;
-            let list = ImportList {
-                name: o.list_name,
-                file: o.file_name,
-            };
-            import::import_csv_into_audience(
-                reader,
-                &settings,
-                &schema,
-                &mut inner,
-                &list,
-                now,
-                &mut progress_fn,
-            )
-            .map(|r| to_js_camel(&r))
-        }
-        None => import::import_csv_reader(
-            reader,
-            &settings,
-            &schema,
-            &mut MemoryTarget::default(),
-            now,
-            &mut progress_fn,
-        )
-        .map(|r| to_js_camel(&r)),
-    };
+    let (name, file) = (o.list_name, o.file_name);
+    let (list, into) = (ImportList { name, file }, inner.as_deref_mut());
+    let report = import::import_csv_to(
+        reader,
+        &settings,
+        &schema,
+        into,
+        &list,
+        now,
+        &mut progress_fn,
+    );
     progress.rethrow(&report)?;
-    report.map_err(js_error)?
+    let done = core(report)?;
+    match done.list_id {
+        Some(_) => to_js_camel(&done),
+        None => to_js_camel(&done.report),
+    }
 }
 
 /// Writes contacts (an array, or an `Audience`: the members of `options.list`, every contact

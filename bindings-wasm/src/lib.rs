@@ -77,10 +77,9 @@ impl Flow {
     /// The canonical JSON text of the flow; indented when `pretty` is true.
     #[wasm_bindgen(js_name = toJson)]
     pub fn to_json(&self, pretty: Option<bool>) -> String {
-        if pretty.unwrap_or(false) {
-            self.inner.to_json_pretty()
-        } else {
-            self.inner.to_json()
+        match pretty {
+            Some(true) => self.inner.to_json_pretty(),
+            _ => self.inner.to_json(),
         }
     }
 
@@ -95,10 +94,8 @@ impl Flow {
 #[wasm_bindgen(js_name = validateFlow, unchecked_return_type = "Finding[]")]
 pub fn validate_flow(flow: FlowArg, fields: Option<FieldsArg>) -> JsResult<JsValue> {
     let flow = doc(&flow, "a flow", sequenza::Flow::from_json)?;
-    to_js(&sequenza::validate_flow(
-        &flow,
-        field_schema(fields)?.as_ref(),
-    ))
+    let fields = field_schema(fields)?;
+    to_js(&sequenza::validate_flow(&flow, fields.as_ref()))
 }
 
 /// Validates a set of flows: each on its own, then the checks across flows. An error about one
@@ -108,10 +105,8 @@ pub fn validate_flows(flows: FlowsArg, fields: Option<FieldsArg>) -> JsResult<Js
     let flows = each(&flows, "validateFlows: flows", |f| {
         doc(f, "a flow", sequenza::Flow::from_json)
     })?;
-    to_js(&sequenza::validate_flows(
-        &flows,
-        field_schema(fields)?.as_ref(),
-    ))
+    let fields = field_schema(fields)?;
+    to_js(&sequenza::validate_flows(&flows, fields.as_ref()))
 }
 
 /// Every finding code, with its severity and what it means.

@@ -5,13 +5,13 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use sequenza::list::{ActivityRecord, List, ListChange, Source};
+use sequenza::list::{Activity, ActivityRecord, List, ListChange, Source};
 use sequenza::model::{ContactId, ListId};
 use sequenza::{Contact, Event};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
-use crate::condition::IndexOptions;
+use crate::condition::EvalOptions;
 use crate::*;
 
 /// The core audience, shared with `importCsv({audience})` (which finds it by its handle).
@@ -69,23 +69,6 @@ impl Audience {
     fn write<T>(&self, f: impl FnOnce(&mut sequenza::list::Audience) -> T) -> JsResult<T> {
         Ok(f(&mut *self.inner.try_borrow_mut().map_err(|_| busy())?))
     }
-
-    fn changes(
-        &self,
-        f: impl FnOnce(&mut sequenza::list::Audience) -> Vec<ListChange>,
-    ) -> JsResult<JsValue> {
-        to_js(&self.write(f)?)
-    }
-}
-
-/// A list id argument.
-fn list_id(value: &JsValue) -> JsResult<ListId> {
-    string(value, "listId").map(ListId::new)
-}
-
-/// A contact id argument.
-fn contact_id(value: &JsValue) -> JsResult<ContactId> {
-    string(value, "contactId").map(ContactId::new)
 }
 
 /// The options of `Audience.members`.
@@ -103,14 +86,11 @@ impl Audience {
     /// `list.field.invalid` / `list.field.required` at `/fields/<key>`).
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<AudienceOptions>) -> JsResult<Audience> {
-        let o: IndexOptions = crate::options(options, "new Audience")?;
+        let o: EvalOptions = crate::options(options, "new Audience")?;
         let tz = zone(o.default_time_zone.as_deref(), "/defaultTimeZone")?;
         let fields = field_schema(Some(o.fields.0))?.unwrap_or_default();
-        let inner = Rc::new(RefCell::new(
-            sequenza::list::Audience::new()
-                .with_default_time_zone(tz)
-                .with_fields(fields),
-        ));
+        let audience = sequenza::list::Audience::new().with_default_time_zone(tz);
+        let inner = Rc::new(RefCell::new(audience.with_fields(fields)));
         static NEXT: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(1);
         let handle = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         #[cfg(feature = "import")]
@@ -135,21 +115,22 @@ impl Audience {
     /// Renames a list.
     #[wasm_bindgen(js_name = renameList)]
     pub fn rename_list(&mut self, list: Str, name: Str) -> JsResult<()> {
-        let (id, name) = (list_id(&list)?, string(&name, "name")?);
-        core(self.write(|a| a.rename_list(&id, name))?)
+        let (list, name): (ListId, _) = (id(&list, "listId")?, string(&name, "name")?);
+        core(self.write(|a| a.rename_list(&list, name))?)
     }
 
     /// Deletes a list; its contacts no longer name it.
     #[wasm_bindgen(js_name = deleteList)]
     pub fn delete_list(&mut self, list: Str, now: Instant) -> JsResult<()> {
-        let (id, now) = (list_id(&list)?, instant(&now, "Audience.deleteList: now")?);
+        let id = id(&list, "listId")?;
+        let now = instant(&now, "Audience.deleteList: now")?;
         core(self.write(|a| a.delete_list(&id, now))?)
     }
 
     /// A list's JSON form, or `null` for an unknown id.
     #[wasm_bindgen(unchecked_return_type = "List | null")]
     pub fn list(&self, list: Str) -> JsResult<JsValue> {
-        let id = list_id(&list)?;
+        let id = id(&list, "listId")?;
         self.read(|a| to_js(&a.list(&id)))?
     }
 
@@ -162,7 +143,7 @@ impl Audience {
     /// One page of a list's members (`{total, offset, contacts}`); `options`: `{offset?, limit?}`.
     #[wasm_bindgen(unchecked_return_type = "MemberPage")]
     pub fn members(&self, list: Str, options: Option<MembersOptions>) -> JsResult<JsValue> {
-        let id = list_id(&list)?;
+        let id = id(&list, "listId")?;
         let page: Page = crate::options(options, "Audience.members")?;
         let (offset, limit) = (page.offset.unwrap_or(0), page.limit.unwrap_or(50));
         to_js(&core(self.read(|a| a.members(&id, offset, limit))?)?)
@@ -171,14 +152,14 @@ impl Audience {
     /// The ids of a list's members, in id order.
     #[wasm_bindgen(js_name = memberIds)]
     pub fn member_ids(&self, list: Str) -> JsResult<Vec<String>> {
-        let id = list_id(&list)?;
-        self.read(|a| a.member_ids(&id).map(|c| c.as_str().to_owned()).collect())
+        let id = id(&list, "listId")?;
+        self.read(|a| strings(a.member_ids(&id)))
     }
 
     /// How many members a list has, or `null` for an unknown list.
     #[wasm_bindgen(js_name = memberCount, unchecked_return_type = "number | null")]
     pub fn member_count(&self, list: Str) -> JsResult<JsValue> {
-        let id = list_id(&list)?;
+        let id = id(&list, "listId")?;
         self.read(|a| {
             a.member_count(&id)
                 .map_or(JsValue::NULL, |n| (n as f64).into())
@@ -188,14 +169,14 @@ impl Audience {
     /// True when the contact is in the list.
     #[wasm_bindgen(js_name = isMember)]
     pub fn is_member(&self, list: Str, contact: Str) -> JsResult<bool> {
-        let (list, contact) = (list_id(&list)?, contact_id(&contact)?);
+        let (list, contact) = (id(&list, "listId")?, id(&contact, "contactId")?);
         self.read(|a| a.is_member(&list, &contact))
     }
 
     /// Adds a contact (inserted or updated first) to a list by hand; returns the list changes.
     #[wasm_bindgen(js_name = addToList, unchecked_return_type = "ListChange[]")]
     pub fn add_to_list(&mut self, list: Str, contact: Doc, now: Instant) -> JsResult<JsValue> {
-        let id = list_id(&list)?;
+        let id = id(&list, "listId")?;
         let contact = doc(&contact, "a contact", Contact::from_json)?;
         let now = instant(&now, "Audience.addToList: now")?;
         to_js(&core(self.write(|a| a.add_to_list(&id, contact, now))?)?)
@@ -204,11 +185,10 @@ impl Audience {
     /// Takes a contact out of a list by hand; returns the list changes.
     #[wasm_bindgen(js_name = removeFromList, unchecked_return_type = "ListChange[]")]
     pub fn remove_from_list(&mut self, list: Str, contact: Str, now: Instant) -> JsResult<JsValue> {
-        let (id, contact) = (list_id(&list)?, contact_id(&contact)?);
+        let (id, contact) = (id(&list, "listId")?, id(&contact, "contactId")?);
         let now = instant(&now, "Audience.removeFromList: now")?;
-        to_js(&core(
-            self.write(|a| a.remove_from_list(&id, &contact, now))?,
-        )?)
+        let changes = self.write(|a| a.remove_from_list(&id, &contact, now))?;
+        to_js(&core(changes)?)
     }
 
     /// Inserts or edits a contact; returns the list changes it caused.
@@ -222,24 +202,22 @@ impl Audience {
     /// Forgets a contact and its events; it leaves every list it was in.
     #[wasm_bindgen(js_name = removeContact, unchecked_return_type = "ListChange[]")]
     pub fn remove_contact(&mut self, contact: Str, now: Instant) -> JsResult<JsValue> {
-        let (id, now) = (
-            contact_id(&contact)?,
-            instant(&now, "Audience.removeContact: now")?,
-        );
-        self.changes(|a| a.remove_contact(&id, now))
+        let id = id(&contact, "contactId")?;
+        let now = instant(&now, "Audience.removeContact: now")?;
+        to_js(&self.write(|a| a.remove_contact(&id, now))?)
     }
 
     /// A contact's JSON form (with its `lists`), or `null`.
     #[wasm_bindgen(unchecked_return_type = "object | null")]
     pub fn contact(&self, contact: Str) -> JsResult<JsValue> {
-        let id = contact_id(&contact)?;
+        let id = id(&contact, "contactId")?;
         self.read(|a| to_js(&a.contact(&id)))?
     }
 
     /// The events of a contact, in arrival order.
     #[wasm_bindgen(unchecked_return_type = "object[]")]
     pub fn events(&self, contact: Str) -> JsResult<JsValue> {
-        let id = contact_id(&contact)?;
+        let id = id(&contact, "contactId")?;
         self.read(|a| to_js(a.events(&id)))?
     }
 
@@ -258,18 +236,12 @@ impl Audience {
         at: Instant,
         now: Option<Instant>,
     ) -> JsResult<JsValue> {
-        let id = string(&contact, "contactId")?;
+        let contact = string(&contact, "contactId")?;
         let activity = text(&activity, "an activity")?;
         let at = instant(&at, "Audience.record: at")?;
-        let now = opt_instant(now, "Audience.record: now")?.unwrap_or(at);
-        // Read inside a record, so that the core's errors locate inside it (`/activity/…`).
-        let record = format!(
-            r#"{{"contact":{},"at":"{}","activity":{activity}}}"#,
-            serde_json::json!(id),
-            iso(at)
-        );
-        let r = core(ActivityRecord::from_json(&record))?;
-        self.changes(|a| a.record(&r.contact, r.activity, r.at, now))
+        let now = opt(now, |n| now_of(n, "Audience.record"))?.unwrap_or(at);
+        let activity = core(Activity::from_argument(&activity))?;
+        to_js(&self.write(|a| a.record(&ContactId::new(contact), activity, at, now))?)
     }
 
     /// Records an activity record `{contact, at, activity}` evaluated at `now`.
@@ -277,7 +249,7 @@ impl Audience {
     pub fn record_activity(&mut self, record: Doc, now: Instant) -> JsResult<JsValue> {
         let r = doc(&record, "an activity record", ActivityRecord::from_json)?;
         let now = instant(&now, "Audience.recordActivity: now")?;
-        self.changes(|a| a.record(&r.contact, r.activity, r.at, now))
+        to_js(&self.write(|a| a.record(&r.contact, r.activity, r.at, now))?)
     }
 
     /// Records an event at `now`; returns the list changes.
@@ -285,20 +257,20 @@ impl Audience {
     pub fn record_event(&mut self, event: Doc, now: Instant) -> JsResult<JsValue> {
         let event = doc(&event, "an event", Event::from_json)?;
         let now = instant(&now, "Audience.recordEvent: now")?;
-        self.changes(|a| a.record_event(event, now))
+        to_js(&self.write(|a| a.record_event(event, now))?)
     }
 
     /// Re-evaluates the time-relative lists due at `now`.
     #[wasm_bindgen(unchecked_return_type = "ListChange[]")]
     pub fn tick(&mut self, now: Instant) -> JsResult<JsValue> {
         let now = instant(&now, "Audience.tick: now")?;
-        self.changes(|a| a.tick(now))
+        to_js(&self.write(|a| a.tick(now))?)
     }
 
     /// The earliest instant at which `tick` can change a list, or `null`.
     #[wasm_bindgen(js_name = nextWakeup, unchecked_return_type = "string | null")]
     pub fn next_wakeup(&self) -> JsResult<JsValue> {
-        self.read(|a| a.next_wakeup().map_or(JsValue::NULL, |t| iso(t).into()))
+        self.read(|a| opt_iso(a.next_wakeup()))
     }
 }
 

@@ -19,22 +19,16 @@ pub struct SendPolicy {
 }
 
 impl SendPolicy {
-    /// Compiles a policy document; `time_zone`, when given, replaces the document's.
-    fn compile(
-        mut doc: sequenza::flow::SendPolicy,
-        time_zone: Option<String>,
-    ) -> JsResult<SendPolicy> {
-        if time_zone.is_some() {
-            doc.time_zone = time_zone;
-        }
-        let inner = core(ZonedPolicy::new(doc))?;
-        Ok(SendPolicy { inner })
+    /// A policy in its options form, `time_zone` replacing the document's when given.
+    fn read(text: &str, time_zone: Option<&str>) -> JsResult<SendPolicy> {
+        core(ZonedPolicy::from_options_in(text, time_zone)).map(|inner| SendPolicy { inner })
     }
 
     /// An optional policy argument: a `SendPolicy`, its JSON form or text.
-    fn read(value: JsValue, what: &str) -> JsResult<Option<ZonedPolicy>> {
-        let doc = opt_doc(Some(value), what, time::send_policy_from_options)?;
-        doc.map(|doc| core(ZonedPolicy::new(doc))).transpose()
+    fn opt(value: JsValue, what: &str) -> JsResult<Option<ZonedPolicy>> {
+        opt(Some(value), |v| {
+            core(ZonedPolicy::from_options_in(&text(v, what)?, None))
+        })
     }
 }
 
@@ -44,15 +38,13 @@ impl SendPolicy {
     /// `outsideWindow`), windows as `[start, end]` pairs or `{start, end}`.
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<SendPolicyOptions>) -> JsResult<SendPolicy> {
-        let text = options_text(options, "SendPolicy: options")?;
-        SendPolicy::compile(core(time::send_policy_from_options(&text))?, None)
+        SendPolicy::read(&options_text(options, "SendPolicy: options")?, None)
     }
 
     /// A policy from the flow model's JSON form; `timeZone`, when given, replaces the document's.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(data: JsonDoc, time_zone: Option<String>) -> JsResult<SendPolicy> {
-        let doc = doc(&data, "a send policy", time::send_policy_from_options)?;
-        SendPolicy::compile(doc, time_zone)
+        SendPolicy::read(&text(&data, "a send policy")?, time_zone.as_deref())
     }
 
     /// Several policies together: a send must satisfy all of them (error paths start with the
@@ -65,7 +57,7 @@ impl SendPolicy {
 
     /// This policy and `other` together (the stricter wins), in this policy's zone.
     pub fn stricter(&self, other: PolicyArg) -> JsResult<SendPolicy> {
-        let Some(other) = SendPolicy::read(other.into(), "SendPolicy.stricter: other")? else {
+        let Some(other) = SendPolicy::opt(other.into(), "SendPolicy.stricter: other")? else {
             return Err(type_error("SendPolicy.stricter: other is required"));
         };
         let inner = core(self.inner.stricter(&other))?;
@@ -100,12 +92,19 @@ impl SendPolicy {
     }
 }
 
-/// The options of a `Recurrence`.
+/// The options of `Recurrence`, `waitEnd`, `planSend` and `resolveTimeZone` (each reads those
+/// it documents).
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
-struct RecurrenceOpts {
+struct TimeOptions {
     time_zone: Option<String>,
+    date: Option<chrono::NaiveDate>,
     policy: Js,
+    caps: Js,
+    history: Js,
+    transactional: Option<bool>,
+    flow_zone: Option<String>,
+    account_zone: Option<String>,
 }
 
 /// A recurrence in a time zone, optionally kept inside a send policy's allowed time.
@@ -131,10 +130,8 @@ impl Recurrence {
     /// A recurrence from the rule's JSON form.
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(rule: RuleArg, options: Option<RecurrenceOptions>) -> JsResult<Recurrence> {
-        Recurrence::compile(
-            doc(&rule, "a recurrence rule", RecurrenceRule::from_json)?,
-            options,
-        )
+        let rule = doc(&rule, "a recurrence rule", RecurrenceRule::from_json)?;
+        Recurrence::compile(rule, options)
     }
 
     /// A recurrence from RFC 5545 RRULE text (the supported subset).
@@ -165,10 +162,8 @@ impl Recurrence {
 
     /// Every occurrence in `[a, b)`, in order.
     pub fn between(&self, a: Instant, b: Instant) -> JsResult<Vec<String>> {
-        let (a, b) = (
-            instant(&a, "Recurrence.between: a")?,
-            instant(&b, "Recurrence.between: b")?,
-        );
+        let a = instant(&a, "Recurrence.between: a")?;
+        let b = instant(&b, "Recurrence.between: b")?;
         let all = core(self.inner.occurrences_between(a, b))?;
         Ok(all.into_iter().map(iso).collect())
     }
@@ -182,20 +177,11 @@ impl Recurrence {
 
 impl Recurrence {
     fn compile(rule: RecurrenceRule, options: Option<RecurrenceOptions>) -> JsResult<Recurrence> {
-        let o: RecurrenceOpts = crate::options(options, "Recurrence")?;
-        let policy = SendPolicy::read(o.policy.0, "Recurrence: options.policy")?;
+        let o: TimeOptions = crate::options(options, "Recurrence")?;
+        let policy = SendPolicy::opt(o.policy.0, "Recurrence: options.policy")?;
         let inner = core(rule.compile_for(o.time_zone.as_deref(), policy.as_ref()))?;
         Ok(Recurrence { inner })
     }
-}
-
-/// The options of `waitEnd`.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct WaitEndOpts {
-    time_zone: Option<String>,
-    date: Option<chrono::NaiveDate>,
-    policy: Js,
 }
 
 /// When a flow's wait node started at `at` ends for a recipient in `options.timeZone` (else
@@ -204,8 +190,8 @@ struct WaitEndOpts {
 pub fn wait_end(wait: WaitArg, at: Instant, options: Option<WaitEndOptions>) -> JsResult<String> {
     let node = doc(&wait, "waitEnd: wait", WaitNode::from_json)?;
     let at = instant(&at, "waitEnd: at")?;
-    let o: WaitEndOpts = crate::options(options, "waitEnd")?;
-    let policy = SendPolicy::read(o.policy.0, "waitEnd: options.policy")?;
+    let o: TimeOptions = crate::options(options, "waitEnd")?;
+    let policy = SendPolicy::opt(o.policy.0, "waitEnd: options.policy")?;
     let zone = o.time_zone.as_deref();
     core(time::wait_end_for(at, &node, zone, o.date, policy.as_ref())).map(iso)
 }
@@ -220,14 +206,6 @@ pub fn local_to_utc(local: Str, time_zone: Str) -> JsResult<String> {
     core(time::local_to_utc(zone, naive)).map(iso)
 }
 
-/// The options of `resolveTimeZone`.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct ResolveOptions {
-    flow_zone: Option<String>,
-    account_zone: Option<String>,
-}
-
 /// A contact's time zone through the core's fallback chain (contact, country, phone, flow,
 /// account, UTC), with the link that gave it and the links skipped.
 #[wasm_bindgen(js_name = resolveTimeZone, unchecked_return_type = "ResolvedZone")]
@@ -235,8 +213,10 @@ pub fn resolve_time_zone(
     contact: MaybeContact,
     options: Option<ResolveTimeZoneOptions>,
 ) -> JsResult<JsValue> {
-    let o: ResolveOptions = crate::options(options, "resolveTimeZone")?;
-    let contact = opt_doc(Some(contact), "a contact", sequenza::Contact::from_json)?;
+    let o: TimeOptions = crate::options(options, "resolveTimeZone")?;
+    let contact = opt(Some(contact), |c| {
+        doc(c, "a contact", sequenza::Contact::from_json)
+    })?;
     let (flow, account) = (o.flow_zone.as_deref(), o.account_zone.as_deref());
     to_js(&core(time::resolve_zone(contact.as_ref(), flow, account))?)
 }
@@ -255,17 +235,13 @@ impl FrequencyCaps {
     #[wasm_bindgen(constructor)]
     pub fn new(options: Option<FrequencyCapsOptions>) -> JsResult<FrequencyCaps> {
         let text = options_text(options, "FrequencyCaps: options")?;
-        Ok(FrequencyCaps {
-            caps: core(CapPolicy::from_json(&text))?,
-        })
+        core(CapPolicy::from_json(&text)).map(|caps| FrequencyCaps { caps })
     }
 
     /// Caps from their JSON form (`{caps: [...], when_capped: 'defer'}`).
     #[wasm_bindgen(js_name = fromJson)]
     pub fn from_json(data: CapsArg) -> JsResult<FrequencyCaps> {
-        Ok(FrequencyCaps {
-            caps: doc(&data, "frequency caps", CapPolicy::from_json)?,
-        })
+        doc(&data, "frequency caps", CapPolicy::from_json).map(|caps| FrequencyCaps { caps })
     }
 
     /// What to do with a message on `channel` at `at` given `history`.
@@ -281,12 +257,8 @@ impl FrequencyCaps {
         let channel: Channel = arg(channel, "FrequencyCaps.decide: channel")?;
         let at = instant(&at, "FrequencyCaps.decide: at")?;
         let transactional = transactional.unwrap_or(false);
-        to_js(&core(self.caps.decide(
-            &history,
-            channel,
-            transactional,
-            at,
-        ))?)
+        let decision = self.caps.decide(&history, channel, transactional, at);
+        to_js(&core(decision)?)
     }
 
     /// The first instant at or after `at` when one more message on `channel` fits every cap.
@@ -307,18 +279,8 @@ impl FrequencyCaps {
 /// A send history (`[at, channel, transactional?]` or `{at, channel, transactional}` entries),
 /// read by the core; `undefined` and `null` mean nothing was sent.
 fn history_arg(value: impl Into<JsValue>) -> JsResult<Vec<time::SentMessage>> {
-    Ok(opt_doc(Some(value), "a send history", time::history_from_json)?.unwrap_or_default())
-}
-
-/// The options of `planSend`.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-struct PlanSendOpts {
-    time_zone: Option<String>,
-    policy: Js,
-    caps: Js,
-    history: Js,
-    transactional: Option<bool>,
+    let read = |h: &JsValue| doc(h, "a send history", time::history_from_json);
+    Ok(opt(Some(value), read)?.unwrap_or_default())
 }
 
 /// Everything checked before a send, in order: transactional, frequency caps, send policy.
@@ -330,26 +292,15 @@ pub fn plan_send(
 ) -> JsResult<JsValue> {
     let at = instant(&at, "planSend: at")?;
     let channel: Channel = arg(channel, "planSend: channel")?;
-    let o: PlanSendOpts = crate::options(options, "planSend")?;
-    let policy = SendPolicy::read(o.policy.0, "planSend: options.policy")?;
-    let caps = opt_doc(
-        Some(o.caps.0),
-        "planSend: options.caps",
-        CapPolicy::from_json,
-    )?
-    .unwrap_or_default();
+    let o: TimeOptions = crate::options(options, "planSend")?;
+    let policy = SendPolicy::opt(o.policy.0, "planSend: options.policy")?;
+    let read_caps = |c: &JsValue| doc(c, "planSend: options.caps", CapPolicy::from_json);
+    let caps = opt(Some(o.caps.0), read_caps)?.unwrap_or_default();
     let history = history_arg(o.history.0)?;
     let (zone, policy) = (o.time_zone.as_deref(), policy.as_ref());
     let transactional = o.transactional.unwrap_or(false);
-    to_js(&core(time::plan_send_for(
-        at,
-        channel,
-        zone,
-        policy,
-        &caps,
-        &history,
-        transactional,
-    ))?)
+    let decision = time::plan_send_for(at, channel, zone, policy, &caps, &history, transactional);
+    to_js(&core(decision)?)
 }
 
 to_object!(SendPolicy, "SendPolicyJson", |s| &s.inner.doc);

@@ -26,6 +26,7 @@
 
 mod bulk;
 mod index;
+mod named;
 mod table;
 
 use chrono::{DateTime, Utc};
@@ -36,6 +37,7 @@ use crate::model::{Contact, ContactId, Event, SegmentId};
 
 pub use bulk::BulkTable;
 pub use index::SegmentIndex;
+pub use named::NamedCondition;
 pub use table::{
     contacts_from_columns, events_from_columns, ColumnValues, IdForm, TableColumns, TableOptions,
 };

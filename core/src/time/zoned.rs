@@ -108,3 +108,27 @@ impl ZonedPolicy {
         })
     }
 }
+
+// ---- the bindings' policy reader (issue 9 §1, WASM binding) --------------------------------
+
+impl ZonedPolicy {
+    /// Reads and compiles a policy in its options form (windows also as `[start, end]` pairs, as
+    /// [`send_policy_from_options`](super::send_policy_from_options) reads them); `time_zone`,
+    /// when given, replaces the document's. What a binding's `new SendPolicy(options)`,
+    /// `SendPolicy.fromJson(data, timeZone)` and `policy` options call.
+    ///
+    /// ```
+    /// use sequenza::time::ZonedPolicy;
+    /// let p = ZonedPolicy::from_options_in(r#"{"quiet_hours": [["22:00", "08:00"]]}"#, Some("Asia/Tokyo"))?;
+    /// assert_eq!(p.zone.name(), "Asia/Tokyo");
+    /// assert_eq!(ZonedPolicy::from_options_in("{}", None)?.zone.name(), "UTC");
+    /// # Ok::<(), sequenza::Error>(())
+    /// ```
+    pub fn from_options_in(json: &str, time_zone: Option<&str>) -> crate::Result<Self> {
+        let mut doc = super::send_policy_from_options(json)?;
+        if let Some(zone) = time_zone {
+            doc.time_zone = Some(zone.to_owned());
+        }
+        Self::new(doc)
+    }
+}
