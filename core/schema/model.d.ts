@@ -454,6 +454,7 @@ export type ExitedForm = "entered" | "exited";
  */
 export type FidelityStatus = "zero_points" | "half_target" | "target_reached";
 /**
+ * The stable code of a validation finding (each code has one severity).
  */
 export type FindingCode =
   | "flow.trigger.none"
@@ -944,6 +945,27 @@ export type Gender = "female" | "male";
  * What to do with a row that matches a contact that already exists (by id, e-mail or phone).
  */
 export type MergePolicy = "fill_empty" | "overwrite" | "skip";
+/**
+ * The stable code of a row an import rejects (in the import report and the preview).
+ */
+export type RejectionCode =
+  | "import.row.ragged"
+  | "import.row.empty"
+  | "import.quote.unterminated"
+  | "import.cell.too_large"
+  | "import.encoding.invalid"
+  | "import.email.invalid"
+  | "import.phone.invalid"
+  | "import.date.invalid"
+  | "import.datetime.invalid"
+  | "import.number.invalid"
+  | "import.boolean.invalid"
+  | "import.choice.invalid"
+  | "import.consent.invalid"
+  | "import.time_zone.invalid"
+  | "import.row.no_identity"
+  | "import.field.required"
+  | "import.field.invalid";
 /**
  * Where a list's contacts come from, with its filters. JSON tag `type`.
  *
@@ -1825,10 +1847,7 @@ export interface ImportReport {
  * One problem in one row. A row with any problem is rejected whole: nothing of it is written.
  */
 export interface Rejection {
-  /**
-   * Stable code, one of [`REJECTION_CODES`].
-   */
-  code: string;
+  code: RejectionCode;
   /**
    * 0-based column index; `None` for a problem of the whole row.
    */
@@ -2054,9 +2073,9 @@ export interface PreviewRow {
  */
 export interface PreviewCell {
   /**
-   * The problem code, when the cell is invalid.
+   * The problem code, when the cell is invalid (serialized as its string).
    */
-  code?: string | null;
+  code?: RejectionCode | null;
   /**
    * The cell as read (trimmed).
    */

@@ -16,6 +16,7 @@ use super::report::{Duplicate, ImportReport, Preview, PreviewRow, Progress, Reje
 use super::row::{Ctx, RowData};
 use super::sniff::{detect, SNIFF_BYTES};
 use super::target::ImportTarget;
+use crate::error::RejectionCode;
 use crate::model::{Consent, ConsentStatus, Contact, FieldSchema, FieldType};
 use crate::phone::PhoneNormalizer;
 
@@ -302,11 +303,10 @@ fn fits(schema: &FieldSchema, c: &mut Contact, row: u64) -> Option<Rejection> {
         column: None,
         column_name: Some(problem.field),
         code: if problem.required {
-            "import.field.required"
+            RejectionCode::FieldRequired
         } else {
-            "import.field.invalid"
-        }
-        .to_owned(),
+            RejectionCode::FieldInvalid
+        },
         value: String::new(),
         message: problem.message,
     })
@@ -321,7 +321,7 @@ fn refused(row: u64, e: &crate::Error) -> Rejection {
             .path()
             .and_then(|p| p.strip_prefix("/fields/"))
             .map(str::to_owned),
-        code: "import.field.invalid".to_owned(),
+        code: RejectionCode::FieldInvalid,
         value: String::new(),
         message: e.to_string(),
     }
