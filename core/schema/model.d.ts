@@ -478,6 +478,7 @@ export type FindingCode =
   | "time.window.ambiguous"
   | "time.recurrence.frequency_out_of_range"
   | "time.recurrence.bad_day"
+  | "time.recurrence.no_times"
   | "flow.send.missing_content"
   | "flow.send.channel_unsupported"
   | "flow.merge_field.malformed"
@@ -845,7 +846,7 @@ export type Trigger =
        * Who enters at each check (everyone in the entry restriction when absent).
        */
       condition?: Condition | null;
-      recurrence: Recurrence;
+      recurrence: RecurrenceRule;
       type: "schedule";
     }
   | {
@@ -901,16 +902,20 @@ export type Recipients =
       kind: "api";
     };
 /**
- * When an automatic send checks its condition. JSON tag: `kind`.
+ * A recurrence, in its JSON form: the one description of "when, again and again" — the
+ * schedule of a flow's automatic send ([`Trigger::Schedule`](crate::flow::Trigger::Schedule))
+ * and the rule of the bindings' `Recurrence` class. JSON tag: `kind`. Times are local `HH:MM`.
  *
- * `every.minutes` must lie between 5 and 1440 (validation code
- * `time.recurrence.frequency_out_of_range`).
+ * This is the document form; [`Recurring`] is its compiled form (validated, fixed in a zone,
+ * optionally inside a send policy), made only by [`RecurrenceRule::compile`] (or
+ * [`RecurrenceRule::compile_for`], which resolves the call's zone first). Flow validation
+ * reports the same problems, with the same codes and paths, as findings.
  */
-export type Recurrence =
+export type RecurrenceRule =
   | {
       kind: "every";
       /**
-       * Minutes between checks, 5 to 1440.
+       * Minutes between occurrences, 5 to 1440.
        */
       minutes: number;
     }
@@ -927,10 +932,37 @@ export type Recurrence =
     }
   | {
       /**
-       * Day of the month; `-1` is the last day.
+       * Day of the month, or `-1`.
        */
       day: number;
       kind: "monthly";
+      /**
+       * Local time of day, `HH:MM`.
+       */
+      time: string;
+    }
+  | {
+      kind: "monthly_weekday";
+      /**
+       * Which occurrence of the weekday.
+       */
+      nth: number;
+      /**
+       * Local time of day, `HH:MM`.
+       */
+      time: string;
+      weekday: Weekday;
+    }
+  | {
+      /**
+       * Day of the month.
+       */
+      day: number;
+      kind: "yearly";
+      /**
+       * Month, 1–12.
+       */
+      month: number;
       /**
        * Local time of day, `HH:MM`.
        */
@@ -1082,70 +1114,6 @@ export type Source =
        */
       file?: string | null;
       type: "csv_import";
-    };
-/**
- * A recurrence, in its JSON form: the flow model's [`Recurrence`](crate::flow::Recurrence)
- * (`every`, `weekly`, `monthly`) plus `monthly_weekday` ("the last Monday") and `yearly`
- * (birthdays). JSON tag: `kind`. Times are local `HH:MM`.
- *
- * Compile it with a zone ([`RecurrenceRule::compile`]) to compute occurrences.
- */
-export type RecurrenceRule =
-  | {
-      kind: "every";
-      /**
-       * Minutes between occurrences.
-       */
-      minutes: number;
-    }
-  | {
-      kind: "weekly";
-      /**
-       * Local times of day, `HH:MM`.
-       */
-      times: string[];
-      /**
-       * The days; empty means every day.
-       */
-      weekdays?: Weekday[];
-    }
-  | {
-      /**
-       * Day of the month, or `-1`.
-       */
-      day: number;
-      kind: "monthly";
-      /**
-       * Local time of day.
-       */
-      time: string;
-    }
-  | {
-      kind: "monthly_weekday";
-      /**
-       * Which occurrence of the weekday.
-       */
-      nth: number;
-      /**
-       * Local time of day.
-       */
-      time: string;
-      weekday: Weekday;
-    }
-  | {
-      /**
-       * Day of the month.
-       */
-      day: number;
-      kind: "yearly";
-      /**
-       * Month, 1–12.
-       */
-      month: number;
-      /**
-       * Local time of day.
-       */
-      time: string;
     };
 /**
  * Which link of the fallback chain gave a contact's time zone.
