@@ -414,12 +414,12 @@ pub(crate) fn import<R: Read, T: ImportTarget + ?Sized>(
         for &(kind, value) in &keys {
             if let Some(&first) = seen.get(&key_hash(kind, value)) {
                 let found = match kind {
-                    0 => data.id.as_ref().and_then(|i| target.find_by_id(i)),
+                    0 => data.id.as_ref().filter(|i| target.get(i).is_some()),
                     1 => target.find_by_email(value),
                     _ => target.find_by_phone(value),
                 };
-                if let Some(c) = found {
-                    dup = Some((first, c.id));
+                if let Some(id) = found {
+                    dup = Some((first, id.clone()));
                     break;
                 }
             }
@@ -438,9 +438,13 @@ pub(crate) fn import<R: Read, T: ImportTarget + ?Sized>(
         let existing = data
             .id
             .as_ref()
-            .and_then(|i| target.find_by_id(i))
-            .or_else(|| data.email.as_deref().and_then(|e| target.find_by_email(e)))
-            .or_else(|| data.phone.as_deref().and_then(|p| target.find_by_phone(p)));
+            .and_then(|i| target.get(i))
+            .or_else(|| {
+                let by_email = data.email.as_deref().and_then(|e| target.find_by_email(e));
+                let by_phone = || data.phone.as_deref().and_then(|p| target.find_by_phone(p));
+                by_email.or_else(by_phone).and_then(|id| target.get(id))
+            })
+            .cloned();
         for h in hashes {
             seen.entry(h).or_insert(row);
         }
