@@ -985,6 +985,7 @@ export declare class Engine {
    * `engine.enrollment.not_waiting`.
    */
   cancel(flowId: string, contactId: string, now: Instant, options?: ActorOptions | null): void
+  /**
    * Previews an automatic send (a flow started by a schedule trigger): the contacts its next
    * check selects, `{contact, check_at, would_send_at, deferred_by, node, channel, skipped,
    * depends_on}` — when each would get the first message after quiet hours, send windows,
@@ -999,6 +1000,7 @@ export declare class Engine {
    * `previewSchedule`.
    */
   scheduleConflicts(flowId: string, now: Instant): ScheduleConflict[]
+  /**
    * Inserts or replaces many contacts as ONE input (the same as one `upsertContact` each, in
    * order); returns how many were written. A bad contact refuses the whole batch: its error's
    * `path` starts with its index (`/3/fields/points`).

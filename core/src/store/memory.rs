@@ -16,7 +16,7 @@ use crate::model::{Contact, ContactId, FlowId};
 use crate::time::SentMessage;
 
 /// Everything in memory: an [`Audience`] (contacts, events, lists, segments) and the flow
-/// engine's state. Implements [`Store`] and [`ContactStore`].
+/// engine's state. Implements [`Store`] (and so [`ContactStore`](super::ContactStore)).
 ///
 /// A waiting enrollment takes a fixed-size slot (ids interned to `u32`, instants as
 /// microseconds) plus its timer entry: see `benches/RESULTS.md` for the measured bytes.
