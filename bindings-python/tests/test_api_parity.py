@@ -8,12 +8,13 @@ from datetime import timezone
 import pytest
 
 import sequenza
-from sequenza import Audience, Recurrence, Segment, SendPolicy
+from sequenza import Audience, Engine, Recurrence, Segment, SendPolicy
 from conftest import ROOT
 
 VECTOR = ROOT / "core" / "tests" / "vectors" / "api_parity.json"
 CASES = json.loads(VECTOR.read_text(encoding="utf-8"))["cases"]
-LOCATION = ("path", "line", "column", "row", "csv_column", "column_name", "byte_offset")
+LOCATION = ("path", "line", "column", "row", "csv_column", "column_name", "byte_offset",
+            "flow", "node", "contact")
 
 
 def _file(path):
@@ -51,6 +52,26 @@ def _lists(a):
     return [audience.create_list(l, a["now"]) for l in a["lists"]]
 
 
+# Engine construction and calls (issue 9 §4): the constructor's keywords, then the steps.
+def _engine(a):
+    engine = Engine(**a["config"])
+    last = None
+    for step in a["steps"]:
+        call, now = step["call"], step["now"]
+        if call == "publish":
+            last = engine.publish(_file(step["file"]) if "file" in step else step["flow"], now)
+        elif call == "enroll":
+            last = engine.enroll(step["flow"], step["contacts"], now)
+        elif call == "ack":
+            last = engine.ack(step["key"], step["outcome"], now)
+        elif call == "tick":
+            engine.tick(now)
+            last = None
+        else:
+            raise AssertionError(f"unknown engine call {call}")
+    return last
+
+
 OPS = {
     "validate_flow": _validate,
     "parse_condition": lambda a: Segment.parse(a["text"]).to_dict(),
@@ -65,6 +86,7 @@ OPS = {
     "create_lists": _lists,
     "preview_csv": lambda a: sequenza.preview_csv(a["csv"].encode(), **a["options"]) and None,
     "jsonlogic_apply": lambda a: sequenza.jsonlogic_apply(a["rule"], a["data"]),
+    "engine": _engine,
 }
 
 

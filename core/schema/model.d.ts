@@ -454,6 +454,7 @@ export type ExitedForm = "entered" | "exited";
  */
 export type FidelityStatus = "zero_points" | "half_target" | "target_reached";
 /**
+ * The stable code of a validation finding (each code has one severity).
  */
 export type FindingCode =
   | "flow.trigger.none"
@@ -477,6 +478,7 @@ export type FindingCode =
   | "time.window.ambiguous"
   | "time.recurrence.frequency_out_of_range"
   | "time.recurrence.bad_day"
+  | "time.recurrence.no_times"
   | "flow.send.missing_content"
   | "flow.send.channel_unsupported"
   | "flow.merge_field.malformed"
@@ -844,7 +846,7 @@ export type Trigger =
        * Who enters at each check (everyone in the entry restriction when absent).
        */
       condition?: Condition | null;
-      recurrence: Recurrence;
+      recurrence: RecurrenceRule;
       type: "schedule";
     }
   | {
@@ -900,16 +902,20 @@ export type Recipients =
       kind: "api";
     };
 /**
- * When an automatic send checks its condition. JSON tag: `kind`.
+ * A recurrence, in its JSON form: the one description of "when, again and again" — the
+ * schedule of a flow's automatic send ([`Trigger::Schedule`](crate::flow::Trigger::Schedule))
+ * and the rule of the bindings' `Recurrence` class. JSON tag: `kind`. Times are local `HH:MM`.
  *
- * `every.minutes` must lie between 5 and 1440 (validation code
- * `time.recurrence.frequency_out_of_range`).
+ * This is the document form; [`Recurring`] is its compiled form (validated, fixed in a zone,
+ * optionally inside a send policy), made only by [`RecurrenceRule::compile`] (or
+ * [`RecurrenceRule::compile_for`], which resolves the call's zone first). Flow validation
+ * reports the same problems, with the same codes and paths, as findings.
  */
-export type Recurrence =
+export type RecurrenceRule =
   | {
       kind: "every";
       /**
-       * Minutes between checks, 5 to 1440.
+       * Minutes between occurrences, 5 to 1440.
        */
       minutes: number;
     }
@@ -926,10 +932,37 @@ export type Recurrence =
     }
   | {
       /**
-       * Day of the month; `-1` is the last day.
+       * Day of the month, or `-1`.
        */
       day: number;
       kind: "monthly";
+      /**
+       * Local time of day, `HH:MM`.
+       */
+      time: string;
+    }
+  | {
+      kind: "monthly_weekday";
+      /**
+       * Which occurrence of the weekday.
+       */
+      nth: number;
+      /**
+       * Local time of day, `HH:MM`.
+       */
+      time: string;
+      weekday: Weekday;
+    }
+  | {
+      /**
+       * Day of the month.
+       */
+      day: number;
+      kind: "yearly";
+      /**
+       * Month, 1–12.
+       */
+      month: number;
       /**
        * Local time of day, `HH:MM`.
        */
@@ -944,6 +977,27 @@ export type Gender = "female" | "male";
  * What to do with a row that matches a contact that already exists (by id, e-mail or phone).
  */
 export type MergePolicy = "fill_empty" | "overwrite" | "skip";
+/**
+ * The stable code of a row an import rejects (in the import report and the preview).
+ */
+export type RejectionCode =
+  | "import.row.ragged"
+  | "import.row.empty"
+  | "import.quote.unterminated"
+  | "import.cell.too_large"
+  | "import.encoding.invalid"
+  | "import.email.invalid"
+  | "import.phone.invalid"
+  | "import.date.invalid"
+  | "import.datetime.invalid"
+  | "import.number.invalid"
+  | "import.boolean.invalid"
+  | "import.choice.invalid"
+  | "import.consent.invalid"
+  | "import.time_zone.invalid"
+  | "import.row.no_identity"
+  | "import.field.required"
+  | "import.field.invalid";
 /**
  * Where a list's contacts come from, with its filters. JSON tag `type`.
  *
@@ -1060,70 +1114,6 @@ export type Source =
        */
       file?: string | null;
       type: "csv_import";
-    };
-/**
- * A recurrence, in its JSON form: the flow model's [`Recurrence`](crate::flow::Recurrence)
- * (`every`, `weekly`, `monthly`) plus `monthly_weekday` ("the last Monday") and `yearly`
- * (birthdays). JSON tag: `kind`. Times are local `HH:MM`.
- *
- * Compile it with a zone ([`RecurrenceRule::compile`]) to compute occurrences.
- */
-export type RecurrenceRule =
-  | {
-      kind: "every";
-      /**
-       * Minutes between occurrences.
-       */
-      minutes: number;
-    }
-  | {
-      kind: "weekly";
-      /**
-       * Local times of day, `HH:MM`.
-       */
-      times: string[];
-      /**
-       * The days; empty means every day.
-       */
-      weekdays?: Weekday[];
-    }
-  | {
-      /**
-       * Day of the month, or `-1`.
-       */
-      day: number;
-      kind: "monthly";
-      /**
-       * Local time of day.
-       */
-      time: string;
-    }
-  | {
-      kind: "monthly_weekday";
-      /**
-       * Which occurrence of the weekday.
-       */
-      nth: number;
-      /**
-       * Local time of day.
-       */
-      time: string;
-      weekday: Weekday;
-    }
-  | {
-      /**
-       * Day of the month.
-       */
-      day: number;
-      kind: "yearly";
-      /**
-       * Month, 1–12.
-       */
-      month: number;
-      /**
-       * Local time of day.
-       */
-      time: string;
     };
 /**
  * Which link of the fallback chain gave a contact's time zone.
@@ -1825,10 +1815,7 @@ export interface ImportReport {
  * One problem in one row. A row with any problem is rejected whole: nothing of it is written.
  */
 export interface Rejection {
-  /**
-   * Stable code, one of [`REJECTION_CODES`].
-   */
-  code: string;
+  code: RejectionCode;
   /**
    * 0-based column index; `None` for a problem of the whole row.
    */
@@ -2054,9 +2041,9 @@ export interface PreviewRow {
  */
 export interface PreviewCell {
   /**
-   * The problem code, when the cell is invalid.
+   * The problem code, when the cell is invalid (serialized as its string).
    */
-  code?: string | null;
+  code?: RejectionCode | null;
   /**
    * The cell as read (trimmed).
    */

@@ -10,11 +10,13 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SecondsFormat, Utc};
 use sequenza::condition::eval::{CompiledCondition, EvalContext};
 use sequenza::condition::Condition;
+use sequenza::engine::{EffectKey, Engine, EngineConfig, Outcome};
 use sequenza::flow::WaitNode;
 use sequenza::import::{preview_csv, ImportOptions};
 use sequenza::list::{Audience, List};
+use sequenza::model::{ContactId, FlowId};
 use sequenza::time::{
-    call_zone, local_to_utc, parse_zone, wait_end_for, RecurrenceRule, ZonedPolicy,
+    call_zone, local_to_utc, parse_zone, wait_end_for, CapPolicy, RecurrenceRule, ZonedPolicy,
 };
 use sequenza::{Contact, FieldSchema, Flow};
 use serde_json::{json, Value};
@@ -129,8 +131,63 @@ fn call(op: &str, args: &Value) -> sequenza::Result<Value> {
             Value::Null
         }
         "jsonlogic_apply" => sequenza::jsonlogic::apply(&args["rule"], &args["data"])?,
+        "engine" => engine(args)?,
         other => panic!("unknown op {other}"),
     })
+}
+
+// Engine construction and calls (issue 9 §4): `config` is what the binding constructors take
+// (`default_time_zone`, `fields`, `caps`), `steps` the calls made on the engine in order; the
+// result is the last call's.
+fn engine(args: &Value) -> sequenza::Result<Value> {
+    let config = &args["config"];
+    let mut c = EngineConfig::default();
+    if let Some(zone) = s(config, "default_time_zone") {
+        c.default_time_zone = zone.to_owned();
+    }
+    if let Some(f) = config.get("fields") {
+        c.fields = Some(FieldSchema::from_json(&f.to_string())?);
+    }
+    if let Some(caps) = config.get("caps") {
+        c.caps = Some(CapPolicy::from_json(&caps.to_string())?);
+    }
+    let mut eng = Engine::new(c)?;
+    let mut last = Value::Null;
+    for step in args["steps"].as_array().into_iter().flatten() {
+        let now = at(step, "now");
+        last = match s(step, "call").unwrap_or_default() {
+            "publish" => {
+                let flow = match s(step, "file") {
+                    Some(f) => Flow::from_json(&file(f))?,
+                    None => Flow::from_json(&step["flow"].to_string())?,
+                };
+                serde_json::to_value(eng.publish(flow, now)?).unwrap()
+            }
+            "enroll" => {
+                let ids: Vec<ContactId> = step["contacts"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .filter_map(Value::as_str)
+                    .map(ContactId::new)
+                    .collect();
+                let flow = FlowId::new(s(step, "flow").unwrap_or_default());
+                serde_json::to_value(eng.enroll(&flow, &ids, now)?).unwrap()
+            }
+            "ack" => {
+                let key = EffectKey(s(step, "key").unwrap_or_default().to_owned());
+                let outcome: Outcome = serde_json::from_value(step["outcome"].clone()).unwrap();
+                eng.ack(&key, outcome, now, None)?;
+                Value::Null
+            }
+            "tick" => {
+                eng.tick(now)?;
+                Value::Null
+            }
+            other => panic!("unknown engine call {other}"),
+        };
+    }
+    Ok(last)
 }
 
 /// An error as the vectors write it: area, code and the location fields that apply.

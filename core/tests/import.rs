@@ -316,7 +316,7 @@ fn preview_writes_nothing_and_shows_problems() {
     assert_eq!(p.rows.len(), 9);
     assert_eq!(p.rows[0].cells[3].value, Some("+393331234567".into()));
     assert_eq!(
-        p.rows[2].cells[2].code.as_deref(),
+        p.rows[2].cells[2].code.map(|c| c.as_str()),
         Some("import.email.invalid")
     );
     assert!(p.rows[0].rejections.is_empty());

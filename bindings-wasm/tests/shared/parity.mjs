@@ -11,7 +11,7 @@
 const CLASS = {
   format: 'FormatError', parse: 'ConditionSyntaxError', condition: 'ConditionError',
   segment: 'SegmentError', time: 'TimeError', list: 'ListError', import: 'CsvImportError',
-  jsonlogic: 'JsonLogicError',
+  jsonlogic: 'JsonLogicError', engine: 'EngineError',
 };
 const CAMEL = { csv_column: 'csvColumn', column_name: 'columnName', byte_offset: 'byteOffset' };
 
@@ -48,6 +48,23 @@ function ops(api, flavor, readFile) {
       return null;
     },
     jsonlogic_apply: async (a) => api.jsonlogicApply(a.rule, a.data),
+    // Engine construction and calls (issue 9 §4): the constructor's options, then the steps.
+    engine: async (a) => {
+      const c = a.config;
+      const options = Object.fromEntries(Object.entries({ defaultTimeZone: c.default_time_zone, fields: c.fields, caps: c.caps })
+        .filter(([, v]) => v !== undefined));
+      const engine = new api.Engine(options);
+      let last = null;
+      for (const step of a.steps) {
+        const { call, now } = step;
+        if (call === 'publish') last = engine.publish(step.file ? await readFile(step.file) : step.flow, now);
+        else if (call === 'enroll') last = engine.enroll(step.flow, step.contacts, now);
+        else if (call === 'ack') last = engine.ack(step.key, step.outcome, now) ?? null;
+        else if (call === 'tick') { engine.tick(now); last = null; }
+        else throw new Error(`unknown engine call ${call}`);
+      }
+      return last;
+    },
   };
 }
 

@@ -170,13 +170,12 @@ impl CompiledFlow {
                         parts.condition =
                             Some(compile(c, schema, &flow, &format!("{at}/condition"))?);
                     }
-                    parts.recurring =
-                        Some(Recurring::from_flow(recurrence, zone).map_err(|e| {
-                            EngineError::new(EngineCode::FlowInvalid, e.message())
-                                .flow(&flow.id)
-                                .path(format!("{at}/recurrence"))
-                                .into_error()
-                        })?);
+                    parts.recurring = Some(recurrence.compile(zone).map_err(|e| {
+                        EngineError::new(EngineCode::FlowInvalid, e.message())
+                            .flow(&flow.id)
+                            .path(format!("{at}/recurrence"))
+                            .into_error()
+                    })?);
                 }
                 Trigger::Manual {
                     recipients: Recipients::Filter { condition },

@@ -245,7 +245,7 @@ code_enum! {
     /// ```
     RejectionCode in Import {
         RowRagged = "import.row.ragged": "a row has more or fewer cells than the header",
-        RowEmpty = "import.row.empty": "a row has no identity (no id, e-mail or phone) or no cells",
+        RowEmpty = "import.row.empty": "no used column of a row has a value",
         QuoteUnterminated = "import.quote.unterminated": "a quoted cell never ends",
         CellTooLarge = "import.cell.too_large": "a cell is larger than the limit",
         EncodingInvalid = "import.encoding.invalid": "a row is not valid text in the file's encoding",
@@ -417,7 +417,8 @@ finding_codes! {
         TimeMalformed = "time.time.malformed", Time, Error: "a local time is not HH:MM (00:00–23:59)",
         QuietHoursMalformed = "time.window.ambiguous", Time, Error: "a time window starts and ends at the same time",
         ScheduleFrequencyOutOfRange = "time.recurrence.frequency_out_of_range", Time, Error: "an automatic send checks more often than every 5 minutes or less often than every 24 hours",
-        ScheduleBadDay = "time.recurrence.bad_day", Time, Error: "a monthly recurrence names a day outside 1–31 (or -1)",
+        ScheduleBadDay = "time.recurrence.bad_day", Time, Error: "a recurrence names a day of the month, a week number or a date that does not exist",
+        RecurrenceNoTimes = "time.recurrence.no_times", Time, Error: "a weekly recurrence without a time of day",
         SendMissingContent = "flow.send.missing_content", Flow, Error: "a send has no template and lacks the content its channel needs",
         SendChannelUnsupported = "flow.send.channel_unsupported", Flow, Error: "questions, menus and inbound triggers work on WhatsApp and SMS only",
         MergeFieldMalformed = "flow.merge_field.malformed", Merge, Error: "a `{{ … }}` merge field is malformed",
@@ -458,8 +459,6 @@ fn build() -> Vec<CodeInfo> {
         EngineCode::INFOS,
         StoreCode::INFOS,
         FindingCode::INFOS,
-        EngineCode::INFOS,
-        StoreCode::INFOS,
     ];
     let mut out: Vec<CodeInfo> = Vec::new();
     for info in parts.iter().flat_map(|p| p.iter()) {
@@ -595,14 +594,25 @@ impl From<SegmentCode> for ConditionErrorCode {
 
 code_enum!(@common ConditionErrorCode);
 
+/// A code enum in the JSON Schema: a string, one of its codes.
 #[cfg(feature = "schema")]
-impl schemars::JsonSchema for FindingCode {
-    fn schema_name() -> std::borrow::Cow<'static, str> {
-        "FindingCode".into()
-    }
+macro_rules! code_schema {
+    ($($name:ident: $description:literal),+) => {$(
+        impl schemars::JsonSchema for $name {
+            fn schema_name() -> std::borrow::Cow<'static, str> {
+                stringify!($name).into()
+            }
 
-    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
-        let codes: Vec<&str> = FindingCode::ALL.iter().map(|c| c.as_str()).collect();
-        schemars::json_schema!({ "type": "string", "enum": codes })
-    }
+            fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+                let codes: Vec<&str> = $name::ALL.iter().map(|c| c.as_str()).collect();
+                schemars::json_schema!({ "description": $description, "type": "string", "enum": codes })
+            }
+        }
+    )+};
 }
+
+#[cfg(feature = "schema")]
+code_schema!(
+    FindingCode: "The stable code of a validation finding (each code has one severity).",
+    RejectionCode: "The stable code of a row an import rejects (in the import report and the preview)."
+);

@@ -36,7 +36,7 @@ pub use settings::{
     EntryRestriction, FlowGoal, FlowSettings, HttpMethod, OutsideWindow, Reentry, SendPolicy,
     TimeWindow, Webhook, Webhooks,
 };
-pub use trigger::{KeywordMode, MembershipChange, MessageMatch, Recipients, Recurrence, Trigger};
+pub use trigger::{KeywordMode, MembershipChange, MessageMatch, Recipients, Trigger};
 
 use crate::model::{FlowId, NodeId};
 

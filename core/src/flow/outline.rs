@@ -2,7 +2,8 @@
 
 use std::fmt::Write;
 
-use super::{Flow, MessageMatch, NodeKind, Recipients, Recurrence, Trigger};
+use super::{Flow, MessageMatch, NodeKind, Recipients, Trigger};
+use crate::time::RecurrenceRule as Recurrence;
 
 pub(super) fn outline(flow: &Flow) -> String {
     let mut out = String::new();
@@ -72,6 +73,12 @@ fn describe_trigger(t: &Trigger) -> String {
                 Recurrence::Every { minutes } => format!("every {minutes} minutes"),
                 Recurrence::Weekly { weekdays, times } => format!("{weekdays:?} at {times:?}"),
                 Recurrence::Monthly { day, time } => format!("monthly on day {day} at {time}"),
+                Recurrence::MonthlyWeekday { nth, weekday, time } => {
+                    format!("monthly on weekday {nth} {weekday:?} at {time}")
+                }
+                Recurrence::Yearly { month, day, time } => {
+                    format!("yearly on {month}/{day} at {time}")
+                }
             };
             match condition {
                 Some(c) => format!("{when}, contacts where {c}"),

@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::condition::Condition;
 use crate::model::{Channel, ListId, SegmentId, Value};
-use crate::time::Weekday;
 
 pub use crate::engine::trigger::MembershipChange;
 
@@ -88,8 +87,9 @@ crate::tagged::tagged_enum! {
     },
     /// An automatic send: on a recurrence, every contact matching `condition` enters.
     Schedule {
-        /// When the condition is checked.
-        recurrence: Recurrence,
+        /// When the condition is checked: `every` (5 to 1440 minutes), `weekly`, `monthly`,
+        /// `monthly_weekday` or `yearly` (see [`RecurrenceRule`](crate::time::RecurrenceRule)).
+        recurrence: crate::time::RecurrenceRule,
         /// Who enters at each check (everyone in the entry restriction when absent).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         condition: Option<Condition>,
@@ -177,39 +177,5 @@ crate::tagged::tagged_enum! {
     },
     /// Contacts named in an API call.
     Api {},
-}
-}
-
-crate::tagged::tagged_enum! {
-    tag = "kind", repr = RecurrenceRepr;
-/// When an automatic send checks its condition. JSON tag: `kind`.
-///
-/// `every.minutes` must lie between 5 and 1440 (validation code
-/// `time.recurrence.frequency_out_of_range`).
-#[derive(Debug, Clone, PartialEq)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
-#[non_exhaustive]
-    pub enum Recurrence {
-    /// Every N minutes.
-    Every {
-        /// Minutes between checks, 5 to 1440.
-        minutes: i64,
-    },
-    /// At given local times on chosen weekdays (every day when `weekdays` is empty).
-    Weekly {
-        /// The days; empty means every day.
-        #[serde(default, skip_serializing_if = "Vec::is_empty")]
-        weekdays: Vec<Weekday>,
-        /// Local times of day, `HH:MM`.
-        times: Vec<String>,
-    },
-    /// Once a month on a day (1–31, or -1 for the last day) at a local time.
-    Monthly {
-        /// Day of the month; `-1` is the last day.
-        day: i64,
-        /// Local time of day, `HH:MM`.
-        time: String,
-    },
 }
 }

@@ -337,17 +337,15 @@ struct AudienceTarget<'a> {
     next: u64,
 }
 
-impl ImportTarget for AudienceTarget<'_> {
-    fn find_by_id(&self, id: &ContactId) -> Option<Contact> {
-        self.audience.contact(id).cloned()
+impl ContactStore for AudienceTarget<'_> {
+    fn get(&self, id: &ContactId) -> Option<&Contact> {
+        self.audience.contact(id)
     }
-    fn find_by_email(&self, email: &str) -> Option<Contact> {
-        let id = ContactStore::find_by_email(&*self.audience, email)?;
-        self.audience.contact(id).cloned()
+    fn find_by_email(&self, email: &str) -> Option<&ContactId> {
+        ContactStore::find_by_email(&*self.audience, email)
     }
-    fn find_by_phone(&self, phone: &str) -> Option<Contact> {
-        let id = ContactStore::find_by_phone(&*self.audience, phone)?;
-        self.audience.contact(id).cloned()
+    fn find_by_phone(&self, phone: &str) -> Option<&ContactId> {
+        ContactStore::find_by_phone(&*self.audience, phone)
     }
     fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) -> crate::Result<()> {
         let id = contact.id.clone();
@@ -356,6 +354,13 @@ impl ImportTarget for AudienceTarget<'_> {
         self.changes.extend(changes);
         Ok(())
     }
+    /// An import never removes; removing through the target is the audience's removal.
+    fn remove(&mut self, id: &ContactId, now: DateTime<Utc>) -> crate::Result<Option<Contact>> {
+        ContactStore::remove(&mut *self.audience, id, now)
+    }
+}
+
+impl ImportTarget for AudienceTarget<'_> {
     fn new_id(&mut self) -> ContactId {
         loop {
             self.next += 1;

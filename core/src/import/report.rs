@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::mapping::ColumnMapping;
 use super::options::Detected;
+use crate::error::RejectionCode;
 use crate::model::{ContactId, Value};
 
 /// Every code a [`Rejection`] can carry.
@@ -67,8 +68,9 @@ pub struct Rejection {
     pub column: Option<usize>,
     /// The column's header name.
     pub column_name: Option<String>,
-    /// Stable code, one of [`REJECTION_CODES`].
-    pub code: String,
+    /// Stable code, one of [`RejectionCode`] (serialized as its string, one of
+    /// [`REJECTION_CODES`]).
+    pub code: RejectionCode,
     /// The raw cell (or row) as read, cut to 200 characters.
     pub value: String,
     /// What is wrong, for a person.
@@ -156,8 +158,8 @@ pub struct PreviewCell {
     pub raw: String,
     /// The value it would be imported as; `None` when empty, unused or invalid.
     pub value: Option<Value>,
-    /// The problem code, when the cell is invalid.
-    pub code: Option<String>,
+    /// The problem code, when the cell is invalid (serialized as its string).
+    pub code: Option<RejectionCode>,
 }
 
 /// One row as it would be imported.
@@ -179,7 +181,7 @@ pub struct PreviewRow {
 /// use sequenza::import::{preview_csv, ImportOptions};
 /// let p = preview_csv("Nome;Email\nAnna;anna@example\n".as_bytes(), &ImportOptions::default(),
 ///     &Default::default()).unwrap();
-/// assert_eq!(p.rows[0].cells[1].code.as_deref(), Some("import.email.invalid"));
+/// assert_eq!(p.rows[0].cells[1].code.map(|c| c.as_str()), Some("import.email.invalid"));
 /// ```
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]

@@ -10,6 +10,7 @@ use super::mapping::{ColumnMapping, Target};
 use super::options::Detected;
 use super::reader::Status;
 use super::report::{PreviewCell, Rejection};
+use crate::error::RejectionCode;
 use crate::model::{Channel, ContactId, FieldSchema, FieldType, Value};
 use crate::phone::PhoneNormalizer;
 
@@ -101,18 +102,18 @@ impl Ctx<'_> {
         rejections: &mut Vec<Rejection>,
     ) -> Option<RowData> {
         let before = rejections.len();
-        let whole = |code: &str, column: Option<usize>, message: String| Rejection {
+        let whole = |code: RejectionCode, column: Option<usize>, message: String| Rejection {
             row,
             column,
             column_name: column.and_then(|c| self.name(c)),
-            code: code.to_owned(),
+            code,
             value: cut(&self.decode(&raw()).unwrap_or_else(|e| e)),
             message,
         };
         match status {
             Status::TooLarge { column } => {
                 rejections.push(whole(
-                    "import.cell.too_large",
+                    RejectionCode::CellTooLarge,
                     Some(column),
                     "the row is longer than the row size limit".to_owned(),
                 ));
@@ -120,7 +121,7 @@ impl Ctx<'_> {
             }
             Status::Unterminated => {
                 rejections.push(whole(
-                    "import.quote.unterminated",
+                    RejectionCode::QuoteUnterminated,
                     Some(len.saturating_sub(1)),
                     "a quoted cell is still open at the end of the file".to_owned(),
                 ));
@@ -130,7 +131,7 @@ impl Ctx<'_> {
         }
         if len != self.columns.len() {
             rejections.push(whole(
-                "import.row.ragged",
+                RejectionCode::RowRagged,
                 None,
                 format!("the row has {len} cells, the header {}", self.columns.len()),
             ));
@@ -152,7 +153,7 @@ impl Ctx<'_> {
                         row,
                         column: Some(i),
                         column_name: Some(mapping.name.clone()),
-                        code: "import.encoding.invalid".to_owned(),
+                        code: RejectionCode::EncodingInvalid,
                         value: cut(&lossy),
                         message: "the cell is not valid UTF-8".to_owned(),
                     });
@@ -160,7 +161,7 @@ impl Ctx<'_> {
                         p.push(PreviewCell {
                             raw: lossy.into_owned(),
                             value: None,
-                            code: Some("import.encoding.invalid".to_owned()),
+                            code: Some(RejectionCode::EncodingInvalid),
                         });
                     }
                     continue;
@@ -176,7 +177,7 @@ impl Ctx<'_> {
                     row,
                     column: Some(i),
                     column_name: Some(mapping.name.clone()),
-                    code: (*code).to_owned(),
+                    code: *code,
                     value: cut(t),
                     message: message.clone(),
                 });
@@ -185,7 +186,7 @@ impl Ctx<'_> {
                 p.push(PreviewCell {
                     raw: t.to_owned(),
                     value,
-                    code: problem.map(|(c, _)| c.to_owned()),
+                    code: problem.map(|(c, _)| c),
                 });
             }
         }
@@ -200,7 +201,7 @@ impl Ctx<'_> {
             && data.consent.is_empty()
         {
             rejections.push(whole(
-                "import.row.empty",
+                RejectionCode::RowEmpty,
                 None,
                 "the row has no value in a used column".to_owned(),
             ));
@@ -226,7 +227,7 @@ impl Ctx<'_> {
                             .and_then(|c| self.name(c))
                             .unwrap_or_else(|| def.key.clone()),
                     ),
-                    code: "import.field.required".to_owned(),
+                    code: RejectionCode::FieldRequired,
                     value: String::new(),
                     message: format!("the required field `{}` has no value", def.key),
                 });
@@ -238,7 +239,7 @@ impl Ctx<'_> {
         if data.id.is_none() && data.email.is_none() && data.phone.is_none() {
             if !self.anonymous {
                 rejections.push(whole(
-                    "import.row.no_identity",
+                    RejectionCode::RowNoIdentity,
                     None,
                     "the row has no e-mail, phone or id: importing it again would make another contact (set `anonymous` to import such rows)".to_owned(),
                 ));
@@ -257,8 +258,8 @@ impl Ctx<'_> {
         column: usize,
         t: &str,
         data: &mut RowData,
-    ) -> (Option<Value>, Option<(&'static str, String)>) {
-        let bad = |code: &'static str, what: &str| {
+    ) -> (Option<Value>, Option<(RejectionCode, String)>) {
+        let bad = |code: RejectionCode, what: &str| {
             (None, Some((code, format!("`{}` is not {what}", cut(t)))))
         };
         match target {
@@ -271,14 +272,14 @@ impl Ctx<'_> {
                     data.email = Some(e.clone());
                     (Some(Value::Text(e)), None)
                 }
-                None => bad("import.email.invalid", "an e-mail address"),
+                None => bad(RejectionCode::EmailInvalid, "an e-mail address"),
             },
             Target::Phone => match self.phone.normalize(t) {
                 Some(p) => {
                     data.phone = Some(p.clone());
                     (Some(Value::Text(p)), None)
                 }
-                None => bad("import.phone.invalid", "a valid phone number"),
+                None => bad(RejectionCode::PhoneInvalid, "a valid phone number"),
             },
             Target::Tags => {
                 let tags: Vec<Value> = split_list(t).map(Value::from).collect();
@@ -299,14 +300,14 @@ impl Ctx<'_> {
                     }
                     (Some(Value::Bool(b)), None)
                 }
-                None => bad("import.consent.invalid", "yes or no"),
+                None => bad(RejectionCode::ConsentInvalid, "yes or no"),
             },
             Target::TimeZone => match crate::time::parse_zone(t) {
                 Ok(_) => {
                     data.time_zone = Some(t.to_owned());
                     (Some(Value::from(t)), None)
                 }
-                Err(_) => bad("import.time_zone.invalid", "an IANA time zone"),
+                Err(_) => bad(RejectionCode::TimeZoneInvalid, "an IANA time zone"),
             },
             Target::Locale => {
                 data.locale = Some(t.to_owned());
@@ -317,20 +318,20 @@ impl Ctx<'_> {
                 let value = match ty {
                     FieldType::Number => match parse_number(t, self.detected.decimal) {
                         Some(n) => Value::Number(n),
-                        None => return bad("import.number.invalid", "a number"),
+                        None => return bad(RejectionCode::NumberInvalid, "a number"),
                     },
                     FieldType::Boolean => match parse_bool(t) {
                         Some(b) => Value::Bool(b),
-                        None => return bad("import.boolean.invalid", "yes or no"),
+                        None => return bad(RejectionCode::BooleanInvalid, "yes or no"),
                     },
                     FieldType::Date => match parse_date(t, self.detected.date_order) {
                         Some(d) => Value::Text(d.format("%Y-%m-%d").to_string()),
-                        None => return bad("import.date.invalid", "a date"),
+                        None => return bad(RejectionCode::DateInvalid, "a date"),
                     },
                     FieldType::DateTime => {
                         match parse_datetime_in(t, self.detected.date_order, self.zone) {
                             Some(d) => Value::Text(d.to_rfc3339_opts(SecondsFormat::AutoSi, true)),
-                            None => return bad("import.datetime.invalid", "a date and time"),
+                            None => return bad(RejectionCode::DatetimeInvalid, "a date and time"),
                         }
                     }
                     FieldType::Choice => {
@@ -341,7 +342,10 @@ impl Ctx<'_> {
                         {
                             Some(c) => Value::Text(c.clone()),
                             None => {
-                                return bad("import.choice.invalid", "one of the field's choices")
+                                return bad(
+                                    RejectionCode::ChoiceInvalid,
+                                    "one of the field's choices",
+                                )
                             }
                         }
                     }
@@ -350,7 +354,10 @@ impl Ctx<'_> {
                 };
                 // The model's own check, for every type (one place knows the JSON forms).
                 if !ty.fits(&value, &self.choices[column]) {
-                    return bad("import.field.invalid", &format!("a {} value", ty.word()));
+                    return bad(
+                        RejectionCode::FieldInvalid,
+                        &format!("a {} value", ty.word()),
+                    );
                 }
                 data.fields.insert(key.clone(), value.clone());
                 (Some(value), None)

@@ -16,6 +16,7 @@ use super::report::{Duplicate, ImportReport, Preview, PreviewRow, Progress, Reje
 use super::row::{Ctx, RowData};
 use super::sniff::{detect, SNIFF_BYTES};
 use super::target::ImportTarget;
+use crate::error::RejectionCode;
 use crate::model::{Consent, ConsentStatus, Contact, FieldSchema, FieldType};
 use crate::phone::PhoneNormalizer;
 
@@ -302,11 +303,10 @@ fn fits(schema: &FieldSchema, c: &mut Contact, row: u64) -> Option<Rejection> {
         column: None,
         column_name: Some(problem.field),
         code: if problem.required {
-            "import.field.required"
+            RejectionCode::FieldRequired
         } else {
-            "import.field.invalid"
-        }
-        .to_owned(),
+            RejectionCode::FieldInvalid
+        },
         value: String::new(),
         message: problem.message,
     })
@@ -321,7 +321,7 @@ fn refused(row: u64, e: &crate::Error) -> Rejection {
             .path()
             .and_then(|p| p.strip_prefix("/fields/"))
             .map(str::to_owned),
-        code: "import.field.invalid".to_owned(),
+        code: RejectionCode::FieldInvalid,
         value: String::new(),
         message: e.to_string(),
     }
@@ -414,12 +414,12 @@ pub(crate) fn import<R: Read, T: ImportTarget + ?Sized>(
         for &(kind, value) in &keys {
             if let Some(&first) = seen.get(&key_hash(kind, value)) {
                 let found = match kind {
-                    0 => data.id.as_ref().and_then(|i| target.find_by_id(i)),
+                    0 => data.id.as_ref().filter(|i| target.get(i).is_some()),
                     1 => target.find_by_email(value),
                     _ => target.find_by_phone(value),
                 };
-                if let Some(c) = found {
-                    dup = Some((first, c.id));
+                if let Some(id) = found {
+                    dup = Some((first, id.clone()));
                     break;
                 }
             }
@@ -438,9 +438,13 @@ pub(crate) fn import<R: Read, T: ImportTarget + ?Sized>(
         let existing = data
             .id
             .as_ref()
-            .and_then(|i| target.find_by_id(i))
-            .or_else(|| data.email.as_deref().and_then(|e| target.find_by_email(e)))
-            .or_else(|| data.phone.as_deref().and_then(|p| target.find_by_phone(p)));
+            .and_then(|i| target.get(i))
+            .or_else(|| {
+                let by_email = data.email.as_deref().and_then(|e| target.find_by_email(e));
+                let by_phone = || data.phone.as_deref().and_then(|p| target.find_by_phone(p));
+                by_email.or_else(by_phone).and_then(|id| target.get(id))
+            })
+            .cloned();
         for h in hashes {
             seen.entry(h).or_insert(row);
         }

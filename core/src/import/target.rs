@@ -5,32 +5,28 @@ use chrono::{DateTime, Utc};
 use std::collections::BTreeMap;
 
 use crate::model::{Contact, ContactId};
-use crate::store::ContactKeys;
+use crate::store::{ContactKeys, ContactStore};
 
-/// What an import merges into: find a contact by id, e-mail or phone, and insert or replace one.
+/// What an import merges into: a [`ContactStore`] (find a contact by id, e-mail or phone;
+/// insert or replace one) that also hands out ids for new contacts. Every
+/// [`Store`](crate::store::Store) is one (through its audience), and so is [`MemoryTarget`].
 ///
-/// Implement it over your own store; [`MemoryTarget`] is a simple in-memory one.
+/// `upsert` errors (the store refuses the contact, e.g. a value its field schema does not
+/// accept) reject the row with `import.field.invalid` and the error's message.
 ///
 /// ```
 /// use sequenza::import::{ImportTarget, MemoryTarget};
 /// use sequenza::model::Contact;
+/// use sequenza::store::ContactStore;
 /// let mut t = MemoryTarget::default();
 /// let mut c = Contact::new("c1");
 /// c.email = Some("anna@example.com".into());
-/// t.upsert(c, "2026-11-25T18:51:00Z".parse().unwrap());
-/// assert_eq!(t.find_by_email("anna@example.com").unwrap().id.as_str(), "c1");
+/// t.upsert(c, "2026-11-25T18:51:00Z".parse().unwrap())?;
+/// assert_eq!(t.find_by_email("anna@example.com").unwrap().as_str(), "c1");
+/// assert_ne!(t.new_id().as_str(), "c1");
+/// # Ok::<(), sequenza::Error>(())
 /// ```
-pub trait ImportTarget {
-    /// The contact with this id.
-    fn find_by_id(&self, id: &ContactId) -> Option<Contact>;
-    /// The contact with this (lowercased) e-mail address.
-    fn find_by_email(&self, email: &str) -> Option<Contact>;
-    /// The contact with this E.164 phone number.
-    fn find_by_phone(&self, phone: &str) -> Option<Contact>;
-    /// Inserts the contact, or replaces the one with the same id. `now` is the import's time.
-    /// An error (the store refuses the contact, e.g. a value its field schema does not accept)
-    /// rejects the row with `import.field.invalid` and the error's message.
-    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) -> crate::Result<()>;
+pub trait ImportTarget: ContactStore {
     /// A fresh id for a new contact whose row has no id column.
     fn new_id(&mut self) -> ContactId;
 }
@@ -89,22 +85,30 @@ impl MemoryTarget {
     }
 }
 
-impl ImportTarget for MemoryTarget {
-    fn find_by_id(&self, id: &ContactId) -> Option<Contact> {
-        self.contacts.get(id).cloned()
-    }
-    fn find_by_email(&self, email: &str) -> Option<Contact> {
-        let id = self.keys.by_email(email)?;
-        self.contacts.get(id).cloned()
-    }
-    fn find_by_phone(&self, phone: &str) -> Option<Contact> {
-        let id = self.keys.by_phone(phone)?;
-        self.contacts.get(id).cloned()
+impl ContactStore for MemoryTarget {
+    fn get(&self, id: &ContactId) -> Option<&Contact> {
+        self.contacts.get(id)
     }
     fn upsert(&mut self, contact: Contact, _now: DateTime<Utc>) -> crate::Result<()> {
         self.insert(contact);
         Ok(())
     }
+    fn find_by_email(&self, email: &str) -> Option<&ContactId> {
+        self.keys.by_email(email)
+    }
+    fn find_by_phone(&self, phone: &str) -> Option<&ContactId> {
+        self.keys.by_phone(phone)
+    }
+    fn remove(&mut self, id: &ContactId, _now: DateTime<Utc>) -> crate::Result<Option<Contact>> {
+        let old = self.contacts.remove(id);
+        if let Some(c) = &old {
+            self.keys.remove(c);
+        }
+        Ok(old)
+    }
+}
+
+impl ImportTarget for MemoryTarget {
     fn new_id(&mut self) -> ContactId {
         loop {
             self.next += 1;
@@ -116,35 +120,7 @@ impl ImportTarget for MemoryTarget {
     }
 }
 
-/// Every [`Store`](crate::store::Store) is an import target: the contacts go into its audience
-/// (the list changes they cause wait in [`Audience::take_changes`](crate::list::Audience::take_changes);
-/// [`Engine::import_csv`](crate::engine::Engine::import_csv) imports into an engine's audience
-/// and fires the flows they start).
-///
-/// ```
-/// use sequenza::import::{import_csv, ImportOptions};
-/// use sequenza::store::MemoryStore;
-/// let mut store = MemoryStore::new();
-/// let report = import_csv(b"email\nanna@example.com\n".as_slice(), &ImportOptions::default(),
-///     &Default::default(), &mut store, "2026-11-25T18:51:00Z".parse().unwrap(), &mut |_| {}).unwrap();
-/// assert_eq!((report.imported, store.len()), (1, 1));
-/// ```
 impl<S: crate::store::Store> ImportTarget for S {
-    fn find_by_id(&self, id: &ContactId) -> Option<Contact> {
-        self.audience().contact(id).cloned()
-    }
-    fn find_by_email(&self, email: &str) -> Option<Contact> {
-        let id = crate::store::ContactStore::find_by_email(self.audience(), email)?;
-        self.audience().contact(id).cloned()
-    }
-    fn find_by_phone(&self, phone: &str) -> Option<Contact> {
-        let id = crate::store::ContactStore::find_by_phone(self.audience(), phone)?;
-        self.audience().contact(id).cloned()
-    }
-    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) -> crate::Result<()> {
-        // An audience with a field schema refuses a contact that does not fit it.
-        crate::store::ContactStore::upsert(self.audience_mut(), contact, now)
-    }
     fn new_id(&mut self) -> ContactId {
         let mut n = self.audience().contact_count() as u64;
         loop {

@@ -8,7 +8,7 @@ use crate::hash::FastMap as HashMap;
 use chrono::{DateTime, Utc};
 
 use super::state::{Batch, Enrollment, FlowHead, StatDelta, StatKind, Store, WaitKind};
-use super::{ContactStore, StoreError};
+use super::StoreError;
 use crate::engine::{Counts, Effect, EffectKey, EnrollmentState, FlowStats, HistoryEntry};
 use crate::flow::{Flow, FlowStatus};
 use crate::list::Audience;
@@ -16,7 +16,7 @@ use crate::model::{Contact, ContactId, FlowId};
 use crate::time::SentMessage;
 
 /// Everything in memory: an [`Audience`] (contacts, events, lists, segments) and the flow
-/// engine's state. Implements [`Store`] and [`ContactStore`].
+/// engine's state. Implements [`Store`] (and so [`ContactStore`](super::ContactStore)).
 ///
 /// A waiting enrollment takes a fixed-size slot (ids interned to `u32`, instants as
 /// microseconds) plus its timer entry: see `benches/RESULTS.md` for the measured bytes.
@@ -554,28 +554,6 @@ impl Store for MemoryStore {
     }
 
     fn rollback(&mut self) {}
-}
-
-impl ContactStore for MemoryStore {
-    fn get(&self, id: &ContactId) -> Option<&Contact> {
-        self.audience.contact(id)
-    }
-
-    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) -> crate::Result<()> {
-        ContactStore::upsert(&mut self.audience, contact, now)
-    }
-
-    fn find_by_email(&self, email: &str) -> Option<&ContactId> {
-        ContactStore::find_by_email(&self.audience, email)
-    }
-
-    fn find_by_phone(&self, phone: &str) -> Option<&ContactId> {
-        ContactStore::find_by_phone(&self.audience, phone)
-    }
-
-    fn remove(&mut self, id: &ContactId, now: DateTime<Utc>) -> crate::Result<Option<Contact>> {
-        ContactStore::remove(&mut self.audience, id, now)
-    }
 }
 
 #[cfg(test)]

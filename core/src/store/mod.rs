@@ -37,10 +37,12 @@ pub use crate::engine::error::{StoreCode, StoreError};
 
 use crate::model::{Contact, ContactId};
 
-/// A place contacts are kept, looked up by id, e-mail or phone.
+/// A place contacts are kept, looked up by id, e-mail or phone: the one contact-store seam.
 ///
-/// Implemented by [`MemoryStore`] and by [`Audience`](crate::list::Audience) (which also keeps
-/// its lists current on every change).
+/// Implemented by [`Audience`](crate::list::Audience) (which also keeps its lists current on
+/// every change), by every engine [`Store`] (through its audience) and by
+/// [`MemoryTarget`](crate::import::MemoryTarget); an import writes into any
+/// [`ImportTarget`](crate::import::ImportTarget), a contact store that also hands out ids.
 pub trait ContactStore {
     /// The contact with this id.
     fn get(&self, id: &ContactId) -> Option<&Contact>;
@@ -52,4 +54,27 @@ pub trait ContactStore {
     fn find_by_phone(&self, phone: &str) -> Option<&ContactId>;
     /// Removes a contact at `now`; returns it when it existed.
     fn remove(&mut self, id: &ContactId, now: DateTime<Utc>) -> crate::Result<Option<Contact>>;
+}
+
+/// Every engine store keeps its contacts in its audience.
+impl<S: Store> ContactStore for S {
+    fn get(&self, id: &ContactId) -> Option<&Contact> {
+        self.audience().contact(id)
+    }
+
+    fn upsert(&mut self, contact: Contact, now: DateTime<Utc>) -> crate::Result<()> {
+        ContactStore::upsert(self.audience_mut(), contact, now)
+    }
+
+    fn find_by_email(&self, email: &str) -> Option<&ContactId> {
+        ContactStore::find_by_email(self.audience(), email)
+    }
+
+    fn find_by_phone(&self, phone: &str) -> Option<&ContactId> {
+        ContactStore::find_by_phone(self.audience(), phone)
+    }
+
+    fn remove(&mut self, id: &ContactId, now: DateTime<Utc>) -> crate::Result<Option<Contact>> {
+        ContactStore::remove(self.audience_mut(), id, now)
+    }
 }

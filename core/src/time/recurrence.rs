@@ -3,9 +3,8 @@
 use crate::error::TimeCode;
 use chrono::{DateTime, Datelike, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
-use serde::{Deserialize, Serialize};
 
-use super::error::{err, exhausted, out_of_range};
+use super::error::{err, exhausted, out_of_range, TimeError};
 use super::local::{resolve, wall, LocalTime, DAY_MINUTES};
 use super::policy::Policy;
 use super::{DaySet, Weekday};
@@ -18,11 +17,16 @@ pub const MAX_OCCURRENCES: usize = 200_000;
 /// search may take. A recurrence accepted by [`Recurring::within`] needs a handful.
 const MAX_HOPS: usize = 5_000;
 
-/// A recurrence, in its JSON form: the flow model's [`Recurrence`](crate::flow::Recurrence)
-/// (`every`, `weekly`, `monthly`) plus `monthly_weekday` ("the last Monday") and `yearly`
-/// (birthdays). JSON tag: `kind`. Times are local `HH:MM`.
+crate::tagged::tagged_enum! {
+    tag = "kind", repr = RecurrenceRuleRepr;
+/// A recurrence, in its JSON form: the one description of "when, again and again" — the
+/// schedule of a flow's automatic send ([`Trigger::Schedule`](crate::flow::Trigger::Schedule))
+/// and the rule of the bindings' `Recurrence` class. JSON tag: `kind`. Times are local `HH:MM`.
 ///
-/// Compile it with a zone ([`RecurrenceRule::compile`]) to compute occurrences.
+/// This is the document form; [`Recurring`] is its compiled form (validated, fixed in a zone,
+/// optionally inside a send policy), made only by [`RecurrenceRule::compile`] (or
+/// [`RecurrenceRule::compile_for`], which resolves the call's zone first). Flow validation
+/// reports the same problems, with the same codes and paths, as findings.
 ///
 /// ```
 /// use sequenza::time::RecurrenceRule;
@@ -30,14 +34,14 @@ const MAX_HOPS: usize = 5_000;
 /// assert_eq!(r.to_rrule()?, "FREQ=MONTHLY;BYDAY=-1MO;BYHOUR=9;BYMINUTE=0");
 /// # Ok::<(), sequenza::Error>(())
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(deny_unknown_fields)]
 #[non_exhaustive]
-pub enum RecurrenceRule {
+    pub enum RecurrenceRule {
     /// Every `minutes` minutes (5 to 1440), counted from each local midnight: 00:00, 00:N, …
     Every {
-        /// Minutes between occurrences.
+        /// Minutes between occurrences, 5 to 1440.
         minutes: i64,
     },
     /// At local `times` on `weekdays` (every day when empty).
@@ -53,7 +57,7 @@ pub enum RecurrenceRule {
     Monthly {
         /// Day of the month, or `-1`.
         day: i64,
-        /// Local time of day.
+        /// Local time of day, `HH:MM`.
         time: String,
     },
     /// Monthly on the `nth` `weekday` (1–5 from the start, −1 to −5 from the end: `-1`, `mon`
@@ -63,7 +67,7 @@ pub enum RecurrenceRule {
         nth: i64,
         /// The weekday.
         weekday: Weekday,
-        /// Local time of day.
+        /// Local time of day, `HH:MM`.
         time: String,
     },
     /// Yearly on `month`/`day` at a local time (birthdays); 29 February falls on 28 February in
@@ -73,26 +77,10 @@ pub enum RecurrenceRule {
         month: i64,
         /// Day of the month.
         day: i64,
-        /// Local time of day.
+        /// Local time of day, `HH:MM`.
         time: String,
     },
 }
-
-impl From<&crate::flow::Recurrence> for RecurrenceRule {
-    fn from(r: &crate::flow::Recurrence) -> Self {
-        use crate::flow::Recurrence as R;
-        match r {
-            R::Every { minutes } => RecurrenceRule::Every { minutes: *minutes },
-            R::Weekly { weekdays, times } => RecurrenceRule::Weekly {
-                weekdays: weekdays.clone(),
-                times: times.clone(),
-            },
-            R::Monthly { day, time } => RecurrenceRule::Monthly {
-                day: *day,
-                time: time.clone(),
-            },
-        }
-    }
 }
 
 impl RecurrenceRule {
@@ -117,12 +105,25 @@ impl RecurrenceRule {
     /// assert_eq!((e.code(), e.path()), ("time.recurrence.frequency_out_of_range", Some("/minutes")));
     /// ```
     pub fn compile(&self, zone: Tz) -> crate::Result<Recurring> {
+        let kind = Kind::new(self).map_err(|problems| match problems.into_iter().next() {
+            Some(first) => crate::Error::Time(Box::new(first)),
+            // `Kind::new` fails only with a problem.
+            None => exhausted("problem of the recurrence"),
+        })?;
         Ok(Recurring {
             rule: self.clone(),
-            kind: Kind::new(self)?,
+            kind,
             zone,
             policy: None,
         })
+    }
+
+    /// Every problem of the rule, in document order, with JSON pointers into the rule; empty when
+    /// it compiles. The codes are `time.recurrence.frequency_out_of_range`,
+    /// `time.recurrence.no_times`, `time.time.malformed` and `time.recurrence.bad_day`. Flow
+    /// validation reports each as a finding.
+    pub(crate) fn problems(&self) -> Vec<TimeError> {
+        Kind::new(self).err().unwrap_or_default()
     }
 }
 
@@ -150,39 +151,66 @@ enum Kind {
     },
 }
 
-fn bad_day(path: &str, message: String) -> crate::Error {
-    err(TimeCode::RecurrenceBadDay, path, message)
+/// A problem of a rule, at a JSON pointer into it.
+fn problem(code: TimeCode, path: impl Into<String>, message: impl Into<String>) -> TimeError {
+    TimeError {
+        code,
+        path: path.into(),
+        message: message.into(),
+    }
+}
+
+/// Collects the problems of a rule while reading it.
+#[derive(Default)]
+struct Problems(Vec<TimeError>);
+
+impl Problems {
+    /// A local time, or the problem (recorded) and midnight in its place.
+    fn time(&mut self, t: &str, path: &str) -> u16 {
+        match LocalTime::parse_at(t, path) {
+            Ok(l) => l.minutes(),
+            Err(crate::Error::Time(e)) => {
+                self.0.push(*e);
+                0
+            }
+            Err(_) => 0,
+        }
+    }
+
+    fn bad_day(&mut self, path: &str, message: String) {
+        self.0
+            .push(problem(TimeCode::RecurrenceBadDay, path, message));
+    }
 }
 
 impl Kind {
-    fn new(rule: &RecurrenceRule) -> crate::Result<Kind> {
-        let time = |t: &str| LocalTime::parse_at(t, "/time").map(LocalTime::minutes);
-        Ok(match rule {
+    /// The validated rule, or every problem of it (in document order).
+    fn new(rule: &RecurrenceRule) -> Result<Kind, Vec<TimeError>> {
+        let mut p = Problems::default();
+        let kind = match rule {
             RecurrenceRule::Every { minutes } => {
                 if !(5..=1_440).contains(minutes) {
-                    return Err(err(
+                    p.0.push(problem(
                         TimeCode::RecurrenceFrequencyOutOfRange,
                         "/minutes",
                         format!("Every {minutes} minutes is out of range: use 5 minutes to 24 hours (1440 minutes)."),
                     ));
                 }
-                Kind::Every(*minutes as u16)
+                Kind::Every(u16::try_from(*minutes).unwrap_or(0))
             }
             RecurrenceRule::Weekly { weekdays, times } => {
                 if times.is_empty() {
-                    return Err(err(
+                    p.0.push(problem(
                         TimeCode::RecurrenceNoTimes,
                         "/times",
                         "The recurrence has no time of day.",
                     ));
                 }
-                let mut ms = times
+                let mut ms: Vec<u16> = times
                     .iter()
                     .enumerate()
-                    .map(|(i, t)| {
-                        LocalTime::parse_at(t, &format!("/times/{i}")).map(LocalTime::minutes)
-                    })
-                    .collect::<crate::Result<Vec<u16>>>()?;
+                    .map(|(i, t)| p.time(t, &format!("/times/{i}")))
+                    .collect();
                 ms.sort_unstable();
                 ms.dedup();
                 Kind::Weekly {
@@ -190,62 +218,54 @@ impl Kind {
                     times: ms,
                 }
             }
-            RecurrenceRule::Monthly { day, time: t } => {
+            RecurrenceRule::Monthly { day, time } => {
                 if !(*day == -1 || (1..=31).contains(day)) {
-                    return Err(bad_day(
+                    p.bad_day(
                         "/day",
                         format!("Day {day} is not a day of the month: use 1 to 31, or -1 for the last day."),
-                    ));
+                    );
                 }
                 Kind::Monthly {
-                    day: *day as i8,
-                    time: time(t)?,
+                    day: i8::try_from(*day).unwrap_or(0),
+                    time: p.time(time, "/time"),
                 }
             }
-            RecurrenceRule::MonthlyWeekday {
-                nth,
-                weekday,
-                time: t,
-            } => {
+            RecurrenceRule::MonthlyWeekday { nth, weekday, time } => {
                 if !((1..=5).contains(nth) || (-5..=-1).contains(nth)) {
-                    return Err(bad_day(
+                    p.bad_day(
                         "/nth",
                         format!("{nth} does not pick a weekday of the month: use 1 to 5, or -1 (the last) to -5."),
-                    ));
+                    );
                 }
                 Kind::MonthlyWeekday {
-                    nth: *nth as i8,
+                    nth: i8::try_from(*nth).unwrap_or(0),
                     weekday: (*weekday).into(),
-                    time: time(t)?,
+                    time: p.time(time, "/time"),
                 }
             }
-            RecurrenceRule::Yearly {
-                month,
-                day,
-                time: t,
-            } => {
-                if !(1..=12).contains(month) {
-                    return Err(bad_day(
-                        "/month",
-                        format!("{month} is not a month: use 1 to 12."),
-                    ));
-                }
+            RecurrenceRule::Yearly { month, day, time } => {
                 // 2000 is a leap year: 29 February is a valid birthday.
-                if !(1..=31).contains(day)
-                    || NaiveDate::from_ymd_opt(2000, *month as u32, *day as u32).is_none()
-                {
-                    return Err(bad_day(
-                        "/day",
-                        format!("{month}/{day} is not a date (month/day)."),
-                    ));
+                let date = u32::try_from(*month)
+                    .ok()
+                    .zip(u32::try_from(*day).ok())
+                    .and_then(|(m, d)| NaiveDate::from_ymd_opt(2000, m, d));
+                if !(1..=12).contains(month) {
+                    p.bad_day("/month", format!("{month} is not a month: use 1 to 12."));
+                } else if date.is_none() {
+                    p.bad_day("/day", format!("{month}/{day} is not a date (month/day)."));
                 }
                 Kind::Yearly {
-                    month: *month as u32,
-                    day: *day as u32,
-                    time: time(t)?,
+                    month: u32::try_from(*month).unwrap_or(0),
+                    day: u32::try_from(*day).unwrap_or(0),
+                    time: p.time(time, "/time"),
                 }
             }
-        })
+        };
+        if p.0.is_empty() {
+            Ok(kind)
+        } else {
+            Err(p.0)
+        }
     }
 }
 
@@ -278,18 +298,6 @@ pub struct Recurring {
 }
 
 impl Recurring {
-    /// Compiles the flow model's recurrence in `zone` (see [`RecurrenceRule::compile`]).
-    ///
-    /// ```
-    /// use sequenza::flow::Recurrence;
-    /// let r: Recurrence = serde_json::from_str(r#"{"kind": "every", "minutes": 1441}"#).unwrap();
-    /// let e = sequenza::time::Recurring::from_flow(&r, chrono_tz::Tz::UTC).unwrap_err();
-    /// assert_eq!(e.code(), "time.recurrence.frequency_out_of_range");
-    /// ```
-    pub fn from_flow(r: &crate::flow::Recurrence, zone: Tz) -> crate::Result<Recurring> {
-        RecurrenceRule::from(r).compile(zone)
-    }
-
     /// Keeps only the occurrences `policy` allows (an automatic send checking every 15 minutes
     /// inside its send windows). `time.recurrence.never_allowed` when no occurrence of any week
     /// or month could ever be allowed.

@@ -2,8 +2,10 @@
 
 use super::Ctx;
 use crate::error::FindingCode;
-use crate::flow::{MessageMatch, Recipients, Recurrence, Trigger};
+use crate::error::TimeCode;
+use crate::flow::{MessageMatch, Recipients, Trigger};
 use crate::text::fold;
+use crate::time::RecurrenceRule;
 
 impl Ctx<'_, '_> {
     pub(super) fn trigger(&mut self, t: &Trigger, path: &str) {
@@ -72,42 +74,19 @@ impl Ctx<'_, '_> {
         }
     }
 
-    pub(super) fn recurrence(&mut self, r: &Recurrence, path: &str) {
-        match r {
-            Recurrence::Every { minutes } => {
-                if !(5..=1_440).contains(minutes) {
-                    self.sink.add(
-                        FindingCode::ScheduleFrequencyOutOfRange,
-                        None,
-                        format!("{path}/minutes"),
-                        format!("The check runs every {minutes} minutes; it must be between 5 minutes and 24 hours (1440 minutes)."),
-                    );
-                }
-            }
-            Recurrence::Weekly { times, .. } => {
-                if times.is_empty() {
-                    self.sink.add(
-                        FindingCode::TimeMalformed,
-                        None,
-                        format!("{path}/times"),
-                        "The recurrence has no time of day.",
-                    );
-                }
-                for (i, t) in times.iter().enumerate() {
-                    self.time(t, None, &format!("{path}/times/{i}"));
-                }
-            }
-            Recurrence::Monthly { day, time } => {
-                if !(*day == -1 || (1..=31).contains(day)) {
-                    self.sink.add(
-                        FindingCode::ScheduleBadDay,
-                        None,
-                        format!("{path}/day"),
-                        format!("Day {day} is not a day of the month: use 1 to 31, or -1 for the last day."),
-                    );
-                }
-                self.time(time, None, &format!("{path}/time"));
-            }
+    /// The rule's own problems ([`RecurrenceRule::compile`]'s checks, every one), as findings
+    /// with the same codes and paths under `path`.
+    pub(super) fn recurrence(&mut self, r: &RecurrenceRule, path: &str) {
+        for p in r.problems() {
+            let code = match p.code {
+                TimeCode::RecurrenceFrequencyOutOfRange => FindingCode::ScheduleFrequencyOutOfRange,
+                TimeCode::RecurrenceBadDay => FindingCode::ScheduleBadDay,
+                TimeCode::RecurrenceNoTimes => FindingCode::RecurrenceNoTimes,
+                // The only other problem of a rule: a local time that is not HH:MM.
+                _ => FindingCode::TimeMalformed,
+            };
+            self.sink
+                .add(code, None, format!("{path}{}", p.path), p.message);
         }
     }
 }
