@@ -828,7 +828,7 @@ export declare class Engine {
    * An engine keeping everything in memory. `options.defaultTimeZone` is the IANA zone of
    * contacts without one (UTC when absent), `options.fields` the field schema,
    * `options.caps` frequency caps across every flow (a `FrequencyCaps` or its JSON form).
-   * Throws an `EngineError` `engine.config.invalid`.
+   * Throws a `TimeError` `time.zone.unknown` (at `/default_time_zone`) or `time.cap.invalid`.
    */
   constructor(options?: EngineOptions | null)
   /**

@@ -147,14 +147,9 @@ pub fn run() -> sequenza::Result<()> {
         ("inattivi", "Inattivi"),
         ("vip", "VIP"),
     ] {
-        let list: List = serde_json::from_value(serde_json::json!({
-            "id": id, "name": name, "source": {"type": "empty"}}))
-        .map_err(|e| {
-            sequenza::Error::from(sequenza::engine::EngineError::new(
-                sequenza::engine::EngineCode::ConfigInvalid,
-                e.to_string(),
-            ))
-        })?;
+        let list = List::from_json(&format!(
+            r#"{{"id": "{id}", "name": "{name}", "source": {{"type": "empty"}}}}"#
+        ))?;
         eng.create_list(list, t0)?;
     }
     for seg in [

@@ -104,7 +104,7 @@ impl Engine {
     /// An engine keeping everything in memory. `options.defaultTimeZone` is the IANA zone of
     /// contacts without one (UTC when absent), `options.fields` the field schema,
     /// `options.caps` frequency caps across every flow (a `FrequencyCaps` or its JSON form).
-    /// Throws an `EngineError` `engine.config.invalid`.
+    /// Throws a `TimeError` `time.zone.unknown` (at `/default_time_zone`) or `time.cap.invalid`.
     #[napi(constructor, ts_args_type = "options?: EngineOptions | null")]
     pub fn new(env: &Env, options: Arg) -> Result<Self> {
         let known = ["defaultTimeZone", "fields", "caps"];

@@ -396,7 +396,7 @@ test('removeContact exits; recordActivity; feedItems; a Flow handle; caps as Fre
 // ---- errors: one per method, with its code and location -----------------------------------------
 
 test('constructor errors', () => {
-  let e = throwsCode(EngineError, 'engine.config.invalid', () => new Engine({ defaultTimeZone: 'Mars/Olympus' }));
+  let e = throwsCode(TimeError, 'time.zone.unknown', () => new Engine({ defaultTimeZone: 'Mars/Olympus' }));
   assert.equal(e.path, '/default_time_zone');
   assert.ok(e instanceof SequenzaError);
   // The caps document is read (and checked) by the core's frequency-caps reader.

@@ -368,8 +368,8 @@ def raises(cls, code, fn, *args, **kwargs):
 
 
 def test_engine_config_errors():
-    e = raises(sequenza.EngineError, "engine.config.invalid", sequenza.Engine, default_time_zone="Mars/Olympus")
-    assert e.path == "/default_time_zone" and e.area == "engine"
+    e = raises(sequenza.TimeError, "time.zone.unknown", sequenza.Engine, default_time_zone="Mars/Olympus")
+    assert e.path == "/default_time_zone" and e.area == "time"
     # The caps document is read (and checked) by the core's FrequencyCaps reader.
     e = raises(
         sequenza.TimeError,

@@ -140,7 +140,7 @@ class EngineError(SequenzaError):
     """An input the flow engine refuses (area ``engine``): ``engine.clock.backwards``,
     ``engine.flow.invalid`` (``findings`` lists the errors), ``engine.flow.unknown``,
     ``engine.flow.status``, ``engine.keyword.taken``, ``engine.contact.unknown``,
-    ``engine.message.sender_unknown``, ``engine.effect.unknown``, ``engine.config.invalid``,
+    ``engine.message.sender_unknown``, ``engine.effect.unknown``,
     ``engine.preview.not_scheduled``, ``engine.preview.inactive``;
     ``path`` (JSON pointer into the input), ``flow``, ``node``, ``contact`` locate it."""
 
@@ -915,7 +915,8 @@ class Engine:
         caps: Union[None, FrequencyCaps, JsonDocument] = None,
     ) -> None:
         """``default_time_zone`` (IANA, ``UTC`` when None) is the zone of contacts without one.
-        Raises :class:`EngineError` ``engine.config.invalid``."""
+        Raises :class:`TimeError` ``time.zone.unknown`` (at ``/default_time_zone``) or
+        ``time.cap.invalid`` (at ``/caps/<i>/...``)."""
     def publish(
         self,
         flow: Union[Flow, JsonDocument],

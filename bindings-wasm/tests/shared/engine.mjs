@@ -578,8 +578,8 @@ export function engineApiCases(api) {
     {
       name: 'engine errors: new Engine',
       run() {
-        raises(() => new Engine({ defaultTimeZone: 'Mars/Olympus' }), 'EngineError',
-          { code: 'engine.config.invalid', area: 'engine', path: '/default_time_zone' });
+        raises(() => new Engine({ defaultTimeZone: 'Mars/Olympus' }), 'TimeError',
+          { code: 'time.zone.unknown', area: 'time', path: '/default_time_zone' });
         raises(
           () => new Engine({ caps: { caps: [{ channel: 'email', max: 0, per: { amount: 1, unit: 'days' } }] } }),
           'TimeError', { code: 'time.cap.invalid' },

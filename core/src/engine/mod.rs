@@ -112,13 +112,14 @@ impl<S: Store> fmt::Debug for Engine<S> {
 impl Engine<MemoryStore> {
     /// An engine keeping everything in memory.
     ///
-    /// Errors: `engine.config.invalid` (at `/default_time_zone` or `/caps/…`).
+    /// Errors: an unknown zone is `time.zone.unknown` at `/default_time_zone`, an invalid cap
+    /// `time.cap.invalid` at `/caps/<i>/…`: the codes every other call gives for the same input.
     ///
     /// ```
     /// use sequenza::engine::{Engine, EngineConfig};
     /// let err = Engine::new(EngineConfig { default_time_zone: "Mars/Olympus".into(), ..Default::default() })
     ///     .unwrap_err();
-    /// assert_eq!((err.code(), err.path()), ("engine.config.invalid", Some("/default_time_zone")));
+    /// assert_eq!((err.code(), err.path()), ("time.zone.unknown", Some("/default_time_zone")));
     /// ```
     pub fn new(config: EngineConfig) -> crate::Result<Self> {
         Engine::with_store(config, MemoryStore::new())
@@ -136,21 +137,10 @@ impl<S: Store> Engine<S> {
     /// # Ok::<(), sequenza::Error>(())
     /// ```
     pub fn with_store(config: EngineConfig, mut store: S) -> crate::Result<Self> {
-        let zone: Tz = config.default_time_zone.trim().parse().map_err(|_| {
-            EngineError::new(
-                EngineCode::ConfigInvalid,
-                format!("unknown time zone `{}`", config.default_time_zone),
-            )
-            .path("/default_time_zone")
-            .into_error()
-        })?;
+        let zone =
+            crate::time::parse_zone_at(config.default_time_zone.trim(), "/default_time_zone")?;
         let caps = config.caps.unwrap_or_default();
-        caps.validate().map_err(|e| {
-            let path = format!("/caps{}", e.path().unwrap_or(""));
-            EngineError::new(EngineCode::ConfigInvalid, e.message())
-                .path(path)
-                .into_error()
-        })?;
+        caps.validate()?;
         if store.audience().contact_count() == 0 && store.audience().lists().next().is_none() {
             let audience = std::mem::take(store.audience_mut()).with_default_time_zone(zone);
             *store.audience_mut() = audience;

@@ -304,7 +304,6 @@ code_enum! {
         ContactUnknown = "engine.contact.unknown": "no contact with this id",
         SenderUnknown = "engine.message.sender_unknown": "an inbound message names no contact and no phone",
         EffectUnknown = "engine.effect.unknown": "an acknowledgement names an effect that is not in the outbox",
-        ConfigInvalid = "engine.config.invalid": "the engine configuration cannot be used: an unknown time zone, an invalid frequency cap",
         NodeUnknown = "engine.node.unknown": "a node id (of `move_to`, or of a publish call's `node_map`) names no node of the flow version it must be in",
         EnrollmentNotWaiting = "engine.enrollment.not_waiting": "the contact is not waiting in the flow: it never entered, or it finished or exited",
         FlowTaken = "engine.flow.taken": "the new id of a duplicated flow already belongs to a published flow",
