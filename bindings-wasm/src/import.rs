@@ -43,16 +43,11 @@ const CALL_KEYS: &[&str] = &[
 /// The core's `ImportOptions` of an options object: every key but the call's own (`call_keys`,
 /// snake_case), read by the core.
 fn settings(options: &JsValue, call: &str, call_keys: &[&str]) -> JsResult<ImportOptions> {
-    let mut settings = match absent(options) {
+    let settings = match absent(options) {
         false => snake_case_keys(options, call)?,
-        true => serde_json::Value::Object(Default::default()),
+        true => serde_json::Value::Null,
     };
-    if let Some(map) = settings.as_object_mut() {
-        for key in call_keys {
-            map.remove(*key);
-        }
-    }
-    ImportOptions::from_json_value(settings).map_err(|e| js_error(e.into()))
+    ImportOptions::from_call_options(settings, call_keys).map_err(js_error)
 }
 
 /// The call's options (its own keys `call_keys`) and the core's `ImportOptions` (every other

@@ -25,7 +25,6 @@ use crate::validate_flows;
 impl<S: Store> Engine<S> {
     pub(super) fn do_publish(&mut self, tx: &mut Tx, mut flow: Flow) -> crate::Result<Published> {
         self.catch_up(tx)?;
-        let now = tx.now;
         let heads = self.store.flows()?;
         let version = heads
             .iter()
@@ -81,13 +80,11 @@ impl<S: Store> Engine<S> {
         )?);
         self.compiled.insert((flow.id.clone(), version), cf.clone());
         tx.compiled.push((flow.id.clone(), version));
-        for (i, t) in flow.triggers.iter().enumerate() {
-            if matches!(t, Trigger::Schedule { .. } | Trigger::Anniversary { .. })
-                && self.store.cursor(&flow.id, i as u32)?.is_none()
-            {
-                tx.cursors.insert((flow.id.clone(), i as u32), now);
-            }
-        }
+        let was_active = heads
+            .iter()
+            .any(|h| h.flow == flow.id && h.status == FlowStatus::Active);
+        let restart = flow.status == FlowStatus::Active && !was_active;
+        self.start_triggers(tx, &flow, restart)?;
         let status = flow.status;
         self.anniversaries.clear();
         tx.batch.statuses.push((flow.id.clone(), status));
@@ -132,6 +129,10 @@ impl<S: Store> Engine<S> {
         tx.batch.statuses.push((flow.clone(), status));
         self.anniversaries.clear();
         self.set_head(crate::store::FlowHead { status, ..head });
+        if status == FlowStatus::Active {
+            let cf = self.compiled(flow, head.version)?;
+            self.start_triggers(tx, &cf.flow, true)?;
+        }
         self.apply_status(tx, flow, status, now)
     }
 

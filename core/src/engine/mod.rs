@@ -204,7 +204,9 @@ impl<S: Store> Engine<S> {
 
     /// Sets a flow's status: `active`, `paused` or `archived`. Paused: nothing runs and nobody
     /// enters; on `active` again, the work that fell due runs once (a send later than the flow's
-    /// `max_lateness` is skipped as `stale`). Archived: everyone inside exits (`archived`).
+    /// `max_lateness` is skipped as `stale`), and automatic sends and anniversaries check from
+    /// `now` on: the checks the pause covered are skipped, not run late one after the other.
+    /// Archived: everyone inside exits (`archived`).
     ///
     /// Errors: `engine.flow.unknown`, `engine.flow.status` (`draft`, or leaving `archived`).
     pub fn set_status(

@@ -15,6 +15,28 @@ use crate::time::{until_date, LocalTime};
 pub(crate) type Fire = (DateTime<Utc>, FlowId, u32);
 
 impl<S: Store> Engine<S> {
+    /// Starts the schedule and anniversary triggers of `flow` at `now`: every one when
+    /// `restart` (the flow becomes active: published active over a paused or draft head, or
+    /// resumed), else only those never started. A flow that becomes active checks from `now` on;
+    /// the checks and anniversaries its pause covered are skipped, not run late one after the
+    /// other.
+    pub(super) fn start_triggers(
+        &mut self,
+        tx: &mut Tx,
+        flow: &crate::flow::Flow,
+        restart: bool,
+    ) -> crate::Result<()> {
+        for (i, t) in flow.triggers.iter().enumerate() {
+            let timed = matches!(t, Trigger::Schedule { .. } | Trigger::Anniversary { .. });
+            let i = i as u32;
+            if timed && (restart || self.store.cursor(&flow.id, i)?.is_none()) {
+                tx.cursors.insert((flow.id.clone(), i), tx.now);
+                self.anniversaries.remove(&(flow.id.clone(), i));
+            }
+        }
+        Ok(())
+    }
+
     /// The cursor of a recurring trigger: the instant up to which it was checked.
     fn trigger_cursor(
         &self,
