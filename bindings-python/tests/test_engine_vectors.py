@@ -206,7 +206,7 @@ def test_engine_versions_scenario(scenario):
 def test_every_op_of_the_version_vectors_is_driven():
     ops = {s["op"] for sc in VERSIONS_DATA["scenarios"] for s in sc["steps"]}
     driven = {"publish", "upsert_contact", "enroll", "enrollments", "effects", "deliver", "history",
-              "stats", "set_status", "tick", "duplicate", "skip_wait", "move_to", "cancel"}
+              "stats", "set_status", "tick", "next_wakeup", "duplicate", "skip_wait", "move_to", "cancel"}
     assert ops <= driven, f"ops without a driver: {sorted(ops - driven)}"
 
 
