@@ -549,17 +549,17 @@ fn event_rows(
     ids: &[String],
     form: &IdForm,
 ) -> crate::Result<Vec<Option<u32>>> {
-    fn lookup<K: std::hash::Hash + Eq, T>(
+    /// Each value's row through `find`; a missing value is an error.
+    fn lookup<T>(
         values: Vec<Option<T>>,
-        map: &FxMap<K, u32>,
-        key: impl Fn(T) -> K,
+        find: impl Fn(T) -> Option<u32>,
     ) -> crate::Result<Vec<Option<u32>>> {
         let mut out = Vec::with_capacity(values.len());
         for (row, v) in values.into_iter().enumerate() {
             let v = v.ok_or_else(|| {
                 missing_value(true, "contact", row, "every event needs a contact")
             })?;
-            out.push(map.get(&key(v)).copied());
+            out.push(find(v));
         }
         Ok(out)
     }
@@ -568,33 +568,25 @@ fn event_rows(
     }
     match (values, form) {
         (ColumnValues::Integers(v), IdForm::Integers(keys)) => {
-            lookup(v, &index(keys.iter().copied()), |x| x)
+            let map = index(keys.iter().copied());
+            lookup(v, |x| map.get(&x).copied())
         }
         (ColumnValues::Unsigned(v), IdForm::Unsigned(keys)) => {
-            lookup(v, &index(keys.iter().copied()), |x| x)
+            let map = index(keys.iter().copied());
+            lookup(v, |x| map.get(&x).copied())
         }
-        (ColumnValues::Text(v), _) => lookup(v, &index(ids.iter().map(String::as_str)), |x| x),
+        (ColumnValues::Text(v), _) => {
+            let map = index(ids.iter().map(String::as_str));
+            lookup(v, |x| map.get(x).copied())
+        }
+        // Integer ids against a table whose ids are text: compared as their text.
         (ColumnValues::Integers(v), _) => {
             let map = index(ids.iter().map(String::as_str));
-            let mut out = Vec::with_capacity(v.len());
-            for (row, x) in v.into_iter().enumerate() {
-                let x = x.ok_or_else(|| {
-                    missing_value(true, "contact", row, "every event needs a contact")
-                })?;
-                out.push(map.get(x.to_string().as_str()).copied());
-            }
-            Ok(out)
+            lookup(v, |x| map.get(x.to_string().as_str()).copied())
         }
         (ColumnValues::Unsigned(v), _) => {
             let map = index(ids.iter().map(String::as_str));
-            let mut out = Vec::with_capacity(v.len());
-            for (row, x) in v.into_iter().enumerate() {
-                let x = x.ok_or_else(|| {
-                    missing_value(true, "contact", row, "every event needs a contact")
-                })?;
-                out.push(map.get(x.to_string().as_str()).copied());
-            }
-            Ok(out)
+            lookup(v, |x| map.get(x.to_string().as_str()).copied())
         }
         (other, _) => Err(wrong_type(
             true,
